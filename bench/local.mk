@@ -1,0 +1,3 @@
+### bench/: benchmarks (run by hand: bench/run.sh), shipped but not tests
+
+EXTRA_DIST += %reldir%/run.sh

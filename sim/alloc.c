@@ -1,0 +1,137 @@
+/*
+ * alloc.c - counting allocator with fault injection (see alloc.h).
+ *
+ * Each block carries a 16-byte header holding its size so that live bytes
+ * can be tracked without help from the C library.
+ */
+#include <config.h>
+#include "alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef union blockhdr {
+    size_t size;
+    max_align_t align;   /* keep the payload aligned as malloc's is */
+} blockhdr;
+
+static size_t live_blocks, live_bytes, peak_bytes;
+static uint64_t calls, fail_at;
+static int failed;
+
+static int
+should_fail(void)
+{
+    calls++;
+#ifdef NS_FAULT_INJECTION
+    if (fail_at && calls >= fail_at) {
+        failed = 1;
+        return 1;
+    }
+#endif
+    return 0;
+}
+
+void *
+ns_alloc(size_t bytes)
+{
+    if (should_fail() || bytes > SIZE_MAX - sizeof(blockhdr))
+        return NULL;
+    blockhdr *h = malloc(sizeof *h + bytes);
+    if (!h)
+        return NULL;
+    h->size = bytes;
+    live_blocks++;
+    live_bytes += bytes;
+    if (live_bytes > peak_bytes)
+        peak_bytes = live_bytes;
+    return h + 1;
+}
+
+void *
+ns_calloc(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = ns_alloc(n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *
+ns_realloc(void *p, size_t bytes)
+{
+    if (!p)
+        return ns_alloc(bytes);
+    blockhdr *h = (blockhdr *)p - 1;
+    size_t old = h->size;
+    if (bytes > old && should_fail())
+        return NULL;
+    if (bytes > SIZE_MAX - sizeof(blockhdr))
+        return NULL;
+    blockhdr *n = realloc(h, sizeof *n + bytes);
+    if (!n)
+        return NULL;
+    n->size = bytes;
+    live_bytes = live_bytes - old + bytes;
+    if (live_bytes > peak_bytes)
+        peak_bytes = live_bytes;
+    return n + 1;
+}
+
+int
+ns_grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return -1;
+        n *= 2;
+    }
+    if (size && n > SIZE_MAX / size)
+        return -1;
+    void *p = ns_realloc(*arr, n * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = n;
+    return 0;
+}
+
+void
+ns_free(void *p)
+{
+    if (!p)
+        return;
+    blockhdr *h = (blockhdr *)p - 1;
+    live_blocks--;
+    live_bytes -= h->size;
+    free(h);
+}
+
+char *
+ns_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = ns_alloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+size_t ns_alloc_live_blocks(void) { return live_blocks; }
+size_t ns_alloc_live_bytes(void) { return live_bytes; }
+size_t ns_alloc_peak_bytes(void) { return peak_bytes; }
+uint64_t ns_alloc_calls(void) { return calls; }
+
+void
+ns_alloc_fail_after(uint64_t n)
+{
+    fail_at = n ? calls + n : 0;
+    failed = 0;
+}
+
+int ns_alloc_failed(void) { return failed; }

@@ -1,0 +1,39 @@
+/*
+ * alloc.h - the one allocator of netsim.
+ *
+ * Every heap block of netsim goes through ns_alloc/ns_calloc/ns_realloc/
+ * ns_free, which count live blocks and bytes (so tests can prove nothing
+ * leaked) and, when fault injection is armed, fail the Nth call (so tests can
+ * prove that every allocation failure ends in a clean NS_ENOMEM).
+ * The counters are process-wide, like Lua's lua_Alloc state in its test build.
+ */
+#ifndef NS_ALLOC_H
+#define NS_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *ns_alloc(size_t bytes);
+void *ns_calloc(size_t n, size_t size);
+/* ns_realloc(NULL, n) allocates; on failure the old block is untouched. */
+void *ns_realloc(void *p, size_t bytes);
+/* grow an array to hold at least `need` elements of `size` bytes, doubling;
+ * returns 0 or -1 (the array is untouched on failure). */
+int ns_grow(void **arr, size_t *cap, size_t need, size_t size);
+void ns_free(void *p);
+char *ns_strdup(const char *s);
+
+/* live blocks and bytes right now, and the peak of bytes */
+size_t ns_alloc_live_blocks(void);
+size_t ns_alloc_live_bytes(void);
+size_t ns_alloc_peak_bytes(void);
+/* number of allocation calls so far (ns_alloc, ns_calloc, growing ns_realloc) */
+uint64_t ns_alloc_calls(void);
+
+/* fail the call numbered `n` (1-based, counted from now) and every one after
+ * it; 0 disarms. */
+void ns_alloc_fail_after(uint64_t n);
+/* true once an injected failure has happened */
+int ns_alloc_failed(void);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * fabric.h - a built fabric: nodes, directed links, switch settings and
+ * equal-cost forwarding tables.
+ *
+ * Topology builders (topologies/) fill an ns_fabric through this interface
+ * and call ns_fabric_finish(), which orders the links, checks the shape and
+ * computes the forwarding tables from the graph. A fabric is plain data: it
+ * knows nothing of packets and can be simulated many times, by the packet or
+ * the flow model.
+ *
+ * Numbering: nodes are 0-based inside (user ids are index + 1). Hosts come
+ * first, so host h (1-based, as in scenarios) is node h - 1. Every host has
+ * exactly one link (its NIC). Links are directed, one per direction of a
+ * cable; `reverse` names the opposite direction.
+ */
+#ifndef NS_FABRIC_H
+#define NS_FABRIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+#include "time.h"
+
+enum { NS_NODE_HOST = 0, NS_NODE_SWITCH = 1 };
+
+/* tiers, for the output tables and selectors */
+enum { NS_TIER_HOST = 0, NS_TIER_LEAF = 1, NS_TIER_SPINE = 2, NS_TIER_CORE = 3, NS_TIER_GATEWAY = 4 };
+
+#define NS_NAME_MAX 32
+
+/* output-queue settings of a switch's ports */
+typedef struct ns_switch_cfg {
+    uint64_t buffer_bytes;   /* per-port buffer, or the switch's shared pool; 0 = unlimited */
+    int      shared;         /* 1: one pool per switch with a dynamic threshold */
+    double   dt_alpha;       /* dynamic threshold: a port may hold alpha x free pool */
+    int      ecn;            /* 1: RED-style marking on the instantaneous queue */
+    uint64_t ecn_kmin, ecn_kmax; /* bytes */
+    double   ecn_pmax;       /* marking probability at kmax (1 above it) */
+} ns_switch_cfg;
+
+typedef struct ns_fnode {
+    uint8_t  kind;           /* NS_NODE_HOST or NS_NODE_SWITCH */
+    uint8_t  tier;
+    uint16_t cfg;            /* index into fab->cfgs (switches) */
+    int32_t  dc, pod, leaf;  /* 1-based groups, 0 when not applicable */
+    uint32_t first_link;     /* outgoing links are [first_link, first_link + nlinks) */
+    uint32_t nlinks;
+    uint32_t edge;           /* switches with hosts: their index among edge switches, else UINT32_MAX */
+    char     name[NS_NAME_MAX];
+} ns_fnode;
+
+typedef struct ns_flink {
+    uint32_t src, dst;       /* node indices */
+    uint32_t reverse;        /* link index of the other direction */
+    uint64_t rate_bps;
+    ns_time  latency_ps;
+    uint64_t buffer_bytes;   /* buffer of the output port at src (0 = unlimited) */
+} ns_flink;
+
+/* an equal-cost next-hop set: links[off .. off+n) of fab->hops */
+typedef struct ns_hopset {
+    uint32_t off;
+    uint32_t n;
+} ns_hopset;
+
+typedef struct ns_fabric {
+    ns_fnode      *nodes;
+    size_t         nnodes, nodes_cap;
+    size_t         nhosts;
+    ns_flink      *links;
+    size_t         nlinks, links_cap;
+    ns_switch_cfg *cfgs;
+    size_t         ncfgs, cfgs_cap;
+    uint32_t       mtu;          /* largest packet on the wire, header included, bytes */
+    uint32_t       header;       /* header bytes per packet */
+    char           kind[16];     /* "star", "leafspine", ... */
+    int32_t        ndcs, npods, nleaves;
+
+    /* forwarding, filled by ns_fabric_finish */
+    int            finished;
+    uint32_t      *host_attach;  /* host -> node its NIC link reaches */
+    uint32_t      *host_link;    /* host -> its outgoing NIC link */
+    size_t         nedges;       /* nodes with hosts attached ("edge" nodes) */
+    uint32_t      *edge_node;    /* edge index -> node */
+    ns_hopset     *route;        /* [(switch node - nhosts) * nedges + edge]: next hops towards the edge node */
+    uint32_t      *hops;         /* link indices */
+    size_t         nhops, hops_cap;
+} ns_fabric;
+
+ns_fabric *ns_fabric_new(void);
+void ns_fabric_free(ns_fabric *f);
+
+/* add a switch configuration; returns its index or -1 (no memory) */
+int ns_fabric_add_cfg(ns_fabric *f, const ns_switch_cfg *cfg);
+/* add a node; hosts must all come before the first switch.
+ * Returns the node index, or -1 with a message in `e`. */
+long ns_fabric_add_node(ns_fabric *f, int kind, int tier, int cfg, const char *name,
+                        int dc, int pod, int leaf, ns_err *e);
+/* add a cable between nodes a and b: two directed links of the same rate and
+ * latency. Returns the index of the a->b link, or -1 with a message. */
+long ns_fabric_add_cable(ns_fabric *f, uint32_t a, uint32_t b, uint64_t rate_bps,
+                         ns_time latency_ps, ns_err *e);
+/* order links, check the shape, compute forwarding (topologies/routing.c) */
+int ns_fabric_finish(ns_fabric *f, ns_err *e);
+
+static inline uint32_t ns_fabric_host_node(const ns_fabric *f, uint32_t host_id) { (void)f; return host_id - 1; }
+static inline int ns_fabric_is_host(const ns_fabric *f, uint32_t node) { return node < f->nhosts; }
+
+/* next hops from switch `node` towards host node `dst`; an empty set when the
+ * switch is the host's attachment (the next hop is then the host's downlink,
+ * ns_fabric_downlink) */
+static inline const ns_hopset *
+ns_fabric_route(const ns_fabric *f, uint32_t node, uint32_t dst_host_node)
+{
+    uint32_t edge = f->nodes[f->host_attach[dst_host_node]].edge;
+    return &f->route[(size_t)(node - f->nhosts) * f->nedges + edge];
+}
+
+/* the link into host node h from its attachment */
+static inline uint32_t
+ns_fabric_downlink(const ns_fabric *f, uint32_t h)
+{
+    return f->links[f->host_link[h]].reverse;
+}
+
+/* the lowest NIC rate among the given hosts (1-based ids) */
+uint64_t ns_fabric_min_host_rate(const ns_fabric *f, const uint32_t *hosts, size_t n);
+/* number of distinct shortest paths from host a to host b (both 1-based) */
+uint64_t ns_fabric_path_count(const ns_fabric *f, uint32_t a, uint32_t b);
+
+/* implemented in topologies/routing.c */
+int ns_fabric_compute_routes(ns_fabric *f, ns_err *e);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * host.c - a host's NIC: sends control packets (ACKs) first, then one data
+ * packet at a time from the subflows that have something to send, round
+ * robin, each as soon as the NIC has finished the previous packet. So a
+ * sender paces at its NIC rate and its own queue never grows.
+ */
+#include <config.h>
+#include "packet_int.h"
+
+static void
+ring_insert(ns_phost *h, ns_sflow *f)
+{
+    if (!h->cur) {
+        f->ring_next = f->ring_prev = f;
+        h->cur = f;
+    } else {
+        /* just before cur: served last in the current round */
+        f->ring_next = h->cur;
+        f->ring_prev = h->cur->ring_prev;
+        h->cur->ring_prev->ring_next = f;
+        h->cur->ring_prev = f;
+    }
+    f->in_ring = 1;
+}
+
+static void
+ring_remove(ns_phost *h, ns_sflow *f)
+{
+    if (f->ring_next == f) {
+        h->cur = NULL;
+    } else {
+        f->ring_prev->ring_next = f->ring_next;
+        f->ring_next->ring_prev = f->ring_prev;
+        if (h->cur == f)
+            h->cur = f->ring_next;
+    }
+    f->ring_next = f->ring_prev = NULL;
+    f->in_ring = 0;
+}
+
+void
+ns_host_kick(ns_pnet *n, uint32_t host)
+{
+    ns_phost *h = &n->hosts[host];
+    if (ns_event_pending(&h->ev))
+        return;
+    if (!h->cur && !h->ctl_head)
+        return;
+    const ns_port *p = &n->ports[n->fab->host_link[host]];
+    ns_time t = p->free_ps > n->sim->now ? p->free_ps : n->sim->now;
+    ns_sim_at(n->sim, &h->ev, t);
+}
+
+void
+ns_host_activate(ns_pnet *n, ns_sflow *f)
+{
+    if (!f->in_ring)
+        ring_insert(&n->hosts[f->src], f);
+    ns_host_kick(n, f->src);
+}
+
+void
+ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p)
+{
+    ns_phost *h = &n->hosts[host];
+    p->next = NULL;
+    if (h->ctl_tail)
+        h->ctl_tail->next = p;
+    else
+        h->ctl_head = p;
+    h->ctl_tail = p;
+    ns_host_kick(n, host);
+}
+
+void
+ns_host_tx(void *simp, ns_event *ev)
+{
+    (void)simp;
+    ns_phost *h = ns_container_of(ev, ns_phost, ev);
+    ns_pnet *n = (ns_pnet *)((ns_sim *)simp)->net;
+    uint32_t link = n->fab->host_link[h->node];
+    if (h->ctl_head) {
+        ns_pkt *p = h->ctl_head;
+        h->ctl_head = p->next;
+        if (!h->ctl_head)
+            h->ctl_tail = NULL;
+        ns_port_send(n, link, p);
+    } else {
+        while (h->cur) {
+            ns_sflow *f = h->cur;
+            ns_pkt *p = n->tp->next(n, f);
+            if (!p) {
+                ring_remove(h, f);   /* nothing to send now; the transport re-activates it */
+                continue;
+            }
+            h->cur = f->ring_next;
+            ns_port_send(n, link, p);
+            break;
+        }
+    }
+    ns_host_kick(n, h->node);
+}

@@ -1,0 +1,52 @@
+/*
+ * lb.c - choosing the next hop among equal-cost links at a switch.
+ *
+ * A packet carries a flow label (`entropy`) and a subflow offset
+ * (`path_off`). Hash-based policies pick (hash(label, switch salt) + offset)
+ * mod n, so the k subflows of one transfer take k distinct next hops
+ * wherever k <= n, and all packets of a label follow one path:
+ *   ecmp     label = hash of the transfer's identity, fixed;
+ *   flowlet  label changes after an idle gap (chosen at the sender);
+ *   spray    random: a fresh random label per packet (at the sender);
+ *            roundrobin: successive packets to successive links, per switch
+ *            and destination;
+ *   adaptive the link with the fewest queued bytes, ties broken from the
+ *            hashed choice onwards.
+ */
+#include <config.h>
+#include "packet_int.h"
+
+#include "rng.h"
+
+uint32_t
+ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, const ns_pkt *p)
+{
+    const ns_fabric *f = n->fab;
+    uint32_t attach = f->host_attach[dst];
+    if (attach == node)
+        return ns_fabric_downlink(f, dst);
+    const ns_hopset *hs = ns_fabric_route(f, node, dst);
+    const uint32_t *links = &f->hops[hs->off];
+    if (hs->n == 1)
+        return links[0];
+    uint32_t h = (uint32_t)ns_hash64(((uint64_t)n->salt[node] << 32) | p->entropy);
+    uint32_t idx = (h + p->path_off) % hs->n;
+    if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_ROUNDROBIN) {
+        size_t entry = (size_t)(node - f->nhosts) * f->nedges + f->nodes[attach].edge;
+        idx = n->rr[entry]++ % hs->n;
+    } else if (n->lb == NS_LB_ADAPTIVE) {
+        ns_time now = n->sim->now;
+        uint32_t best = idx;
+        uint64_t best_q = ns_port_backlog(&n->ports[links[idx]], now);
+        for (uint32_t k = 1; k < hs->n && best_q > 0; k++) {
+            uint32_t j = (idx + k) % hs->n;
+            uint64_t q = ns_port_backlog(&n->ports[links[j]], now);
+            if (q < best_q) {
+                best_q = q;
+                best = j;
+            }
+        }
+        idx = best;
+    }
+    return links[idx];
+}

@@ -1,0 +1,13 @@
+/*
+ * lib.c - process-wide library setup (see lib.h).
+ */
+#include <config.h>
+#include "lib.h"
+
+void
+ns_lib_init(void)
+{
+    ns_h5out_lib_init();
+    ns_rng_lib_init();
+    ns_routing_lib_init();
+}

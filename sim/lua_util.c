@@ -1,0 +1,424 @@
+/*
+ * lua_util.c - checked fields and shared handles for the bindings (see lua_util.h).
+ */
+#include <config.h>
+#include "lua_util.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "taskgraph.h"
+#include "units.h"
+
+int
+ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s: %s", ctor, msg);
+}
+
+void
+ns_lua_check_fields(lua_State *L, int t, const char *ctor, const char *const *allowed)
+{
+    t = lua_absindex(L, t);
+    if (!lua_istable(L, t))
+        ns_lua_fail(L, ctor, "expected a table of fields, got %s", luaL_typename(L, t));
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            ns_lua_fail(L, ctor, "unexpected positional value (fields are written name = value)");
+        }
+        const char *k = lua_tostring(L, -1);
+        int ok = 0;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcmp(*a, k) == 0)
+                ok = 1;
+        if (!ok) {
+            char list[512];
+            size_t len = 0;
+            list[0] = '\0';
+            for (const char *const *a = allowed; *a && len < sizeof list; a++)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", *a);
+            ns_lua_fail(L, ctor, "unknown field '%s' (expected one of: %s)", k, list);
+        }
+    }
+}
+
+void
+ns_lua_check_args(lua_State *L, int arg, const char *ctor, const char *const *allowed)
+{
+    if (!lua_istable(L, arg))
+        ns_lua_fail(L, ctor, "expected a table of fields, as in %s{...}, got %s", ctor, luaL_typename(L, arg));
+    ns_lua_check_fields(L, arg, ctor, allowed);
+}
+
+int
+ns_lua_has(lua_State *L, int t, const char *field)
+{
+    int ty = lua_getfield(L, t, field);
+    lua_pop(L, 1);
+    return ty != LUA_TNIL;
+}
+
+/* push field; returns 0 (and pushes nothing) if missing and not required */
+static int
+get(lua_State *L, int t, const char *ctor, const char *field, int required)
+{
+    if (lua_getfield(L, t, field) == LUA_TNIL) {
+        lua_pop(L, 1);
+        if (required)
+            ns_lua_fail(L, ctor, "field '%s' is required", field);
+        return 0;
+    }
+    return 1;
+}
+
+typedef int parse_fn(const char *, void *, char *, size_t);
+
+static void
+value_text(lua_State *L, int idx, char *buf, size_t n)
+{
+    if (lua_type(L, idx) == LUA_TSTRING)
+        snprintf(buf, n, "\"%s\"", lua_tostring(L, idx));
+    else if (lua_type(L, idx) == LUA_TNUMBER)
+        snprintf(buf, n, "%s", lua_tostring(L, idx) ? lua_tostring(L, idx) : "?");
+    else
+        snprintf(buf, n, "a %s", luaL_typename(L, idx));
+}
+
+uint64_t
+ns_lua_to_rate(lua_State *L, int idx, const char *what)
+{
+    uint64_t v = 0;
+    char why[256];
+    int bad;
+    if (lua_type(L, idx) == LUA_TNUMBER)
+        bad = ns_rate_from_number(lua_tonumber(L, idx), &v, why, sizeof why);
+    else if (lua_type(L, idx) == LUA_TSTRING)
+        bad = ns_parse_rate(lua_tostring(L, idx), &v, why, sizeof why);
+    else {
+        char t[64];
+        value_text(L, idx, t, sizeof t);
+        snprintf(why, sizeof why, "expected a rate such as \"100Gbps\", got %s", t);
+        bad = 1;
+    }
+    if (bad)
+        luaL_error(L, "%s: %s", what, why);
+    return v;
+}
+
+uint64_t
+ns_lua_to_size(lua_State *L, int idx, const char *what)
+{
+    uint64_t v = 0;
+    char why[256];
+    int bad;
+    if (lua_type(L, idx) == LUA_TNUMBER)
+        bad = ns_size_from_number(lua_tonumber(L, idx), &v, why, sizeof why);
+    else if (lua_type(L, idx) == LUA_TSTRING)
+        bad = ns_parse_size(lua_tostring(L, idx), &v, why, sizeof why);
+    else {
+        char t[64];
+        value_text(L, idx, t, sizeof t);
+        snprintf(why, sizeof why, "expected a size such as \"4MB\", got %s", t);
+        bad = 1;
+    }
+    if (bad)
+        luaL_error(L, "%s: %s", what, why);
+    return v;
+}
+
+ns_time
+ns_lua_to_time(lua_State *L, int idx, const char *what)
+{
+    ns_time v = 0;
+    char why[256];
+    int bad;
+    if (lua_type(L, idx) == LUA_TNUMBER)
+        bad = ns_time_from_number(lua_tonumber(L, idx), &v, why, sizeof why);
+    else if (lua_type(L, idx) == LUA_TSTRING)
+        bad = ns_parse_time(lua_tostring(L, idx), &v, why, sizeof why);
+    else {
+        char t[64];
+        value_text(L, idx, t, sizeof t);
+        snprintf(why, sizeof why, "expected a time such as \"10us\", got %s", t);
+        bad = 1;
+    }
+    if (bad)
+        luaL_error(L, "%s: %s", what, why);
+    return v;
+}
+
+static void
+field_name(char *buf, size_t n, const char *ctor, const char *field)
+{
+    snprintf(buf, n, "%s: field '%s'", ctor, field);
+}
+
+uint64_t
+ns_lua_rate(lua_State *L, int t, const char *ctor, const char *field, int required, uint64_t def)
+{
+    if (!get(L, t, ctor, field, required))
+        return def;
+    char what[128];
+    field_name(what, sizeof what, ctor, field);
+    uint64_t v = ns_lua_to_rate(L, -1, what);
+    lua_pop(L, 1);
+    return v;
+}
+
+uint64_t
+ns_lua_size(lua_State *L, int t, const char *ctor, const char *field, int required, uint64_t def)
+{
+    if (!get(L, t, ctor, field, required))
+        return def;
+    char what[128];
+    field_name(what, sizeof what, ctor, field);
+    uint64_t v = ns_lua_to_size(L, -1, what);
+    lua_pop(L, 1);
+    return v;
+}
+
+ns_time
+ns_lua_time(lua_State *L, int t, const char *ctor, const char *field, int required, ns_time def)
+{
+    if (!get(L, t, ctor, field, required))
+        return def;
+    char what[128];
+    field_name(what, sizeof what, ctor, field);
+    ns_time v = ns_lua_to_time(L, -1, what);
+    lua_pop(L, 1);
+    return v;
+}
+
+lua_Integer
+ns_lua_int(lua_State *L, int t, const char *ctor, const char *field, int required,
+           lua_Integer def, lua_Integer min, lua_Integer max)
+{
+    if (!get(L, t, ctor, field, required))
+        return def;
+    int isint;
+    lua_Integer v = lua_tointegerx(L, -1, &isint);
+    if (!isint) {
+        char txt[64];
+        value_text(L, -1, txt, sizeof txt);
+        ns_lua_fail(L, ctor, "field '%s' must be an integer (got %s)", field, txt);
+    }
+    lua_pop(L, 1);
+    if (v < min)
+        ns_lua_fail(L, ctor, "field '%s' must be >= %lld (got %lld)", field, (long long)min, (long long)v);
+    if (v > max)
+        ns_lua_fail(L, ctor, "field '%s' must be <= %lld (got %lld)", field, (long long)max, (long long)v);
+    return v;
+}
+
+double
+ns_lua_num(lua_State *L, int t, const char *ctor, const char *field, int required,
+           double def, double min, double max)
+{
+    if (!get(L, t, ctor, field, required))
+        return def;
+    if (lua_type(L, -1) != LUA_TNUMBER) {
+        char txt[64];
+        value_text(L, -1, txt, sizeof txt);
+        ns_lua_fail(L, ctor, "field '%s' must be a number (got %s)", field, txt);
+    }
+    double v = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    if (!(v >= min) || !(v <= max) || isnan(v))
+        ns_lua_fail(L, ctor, "field '%s' must be between %g and %g (got %g)", field, min, max, v);
+    return v;
+}
+
+int
+ns_lua_bool(lua_State *L, int t, const char *ctor, const char *field, int def)
+{
+    if (!get(L, t, ctor, field, 0))
+        return def;
+    if (!lua_isboolean(L, -1)) {
+        char txt[64];
+        value_text(L, -1, txt, sizeof txt);
+        ns_lua_fail(L, ctor, "field '%s' must be true or false (got %s)", field, txt);
+    }
+    int v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+const char *
+ns_lua_str(lua_State *L, int t, const char *ctor, const char *field, int required, const char *def)
+{
+    if (!get(L, t, ctor, field, required))
+        return def;
+    if (lua_type(L, -1) != LUA_TSTRING) {
+        char txt[64];
+        value_text(L, -1, txt, sizeof txt);
+        ns_lua_fail(L, ctor, "field '%s' must be a string (got %s)", field, txt);
+    }
+    const char *s = lua_tostring(L, -1);
+    lua_pop(L, 1);   /* the table still holds the string */
+    return s;
+}
+
+int
+ns_lua_option(lua_State *L, int t, const char *ctor, const char *field,
+              const char *const *names, int def)
+{
+    const char *s = ns_lua_str(L, t, ctor, field, 0, NULL);
+    if (!s)
+        return def;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    char list[256];
+    size_t len = 0;
+    list[0] = '\0';
+    for (int i = 0; names[i] && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%s\"", len ? ", " : "", names[i]);
+    ns_lua_fail(L, ctor, "field '%s' must be one of %s (got \"%s\")", field, list, s);
+    return def;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+uint32_t *
+ns_lua_hosts(lua_State *L, int t, const char *ctor, const char *field, size_t *n)
+{
+    t = lua_absindex(L, t);
+    if (lua_getfield(L, t, field) != LUA_TTABLE) {
+        int missing = lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (missing)
+            ns_lua_fail(L, ctor, "field '%s' is required (a list of host ids)", field);
+        ns_lua_fail(L, ctor, "field '%s' must be a list of host ids", field);
+    }
+    int list = lua_gettop(L);
+    lua_Integer len = luaL_len(L, list);
+    if (len < 1)
+        ns_lua_fail(L, ctor, "field '%s' is an empty list", field);
+    uint32_t *ids = lua_newuserdatauv(L, (size_t)len * sizeof *ids, 0);
+    for (lua_Integer i = 1; i <= len; i++) {
+        lua_geti(L, list, i);
+        int isint;
+        lua_Integer h = lua_tointegerx(L, -1, &isint);
+        if (!isint || h < 1 || h > UINT32_MAX)
+            ns_lua_fail(L, ctor, "field '%s': entry %lld is not a host id >= 1", field, (long long)i);
+        lua_pop(L, 1);
+        ids[i - 1] = (uint32_t)h;
+    }
+    /* duplicates: sort a copy */
+    uint32_t *tmp = lua_newuserdatauv(L, (size_t)len * sizeof *tmp, 0);
+    memcpy(tmp, ids, (size_t)len * sizeof *tmp);
+    qsort(tmp, (size_t)len, sizeof *tmp, cmp_u32);
+    for (lua_Integer i = 1; i < len; i++)
+        if (tmp[i] == tmp[i - 1])
+            ns_lua_fail(L, ctor, "field '%s': host %u appears more than once", field, tmp[i]);
+    lua_pop(L, 1);          /* tmp */
+    lua_remove(L, list);    /* leave ids on top */
+    *n = (size_t)len;
+    return ids;
+}
+
+/* --- handles -------------------------------------------------------------- */
+
+typedef struct op_handle {
+    ns_workload *w;
+    uint32_t     op;
+} op_handle;
+
+ns_fabric *
+ns_lua_check_fabric(lua_State *L, int idx)
+{
+    ns_fabric **box = luaL_testudata(L, idx, NS_FABRIC_MT);
+    if (!box)
+        luaL_error(L, "expected a fabric (from netsim.star, netsim.leafspine, ...), got %s", luaL_typename(L, idx));
+    return *box;
+}
+
+ns_workload *
+ns_lua_check_workload(lua_State *L, int idx)
+{
+    ns_workload **box = luaL_testudata(L, idx, NS_WORKLOAD_MT);
+    if (!box)
+        luaL_error(L, "expected a workload (from netsim.workload()), got %s", luaL_typename(L, idx));
+    return *box;
+}
+
+void
+ns_lua_push_op(lua_State *L, int wl_idx, uint32_t op)
+{
+    wl_idx = lua_absindex(L, wl_idx);
+    op_handle *h = lua_newuserdatauv(L, sizeof *h, 1);
+    h->w = ns_lua_check_workload(L, wl_idx);
+    h->op = op;
+    luaL_setmetatable(L, NS_OP_MT);
+    lua_pushvalue(L, wl_idx);
+    lua_setiuservalue(L, -2, 1);   /* the handle keeps its workload alive */
+}
+
+uint32_t
+ns_lua_check_op(lua_State *L, int idx, const ns_workload *w, const char *ctor)
+{
+    op_handle *h = luaL_testudata(L, idx, NS_OP_MT);
+    if (!h)
+        ns_lua_fail(L, ctor, "expected an op handle (returned by w:transfer, w:compute, ...), got %s",
+                    luaL_typename(L, idx));
+    if (h->w != w)
+        ns_lua_fail(L, ctor, "op handle belongs to another workload");
+    return h->op;
+}
+
+void
+ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char *ctor)
+{
+    t = lua_absindex(L, t);
+    int ty = lua_getfield(L, t, "after");
+    if (ty == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    ns_err e;
+    if (ty == LUA_TUSERDATA) {
+        uint32_t dep = ns_lua_check_op(L, -1, w, ctor);
+        if (ns_wl_after(w, op, dep, &e))
+            ns_lua_fail(L, ctor, "%s", e.msg);
+    } else if (ty == LUA_TTABLE) {
+        lua_Integer len = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= len; i++) {
+            lua_geti(L, -1, i);
+            uint32_t dep = ns_lua_check_op(L, -1, w, ctor);
+            lua_pop(L, 1);
+            if (ns_wl_after(w, op, dep, &e))
+                ns_lua_fail(L, ctor, "%s", e.msg);
+        }
+    } else {
+        ns_lua_fail(L, ctor, "field 'after' must be an op handle or a list of them (got %s)",
+                    luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+}
+
+void
+ns_lua_stamp_line(lua_State *L, ns_workload *w)
+{
+    lua_Debug ar;
+    w->cur_line = 0;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+        w->cur_line = ar.currentline > 0 ? ar.currentline : 0;
+        if (!w->chunk[0] && ar.source[0] == '@')
+            snprintf(w->chunk, sizeof w->chunk, "%s", ar.short_src);
+    }
+}

@@ -1,0 +1,75 @@
+/*
+ * lua_util.h - helpers for the Lua bindings: checked constructor fields with
+ * units, host lists, and the handles shared between binding files.
+ *
+ * Every checker raises a Lua error that starts with the scenario's
+ * file:line and names the constructor, the field and the value, e.g.
+ * "x.lua:3: leafspine: field 'spines' must be >= 1 (got 0)".
+ * Only *_lua.c files include this header (it needs lua.h).
+ */
+#ifndef NS_LUA_UTIL_H
+#define NS_LUA_UTIL_H
+
+#include <lua.h>
+#include <stdint.h>
+#include "time.h"
+
+typedef struct ns_fabric ns_fabric;
+typedef struct ns_workload ns_workload;
+
+#define NS_FABRIC_MT   "netsim.Fabric"
+#define NS_WORKLOAD_MT "netsim.Workload"
+#define NS_OP_MT       "netsim.Op"
+
+/* raise "ctor: message" at the scenario's current line */
+int ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* table at index t must be a table with only the `allowed` keys (NULL-ended) */
+void ns_lua_check_fields(lua_State *L, int t, const char *ctor, const char *const *allowed);
+/* table argument `arg` of a constructor, checked against `allowed` */
+void ns_lua_check_args(lua_State *L, int arg, const char *ctor, const char *const *allowed);
+
+/* field getters: `required` raises if missing; else `def` is returned */
+int         ns_lua_has(lua_State *L, int t, const char *field);
+uint64_t    ns_lua_rate(lua_State *L, int t, const char *ctor, const char *field, int required, uint64_t def);
+uint64_t    ns_lua_size(lua_State *L, int t, const char *ctor, const char *field, int required, uint64_t def);
+ns_time     ns_lua_time(lua_State *L, int t, const char *ctor, const char *field, int required, ns_time def);
+lua_Integer ns_lua_int(lua_State *L, int t, const char *ctor, const char *field, int required,
+                       lua_Integer def, lua_Integer min, lua_Integer max);
+double      ns_lua_num(lua_State *L, int t, const char *ctor, const char *field, int required,
+                       double def, double min, double max);
+int         ns_lua_bool(lua_State *L, int t, const char *ctor, const char *field, int def);
+/* string field; the result stays valid while the table is on the stack */
+const char *ns_lua_str(lua_State *L, int t, const char *ctor, const char *field, int required, const char *def);
+/* one of names[] (NULL-ended); returns its index */
+int         ns_lua_option(lua_State *L, int t, const char *ctor, const char *field,
+                          const char *const *names, int def);
+/* a list of distinct host ids >= 1 (a Lua array of integers). Returns a
+ * buffer owned by a userdata left on the stack top (so nothing leaks if a
+ * later check raises); *n is the count. */
+uint32_t   *ns_lua_hosts(lua_State *L, int t, const char *ctor, const char *field, size_t *n);
+
+/* parse values (not fields): strings with units or bare numbers */
+uint64_t    ns_lua_to_rate(lua_State *L, int idx, const char *what);
+uint64_t    ns_lua_to_size(lua_State *L, int idx, const char *what);
+ns_time     ns_lua_to_time(lua_State *L, int idx, const char *what);
+
+/* handles shared across binding files */
+ns_fabric   *ns_lua_check_fabric(lua_State *L, int idx);
+ns_workload *ns_lua_check_workload(lua_State *L, int idx);
+/* push a handle to op `op` of the workload userdata at index wl_idx */
+void         ns_lua_push_op(lua_State *L, int wl_idx, uint32_t op);
+/* the op index of handle at idx, which must belong to workload w */
+uint32_t     ns_lua_check_op(lua_State *L, int idx, const ns_workload *w, const char *ctor);
+/* read field `after` of table t (a handle or a list of handles) and add the
+ * dependencies of op `op` */
+void         ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char *ctor);
+/* stamp new ops with the scenario line calling the current C function */
+void         ns_lua_stamp_line(lua_State *L, ns_workload *w);
+
+/* module openers */
+void ns_lua_open_topologies(lua_State *L, int netsim_idx);
+void ns_lua_open_workloads(lua_State *L, int netsim_idx);
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * main.c - the netsim command: netsim [OPTIONS] SCENARIO.lua [NAME=VALUE ...]
+ *
+ * Runs the scenario in a fresh Lua state with the netsim module, in the
+ * manner of lua.c: a protected main, one error message, one exit status
+ * (0 ok, 1 the simulation failed, 2 bad usage or bad scenario, 130/143
+ * interrupted by SIGINT/SIGTERM).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "alloc.h"
+#include "lib.h"
+#include "sim.h"
+#include "sim_lua.h"
+
+enum { EXIT_SIMFAIL = 1, EXIT_USAGE = 2 };
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+    if (stop_requested) {
+        /* a second signal: leave at once */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        _exit(128 + sig);
+    }
+    stop_requested = 1;
+    stop_signal = sig;
+}
+
+static void
+usage(FILE *out)
+{
+    fputs("usage: netsim [OPTIONS] SCENARIO.lua [NAME=VALUE ...]\n"
+          "Simulate a network and cluster scenario written in Lua; write the results to HDF5.\n"
+          "\n"
+          "  -o, --output FILE   HDF5 output (default: the scenario's output, else SCENARIO.h5)\n"
+          "  -s, --seed N        override the scenario's seed\n"
+          "      --model M       packet or flow (overrides the scenario)\n"
+          "  -q, --quiet         no progress line, no summary\n"
+          "      --json          print the end-of-run summary as one JSON object\n"
+          "      --check         load and build everything, report sizes, do not simulate\n"
+          "  -h, --help          this help\n"
+          "  -V, --version       print the version\n"
+          "\n"
+          "NAME=VALUE pairs are read by the scenario with param(NAME, DEFAULT).\n"
+          "Exit status: 0 ok, 1 the simulation failed, 2 bad usage or bad scenario.\n"
+          "See netsim(1) and netsim-lua(5).\n", out);
+}
+
+static void *
+lua_alloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    (void)ud;
+    (void)osize;
+    if (nsize == 0) {
+        ns_free(ptr);
+        return NULL;
+    }
+    return ns_realloc(ptr, nsize);
+}
+
+static char *
+read_file(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open scenario '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = ns_alloc(cap);
+    while (buf) {
+        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (len + 1 < cap)
+            break;
+        char *nb = ns_realloc(buf, cap * 2);
+        if (!nb) {
+            ns_free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf) {
+        snprintf(err, errlen, "out of memory reading '%s'", path);
+        return NULL;
+    }
+    if (bad) {
+        snprintf(err, errlen, "cannot read scenario '%s'", path);
+        ns_free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static char *
+join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) * 4 + 3;
+    char *s = ns_alloc(len);
+    if (!s)
+        return NULL;
+    char *p = s;
+    for (int i = 0; i < argc; i++) {
+        int quote = strpbrk(argv[i], " \t'\"$\\") != NULL || !*argv[i];
+        if (i)
+            *p++ = ' ';
+        if (quote)
+            *p++ = '\'';
+        for (const char *c = argv[i]; *c; c++) {
+            if (*c == '\'' && quote) {
+                memcpy(p, "'\\''", 4);
+                p += 4;
+            } else {
+                *p++ = *c;
+            }
+        }
+        if (quote)
+            *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
+static int
+valid_name(const char *s, size_t n)
+{
+    if (n == 0 || !(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        char c = s[i];
+        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            return 0;
+    }
+    return 1;
+}
+
+static void
+cli_free(ns_cli *cli)
+{
+    for (size_t i = 0; i < cli->nparams; i++) {
+        ns_free(cli->params[i].name);
+        ns_free(cli->params[i].value);
+    }
+    ns_free(cli->params);
+    for (size_t i = 0; i < cli->nasked; i++) {
+        ns_free(cli->asked_names[i]);
+        ns_free(cli->asked_values[i]);
+    }
+    ns_free(cli->asked_names);
+    ns_free(cli->asked_values);
+    for (size_t i = 0; i < cli->noutputs; i++)
+        ns_free(cli->outputs[i]);
+    ns_free(cli->outputs);
+    ns_free(cli->source);
+    ns_free(cli->command_line);
+}
+
+/* a Lua error object as text */
+static const char *
+errtext(lua_State *L)
+{
+    const char *m = lua_tostring(L, -1);
+    return m ? m : "(error object is not a string)";
+}
+
+/* runs in protected mode: load and run the scenario */
+static int
+pmain(lua_State *L)
+{
+    ns_cli *cli = lua_touserdata(L, 1);
+    luaL_openlibs(L);
+    ns_lua_open_netsim(L, cli);
+    char chunk[4200];
+    snprintf(chunk, sizeof chunk, "@%s", cli->script);
+    if (luaL_loadbuffer(L, cli->source, strlen(cli->source), chunk) != LUA_OK)
+        return lua_error(L);
+    lua_call(L, 0, 0);
+    char why[1024];
+    if (cli->runs == 0 && ns_cli_check_unused(cli, why, sizeof why))
+        return luaL_error(L, "%s", why);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
+        {"model", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'j'}, {"check", no_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}
+    };
+    ns_cli cli;
+    memset(&cli, 0, sizeof cli);
+    cli.model = -1;
+    int status = EXIT_SUCCESS, c;
+    const char *env = getenv("NETSIM_FAIL_ALLOC");
+    ns_lib_init();
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+o:s:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            cli.output = optarg;
+            break;
+        case 's': {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (!*optarg || *end || errno || optarg[0] == '-') {
+                fprintf(stderr, "netsim: --seed expects a non-negative integer, got '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            cli.seed = v;
+            cli.seed_set = 1;
+            break;
+        }
+        case 'm':
+            cli.model = -1;
+            for (int i = 0; ns_model_names[i]; i++)
+                if (strcmp(optarg, ns_model_names[i]) == 0)
+                    cli.model = i;
+            if (cli.model < 0) {
+                fprintf(stderr, "netsim: --model expects packet or flow, got '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'q': cli.quiet = 1; break;
+        case 'j': cli.json = 1; break;
+        case 'c': cli.check = 1; break;
+        case 'h': usage(stdout); return EXIT_SUCCESS;
+        case 'V': printf("netsim %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
+        default:
+            if (optopt)
+                fprintf(stderr, "netsim: option -%c needs a value or is unknown\n", optopt);
+            else
+                fprintf(stderr, "netsim: unknown option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "netsim: no scenario given\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    cli.script = argv[optind++];
+    char err[1024];
+    for (int i = optind; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (!eq || !valid_name(argv[i], (size_t)(eq - argv[i]))) {
+            fprintf(stderr, "netsim: expected NAME=VALUE after the scenario, got '%s'\n", argv[i]);
+            cli_free(&cli);
+            return EXIT_USAGE;
+        }
+        for (size_t k = 0; k < cli.nparams; k++) {
+            if (strncmp(cli.params[k].name, argv[i], (size_t)(eq - argv[i])) == 0 &&
+                cli.params[k].name[eq - argv[i]] == '\0') {
+                fprintf(stderr, "netsim: parameter '%s' is given twice\n", cli.params[k].name);
+                cli_free(&cli);
+                return EXIT_USAGE;
+            }
+        }
+        size_t cap = cli.nparams;
+        ns_param *np = NULL;
+        if (ns_grow((void **)&cli.params, &cap, cli.nparams + 1, sizeof *cli.params) == 0) {
+            np = &cli.params[cli.nparams];
+            np->name = ns_alloc((size_t)(eq - argv[i]) + 1);
+            np->value = ns_strdup(eq + 1);
+            np->used = 0;
+            if (np->name) {
+                memcpy(np->name, argv[i], (size_t)(eq - argv[i]));
+                np->name[eq - argv[i]] = '\0';
+            }
+            cli.nparams++;
+        }
+        if (!np || !np->name || !np->value) {
+            fprintf(stderr, "netsim: out of memory\n");
+            cli_free(&cli);
+            return EXIT_SIMFAIL;
+        }
+    }
+    cli.source = read_file(cli.script, err, sizeof err);
+    if (!cli.source) {
+        fprintf(stderr, "netsim: %s\n", err);
+        cli_free(&cli);
+        return EXIT_USAGE;
+    }
+    cli.command_line = join_args(argc, argv);
+    cli.progress = isatty(2);
+    cli.stop = &stop_requested;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (env && *env)
+        ns_alloc_fail_after(strtoull(env, NULL, 10));   /* tests: fail the Nth allocation */
+
+    lua_State *L = lua_newstate(lua_alloc_fn, NULL);
+    if (!L) {
+        fprintf(stderr, "netsim: cannot create the Lua state: out of memory\n");
+        cli_free(&cli);
+        return EXIT_SIMFAIL;
+    }
+    lua_pushcfunction(L, pmain);
+    lua_pushlightuserdata(L, &cli);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        fflush(stdout);
+        fprintf(stderr, "netsim: %s\n", errtext(L));
+        if (cli.interrupted)
+            status = 128 + (int)stop_signal;
+        else if (cli.sim_failed || ns_alloc_failed())
+            status = EXIT_SIMFAIL;
+        else
+            status = EXIT_USAGE;
+    }
+    lua_close(L);
+    cli_free(&cli);
+    if (ns_alloc_live_blocks() != 0 && getenv("NETSIM_CHECK_LEAKS")) {
+        fprintf(stderr, "netsim: internal error: %zu blocks (%zu bytes) not freed\n",
+                ns_alloc_live_blocks(), ns_alloc_live_bytes());
+        status = EXIT_SIMFAIL;
+    }
+    return status;
+}

@@ -1,0 +1,235 @@
+/*
+ * packet_net.c - the packet-level network model: builds ports and hosts
+ * from the fabric, splits transfers into subflows, forwards packets hop by
+ * hop through output-queued switches, and reports transfer completions to
+ * the driver. See packet_int.h for the port idea.
+ */
+#include <config.h>
+#include "packet_int.h"
+
+#include <string.h>
+#include "alloc.h"
+#include "rng.h"
+
+#define NONE UINT32_MAX
+
+ns_pkt *
+ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
+{
+    ns_pkt *p = ns_pool_get(&n->pkt_pool);
+    if (!p) {
+        ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for packets (%zu in flight)", n->pkt_pool.live);
+        return NULL;
+    }
+    ns_event_init(&p->ev, ns_pkt_arrive);
+    p->flow = f;
+    p->next = NULL;
+    p->sent_ps = n->sim->now;
+    p->seq = p->cum = 0;
+    p->size = p->payload = 0;
+    p->at = NONE;
+    p->type = (uint8_t)type;
+    p->flags = 0;
+    if (type == NS_PKT_DATA) {
+        n->data_packets++;
+        n->sim->xfers[f->xfer].packets++;
+        if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM) {
+            p->entropy = ns_rng_u32(n->spray_rng);
+        } else if (n->lb == NS_LB_FLOWLET) {
+            if (f->last_send_ps >= 0 && n->sim->now - f->last_send_ps > n->flowlet_gap_ps)
+                f->flowlet++;
+            p->entropy = (uint32_t)ns_hash64(((uint64_t)f->entropy << 32) | f->flowlet);
+        } else {
+            p->entropy = f->entropy;
+        }
+        f->last_send_ps = n->sim->now;
+    } else {
+        n->ack_packets++;
+        p->entropy = f->entropy ^ 0x5bd1e995u;   /* the reverse direction is another 5-tuple */
+        if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM)
+            p->entropy = ns_rng_u32(n->spray_rng);
+    }
+    p->path_off = f->path_off;
+    return p;
+}
+
+void
+ns_pkt_free(ns_pnet *n, ns_pkt *p)
+{
+    ns_pool_put(&n->pkt_pool, p);
+}
+
+void
+ns_pkt_arrive(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    ns_pnet *n = (ns_pnet *)sim->net;
+    ns_pkt *p = ns_container_of(ev, ns_pkt, ev);
+    uint32_t at = p->at;
+    ns_sflow *f = p->flow;
+    uint32_t dst = p->type == NS_PKT_DATA ? f->dst : f->src;
+    if (at == dst) {
+        if (p->type == NS_PKT_DATA)
+            n->tp->on_data(n, f, p);
+        else
+            n->tp->on_ack(n, f, p);
+        return;
+    }
+    ns_port_send(n, ns_lb_choose(n, at, dst, p), p);
+}
+
+void
+ns_sflow_delivered(ns_pnet *n, ns_sflow *f)
+{
+    ns_xfer *x = &n->sim->xfers[f->xfer];
+    x->delivered += f->rcv_bytes;
+    if (--n->sf_left[f->xfer] == 0)
+        ns_sim_transfer_done(n->sim, f->xfer);
+}
+
+void
+ns_sflow_release(ns_pnet *n, ns_sflow *f)
+{
+    n->tp->fini(n, f);
+    ns_pool_put(&n->flow_pool, f);
+}
+
+/* --- ns_net_ops ---------------------------------------------------------- */
+
+static int
+pnet_start(ns_net *net, uint32_t xi)
+{
+    ns_pnet *n = (ns_pnet *)net;
+    ns_xfer *x = &n->sim->xfers[xi];
+    uint32_t src = x->src - 1, dst = x->dst - 1;
+    uint32_t k = n->sim->cfg.subflows;
+    if (k > x->bytes)
+        k = (uint32_t)x->bytes;   /* never an empty subflow */
+    x->subflows = k;
+    n->sf_left[xi] = k;
+    /* the flow identity, as a 5-tuple hash would see it */
+    uint32_t entropy = (uint32_t)ns_hash64(((uint64_t)src << 40) ^ ((uint64_t)dst << 16) ^ xi);
+    uint64_t base = x->bytes / k, extra = x->bytes % k;
+    for (uint32_t i = 0; i < k; i++) {
+        ns_sflow *f = ns_pool_get(&n->flow_pool);
+        if (!f)
+            return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
+        memset(f, 0, sizeof *f);
+        f->xfer = xi;
+        f->src = src;
+        f->dst = dst;
+        f->bytes = base + (i < extra);
+        f->npkts = (uint32_t)((f->bytes + n->mss - 1) / n->mss);
+        f->entropy = entropy;
+        f->path_off = (uint16_t)i;
+        f->last_send_ps = -1;
+        if (n->tp->init(n, f))
+            return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
+        ns_host_activate(n, f);
+    }
+    return NS_OK;
+}
+
+static void
+pnet_link_stats(ns_net *net, uint32_t link, ns_link_stats *s)
+{
+    ns_pnet *n = (ns_pnet *)net;
+    const ns_port *p = &n->ports[link];
+    uint64_t q = ns_port_backlog(p, n->sim->now);
+    s->queue_bytes = q;
+    s->tx_bytes = p->enq_bytes - q;
+    s->tx_packets = p->packets;
+    s->peak_queue_bytes = p->peak_bytes;
+    s->drops = p->drops;
+    s->ecn_marks = p->marks;
+}
+
+static uint64_t
+pnet_peak_objects(ns_net *net)
+{
+    ns_pnet *n = (ns_pnet *)net;
+    return n->pkt_pool.peak;
+}
+
+static void
+pnet_free(ns_net *net)
+{
+    ns_pnet *n = (ns_pnet *)net;
+    ns_pool_destroy(&n->pkt_pool);
+    ns_pool_destroy(&n->flow_pool);
+    ns_free(n->ports);
+    ns_free(n->hosts);
+    ns_free(n->salt);
+    ns_free(n->rr);
+    ns_free(n->sf_left);
+    ns_rng_free(n->spray_rng);
+    ns_rng_free(n->ecn_rng);
+    ns_free(n);
+}
+
+static const ns_net_ops pnet_ops = {
+    "packet", pnet_start, pnet_link_stats, pnet_peak_objects, pnet_free
+};
+
+int
+ns_packet_net_new(ns_sim *sim, ns_net **out)
+{
+    const ns_fabric *f = sim->fab;
+    const ns_run_cfg *c = &sim->cfg;
+    ns_pnet *n = ns_calloc(1, sizeof *n);
+    if (!n)
+        return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
+    n->net.ops = &pnet_ops;
+    n->net.sim = sim;
+    n->sim = sim;
+    n->fab = f;
+    n->tp = c->transport == NS_TP_DCTCP ? &ns_tp_dctcp : &ns_tp_ideal;
+    n->unlimited = c->transport == NS_TP_IDEAL;
+    n->lb = c->lb;
+    n->spray = c->spray;
+    n->flowlet_gap_ps = c->flowlet_gap_ps;
+    n->mss = f->mtu - f->header;
+    n->ack_size = f->header;
+    ns_pool_init(&n->pkt_pool, sizeof(ns_pkt), 4096);
+    ns_pool_init(&n->flow_pool, sizeof(ns_sflow), 256);
+    size_t nsw = f->nnodes - f->nhosts;
+    n->ports = ns_calloc(f->nlinks ? f->nlinks : 1, sizeof *n->ports);
+    n->hosts = ns_calloc(f->nhosts, sizeof *n->hosts);
+    n->salt = ns_alloc(f->nnodes * sizeof *n->salt);
+    n->rr = ns_calloc(nsw * f->nedges + 1, sizeof *n->rr);
+    n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
+    ns_rng *salt_rng = ns_rng_new(c->seed, NS_RNG_ECMP_SALT, 0);
+    n->spray_rng = ns_rng_new(c->seed, NS_RNG_SPRAY, 0);
+    n->ecn_rng = ns_rng_new(c->seed, NS_RNG_ECN, 0);
+    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left || !salt_rng ||
+        !n->spray_rng || !n->ecn_rng) {
+        ns_rng_free(salt_rng);
+        pnet_free(&n->net);
+        return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
+    }
+    for (size_t v = 0; v < f->nnodes; v++)
+        n->salt[v] = ns_rng_u32(salt_rng);
+    ns_rng_free(salt_rng);
+    for (size_t i = 0; i < f->nlinks; i++) {
+        const ns_flink *l = &f->links[i];
+        ns_port *p = &n->ports[i];
+        p->rate_bps = l->rate_bps;
+        p->ps_per_byte = (8 * (uint64_t)NS_PS_PER_S) % l->rate_bps == 0 ? 8 * (uint64_t)NS_PS_PER_S / l->rate_bps : 0;
+        p->latency_ps = l->latency_ps;
+        p->to = l->dst;
+        p->sw = NONE;
+        if (l->src >= f->nhosts) {
+            const ns_switch_cfg *sc = &f->cfgs[f->nodes[l->src].cfg];
+            p->sw = l->src;
+            p->buffer_bytes = sc->buffer_bytes;
+            p->shared = (uint8_t)(sc->shared && sc->buffer_bytes);
+            p->ecn = (uint8_t)sc->ecn;
+        }
+    }
+    for (size_t h = 0; h < f->nhosts; h++) {
+        ns_event_init(&n->hosts[h].ev, ns_host_tx);
+        n->hosts[h].node = (uint32_t)h;
+    }
+    *out = &n->net;
+    return NS_OK;
+}

@@ -1,0 +1,86 @@
+/*
+ * pool.c - slab-backed free-list pool (see pool.h).
+ */
+#include <config.h>
+#include "pool.h"
+
+#include <string.h>
+#include "alloc.h"
+
+struct ns_pool_slab {
+    ns_pool_slab *next;
+    /* objects follow, aligned as max_align_t */
+};
+
+#define SLAB_HDR ((sizeof(ns_pool_slab) + _Alignof(max_align_t) - 1) / _Alignof(max_align_t) * _Alignof(max_align_t))
+
+void
+ns_pool_init(ns_pool *p, size_t obj_size, size_t per_slab)
+{
+    size_t a = _Alignof(max_align_t);
+    if (obj_size < sizeof(void *))
+        obj_size = sizeof(void *);
+    p->obj_size = (obj_size + a - 1) / a * a;
+    p->per_slab = per_slab ? per_slab : 1024;
+    p->free_list = NULL;
+    p->slabs = NULL;
+    p->live = p->peak = 0;
+    p->slab_count = 0;
+}
+
+void
+ns_pool_destroy(ns_pool *p)
+{
+    ns_pool_slab *s = p->slabs;
+    while (s) {
+        ns_pool_slab *next = s->next;
+        ns_free(s);
+        s = next;
+    }
+    p->slabs = NULL;
+    p->free_list = NULL;
+    p->live = 0;
+    p->slab_count = 0;
+}
+
+static int
+add_slab(ns_pool *p)
+{
+    ns_pool_slab *s = ns_alloc(SLAB_HDR + p->per_slab * p->obj_size);
+    if (!s)
+        return -1;
+    s->next = p->slabs;
+    p->slabs = s;
+    p->slab_count++;
+    char *base = (char *)s + SLAB_HDR;
+    /* thread the new objects onto the free list, lowest address first */
+    for (size_t i = p->per_slab; i-- > 0;) {
+        void *obj = base + i * p->obj_size;
+        *(void **)obj = p->free_list;
+        p->free_list = obj;
+    }
+    return 0;
+}
+
+void *
+ns_pool_get(ns_pool *p)
+{
+    if (!p->free_list && add_slab(p))
+        return NULL;
+    void *obj = p->free_list;
+    p->free_list = *(void **)obj;
+    if (++p->live > p->peak)
+        p->peak = p->live;
+    return obj;
+}
+
+void
+ns_pool_put(ns_pool *p, void *obj)
+{
+#ifdef NS_DEBUG
+    memset(obj, 0xa5, p->obj_size);   /* catch use after free */
+#endif
+    *(void **)obj = p->free_list;
+    p->free_list = obj;
+    p->live--;
+}

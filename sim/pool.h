@@ -1,0 +1,33 @@
+/*
+ * pool.h - fixed-size object pool for the hot path (packets, timers).
+ *
+ * Objects are carved from slabs of many objects and recycled through an
+ * intrusive free list: after warm-up, getting and putting an object never
+ * calls the allocator. All slabs are released at once by ns_pool_destroy.
+ * Memory grows with the number of objects alive at once, never with the
+ * number ever used.
+ */
+#ifndef NS_POOL_H
+#define NS_POOL_H
+
+#include <stddef.h>
+
+typedef struct ns_pool_slab ns_pool_slab;
+
+typedef struct ns_pool {
+    size_t        obj_size;     /* bytes per object, rounded up to pointer alignment */
+    size_t        per_slab;     /* objects per slab */
+    void         *free_list;    /* recycled objects, linked through their first word */
+    ns_pool_slab *slabs;
+    size_t        live, peak;   /* objects handed out now, and the most ever at once */
+    size_t        slab_count;
+} ns_pool;
+
+void ns_pool_init(ns_pool *p, size_t obj_size, size_t per_slab);
+void ns_pool_destroy(ns_pool *p);
+/* an uninitialised object, or NULL when out of memory */
+void *ns_pool_get(ns_pool *p);
+void ns_pool_put(ns_pool *p, void *obj);
+static inline size_t ns_pool_bytes(const ns_pool *p) { return p->slab_count * p->per_slab * p->obj_size; }
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * sim.c - the simulation object and the task-graph driver (see sim.h).
+ *
+ * The driver starts an op once all its 'after' ops are done: a marker
+ * finishes at once; a compute op queues on its host's CPU (one op at a
+ * time, in the order they became ready); a transfer is handed to the
+ * network model and finishes when the model calls ns_sim_transfer_done().
+ * Ops that become ready during an event start after that event, at the
+ * same time, in the order they became ready.
+ */
+#include <config.h>
+#include "sim.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "alloc.h"
+
+const char *const ns_model_names[] = {"packet", "flow", NULL};
+const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", NULL};
+const char *const ns_spray_names[] = {"random", "roundrobin", NULL};
+const char *const ns_transport_names[] = {"ideal", "dctcp", NULL};
+
+#define NONE UINT32_MAX
+
+void
+ns_run_cfg_defaults(ns_run_cfg *c)
+{
+    memset(c, 0, sizeof *c);
+    c->seed = 1;
+    c->model = NS_MODEL_PACKET;
+    c->lb = NS_LB_ECMP;
+    c->spray = NS_SPRAY_RANDOM;
+    c->flowlet_gap_ps = 10 * NS_PS_PER_US;
+    c->subflows = 1;
+    c->transport = NS_TP_IDEAL;
+    c->dctcp.init_window = 10;
+    c->dctcp.min_rto_ps = 1 * NS_PS_PER_MS;
+    c->dctcp.g = 1.0 / 16;
+    c->dctcp.reorder_ps = 0;
+}
+
+const char *
+ns_sim_errmsg(const ns_sim *sim)
+{
+    return sim->err.msg;
+}
+
+int
+ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when)
+{
+    if (when < sim->now)
+        return ns_errorf(&sim->err, NS_ESIM, "internal error: event scheduled in the past (%lld < %lld)",
+                         (long long)when, (long long)sim->now), -1;
+    if (ns_evq_push(&sim->evq, ev, when))
+        return ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the event queue"), -1;
+    return 0;
+}
+
+static void cpu_done(void *simp, ns_event *ev);
+
+/* check that every host an op names exists in the fabric */
+static int
+check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e)
+{
+    if (wl->max_host <= fab->nhosts)
+        return NS_OK;
+    for (size_t i = 0; i < wl->nops; i++) {
+        const ns_op *o = &wl->ops[i];
+        uint32_t bad = 0;
+        const char *field = "node";
+        if (o->kind == NS_OP_COMPUTE && o->node > fab->nhosts)
+            bad = o->node;
+        else if (o->kind == NS_OP_TRANSFER && o->node > fab->nhosts)
+            bad = o->node, field = "src";
+        else if (o->kind == NS_OP_TRANSFER && o->dst > fab->nhosts)
+            bad = o->dst, field = "dst";
+        if (bad) {
+            char d[400];
+            ns_wl_describe(wl, (uint32_t)i, d, sizeof d);
+            return ns_errorf(e, NS_EINVAL, "%s: %s %u is not a host of the fabric (hosts are 1..%zu)",
+                             d, field, bad, fab->nhosts);
+        }
+    }
+    return NS_OK;
+}
+
+int
+ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
+           ns_sim **out, ns_err *e)
+{
+    *out = NULL;
+    if (!fab->finished)
+        return ns_errorf(e, NS_EINVAL, "internal error: the fabric is not finished");
+    int rc = check_hosts(fab, wl, e);
+    if (rc)
+        return rc;
+    ns_sim *sim = ns_calloc(1, sizeof *sim);
+    if (!sim)
+        return ns_enomem(e, "the simulation");
+    ns_evq_init(&sim->evq);
+    ns_event_init(&sim->sample_ev, NULL);
+    sim->fab = fab;
+    sim->wl = wl;
+    sim->cfg = *cfg;
+    size_t n = wl->nops ? wl->nops : 1;
+    sim->op_start = ns_alloc(n * sizeof *sim->op_start);
+    sim->op_finish = ns_alloc(n * sizeof *sim->op_finish);
+    sim->op_waiting = ns_calloc(n, sizeof *sim->op_waiting);
+    sim->succ_start = ns_calloc(n + 1, sizeof *sim->succ_start);
+    sim->succ = ns_alloc((wl->ndeps ? wl->ndeps : 1) * sizeof *sim->succ);
+    sim->op_next = ns_alloc(n * sizeof *sim->op_next);
+    sim->op_xfer = ns_alloc(n * sizeof *sim->op_xfer);
+    sim->ready = ns_alloc(n * sizeof *sim->ready);
+    sim->cpus = ns_alloc(fab->nhosts * sizeof *sim->cpus);
+    if (!sim->op_start || !sim->op_finish || !sim->op_waiting || !sim->succ_start || !sim->succ ||
+        !sim->op_next || !sim->op_xfer || !sim->ready || !sim->cpus) {
+        rc = ns_enomem(e, "the simulation");
+        goto fail;
+    }
+    rc = ns_wl_check(wl, sim->ready, e);   /* `ready` is scratch space here */
+    if (rc)
+        goto fail;
+    /* successors, in the order the dependencies were declared */
+    for (size_t i = 0; i < wl->ndeps; i++) {
+        sim->op_waiting[wl->dep_op[i]]++;
+        sim->succ_start[wl->dep_on[i] + 1]++;
+    }
+    for (size_t i = 0; i < wl->nops; i++)
+        sim->succ_start[i + 1] += sim->succ_start[i];
+    for (size_t i = 0; i < wl->ndeps; i++)
+        sim->succ[sim->succ_start[wl->dep_on[i]]++] = wl->dep_op[i];
+    for (size_t i = wl->nops; i > 0; i--)
+        sim->succ_start[i] = sim->succ_start[i - 1];
+    sim->succ_start[0] = 0;
+
+    size_t nx = 0;
+    for (size_t i = 0; i < wl->nops; i++) {
+        sim->op_start[i] = sim->op_finish[i] = -1;
+        sim->op_xfer[i] = wl->ops[i].kind == NS_OP_TRANSFER ? (uint32_t)nx++ : NONE;
+    }
+    sim->xfers = ns_calloc(nx ? nx : 1, sizeof *sim->xfers);
+    if (!sim->xfers) {
+        rc = ns_enomem(e, "the simulation");
+        goto fail;
+    }
+    sim->nxfers = nx;
+    for (size_t i = 0; i < wl->nops; i++) {
+        uint32_t x = sim->op_xfer[i];
+        if (x == NONE)
+            continue;
+        const ns_op *o = &wl->ops[i];
+        sim->xfers[x].op = (uint32_t)i;
+        sim->xfers[x].src = o->node;
+        sim->xfers[x].dst = o->dst;
+        sim->xfers[x].bytes = o->bytes;
+        sim->xfers[x].start_ps = sim->xfers[x].finish_ps = -1;
+    }
+    for (size_t h = 0; h < fab->nhosts; h++) {
+        ns_event_init(&sim->cpus[h].ev, cpu_done);
+        sim->cpus[h].running = NONE;
+        sim->cpus[h].head = sim->cpus[h].tail = NONE;
+        sim->cpus[h].busy_ps = 0;
+    }
+    if (ns_evq_reserve(&sim->evq, 1024)) {
+        rc = ns_enomem(e, "the simulation");
+        goto fail;
+    }
+    ns_err_clear(&sim->err);
+    rc = cfg->model == NS_MODEL_FLOW ? ns_flow_net_new(sim, &sim->net) : ns_packet_net_new(sim, &sim->net);
+    if (rc) {
+        ns_errorf(e, rc, "%s", sim->err.msg);
+        goto fail;
+    }
+    *out = sim;
+    return NS_OK;
+fail:
+    ns_sim_free(sim);
+    return rc;
+}
+
+void
+ns_sim_free(ns_sim *sim)
+{
+    if (!sim)
+        return;
+    ns_evq_destroy(&sim->evq);   /* first: pending events live in the model's pools */
+    if (sim->net)
+        sim->net->ops->free(sim->net);
+    ns_free(sim->op_start);
+    ns_free(sim->op_finish);
+    ns_free(sim->op_waiting);
+    ns_free(sim->succ_start);
+    ns_free(sim->succ);
+    ns_free(sim->op_next);
+    ns_free(sim->op_xfer);
+    ns_free(sim->ready);
+    ns_free(sim->cpus);
+    ns_free(sim->xfers);
+    ns_free(sim);
+}
+
+/* --- the driver ---------------------------------------------------------- */
+
+static void
+op_done(ns_sim *sim, uint32_t op)
+{
+    sim->op_finish[op] = sim->now;
+    sim->ops_done++;
+    for (uint32_t k = sim->succ_start[op]; k < sim->succ_start[op + 1]; k++) {
+        uint32_t s = sim->succ[k];
+        if (--sim->op_waiting[s] == 0)
+            sim->ready[sim->ready_tail++] = s;
+    }
+}
+
+static int
+cpu_start_next(ns_sim *sim, ns_cpu *cpu)
+{
+    uint32_t op = cpu->head;
+    cpu->head = sim->op_next[op];
+    if (cpu->head == NONE)
+        cpu->tail = NONE;
+    cpu->running = op;
+    sim->op_start[op] = sim->now;
+    ns_time d = sim->wl->ops[op].duration_ps;
+    cpu->busy_ps += d;
+    return ns_sim_at(sim, &cpu->ev, sim->now + d);
+}
+
+static void
+cpu_done(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    ns_cpu *cpu = ns_container_of(ev, ns_cpu, ev);
+    uint32_t op = cpu->running;
+    cpu->running = NONE;
+    op_done(sim, op);
+    if (cpu->head != NONE)
+        cpu_start_next(sim, cpu);
+}
+
+static int
+start_op(ns_sim *sim, uint32_t op)
+{
+    const ns_op *o = &sim->wl->ops[op];
+    switch (o->kind) {
+    case NS_OP_MARKER:
+        sim->op_start[op] = sim->now;
+        op_done(sim, op);
+        return NS_OK;
+    case NS_OP_COMPUTE: {
+        ns_cpu *cpu = &sim->cpus[o->node - 1];
+        sim->op_next[op] = NONE;
+        if (cpu->tail == NONE)
+            cpu->head = op;
+        else
+            sim->op_next[cpu->tail] = op;
+        cpu->tail = op;
+        if (cpu->running == NONE && cpu_start_next(sim, cpu))
+            return sim->err.code;
+        return NS_OK;
+    }
+    case NS_OP_TRANSFER: {
+        uint32_t x = sim->op_xfer[op];
+        ns_xfer *xf = &sim->xfers[x];
+        sim->op_start[op] = sim->now;
+        xf->start_ps = sim->now;
+        if (xf->bytes == 0 || xf->src == xf->dst) {
+            /* nothing crosses the network: done at once */
+            xf->finish_ps = sim->now;
+            xf->delivered = xf->bytes;
+            sim->xfers_done++;
+            op_done(sim, op);
+            return NS_OK;
+        }
+        return sim->net->ops->start(sim->net, x);
+    }
+    }
+    return NS_OK;
+}
+
+void
+ns_sim_transfer_done(ns_sim *sim, uint32_t x)
+{
+    ns_xfer *xf = &sim->xfers[x];
+    xf->finish_ps = sim->now;
+    sim->xfers_done++;
+    op_done(sim, xf->op);
+}
+
+static int
+drain_ready(ns_sim *sim)
+{
+    while (sim->ready_head < sim->ready_tail) {
+        int rc = start_op(sim, sim->ready[sim->ready_head++]);
+        if (rc)
+            return rc;
+    }
+    return NS_OK;
+}
+
+static void
+sample_tick(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    (void)ev;
+    sim->sample_fn(sim->sample_ctx, sim);
+    /* keep sampling only while something else is going on */
+    if (ns_evq_size(&sim->evq) > 0)
+        ns_sim_at(sim, &sim->sample_ev, sim->now + sim->cfg.sample_ps);
+}
+
+void
+ns_sim_set_sampler(ns_sim *sim, ns_sample_fn *fn, void *ctx)
+{
+    sim->sample_fn = fn;
+    sim->sample_ctx = ctx;
+}
+
+void
+ns_sim_set_progress(ns_sim *sim, ns_progress_fn *fn, void *ctx, uint64_t every)
+{
+    sim->progress_fn = fn;
+    sim->progress_ctx = ctx;
+    sim->progress_every = every ? every : 1;
+}
+
+int
+ns_sim_run(ns_sim *sim)
+{
+    const ns_workload *wl = sim->wl;
+    sim->ready_head = sim->ready_tail = 0;
+    for (size_t i = 0; i < wl->nops; i++)
+        if (sim->op_waiting[i] == 0)
+            sim->ready[sim->ready_tail++] = (uint32_t)i;
+    if (sim->sample_fn && sim->cfg.sample_ps > 0) {
+        sim->sample_ev.fn = sample_tick;
+        sim->sample_fn(sim->sample_ctx, sim);          /* the sample at time 0 */
+        if (ns_sim_at(sim, &sim->sample_ev, sim->cfg.sample_ps))
+            return sim->err.code;
+    }
+    int rc = drain_ready(sim);
+    uint64_t next_progress = sim->progress_every;
+    while (rc == NS_OK) {
+        if (sim->stop_flag && *sim->stop_flag) {
+            sim->stopped = 1;
+            break;
+        }
+        ns_event *ev = ns_evq_pop(&sim->evq);
+        if (!ev)
+            break;
+        if (sim->cfg.until_ps > 0 && ev->when_ps > sim->cfg.until_ps) {
+            /* put it back so the state stays consistent, and stop */
+            ns_evq_push(&sim->evq, ev, ev->when_ps);
+            sim->now = sim->cfg.until_ps;
+            sim->stopped = 2;
+            break;
+        }
+        sim->now = ev->when_ps;
+        sim->events++;
+        ev->fn(sim, ev);
+        if (sim->err.code)
+            return sim->err.code;
+        rc = drain_ready(sim);
+        if (sim->progress_fn && sim->events >= next_progress) {
+            sim->progress_fn(sim->progress_ctx, sim);
+            next_progress = sim->events + sim->progress_every;
+        }
+    }
+    if (rc)
+        return rc;
+    if (!sim->stopped && sim->ops_done < wl->nops) {
+        /* nothing left to happen, yet some op never finished: a model bug */
+        for (size_t i = 0; i < wl->nops; i++) {
+            if (sim->op_finish[i] < 0) {
+                char d[400];
+                ns_wl_describe(wl, (uint32_t)i, d, sizeof d);
+                return ns_errorf(&sim->err, NS_ESIM, "the simulation ran out of events with %zu ops unfinished, "
+                                 "among them %s", wl->nops - sim->ops_done, d);
+            }
+        }
+    }
+    return NS_OK;
+}

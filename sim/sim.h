@@ -1,0 +1,136 @@
+/*
+ * sim.h - one simulation: clock, event queue, random streams, the task-graph
+ * driver and the network model, all in one ns_sim (no globals).
+ *
+ * Life cycle: ns_sim_new() borrows a finished fabric and a workload and a
+ * run configuration; ns_sim_run() simulates until every op is done (or
+ * `until`, or a stop request); the records (op and transfer times, link
+ * counters) stay readable until ns_sim_free().
+ */
+#ifndef NS_SIM_H
+#define NS_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+#include "event.h"
+#include "fabric.h"
+#include "net.h"
+#include "taskgraph.h"
+#include "time.h"
+
+typedef struct ns_rng ns_rng;
+
+enum { NS_MODEL_PACKET = 0, NS_MODEL_FLOW = 1 };
+enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE };
+enum { NS_SPRAY_RANDOM = 0, NS_SPRAY_ROUNDROBIN };
+enum { NS_TP_IDEAL = 0, NS_TP_DCTCP };
+
+extern const char *const ns_model_names[];      /* "packet", "flow", NULL */
+extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", NULL */
+extern const char *const ns_spray_names[];      /* "random", "roundrobin", NULL */
+extern const char *const ns_transport_names[];  /* "ideal", "dctcp", NULL */
+
+typedef struct ns_dctcp_cfg {
+    uint32_t init_window;    /* packets */
+    ns_time  min_rto_ps;
+    double   g;              /* EWMA gain of the marked fraction */
+    ns_time  reorder_ps;     /* a hole is a loss once a later-sent packet was acked this long ago; 0 = srtt/4 */
+} ns_dctcp_cfg;
+
+typedef struct ns_run_cfg {
+    uint64_t     seed;
+    int          model;
+    int          lb;
+    int          spray;
+    ns_time      flowlet_gap_ps;
+    uint32_t     subflows;
+    int          transport;
+    ns_dctcp_cfg dctcp;
+    ns_time      until_ps;   /* stop here if not done; 0 = run to completion */
+    ns_time      sample_ps;  /* time-series period; 0 = none */
+} ns_run_cfg;
+
+void ns_run_cfg_defaults(ns_run_cfg *c);
+
+/* one transfer op as the network saw it: a row of /transfers */
+typedef struct ns_xfer {
+    uint32_t op;
+    uint32_t src, dst;       /* host ids, 1-based */
+    uint32_t subflows;
+    uint64_t bytes;
+    ns_time  start_ps, finish_ps;   /* finish -1 while running */
+    uint64_t packets;        /* data packets sent, retransmissions included */
+    uint64_t retransmits;
+    uint64_t ecn_marks;      /* data packets that arrived marked */
+    uint64_t delivered;      /* payload bytes delivered, each once */
+} ns_xfer;
+
+/* per-host compute resource: ops run one at a time, in the order they became ready */
+typedef struct ns_cpu {
+    ns_event ev;             /* end of the running op */
+    uint32_t running;        /* op, or UINT32_MAX when idle */
+    uint32_t head, tail;     /* FIFO of ready ops, linked through sim->op_next */
+    ns_time  busy_ps;        /* total compute time */
+} ns_cpu;
+
+typedef void ns_sample_fn(void *ctx, ns_sim *sim);
+typedef void ns_progress_fn(void *ctx, ns_sim *sim);
+
+struct ns_sim {
+    ns_err            err;
+    ns_time           now;
+    ns_evq            evq;
+    uint64_t          events;
+    const ns_fabric  *fab;       /* borrowed */
+    const ns_workload *wl;       /* borrowed */
+    ns_run_cfg        cfg;
+    ns_net           *net;
+
+    /* task graph state */
+    ns_time          *op_start, *op_finish;   /* -1 until known */
+    uint32_t         *op_waiting;             /* unfinished 'after' ops */
+    uint32_t         *succ_start, *succ;      /* successors (CSR) */
+    uint32_t         *op_next;                /* CPU FIFO links */
+    uint32_t         *op_xfer;                /* op -> transfer index */
+    uint32_t         *ready;                  /* ops ready to start now (each enters once) */
+    size_t            ready_head, ready_tail;
+    size_t            ops_done;
+    ns_cpu           *cpus;                   /* one per host */
+    ns_xfer          *xfers;
+    size_t            nxfers;
+    size_t            xfers_done;
+
+    /* observers */
+    ns_event          sample_ev;
+    ns_sample_fn     *sample_fn;
+    void             *sample_ctx;
+    ns_progress_fn   *progress_fn;
+    void             *progress_ctx;
+    uint64_t          progress_every;         /* events between progress calls */
+    volatile int     *stop_flag;              /* set (by a signal handler) to stop at the next event */
+    int               stopped;                /* 1: stopped by stop_flag, 2: by until */
+};
+
+/* A new simulation of `wl` on `fab` (both borrowed; the fabric finished).
+ * Checks the workload against the fabric (hosts exist, no cycles).
+ * Returns NS_OK and *out, or an error code with the message in `e`. */
+int ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
+               ns_sim **out, ns_err *e);
+void ns_sim_free(ns_sim *sim);
+
+/* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
+int ns_sim_run(ns_sim *sim);
+const char *ns_sim_errmsg(const ns_sim *sim);
+
+/* schedule `ev` at absolute time `when` >= now; 0, or -1 with sim->err set */
+int ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when);
+static inline void ns_sim_cancel(ns_sim *sim, ns_event *ev) { ns_evq_cancel(&sim->evq, ev); }
+
+/* ask for a sample callback every cfg.sample_ps (call before ns_sim_run) */
+void ns_sim_set_sampler(ns_sim *sim, ns_sample_fn *fn, void *ctx);
+void ns_sim_set_progress(ns_sim *sim, ns_progress_fn *fn, void *ctx, uint64_t every);
+
+#define ns_container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * summary.c - computing and printing the end-of-run summary (see summary.h).
+ */
+#include <config.h>
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include "alloc.h"
+#include "sim.h"
+#include "units.h"
+
+static int
+cmp_time(const void *a, const void *b)
+{
+    ns_time x = *(const ns_time *)a, y = *(const ns_time *)b;
+    return (x > y) - (x < y);
+}
+
+/* nearest-rank percentile of sorted v[0..n) */
+static ns_time
+percentile(const ns_time *v, size_t n, double q)
+{
+    if (n == 0)
+        return 0;
+    size_t rank = (size_t)(q * (double)n + 0.999999999);
+    if (rank < 1)
+        rank = 1;
+    if (rank > n)
+        rank = n;
+    return v[rank - 1];
+}
+
+int
+ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
+{
+    const ns_workload *wl = sim->wl;
+    const ns_fabric *fab = sim->fab;
+    memset(s, 0, sizeof *s);
+    s->ops = wl->nops;
+    s->ops_done = sim->ops_done;
+    s->completed = sim->ops_done == wl->nops;
+    for (size_t i = 0; i < wl->nops; i++)
+        if (sim->op_finish[i] > s->makespan_ps)
+            s->makespan_ps = sim->op_finish[i];
+    if (!s->completed && sim->now > s->makespan_ps)
+        s->makespan_ps = sim->now;
+    s->transfers = sim->nxfers;
+    ns_time *fct = ns_alloc((sim->nxfers ? sim->nxfers : 1) * sizeof *fct);
+    if (!fct)
+        return -1;
+    size_t nf = 0;
+    double sum = 0;
+    for (size_t i = 0; i < sim->nxfers; i++) {
+        const ns_xfer *x = &sim->xfers[i];
+        s->packets += x->packets;
+        s->retransmits += x->retransmits;
+        s->ecn_marks += x->ecn_marks;
+        if (x->finish_ps >= 0) {
+            fct[nf++] = x->finish_ps - x->start_ps;
+            sum += (double)(x->finish_ps - x->start_ps);
+            s->bytes += x->bytes;
+        }
+    }
+    s->transfers_done = nf;
+    qsort(fct, nf, sizeof *fct, cmp_time);
+    s->fct_p50_ps = percentile(fct, nf, 0.50);
+    s->fct_p99_ps = percentile(fct, nf, 0.99);
+    s->fct_max_ps = nf ? fct[nf - 1] : 0;
+    s->fct_mean_ps = nf ? sum / (double)nf : 0;
+    ns_free(fct);
+
+    s->max_congestion_link = -1;
+    s->peak_queue_link = -1;
+    for (size_t l = 0; l < fab->nlinks; l++) {
+        ns_link_stats ls;
+        sim->net->ops->link_stats(sim->net, (uint32_t)l, &ls);
+        s->drops += ls.drops;
+        if (s->makespan_ps > 0) {
+            double cap = (double)fab->links[l].rate_bps / 8.0 * ns_time_to_s(s->makespan_ps);
+            double c = (double)ls.tx_bytes / cap;
+            if (c > s->max_congestion) {
+                s->max_congestion = c;
+                s->max_congestion_link = (int64_t)l;
+            }
+        }
+        if (ls.peak_queue_bytes > s->peak_queue_bytes) {
+            s->peak_queue_bytes = ls.peak_queue_bytes;
+            s->peak_queue_link = (int64_t)l;
+        }
+    }
+    /* compute utilisation: over the hosts that compute at all */
+    size_t busy_hosts = 0;
+    double util = 0;
+    for (size_t h = 0; h < fab->nhosts; h++) {
+        if (sim->cpus[h].busy_ps > 0 && s->makespan_ps > 0) {
+            util += (double)sim->cpus[h].busy_ps / (double)s->makespan_ps;
+            busy_hosts++;
+        }
+    }
+    s->compute_utilization = busy_hosts ? util / (double)busy_hosts : 0;
+    s->events = sim->events;
+    s->wall_seconds = wall_seconds;
+    s->events_per_second = wall_seconds > 0 ? (double)sim->events / wall_seconds : 0;
+    if (sim->net->ops->peak_objects)
+        s->peak_packets = sim->net->ops->peak_objects(sim->net);
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        s->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
+    return 0;
+}
+
+void
+ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
+{
+    fn(ctx, "completed", s->completed, 1);
+    fn(ctx, "makespan", ns_time_to_s(s->makespan_ps), 0);
+    fn(ctx, "makespan_ps", (double)s->makespan_ps, 1);
+    fn(ctx, "ops", (double)s->ops, 1);
+    fn(ctx, "ops_done", (double)s->ops_done, 1);
+    fn(ctx, "transfers", (double)s->transfers, 1);
+    fn(ctx, "transfers_done", (double)s->transfers_done, 1);
+    fn(ctx, "bytes", (double)s->bytes, 1);
+    fn(ctx, "fct_p50", ns_time_to_s(s->fct_p50_ps), 0);
+    fn(ctx, "fct_p99", ns_time_to_s(s->fct_p99_ps), 0);
+    fn(ctx, "fct_max", ns_time_to_s(s->fct_max_ps), 0);
+    fn(ctx, "fct_mean", s->fct_mean_ps * 1e-12, 0);
+    fn(ctx, "events", (double)s->events, 1);
+    fn(ctx, "wall_seconds", s->wall_seconds, 0);
+    fn(ctx, "events_per_second", s->events_per_second, 0);
+    fn(ctx, "packets", (double)s->packets, 1);
+    fn(ctx, "retransmits", (double)s->retransmits, 1);
+    fn(ctx, "ecn_marks", (double)s->ecn_marks, 1);
+    fn(ctx, "drops", (double)s->drops, 1);
+    fn(ctx, "max_congestion", s->max_congestion, 0);
+    fn(ctx, "max_congestion_link", (double)s->max_congestion_link, 1);
+    fn(ctx, "peak_queue_bytes", (double)s->peak_queue_bytes, 1);
+    fn(ctx, "peak_queue_link", (double)s->peak_queue_link, 1);
+    fn(ctx, "compute_utilization", s->compute_utilization, 0);
+    fn(ctx, "bytes_exchanged", (double)s->bytes_exchanged, 1);
+    fn(ctx, "peak_bandwidth_bps", s->peak_bandwidth_bps, 0);
+    fn(ctx, "peak_packets", (double)s->peak_packets, 1);
+    fn(ctx, "peak_rss_bytes", (double)s->peak_rss_bytes, 1);
+}
+
+typedef struct json_ctx {
+    FILE *out;
+    int   first;
+} json_ctx;
+
+static void
+json_field(void *ctxp, const char *name, double v, int integral)
+{
+    json_ctx *c = ctxp;
+    fprintf(c->out, integral ? "%s\"%s\":%.0f" : "%s\"%s\":%.17g", c->first ? "" : ",", name, v);
+    c->first = 0;
+}
+
+void
+ns_summary_print_json(const ns_summary *s, FILE *out)
+{
+    json_ctx c = { out, 1 };
+    fputc('{', out);
+    ns_summary_visit(s, json_field, &c);
+    fputs("}\n", out);
+}
+
+void
+ns_summary_print(const ns_summary *s, FILE *out)
+{
+    char a[32], b[32], c[32], d[32];
+    ns_format_time(s->makespan_ps, a, sizeof a);
+    fprintf(out, "makespan      %s%s\n", a, s->completed ? "" : "  (stopped before every op finished)");
+    fprintf(out, "transfers     %llu done of %llu, %llu bytes\n", (unsigned long long)s->transfers_done,
+            (unsigned long long)s->transfers, (unsigned long long)s->bytes);
+    ns_format_time(s->fct_p50_ps, a, sizeof a);
+    ns_format_time(s->fct_p99_ps, b, sizeof b);
+    ns_format_time(s->fct_max_ps, c, sizeof c);
+    fprintf(out, "fct           p50 %s  p99 %s  max %s\n", a, b, c);
+    fprintf(out, "packets       %llu data, %llu retransmitted, %llu ECN-marked, %llu dropped\n",
+            (unsigned long long)s->packets, (unsigned long long)s->retransmits,
+            (unsigned long long)s->ecn_marks, (unsigned long long)s->drops);
+    ns_format_size(s->peak_queue_bytes, d, sizeof d);
+    fprintf(out, "congestion    max link load %.3f (link %lld), peak queue %s (link %lld)\n",
+            s->max_congestion, (long long)s->max_congestion_link, d, (long long)s->peak_queue_link);
+    if (s->compute_utilization > 0)
+        fprintf(out, "compute       utilization %.4f\n", s->compute_utilization);
+    fprintf(out, "events        %llu in %.3f s wall (%.3g events/s), peak RSS %.1f MB\n",
+            (unsigned long long)s->events, s->wall_seconds, s->events_per_second,
+            (double)s->peak_rss_bytes / 1e6);
+}

@@ -1,0 +1,47 @@
+/*
+ * summary.h - the end-of-run numbers: what netsim prints, returns to Lua,
+ * writes as JSON and as /summary attributes. One struct, one computation,
+ * so the four never disagree.
+ */
+#ifndef NS_SUMMARY_H
+#define NS_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "time.h"
+
+typedef struct ns_sim ns_sim;
+
+typedef struct ns_summary {
+    int      completed;          /* 1: every op finished */
+    ns_time  makespan_ps;        /* last op finish */
+    uint64_t ops, ops_done;
+    uint64_t transfers, transfers_done;
+    uint64_t bytes;              /* payload bytes of finished transfers */
+    ns_time  fct_p50_ps, fct_p99_ps, fct_max_ps;
+    double   fct_mean_ps;
+    uint64_t events;
+    double   wall_seconds, events_per_second;
+    uint64_t packets, retransmits, ecn_marks, drops;
+    double   max_congestion;     /* max over links of bytes carried / (rate x makespan) */
+    int64_t  max_congestion_link;
+    uint64_t peak_queue_bytes;
+    int64_t  peak_queue_link;
+    double   compute_utilization; /* mean over hosts that compute of busy / makespan (or workers) */
+    uint64_t bytes_exchanged;    /* training schedules: bytes sent across workers */
+    double   peak_bandwidth_bps; /* training schedules: peak cross-worker rate needed */
+    uint64_t peak_packets;       /* most packets alive at once (memory) */
+    uint64_t peak_rss_bytes;
+} ns_summary;
+
+/* fill s from a finished (or stopped) run; 0 or -1 (no memory) */
+int ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds);
+void ns_summary_print(const ns_summary *s, FILE *out);
+void ns_summary_print_json(const ns_summary *s, FILE *out);
+
+/* walk the summary's fields: name, value as double, whether integral */
+typedef void ns_summary_visit_fn(void *ctx, const char *name, double value, int integral);
+void ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * taskgraph.c - building and checking a workload's task graph (see taskgraph.h).
+ */
+#include <config.h>
+#include "taskgraph.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "alloc.h"
+
+static uint32_t
+str_hash(const char *s)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+ns_workload *
+ns_wl_new(uint64_t seed)
+{
+    ns_workload *w = ns_calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->seed = seed;
+    w->labels = ns_alloc(8 * sizeof *w->labels);
+    w->label_hash = ns_calloc(16, sizeof *w->label_hash);
+    if (!w->labels || !w->label_hash || !(w->labels[0] = ns_strdup(""))) {
+        ns_free(w->labels);
+        ns_free(w->label_hash);
+        ns_free(w);
+        return NULL;
+    }
+    w->labels_cap = 8;
+    w->nlabels = 1;
+    w->label_hash_cap = 16;
+    return w;
+}
+
+void
+ns_wl_free(ns_workload *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->nlabels; i++)
+        ns_free(w->labels[i]);
+    ns_free(w->labels);
+    ns_free(w->label_hash);
+    ns_free(w->ops);
+    ns_free(w->dep_op);
+    ns_free(w->dep_on);
+    ns_free(w->colls);
+    ns_free(w->coll_hosts);
+    ns_free(w->iters);
+    ns_free(w);
+}
+
+static int
+rehash_labels(ns_workload *w)
+{
+    size_t cap = w->label_hash_cap * 2;
+    uint32_t *t = ns_calloc(cap, sizeof *t);
+    if (!t)
+        return -1;
+    for (uint32_t i = 1; i < w->nlabels; i++) {
+        size_t j = str_hash(w->labels[i]) & (cap - 1);
+        while (t[j])
+            j = (j + 1) & (cap - 1);
+        t[j] = i;
+    }
+    ns_free(w->label_hash);
+    w->label_hash = t;
+    w->label_hash_cap = cap;
+    return 0;
+}
+
+/* the id of `label`, interned; 0 for NULL or ""; -1 on error */
+static long
+intern(ns_workload *w, const char *label, ns_err *e)
+{
+    if (!label || !*label)
+        return 0;
+    size_t len = strlen(label);
+    if (len >= NS_LABEL_MAX)
+        return ns_errorf(e, NS_EINVAL, "label '%s' is too long (%zu bytes, at most %d)",
+                         label, len, NS_LABEL_MAX - 1), -1;
+    size_t mask = w->label_hash_cap - 1;
+    size_t j = str_hash(label) & mask;
+    while (w->label_hash[j]) {
+        if (strcmp(w->labels[w->label_hash[j]], label) == 0)
+            return w->label_hash[j];
+        j = (j + 1) & mask;
+    }
+    if ((w->nlabels + 1) * 2 > w->label_hash_cap) {
+        if (rehash_labels(w))
+            return ns_enomem(e, "a workload"), -1;
+        return intern(w, label, e);
+    }
+    char *copy = ns_strdup(label);
+    if (!copy || ns_grow((void **)&w->labels, &w->labels_cap, w->nlabels + 1, sizeof *w->labels)) {
+        ns_free(copy);
+        return ns_enomem(e, "a workload"), -1;
+    }
+    w->labels[w->nlabels] = copy;
+    w->label_hash[j] = (uint32_t)w->nlabels;
+    return (long)w->nlabels++;
+}
+
+const char *
+ns_wl_label(const ns_workload *w, uint32_t label)
+{
+    return label < w->nlabels ? w->labels[label] : "";
+}
+
+static long
+add_op(ns_workload *w, int kind, const char *label, ns_err *e)
+{
+    if (w->nops >= INT32_MAX)
+        return ns_errorf(e, NS_EINVAL, "too many ops in one workload (limit %d)", INT32_MAX), -1;
+    long lab = intern(w, label, e);
+    if (lab < 0)
+        return -1;
+    if (ns_grow((void **)&w->ops, &w->ops_cap, w->nops + 1, sizeof *w->ops))
+        return ns_enomem(e, "a workload"), -1;
+    ns_op *op = &w->ops[w->nops];
+    memset(op, 0, sizeof *op);
+    op->kind = (uint8_t)kind;
+    op->label = (uint32_t)lab;
+    op->parent = NS_NO_PARENT;
+    op->line = w->cur_line;
+    return (long)w->nops++;
+}
+
+long
+ns_wl_compute(ns_workload *w, uint32_t node, ns_time duration_ps, const char *label, ns_err *e)
+{
+    if (node == 0)
+        return ns_errorf(e, NS_EINVAL, "compute: node must be a host id >= 1 (got %u)", node), -1;
+    if (duration_ps < 0)
+        return ns_errorf(e, NS_EINVAL, "compute: duration must not be negative"), -1;
+    long i = add_op(w, NS_OP_COMPUTE, label, e);
+    if (i < 0)
+        return -1;
+    w->ops[i].node = node;
+    w->ops[i].duration_ps = duration_ps;
+    if (node > w->max_host)
+        w->max_host = node;
+    return i;
+}
+
+long
+ns_wl_transfer(ns_workload *w, uint32_t src, uint32_t dst, uint64_t bytes, const char *label, ns_err *e)
+{
+    if (src == 0 || dst == 0)
+        return ns_errorf(e, NS_EINVAL, "transfer: src and dst must be host ids >= 1 (got %u and %u)", src, dst), -1;
+    long i = add_op(w, NS_OP_TRANSFER, label, e);
+    if (i < 0)
+        return -1;
+    w->ops[i].node = src;
+    w->ops[i].dst = dst;
+    w->ops[i].bytes = bytes;
+    if (src > w->max_host)
+        w->max_host = src;
+    if (dst > w->max_host)
+        w->max_host = dst;
+    return i;
+}
+
+long
+ns_wl_marker(ns_workload *w, const char *label, ns_err *e)
+{
+    return add_op(w, NS_OP_MARKER, label, e);
+}
+
+int
+ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e)
+{
+    if (op >= w->nops || dep >= w->nops)
+        return ns_errorf(e, NS_EINVAL, "after: no such op");
+    if (op == dep)
+        return ns_errorf(e, NS_EINVAL, "after: an op cannot wait for itself");
+    size_t cap = w->deps_cap;
+    if (ns_grow((void **)&w->dep_op, &cap, w->ndeps + 1, sizeof *w->dep_op))
+        return ns_enomem(e, "a workload");
+    cap = w->deps_cap;
+    if (ns_grow((void **)&w->dep_on, &cap, w->ndeps + 1, sizeof *w->dep_on)) {
+        /* dep_op grew, dep_on did not: keep the smaller capacity for both */
+        return ns_enomem(e, "a workload");
+    }
+    w->deps_cap = cap;
+    w->dep_op[w->ndeps] = op;
+    w->dep_on[w->ndeps] = dep;
+    w->ndeps++;
+    return NS_OK;
+}
+
+void
+ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t parent)
+{
+    for (uint32_t i = first; i <= last && i < w->nops; i++)
+        w->ops[i].parent = parent;
+}
+
+long
+ns_wl_add_coll(ns_workload *w, const ns_coll *c, const uint32_t *hosts, ns_err *e)
+{
+    if (w->ncolls >= INT32_MAX)
+        return ns_errorf(e, NS_EINVAL, "too many collectives"), -1;
+    if (ns_grow((void **)&w->colls, &w->colls_cap, w->ncolls + 1, sizeof *w->colls) ||
+        ns_grow((void **)&w->coll_hosts, &w->coll_hosts_cap, w->ncoll_hosts + c->ranks, sizeof *w->coll_hosts))
+        return ns_enomem(e, "a workload"), -1;
+    ns_coll *d = &w->colls[w->ncolls];
+    *d = *c;
+    d->hosts_off = (uint32_t)w->ncoll_hosts;
+    memcpy(&w->coll_hosts[w->ncoll_hosts], hosts, c->ranks * sizeof *hosts);
+    w->ncoll_hosts += c->ranks;
+    return (long)w->ncolls++;
+}
+
+long
+ns_wl_add_iter(ns_workload *w, const ns_iter *it, ns_err *e)
+{
+    if (ns_grow((void **)&w->iters, &w->iters_cap, w->niters + 1, sizeof *w->iters))
+        return ns_enomem(e, "a workload"), -1;
+    w->iters[w->niters] = *it;
+    if (it->worker > w->nworkers)
+        w->nworkers = it->worker;
+    return (long)w->niters++;
+}
+
+void
+ns_wl_describe(const ns_workload *w, uint32_t op, char *buf, size_t n)
+{
+    static const char *kinds[] = {"compute", "transfer", "marker"};
+    const ns_op *o = &w->ops[op];
+    const char *lab = ns_wl_label(w, o->label);
+    char where[300] = "";
+    if (o->line > 0)
+        snprintf(where, sizeof where, "%s:%d: ", w->chunk[0] ? w->chunk : "?", o->line);
+    if (*lab)
+        snprintf(buf, n, "%s%s '%s' (op %u)", where, kinds[o->kind], lab, op);
+    else
+        snprintf(buf, n, "%s%s (op %u)", where, kinds[o->kind], op);
+}
+
+/* name an op that lies on a cycle: walk back from any op that never became
+ * ready through unfinished predecessors; after n steps the walk is on a cycle */
+static int
+report_cycle(const ns_workload *w, const uint32_t *indeg, ns_err *e)
+{
+    size_t n = w->nops;
+    uint32_t *pstart = ns_calloc(n + 1, sizeof *pstart);
+    uint32_t *pred = ns_alloc((w->ndeps ? w->ndeps : 1) * sizeof *pred);
+    if (!pstart || !pred) {
+        ns_free(pstart);
+        ns_free(pred);
+        return ns_enomem(e, "the task graph");
+    }
+    for (size_t i = 0; i < w->ndeps; i++)
+        pstart[w->dep_op[i] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        pstart[i + 1] += pstart[i];
+    for (size_t i = 0; i < w->ndeps; i++)
+        pred[pstart[w->dep_op[i]]++] = w->dep_on[i];
+    for (size_t i = n; i > 0; i--)
+        pstart[i] = pstart[i - 1];
+    pstart[0] = 0;
+    uint32_t v = 0, stuck = 0;
+    while (indeg[v] == 0)
+        v++;
+    for (size_t i = 0; i < n; i++) {
+        for (uint32_t k = pstart[v]; k < pstart[v + 1]; k++)
+            if (indeg[pred[k]] > 0) {
+                v = pred[k];
+                break;
+            }
+    }
+    for (size_t i = 0; i < n; i++)
+        stuck += indeg[i] > 0;
+    char a[400];
+    ns_wl_describe(w, v, a, sizeof a);
+    ns_free(pstart);
+    ns_free(pred);
+    return ns_errorf(e, NS_EINVAL, "dependency cycle: %s waits, through its 'after' ops, for itself "
+                     "(%u ops can never start)", a, stuck);
+}
+
+int
+ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
+{
+    size_t n = w->nops;
+    uint32_t *indeg = ns_calloc(n ? n : 1, sizeof *indeg);
+    uint32_t *start = ns_calloc(n + 1, sizeof *start);
+    uint32_t *succ = ns_alloc((w->ndeps ? w->ndeps : 1) * sizeof *succ);
+    if (!indeg || !start || !succ) {
+        ns_free(indeg);
+        ns_free(start);
+        ns_free(succ);
+        return ns_enomem(e, "the task graph");
+    }
+    for (size_t i = 0; i < w->ndeps; i++) {
+        indeg[w->dep_op[i]]++;
+        start[w->dep_on[i] + 1]++;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (size_t i = 0; i < w->ndeps; i++)
+        succ[start[w->dep_on[i]]++] = w->dep_op[i];
+    for (size_t i = n; i > 0; i--)
+        start[i] = start[i - 1];
+    start[0] = 0;
+    /* Kahn's algorithm; `order` doubles as the queue */
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < n; i++)
+        if (indeg[i] == 0)
+            order[tail++] = (uint32_t)i;
+    while (head < tail) {
+        uint32_t v = order[head++];
+        for (uint32_t k = start[v]; k < start[v + 1]; k++)
+            if (--indeg[succ[k]] == 0)
+                order[tail++] = succ[k];
+    }
+    int rc = NS_OK;
+    if (tail < n)
+        rc = report_cycle(w, indeg, e);
+    ns_free(indeg);
+    ns_free(start);
+    ns_free(succ);
+    return rc;
+}

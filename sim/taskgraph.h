@@ -1,0 +1,105 @@
+/*
+ * taskgraph.h - the workload: a graph of ops with dependencies.
+ *
+ * The task graph is the single currency of workloads: compute (a host busy
+ * for a duration), transfer (bytes from one host to another) and marker (a
+ * zero-length join point). An op starts when all ops it comes `after` are
+ * done. Builders in workloads/ compile collectives, training schedules and
+ * traffic generators into these ops; they know nothing of packets.
+ * A workload is plain data: it can be run many times, on any fabric.
+ * Host ids are 1-based, as in scenarios.
+ */
+#ifndef NS_TASKGRAPH_H
+#define NS_TASKGRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+#include "time.h"
+
+enum { NS_OP_COMPUTE = 0, NS_OP_TRANSFER = 1, NS_OP_MARKER = 2 };
+
+#define NS_LABEL_MAX 32   /* bytes of a label, NUL included */
+#define NS_NO_PARENT (-1)
+
+typedef struct ns_op {
+    uint64_t bytes;        /* transfer: bytes to move */
+    ns_time  duration_ps;  /* compute: busy time */
+    uint32_t node;         /* compute: host; transfer: source host (1-based); marker: 0 */
+    uint32_t dst;          /* transfer: destination host (1-based) */
+    uint32_t label;        /* interned label, 0 = none */
+    int32_t  parent;       /* collective (or other group) id, NS_NO_PARENT if none */
+    int32_t  line;         /* scenario line that made it, 0 if unknown */
+    uint8_t  kind;
+} ns_op;
+
+/* a collective: recorded in /collectives with its lower bound */
+typedef struct ns_coll {
+    char     kind[16];        /* "allreduce", "alltoall", ... */
+    char     algorithm[24];   /* "ring", "direct", ... */
+    uint32_t ranks;
+    uint64_t bytes;           /* the collective's bytes argument (per rank, or per pair) */
+    double   nic_bytes;       /* bytes the busiest rank must send through its NIC: the
+                                 lower bound is nic_bytes * 8 / (lowest NIC rate of its hosts) */
+    uint32_t hosts_off;       /* its hosts: wl->coll_hosts[hosts_off .. + ranks) */
+    uint32_t first_op, last_op;  /* ops [first_op, last_op] belong to it; last_op completes it */
+} ns_coll;
+
+/* one inner step of one worker of a training schedule: /iterations */
+typedef struct ns_iter {
+    uint32_t worker, step;    /* 1-based */
+    uint32_t start_op;        /* the op whose start begins the step */
+    uint32_t compute_op;      /* the op whose finish ends the step's compute */
+    uint32_t end_op;          /* the op whose finish ends the step (compute and any blocking sync) */
+    uint64_t bytes_sent;      /* bytes this worker sent across workers during this step's syncs */
+} ns_iter;
+
+typedef struct ns_workload {
+    ns_op    *ops;
+    size_t    nops, ops_cap;
+    uint32_t *dep_op, *dep_on;   /* dependency pairs: op dep_op[i] comes after dep_on[i] */
+    size_t    ndeps, deps_cap;
+    char    **labels;            /* interned labels; labels[0] is "" */
+    size_t    nlabels, labels_cap;
+    uint32_t *label_hash;        /* open addressing over labels, 0 = empty */
+    size_t    label_hash_cap;
+    ns_coll  *colls;
+    size_t    ncolls, colls_cap;
+    uint32_t *coll_hosts;
+    size_t    ncoll_hosts, coll_hosts_cap;
+    ns_iter  *iters;
+    size_t    niters, iters_cap;
+    uint32_t  nworkers;          /* training schedules: workers for /iterations */
+    uint64_t  seed;              /* seed of the workload's random draws */
+    uint32_t  max_host;          /* highest host id named by any op */
+    int       cur_line;          /* line stamped on new ops (set by the Lua layer) */
+    char      chunk[256];        /* scenario file name, for messages */
+} ns_workload;
+
+ns_workload *ns_wl_new(uint64_t seed);
+void ns_wl_free(ns_workload *w);
+
+/* Each adder returns the new op's index (>= 0) or -1 with a message in e. */
+long ns_wl_compute(ns_workload *w, uint32_t node, ns_time duration_ps, const char *label, ns_err *e);
+long ns_wl_transfer(ns_workload *w, uint32_t src, uint32_t dst, uint64_t bytes, const char *label, ns_err *e);
+long ns_wl_marker(ns_workload *w, const char *label, ns_err *e);
+/* op `op` comes after op `dep` */
+int ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e);
+/* set the parent of ops [first, last] */
+void ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t parent);
+/* a new collective record; returns its id or -1 */
+long ns_wl_add_coll(ns_workload *w, const ns_coll *c, const uint32_t *hosts, ns_err *e);
+long ns_wl_add_iter(ns_workload *w, const ns_iter *it, ns_err *e);
+const char *ns_wl_label(const ns_workload *w, uint32_t label);
+
+/*
+ * Check the graph and order it: returns NS_OK and a topological order, or
+ * NS_EINVAL naming an op on a dependency cycle. `order` has nops entries and
+ * is owned by the caller.
+ */
+int ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e);
+/* where an op came from and what it is, for messages:
+ * "scenario.lua:12: transfer 'x' (op 3)" */
+void ns_wl_describe(const ns_workload *w, uint32_t op, char *buf, size_t n);
+
+#endif

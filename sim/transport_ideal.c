@@ -1,0 +1,59 @@
+/*
+ * transport_ideal.c - the ideal transport: the sender sends every packet as
+ * fast as its NIC allows, nothing is acknowledged, buffers are unlimited
+ * and nothing is lost; the subflow is done when its last byte arrives.
+ * Queues then show the raw congestion of the traffic pattern.
+ */
+#include <config.h>
+#include "packet_int.h"
+
+static int
+ideal_init(ns_pnet *n, ns_sflow *f)
+{
+    (void)n;
+    f->tp = NULL;
+    return 0;
+}
+
+static ns_pkt *
+ideal_next(ns_pnet *n, ns_sflow *f)
+{
+    if (f->next_seq >= f->npkts)
+        return NULL;
+    ns_pkt *p = ns_pkt_new(n, f, NS_PKT_DATA);
+    if (!p)
+        return NULL;
+    p->seq = f->next_seq++;
+    p->payload = ns_sflow_payload(n, f, p->seq);
+    p->size = p->payload + n->fab->header;
+    return p;
+}
+
+static void
+ideal_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
+{
+    f->rcv_bytes += p->payload;
+    ns_pkt_free(n, p);
+    if (f->rcv_bytes == f->bytes) {
+        ns_sflow_delivered(n, f);
+        ns_sflow_release(n, f);   /* sent everything, and no ACK will come back */
+    }
+}
+
+static void
+ideal_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
+{
+    (void)f;
+    ns_pkt_free(n, p);   /* the ideal transport sends none */
+}
+
+static void
+ideal_fini(ns_pnet *n, ns_sflow *f)
+{
+    (void)n;
+    (void)f;
+}
+
+const ns_tp_ops ns_tp_ideal = {
+    "ideal", ideal_init, ideal_next, ideal_on_data, ideal_on_ack, ideal_fini
+};

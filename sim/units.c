@@ -1,0 +1,170 @@
+/*
+ * units.c - parsing and printing quantities with units (see units.h).
+ */
+#include <config.h>
+#include "units.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct unit {
+    const char *name;
+    double      scale;   /* base units per unit */
+} unit;
+
+static const unit rate_units[] = {
+    {"bps", 1}, {"Kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12}, {NULL, 0}
+};
+static const unit size_units[] = {
+    {"B", 1}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+    {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+    {NULL, 0}
+};
+static const unit time_units[] = {
+    {"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {NULL, 0}
+};
+
+static void
+list_units(const unit *u, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (; u->name && len < n; u++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", u->name);
+}
+
+/* split "12.5 Gbps" into a number and a unit; -1 if there is no number */
+static int
+parse_quantity(const char *text, const unit *units, const char *what,
+               double *out, char *why, size_t whylen)
+{
+    char *end;
+    char accepted[128];
+    list_units(units, accepted, sizeof accepted);
+    double v = strtod(text, &end);
+    if (end == text || !isfinite(v)) {
+        snprintf(why, whylen, "bad %s \"%s\": expected a number with a unit (%s)",
+                 what, text, accepted);
+        return -1;
+    }
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end == '\0') {
+        *out = v;     /* bare number: base units */
+        return 0;
+    }
+    for (const unit *u = units; u->name; u++) {
+        if (strcmp(end, u->name) == 0) {
+            *out = v * u->scale;
+            return 0;
+        }
+    }
+    snprintf(why, whylen, "bad %s \"%s\": unknown unit \"%s\" (expected %s)",
+             what, text, end, accepted);
+    return -1;
+}
+
+int
+ns_rate_from_number(double v, uint64_t *bps, char *why, size_t whylen)
+{
+    if (!(v > 0) || !isfinite(v) || v > 1e18) {
+        snprintf(why, whylen, "rate must be positive and at most 1e18 bps (got %g)", v);
+        return -1;
+    }
+    double r = floor(v + 0.5);
+    if (r < 1) {
+        snprintf(why, whylen, "rate must be at least 1 bps (got %g)", v);
+        return -1;
+    }
+    *bps = (uint64_t)r;
+    return 0;
+}
+
+int
+ns_size_from_number(double v, uint64_t *bytes, char *why, size_t whylen)
+{
+    if (!(v >= 0) || !isfinite(v) || v > 9.2e18) {
+        snprintf(why, whylen, "size must be between 0 and 9.2e18 bytes (got %g)", v);
+        return -1;
+    }
+    double r = floor(v + 0.5);
+    if (fabs(r - v) > 1e-6 * (v > 1 ? v : 1)) {
+        snprintf(why, whylen, "size must be a whole number of bytes (got %g)", v);
+        return -1;
+    }
+    *bytes = (uint64_t)r;
+    return 0;
+}
+
+int
+ns_time_from_number(double seconds, ns_time *ps, char *why, size_t whylen)
+{
+    double v = seconds * 1e12;
+    if (!(v >= 0) || !isfinite(v) || v > 9.2e18) {
+        snprintf(why, whylen, "time must be between 0 and 9.2e6 s (got %g s)", seconds);
+        return -1;
+    }
+    *ps = (ns_time)llround(v);
+    return 0;
+}
+
+int
+ns_parse_rate(const char *text, uint64_t *bps, char *why, size_t whylen)
+{
+    double v;
+    if (parse_quantity(text, rate_units, "rate", &v, why, whylen))
+        return -1;
+    return ns_rate_from_number(v, bps, why, whylen);
+}
+
+int
+ns_parse_size(const char *text, uint64_t *bytes, char *why, size_t whylen)
+{
+    double v;
+    if (parse_quantity(text, size_units, "size", &v, why, whylen))
+        return -1;
+    return ns_size_from_number(v, bytes, why, whylen);
+}
+
+int
+ns_parse_time(const char *text, ns_time *ps, char *why, size_t whylen)
+{
+    double v;
+    if (parse_quantity(text, time_units, "time", &v, why, whylen))
+        return -1;
+    return ns_time_from_number(v, ps, why, whylen);
+}
+
+static void
+format_scaled(double v, const unit *units, char *buf, size_t n)
+{
+    const unit *best = units;
+    for (const unit *u = units; u->name; u++)
+        if (fabs(v) >= u->scale && u->scale >= best->scale)
+            best = u;
+    snprintf(buf, n, "%.4g %s", v / best->scale, best->name);
+}
+
+void
+ns_format_rate(uint64_t bps, char *buf, size_t n)
+{
+    format_scaled((double)bps, rate_units, buf, n);
+}
+
+void
+ns_format_size(uint64_t bytes, char *buf, size_t n)
+{
+    static const unit decimal[] = {
+        {"B", 1}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {NULL, 0}
+    };
+    format_scaled((double)bytes, decimal, buf, n);
+}
+
+void
+ns_format_time(ns_time ps, char *buf, size_t n)
+{
+    format_scaled((double)ps * 1e-12, time_units, buf, n);
+}

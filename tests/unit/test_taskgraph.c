@@ -1,0 +1,97 @@
+/*
+ * test_taskgraph.c - the driver: chains, diamonds, CPU serialisation,
+ * cycles, and hosts that do not exist.
+ */
+#include <config.h>
+#include <string.h>
+#include "sim/alloc.h"
+#include "sim/lib.h"
+#include "sim/sim.h"
+#include "tests/tap.h"
+#include "topologies/topo.h"
+
+#define MS NS_PS_PER_MS
+
+int
+main(void)
+{
+    ns_lib_init();
+    plan(12);
+    ns_err e = {0};
+    ns_pair_spec ps;
+    ns_fabric_common_defaults(&ps.common);
+    ps.link.rate_bps = 100000000000ull;
+    ps.link.latency_ps = 1000000;
+    ns_fabric *f;
+    ns_topo_pair(&ps, &f, &e);
+    ns_run_cfg cfg;
+    ns_run_cfg_defaults(&cfg);
+    ns_sim *sim;
+
+    /* chain: compute 1 ms on host 1 -> 1 MB to host 2 -> compute 2 ms on host 2 */
+    ns_workload *w = ns_wl_new(1);
+    long a = ns_wl_compute(w, 1, 1 * MS, "fwd", &e);
+    long x = ns_wl_transfer(w, 1, 2, 1000000, "act", &e);
+    long b = ns_wl_compute(w, 2, 2 * MS, "bwd", &e);
+    ns_wl_after(w, (uint32_t)x, (uint32_t)a, &e);
+    ns_wl_after(w, (uint32_t)b, (uint32_t)x, &e);
+    ns_sim_new(f, w, &cfg, &sim, &e);
+    ns_sim_run(sim);
+    ns_time xfer = 1000000 + (1000000 + 249 * 64) * 80;   /* latency + wire bytes x 80 ps */
+    is_time(sim->op_start[x], 1 * MS, "the transfer starts when the compute ends");
+    is_time(sim->op_finish[x] - sim->op_start[x], xfer, "the transfer takes its hand-computed time");
+    is_time(sim->op_finish[b], 3 * MS + xfer, "the chain ends at the sum of its parts");
+    ns_sim_free(sim);
+    ns_wl_free(w);
+
+    /* diamond: m -> {1 ms on host 1, 3 ms on host 2} -> join */
+    w = ns_wl_new(1);
+    long m = ns_wl_marker(w, "start", &e);
+    long c1 = ns_wl_compute(w, 1, 1 * MS, NULL, &e);
+    long c2 = ns_wl_compute(w, 2, 3 * MS, NULL, &e);
+    long j = ns_wl_marker(w, "join", &e);
+    ns_wl_after(w, (uint32_t)c1, (uint32_t)m, &e);
+    ns_wl_after(w, (uint32_t)c2, (uint32_t)m, &e);
+    ns_wl_after(w, (uint32_t)j, (uint32_t)c1, &e);
+    ns_wl_after(w, (uint32_t)j, (uint32_t)c2, &e);
+    ns_sim_new(f, w, &cfg, &sim, &e);
+    ns_sim_run(sim);
+    is_time(sim->op_finish[j], 3 * MS, "a diamond waits for its slowest branch");
+    ns_sim_free(sim);
+    ns_wl_free(w);
+
+    /* two computes on one host run one after the other, in ready order */
+    w = ns_wl_new(1);
+    long p = ns_wl_compute(w, 1, 2 * MS, NULL, &e);
+    long q = ns_wl_compute(w, 1, 1 * MS, NULL, &e);
+    ns_sim_new(f, w, &cfg, &sim, &e);
+    ns_sim_run(sim);
+    is_time(sim->op_finish[p], 2 * MS, "first compute on host 1");
+    is_time(sim->op_start[q], 2 * MS, "the second waits for the CPU");
+    is_time(sim->op_finish[q], 3 * MS, "and ends at 3 ms");
+    ns_sim_free(sim);
+    ns_wl_free(w);
+
+    /* a cycle is refused before the run, naming an op on it */
+    w = ns_wl_new(1);
+    long u = ns_wl_compute(w, 1, MS, "u", &e);
+    long v = ns_wl_compute(w, 1, MS, "v", &e);
+    ns_wl_after(w, (uint32_t)v, (uint32_t)u, &e);
+    ns_wl_after(w, (uint32_t)u, (uint32_t)v, &e);
+    memset(&e, 0, sizeof e);
+    ok(ns_sim_new(f, w, &cfg, &sim, &e) == NS_EINVAL, "a dependency cycle is an error");
+    ok(strstr(e.msg, "cycle") != NULL, "and says so: %s", e.msg);
+    ns_wl_free(w);
+
+    /* a transfer to a host that does not exist */
+    w = ns_wl_new(1);
+    ns_wl_transfer(w, 1, 7, 100, NULL, &e);
+    memset(&e, 0, sizeof e);
+    ok(ns_sim_new(f, w, &cfg, &sim, &e) == NS_EINVAL, "a transfer to host 7 of 2 is an error");
+    ok(strstr(e.msg, "dst 7") != NULL, "naming the field and value: %s", e.msg);
+    ns_wl_free(w);
+
+    ns_fabric_free(f);
+    is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
+    return done_testing();
+}

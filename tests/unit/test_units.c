@@ -1,0 +1,37 @@
+/* test_units.c - parsing quantities with units */
+#include <config.h>
+#include <string.h>
+#include "sim/units.h"
+#include "tests/tap.h"
+
+int
+main(void)
+{
+    char why[256];
+    uint64_t v;
+    ns_time t;
+    plan(22);
+    ok(ns_parse_rate("400Gbps", &v, why, sizeof why) == 0 && v == 400000000000ull, "400Gbps");
+    ok(ns_parse_rate("2.5 Tbps", &v, why, sizeof why) == 0 && v == 2500000000000ull, "2.5 Tbps");
+    ok(ns_parse_rate("100", &v, why, sizeof why) == 0 && v == 100, "bare rate in bits/s");
+    ok(ns_parse_rate("10Gbs", &v, why, sizeof why) == -1, "10Gbs is refused");
+    ok(strstr(why, "Gbs") && strstr(why, "Gbps"), "the message names the unit and the accepted ones: %s", why);
+    ok(ns_parse_rate("-1Gbps", &v, why, sizeof why) == -1, "negative rate refused");
+    ok(ns_parse_rate("0bps", &v, why, sizeof why) == -1, "zero rate refused");
+    ok(ns_parse_size("32MB", &v, why, sizeof why) == 0 && v == 32000000, "32MB = 32e6 bytes");
+    ok(ns_parse_size("1MiB", &v, why, sizeof why) == 0 && v == 1048576, "1MiB = 2^20 bytes");
+    ok(ns_parse_size("4KiB", &v, why, sizeof why) == 0 && v == 4096, "4KiB");
+    ok(ns_parse_size("1.5KB", &v, why, sizeof why) == 0 && v == 1500, "1.5KB");
+    ok(ns_parse_size("0.5B", &v, why, sizeof why) == -1, "half a byte refused");
+    ok(ns_parse_size("10 parsecs", &v, why, sizeof why) == -1, "unknown size unit refused");
+    ok(ns_parse_time("500ns", &t, why, sizeof why) == 0 && t == 500000, "500ns");
+    ok(ns_parse_time("1.5us", &t, why, sizeof why) == 0 && t == 1500000, "1.5us");
+    ok(ns_parse_time("2ms", &t, why, sizeof why) == 0 && t == 2000000000, "2ms");
+    ok(ns_parse_time("3", &t, why, sizeof why) == 0 && t == 3 * NS_PS_PER_S, "bare time in seconds");
+    ok(ns_parse_time("7ps", &t, why, sizeof why) == 0 && t == 7, "7ps");
+    ok(ns_parse_time("1h", &t, why, sizeof why) == -1, "unit h refused");
+    ok(ns_parse_time("abc", &t, why, sizeof why) == -1, "no number refused");
+    is_time(ns_serialize_ps(4096, 100000000000ull), 327680, "4096 B at 100 Gb/s = 327.68 ns");
+    is_time(ns_serialize_ps(1, 3000000000ull), 2667, "1 B at 3 Gb/s rounds up to 2667 ps");
+    return done_testing();
+}

@@ -1,0 +1,7 @@
+### topologies/: fabric builders and forwarding
+
+libnetsim_a_SOURCES += \
+	%reldir%/topo.h \
+	%reldir%/routing.c \
+	%reldir%/star.c \
+	%reldir%/topo_lua.c

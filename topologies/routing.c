@@ -1,0 +1,171 @@
+/*
+ * routing.c - equal-cost forwarding tables of a fabric, from the graph.
+ *
+ * Paths are shortest in switch hops (as ECMP routing computes them); hosts
+ * never forward. For every switch and every edge node (a node with hosts
+ * attached), the next hops are the links to neighbour switches one hop
+ * closer to the edge node, parallel links included. Distances come from
+ * igraph on the switch-only graph, so every fabric, hand-built or read from
+ * a file, gets the same forwarding and every load-balancing policy.
+ */
+#include <config.h>
+#include "sim/fabric.h"
+
+#include <igraph.h>
+#include <string.h>
+#include "sim/alloc.h"
+#include "sim/lib.h"
+
+/* the per-switch cache of recent next-hop sets, to share identical sets */
+#define RECENT 8
+
+static int
+assign_edges(ns_fabric *f, ns_err *e)
+{
+    f->edge_node = ns_alloc(f->nhosts * sizeof *f->edge_node);
+    if (!f->edge_node)
+        return ns_enomem(e, "forwarding tables");
+    f->nedges = 0;
+    for (size_t h = 0; h < f->nhosts; h++) {
+        uint32_t a = f->host_attach[h];
+        if (a < f->nhosts && f->host_attach[a] != h)
+            return ns_errorf(e, NS_EINVAL, "%s: host '%s' is linked to host '%s', which is linked elsewhere; "
+                             "hosts do not forward", f->kind, f->nodes[h].name, f->nodes[a].name);
+        if (f->nodes[a].edge == UINT32_MAX) {
+            f->nodes[a].edge = (uint32_t)f->nedges;
+            f->edge_node[f->nedges++] = a;
+        }
+    }
+    return NS_OK;
+}
+
+static int
+same_set(const ns_fabric *f, const ns_hopset *hs, const uint32_t *cand, uint32_t n)
+{
+    return hs->n == n && memcmp(&f->hops[hs->off], cand, n * sizeof *cand) == 0;
+}
+
+int
+ns_fabric_compute_routes(ns_fabric *f, ns_err *e)
+{
+    int rc = assign_edges(f, e);
+    if (rc)
+        return rc;
+    size_t nsw = f->nnodes - f->nhosts;
+    if (nsw == 0)
+        return NS_OK;   /* hosts linked pairwise: no forwarding */
+
+    igraph_t g;
+    igraph_vector_int_t edges, from;
+    igraph_matrix_t dist;
+    int have_g = 0, have_edges = 0, have_from = 0, have_dist = 0;
+    uint32_t *cand = NULL;
+    rc = NS_OK;
+
+    if (igraph_vector_int_init(&edges, 0)) goto nomem;
+    have_edges = 1;
+    for (size_t i = 0; i < f->nlinks; i++) {
+        const ns_flink *l = &f->links[i];
+        if (l->src >= f->nhosts && l->dst >= f->nhosts && l->src < l->dst) {
+            if (igraph_vector_int_push_back(&edges, (igraph_integer_t)(l->src - f->nhosts)) ||
+                igraph_vector_int_push_back(&edges, (igraph_integer_t)(l->dst - f->nhosts)))
+                goto nomem;
+        }
+    }
+    if (igraph_create(&g, &edges, (igraph_integer_t)nsw, IGRAPH_UNDIRECTED)) goto nomem;
+    have_g = 1;
+    if (igraph_vector_int_init(&from, 0)) goto nomem;
+    have_from = 1;
+    for (size_t k = 0; k < f->nedges; k++)
+        if (igraph_vector_int_push_back(&from, (igraph_integer_t)(f->edge_node[k] - f->nhosts)))
+            goto nomem;
+    if (igraph_matrix_init(&dist, 0, 0)) goto nomem;
+    have_dist = 1;
+    if (igraph_distances(&g, &dist, igraph_vss_vector(&from), igraph_vss_all(), IGRAPH_ALL))
+        goto nomem;
+
+    f->route = ns_calloc(nsw * f->nedges, sizeof *f->route);
+    cand = ns_alloc((f->nlinks ? f->nlinks : 1) * sizeof *cand);
+    if (!f->route || !cand)
+        goto nomem;
+    for (size_t s = 0; s < nsw; s++) {
+        const ns_fnode *sn = &f->nodes[f->nhosts + s];
+        ns_hopset recent[RECENT];
+        size_t nrecent = 0;
+        for (size_t k = 0; k < f->nedges; k++) {
+            ns_hopset *hs = &f->route[s * f->nedges + k];
+            double d = MATRIX(dist, (igraph_integer_t)k, (igraph_integer_t)s);
+            if (d == 0)
+                continue;   /* this switch is the edge node: deliver on the host's downlink */
+            if (d == IGRAPH_INFINITY) {
+                /* only an error if some host can reach this switch: then the hosts
+                 * below it cannot reach the hosts below edge k */
+                continue;
+            }
+            uint32_t n = 0;
+            for (uint32_t j = 0; j < sn->nlinks; j++) {
+                uint32_t li = sn->first_link + j;
+                uint32_t nb = f->links[li].dst;
+                if (nb < f->nhosts)
+                    continue;
+                if (MATRIX(dist, (igraph_integer_t)k, (igraph_integer_t)(nb - f->nhosts)) == d - 1)
+                    cand[n++] = li;
+            }
+            size_t r;
+            for (r = 0; r < nrecent; r++)
+                if (same_set(f, &recent[r], cand, n))
+                    break;
+            if (r < nrecent) {
+                *hs = recent[r];
+                continue;
+            }
+            if (ns_grow((void **)&f->hops, &f->hops_cap, f->nhops + n, sizeof *f->hops))
+                goto nomem;
+            memcpy(&f->hops[f->nhops], cand, n * sizeof *cand);
+            hs->off = (uint32_t)f->nhops;
+            hs->n = n;
+            f->nhops += n;
+            recent[nrecent < RECENT ? nrecent++ : (k % RECENT)] = *hs;
+        }
+    }
+    /* every edge node must reach every other through the switches */
+    for (size_t a = 0; a < f->nedges; a++) {
+        if (f->edge_node[a] < f->nhosts) {
+            /* two hosts cabled to each other beside a switched fabric */
+            rc = ns_errorf(e, NS_EINVAL, "%s: host '%s' is cabled directly to host '%s' and cannot reach the other hosts",
+                           f->kind, f->nodes[f->edge_node[a]].name, f->nodes[f->host_attach[f->edge_node[a]]].name);
+            goto out;
+        }
+        for (size_t b = 0; b < f->nedges; b++) {
+            if (f->edge_node[b] < f->nhosts)
+                continue;   /* reported when a reaches it */
+            if (MATRIX(dist, (igraph_integer_t)b, (igraph_integer_t)(f->edge_node[a] - f->nhosts)) == IGRAPH_INFINITY) {
+                const char *ha = NULL, *hb = NULL;
+                for (size_t h = 0; h < f->nhosts; h++) {
+                    if (!ha && f->host_attach[h] == f->edge_node[a]) ha = f->nodes[h].name;
+                    if (!hb && f->host_attach[h] == f->edge_node[b]) hb = f->nodes[h].name;
+                }
+                rc = ns_errorf(e, NS_EINVAL, "%s: host '%s' cannot reach host '%s' (no path from switch '%s' to switch '%s')",
+                               f->kind, ha, hb, f->nodes[f->edge_node[a]].name, f->nodes[f->edge_node[b]].name);
+                goto out;
+            }
+        }
+    }
+    goto out;
+nomem:
+    rc = ns_enomem(e, "forwarding tables");
+out:
+    ns_free(cand);
+    if (have_dist) igraph_matrix_destroy(&dist);
+    if (have_from) igraph_vector_int_destroy(&from);
+    if (have_g) igraph_destroy(&g);
+    if (have_edges) igraph_vector_int_destroy(&edges);
+    return rc;
+}
+
+void
+ns_routing_lib_init(void)
+{
+    igraph_set_error_handler(igraph_error_handler_ignore);   /* the default aborts */
+    igraph_set_warning_handler(igraph_warning_handler_ignore);
+}

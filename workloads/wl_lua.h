@@ -1,0 +1,20 @@
+/*
+ * wl_lua.h - helpers for workload builders' Lua bindings.
+ */
+#ifndef NS_WL_LUA_H
+#define NS_WL_LUA_H
+
+#include <lua.h>
+#include "sim/error.h"
+#include "sim/taskgraph.h"
+
+/* a builder method w:name{...}: check that arg 1 is a workload and arg 2 a
+ * table with only `fields`, stamp the scenario line, return the workload */
+ns_workload *ns_lua_begin_builder(lua_State *L, const char *ctor, const char *const *fields);
+/* raise e's message if rc < 0, else return rc */
+long ns_lua_checked(lua_State *L, long rc, const ns_err *e);
+/* add the methods of every builder (collectives, schedules, ...) to the
+ * table at index methods_idx: workloads/wl_methods.c */
+void ns_lua_workload_methods(lua_State *L, int methods_idx);
+
+#endif
