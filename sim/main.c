@@ -219,7 +219,7 @@ main(int argc, char **argv)
     const char *env = getenv("NETSIM_FAIL_ALLOC");
     ns_lib_init();
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+o:s:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:s:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             cli.output = optarg;

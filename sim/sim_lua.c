@@ -443,10 +443,11 @@ l_run(lua_State *L)
         return luaL_error(L, "out of memory");
     }
     cli->outputs[cli->noutputs++] = copy;
-    if (!cli->quiet) {
-        if (cli->json) {
-            ns_summary_print_json(&s, stdout);
-        } else {
+    if (cli->json) {
+        ns_summary_print_json(&s, stdout);   /* machine output: printed even with -q */
+        fflush(stdout);
+    } else if (!cli->quiet) {
+        {
             printf("netsim: %s on %s (%zu hosts), model %s, lb %s, transport %s, subflows %u, seed %llu -> %s\n",
                    cli->script, fab->kind, fab->nhosts, ns_model_names[o.cfg.model], ns_lb_names[o.cfg.lb],
                    ns_transport_names[o.cfg.transport], o.cfg.subflows, (unsigned long long)o.cfg.seed, output);
