@@ -17,6 +17,7 @@
 #include "packet_int.h"
 
 #include "rng.h"
+#include "route.h"
 
 uint32_t
 ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, const ns_pkt *p)
@@ -29,8 +30,7 @@ ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, const ns_pkt *p)
     const uint32_t *links = &f->hops[hs->off];
     if (hs->n == 1)
         return links[0];
-    uint32_t h = (uint32_t)ns_hash64(((uint64_t)n->salt[node] << 32) | p->entropy);
-    uint32_t idx = (h + p->path_off) % hs->n;
+    uint32_t idx = ns_route_pick(n->salt[node], p->entropy, p->path_off, hs->n);
     if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_ROUNDROBIN) {
         size_t entry = (size_t)(node - f->nhosts) * f->nedges + f->nodes[attach].edge;
         idx = n->rr[entry]++ % hs->n;
@@ -49,4 +49,16 @@ ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, const ns_pkt *p)
         idx = best;
     }
     return links[idx];
+}
+
+int
+ns_route_salts(uint64_t seed, uint32_t *salt, size_t nnodes)
+{
+    ns_rng *r = ns_rng_new(seed, NS_RNG_ECMP_SALT, 0);
+    if (!r)
+        return -1;
+    for (size_t v = 0; v < nnodes; v++)
+        salt[v] = ns_rng_u32(r);
+    ns_rng_free(r);
+    return 0;
 }

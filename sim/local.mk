@@ -11,7 +11,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/lib.c %reldir%/lib.h \
 	%reldir%/fabric.c %reldir%/fabric.h \
 	%reldir%/taskgraph.c %reldir%/taskgraph.h \
-	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h \
+	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/route.h \
 	%reldir%/packet_int.h %reldir%/packet_net.c %reldir%/port.c %reldir%/lb.c %reldir%/host.c \
 	%reldir%/transport_ideal.c %reldir%/transport_dctcp.c \
 	%reldir%/flow_net.c \

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "alloc.h"
 #include "rng.h"
+#include "route.h"
 
 #define NONE UINT32_MAX
 
@@ -45,7 +46,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
         f->last_send_ps = n->sim->now;
     } else {
         n->ack_packets++;
-        p->entropy = f->entropy ^ 0x5bd1e995u;   /* the reverse direction is another 5-tuple */
+        p->entropy = ns_route_reverse_label(f->entropy);
         if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM)
             p->entropy = ns_rng_u32(n->spray_rng);
     }
@@ -107,8 +108,7 @@ pnet_start(ns_net *net, uint32_t xi)
         k = (uint32_t)x->bytes;   /* never an empty subflow */
     x->subflows = k;
     n->sf_left[xi] = k;
-    /* the flow identity, as a 5-tuple hash would see it */
-    uint32_t entropy = (uint32_t)ns_hash64(((uint64_t)src << 40) ^ ((uint64_t)dst << 16) ^ xi);
+    uint32_t entropy = ns_route_label(src, dst, xi);
     uint64_t base = x->bytes / k, extra = x->bytes % k;
     for (uint32_t i = 0; i < k; i++) {
         ns_sflow *f = ns_pool_get(&n->flow_pool);
@@ -198,18 +198,13 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
     n->salt = ns_alloc(f->nnodes * sizeof *n->salt);
     n->rr = ns_calloc(nsw * f->nedges + 1, sizeof *n->rr);
     n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
-    ns_rng *salt_rng = ns_rng_new(c->seed, NS_RNG_ECMP_SALT, 0);
     n->spray_rng = ns_rng_new(c->seed, NS_RNG_SPRAY, 0);
     n->ecn_rng = ns_rng_new(c->seed, NS_RNG_ECN, 0);
-    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left || !salt_rng ||
-        !n->spray_rng || !n->ecn_rng) {
-        ns_rng_free(salt_rng);
+    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left ||
+        !n->spray_rng || !n->ecn_rng || ns_route_salts(c->seed, n->salt, f->nnodes)) {
         pnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
     }
-    for (size_t v = 0; v < f->nnodes; v++)
-        n->salt[v] = ns_rng_u32(salt_rng);
-    ns_rng_free(salt_rng);
     for (size_t i = 0; i < f->nlinks; i++) {
         const ns_flink *l = &f->links[i];
         ns_port *p = &n->ports[i];
