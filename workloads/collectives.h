@@ -1,0 +1,42 @@
+/*
+ * collectives.h - collectives as task graphs (workloads/collectives.c).
+ *
+ * Each builder appends ops to a workload: it first adds a "start" marker
+ * (which the caller makes wait for whatever the collective comes after),
+ * then the transfers and markers of the algorithm, then a "done" marker that
+ * completes when the whole collective does. It records one ns_coll row
+ * (kind, algorithm, ranks, bytes, the bytes the busiest rank must push
+ * through its NIC for the lower bound) and sets the parent of all its ops
+ * to that row.
+ *
+ * Returns NS_OK and fills *out, or an error code with a message in e.
+ */
+#ifndef NS_COLLECTIVES_H
+#define NS_COLLECTIVES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sim/error.h"
+#include "sim/taskgraph.h"
+
+enum { NS_ALG_RING = 0, NS_ALG_HALVING_DOUBLING, NS_ALG_DIRECT, NS_ALG_PAIRWISE };
+extern const char *const ns_alg_names[];   /* "ring", "halving_doubling", "direct", "pairwise", NULL */
+
+typedef struct ns_coll_ops {
+    uint32_t start_op;   /* marker: make it wait for what the collective comes after */
+    uint32_t done_op;    /* marker: done when the collective is */
+    int32_t  coll;       /* row in wl->colls */
+} ns_coll_ops;
+
+/* allreduce, reduce-scatter, allgather of `bytes` per rank over hosts[0..n) */
+int ns_wl_allreduce(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
+                    int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+int ns_wl_reducescatter(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
+                        int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+int ns_wl_allgather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
+                    int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+/* alltoall: matrix[i * n + j] bytes from hosts[i] to hosts[j] (diagonal ignored) */
+int ns_wl_alltoallv(ns_workload *w, const uint32_t *hosts, size_t n, const uint64_t *matrix,
+                    int algorithm, const char *label, ns_coll_ops *out, ns_err *e);
+
+#endif
