@@ -60,6 +60,13 @@ ns_host_activate(ns_pnet *n, ns_sflow *f)
 }
 
 void
+ns_host_deactivate(ns_pnet *n, ns_sflow *f)
+{
+    if (f->in_ring)
+        ring_remove(&n->hosts[f->src], f);
+}
+
+void
 ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p)
 {
     ns_phost *h = &n->hosts[host];

@@ -90,6 +90,8 @@ struct ns_sflow {
     uint32_t  entropy;       /* ECMP flow label */
     uint16_t  path_off;      /* subflow index: distinct path choice */
     uint8_t   in_ring;
+    uint8_t   done;          /* the transport needs it no more: released once no packet refers to it */
+    uint32_t  alive;         /* packets in the network that refer to this subflow */
     ns_sflow *ring_next, *ring_prev;
     ns_time   last_send_ps;  /* flowlet detection */
     uint32_t  flowlet;
@@ -117,6 +119,9 @@ struct ns_pnet {
 
 /* port.c */
 uint64_t ns_port_backlog(const ns_port *p, ns_time now);
+/* RED-style marking probability for a packet finding `backlog` bytes queued:
+ * 0 up to kmin, rising linearly to pmax at kmax, 1 above kmax */
+double ns_port_ecn_prob(const ns_switch_cfg *c, uint64_t backlog);
 /* put p on link `link` at sim->now; it arrives at the far end later, or is
  * dropped (and freed). */
 void ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *p);
@@ -127,6 +132,7 @@ uint32_t ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, const ns_pkt *p);
 /* host.c */
 void ns_host_kick(ns_pnet *n, uint32_t host);          /* something may be sendable */
 void ns_host_activate(ns_pnet *n, ns_sflow *f);        /* f has packets to send */
+void ns_host_deactivate(ns_pnet *n, ns_sflow *f);      /* f has nothing more to send */
 void ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p);  /* queue an ACK */
 void ns_host_tx(void *simp, ns_event *ev);
 
@@ -136,8 +142,9 @@ void ns_pkt_free(ns_pnet *n, ns_pkt *p);
 void ns_pkt_arrive(void *simp, ns_event *ev);
 /* a subflow delivered all its bytes (the transfer may be done) */
 void ns_sflow_delivered(ns_pnet *n, ns_sflow *f);
-/* no packet refers to f any more: return it to the pool */
-void ns_sflow_release(ns_pnet *n, ns_sflow *f);
+/* the transport is done with f: it returns to the pool once no packet
+ * refers to it any more */
+void ns_sflow_finish(ns_pnet *n, ns_sflow *f);
 /* the payload of data packet `seq` of f */
 static inline uint32_t
 ns_sflow_payload(const ns_pnet *n, const ns_sflow *f, uint32_t seq)

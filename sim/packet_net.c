@@ -24,6 +24,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
     }
     ns_event_init(&p->ev, ns_pkt_arrive);
     p->flow = f;
+    f->alive++;
     p->next = NULL;
     p->sent_ps = n->sim->now;
     p->seq = p->cum = 0;
@@ -54,10 +55,20 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
     return p;
 }
 
+static void
+release(ns_pnet *n, ns_sflow *f)
+{
+    n->tp->fini(n, f);
+    ns_pool_put(&n->flow_pool, f);
+}
+
 void
 ns_pkt_free(ns_pnet *n, ns_pkt *p)
 {
+    ns_sflow *f = p->flow;
     ns_pool_put(&n->pkt_pool, p);
+    if (--f->alive == 0 && f->done)
+        release(n, f);
 }
 
 void
@@ -89,10 +100,12 @@ ns_sflow_delivered(ns_pnet *n, ns_sflow *f)
 }
 
 void
-ns_sflow_release(ns_pnet *n, ns_sflow *f)
+ns_sflow_finish(ns_pnet *n, ns_sflow *f)
 {
-    n->tp->fini(n, f);
-    ns_pool_put(&n->flow_pool, f);
+    ns_host_deactivate(n, f);
+    f->done = 1;
+    if (f->alive == 0)
+        release(n, f);
 }
 
 /* --- ns_net_ops ---------------------------------------------------------- */
@@ -219,6 +232,16 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
             p->buffer_bytes = sc->buffer_bytes;
             p->shared = (uint8_t)(sc->shared && sc->buffer_bytes);
             p->ecn = (uint8_t)sc->ecn;
+        }
+    }
+    if (c->transport == NS_TP_DCTCP) {
+        for (size_t i = 0; i < f->nlinks; i++) {
+            if (n->ports[i].buffer_bytes && n->ports[i].buffer_bytes < f->mtu) {
+                pnet_free(&n->net);
+                return ns_errorf(&sim->err, NS_EINVAL, "switch '%s': a buffer of %llu bytes cannot hold one "
+                                 "packet (mtu %u bytes)", f->nodes[f->links[i].src].name,
+                                 (unsigned long long)n->ports[i].buffer_bytes, f->mtu);
+            }
         }
     }
     for (size_t h = 0; h < f->nhosts; h++) {

@@ -54,16 +54,21 @@ no_room(const ns_pnet *n, const ns_port *p, uint64_t backlog, uint32_t size, ns_
     return (double)(backlog + size) > threshold;
 }
 
-static int
-ecn_mark(ns_pnet *n, const ns_port *p, uint64_t backlog)
+double
+ns_port_ecn_prob(const ns_switch_cfg *c, uint64_t backlog)
 {
-    const ns_switch_cfg *c = &n->fab->cfgs[n->fab->nodes[p->sw].cfg];
     if (backlog <= c->ecn_kmin)
         return 0;
     if (backlog > c->ecn_kmax)
         return 1;
-    double prob = c->ecn_pmax * (double)(backlog - c->ecn_kmin) / (double)(c->ecn_kmax - c->ecn_kmin);
-    return ns_rng_uniform(n->ecn_rng) < prob;
+    return c->ecn_pmax * (double)(backlog - c->ecn_kmin) / (double)(c->ecn_kmax - c->ecn_kmin);
+}
+
+static int
+ecn_mark(ns_pnet *n, const ns_port *p, uint64_t backlog)
+{
+    double prob = ns_port_ecn_prob(&n->fab->cfgs[n->fab->nodes[p->sw].cfg], backlog);
+    return prob >= 1 || (prob > 0 && ns_rng_uniform(n->ecn_rng) < prob);
 }
 
 void

@@ -1,8 +1,491 @@
-/* placeholder, replaced below */
+/*
+ * transport_dctcp.c - a DCTCP-style transport: window-based, ECN-driven,
+ * one ACK per data packet, selective acknowledgement, retransmission on
+ * loss, and tolerant of reordering so that spraying is not punished.
+ *
+ * Sender. The window (cwnd, in packets) grows by one per ACK in slow start
+ * and by 1/cwnd per ACK after. The fraction F of ACKs that echo a CE mark is
+ * measured over each window of data; alpha = (1 - g) alpha + g F; on an
+ * echoed mark the window shrinks once per window of data to
+ * cwnd (1 - alpha / 2) (Alizadeh et al., SIGCOMM 2010).
+ *
+ * Acknowledgement. Every ACK names the data packet it acknowledges and the
+ * receiver's cumulative point; the sender keeps one state byte per packet in
+ * flight, which is SACK without a block limit.
+ *
+ * Loss detection is time based, as RACK (RFC 8985): a packet is lost once a
+ * packet sent after it has been acknowledged and more than the reordering
+ * window has passed since it was sent. The window is min_rtt / 4 (or the
+ * run's dctcp.reorder_window), and grows each time the receiver reports a
+ * duplicate (a spurious retransmission), up to srtt. Packets merely
+ * overtaken on another path are therefore not retransmitted. A loss halves
+ * the window (once per window of data). When nothing comes back for an RTO
+ * (max(min_rto, srtt + 4 rttvar), doubling on repeated timeouts) every
+ * packet in flight is deemed lost and the window restarts at one packet.
+ *
+ * Receiver. It counts each payload byte once, echoes CE as ECE, and flags
+ * the ACK of a duplicate (DSACK). The subflow is delivered when its last
+ * new byte arrives.
+ */
 #include <config.h>
 #include "packet_int.h"
-static int d_init(ns_pnet *n, ns_sflow *f) { (void)n; (void)f; return -1; }
-static ns_pkt *d_next(ns_pnet *n, ns_sflow *f) { (void)n; (void)f; return NULL; }
-static void d_data(ns_pnet *n, ns_sflow *f, ns_pkt *p) { (void)f; ns_pkt_free(n, p); }
-static void d_fini(ns_pnet *n, ns_sflow *f) { (void)n; (void)f; }
-const ns_tp_ops ns_tp_dctcp = { "dctcp", d_init, d_next, d_data, d_data, d_fini };
+
+#include <string.h>
+#include "alloc.h"
+
+enum {
+    PS_ACKED = 1,   /* acknowledged */
+    PS_LOST  = 2,   /* deemed lost, waiting to be sent again */
+    PS_RETX  = 4    /* the copy in flight is a retransmission */
+};
+
+#define NS_PF_DSACK 16   /* ACK of a duplicate */
+
+struct ns_dctcp {
+    ns_event  rto_ev;        /* retransmission timer, re-armed lazily */
+    ns_sflow *f;
+    ns_pnet  *n;
+    /* sender */
+    double    cwnd, ssthresh, alpha;   /* packets, packets, fraction */
+    uint32_t  una, nxt;      /* lowest unacknowledged; next new packet */
+    uint32_t  inflight;      /* sent and neither acknowledged nor deemed lost */
+    uint32_t  nlost;         /* deemed lost and not yet sent again */
+    uint32_t  retx_inflight; /* retransmissions in flight */
+    uint32_t  rtx_cursor;    /* no lost packet below this */
+    uint32_t  orig_scan;     /* original sends below this are acknowledged, lost or resent */
+    uint32_t  win_end, win_acked, win_marked;   /* the alpha observation window */
+    uint32_t  cwr_end;       /* no second reduction until una passes this */
+    uint32_t  reo_mult;      /* reordering window, in quarters of min_rtt */
+    ns_time   rack_ps;       /* latest send time among acknowledged packets */
+    ns_time   srtt, rttvar, min_rtt, rto;
+    ns_time   progress_ps;   /* the RTO counts from here */
+    ns_time  *sent;          /* ring: send time of each packet's latest copy */
+    uint8_t  *st;            /* ring: PS_* flags */
+    uint32_t  cap;           /* ring size, a power of two, > nxt - una */
+    /* receiver */
+    uint32_t  rnxt;          /* next packet expected in order */
+    uint8_t  *got;           /* ring over [rnxt, rnxt + rcap): received */
+    uint32_t  rcap;
+};
+
+static void rto_fire(void *simp, ns_event *ev);
+
+#ifdef NS_DEBUG
+#include <assert.h>
+/* the counters agree with the per-packet states */
+static void
+check(ns_dctcp *d)
+{
+    uint32_t infl = 0, lost = 0, retx = 0;
+    for (uint32_t s = d->una; s < d->nxt; s++) {
+        uint8_t st = d->st[s & (d->cap - 1)];
+        infl += st == 0 || st == PS_RETX;
+        lost += st == PS_LOST;
+        retx += st == PS_RETX;
+    }
+    assert(infl == d->inflight && lost == d->nlost && retx == d->retx_inflight);
+}
+#define CHECK(d) check(d)
+#else
+#define CHECK(d) ((void)0)
+#endif
+
+/* --- rings ---------------------------------------------------------------- */
+
+static int
+grow_send_ring(ns_dctcp *d, uint32_t need)
+{
+    uint32_t cap = d->cap;
+    while (cap < need)
+        cap *= 2;
+    ns_time *sent = ns_alloc(cap * sizeof *sent);
+    uint8_t *st = ns_alloc(cap);
+    if (!sent || !st) {
+        ns_free(sent);
+        ns_free(st);
+        return -1;
+    }
+    for (uint32_t s = d->una; s != d->nxt; s++) {
+        sent[s & (cap - 1)] = d->sent[s & (d->cap - 1)];
+        st[s & (cap - 1)] = d->st[s & (d->cap - 1)];
+    }
+    ns_free(d->sent);
+    ns_free(d->st);
+    d->sent = sent;
+    d->st = st;
+    d->cap = cap;
+    return 0;
+}
+
+static int
+grow_recv_ring(ns_dctcp *d, uint32_t need)
+{
+    uint32_t cap = d->rcap;
+    while (cap < need)
+        cap *= 2;
+    uint8_t *got = ns_calloc(cap, 1);
+    if (!got)
+        return -1;
+    for (uint32_t i = 0; i < d->rcap; i++)
+        got[(d->rnxt + i) & (cap - 1)] = d->got[(d->rnxt + i) & (d->rcap - 1)];
+    ns_free(d->got);
+    d->got = got;
+    d->rcap = cap;
+    return 0;
+}
+
+static inline uint8_t *st_of(ns_dctcp *d, uint32_t s) { return &d->st[s & (d->cap - 1)]; }
+static inline ns_time *sent_of(ns_dctcp *d, uint32_t s) { return &d->sent[s & (d->cap - 1)]; }
+
+/* --- life cycle ------------------------------------------------------------ */
+
+static int
+dctcp_init(ns_pnet *n, ns_sflow *f)
+{
+    const ns_dctcp_cfg *c = &n->sim->cfg.dctcp;
+    ns_dctcp *d = ns_calloc(1, sizeof *d);
+    if (!d)
+        return -1;
+    d->cap = 16;
+    d->rcap = 16;
+    d->sent = ns_alloc(d->cap * sizeof *d->sent);
+    d->st = ns_alloc(d->cap);
+    d->got = ns_calloc(d->rcap, 1);
+    if (!d->sent || !d->st || !d->got) {
+        ns_free(d->sent);
+        ns_free(d->st);
+        ns_free(d->got);
+        ns_free(d);
+        return -1;
+    }
+    ns_event_init(&d->rto_ev, rto_fire);
+    d->f = f;
+    d->n = n;
+    d->cwnd = c->init_window;
+    d->ssthresh = 1e18;
+    d->alpha = 1.0;          /* as the DCTCP paper: start cautious */
+    d->reo_mult = 1;
+    d->win_end = c->init_window;
+    d->min_rtt = NS_TIME_MAX;
+    d->rack_ps = -1;
+    d->rto = c->min_rto_ps;
+    f->tp = d;
+    return 0;
+}
+
+static void
+dctcp_fini(ns_pnet *n, ns_sflow *f)
+{
+    ns_dctcp *d = f->tp;
+    if (!d)
+        return;
+    ns_sim_cancel(n->sim, &d->rto_ev);
+    ns_free(d->sent);
+    ns_free(d->st);
+    ns_free(d->got);
+    ns_free(d);
+    f->tp = NULL;
+}
+
+static void
+arm_rto(ns_dctcp *d)
+{
+    if (!ns_event_pending(&d->rto_ev))
+        ns_sim_at(d->n->sim, &d->rto_ev, d->progress_ps + d->rto);
+}
+
+/* --- sending --------------------------------------------------------------- */
+
+static ns_pkt *
+dctcp_next(ns_pnet *n, ns_sflow *f)
+{
+    ns_dctcp *d = f->tp;
+    if ((double)d->inflight >= d->cwnd && d->inflight > 0)
+        return NULL;
+    uint32_t s;
+    int retx = 0;
+    if (d->nlost > 0) {
+        s = d->rtx_cursor > d->una ? d->rtx_cursor : d->una;   /* below una the ring holds newer packets */
+        while (!(*st_of(d, s) & PS_LOST))
+            s++;
+        d->rtx_cursor = s + 1;
+        d->nlost--;
+        retx = 1;
+    } else if (d->nxt < f->npkts) {
+        if (d->nxt - d->una + 1 > d->cap && grow_send_ring(d, d->nxt - d->una + 1)) {
+            ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for transport state");
+            return NULL;
+        }
+        s = d->nxt++;
+    } else {
+        return NULL;
+    }
+    ns_pkt *p = ns_pkt_new(n, f, NS_PKT_DATA);
+    if (!p)
+        return NULL;
+    if (d->inflight == 0)
+        d->progress_ps = n->sim->now;   /* the RTO counts from the first packet in flight */
+    p->seq = s;
+    p->payload = ns_sflow_payload(n, f, s);
+    p->size = p->payload + n->fab->header;
+    p->flags |= NS_PF_ECT;
+    *sent_of(d, s) = n->sim->now;
+    if (retx) {
+        p->flags |= NS_PF_RETX;
+        *st_of(d, s) = PS_RETX;
+        d->retx_inflight++;
+        n->sim->xfers[f->xfer].retransmits++;
+    } else {
+        *st_of(d, s) = 0;
+    }
+    d->inflight++;
+    arm_rto(d);
+    CHECK(d);
+    return p;
+}
+
+/* --- receiving data --------------------------------------------------------- */
+
+static void
+dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
+{
+    ns_dctcp *d = f->tp;
+    uint32_t s = p->seq;
+    int dup = 1;
+    if (s >= d->rnxt) {
+        if (s - d->rnxt >= d->rcap && grow_recv_ring(d, s - d->rnxt + 1)) {
+            ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for transport state");
+            ns_pkt_free(n, p);
+            return;
+        }
+        uint8_t *g = &d->got[s & (d->rcap - 1)];
+        if (!*g) {
+            *g = 1;
+            dup = 0;
+            f->rcv_bytes += p->payload;
+            if (p->flags & NS_PF_CE)
+                n->sim->xfers[f->xfer].ecn_marks++;
+            while (d->got[d->rnxt & (d->rcap - 1)]) {
+                d->got[d->rnxt & (d->rcap - 1)] = 0;
+                d->rnxt++;
+            }
+        }
+    }
+    /* turn the data packet around into its ACK */
+    ns_pkt *a = ns_pkt_new(n, f, NS_PKT_ACK);
+    if (a) {
+        a->seq = s;
+        a->cum = d->rnxt;
+        a->sent_ps = p->sent_ps;       /* echo: the RTT sample is exact */
+        a->size = n->ack_size;
+        if (p->flags & NS_PF_CE)
+            a->flags |= NS_PF_ECE;
+        if (dup)
+            a->flags |= NS_PF_DSACK;
+    }
+    if (!a) {
+        ns_pkt_free(n, p);   /* out of memory: the run stops with an error */
+        return;
+    }
+    ns_pkt_free(n, p);       /* a still refers to f: f stays */
+    ns_host_send_ctl(n, f->dst, a);
+    if (!dup && f->rcv_bytes == f->bytes)
+        ns_sflow_delivered(n, f);
+}
+
+/* --- receiving ACKs ---------------------------------------------------------- */
+
+/* acknowledge packet s; returns 1 if it was not acknowledged before */
+static int
+ack_one(ns_dctcp *d, uint32_t s)
+{
+    uint8_t *st = st_of(d, s);
+    if (*st & PS_ACKED)
+        return 0;
+    if (*st & PS_LOST)
+        d->nlost--;                    /* came through after all: no need to resend */
+    else {
+        d->inflight--;
+        if (*st & PS_RETX)
+            d->retx_inflight--;
+    }
+    *st = PS_ACKED;
+    return 1;
+}
+
+static void
+mark_lost(ns_dctcp *d, uint32_t s)
+{
+    uint8_t *st = st_of(d, s);
+    if (*st & PS_RETX)
+        d->retx_inflight--;
+    *st = PS_LOST;
+    d->inflight--;
+    d->nlost++;
+    if (s < d->rtx_cursor)
+        d->rtx_cursor = s;
+}
+
+static ns_time
+reo_window(const ns_dctcp *d, const ns_dctcp_cfg *c)
+{
+    if (c->reorder_ps > 0)
+        return c->reorder_ps;
+    if (d->min_rtt == NS_TIME_MAX)
+        return 0;
+    ns_time w = d->min_rtt / 4 * d->reo_mult;
+    return w < d->srtt ? w : d->srtt;
+}
+
+/* RACK: packets sent more than the reordering window before the latest
+ * acknowledged send are lost; returns how many were newly deemed lost */
+static uint32_t
+detect_losses(ns_dctcp *d, const ns_dctcp_cfg *c)
+{
+    if (d->rack_ps < 0)
+        return 0;
+    ns_time limit = d->rack_ps - reo_window(d, c);
+    uint32_t lost = 0;
+    if (d->orig_scan < d->una)
+        d->orig_scan = d->una;
+    /* original sends are in time order: stop at the first one still in time */
+    while (d->orig_scan < d->nxt) {
+        uint32_t s = d->orig_scan;
+        uint8_t st = *st_of(d, s);
+        if (st == 0) {
+            if (*sent_of(d, s) >= limit)
+                break;
+            mark_lost(d, s);
+            lost++;
+        }
+        d->orig_scan++;
+    }
+    /* retransmissions in flight (rare): scan the window */
+    for (uint32_t s = d->una; d->retx_inflight > 0 && s < d->nxt; s++) {
+        if (*st_of(d, s) == PS_RETX && *sent_of(d, s) < limit) {
+            mark_lost(d, s);
+            lost++;
+        }
+    }
+    return lost;
+}
+
+static void
+reduce_window(ns_dctcp *d, double factor)
+{
+    if (d->una < d->cwr_end)
+        return;                        /* already reduced for this window of data */
+    d->cwnd *= factor;
+    if (d->cwnd < 1)
+        d->cwnd = 1;
+    d->ssthresh = d->cwnd;
+    d->cwr_end = d->nxt;
+}
+
+static void
+rtt_sample(ns_dctcp *d, ns_time r, const ns_dctcp_cfg *c)
+{
+    if (r < d->min_rtt)
+        d->min_rtt = r;
+    if (d->srtt == 0) {
+        d->srtt = r;
+        d->rttvar = r / 2;
+    } else {
+        ns_time diff = d->srtt > r ? d->srtt - r : r - d->srtt;
+        d->rttvar = (3 * d->rttvar + diff) / 4;
+        d->srtt = (7 * d->srtt + r) / 8;
+    }
+    d->rto = d->srtt + 4 * d->rttvar;
+    if (d->rto < c->min_rto_ps)
+        d->rto = c->min_rto_ps;
+}
+
+static void
+dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
+{
+    ns_dctcp *d = f->tp;
+    const ns_dctcp_cfg *c = &n->sim->cfg.dctcp;
+    ns_time now = n->sim->now;
+    uint32_t newly = 0;
+    if (f->done) {
+        ns_pkt_free(n, p);   /* a late ACK of a duplicate: the sender is finished */
+        return;
+    }
+    uint32_t cum = p->cum < d->nxt ? p->cum : d->nxt;
+    for (uint32_t s = d->una; s < cum; s++)
+        newly += (uint32_t)ack_one(d, s);
+    if (p->seq >= d->una && p->seq < d->nxt)
+        newly += (uint32_t)ack_one(d, p->seq);
+    while (d->una < d->nxt && (*st_of(d, d->una) & PS_ACKED))
+        d->una++;
+    int ece = (p->flags & NS_PF_ECE) != 0;
+    if (p->flags & NS_PF_DSACK && d->reo_mult < 64)
+        d->reo_mult++;                 /* we retransmitted too early: wait longer */
+    rtt_sample(d, now - p->sent_ps, c);
+    if (p->sent_ps > d->rack_ps)
+        d->rack_ps = p->sent_ps;
+
+    if (newly) {
+        d->progress_ps = now;
+        d->win_acked += newly;
+        if (ece)
+            d->win_marked += newly;
+        if (ece)
+            reduce_window(d, 1.0 - d->alpha / 2);
+        else if (d->cwnd < d->ssthresh)
+            d->cwnd += newly;
+        else
+            d->cwnd += (double)newly / d->cwnd;
+        if (d->una >= d->win_end) {
+            double frac = d->win_acked ? (double)d->win_marked / (double)d->win_acked : 0;
+            d->alpha = (1 - c->g) * d->alpha + c->g * frac;
+            d->win_acked = d->win_marked = 0;
+            d->win_end = d->nxt;
+        }
+    }
+    if (detect_losses(d, c))
+        reduce_window(d, 0.5);
+    CHECK(d);
+    if (d->una == f->npkts) {
+        ns_sim_cancel(n->sim, &d->rto_ev);
+        ns_sflow_finish(n, f);   /* p still refers to f, so f stays until p goes */
+        ns_pkt_free(n, p);
+        return;
+    }
+    ns_pkt_free(n, p);
+    ns_host_activate(n, f);
+}
+
+/* --- retransmission timeout --------------------------------------------------- */
+
+static void
+rto_fire(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    ns_dctcp *d = ns_container_of(ev, ns_dctcp, rto_ev);
+    if (d->inflight == 0)
+        return;                        /* nothing outstanding: re-armed when something is sent */
+    ns_time deadline = d->progress_ps + d->rto;
+    if (sim->now < deadline) {
+        ns_sim_at(sim, &d->rto_ev, deadline);
+        return;
+    }
+    /* a timeout: everything in flight is lost, start again from one packet */
+    for (uint32_t s = d->una; s < d->nxt; s++) {
+        uint8_t st = *st_of(d, s);
+        if (!(st & (PS_ACKED | PS_LOST)))
+            mark_lost(d, s);
+    }
+    d->orig_scan = d->nxt;
+    d->ssthresh = d->cwnd / 2 > 2 ? d->cwnd / 2 : 2;
+    d->cwnd = 1;
+    d->cwr_end = d->nxt;
+    d->rto = d->rto * 2 < 64 * sim->cfg.dctcp.min_rto_ps ? d->rto * 2 : 64 * sim->cfg.dctcp.min_rto_ps;
+    d->progress_ps = sim->now;
+    CHECK(d);
+    ns_host_activate(d->n, d->f);
+}
+
+const ns_tp_ops ns_tp_dctcp = {
+    "dctcp", dctcp_init, dctcp_next, dctcp_on_data, dctcp_on_ack, dctcp_fini
+};

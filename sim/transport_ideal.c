@@ -36,7 +36,7 @@ ideal_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     ns_pkt_free(n, p);
     if (f->rcv_bytes == f->bytes) {
         ns_sflow_delivered(n, f);
-        ns_sflow_release(n, f);   /* sent everything, and no ACK will come back */
+        ns_sflow_finish(n, f);   /* sent everything, and no ACK will come back */
     }
 }
 

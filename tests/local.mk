@@ -7,7 +7,7 @@ AM_TESTS_ENVIRONMENT = NETSIM=$(abs_builddir)/netsim; SRCDIR=$(abs_top_srcdir); 
 	export NETSIM SRCDIR PYTHON;
 
 check_PROGRAMS += tests/unit/test_units tests/unit/test_event tests/unit/test_pool \
-	tests/unit/test_taskgraph tests/unit/test_fabric tests/unit/test_timing
+	tests/unit/test_taskgraph tests/unit/test_fabric tests/unit/test_timing tests/unit/test_port
 tests_unit_test_units_SOURCES = tests/unit/test_units.c tests/tap.h
 tests_unit_test_units_LDADD = $(NETSIM_LIBS)
 tests_unit_test_event_SOURCES = tests/unit/test_event.c tests/tap.h
@@ -26,3 +26,5 @@ TESTS += $(check_PROGRAMS) \
 
 EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
 	tests/lib.sh tests/lua tests/data
+tests_unit_test_port_SOURCES = tests/unit/test_port.c tests/tap.h
+tests_unit_test_port_LDADD = $(NETSIM_LIBS)
