@@ -1,11 +1,17 @@
 /*
- * event.h - the event queue: a binary heap ordered by (time, insertion seq).
+ * event.h - the event queue: a calendar queue ordered by (time, insertion seq).
  *
  * Events are embedded in their owners (a packet, a host NIC, a flow timer,
- * the task-graph driver): scheduling never allocates once the heap has
+ * the task-graph driver): scheduling never allocates once the queue has
  * grown to its working size. Equal times fire in insertion order, so ties
- * break the same way on every run. heap_idx makes cancel and reschedule
- * O(log n) and lets a caller ask whether an event is pending.
+ * break the same way on every run.
+ *
+ * The calendar queue (R. Brown, CACM 1988) hashes an event's time into one of
+ * nb buckets of width w picoseconds (a "year" is nb x w); each bucket is a
+ * list sorted by (time, seq). Insertion and removal cost O(1) on average
+ * while the width matches the density of events; the queue re-estimates the
+ * width and the bucket count as it grows, shrinks, or finds itself scanning
+ * too much. Cancel and reschedule are O(1).
  */
 #ifndef NS_EVENT_H
 #define NS_EVENT_H
@@ -18,26 +24,23 @@ typedef struct ns_event ns_event;
 typedef struct ns_evq ns_evq;
 typedef void ns_event_fn(void *sim, ns_event *ev);
 
-#define NS_EV_IDLE SIZE_MAX
-
 struct ns_event {
     ns_time      when_ps;   /* absolute firing time */
     uint64_t     seq;       /* insertion order: equal times fire FIFO */
-    size_t       heap_idx;  /* slot in the heap, NS_EV_IDLE when not queued */
+    ns_event    *next, *prev;   /* bucket list; next is NULL when not queued */
     ns_event_fn *fn;        /* fn(sim, ev); the owner is found from ev */
 };
 
-/* heap entries carry the key so that sifting does not chase pointers */
-typedef struct ns_evq_ent {
-    ns_time   when_ps;
-    uint64_t  seq;
-    ns_event *ev;
-} ns_evq_ent;
-
 struct ns_evq {
-    ns_evq_ent *ent;
-    size_t      n, cap;
-    uint64_t    next_seq;
+    ns_event *bucket;       /* nb list heads (sentinels) */
+    size_t    nb;           /* a power of two */
+    unsigned  shift;        /* w = 2^shift picoseconds */
+    size_t    cur;          /* bucket of the current time */
+    ns_time   cur_top;      /* end of the current bucket's interval */
+    ns_time   last;         /* time of the last event popped */
+    size_t    n;
+    uint64_t  next_seq;
+    uint64_t  pops, work;   /* cost accounting, to re-tune the width */
 };
 
 static inline void
@@ -45,25 +48,24 @@ ns_event_init(ns_event *ev, ns_event_fn *fn)
 {
     ev->when_ps = 0;
     ev->seq = 0;
-    ev->heap_idx = NS_EV_IDLE;
+    ev->next = ev->prev = NULL;
     ev->fn = fn;
 }
 
-static inline int ns_event_pending(const ns_event *ev) { return ev->heap_idx != NS_EV_IDLE; }
+static inline int ns_event_pending(const ns_event *ev) { return ev->next != NULL; }
 
-void ns_evq_init(ns_evq *q);
-/* free the heap; pending events are forgotten, not touched */
+/* 0, or -1 when out of memory */
+int ns_evq_init(ns_evq *q);
+/* free the buckets; pending events are forgotten, not touched */
 void ns_evq_destroy(ns_evq *q);
-/* reserve room for `n` pending events; 0 or -1 (out of memory) */
-int ns_evq_reserve(ns_evq *q, size_t n);
-/* queue `ev` at `when`; the caller checks when >= now. 0 or -1 (no memory).
- * An event already pending is moved (rescheduled, with a new seq). */
+/* queue `ev` at `when` (the caller checks when >= the last popped time).
+ * An event already pending is moved (rescheduled, with a new seq).
+ * Never fails: growing the calendar is an optimisation. Returns 0. */
 int ns_evq_push(ns_evq *q, ns_event *ev, ns_time when);
 /* remove a pending event; no-op if it is idle */
 void ns_evq_cancel(ns_evq *q, ns_event *ev);
 /* remove and return the earliest event, NULL if empty */
 ns_event *ns_evq_pop(ns_evq *q);
 static inline size_t ns_evq_size(const ns_evq *q) { return q->n; }
-static inline ns_time ns_evq_top_time(const ns_evq *q) { return q->n ? q->ent[0].when_ps : NS_TIME_MAX; }
 
 #endif

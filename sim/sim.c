@@ -97,8 +97,11 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     ns_sim *sim = ns_calloc(1, sizeof *sim);
     if (!sim)
         return ns_enomem(e, "the simulation");
-    ns_evq_init(&sim->evq);
     ns_event_init(&sim->sample_ev, NULL);
+    if (ns_evq_init(&sim->evq)) {
+        ns_free(sim);
+        return ns_enomem(e, "the simulation");
+    }
     sim->fab = fab;
     sim->wl = wl;
     sim->cfg = *cfg;
@@ -160,10 +163,6 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         sim->cpus[h].running = NONE;
         sim->cpus[h].head = sim->cpus[h].tail = NONE;
         sim->cpus[h].busy_ps = 0;
-    }
-    if (ns_evq_reserve(&sim->evq, 1024)) {
-        rc = ns_enomem(e, "the simulation");
-        goto fail;
     }
     ns_err_clear(&sim->err);
     rc = cfg->model == NS_MODEL_FLOW ? ns_flow_net_new(sim, &sim->net) : ns_packet_net_new(sim, &sim->net);
@@ -350,8 +349,7 @@ ns_sim_run(ns_sim *sim)
         if (!ev)
             break;
         if (sim->cfg.until_ps > 0 && ev->when_ps > sim->cfg.until_ps) {
-            /* put it back so the state stays consistent, and stop */
-            ns_evq_push(&sim->evq, ev, ev->when_ps);
+            /* stop; the event stays unprocessed (its owner frees with the model) */
             sim->now = sim->cfg.until_ps;
             sim->stopped = 2;
             break;

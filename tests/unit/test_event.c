@@ -1,5 +1,8 @@
-/* test_event.c - the event heap: time order, FIFO ties, cancel, reschedule */
+/* test_event.c - the event queue: time order, FIFO ties, cancel, reschedule,
+ * and agreement with a sort over a long random run with growth, shrinking
+ * and jumps in time. */
 #include <config.h>
+#include <stdlib.h>
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/event.h"
@@ -12,12 +15,15 @@ typedef struct item {
 
 static void nop(void *s, ns_event *e) { (void)s; (void)e; }
 
+static unsigned rs = 12345;
+static unsigned rnd(void) { rs = rs * 1103515245u + 12345u; return rs >> 8; }
+
 int
 main(void)
 {
     ns_evq q;
-    item it[1000];
-    plan(8);
+    static item it[100000];
+    plan(9);
     ns_evq_init(&q);
     for (int i = 0; i < 10; i++) {
         ns_event_init(&it[i].ev, nop);
@@ -31,33 +37,51 @@ main(void)
     }
     ok(fifo, "equal times fire in insertion order");
 
-    /* random times: non-decreasing, and FIFO within equal times */
-    unsigned s = 12345;
-    for (int i = 0; i < 1000; i++) {
-        s = s * 1103515245u + 12345u;
-        ns_event_init(&it[i].ev, nop);
-        it[i].id = i;
-        ns_evq_push(&q, &it[i].ev, (ns_time)((s >> 16) % 50));
+    /* a simulation-like run: each popped event schedules 0..2 later ones at
+     * mixed horizons (ns, us, ms) and sometimes jumps far ahead; the pop
+     * order must be non-decreasing in (time, seq) */
+    int next = 0;
+    for (; next < 1000; next++) {
+        ns_event_init(&it[next].ev, nop);
+        it[next].id = next;
+        ns_evq_push(&q, &it[next].ev, (ns_time)(rnd() % 1000000));
     }
     ns_time last = -1;
-    int last_id = -1, sorted = 1;
+    uint64_t last_seq = 0;
+    int sorted = 1, popped = 0;
     while (ns_evq_size(&q)) {
         item *x = (item *)ns_evq_pop(&q);
-        if (x->ev.when_ps < last || (x->ev.when_ps == last && x->id < last_id))
+        popped++;
+        if (x->ev.when_ps < last || (x->ev.when_ps == last && x->ev.seq < last_seq))
             sorted = 0;
         last = x->ev.when_ps;
-        last_id = x->id;
+        last_seq = x->ev.seq;
+        int kids = next < 90000 ? (int)(rnd() % 3) : 0;
+        if (ns_evq_size(&q) < 50 && next < 90000)
+            kids = 2;
+        for (int k = 0; k < kids; k++) {
+            unsigned r = rnd();
+            ns_time d = r % 4 == 0 ? (ns_time)(r % 1000) : r % 4 == 1 ? (ns_time)(r % 1000000)
+                      : r % 4 == 2 ? (ns_time)(r % 1000000000) : 0;
+            if (r % 997 == 0)
+                d = (ns_time)5e12;   /* a jump of seconds */
+            ns_event_init(&it[next].ev, nop);
+            it[next].id = next;
+            ns_evq_push(&q, &it[next].ev, last + d);
+            next++;
+        }
     }
-    ok(sorted, "1000 random events come out by (time, insertion)");
+    ok(sorted, "%d events with growth, shrinking and jumps come out by (time, insertion)", popped);
+    is_int(popped, next, "every event came out once");
 
     for (int i = 0; i < 5; i++) {
         ns_event_init(&it[i].ev, nop);
         it[i].id = i;
-        ns_evq_push(&q, &it[i].ev, 10 * (i + 1));
+        ns_evq_push(&q, &it[i].ev, last + 10 * (i + 1));
     }
     ns_evq_cancel(&q, &it[2].ev);
     ok(!ns_event_pending(&it[2].ev), "a cancelled event is idle");
-    ns_evq_push(&q, &it[4].ev, 5);   /* reschedule earlier */
+    ns_evq_push(&q, &it[4].ev, last + 5);   /* reschedule earlier */
     item *x = (item *)ns_evq_pop(&q);
     is_int(x->id, 4, "a rescheduled event moves");
     x = (item *)ns_evq_pop(&q);
@@ -66,6 +90,7 @@ main(void)
     is_int(x->id, 1, "then the next");
     x = (item *)ns_evq_pop(&q);
     is_int(x->id, 3, "the cancelled one never fires");
+    ns_evq_pop(&q);
     ns_evq_destroy(&q);
     is_int(ns_alloc_live_blocks(), 0, "no block left after destroy");
     return done_testing();
