@@ -25,7 +25,8 @@ tests_unit_test_topologies_SOURCES = tests/unit/test_topologies.c tests/tap.h
 tests_unit_test_topologies_LDADD = $(NETSIM_LIBS)
 
 TESTS += $(check_PROGRAMS) \
-	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh
+	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
+	tests/bad_input_topo.sh
 
-EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
+EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh tests/bad_input_topo.sh \
 	tests/lib.sh tests/lua tests/data

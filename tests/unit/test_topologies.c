@@ -466,7 +466,7 @@ main(void)
 {
     ns_lib_init();
     snprintf(gfile, sizeof gfile, "test_topologies-%ld.graphml", (long)getpid());
-    plan(126);
+    plan(127);
     test_leafspine(4, 3, 5, 1);
     test_leafspine(4, 3, 5, 2);
     test_leafspine(1, 2, 3, 1);
