@@ -202,5 +202,5 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
 fail:
     ns_free(gw);
     ns_fabric_free(f);
-    return e->code ? e->code : rc;
+    return e->code ? e->code : rc ? rc : NS_EINVAL;
 }
