@@ -1,4 +1,4 @@
 ### scripts/: examples and analysis helpers
 
 dist_noinst_DATA += \
-	%reldir%/examples/quickstart.lua %reldir%/bootstrap.sh
+	%reldir%/examples/quickstart.lua %reldir%/examples/leafspine.lua %reldir%/bootstrap.sh

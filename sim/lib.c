@@ -10,4 +10,5 @@ ns_lib_init(void)
     ns_h5out_lib_init();
     ns_rng_lib_init();
     ns_routing_lib_init();
+    ns_graph_lib_init();
 }

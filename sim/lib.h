@@ -11,5 +11,6 @@ void ns_lib_init(void);
 void ns_h5out_lib_init(void);
 void ns_rng_lib_init(void);
 void ns_routing_lib_init(void);
+void ns_graph_lib_init(void);   /* topologies/graph.c: igraph keeps GraphML attributes */
 
 #endif

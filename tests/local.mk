@@ -1,30 +1,58 @@
 ### tests/: TAP unit tests, scenario tests
+## One block per test: `check_PROGRAMS +=` or `TESTS +=` with what it needs.
 
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
 AM_TESTS_ENVIRONMENT = NETSIM=$(abs_builddir)/netsim; SRCDIR=$(abs_top_srcdir); PYTHON='$(PYTHON)'; \
 	export NETSIM SRCDIR PYTHON;
+EXTRA_DIST += tests/lib.sh tests/lua tests/data
 
-check_PROGRAMS += tests/unit/test_units tests/unit/test_event tests/unit/test_pool \
-	tests/unit/test_taskgraph tests/unit/test_fabric tests/unit/test_timing tests/unit/test_port
+check_PROGRAMS += tests/unit/test_units
 tests_unit_test_units_SOURCES = tests/unit/test_units.c tests/tap.h
 tests_unit_test_units_LDADD = $(NETSIM_LIBS)
+
+check_PROGRAMS += tests/unit/test_event
 tests_unit_test_event_SOURCES = tests/unit/test_event.c tests/tap.h
 tests_unit_test_event_LDADD = $(NETSIM_LIBS)
+
+check_PROGRAMS += tests/unit/test_pool
 tests_unit_test_pool_SOURCES = tests/unit/test_pool.c tests/tap.h
 tests_unit_test_pool_LDADD = $(NETSIM_LIBS)
+
+check_PROGRAMS += tests/unit/test_taskgraph
 tests_unit_test_taskgraph_SOURCES = tests/unit/test_taskgraph.c tests/tap.h
 tests_unit_test_taskgraph_LDADD = $(NETSIM_LIBS)
+
+check_PROGRAMS += tests/unit/test_fabric
 tests_unit_test_fabric_SOURCES = tests/unit/test_fabric.c tests/tap.h
 tests_unit_test_fabric_LDADD = $(NETSIM_LIBS)
+
+check_PROGRAMS += tests/unit/test_timing
 tests_unit_test_timing_SOURCES = tests/unit/test_timing.c tests/tap.h
 tests_unit_test_timing_LDADD = $(NETSIM_LIBS)
 
-TESTS += $(check_PROGRAMS) \
-	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh
-
-EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
-	tests/lib.sh tests/lua tests/data
+check_PROGRAMS += tests/unit/test_port
 tests_unit_test_port_SOURCES = tests/unit/test_port.c tests/tap.h
 tests_unit_test_port_LDADD = $(NETSIM_LIBS)
+
+check_PROGRAMS += tests/unit/test_topologies
+tests_unit_test_topologies_SOURCES = tests/unit/test_topologies.c tests/tap.h
+tests_unit_test_topologies_LDADD = $(NETSIM_LIBS)
+
+TESTS += $(check_PROGRAMS)
+
+TESTS += tests/cli.sh
+EXTRA_DIST += tests/cli.sh
+
+TESTS += tests/scenarios.sh
+EXTRA_DIST += tests/scenarios.sh
+
+TESTS += tests/bad_input.sh
+EXTRA_DIST += tests/bad_input.sh
+
+TESTS += tests/determinism.sh
+EXTRA_DIST += tests/determinism.sh
+
+TESTS += tests/bad_input_topo.sh
+EXTRA_DIST += tests/bad_input_topo.sh

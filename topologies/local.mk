@@ -3,5 +3,8 @@
 libnetsim_a_SOURCES += \
 	%reldir%/topo.h \
 	%reldir%/routing.c \
+	%reldir%/leafspine.c \
+	%reldir%/fattree.c \
+	%reldir%/graph.c \
 	%reldir%/star.c \
 	%reldir%/topo_lua.c

@@ -52,8 +52,14 @@ ns_fabric_compute_routes(ns_fabric *f, ns_err *e)
     if (rc)
         return rc;
     size_t nsw = f->nnodes - f->nhosts;
-    if (nsw == 0)
-        return NS_OK;   /* hosts linked pairwise: no forwarding */
+    if (nsw == 0) {
+        /* no switches: only two hosts cabled to each other reach each other */
+        if (f->nhosts > 2)
+            return ns_errorf(e, NS_EINVAL, "%s: host '%s' cannot reach host '%s' (there are no switches, "
+                             "and a host does not forward)", f->kind, f->nodes[0].name,
+                             f->nodes[f->host_attach[0] == 1 ? 2 : 1].name);
+        return NS_OK;   /* a pair of hosts: no forwarding */
+    }
 
     igraph_t g;
     igraph_vector_int_t edges, from;

@@ -79,6 +79,7 @@ ns_topo_star(const ns_star_spec *s, ns_fabric **out, ns_err *e)
     for (uint32_t h = 0; h < s->hosts; h++)
         if (ns_fabric_add_cable(f, h, (uint32_t)sw, s->link.rate_bps, s->link.latency_ps, e) < 0)
             goto fail;
+    f->nleaves = 1;   /* the switch is leaf 1 of its hosts */
     if ((rc = ns_fabric_finish(f, e)))
         goto fail;
     *out = f;

@@ -38,8 +38,66 @@ typedef struct ns_star_spec {
     ns_fabric_common common;
 } ns_star_spec;
 
+/* the shape of one leaf-spine (a fabric of its own, or one datacenter of
+ * a multidc): `leaves` leaf switches with `hosts_per_leaf` hosts each, every
+ * leaf cabled to every one of `spines` spine switches by `links_per_spine`
+ * parallel cables. Oversubscription at a leaf follows from the numbers:
+ * hosts_per_leaf x host rate / (spines x links_per_spine x fabric rate). */
+typedef struct ns_ls_shape {
+    uint32_t     leaves;
+    uint32_t     spines;
+    uint32_t     hosts_per_leaf;
+    uint32_t     links_per_spine;   /* >= 1 */
+    ns_link_spec host_link;         /* host - leaf */
+    ns_link_spec fabric_link;       /* leaf - spine */
+} ns_ls_shape;
+
+typedef struct ns_leafspine_spec {
+    ns_ls_shape      shape;
+    ns_fabric_common common;
+} ns_leafspine_spec;
+
+/* the three-tier k-ary fat-tree of Al-Fares et al.: k pods of k/2 edge and
+ * k/2 aggregation switches, (k/2)^2 core switches, k/2 hosts per edge
+ * switch (k^3/4 hosts); every cable has `link`. k is even, >= 2. */
+typedef struct ns_fattree_spec {
+    uint32_t         k;
+    ns_link_spec     link;
+    ns_fabric_common common;
+} ns_fattree_spec;
+
+/* one datacenter of a multidc */
+typedef struct ns_dc_spec {
+    ns_ls_shape   ls;
+    int           own_switch;   /* 1: `sw` applies to this DC's leaves and spines */
+    ns_switch_cfg sw;           /* else they use common.sw, as the gateways do */
+} ns_dc_spec;
+
+/* datacenters joined by WAN cables through one gateway switch each: every
+ * gateway is cabled to every spine of its datacenter, and every pair of
+ * gateways is joined by `wan_links` cables of `wan` (a full mesh). */
+typedef struct ns_multidc_spec {
+    uint32_t          dcs;
+    const ns_dc_spec *dc;            /* dcs entries */
+    ns_link_spec      gateway_link;  /* gateway - spine; rate 0: each DC's fabric_link */
+    ns_link_spec      wan;
+    uint32_t          wan_links;     /* >= 1 */
+    ns_fabric_common  common;
+} ns_multidc_spec;
+
+/* a GraphML file (see topologies/graph.c for the attributes it reads) */
+typedef struct ns_graph_spec {
+    const char      *path;      /* the file to open */
+    const char      *display;   /* the file as the user named it, for messages */
+    ns_fabric_common common;
+} ns_graph_spec;
+
 int ns_topo_pair(const ns_pair_spec *s, ns_fabric **out, ns_err *e);
 int ns_topo_star(const ns_star_spec *s, ns_fabric **out, ns_err *e);
+int ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e);
+int ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e);
+int ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e);
+int ns_topo_graph(const ns_graph_spec *s, ns_fabric **out, ns_err *e);
 
 /* shared by builders: a new fabric with the common settings applied and
  * switch configuration 0 added; NULL on no memory */

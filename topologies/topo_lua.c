@@ -122,6 +122,153 @@ l_star(lua_State *L)
     BUILD(L, ns_topo_star, &s);
 }
 
+/* an optional {rate=, latency=} table in field `field`; `def` when absent */
+static void
+read_link_opt(lua_State *L, int t, const char *ctor, const char *field, ns_link_spec *l, const ns_link_spec *def)
+{
+    if (!ns_lua_has(L, t, field)) {
+        *l = *def;
+        return;
+    }
+    read_link(L, t, ctor, field, l);
+}
+
+/* the leaf-spine fields of table t (a leafspine, or one dc of a multidc) */
+static void
+read_shape(lua_State *L, int t, const char *ctor, ns_ls_shape *s)
+{
+    s->leaves = (uint32_t)ns_lua_int(L, t, ctor, "leaves", 1, 0, 1, 1 << 24);
+    s->spines = (uint32_t)ns_lua_int(L, t, ctor, "spines", 1, 0, 1, 1 << 24);
+    s->hosts_per_leaf = (uint32_t)ns_lua_int(L, t, ctor, "hosts_per_leaf", 1, 0, 1, 1 << 24);
+    s->links_per_spine = (uint32_t)ns_lua_int(L, t, ctor, "links_per_spine", 0, 1, 1, 1 << 16);
+    read_link(L, t, ctor, "host_link", &s->host_link);
+    read_link_opt(L, t, ctor, "fabric_link", &s->fabric_link, &s->host_link);
+}
+
+static int
+l_leafspine(lua_State *L)
+{
+    static const char *const fields[] = {"leaves", "spines", "hosts_per_leaf", "links_per_spine", "host_link",
+                                         "fabric_link", "mtu", "header", "switch", NULL};
+    ns_lua_check_args(L, 1, "leafspine", fields);
+    ns_leafspine_spec s;
+    read_common(L, 1, "leafspine", &s.common);
+    read_shape(L, 1, "leafspine", &s.shape);
+    BUILD(L, ns_topo_leafspine, &s);
+}
+
+static int
+l_fattree(lua_State *L)
+{
+    static const char *const fields[] = {"k", "rate", "latency", "mtu", "header", "switch", NULL};
+    ns_lua_check_args(L, 1, "fattree", fields);
+    ns_fattree_spec s;
+    read_common(L, 1, "fattree", &s.common);
+    s.k = (uint32_t)ns_lua_int(L, 1, "fattree", "k", 1, 0, 2, 400);
+    if (s.k % 2)
+        ns_lua_fail(L, "fattree", "field 'k' must be even (got %u)", s.k);
+    read_link(L, 1, "fattree", NULL, &s.link);
+    BUILD(L, ns_topo_fattree, &s);
+}
+
+/* one datacenter: the table at index t */
+static void
+read_dc(lua_State *L, int t, const char *ctor, ns_dc_spec *dc)
+{
+    static const char *const fields[] = {"leaves", "spines", "hosts_per_leaf", "links_per_spine", "host_link",
+                                         "fabric_link", "switch", NULL};
+    ns_lua_check_fields(L, t, ctor, fields);
+    read_shape(L, t, ctor, &dc->ls);
+    ns_fabric_common c;
+    ns_fabric_common_defaults(&c);
+    dc->sw = c.sw;
+    dc->own_switch = ns_lua_has(L, t, "switch");
+    read_switch(L, t, ctor, &dc->sw);
+}
+
+static int
+l_multidc(lua_State *L)
+{
+    static const char *const fields[] = {"dcs", "dc", "wan", "gateway_link", "mtu", "header", "switch", NULL};
+    static const char *const wan_fields[] = {"rate", "latency", "links", NULL};
+    ns_lua_check_args(L, 1, "multidc", fields);
+    ns_multidc_spec s;
+    memset(&s, 0, sizeof s);
+    read_common(L, 1, "multidc", &s.common);
+    if (lua_getfield(L, 1, "dc") != LUA_TTABLE)
+        ns_lua_fail(L, "multidc", "field 'dc' is required: a table of leaf-spine fields, or a list of them "
+                    "(one per datacenter)");
+    int dt = lua_gettop(L);
+    lua_Integer list = (lua_Integer)lua_rawlen(L, dt);
+    if (list > 0) {
+        s.dcs = (uint32_t)ns_lua_int(L, 1, "multidc", "dcs", 0, list, 1, 4096);
+        if ((lua_Integer)s.dcs != list)
+            ns_lua_fail(L, "multidc", "field 'dcs' is %u but field 'dc' lists %lld datacenters", s.dcs,
+                        (long long)list);
+        if (list > 4096)
+            ns_lua_fail(L, "multidc", "field 'dc' lists %lld datacenters (at most 4096)", (long long)list);
+    } else {
+        s.dcs = (uint32_t)ns_lua_int(L, 1, "multidc", "dcs", 1, 0, 1, 4096);
+    }
+    ns_dc_spec *dc = lua_newuserdatauv(L, s.dcs * sizeof *dc, 0);   /* freed by Lua, even on error */
+    if (list > 0) {
+        for (uint32_t d = 0; d < s.dcs; d++) {
+            char c[48];
+            snprintf(c, sizeof c, "multidc: dc[%u]", d + 1);
+            if (lua_geti(L, dt, d + 1) != LUA_TTABLE)
+                ns_lua_fail(L, "multidc", "entry %u of field 'dc' must be a table of leaf-spine fields", d + 1);
+            read_dc(L, lua_gettop(L), c, &dc[d]);
+            lua_pop(L, 1);
+        }
+    } else {
+        read_dc(L, dt, "multidc: dc", &dc[0]);
+        for (uint32_t d = 1; d < s.dcs; d++)
+            dc[d] = dc[0];
+    }
+    s.dc = dc;
+    if (lua_getfield(L, 1, "wan") != LUA_TNIL) {
+        int wt = lua_gettop(L);
+        ns_lua_check_fields(L, wt, "multidc: wan", wan_fields);
+        s.wan.rate_bps = ns_lua_rate(L, wt, "multidc: wan", "rate", 1, 0);
+        s.wan.latency_ps = ns_lua_time(L, wt, "multidc: wan", "latency", 0, 0);
+        s.wan_links = (uint32_t)ns_lua_int(L, wt, "multidc: wan", "links", 0, 1, 1, 1 << 16);
+    } else if (s.dcs > 1) {
+        ns_lua_fail(L, "multidc", "field 'wan' is required ({rate = ..., latency = ..., links = ...})");
+    }
+    lua_pop(L, 1);
+    ns_link_spec none = {0, 0};
+    read_link_opt(L, 1, "multidc", "gateway_link", &s.gateway_link, &none);
+    BUILD(L, ns_topo_multidc, &s);
+}
+
+/* `file` resolved against the folder of the scenario file that calls us */
+static const char *
+resolve_path(lua_State *L, const char *file)
+{
+    lua_Debug ar;
+    if (file[0] != '/' && lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@') {
+        const char *src = ar.source + 1;
+        const char *slash = strrchr(src, '/');
+        if (slash)
+            return lua_pushfstring(L, "%s/%s", lua_pushlstring(L, src, (size_t)(slash - src)), file);
+    }
+    return lua_pushstring(L, file);
+}
+
+static int
+l_graph(lua_State *L)
+{
+    static const char *const fields[] = {"file", "mtu", "header", "switch", NULL};
+    ns_lua_check_args(L, 1, "graph", fields);
+    ns_graph_spec s;
+    read_common(L, 1, "graph", &s.common);
+    s.display = ns_lua_str(L, 1, "graph", "file", 1, NULL);
+    if (!*s.display)
+        ns_lua_fail(L, "graph", "field 'file' is empty");
+    s.path = resolve_path(L, s.display);   /* stays on the stack while we build */
+    BUILD(L, ns_topo_graph, &s);
+}
+
 /* --- fabric methods --------------------------------------------------------- */
 
 static int
@@ -144,7 +291,7 @@ f_hosts(lua_State *L)
         leaf = (int)ns_lua_int(L, 2, "hosts", "leaf", 0, 0, 1, INT32_MAX);
         pod = (int)ns_lua_int(L, 2, "hosts", "pod", 0, 0, 1, INT32_MAX);
         dc = (int)ns_lua_int(L, 2, "hosts", "dc", 0, 0, 1, INT32_MAX);
-        if (leaf > f->nleaves && f->nleaves > 0)
+        if (leaf > f->nleaves)
             ns_lua_fail(L, "hosts", "leaf %d does not exist (the fabric has %d leaves)", leaf, f->nleaves);
         if (pod > f->npods)
             ns_lua_fail(L, "hosts", "pod %d does not exist (the fabric has %d pods)", pod, f->npods);
@@ -213,7 +360,8 @@ void
 ns_lua_open_topologies(lua_State *L, int netsim_idx)
 {
     static const luaL_Reg ctors[] = {
-        {"pair", l_pair}, {"star", l_star}, {NULL, NULL}
+        {"pair", l_pair}, {"star", l_star}, {"leafspine", l_leafspine}, {"fattree", l_fattree},
+        {"multidc", l_multidc}, {"graph", l_graph}, {NULL, NULL}
     };
     static const luaL_Reg meta[] = {
         {"__gc", f_gc}, {"__index", f_index}, {"__tostring", f_tostring}, {"paths", f_paths}, {NULL, NULL}
