@@ -6,7 +6,10 @@
  * An output port is a FIFO that keeps the time its link is next free: a
  * packet's departure and the bytes queued ahead of it are known when it
  * arrives, so each packet costs one event per hop (its arrival at the next
- * node), whatever the queue length.
+ * node), whatever the queue length. Packets leave a link in the order they
+ * entered it, so a port keeps the packets it has accepted (queued, on the
+ * wire or propagating) in one list and has one pending event, the arrival of
+ * the first: the event queue holds busy links, not packets in flight.
  */
 #ifndef NS_PACKET_INT_H
 #define NS_PACKET_INT_H
@@ -30,9 +33,9 @@ enum {
 };
 
 typedef struct ns_pkt {
-    ns_event       ev;       /* arrival at node `at` */
+    ns_time        arrive_ps; /* when its last bit reaches node `at` */
     ns_sflow      *flow;
-    struct ns_pkt *next;     /* host control queue link */
+    struct ns_pkt *next;     /* the port's list, or the host's control queue */
     ns_time        sent_ps;  /* data: when sent; ack: echoed send time of the data */
     uint32_t       seq;      /* data: packet number in the subflow; ack: number acknowledged */
     uint32_t       cum;      /* ack: next packet number the receiver expects in order */
@@ -45,6 +48,8 @@ typedef struct ns_pkt {
 } ns_pkt;
 
 typedef struct ns_port {
+    ns_event ev;             /* arrival of `head` at the far end */
+    struct ns_pkt *head, *tail;   /* accepted and not yet arrived, in order */
     ns_time  free_ps;        /* when the link finishes what is queued */
     uint64_t ps_per_byte;    /* serialization per byte when integral, else 0 */
     uint64_t rate_bps;
@@ -139,7 +144,10 @@ void ns_host_tx(void *simp, ns_event *ev);
 /* packet_net.c */
 ns_pkt *ns_pkt_new(ns_pnet *n, ns_sflow *f, int type);
 void ns_pkt_free(ns_pnet *n, ns_pkt *p);
-void ns_pkt_arrive(void *simp, ns_event *ev);
+/* packet p has arrived at node p->at */
+void ns_pkt_arrive(ns_pnet *n, ns_pkt *p);
+/* the event of a port: its head packet arrives */
+void ns_port_deliver(void *simp, ns_event *ev);
 /* a subflow delivered all its bytes (the transfer may be done) */
 void ns_sflow_delivered(ns_pnet *n, ns_sflow *f);
 /* the transport is done with f: it returns to the pool once no packet

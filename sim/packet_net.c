@@ -22,7 +22,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
         ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for packets (%zu in flight)", n->pkt_pool.live);
         return NULL;
     }
-    ns_event_init(&p->ev, ns_pkt_arrive);
+    p->arrive_ps = 0;
     p->flow = f;
     f->alive++;
     p->next = NULL;
@@ -72,11 +72,8 @@ ns_pkt_free(ns_pnet *n, ns_pkt *p)
 }
 
 void
-ns_pkt_arrive(void *simp, ns_event *ev)
+ns_pkt_arrive(ns_pnet *n, ns_pkt *p)
 {
-    ns_sim *sim = simp;
-    ns_pnet *n = (ns_pnet *)sim->net;
-    ns_pkt *p = ns_container_of(ev, ns_pkt, ev);
     uint32_t at = p->at;
     ns_sflow *f = p->flow;
     uint32_t dst = p->type == NS_PKT_DATA ? f->dst : f->src;
@@ -225,6 +222,7 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
         p->ps_per_byte = (8 * (uint64_t)NS_PS_PER_S) % l->rate_bps == 0 ? 8 * (uint64_t)NS_PS_PER_S / l->rate_bps : 0;
         p->latency_ps = l->latency_ps;
         p->to = l->dst;
+        ns_event_init(&p->ev, ns_port_deliver);
         p->sw = NONE;
         if (l->src >= f->nhosts) {
             const ns_switch_cfg *sc = &f->cfgs[f->nodes[l->src].cfg];

@@ -93,5 +93,27 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
     pkt->at = p->to;
-    ns_sim_at(n->sim, &pkt->ev, p->free_ps + p->latency_ps);
+    pkt->arrive_ps = p->free_ps + p->latency_ps;
+    pkt->next = NULL;
+    if (p->tail) {
+        p->tail->next = pkt;
+    } else {
+        p->head = pkt;
+        ns_sim_at(n->sim, &p->ev, pkt->arrive_ps);
+    }
+    p->tail = pkt;
+}
+
+void
+ns_port_deliver(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    ns_port *p = ns_container_of(ev, ns_port, ev);
+    ns_pkt *pkt = p->head;
+    p->head = pkt->next;
+    if (p->head)
+        ns_sim_at(sim, &p->ev, p->head->arrive_ps);
+    else
+        p->tail = NULL;
+    ns_pkt_arrive((ns_pnet *)sim->net, pkt);
 }

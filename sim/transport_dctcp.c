@@ -15,10 +15,13 @@
  *
  * Loss detection is time based, as RACK (RFC 8985): a packet is lost once a
  * packet sent after it has been acknowledged and more than the reordering
- * window has passed since it was sent. The window is min_rtt / 4 (or the
- * run's dctcp.reorder_window), and grows each time the receiver reports a
- * duplicate (a spurious retransmission), up to srtt. Packets merely
- * overtaken on another path are therefore not retransmitted. A loss halves
+ * window has passed since it was sent. RACK's window of min_rtt / 4 suits
+ * one path; across sprayed paths whose queues differ, packets arrive out of
+ * order by as much as a queue's drain time, so the window here is 2 srtt
+ * (srtt includes the queueing) and doubles each time the receiver reports a
+ * duplicate (a spurious retransmission), up to 16 srtt; or it is the run's
+ * dctcp.reorder_window. Packets merely overtaken on another path are
+ * therefore not retransmitted, and a real loss costs about three RTTs. A loss halves
  * the window (once per window of data). When nothing comes back for an RTO
  * (max(min_rto, srtt + 4 rttvar), doubling on repeated timeouts) every
  * packet in flight is deemed lost and the window restarts at one packet.
@@ -55,7 +58,7 @@ struct ns_dctcp {
     uint32_t  orig_scan;     /* original sends below this are acknowledged, lost or resent */
     uint32_t  win_end, win_acked, win_marked;   /* the alpha observation window */
     uint32_t  cwr_end;       /* no second reduction until una passes this */
-    uint32_t  reo_mult;      /* reordering window, in quarters of min_rtt */
+    uint32_t  reo_mult;      /* reordering window, in units of 2 srtt */
     ns_time   rack_ps;       /* latest send time among acknowledged packets */
     ns_time   srtt, rttvar, min_rtt, rto;
     ns_time   progress_ps;   /* the RTO counts from here */
@@ -331,10 +334,7 @@ reo_window(const ns_dctcp *d, const ns_dctcp_cfg *c)
 {
     if (c->reorder_ps > 0)
         return c->reorder_ps;
-    if (d->min_rtt == NS_TIME_MAX)
-        return 0;
-    ns_time w = d->min_rtt / 4 * d->reo_mult;
-    return w < d->srtt ? w : d->srtt;
+    return 2 * d->srtt * d->reo_mult;
 }
 
 /* RACK: packets sent more than the reordering window before the latest
@@ -419,8 +419,8 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     while (d->una < d->nxt && (*st_of(d, d->una) & PS_ACKED))
         d->una++;
     int ece = (p->flags & NS_PF_ECE) != 0;
-    if (p->flags & NS_PF_DSACK && d->reo_mult < 64)
-        d->reo_mult++;                 /* we retransmitted too early: wait longer */
+    if (p->flags & NS_PF_DSACK && d->reo_mult < 8)
+        d->reo_mult *= 2;              /* we retransmitted too early: wait longer */
     rtt_sample(d, now - p->sent_ps, c);
     if (p->sent_ps > d->rack_ps)
         d->rack_ps = p->sent_ps;
