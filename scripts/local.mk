@@ -1,4 +1,5 @@
 ### scripts/: examples and analysis helpers
 
 dist_noinst_DATA += \
-	%reldir%/examples/quickstart.lua %reldir%/examples/leafspine.lua %reldir%/bootstrap.sh
+	%reldir%/examples/quickstart.lua %reldir%/examples/leafspine.lua \
+	%reldir%/examples/spray-vs-ecmp.lua %reldir%/bootstrap.sh

@@ -3,8 +3,9 @@
  *
  * A packet carries a flow label (`entropy`) and a subflow offset
  * (`path_off`). Hash-based policies pick (hash(label, switch salt) + offset)
- * mod n, so the k subflows of one transfer take k distinct next hops
- * wherever k <= n, and all packets of a label follow one path:
+ * mod n and spend one digit of the offset (route.h), so the k subflows of
+ * one transfer take k distinct paths wherever there are k, and all packets
+ * of a label follow one path:
  *   ecmp     label = hash of the transfer's identity, fixed;
  *   flowlet  label changes after an idle gap (chosen at the sender);
  *   spray    random: a fresh random label per packet (at the sender);
@@ -20,7 +21,7 @@
 #include "route.h"
 
 uint32_t
-ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, const ns_pkt *p)
+ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p)
 {
     const ns_fabric *f = n->fab;
     uint32_t attach = f->host_attach[dst];
@@ -30,7 +31,9 @@ ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, const ns_pkt *p)
     const uint32_t *links = &f->hops[hs->off];
     if (hs->n == 1)
         return links[0];
-    uint32_t idx = ns_route_pick(n->salt[node], p->entropy, p->path_off, hs->n);
+    uint32_t off = p->path_off;
+    uint32_t idx = ns_route_pick(n->salt[node], p->entropy, &off, hs->n);
+    p->path_off = (uint16_t)off;
     if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_ROUNDROBIN) {
         size_t entry = (size_t)(node - f->nhosts) * f->nedges + f->nodes[attach].edge;
         idx = n->rr[entry]++ % hs->n;

@@ -43,7 +43,7 @@ typedef struct ns_pkt {
     uint32_t       payload;  /* data bytes carried */
     uint32_t       at;       /* node it is arriving at */
     uint32_t       entropy;  /* flow label hashed by switches */
-    uint16_t       path_off; /* subflow offset added to the hashed choice */
+    uint16_t       path_off; /* subflow offset, spent digit by digit (route.h) */
     uint8_t        type, flags;
 } ns_pkt;
 
@@ -132,7 +132,7 @@ double ns_port_ecn_prob(const ns_switch_cfg *c, uint64_t backlog);
 void ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *p);
 
 /* lb.c: the outgoing link at switch `node` for a packet bound to host node `dst` */
-uint32_t ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, const ns_pkt *p);
+uint32_t ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p);
 
 /* host.c */
 void ns_host_kick(ns_pnet *n, uint32_t host);          /* something may be sendable */

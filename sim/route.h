@@ -3,11 +3,14 @@
  * model, so that `ecmp` means the same collisions in both.
  *
  * A transfer's flow label is a hash of its identity (source, destination,
- * transfer number), as a switch hashes a 5-tuple. At a switch with n
+ * transfer number), as a switch hashes a 5-tuple. At a switch with n > 1
  * equal-cost next hops, a label goes to next hop
- *     (hash(salt of the switch, label) + path_off) mod n
- * where path_off is the subflow's index: the k subflows of one transfer take
- * k distinct next hops wherever n >= k.
+ *     (hash(salt of the switch, label) + off) mod n,   then off = off / n
+ * where off starts as the subflow's index. The offset is spent digit by
+ * digit, in the radix of each choice on the way, so the k subflows of one
+ * transfer take k distinct paths wherever the fabric has at least k (in a
+ * fat-tree, subflows 0..3 take the 2 x 2 agg/core combinations, not twice
+ * the same two).
  */
 #ifndef NS_ROUTE_H
 #define NS_ROUTE_H
@@ -29,12 +32,15 @@ ns_route_reverse_label(uint32_t label)
     return label ^ 0x5bd1e995u;
 }
 
-/* the next-hop index in [0, n) for `label` at a switch with salt `salt` */
+/* the next-hop index in [0, n) for `label` at a switch with salt `salt`;
+ * spends one digit of *off */
 static inline uint32_t
-ns_route_pick(uint32_t salt, uint32_t label, uint32_t path_off, uint32_t n)
+ns_route_pick(uint32_t salt, uint32_t label, uint32_t *off, uint32_t n)
 {
     uint32_t h = (uint32_t)ns_hash64(((uint64_t)salt << 32) | label);
-    return (h + path_off) % n;
+    uint32_t idx = (uint32_t)(((uint64_t)h + *off) % n);
+    *off /= n;
+    return idx;
 }
 
 /* per-node salts for a run with `seed`: fills salt[0..nnodes); 0 or -1 (no memory) */

@@ -55,4 +55,7 @@ TESTS += tests/determinism.sh
 EXTRA_DIST += tests/determinism.sh
 
 TESTS += tests/bad_input_topo.sh
+
+TESTS += tests/lb.sh
+EXTRA_DIST += tests/lb.sh tests/lb_check.py
 EXTRA_DIST += tests/bad_input_topo.sh
