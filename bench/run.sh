@@ -1,8 +1,10 @@
 #!/bin/sh
-# bench/run.sh - run the benchmarks and print events/s, packets/s, peak RSS.
-# Usage: bench/run.sh [NETSIM]   (default ./netsim). Not a test: no limits.
+# bench/run.sh - run the benchmarks and print wall time, events/s, data
+# packets/s and peak RSS. Usage: bench/run.sh [NETSIM] [quick]
+# (default ./netsim). Not a test: no limits. Run on a quiet machine.
 set -eu
 NETSIM=${1:-./netsim}
+quick=${2:-}
 here=$(dirname "$0")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -17,9 +19,17 @@ d = json.loads(open(js).read().strip().splitlines()[-1])
 t = open(tm).read()
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
 wall = d["wall_seconds"]
-print(f"{name:28s} wall {wall:8.3f} s  events {d['events']:>11d}  {d['events_per_second']/1e6:6.2f} M events/s"
-      f"  data packets {d['packets']:>10d}  {d['packets']/wall/1e6:6.2f} M pkts/s  peak RSS {rss:7.1f} MB")
+print(f"{name:34s} wall {wall:7.3f} s  events {d['events']:>10d}  {d['events_per_second']/1e6:5.2f} M ev/s"
+      f"  data pkts {d['packets']:>9d}  {d['packets']/wall/1e6:5.2f} M pkt/s  RSS {rss:6.1f} MB")
 PY
 }
 
 bench star64-incast-perm "$here/star64.lua"
+# issue 3: permutations of 10 MB, 100 Gb/s, 1 us, 4 KB MTU, dctcp
+for lb in ecmp spray; do
+    bench "perm-128-$lb-dctcp" "$here/permutation.lua" lb=$lb
+done
+[ "$quick" = quick ] && exit 0
+for lb in ecmp spray; do
+    bench "perm-1024-$lb-dctcp" "$here/permutation.lua" lb=$lb leaves=32 hpl=32 spines=32
+done
