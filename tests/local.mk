@@ -24,5 +24,11 @@ tests_unit_test_timing_LDADD = $(NETSIM_LIBS)
 TESTS += $(check_PROGRAMS) \
 	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh
 
+# analysis: the HDF5 schema and time series, the Python module, plots, notebook, sweeps
+TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots.sh \
+	tests/notebook.sh tests/sweep.sh
+EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
+	tests/plots.sh tests/notebook.sh tests/sweep.sh
+
 EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
 	tests/lib.sh tests/lua tests/data
