@@ -4,7 +4,7 @@
 # is in the file, with the same types and units (tests/hdf5_schema.py).
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
-plan 13
+plan 14
 MAN="$SRCDIR/man/netsim-hdf5.5"
 CHECK="$SRCDIR/tests/hdf5_schema.py"
 
@@ -36,4 +36,11 @@ grep -q '^undocumented: /transfers.ecn_marks uint64$' "$T/bad"; ok $? 'it names 
 grep -q '^missing: /ops.bogus$' "$T/bad"; ok $? 'it names the documented column the file lacks'
 grep -q '^unit: /transfers.bytes documented KB, file B$' "$T/bad"; ok $? 'it names the wrong unit'
 grep -q '^type: /ports.drops documented int32, file uint64$' "$T/bad"; ok $? 'it names the wrong type'
+
+# the man page's h5py example runs, on this run
+awk '/^\.nf/{code=""; inblk=1; next} /^\.fi/{if (code ~ /import h5py/) printf "%s", code; inblk=0; next}
+     inblk && !/^\./{code = code $0 "\n"}' "$MAN" >"$T/example.py"
+cp "$T/run.h5" "$T/quickstart.h5"
+( cd "$T" && grep -q 'h5py.File("quickstart.h5"' example.py && "$PY" example.py ) >"$T/example.out" 2>&1
+ok $? 'the h5py example of the man page runs'
 finish
