@@ -15,13 +15,30 @@ png() {
     [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
 }
 
+# each example runs in a folder of its own and writes the file(s) it names
 runs=""
 for s in "$SRCDIR"/scripts/examples/*.lua "$SRCDIR/tests/data/sweep.lua"; do
     b=$(basename "$s" .lua)
-    run -q -o "$b.h5" "$s"
-    is "$status" 0 "$b: runs"
-    runs="$runs $b.h5"
+    mkdir "$T/ex-$b"
+    ( cd "$T/ex-$b" && "$NETSIM" -q "$s" ) >"$T/ex-$b.out" 2>&1
+    st=$?
+    files=$(cd "$T" && ls ex-"$b"/*.h5 2>/dev/null)
+    [ $st -eq 0 ] && [ -n "$files" ]
+    ok $? "$b: runs"
+    runs="$runs $files"
 done
+# and a run without time series (no sample=): util and queue must say so
+mkdir "$T/ex-nosample"
+cat >"$T/ex-nosample/nosample.lua" <<'LUA'
+local fab = netsim.star{ hosts = 2, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload()
+local t = w:transfer{ src = 1, dst = 2, bytes = "100KB" }
+w:compute{ node = 2, duration = "1us", after = { t } }
+netsim.run{ fabric = fab, workload = w }
+LUA
+( cd "$T/ex-nosample" && "$NETSIM" -q nosample.lua ) && test -s "$T/ex-nosample/nosample.h5"
+ok $? 'a run without time series'
+runs="$runs ex-nosample/nosample.h5"
 cp "$SRCDIR/tests/data/sweep.lua" "$T/s.lua"
 run -q -o a.h5 s.lua bytes=100KB
 run -q -o b.h5 s.lua bytes=300KB
@@ -83,14 +100,15 @@ def report(cond, what):
 
 for run in sys.argv[2:]:
     b = run[:-3]
+    b_name = os.path.basename(os.path.dirname(run))[3:] + "/" + os.path.basename(b)
     has_ts = "timeseries" in h5py.File(run)
     for c in ("fct", "gantt", "util", "queue"):
         err, _ = call(c, run, "-o", "%s-%s.png" % (b, c))
         if c in ("util", "queue") and not has_ts:
             report(err and "has no time series" in err and not os.path.exists("%s-%s.png" % (b, c)),
-                   "%s: %s says the run has no time series" % (b, c))
+                   "%s: %s says the run has no time series" % (b_name, c))
         else:
-            report(err is None and png("%s-%s.png" % (b, c)), "%s: netsim-plot %s writes a PNG %s" % (b, c, err or ""))
+            report(err is None and png("%s-%s.png" % (b, c)), "%s: netsim-plot %s writes a PNG %s" % (b_name, c, err or ""))
 err, _ = call("compare", "a.h5", "b.h5", "-o", "cmp.png")
 report(err is None and png("cmp.png"), "compare: two runs")
 err, _ = call("fct", "a.h5", "b.h5", "-o", "fct2.png")
@@ -137,7 +155,7 @@ ok $st 'the figures were drawn without error'
 [ $st -eq 0 ] || sed 's/^/# /' "$T/driver.err"
 
 # the command itself: the sh wrapper finds a Python and runs
-( cd "$T" && "$PLOT" all quickstart.h5 -o cli ) >"$T/cli.out" 2>&1 && png "$T/cli-fct.png" && png "$T/cli-gantt.png"
+( cd "$T" && "$PLOT" all a.h5 -o cli ) >"$T/cli.out" 2>&1 && png "$T/cli-fct.png" && png "$T/cli-gantt.png"
 ok $? 'netsim-plot all, run as a command'
 plan $_n
 finish
