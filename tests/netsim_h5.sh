@@ -2,6 +2,7 @@
 # netsim_h5.sh - scripts/netsim_h5.py reads every table of a run, joins node
 # names, converts times, labels links, returns the metadata and the time
 # series; and reads /collectives and /iterations once they have rows.
+export PYTHONDONTWRITEBYTECODE=1   # nothing written into the source tree
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
 "$PY" -c 'import pandas' 2>/dev/null || skip_all 'no pandas for that Python (Debian: python3-pandas)'

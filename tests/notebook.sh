@@ -2,6 +2,7 @@
 # notebook.sh - scripts/analysis.ipynb runs from top to bottom (jupyter
 # nbconvert --execute, kernel python3) against a run made here, and draws
 # its figures. Skipped only where nbconvert is not installed.
+export PYTHONDONTWRITEBYTECODE=1   # nothing written into the source tree
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 command -v jupyter >/dev/null 2>&1 && jupyter nbconvert --version >/dev/null 2>&1 ||
     skip_all 'jupyter nbconvert is not installed (Debian: jupyter-nbconvert python3-ipykernel)'

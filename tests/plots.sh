@@ -4,6 +4,7 @@
 # compares runs, plots a sweep table and a per-worker timeline. The figures
 # are drawn in one Python process (netsim-plot loaded as a module, to keep
 # the test fast), and once through the command itself.
+export PYTHONDONTWRITEBYTECODE=1   # nothing written into the source tree
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
 "$PY" -c 'import pandas, matplotlib' 2>/dev/null || skip_all 'no pandas or matplotlib (Debian: python3-pandas python3-matplotlib)'
