@@ -1,5 +1,19 @@
 ### scripts/: examples and analysis helpers
+# netsim-plot and netsim-sweep are installed into bindir, netsim_h5.py into
+# $(pkgdatadir)/python, where the two scripts look for it (next to
+# themselves first, as in the source tree).
+
+dist_bin_SCRIPTS = %reldir%/netsim-plot %reldir%/netsim-sweep
+netsim_pythondir = $(pkgdatadir)/python
+dist_netsim_python_DATA = %reldir%/netsim_h5.py
 
 dist_noinst_DATA += \
 	%reldir%/examples/quickstart.lua %reldir%/examples/leafspine.lua \
-	%reldir%/examples/spray-vs-ecmp.lua %reldir%/bootstrap.sh
+	%reldir%/examples/spray-vs-ecmp.lua %reldir%/bootstrap.sh \
+	%reldir%/analysis.ipynb %reldir%/figures/quickstart-util.png
+
+# make readme-figure: redraw the README's picture from the quick-start example
+readme-figure: netsim$(EXEEXT)
+	./netsim$(EXEEXT) -q -o quickstart.h5 $(srcdir)/%reldir%/examples/quickstart.lua
+	$(srcdir)/%reldir%/netsim-plot util quickstart.h5 -o $(srcdir)/%reldir%/figures/quickstart-util.png
+.PHONY: readme-figure

@@ -27,6 +27,7 @@ struct ns_h5out {
     hid_t     ts_time, ts_link, ts_queue;
     hsize_t   ts_rows;          /* rows written */
     size_t    ts_buffered;
+    ns_time   ts_last_ps;       /* time of the last row taken, -1 before the first */
     int64_t  *buf_time;
     uint64_t *buf_link, *buf_queue;   /* TS_ROWS x nlinks */
     uint64_t *prev_tx;          /* cumulative tx bytes at the last sample */
@@ -428,8 +429,8 @@ void
 ns_h5out_sample(void *hp, ns_sim *sim)
 {
     ns_h5out *h = hp;
-    if (h->ts_failed)
-        return;
+    if (h->ts_failed || sim->now <= h->ts_last_ps)
+        return;                 /* one row per instant: time_ps strictly increases */
     if (h->ts_time < 0) {
         hid_t g = H5Gcreate2(h->file, "timeseries", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         hsize_t chunk = (1u << 20) / (8 * (h->nlinks ? h->nlinks : 1));
@@ -443,15 +444,18 @@ ns_h5out_sample(void *hp, ns_sim *sim)
             h->ts_time = ts_dataset(g, "time_ps", 0, 1024, "ps");
             h->ts_link = ts_dataset(g, "link_bytes", h->nlinks, chunk, "B");
             h->ts_queue = ts_dataset(g, "queue_bytes", h->nlinks, chunk, "B");
+            if (attr_i64(g, "sample_ps", sim->cfg.sample_ps))
+                h->ts_failed = 1;
             H5Gclose(g);
         }
-        if (g < 0 || h->ts_time < 0 || h->ts_link < 0 || h->ts_queue < 0 ||
+        if (g < 0 || h->ts_failed || h->ts_time < 0 || h->ts_link < 0 || h->ts_queue < 0 ||
             !h->buf_time || !h->buf_link || !h->buf_queue || !h->prev_tx) {
             h->ts_failed = 1;
             return;
         }
     }
     size_t r = h->ts_buffered;
+    h->ts_last_ps = sim->now;
     h->buf_time[r] = sim->now;
     for (size_t l = 0; l < h->nlinks; l++) {
         ns_link_stats s;
@@ -474,6 +478,7 @@ ns_h5out_open(ns_h5out **out, const char *path, size_t nlinks, ns_err *e)
     if (!h)
         return ns_enomem(e, "the output file");
     h->ts_time = h->ts_link = h->ts_queue = H5I_INVALID_HID;
+    h->ts_last_ps = -1;
     h->nlinks = nlinks;
     h->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (h->file < 0) {

@@ -59,3 +59,10 @@ TESTS += tests/bad_input_topo.sh
 TESTS += tests/lb.sh
 EXTRA_DIST += tests/lb.sh tests/lb_check.py
 EXTRA_DIST += tests/bad_input_topo.sh
+
+# analysis: the HDF5 schema and time series, the Python module, plots, notebook, sweeps
+TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots.sh \
+	tests/notebook.sh tests/sweep.sh
+EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
+	tests/plots.sh tests/notebook.sh tests/sweep.sh
+
