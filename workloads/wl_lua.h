@@ -20,5 +20,6 @@ void ns_lua_workload_methods(lua_State *L, int methods_idx);
 
 /* the methods of each builder file */
 extern const luaL_Reg ns_collectives_methods[];   /* collectives_lua.c */
+extern const luaL_Reg ns_diloco_methods[];        /* diloco_lua.c */
 
 #endif
