@@ -373,9 +373,10 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
         if ((rc = syncs_at(b, t)))
             return rc;
         for (uint32_t k = 0; k < b->W; k++) {
-            double window = (double)(b->tau ? b->tau : 1) * (double)s->step_ps[k] * 1e-12;
-            if ((double)b->sent[k] * 8 / window > b->peak)
-                b->peak = (double)b->sent[k] * 8 / window;
+            /* bits over the window a sync may take without blocking: tau steps (one if 0) */
+            double rate = (double)b->sent[k] * 8e12 / ((double)(b->tau ? b->tau : 1) * (double)s->step_ps[k]);
+            if (rate > b->peak)
+                b->peak = rate;
             long m = ns_wl_marker(w, b->lab_step, b->e);
             if (m < 0)
                 return failed(b->e);
