@@ -140,6 +140,8 @@ void ns_host_activate(ns_pnet *n, ns_sflow *f);        /* f has packets to send 
 void ns_host_deactivate(ns_pnet *n, ns_sflow *f);      /* f has nothing more to send */
 void ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p);  /* queue an ACK */
 void ns_host_tx(void *simp, ns_event *ev);
+/* take f off its sender's ring (before it is released: its last packet may
+ * arrive before the sender's round robin comes back to it) */
 
 /* packet_net.c */
 ns_pkt *ns_pkt_new(ns_pnet *n, ns_sflow *f, int type);

@@ -70,6 +70,7 @@ typedef struct ns_workload {
     ns_iter  *iters;
     size_t    niters, iters_cap;
     uint32_t  nworkers;          /* training schedules: workers for /iterations */
+    double    peak_bandwidth_bps; /* training schedules: peak cross-worker rate needed (w:diloco) */
     uint64_t  seed;              /* seed of the workload's random draws */
     uint32_t  max_host;          /* highest host id named by any op */
     int       cur_line;          /* line stamped on new ops (set by the Lua layer) */

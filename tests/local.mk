@@ -40,6 +40,14 @@ check_PROGRAMS += tests/unit/test_topologies
 tests_unit_test_topologies_SOURCES = tests/unit/test_topologies.c tests/tap.h
 tests_unit_test_topologies_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_collectives
+tests_unit_test_collectives_SOURCES = tests/unit/test_collectives.c tests/tap.h
+tests_unit_test_collectives_LDADD = $(NETSIM_LIBS)
+
+check_PROGRAMS += tests/unit/test_diloco
+tests_unit_test_diloco_SOURCES = tests/unit/test_diloco.c tests/tap.h
+tests_unit_test_diloco_LDADD = $(NETSIM_LIBS)
+
 TESTS += $(check_PROGRAMS)
 
 TESTS += tests/cli.sh
@@ -55,14 +63,22 @@ TESTS += tests/determinism.sh
 EXTRA_DIST += tests/determinism.sh
 
 TESTS += tests/bad_input_topo.sh
+EXTRA_DIST += tests/bad_input_topo.sh
 
 TESTS += tests/lb.sh
 EXTRA_DIST += tests/lb.sh tests/lb_check.py
-EXTRA_DIST += tests/bad_input_topo.sh
+
+TESTS += tests/bad_input_workloads.sh
+EXTRA_DIST += tests/bad_input_workloads.sh
+
+TESTS += tests/collectives_h5.sh
+EXTRA_DIST += tests/collectives_h5.sh
+
+TESTS += tests/diloco_h5.sh
+EXTRA_DIST += tests/diloco_h5.sh
 
 # analysis: the HDF5 schema and time series, the Python module, plots, notebook, sweeps
 TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots.sh \
 	tests/notebook.sh tests/sweep.sh
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
-

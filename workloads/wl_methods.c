@@ -10,6 +10,8 @@
 void
 ns_lua_workload_methods(lua_State *L, int methods_idx)
 {
-    (void)L;
-    (void)methods_idx;
+    lua_pushvalue(L, methods_idx);
+    luaL_setfuncs(L, ns_collectives_methods, 0);
+    luaL_setfuncs(L, ns_diloco_methods, 0);
+    lua_pop(L, 1);
 }
