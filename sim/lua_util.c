@@ -94,24 +94,42 @@ value_text(lua_State *L, int idx, char *buf, size_t n)
         snprintf(buf, n, "a %s", luaL_typename(L, idx));
 }
 
+enum { Q_RATE, Q_SIZE, Q_TIME };
+
+/* a quantity at idx: a bare number in base units, or a string with a unit;
+ * raises "what: why" otherwise. out is a uint64_t (rate, size) or ns_time. */
+static void
+to_quantity(lua_State *L, int idx, const char *what, int kind, void *out)
+{
+    static const char *const example[] = {
+        "a rate such as \"100Gbps\"", "a size such as \"4MB\"", "a time such as \"10us\""
+    };
+    char why[256];
+    int bad = 1;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        double v = lua_tonumber(L, idx);
+        bad = kind == Q_RATE ? ns_rate_from_number(v, out, why, sizeof why)
+            : kind == Q_SIZE ? ns_size_from_number(v, out, why, sizeof why)
+            : ns_time_from_number(v, out, why, sizeof why);
+    } else if (lua_type(L, idx) == LUA_TSTRING) {
+        const char *t = lua_tostring(L, idx);
+        bad = kind == Q_RATE ? ns_parse_rate(t, out, why, sizeof why)
+            : kind == Q_SIZE ? ns_parse_size(t, out, why, sizeof why)
+            : ns_parse_time(t, out, why, sizeof why);
+    } else {
+        char t[64];
+        value_text(L, idx, t, sizeof t);
+        snprintf(why, sizeof why, "expected %s, got %s", example[kind], t);
+    }
+    if (bad)
+        luaL_error(L, "%s: %s", what, why);
+}
+
 uint64_t
 ns_lua_to_rate(lua_State *L, int idx, const char *what)
 {
     uint64_t v = 0;
-    char why[256];
-    int bad;
-    if (lua_type(L, idx) == LUA_TNUMBER)
-        bad = ns_rate_from_number(lua_tonumber(L, idx), &v, why, sizeof why);
-    else if (lua_type(L, idx) == LUA_TSTRING)
-        bad = ns_parse_rate(lua_tostring(L, idx), &v, why, sizeof why);
-    else {
-        char t[64];
-        value_text(L, idx, t, sizeof t);
-        snprintf(why, sizeof why, "expected a rate such as \"100Gbps\", got %s", t);
-        bad = 1;
-    }
-    if (bad)
-        luaL_error(L, "%s: %s", what, why);
+    to_quantity(L, idx, what, Q_RATE, &v);
     return v;
 }
 
@@ -119,20 +137,7 @@ uint64_t
 ns_lua_to_size(lua_State *L, int idx, const char *what)
 {
     uint64_t v = 0;
-    char why[256];
-    int bad;
-    if (lua_type(L, idx) == LUA_TNUMBER)
-        bad = ns_size_from_number(lua_tonumber(L, idx), &v, why, sizeof why);
-    else if (lua_type(L, idx) == LUA_TSTRING)
-        bad = ns_parse_size(lua_tostring(L, idx), &v, why, sizeof why);
-    else {
-        char t[64];
-        value_text(L, idx, t, sizeof t);
-        snprintf(why, sizeof why, "expected a size such as \"4MB\", got %s", t);
-        bad = 1;
-    }
-    if (bad)
-        luaL_error(L, "%s: %s", what, why);
+    to_quantity(L, idx, what, Q_SIZE, &v);
     return v;
 }
 
@@ -140,20 +145,7 @@ ns_time
 ns_lua_to_time(lua_State *L, int idx, const char *what)
 {
     ns_time v = 0;
-    char why[256];
-    int bad;
-    if (lua_type(L, idx) == LUA_TNUMBER)
-        bad = ns_time_from_number(lua_tonumber(L, idx), &v, why, sizeof why);
-    else if (lua_type(L, idx) == LUA_TSTRING)
-        bad = ns_parse_time(lua_tostring(L, idx), &v, why, sizeof why);
-    else {
-        char t[64];
-        value_text(L, idx, t, sizeof t);
-        snprintf(why, sizeof why, "expected a time such as \"10us\", got %s", t);
-        bad = 1;
-    }
-    if (bad)
-        luaL_error(L, "%s: %s", what, why);
+    to_quantity(L, idx, what, Q_TIME, &v);
     return v;
 }
 

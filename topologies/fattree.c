@@ -80,11 +80,7 @@ ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e)
                     goto fail;
     f->npods = (int32_t)k;
     f->nleaves = (int32_t)(k * h);
-    if ((rc = ns_fabric_finish(f, e)))
-        goto fail;
-    *out = f;
-    return NS_OK;
+    return ns_topo_end(f, NS_OK, out, e);
 fail:
-    ns_fabric_free(f);
-    return e->code ? e->code : rc;
+    return ns_topo_end(f, rc, out, e);
 }

@@ -110,13 +110,9 @@ ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e)
         (rc = add_switches(f, &s->shape, 0, 0, 0, 0, 0, &spine_node, e)))
         goto fail;
     f->nleaves = (int32_t)s->shape.leaves;
-    if ((rc = ns_fabric_finish(f, e)))
-        goto fail;
-    *out = f;
-    return NS_OK;
+    return ns_topo_end(f, NS_OK, out, e);
 fail:
-    ns_fabric_free(f);
-    return e->code ? e->code : rc;
+    return ns_topo_end(f, rc, out, e);
 }
 
 int

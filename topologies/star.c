@@ -37,6 +37,19 @@ ns_topo_begin(const char *kind, const ns_fabric_common *c)
 }
 
 int
+ns_topo_end(ns_fabric *f, int rc, ns_fabric **out, ns_err *e)
+{
+    if (rc == NS_OK)
+        rc = ns_fabric_finish(f, e);
+    if (rc != NS_OK) {
+        ns_fabric_free(f);
+        return e->code ? e->code : rc;
+    }
+    *out = f;
+    return NS_OK;
+}
+
+int
 ns_topo_pair(const ns_pair_spec *s, ns_fabric **out, ns_err *e)
 {
     *out = NULL;
@@ -48,13 +61,9 @@ ns_topo_pair(const ns_pair_spec *s, ns_fabric **out, ns_err *e)
         ns_fabric_add_node(f, NS_NODE_HOST, NS_TIER_HOST, 0, "host2", 0, 0, 0, e) < 0 ||
         ns_fabric_add_cable(f, 0, 1, s->link.rate_bps, s->link.latency_ps, e) < 0)
         goto fail;
-    if ((rc = ns_fabric_finish(f, e)))
-        goto fail;
-    *out = f;
-    return NS_OK;
+    return ns_topo_end(f, NS_OK, out, e);
 fail:
-    ns_fabric_free(f);
-    return e->code ? e->code : rc;
+    return ns_topo_end(f, rc, out, e);
 }
 
 int
@@ -80,11 +89,7 @@ ns_topo_star(const ns_star_spec *s, ns_fabric **out, ns_err *e)
         if (ns_fabric_add_cable(f, h, (uint32_t)sw, s->link.rate_bps, s->link.latency_ps, e) < 0)
             goto fail;
     f->nleaves = 1;   /* the switch is leaf 1 of its hosts */
-    if ((rc = ns_fabric_finish(f, e)))
-        goto fail;
-    *out = f;
-    return NS_OK;
+    return ns_topo_end(f, NS_OK, out, e);
 fail:
-    ns_fabric_free(f);
-    return e->code ? e->code : rc;
+    return ns_topo_end(f, rc, out, e);
 }

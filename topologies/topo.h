@@ -102,5 +102,8 @@ int ns_topo_graph(const ns_graph_spec *s, ns_fabric **out, ns_err *e);
 /* shared by builders: a new fabric with the common settings applied and
  * switch configuration 0 added; NULL on no memory */
 ns_fabric *ns_topo_begin(const char *kind, const ns_fabric_common *c);
+/* the end of a builder: with rc == NS_OK, finish f (forwarding) and hand it
+ * to *out; otherwise, or if finishing fails, free f and return the error */
+int ns_topo_end(ns_fabric *f, int rc, ns_fabric **out, ns_err *e);
 
 #endif
