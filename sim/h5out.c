@@ -297,7 +297,7 @@ typedef struct op_row {
 static void
 fill_ops(void *ctx, size_t first, size_t n, void *rowsp)
 {
-    static const char *kinds[] = {"compute", "transfer", "marker"};
+    const char *const *kinds = ns_op_kind_names;
     ns_sim *sim = ctx;
     op_row *rows = rowsp;
     for (size_t i = 0; i < n; i++) {

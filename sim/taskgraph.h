@@ -2,8 +2,9 @@
  * taskgraph.h - the workload: a graph of ops with dependencies.
  *
  * The task graph is the single currency of workloads: compute (a host busy
- * for a duration), transfer (bytes from one host to another) and marker (a
- * zero-length join point). An op starts when all ops it comes `after` are
+ * for a duration), transfer (bytes from one host to another), marker (a
+ * zero-length join point) and delay (a timer: done a duration after it
+ * starts, without using any host; it places ops at given times). An op starts when all ops it comes `after` are
  * done. Builders in workloads/ compile collectives, training schedules and
  * traffic generators into these ops; they know nothing of packets.
  * A workload is plain data: it can be run many times, on any fabric.
@@ -17,15 +18,16 @@
 #include "error.h"
 #include "time.h"
 
-enum { NS_OP_COMPUTE = 0, NS_OP_TRANSFER = 1, NS_OP_MARKER = 2 };
+enum { NS_OP_COMPUTE = 0, NS_OP_TRANSFER = 1, NS_OP_MARKER = 2, NS_OP_DELAY = 3 };
+extern const char *const ns_op_kind_names[];   /* "compute", "transfer", "marker", "delay", NULL */
 
 #define NS_LABEL_MAX 32   /* bytes of a label, NUL included */
 #define NS_NO_PARENT (-1)
 
 typedef struct ns_op {
     uint64_t bytes;        /* transfer: bytes to move */
-    ns_time  duration_ps;  /* compute: busy time */
-    uint32_t node;         /* compute: host; transfer: source host (1-based); marker: 0 */
+    ns_time  duration_ps;  /* compute: busy time; delay: time from start to finish */
+    uint32_t node;         /* compute: host; transfer: source host (1-based); marker, delay: 0 */
     uint32_t dst;          /* transfer: destination host (1-based) */
     uint32_t label;        /* interned label, 0 = none */
     int32_t  parent;       /* collective (or other group) id, NS_NO_PARENT if none */
@@ -83,6 +85,8 @@ void ns_wl_free(ns_workload *w);
 long ns_wl_compute(ns_workload *w, uint32_t node, ns_time duration_ps, const char *label, ns_err *e);
 long ns_wl_transfer(ns_workload *w, uint32_t src, uint32_t dst, uint64_t bytes, const char *label, ns_err *e);
 long ns_wl_marker(ns_workload *w, const char *label, ns_err *e);
+/* a timer op: finishes duration_ps (>= 0) after it starts; uses no host */
+long ns_wl_delay(ns_workload *w, ns_time duration_ps, const char *label, ns_err *e);
 /* op `op` comes after op `dep` */
 int ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e);
 /* set the parent of ops [first, last] */
