@@ -4,6 +4,7 @@
 #ifndef NS_WL_LUA_H
 #define NS_WL_LUA_H
 
+#include <lauxlib.h>
 #include <lua.h>
 #include "sim/error.h"
 #include "sim/taskgraph.h"
@@ -16,5 +17,8 @@ long ns_lua_checked(lua_State *L, long rc, const ns_err *e);
 /* add the methods of every builder (collectives, schedules, ...) to the
  * table at index methods_idx: workloads/wl_methods.c */
 void ns_lua_workload_methods(lua_State *L, int methods_idx);
+
+/* the builders' method tables */
+extern const luaL_Reg ns_lua_traffic_methods[];   /* background, replay: traffic_lua.c */
 
 #endif

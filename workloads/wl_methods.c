@@ -10,6 +10,10 @@
 void
 ns_lua_workload_methods(lua_State *L, int methods_idx)
 {
-    (void)L;
-    (void)methods_idx;
+    static const luaL_Reg *const tables[] = {ns_lua_traffic_methods, NULL};
+    for (const luaL_Reg *const *t = tables; *t; t++) {
+        lua_pushvalue(L, methods_idx);
+        luaL_setfuncs(L, *t, 0);
+        lua_pop(L, 1);
+    }
 }
