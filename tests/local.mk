@@ -23,6 +23,8 @@ tests_unit_test_timing_LDADD = $(NETSIM_LIBS)
 
 TESTS += $(check_PROGRAMS) \
 	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh
+TESTS += tests/traffic.sh tests/bad_input_moe.sh
+EXTRA_DIST += tests/traffic.sh tests/bad_input_moe.sh
 
 EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
 	tests/lib.sh tests/lua tests/data
