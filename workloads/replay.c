@@ -98,6 +98,17 @@ parse_line(char *line, const char *where, int lineno, ns_timed_flow *x, ns_err *
     return NS_OK;
 }
 
+/* every message of this builder starts with "replay: " */
+static int
+prefixed(int rc, ns_err *e)
+{
+    char m[NS_ERRMSG_MAX];
+    if (rc == NS_OK)
+        return rc;
+    snprintf(m, sizeof m, "%s", e->msg);
+    return ns_errorf(e, rc, "replay: %s", m);
+}
+
 static int
 is_header(const char *line)
 {
@@ -149,7 +160,7 @@ ns_wl_replay(ns_workload *w, const char *text, const char *where, const char *la
     if (rc == NS_OK)
         rc = ns_wl_timed_flows(w, f, nf, out, e);
     ns_free(f);
-    return rc;
+    return prefixed(rc, e);
 }
 
 int
@@ -158,7 +169,7 @@ ns_wl_replay_file(ns_workload *w, const char *path, const char *label, ns_traffi
     char *text;
     int rc = ns_read_text_file(path, "trace", &text, e);
     if (rc)
-        return rc;
+        return prefixed(rc, e);
     rc = ns_wl_replay(w, text, path, label, out, e);
     ns_free(text);
     return rc;

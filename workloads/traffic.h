@@ -3,6 +3,8 @@
  * (workloads/background.c) and the replay of a flow trace
  * (workloads/replay.c).
  *
+ * Messages start with the builder's name ("replay: trace.csv:4:7: ...").
+ *
  * Both place each flow at its start time with a chain of delay ops (one
  * pending timer at a time, whatever the number of flows): a "start" marker
  * (which the caller makes wait for whatever the traffic comes after), then
