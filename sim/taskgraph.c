@@ -55,6 +55,7 @@ ns_wl_free(ns_workload *w)
     ns_free(w->colls);
     ns_free(w->coll_hosts);
     ns_free(w->iters);
+    ns_free(w->moe_layers);
     ns_free(w);
 }
 
@@ -240,6 +241,15 @@ ns_wl_add_iter(ns_workload *w, const ns_iter *it, ns_err *e)
     if (it->worker > w->nworkers)
         w->nworkers = it->worker;
     return (long)w->niters++;
+}
+
+long
+ns_wl_add_moe_layer(ns_workload *w, const ns_moe_layer *m, ns_err *e)
+{
+    if (ns_grow((void **)&w->moe_layers, &w->moe_layers_cap, w->nmoe_layers + 1, sizeof *w->moe_layers))
+        return ns_enomem(e, "a workload"), -1;
+    w->moe_layers[w->nmoe_layers] = *m;
+    return (long)w->nmoe_layers++;
 }
 
 void
