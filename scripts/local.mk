@@ -1,4 +1,5 @@
 ### scripts/: examples and analysis helpers
 
 dist_noinst_DATA += \
-	%reldir%/examples/quickstart.lua %reldir%/bootstrap.sh
+	%reldir%/examples/quickstart.lua %reldir%/examples/allreduce.lua \
+	%reldir%/bootstrap.sh

@@ -39,6 +39,13 @@ ring_remove(ns_phost *h, ns_sflow *f)
 }
 
 void
+ns_host_forget(ns_pnet *n, ns_sflow *f)
+{
+    if (f->in_ring)
+        ring_remove(&n->hosts[f->src], f);
+}
+
+void
 ns_host_kick(ns_pnet *n, uint32_t host)
 {
     ns_phost *h = &n->hosts[host];

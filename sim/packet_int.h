@@ -129,6 +129,9 @@ void ns_host_kick(ns_pnet *n, uint32_t host);          /* something may be senda
 void ns_host_activate(ns_pnet *n, ns_sflow *f);        /* f has packets to send */
 void ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p);  /* queue an ACK */
 void ns_host_tx(void *simp, ns_event *ev);
+/* take f off its sender's ring (before it is released: its last packet may
+ * arrive before the sender's round robin comes back to it) */
+void ns_host_forget(ns_pnet *n, ns_sflow *f);
 
 /* packet_net.c */
 ns_pkt *ns_pkt_new(ns_pnet *n, ns_sflow *f, int type);

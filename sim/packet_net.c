@@ -91,6 +91,7 @@ ns_sflow_delivered(ns_pnet *n, ns_sflow *f)
 void
 ns_sflow_release(ns_pnet *n, ns_sflow *f)
 {
+    ns_host_forget(n, f);
     n->tp->fini(n, f);
     ns_pool_put(&n->flow_pool, f);
 }

@@ -21,7 +21,9 @@ enum {
     NS_RNG_WORKLOAD  = 4,
     NS_RNG_TRANSPORT = 5,
     NS_RNG_BACKGROUND = 6,
-    NS_RNG_FAULTS    = 7
+    NS_RNG_FAULTS    = 7,
+    NS_RNG_PERMUTATION = 8,   /* w:permutation: id = its index among the workload's permutations */
+    NS_RNG_STRAGGLER = 9      /* w:diloco straggler factors: id = the worker's number */
 };
 
 /* a new stream for (seed, purpose, id), NULL when out of memory */

@@ -65,6 +65,18 @@ static void delay_done(void *simp, ns_event *ev);
 static int
 check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e)
 {
+    /* a collective's hosts, even one that moves nothing (a single rank) */
+    for (size_t c = 0; c < wl->ncolls; c++) {
+        const ns_coll *cl = &wl->colls[c];
+        for (uint32_t k = 0; k < cl->ranks; k++) {
+            uint32_t h = wl->coll_hosts[cl->hosts_off + k];
+            if (h > fab->nhosts) {
+                int line = wl->ops[cl->first_op].line;
+                return ns_errorf(e, NS_EINVAL, "%s:%d: %s: host %u is not a host of the fabric (hosts are 1..%zu)",
+                                 wl->chunk[0] ? wl->chunk : "?", line, cl->kind, h, fab->nhosts);
+            }
+        }
+    }
     if (wl->max_host <= fab->nhosts)
         return NS_OK;
     for (size_t i = 0; i < wl->nops; i++) {

@@ -9,7 +9,19 @@
  * through its NIC for the lower bound) and sets the parent of all its ops
  * to that row.
  *
- * Returns NS_OK and fills *out, or an error code with a message in e.
+ * Returns NS_OK and fills *out, or an error code with a message in e; a
+ * failed call leaves the workload as it was. `hosts` is borrowed; it must
+ * list distinct host ids >= 1.
+ *
+ * Dependencies (documented for users in netsim-lua(5)): the algorithms run
+ * in steps; a transfer of a step from rank i to rank j waits for all the
+ * transfers (sent and received) of i's previous step and of j's previous
+ * step (a rank's previous step: the last one it took part in; none: the
+ * start marker). With chunks = c > 1 the buffer is
+ * cut into c near-equal chunks that each run the whole algorithm on their
+ * own (chunk j's step s waits only for chunk j's step s - 1).
+ * nic_bytes of the record is the most payload bytes any rank sends or
+ * receives (a NIC is full duplex).
  */
 #ifndef NS_COLLECTIVES_H
 #define NS_COLLECTIVES_H
@@ -38,5 +50,11 @@ int ns_wl_allgather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t by
 /* alltoall: matrix[i * n + j] bytes from hosts[i] to hosts[j] (diagonal ignored) */
 int ns_wl_alltoallv(ns_workload *w, const uint32_t *hosts, size_t n, const uint64_t *matrix,
                     int algorithm, const char *label, ns_coll_ops *out, ns_err *e);
+/* permutation: every host sends `bytes` to another, along a random
+ * derangement drawn from the workload's stream (purpose NS_RNG_PERMUTATION,
+ * id k for the k-th permutation of the workload, counted from 0), so adding
+ * a permutation leaves the earlier ones unchanged. n >= 2. */
+int ns_wl_permutation(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
+                      const char *label, ns_coll_ops *out, ns_err *e);
 
 #endif

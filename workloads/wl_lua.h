@@ -18,7 +18,8 @@ long ns_lua_checked(lua_State *L, long rc, const ns_err *e);
  * table at index methods_idx: workloads/wl_methods.c */
 void ns_lua_workload_methods(lua_State *L, int methods_idx);
 
-/* the builders' method tables */
+/* the methods of each builder file */
+extern const luaL_Reg ns_collectives_methods[];   /* collectives_lua.c */
 extern const luaL_Reg ns_lua_traffic_methods[];   /* background, replay: traffic_lua.c */
 
 #endif

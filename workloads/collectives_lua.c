@@ -1,0 +1,145 @@
+/*
+ * collectives_lua.c - Lua bindings of the collectives: w:allreduce,
+ * w:reducescatter, w:allgather, w:alltoall and w:permutation. Each returns
+ * one handle, the collective's done marker; `after` applies to its start
+ * marker. The builders themselves are in collectives.c.
+ */
+#include <config.h>
+#include "collectives.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <string.h>
+#include "sim/lua_util.h"
+#include "wl_lua.h"
+
+typedef int reduce_fn(ns_workload *, const uint32_t *, size_t, uint64_t, int, uint32_t,
+                      const char *, ns_coll_ops *, ns_err *);
+
+/* finish a builder call: raise its error, or apply `after` and push the done handle */
+static int
+push_result(lua_State *L, ns_workload *w, int rc, const ns_coll_ops *out, const ns_err *e, const char *ctor)
+{
+    if (rc && strncmp(e->msg, ctor, strlen(ctor)) == 0)
+        return luaL_error(L, "%s", e->msg);
+    if (rc)
+        return ns_lua_fail(L, ctor, "%s", e->msg);
+    ns_lua_apply_after(L, 2, w, out->start_op, ctor);
+    ns_lua_push_op(L, 1, out->done_op);
+    return 1;
+}
+
+static int
+reduce(lua_State *L, const char *ctor, reduce_fn *fn)
+{
+    static const char *const fields[] = {"hosts", "bytes", "algorithm", "chunks", "after", "label", NULL};
+    static const char *const algs[] = {"ring", "halving_doubling", "direct", NULL};
+    ns_workload *w = ns_lua_begin_builder(L, ctor, fields);
+    size_t n;
+    const uint32_t *hosts = ns_lua_hosts(L, 2, ctor, "hosts", &n);
+    uint64_t bytes = ns_lua_size(L, 2, ctor, "bytes", 1, 0);
+    int alg = ns_lua_option(L, 2, ctor, "algorithm", algs, NS_ALG_RING);
+    lua_Integer chunks = ns_lua_int(L, 2, ctor, "chunks", 0, 1, 1, 1 << 20);
+    const char *label = ns_lua_str(L, 2, ctor, "label", 0, NULL);
+    ns_coll_ops out;
+    ns_err e = {0};
+    int rc = fn(w, hosts, n, bytes, alg, (uint32_t)chunks, label, &out, &e);
+    return push_result(L, w, rc, &out, &e, ctor);
+}
+
+static int w_allreduce(lua_State *L) { return reduce(L, "allreduce", ns_wl_allreduce); }
+static int w_reducescatter(lua_State *L) { return reduce(L, "reducescatter", ns_wl_reducescatter); }
+static int w_allgather(lua_State *L) { return reduce(L, "allgather", ns_wl_allgather); }
+
+/* field `matrix`: a Lua table of n rows of n sizes; returns n * n entries
+ * in a userdata left on the stack top */
+static uint64_t *
+read_matrix(lua_State *L, int t, size_t n)
+{
+    const char *ctor = "alltoall";
+    if (lua_getfield(L, t, "matrix") != LUA_TTABLE)
+        ns_lua_fail(L, ctor, "field 'matrix' must be a table of %zu rows (got %s)", n, luaL_typename(L, -1));
+    int mt = lua_gettop(L);
+    lua_Integer rows = luaL_len(L, mt);
+    if ((size_t)rows != n)
+        ns_lua_fail(L, ctor, "field 'matrix' must have %zu rows, one per host (got %lld)", n, (long long)rows);
+    uint64_t *m = lua_newuserdatauv(L, n * n * sizeof *m, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (lua_geti(L, mt, (lua_Integer)i + 1) != LUA_TTABLE)
+            ns_lua_fail(L, ctor, "field 'matrix': row %zu must be a table of %zu sizes (got %s)", i + 1, n,
+                        luaL_typename(L, -1));
+        int rt = lua_gettop(L);
+        lua_Integer cols = luaL_len(L, rt);
+        if ((size_t)cols != n)
+            ns_lua_fail(L, ctor, "field 'matrix': row %zu must have %zu entries, one per host (got %lld)",
+                        i + 1, n, (long long)cols);
+        for (size_t j = 0; j < n; j++) {
+            char what[96];
+            snprintf(what, sizeof what, "%s: field 'matrix': entry [%zu][%zu]", ctor, i + 1, j + 1);
+            if (lua_geti(L, rt, (lua_Integer)j + 1) == LUA_TNIL)
+                ns_lua_fail(L, ctor, "field 'matrix': entry [%zu][%zu] is missing", i + 1, j + 1);
+            m[i * n + j] = i == j ? 0 : ns_lua_to_size(L, -1, what);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_remove(L, mt);
+    return m;
+}
+
+static int
+w_alltoall(lua_State *L)
+{
+    static const char *const fields[] = {"hosts", "bytes", "matrix", "algorithm", "after", "label", NULL};
+    static const char *const algs[] = {"direct", "pairwise", NULL};
+    const char *ctor = "alltoall";
+    ns_workload *w = ns_lua_begin_builder(L, ctor, fields);
+    size_t n;
+    const uint32_t *hosts = ns_lua_hosts(L, 2, ctor, "hosts", &n);
+    int has_bytes = ns_lua_has(L, 2, "bytes"), has_matrix = ns_lua_has(L, 2, "matrix");
+    if (has_bytes == has_matrix)
+        ns_lua_fail(L, ctor, has_bytes ? "give either 'bytes' or 'matrix', not both"
+                                       : "field 'bytes' (per pair) or 'matrix' is required");
+    uint64_t *m;
+    if (has_matrix) {
+        m = read_matrix(L, 2, n);
+    } else {
+        uint64_t b = ns_lua_size(L, 2, ctor, "bytes", 1, 0);
+        m = lua_newuserdatauv(L, n * n * sizeof *m, 0);
+        for (size_t i = 0; i < n * n; i++)
+            m[i] = i / n == i % n ? 0 : b;
+    }
+    int alg = ns_lua_option(L, 2, ctor, "algorithm", algs, 0) == 0 ? NS_ALG_DIRECT : NS_ALG_PAIRWISE;
+    const char *label = ns_lua_str(L, 2, ctor, "label", 0, NULL);
+    ns_coll_ops out;
+    ns_err e = {0};
+    int rc = ns_wl_alltoallv(w, hosts, n, m, alg, label, &out, &e);
+    return push_result(L, w, rc, &out, &e, ctor);
+}
+
+static int
+w_permutation(lua_State *L)
+{
+    static const char *const fields[] = {"hosts", "bytes", "after", "label", NULL};
+    const char *ctor = "permutation";
+    ns_workload *w = ns_lua_begin_builder(L, ctor, fields);
+    size_t n;
+    const uint32_t *hosts = ns_lua_hosts(L, 2, ctor, "hosts", &n);
+    if (n < 2)
+        ns_lua_fail(L, ctor, "field 'hosts' must list at least 2 hosts (got %zu)", n);
+    uint64_t bytes = ns_lua_size(L, 2, ctor, "bytes", 1, 0);
+    const char *label = ns_lua_str(L, 2, ctor, "label", 0, NULL);
+    ns_coll_ops out;
+    ns_err e = {0};
+    int rc = ns_wl_permutation(w, hosts, n, bytes, label, &out, &e);
+    return push_result(L, w, rc, &out, &e, ctor);
+}
+
+const luaL_Reg ns_collectives_methods[] = {
+    {"allreduce", w_allreduce},
+    {"reducescatter", w_reducescatter},
+    {"allgather", w_allgather},
+    {"alltoall", w_alltoall},
+    {"permutation", w_permutation},
+    {NULL, NULL}
+};
