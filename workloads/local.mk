@@ -7,7 +7,8 @@ libnetsim_a_SOURCES += \
 	%reldir%/textfile.c %reldir%/textfile.h \
 	%reldir%/flowdist.c %reldir%/flowdist.h \
 	%reldir%/traffic.c %reldir%/traffic.h %reldir%/background.c %reldir%/replay.c \
-	%reldir%/traffic_lua.c
+	%reldir%/traffic_lua.c \
+	%reldir%/moe.c %reldir%/moe.h %reldir%/moe_lua.c
 
 # the published flow-size CDFs, compiled in by name (w:background{ sizes = "websearch" })
 %canon_reldir%_cdfs = %reldir%/data/websearch.cdf %reldir%/data/datamining.cdf

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 #include "collectives.h"
+#include "wl_build.h"
 #include "sim/alloc.h"
 #include "sim/rng.h"
 
@@ -265,7 +266,7 @@ router_init(router *rt, const ns_moe_spec *s, uint64_t seed, uint64_t stream, ns
     rt->hused = ns_calloc(n, 1);
     rt->picked = ns_alloc(s->top_k * sizeof *rt->picked);
     rt->hlist = ns_alloc(n * sizeof *rt->hlist);
-    rt->r = ns_rng_new(seed, NS_RNG_WORKLOAD, stream);
+    rt->r = ns_rng_new(seed, NS_RNG_MOE, stream);
     if (!rt->ehost || !rt->hexperts || !rt->pop || !rt->cum || !rt->alpha || !rt->perm || !rt->load ||
         !rt->chosen || !rt->hused || !rt->picked || !rt->hlist || !rt->r)
         return ns_enomem(e, "a workload");
@@ -342,7 +343,9 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
     router rt;
     size_t n = s->n, nn = n * n;
     uint32_t L = s->layers;
-    int rc = router_init(&rt, s, w->seed, w->nops, e);
+    ns_wl_mark mark = ns_wl_mark_take(w);
+    uint32_t moe = w->nmoe_layers ? w->moe_layers[w->nmoe_layers - 1].moe + 1 : 0;
+    int rc = router_init(&rt, s, w->seed, moe, e);
     uint64_t *assign = NULL, *disp = NULL, *comb = NULL, *recv = NULL;
     frontier f = {0};
     if (rc)
@@ -360,10 +363,10 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
         rc = ns_enomem(e, "a workload");
         goto out;
     }
-    uint32_t moe = w->nmoe_layers ? w->moe_layers[w->nmoe_layers - 1].moe + 1 : 0;
     size_t first_row = w->nmoe_layers;
     uint64_t per = s->hidden * s->dtype_bytes;
-    long start = ns_wl_marker(w, "start", e);
+    const char *label = s->label ? s->label : "moe";
+    long start = ns_wl_marker(w, label, e);
     if (start < 0)
         goto fail;
     f.ops[0] = (uint32_t)start;
@@ -391,6 +394,8 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
                         row.tokens_max = rv[h];
                 }
                 row.tokens_mean = (double)sum / (double)holders;
+                if (s->tokens_out)
+                    memcpy(&s->tokens_out[(size_t)l * n], rv, n * sizeof *rv);
             } else {
                 const ns_moe_layer *fw = &w->moe_layers[first_row + l];
                 row.dropped = fw->dropped;
@@ -435,7 +440,7 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
                 goto fail;
         }
     }
-    long done = ns_wl_marker(w, "done", e);
+    long done = ns_wl_marker(w, label, e);
     if (done < 0 || after_all(w, (uint32_t)done, &f, e))
         goto fail;
     out->start_op = (uint32_t)start;
@@ -453,5 +458,7 @@ out:
     ns_free(disp);
     ns_free(comb);
     ns_free(f.ops);
+    if (rc)
+        ns_wl_rollback(w, &mark);   /* a failed call leaves the workload as it was */
     return rc;
 }

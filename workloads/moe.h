@@ -21,7 +21,8 @@
  * direction, twice the attention compute.
  *
  * Each layer and pass is recorded in wl->moe_layers. Draws come from the
- * stream (w->seed, NS_RNG_WORKLOAD, first op index of this call).
+ * stream (w->seed, NS_RNG_MOE, index of this w:moe among the workload's).
+ * A failed call leaves the workload as it was.
  * Cost: O(layers x n x tokens x top_k x log experts) time while building.
  */
 #ifndef NS_MOE_H
@@ -52,6 +53,9 @@ typedef struct ns_moe_spec {
     ns_time         attention_ps; /* forward attention compute per host per layer */
     ns_time         per_token_ps; /* forward expert compute per assignment received */
     int             backward;     /* 1: add the backward pass */
+    const char     *label;        /* label of the start and done markers, or NULL for "moe" */
+    uint64_t       *tokens_out;   /* NULL, or room for layers x n: assignments each host
+                                     received in each layer (filled; OUT) */
 } ns_moe_spec;
 
 typedef struct ns_moe_ops {

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include "sim/alloc.h"
+#include "wl_build.h"
 
 typedef struct by_time {
     ns_time  t_ps;
@@ -25,6 +26,7 @@ cmp_time(const void *a, const void *b)
 int
 ns_wl_timed_flows(ns_workload *w, const ns_timed_flow *flows, size_t n, ns_traffic_ops *out, ns_err *e)
 {
+    ns_wl_mark mark = ns_wl_mark_take(w);
     by_time *order = ns_alloc((n ? n : 1) * sizeof *order);
     uint32_t *gate = ns_alloc((n ? n : 1) * sizeof *gate);   /* flow -> op it starts after */
     int rc = NS_OK;
@@ -83,5 +85,7 @@ fail:
 out:
     ns_free(order);
     ns_free(gate);
+    if (rc)
+        ns_wl_rollback(w, &mark);   /* a failed call leaves the workload as it was */
     return rc;
 }
