@@ -2,4 +2,5 @@
 
 dist_noinst_DATA += \
 	%reldir%/examples/quickstart.lua %reldir%/examples/allreduce.lua \
+	%reldir%/examples/moe.lua \
 	%reldir%/bootstrap.sh

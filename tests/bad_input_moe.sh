@@ -3,7 +3,7 @@
 # a message naming the constructor, the field and the value (and file:line of
 # data files), exit status 2, and no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 63
+plan 105
 
 # expect_bad SCENARIO-TEXT PATTERN DESCRIPTION
 expect_bad() {
@@ -78,4 +78,31 @@ expect_bad "$(rp t7.csv)" "dst 9 is not a host of the fabric (hosts are 1..4)" '
 # --- delay ----------------------------------------------------------------------------
 expect_bad "$STAR
 w:delay{ duration = '-1ms' }" "bad.lua:3: delay: field 'duration': time must be between 0" 'a negative delay'
+
+# --- moe ------------------------------------------------------------------------------
+moe() { printf '%s\nw:moe{ hosts = fab:hosts(), experts = 8, tokens = 100, hidden = 64, %s }\n%s' "$STAR" "$1" "$RUN"; }
+expect_bad "$(moe 'top_k = 9')" "bad.lua:3: moe: field 'top_k' must be <= experts = 8 (got 9)" 'top_k > experts'
+expect_bad "$(moe 'top_k = 0')" "moe: field 'top_k' must be >= 1 (got 0)" 'top_k = 0'
+expect_bad "$(moe 'top_k = 2, skew = "zipf"')" \
+    "moe: field 'skew' must be \"uniform\", { zipf = s } or { dirichlet = alpha } (got \"zipf\")" 'a skew given as a bare name'
+expect_bad "$(moe 'top_k = 2, skew = { zipf = 1, dirichlet = 1 }')" \
+    "moe: field 'skew' must hold one of zipf = s or dirichlet = alpha" 'two skews at once'
+expect_bad "$(moe 'top_k = 2, skew = { dirichlet = 0 }')" "moe: skew: field 'dirichlet' must be > 0 (got 0)" 'dirichlet alpha = 0'
+expect_bad "$(moe 'top_k = 2, skew = { zipf = -1 }')" "moe: skew: field 'zipf' must be between 0 and" 'a negative Zipf exponent'
+expect_bad "$(moe 'top_k = 2, capacity_factor = 0')" "moe: field 'capacity_factor' must be > 0 (got 0)" 'capacity_factor = 0'
+expect_bad "$(moe 'top_k = 2, placement = { 1, 2, 3 }')" \
+    "moe: field 'placement' must name one host per expert (8), got 3 entries" 'a placement of the wrong length'
+expect_bad "$(moe 'top_k = 2, placement = { 1, 1, 2, 2, 3, 3, 4, 7 }')" \
+    "moe: field 'placement': entry 8 (expert 8) is not one of 'hosts'" 'a placement on a host not in the list'
+expect_bad "$(moe 'top_k = 3, max_nodes_per_token = 1')" \
+    "moe: with max_nodes_per_token = 1 a token may find only 2 experts on the hosts holding the fewest, fewer than top_k = 3" \
+    'a node limit that cannot hold top_k experts'
+expect_bad "$(moe 'top_k = 2, max_nodes_per_token = 5')" "moe: field 'max_nodes_per_token' must be <= 4 (got 5)" \
+    'a node limit above the number of hosts'
+expect_bad "$(moe 'top_k = 2, compute = { attention = "1us", per_tokn = "1ns" }')" \
+    "moe: compute: unknown field 'per_tokn' (expected one of: attention, per_token)" 'an unknown compute field'
+expect_bad "$(moe 'top_k = 2, experts_per_host = 2')" "moe: unknown field 'experts_per_host'" 'an unknown moe field'
+expect_bad "$STAR
+w:moe{ hosts = { 1, 2, 9 }, experts = 3, top_k = 1, tokens = 10, hidden = 4 }
+$RUN" "alltoall: host 9 is not a host of the fabric (hosts are 1..4)" 'moe hosts the fabric lacks'
 finish

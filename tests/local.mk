@@ -27,8 +27,8 @@ tests_unit_test_collectives_LDADD = $(NETSIM_LIBS)
 TESTS += $(check_PROGRAMS) \
 	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
 	tests/bad_input_workloads.sh tests/collectives_h5.sh
-TESTS += tests/traffic.sh tests/bad_input_moe.sh
-EXTRA_DIST += tests/traffic.sh tests/bad_input_moe.sh
+TESTS += tests/traffic.sh tests/moe_h5.sh tests/bad_input_moe.sh
+EXTRA_DIST += tests/traffic.sh tests/moe_h5.sh tests/bad_input_moe.sh
 
 EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
 	tests/bad_input_workloads.sh tests/collectives_h5.sh \
