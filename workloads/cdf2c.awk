@@ -4,7 +4,7 @@
 BEGIN {
     print "/* flowdist_data.c - generated from workloads/data/NAME.cdf by workloads/cdf2c.awk: do not edit */"
     print "#include <config.h>"
-    print "#include \"flowdist.h\""
+    print "#include \"workloads/flowdist.h\""
     print ""
     print "const ns_cdf_builtin ns_cdf_builtins[] = {"
     n = 0
