@@ -3,19 +3,21 @@
 # dispatch bytes within sampling error of tokens x top_k x hidden x dtype x
 # (experts on the destination / experts), the combine the exact transpose,
 # /moe_layers times following the compute chain to the picosecond, and its
-# byte counts equal to the transfers of each alltoall.
+# byte counts equal to the transfers of each alltoall; the same seed gives
+# the same routing, another seed another.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py'
-plan 5
+plan 6
 
 scenario moe.lua <<'LUA'
 local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
-local w = netsim.workload{ seed = 12 }
-w:moe{ hosts = fab:hosts(), experts = 8, top_k = 2, tokens = 4000, hidden = 256, dtype_bytes = 2,
+local w = netsim.workload()
+local c = w:compute{ node = 2, duration = "3us" }
+w:moe{ hosts = fab:hosts(), experts = 8, top_k = 2, tokens = 4000, hidden = 256, dtype_bytes = 2, after = c,
        layers = 2, backward = true, compute = { attention = "7us", per_token = "3ns" } }
-netsim.run{ fabric = fab, workload = w, output = "moe.h5" }
+netsim.run{ fabric = fab, workload = w, output = param("out", "moe.h5") }
 LUA
-run -q moe.lua
+run -q -s 12 moe.lua
 is "$status" 0 "a 2-layer MoE with a backward pass runs"
 [ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
 
@@ -61,7 +63,7 @@ print("# ok" if ok else "# mismatch")
 '
 check "/moe_layers times follow the compute chain exactly" '
 rows = list(m)
-prev_end = 0
+prev_end = 3_000_000                      # the MoE comes after a 3 us compute
 for r in rows:
     times = 2 if r["pass"] == b"backward" else 1
     if r["pass"] == b"forward":
@@ -83,4 +85,19 @@ for r in m:
         ok &= c["kind"] == b"alltoall" and c["start_ps"] == r[side + "_start_ps"] and c["finish_ps"] == r[side + "_finish_ps"]
 ok &= [ (int(r["layer"]), r["pass"]) for r in m ] == [(1, b"forward"), (2, b"forward"), (2, b"backward"), (1, b"backward")]
 '
+
+# the same seed, the same routing; another seed, another
+run -q -s 12 moe.lua out=same.h5
+run -q -s 13 moe.lua out=other.h5
+"$PY" - "$T" <<'PY'
+import sys, h5py, numpy as np
+d = sys.argv[1]
+a, b, c = (h5py.File("%s/%s.h5" % (d, n), "r") for n in ("moe", "same", "other"))
+same = all(np.array_equal(a[t][:], b[t][:]) for t in ("transfers", "moe_layers", "ops"))
+other = not np.array_equal(a["moe_layers"]["tokens_max"], c["moe_layers"]["tokens_max"]) or \
+        not np.array_equal(a["transfers"]["bytes"], c["transfers"]["bytes"])
+print("# same seed identical: %s, other seed differs: %s" % (same, other))
+sys.exit(0 if same and other else 1)
+PY
+ok $? "seed 12 twice gives identical /transfers, /ops and /moe_layers; seed 13 routes differently"
 finish
