@@ -21,27 +21,34 @@ run -q -s 12 moe.lua
 is "$status" 0 "a 2-layer MoE with a backward pass runs"
 [ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
 
-check() {   # check DESCRIPTION PYTHON: the code exits 0 when the check holds
-    "$PY" - "$T/moe.h5" <<PY
-import sys, math, h5py, numpy as np
-f = h5py.File(sys.argv[1], "r")
-x, colls, m = f["transfers"][:], f["collectives"][:], f["moe_layers"][:]
-ops = f["ops"][:]
-n, E, k, T, hidden, dtype = 4, 8, 2, 4000, 256, 2
-att, per_token = 7_000_000, 3000          # ps
-def matrix(coll):
-    a = np.zeros((n + 1, n + 1), dtype=np.int64)
-    for r in x:
-        if ops[r["op"]]["parent"] == coll:
-            a[r["src"], r["dst"]] += r["bytes"]
-    return a[1:, 1:]
-ok = True
-$2
-sys.exit(0 if ok else 1)
+# checks run in one Python process (h5py loads once): check NAME CODE queues
+# CODE, run_checks SETUP runs them all, each in a copy of SETUP's namespace,
+# and reports one TAP line per check (CODE leaves `ok` true when it holds)
+: >"$T/checks"
+check() { printf '### %s\n%s\n' "$1" "$2" >>"$T/checks"; }
+run_checks() {
+    printf '%s\n' "$1" >"$T/setup.py"
+    "$PY" - "$T" >"$T/results" <<'PY'
+import sys
+d = sys.argv[1]
+env = {}
+exec(open(d + "/setup.py").read(), env)
+for block in open(d + "/checks").read().split("### ")[1:]:
+    name, code = block.split("\n", 1)
+    ns = dict(env)
+    ns["ok"] = True
+    try:
+        exec(code, ns)
+    except Exception as e:
+        print("# %s: %r" % (name, e))
+        ns["ok"] = False
+    print("RESULT %d %s" % (0 if ns["ok"] else 1, name))
 PY
-    ok $? "$1"
+    grep -v '^RESULT' "$T/results"
+    while read -r tag st name; do
+        [ "$tag" = RESULT ] && ok "$st" "$name"
+    done <"$T/results"
 }
-
 check "dispatch bytes per pair: T k hidden dtype E_b/E, within 5 binomial sd" '
 p = 2 / E                                  # 2 experts on each host
 want, sd = T * k * p * hidden * dtype, math.sqrt(T * k * p * (1 - p)) * hidden * dtype
@@ -85,6 +92,19 @@ for r in m:
         ok &= c["kind"] == b"alltoall" and c["start_ps"] == r[side + "_start_ps"] and c["finish_ps"] == r[side + "_finish_ps"]
 ok &= [ (int(r["layer"]), r["pass"]) for r in m ] == [(1, b"forward"), (2, b"forward"), (2, b"backward"), (1, b"backward")]
 '
+run_checks '
+import math, h5py, numpy as np
+f = h5py.File("'"$T"'/moe.h5", "r")
+x, colls, m = f["transfers"][:], f["collectives"][:], f["moe_layers"][:]
+ops = f["ops"][:]
+n, E, k, T, hidden, dtype = 4, 8, 2, 4000, 256, 2
+att, per_token = 7_000_000, 3000          # ps
+def matrix(coll):
+    a = np.zeros((n + 1, n + 1), dtype=np.int64)
+    for r in x:
+        if ops[r["op"]]["parent"] == coll:
+            a[r["src"], r["dst"]] += r["bytes"]
+    return a[1:, 1:]'
 
 # the same seed, the same routing; another seed, another
 run -q -s 12 moe.lua out=same.h5

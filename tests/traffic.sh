@@ -52,27 +52,53 @@ printf '1000 0\n3000 1\n' >"$T/u.cdf"
 run -q bg.lua
 is "$status" 0 "background on a star runs"
 [ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
-check() {   # check NAME PYTHON-EXPRESSIONS: the lines set got, want, tol
-    "$PY" - "$T/bg.h5" "$1" <<PY
-import sys, math, h5py, numpy as np
-f = h5py.File(sys.argv[1], "r")
+# checks run in one Python process (h5py loads once): check NAME CODE queues
+# CODE, run_checks SETUP runs them all, each in a copy of SETUP's namespace,
+# and reports one TAP line per check (CODE leaves `ok` true when it holds)
+: >"$T/checks"
+check() { printf '### %s\n%s\n' "$1" "$2" >>"$T/checks"; }
+run_checks() {
+    printf '%s\n' "$1" >"$T/setup.py"
+    "$PY" - "$T" >"$T/results" <<'PY'
+import sys
+d = sys.argv[1]
+env = {}
+exec(open(d + "/setup.py").read(), env)
+for block in open(d + "/checks").read().split("### ")[1:]:
+    name, code = block.split("\n", 1)
+    ns = dict(env)
+    ns["ok"] = True
+    try:
+        exec(code, ns)
+    except Exception as e:
+        print("# %s: %r" % (name, e))
+        ns["ok"] = False
+    print("RESULT %d %s" % (0 if ns["ok"] else 1, name))
+PY
+    grep -v '^RESULT' "$T/results"
+    while read -r tag st name; do
+        [ "$tag" = RESULT ] && ok "$st" "$name"
+    done <"$T/results"
+}
+near() {   # near NAME CODE: CODE sets got, want, tol; the check holds when |got - want| <= tol
+    check "$1" "$2
+ok = abs(got - want) <= tol
+print('# %s: got %.6g, expected %.6g +- %.3g' % ('$1', got, want, tol))"
+}
+near "arrivals in 1 ms: lambda x T" 'got, want, tol = n, lam * dur, 5 * math.sqrt(lam * dur)'
+near "mean gap between arrivals: 1 / lambda" \
+    'g = np.diff(t); got, want, tol = g.mean(), 1 / lam, 5 / lam / math.sqrt(len(g))'
+near "gaps longer than 1/lambda: a fraction exp(-1) (exponential gaps)" \
+    'g = np.diff(t); p = math.exp(-1); got, want, tol = (g > 1 / lam).mean(), p, 5 * math.sqrt(p * (1 - p) / len(g))'
+near "the busiest source: within 5 sd of n / 8 (sources uniform)" \
+    'c = np.bincount(x["src"], minlength=9)[1:]; k = np.argmax(abs(c - n / H)); got, want, tol = c[k], n / H, 5 * math.sqrt(n * (1 / H) * (1 - 1 / H))'
+near "no flow goes to its own source" 'got, want, tol = int((x["src"] == x["dst"]).sum()), 0, 0'
+run_checks '
+import math, h5py, numpy as np
+f = h5py.File("'"$T"'/bg.h5", "r")
 x = f["transfers"][:]
 H, load, rate, mean, dur = 8, 0.4, 100e9, 2000.0, 1e-3
 lam = load * H * rate / (8 * mean)          # flows per second, all hosts
 t = np.sort(x["start_ps"].astype(np.int64)) * 1e-12
-n = len(x)
-$2
-print("# %s: got %.6g, expected %.6g +- %.3g" % (sys.argv[2], got, want, tol))
-sys.exit(not abs(got - want) <= tol)
-PY
-    ok $? "$1"
-}
-check "arrivals in 1 ms: lambda x T" 'got, want, tol = n, lam * dur, 5 * math.sqrt(lam * dur)'
-check "mean gap between arrivals: 1 / lambda" \
-    'g = np.diff(t); got, want, tol = g.mean(), 1 / lam, 5 / lam / math.sqrt(len(g))'
-check "gaps longer than 1/lambda: a fraction exp(-1) (exponential gaps)" \
-    'g = np.diff(t); p = math.exp(-1); got, want, tol = (g > 1 / lam).mean(), p, 5 * math.sqrt(p * (1 - p) / len(g))'
-check "the busiest source: within 5 sd of n / 8 (sources uniform)" \
-    'c = np.bincount(x["src"], minlength=9)[1:]; k = np.argmax(abs(c - n / H)); got, want, tol = c[k], n / H, 5 * math.sqrt(n * (1 / H) * (1 - 1 / H))'
-check "no flow goes to its own source" 'got, want, tol = int((x["src"] == x["dst"]).sum()), 0, 0'
+n = len(x)'
 finish
