@@ -2,5 +2,6 @@
 
 dist_noinst_DATA += \
 	%reldir%/examples/quickstart.lua %reldir%/examples/allreduce.lua \
+	%reldir%/examples/diloco.lua \
 	%reldir%/examples/moe.lua \
 	%reldir%/bootstrap.sh

@@ -369,6 +369,30 @@ fill_iters(void *ctx, size_t first, size_t n, void *rowsp)
     }
 }
 
+typedef struct worker_row {
+    uint32_t worker, steps;
+    int64_t  compute_ps, wall_ps, blocked_ps;
+    uint64_t bytes_sent;
+    double   compute_utilization;
+} worker_row;
+
+static void
+fill_workers(void *ctx, size_t first, size_t n, void *rowsp)
+{
+    const ns_worker_stats *ws = ctx;
+    worker_row *rows = rowsp;
+    for (size_t i = 0; i < n; i++) {
+        const ns_worker_stats *v = &ws[first + i];
+        rows[i].worker = v->worker;
+        rows[i].steps = v->steps;
+        rows[i].compute_ps = v->compute_ps;
+        rows[i].wall_ps = v->wall_ps;
+        rows[i].blocked_ps = v->blocked_ps;
+        rows[i].bytes_sent = v->bytes_sent;
+        rows[i].compute_utilization = v->utilization;
+    }
+}
+
 typedef struct moe_row {
     uint32_t moe, layer;
     char     pass[10];
@@ -616,6 +640,12 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(iter_row, start_ps, T_I64, "ps"), COL(iter_row, finish_ps, T_I64, "ps"),
         COL(iter_row, blocked_ps, T_I64, "ps"), COL(iter_row, bytes_sent, T_U64, "B"),
     };
+    static const column worker_cols[] = {
+        COL(worker_row, worker, T_U32, NULL), COL(worker_row, steps, T_U32, NULL),
+        COL(worker_row, compute_ps, T_I64, "ps"), COL(worker_row, wall_ps, T_I64, "ps"),
+        COL(worker_row, blocked_ps, T_I64, "ps"), COL(worker_row, bytes_sent, T_U64, "B"),
+        COL(worker_row, compute_utilization, T_F64, NULL),
+    };
     static const column moe_cols[] = {
         COL(moe_row, moe, T_U32, NULL), COL(moe_row, layer, T_U32, NULL), SCOL(moe_row, pass, NULL),
         COL(moe_row, dispatch_coll, T_I32, NULL), COL(moe_row, combine_coll, T_I32, NULL),
@@ -679,6 +709,14 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
     bad |= write_table(root, "ops", op_cols, NCOLS(op_cols), sizeof(op_row), wl->nops, fill_ops, sim);
     bad |= write_table(root, "collectives", coll_cols, NCOLS(coll_cols), sizeof(coll_row), wl->ncolls, fill_colls, sim);
     bad |= write_table(root, "iterations", iter_cols, NCOLS(iter_cols), sizeof(iter_row), wl->niters, fill_iters, sim);
+    {
+        ns_worker_stats *ws;
+        size_t nw;
+        if (ns_summary_workers(sim, &ws, &nw))
+            goto fail;
+        bad |= write_table(root, "workers", worker_cols, NCOLS(worker_cols), sizeof(worker_row), nw, fill_workers, ws);
+        ns_free(ws);
+    }
     bad |= write_table(root, "moe_layers", moe_cols, NCOLS(moe_cols), sizeof(moe_row), wl->nmoe_layers, fill_moe, sim);
     g = H5Gcreate2(root, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)

@@ -71,9 +71,12 @@ check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e)
         for (uint32_t k = 0; k < cl->ranks; k++) {
             uint32_t h = wl->coll_hosts[cl->hosts_off + k];
             if (h > fab->nhosts) {
-                int line = wl->ops[cl->first_op].line;
-                return ns_errorf(e, NS_EINVAL, "%s:%d: %s: host %u is not a host of the fabric (hosts are 1..%zu)",
-                                 wl->chunk[0] ? wl->chunk : "?", line, cl->kind, h, fab->nhosts);
+                const ns_op *o = &wl->ops[cl->first_op];
+                const char *lab = ns_wl_label(wl, o->label);
+                return ns_errorf(e, NS_EINVAL, "%s:%d: %s%s%s%s: host %u is not a host of the fabric (hosts are 1..%zu)",
+                                 wl->chunk[0] ? wl->chunk : "?", o->line, cl->kind,
+                                 strcmp(lab, cl->kind) ? " '" : "", strcmp(lab, cl->kind) ? lab : "",
+                                 strcmp(lab, cl->kind) ? "'" : "", h, fab->nhosts);
             }
         }
     }

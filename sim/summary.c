@@ -33,6 +33,39 @@ percentile(const ns_time *v, size_t n, double q)
 }
 
 int
+ns_summary_workers(const ns_sim *sim, ns_worker_stats **out, size_t *n)
+{
+    const ns_workload *wl = sim->wl;
+    *out = NULL;
+    *n = wl->nworkers;
+    if (!wl->nworkers)
+        return 0;
+    ns_worker_stats *v = ns_calloc(wl->nworkers, sizeof *v);
+    if (!v)
+        return -1;
+    for (uint32_t k = 0; k < wl->nworkers; k++)
+        v[k].worker = k + 1;
+    for (size_t i = 0; i < wl->niters; i++) {
+        const ns_iter *it = &wl->iters[i];
+        ns_time start = sim->op_start[it->start_op], cend = sim->op_finish[it->compute_op],
+                end = sim->op_finish[it->end_op];
+        ns_worker_stats *ws = &v[it->worker - 1];
+        ws->bytes_sent += it->bytes_sent;
+        if (start < 0 || cend < 0 || end < 0)
+            continue;   /* the run stopped before this step ended */
+        ws->steps++;
+        ws->compute_ps += cend - start;
+        ws->wall_ps += end - start;
+    }
+    for (uint32_t k = 0; k < wl->nworkers; k++) {
+        v[k].blocked_ps = v[k].wall_ps - v[k].compute_ps;
+        v[k].utilization = v[k].wall_ps > 0 ? (double)v[k].compute_ps / (double)v[k].wall_ps : 0;
+    }
+    *out = v;
+    return 0;
+}
+
+int
 ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
 {
     const ns_workload *wl = sim->wl;
@@ -100,6 +133,25 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
         }
     }
     s->compute_utilization = busy_hosts ? util / (double)busy_hosts : 0;
+    /* training schedules: compute / wall time per worker, mean over workers */
+    if (wl->nworkers) {
+        ns_worker_stats *ws;
+        size_t nw, counted = 0;
+        if (ns_summary_workers(sim, &ws, &nw))
+            return -1;
+        util = 0;
+        for (size_t k = 0; k < nw; k++) {
+            s->bytes_exchanged += ws[k].bytes_sent;
+            if (ws[k].steps) {
+                util += ws[k].utilization;
+                counted++;
+            }
+        }
+        ns_free(ws);
+        s->workers = (uint32_t)nw;
+        s->compute_utilization = counted ? util / (double)counted : 0;
+        s->peak_bandwidth_bps = wl->peak_bandwidth_bps;
+    }
     s->events = sim->events;
     s->wall_seconds = wall_seconds;
     s->events_per_second = wall_seconds > 0 ? (double)sim->events / wall_seconds : 0;
@@ -138,6 +190,7 @@ ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
     fn(ctx, "peak_queue_bytes", (double)s->peak_queue_bytes, 1);
     fn(ctx, "peak_queue_link", (double)s->peak_queue_link, 1);
     fn(ctx, "compute_utilization", s->compute_utilization, 0);
+    fn(ctx, "workers", (double)s->workers, 1);
     fn(ctx, "bytes_exchanged", (double)s->bytes_exchanged, 1);
     fn(ctx, "peak_bandwidth_bps", s->peak_bandwidth_bps, 0);
     fn(ctx, "peak_packets", (double)s->peak_packets, 1);
@@ -184,8 +237,14 @@ ns_summary_print(const ns_summary *s, FILE *out)
     ns_format_size(s->peak_queue_bytes, d, sizeof d);
     fprintf(out, "congestion    max link load %.3f (link %lld), peak queue %s (link %lld)\n",
             s->max_congestion, (long long)s->max_congestion_link, d, (long long)s->peak_queue_link);
-    if (s->compute_utilization > 0)
+    if (s->workers) {
+        ns_format_size(s->bytes_exchanged, d, sizeof d);
+        ns_format_rate((uint64_t)(s->peak_bandwidth_bps + 0.5), a, sizeof a);
+        fprintf(out, "training      %u workers, compute utilization %.4f (mean of compute / wall time), "
+                "%s exchanged, peak bandwidth needed %s\n", s->workers, s->compute_utilization, d, a);
+    } else if (s->compute_utilization > 0) {
         fprintf(out, "compute       utilization %.4f\n", s->compute_utilization);
+    }
     fprintf(out, "events        %llu in %.3f s wall (%.3g events/s), peak RSS %.1f MB\n",
             (unsigned long long)s->events, s->wall_seconds, s->events_per_second,
             (double)s->peak_rss_bytes / 1e6);

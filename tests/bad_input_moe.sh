@@ -104,5 +104,5 @@ expect_bad "$(moe 'top_k = 2, compute = { attention = "1us", per_tokn = "1ns" }'
 expect_bad "$(moe 'top_k = 2, experts_per_host = 2')" "moe: unknown field 'experts_per_host'" 'an unknown moe field'
 expect_bad "$STAR
 w:moe{ hosts = { 1, 2, 9 }, experts = 3, top_k = 1, tokens = 10, hidden = 4 }
-$RUN" "alltoall: host 9 is not a host of the fabric (hosts are 1..4)" 'moe hosts the fabric lacks'
+$RUN" "bad.lua:3: alltoall 'dispatch': host 9 is not a host of the fabric (hosts are 1..4)" 'moe hosts the fabric lacks'
 finish

@@ -3,7 +3,7 @@
 # builders: a message naming file:line, the builder, the field and the value;
 # exit status 2; no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 51
+plan 99
 
 # expect_bad SCENARIO-TEXT PATTERN DESCRIPTION
 expect_bad() {
@@ -74,4 +74,56 @@ $RUN" "bad.lua:3: allreduce: field 'hosts' is an empty list" 'allreduce: no host
 expect_bad "$STAR
 w:allreduce{ hosts = fab:hosts() }
 $RUN" "bad.lua:3: allreduce: field 'bytes' is required" 'allreduce: no bytes'
+PAIR='local fab = netsim.pair{ rate = "10Gbps", latency = "1ms" }
+local w = netsim.workload()'
+D='params = 1000, step_time = "1ms"'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2, 1 } }, $D, inner_steps = 2, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: field 'workers': every worker must have the same number of hosts" 'diloco: workers of different sizes'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1, 2 }, { 2, 3 } }, $D, inner_steps = 2, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: field 'workers': host 2 appears more than once" 'diloco: a host in two workers'
+expect_bad "$PAIR
+w:diloco{ workers = { 1, 2 }, $D, inner_steps = 2, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: field 'workers': worker 1 must be a list of host ids (got number)" 'diloco: workers not lists'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, mode = 'streaming', layers = 4, fragments = 5, inner_steps = 8, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: field 'fragments' (5) must not exceed 'layers' (4)" 'diloco: fragments > layers'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, mode = 'streaming', overlap = -1, inner_steps = 8, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: field 'overlap' must be >= 0 (got -1)" 'diloco: overlap < 0'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, mode = 'streaming', overlap = 8, inner_steps = 8, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: field 'overlap' (8) must be smaller than 'inner_steps' (8)" 'diloco: overlap >= inner_steps'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, mode = 'local', inner_steps = 8, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: field 'mode' must be one of \"dp\", \"diloco\", \"streaming\" (got \"local\")" 'diloco: unknown mode'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: field 'inner_steps' is required with mode = \"diloco\"" 'diloco: no inner_steps'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, inner_steps = 4, steps = 10 }
+$RUN" "bad.lua:3: diloco: field 'steps' (10) must be a multiple of 'inner_steps' (4)" 'diloco: steps not a multiple of H'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, inner_steps = 4, steps = 8, outer_steps = 2 }
+$RUN" "bad.lua:3: diloco: give either 'outer_steps' or 'steps', not both" 'diloco: steps and outer_steps'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, params = 1000, step_time = { '1ms' }, inner_steps = 4, steps = 8 }
+$RUN" "bad.lua:3: diloco: field 'step_time' must list one time per worker (2), got 1" 'diloco: step_time list too short'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, inner_steps = 4, steps = 8, straggler = { dist = 'pareto' } }
+$RUN" "bad.lua:3: diloco: straggler: field 'dist' must be one of \"lognormal\", \"gamma\" (got \"pareto\")" \
+    'diloco: unknown straggler distribution'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, inner_steps = 4, steps = 8, straggler = { dist = 'lognormal', sd = 1 } }
+$RUN" "bad.lua:3: diloco: straggler: unknown field 'sd'" 'diloco: unknown straggler field'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, inner_steps = 4, steps = 8, quant_bits = 0 }
+$RUN" "bad.lua:3: diloco: field 'quant_bits' must be >= 1 (got 0)" 'diloco: quant_bits = 0'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, inner_steps = 4, steps = 8, fragment = 2 }
+$RUN" "bad.lua:3: diloco: unknown field 'fragment'" 'diloco: unknown field'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 3 } }, $D, inner_steps = 4, steps = 8 }
+$RUN" "bad.lua:3: allreduce 'diloco_sync': host 3 is not a host of the fabric (hosts are 1..2)" 'diloco: a worker host outside the fabric'
 finish

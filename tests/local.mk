@@ -8,7 +8,7 @@ AM_TESTS_ENVIRONMENT = NETSIM=$(abs_builddir)/netsim; SRCDIR=$(abs_top_srcdir); 
 
 check_PROGRAMS += tests/unit/test_units tests/unit/test_event tests/unit/test_pool \
 	tests/unit/test_taskgraph tests/unit/test_fabric tests/unit/test_timing \
-	tests/unit/test_collectives
+	tests/unit/test_collectives tests/unit/test_diloco
 tests_unit_test_units_SOURCES = tests/unit/test_units.c tests/tap.h
 tests_unit_test_units_LDADD = $(NETSIM_LIBS)
 tests_unit_test_event_SOURCES = tests/unit/test_event.c tests/tap.h
@@ -23,13 +23,15 @@ tests_unit_test_timing_SOURCES = tests/unit/test_timing.c tests/tap.h
 tests_unit_test_timing_LDADD = $(NETSIM_LIBS)
 tests_unit_test_collectives_SOURCES = tests/unit/test_collectives.c tests/tap.h
 tests_unit_test_collectives_LDADD = $(NETSIM_LIBS)
+tests_unit_test_diloco_SOURCES = tests/unit/test_diloco.c tests/tap.h
+tests_unit_test_diloco_LDADD = $(NETSIM_LIBS)
 
 TESTS += $(check_PROGRAMS) \
 	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
-	tests/bad_input_workloads.sh tests/collectives_h5.sh
+	tests/bad_input_workloads.sh tests/collectives_h5.sh tests/diloco_h5.sh
 TESTS += tests/traffic.sh tests/moe_h5.sh tests/bad_input_moe.sh
 EXTRA_DIST += tests/traffic.sh tests/moe_h5.sh tests/bad_input_moe.sh
 
 EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
-	tests/bad_input_workloads.sh tests/collectives_h5.sh \
+	tests/bad_input_workloads.sh tests/collectives_h5.sh tests/diloco_h5.sh \
 	tests/lib.sh tests/lua tests/data

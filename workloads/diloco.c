@@ -1,0 +1,470 @@
+/*
+ * diloco.c - data-parallel, DiLoCo and Streaming DiLoCo training schedules
+ * as task graphs (see diloco.h; the user-facing rules are in netsim-lua(5)).
+ *
+ * Inner step t of worker w: on every host of w, compute ops (dp: a forward
+ * op, then one backward op per gradient bucket) that wait for the end
+ * marker of step t-1; optionally an allreduce of the gradients over the
+ * worker's hosts; then the syncs that start at the end of step t; then the
+ * step's end marker. A sync is an allreduce across workers, sharded over
+ * the hosts (shard g: the g-th host of every worker), joined by a marker;
+ * it must be done ("merged") before a given later step starts: the next
+ * one (dp, diloco), or the one after `overlap` more steps (streaming).
+ */
+#include <config.h>
+#include "diloco.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "collectives.h"
+#include "sim/alloc.h"
+#include "sim/rng.h"
+#include "wl_build.h"
+
+const char *const ns_train_mode_names[] = {"dp", "diloco", "streaming", NULL};
+const char *const ns_frag_pattern_names[] = {"strided", "sequential", NULL};
+
+#define NONE UINT32_MAX
+#define LABEL_ROOM (NS_LABEL_MAX - 1 - 6)   /* room left for the "_inner" suffix */
+
+/* a sync in flight: its done marker and the step that must not start
+ * before it is done (the end marker of the step before waits for it);
+ * beyond N + 1 no step waits, only the schedule's done marker */
+typedef struct sync_ev {
+    uint32_t done;
+    uint32_t merge;
+} sync_ev;
+
+typedef struct build {
+    ns_workload          *w;
+    const ns_diloco_spec *s;
+    ns_err               *e;
+    uint32_t              W, n, N, H, tau;
+    char                  lab[NS_LABEL_MAX], lab_sync[NS_LABEL_MAX], lab_inner[NS_LABEL_MAX],
+                          lab_step[NS_LABEL_MAX];
+    uint32_t             *group;      /* [W]: the hosts of one shard */
+    uint32_t             *first;      /* [W*n]: first compute op of the step per host */
+    uint32_t             *last;       /* [W*n]: last compute op of the step per host */
+    uint32_t             *bwd;        /* [W*n*buckets]: dp backward op k per host */
+    uint32_t             *ready;      /* [W*n]: the host's parameters of the step are final */
+    uint32_t             *wait;       /* [W*n]: scratch */
+    uint32_t             *shard;      /* [n]: done markers of the shards of one sync */
+    uint32_t             *prev;       /* [n]: dp: the previous bucket's shards */
+    uint32_t             *inner;      /* [W]: inner allreduce done, or NONE */
+    uint32_t             *end;        /* [W]: end marker of the previous step */
+    uint64_t             *sent;       /* [W]: bytes sent in this step's syncs */
+    uint64_t             *frag_bytes; /* [fragments]: bytes of each fragment's sync */
+    sync_ev              *pend;
+    size_t                npend, pend_cap;
+    ns_rng              **rng;        /* [W], or NULL without stragglers */
+    double                peak;
+} build;
+
+static int
+failed(const ns_err *e)
+{
+    return e && e->code ? e->code : NS_EINVAL;
+}
+
+static int
+after(build *b, uint32_t op, uint32_t dep)
+{
+    return ns_wl_after(b->w, op, dep, b->e);
+}
+
+static int
+cmp_u32(const void *a, const void *x)
+{
+    uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)x;
+    return (p > q) - (p < q);
+}
+
+static int
+check_spec(const ns_diloco_spec *s, ns_err *e)
+{
+    const char *m = "diloco";
+    if (s->mode < 0 || s->mode > NS_TRAIN_STREAMING)
+        return ns_errorf(e, NS_EINVAL, "diloco: unknown mode %d", s->mode);
+    if (s->nworkers < 1 || s->hosts_per_worker < 1)
+        return ns_errorf(e, NS_EINVAL, "%s: needs at least one worker of at least one host", m);
+    if ((uint64_t)s->nworkers * s->hosts_per_worker > INT32_MAX)
+        return ns_errorf(e, NS_EINVAL, "%s: too many hosts", m);
+    if (s->params < 1)
+        return ns_errorf(e, NS_EINVAL, "%s: params must be >= 1", m);
+    if (s->layers < 1)
+        return ns_errorf(e, NS_EINVAL, "%s: layers must be >= 1 (got %u)", m, s->layers);
+    if (s->inner_steps < 1 || s->outer_steps < 1)
+        return ns_errorf(e, NS_EINVAL, "%s: inner_steps and outer_steps must be >= 1", m);
+    if ((uint64_t)s->inner_steps * s->outer_steps > INT32_MAX)
+        return ns_errorf(e, NS_EINVAL, "%s: too many steps (%llu)", m,
+                         (unsigned long long)s->inner_steps * s->outer_steps);
+    if (s->buckets < 1)
+        return ns_errorf(e, NS_EINVAL, "%s: buckets must be >= 1 (got %u)", m, s->buckets);
+    if (!(s->backward_fraction >= 0 && s->backward_fraction <= 1))
+        return ns_errorf(e, NS_EINVAL, "%s: backward_fraction must be between 0 and 1 (got %g)", m,
+                         s->backward_fraction);
+    if (s->mode == NS_TRAIN_STREAMING && (s->fragments < 1 || s->fragments > s->layers))
+        return ns_errorf(e, NS_EINVAL, "%s: fragments (%u) must be between 1 and layers (%u)", m,
+                         s->fragments, s->layers);
+    if (s->mode == NS_TRAIN_STREAMING && s->overlap >= s->inner_steps)
+        return ns_errorf(e, NS_EINVAL, "%s: overlap (%u) must be smaller than inner_steps (%u)", m,
+                         s->overlap, s->inner_steps);
+    if (s->quant_bits > 64)
+        return ns_errorf(e, NS_EINVAL, "%s: quant_bits must be at most 64 (got %u)", m, s->quant_bits);
+    if (s->algorithm != NS_ALG_RING && s->algorithm != NS_ALG_HALVING_DOUBLING && s->algorithm != NS_ALG_DIRECT)
+        return ns_errorf(e, NS_EINVAL, "%s: the sync algorithm must be ring, halving_doubling or direct", m);
+    if (s->straggler == NS_STRAGGLER_LOGNORMAL && !(s->straggler_sigma >= 0))
+        return ns_errorf(e, NS_EINVAL, "%s: straggler sigma must be >= 0", m);
+    if (s->straggler == NS_STRAGGLER_GAMMA && !(s->straggler_shape > 0))
+        return ns_errorf(e, NS_EINVAL, "%s: straggler shape must be > 0", m);
+    if (s->label && strlen(s->label) > LABEL_ROOM)
+        return ns_errorf(e, NS_EINVAL, "%s: label '%s' is too long (at most %d bytes: it gets suffixes such as _inner)",
+                         m, s->label, LABEL_ROOM);
+    for (uint32_t w = 0; w < s->nworkers; w++)
+        if (s->step_ps[w] <= 0)
+            return ns_errorf(e, NS_EINVAL, "%s: the step time of worker %u must be positive", m, w + 1);
+    size_t nh = (size_t)s->nworkers * s->hosts_per_worker;
+    uint32_t *tmp = ns_alloc(nh * sizeof *tmp);
+    if (!tmp)
+        return ns_enomem(e, m);
+    memcpy(tmp, s->hosts, nh * sizeof *tmp);
+    qsort(tmp, nh, sizeof *tmp, cmp_u32);
+    int rc = tmp[0] == 0 ? ns_errorf(e, NS_EINVAL, "%s: host ids start at 1 (got 0)", m) : NS_OK;
+    for (size_t i = 1; i < nh && rc == NS_OK; i++)
+        if (tmp[i] == tmp[i - 1])
+            rc = ns_errorf(e, NS_EINVAL, "%s: host %u appears more than once in workers", m, tmp[i]);
+    ns_free(tmp);
+    return rc;
+}
+
+/* bytes to exchange for `nparams` parameters */
+static uint64_t
+exchange_bytes(const ns_diloco_spec *s, uint64_t nparams)
+{
+    if (s->quant_bits && s->mode != NS_TRAIN_DP) {
+        unsigned __int128 bits = (unsigned __int128)nparams * s->quant_bits;
+        return (uint64_t)((bits + 7) / 8);
+    }
+    return nparams * s->bytes_per_param;
+}
+
+/* the bytes of each fragment: layers of equal size (params split exactly),
+ * strided (fragment p: layers p, p+P, ...) or sequential (contiguous) */
+static void
+fragment_bytes(const ns_diloco_spec *s, uint32_t P, uint64_t *out)
+{
+    uint32_t L = s->layers;
+    for (uint32_t p = 0; p < P; p++) {
+        uint64_t params = 0;
+        if (s->pattern == NS_FRAG_STRIDED) {
+            for (uint32_t l = p; l < L; l += P)
+                params += ns_split(s->params, L, l);
+        } else {
+            uint32_t l0 = 0;
+            for (uint32_t q = 0; q < p; q++)
+                l0 += (uint32_t)ns_split(L, P, q);
+            uint32_t nl = (uint32_t)ns_split(L, P, p);
+            for (uint32_t l = l0; l < l0 + nl; l++)
+                params += ns_split(s->params, L, l);
+        }
+        out[p] = exchange_bytes(s, params);
+    }
+}
+
+static void
+build_free(build *b)
+{
+    ns_free(b->group);
+    ns_free(b->first);
+    ns_free(b->last);
+    ns_free(b->bwd);
+    ns_free(b->ready);
+    ns_free(b->wait);
+    ns_free(b->shard);
+    ns_free(b->prev);
+    ns_free(b->inner);
+    ns_free(b->end);
+    ns_free(b->sent);
+    ns_free(b->frag_bytes);
+    ns_free(b->pend);
+    if (b->rng)
+        for (uint32_t w = 0; w < b->W; w++)
+            ns_rng_free(b->rng[w]);
+    ns_free(b->rng);
+}
+
+/* bytes that `host` sends in collective `coll` */
+static uint64_t
+coll_sent(const ns_workload *w, int32_t coll, uint32_t host)
+{
+    const ns_coll *c = &w->colls[coll];
+    uint64_t sum = 0;
+    for (uint32_t k = c->first_op; k <= c->last_op; k++)
+        if (w->ops[k].kind == NS_OP_TRANSFER && w->ops[k].node == host)
+            sum += w->ops[k].bytes;
+    return sum;
+}
+
+/* one sync across workers of `bytes` in n shards: shard g's allreduce waits
+ * for b->wait[w * n + g] of every worker w and, if prev, for prev[g];
+ * b->shard[g] gets its done marker; b->sent[w] grows by what w sends */
+static int
+shard_sync(build *b, uint64_t bytes, const uint32_t *prev)
+{
+    const ns_diloco_spec *s = b->s;
+    int rc;
+    for (uint32_t g = 0; g < b->n; g++) {
+        for (uint32_t w = 0; w < b->W; w++)
+            b->group[w] = s->hosts[(size_t)w * b->n + g];
+        ns_coll_ops o;
+        rc = ns_wl_allreduce(b->w, b->group, b->W, ns_split(bytes, b->n, g), s->algorithm, 1,
+                             b->lab_sync, &o, b->e);
+        if (rc)
+            return rc;
+        for (uint32_t w = 0; w < b->W; w++)
+            if ((rc = after(b, o.start_op, b->wait[(size_t)w * b->n + g])))
+                return rc;
+        if (prev && prev[g] != NONE && (rc = after(b, o.start_op, prev[g])))
+            return rc;
+        b->shard[g] = o.done_op;
+        for (uint32_t w = 0; w < b->W; w++)
+            b->sent[w] += coll_sent(b->w, o.coll, b->group[w]);
+    }
+    return NS_OK;
+}
+
+/* join the shards of the sync just built into one marker, pending until step `merge` */
+static int
+add_pending(build *b, uint32_t merge)
+{
+    long m = ns_wl_marker(b->w, b->lab_sync, b->e);
+    if (m < 0)
+        return failed(b->e);
+    for (uint32_t g = 0; g < b->n; g++) {
+        int rc = after(b, (uint32_t)m, b->shard[g]);
+        if (rc)
+            return rc;
+    }
+    if (ns_grow((void **)&b->pend, &b->pend_cap, b->npend + 1, sizeof *b->pend))
+        return ns_enomem(b->e, "a training schedule");
+    b->pend[b->npend++] = (sync_ev){ (uint32_t)m, merge };
+    return NS_OK;
+}
+
+/* the compute ops of step t of worker w on all its hosts */
+static int
+compute_step(build *b, uint32_t w)
+{
+    const ns_diloco_spec *s = b->s;
+    double f = 1;
+    if (s->straggler == NS_STRAGGLER_LOGNORMAL)
+        f = ns_rng_lognormal(b->rng[w], s->straggler_mu, s->straggler_sigma);
+    else if (s->straggler == NS_STRAGGLER_GAMMA)
+        f = ns_rng_gamma(b->rng[w], s->straggler_shape, 1.0 / s->straggler_shape);
+    double d = (double)s->step_ps[w] * f;
+    if (!(d < 1e18))
+        return ns_errorf(b->e, NS_EINVAL, "diloco: a straggling step of worker %u would last %g s",
+                         w + 1, d * 1e-12);
+    ns_time dur = (ns_time)llround(d);
+    ns_time bwd = s->mode == NS_TRAIN_DP ? (ns_time)llround(s->backward_fraction * (double)dur) : 0;
+    int rc;
+    for (uint32_t h = 0; h < b->n; h++) {
+        size_t i = (size_t)w * b->n + h;
+        uint32_t host = s->hosts[i];
+        long op = ns_wl_compute(b->w, host, dur - bwd, b->lab, b->e);
+        if (op < 0)
+            return failed(b->e);
+        if ((rc = after(b, (uint32_t)op, b->end[w])))
+            return rc;
+        b->first[i] = b->last[i] = (uint32_t)op;
+        if (s->mode != NS_TRAIN_DP)
+            continue;
+        for (uint32_t k = 0; k < s->buckets; k++) {
+            long p = ns_wl_compute(b->w, host, (ns_time)ns_split((uint64_t)bwd, s->buckets, k), b->lab, b->e);
+            if (p < 0)
+                return failed(b->e);
+            if ((rc = after(b, (uint32_t)p, b->last[i])))
+                return rc;
+            b->last[i] = b->bwd[i * s->buckets + k] = (uint32_t)p;
+        }
+    }
+    /* the inner allreduce of the gradients: after every host's compute */
+    b->inner[w] = NONE;
+    for (uint32_t h = 0; h < b->n; h++)
+        b->ready[(size_t)w * b->n + h] = b->last[(size_t)w * b->n + h];
+    if (s->inner_allreduce && b->n > 1) {
+        ns_coll_ops o;
+        rc = ns_wl_allreduce(b->w, &s->hosts[(size_t)w * b->n], b->n, s->params * s->bytes_per_param,
+                             NS_ALG_RING, 1, b->lab_inner, &o, b->e);
+        if (rc)
+            return rc;
+        for (uint32_t h = 0; h < b->n; h++) {
+            if ((rc = after(b, o.start_op, b->last[(size_t)w * b->n + h])))
+                return rc;
+            b->ready[(size_t)w * b->n + h] = o.done_op;
+        }
+        b->inner[w] = o.done_op;
+    }
+    return NS_OK;
+}
+
+/* the syncs that start at the end of step t */
+static int
+syncs_at(build *b, uint32_t t)
+{
+    const ns_diloco_spec *s = b->s;
+    size_t nh = (size_t)b->W * b->n;
+    int rc;
+    if (s->mode == NS_TRAIN_DP) {
+        /* buckets one after the other, each once its backward op is done everywhere */
+        uint64_t G = s->params * s->bytes_per_param;
+        for (uint32_t g = 0; g < b->n; g++)
+            b->prev[g] = NONE;
+        for (uint32_t k = 0; k < s->buckets; k++) {
+            for (size_t i = 0; i < nh; i++)
+                b->wait[i] = b->bwd[i * s->buckets + k];
+            if ((rc = shard_sync(b, ns_split(G, s->buckets, k), b->prev)))
+                return rc;
+            memcpy(b->prev, b->shard, b->n * sizeof *b->prev);
+        }
+        return add_pending(b, t + 1);
+    }
+    memcpy(b->wait, b->ready, nh * sizeof *b->wait);
+    if (s->mode == NS_TRAIN_DILOCO) {
+        if (t % b->H)
+            return NS_OK;
+        if ((rc = shard_sync(b, exchange_bytes(s, s->params), NULL)))
+            return rc;
+        return add_pending(b, t + 1);
+    }
+    /* streaming: fragment p syncs after steps (p+1) H / P + k H */
+    for (uint32_t p = 0; p < s->fragments; p++) {
+        uint32_t off = (uint32_t)(((uint64_t)p + 1) * b->H / s->fragments);
+        if (t < off || (t - off) % b->H)
+            continue;
+        if ((rc = shard_sync(b, b->frag_bytes[p], NULL)))
+            return rc;
+        if ((rc = add_pending(b, t + b->tau + 1)))
+            return rc;
+    }
+    return NS_OK;
+}
+
+static int
+build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
+{
+    const ns_diloco_spec *s = b->s;
+    ns_workload *w = b->w;
+    uint32_t base = w->nworkers;
+    int rc;
+    long st = ns_wl_marker(w, b->lab, b->e);
+    if (st < 0)
+        return failed(b->e);
+    for (uint32_t k = 0; k < b->W; k++)
+        b->end[k] = (uint32_t)st;
+    for (uint32_t t = 1; t <= b->N; t++) {
+        for (uint32_t k = 0; k < b->W; k++) {
+            b->sent[k] = 0;
+            if ((rc = compute_step(b, k)))
+                return rc;
+        }
+        if ((rc = syncs_at(b, t)))
+            return rc;
+        for (uint32_t k = 0; k < b->W; k++) {
+            double window = (double)(b->tau ? b->tau : 1) * (double)s->step_ps[k] * 1e-12;
+            if ((double)b->sent[k] * 8 / window > b->peak)
+                b->peak = (double)b->sent[k] * 8 / window;
+            long m = ns_wl_marker(w, b->lab_step, b->e);
+            if (m < 0)
+                return failed(b->e);
+            for (uint32_t h = 0; h < b->n; h++)
+                if ((rc = after(b, (uint32_t)m, b->last[(size_t)k * b->n + h])))
+                    return rc;
+            if (b->inner[k] != NONE && (rc = after(b, (uint32_t)m, b->inner[k])))
+                return rc;
+            for (size_t i = 0; i < b->npend; i++)
+                if (b->pend[i].merge == t + 1 && (rc = after(b, (uint32_t)m, b->pend[i].done)))
+                    return rc;
+            ns_iter it = { base + k + 1, t, b->first[(size_t)k * b->n], b->last[(size_t)k * b->n],
+                           (uint32_t)m, b->sent[k] };
+            if (ns_wl_add_iter(w, &it, b->e) < 0)
+                return failed(b->e);
+            b->end[k] = (uint32_t)m;
+        }
+        /* forget the syncs merged now */
+        size_t j = 0;
+        for (size_t i = 0; i < b->npend; i++)
+            if (b->pend[i].merge != t + 1)
+                b->pend[j++] = b->pend[i];
+        b->npend = j;
+    }
+    long done = ns_wl_marker(w, b->lab, b->e);
+    if (done < 0)
+        return failed(b->e);
+    for (uint32_t k = 0; k < b->W; k++)
+        if ((rc = after(b, (uint32_t)done, b->end[k])))
+            return rc;
+    for (size_t i = 0; i < b->npend; i++)
+        if ((rc = after(b, (uint32_t)done, b->pend[i].done)))
+            return rc;
+    *start_op = (uint32_t)st;
+    *done_op = (uint32_t)done;
+    return NS_OK;
+}
+
+int
+ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32_t *done_op, ns_err *e)
+{
+    int rc = check_spec(s, e);
+    if (rc)
+        return rc;
+    build b;
+    memset(&b, 0, sizeof b);
+    b.w = w;
+    b.s = s;
+    b.e = e;
+    b.W = s->nworkers;
+    b.n = s->hosts_per_worker;
+    b.H = s->mode == NS_TRAIN_DP ? 1 : s->inner_steps;
+    b.N = b.H * s->outer_steps;
+    b.tau = s->mode == NS_TRAIN_STREAMING ? s->overlap : 0;
+    const char *lab = s->label && *s->label ? s->label : ns_train_mode_names[s->mode];
+    snprintf(b.lab, sizeof b.lab, "%s", lab);
+    snprintf(b.lab_sync, sizeof b.lab_sync, "%s_sync", lab);
+    snprintf(b.lab_inner, sizeof b.lab_inner, "%s_inner", lab);
+    snprintf(b.lab_step, sizeof b.lab_step, "%s_step", lab);
+    size_t nh = (size_t)b.W * b.n;
+    uint32_t P = s->mode == NS_TRAIN_STREAMING ? s->fragments : 1;
+    b.group = ns_alloc(b.W * sizeof *b.group);
+    b.first = ns_alloc(nh * sizeof *b.first);
+    b.last = ns_alloc(nh * sizeof *b.last);
+    b.bwd = ns_alloc(nh * s->buckets * sizeof *b.bwd);
+    b.ready = ns_alloc(nh * sizeof *b.ready);
+    b.wait = ns_alloc(nh * sizeof *b.wait);
+    b.shard = ns_alloc(b.n * sizeof *b.shard);
+    b.prev = ns_alloc(b.n * sizeof *b.prev);
+    b.inner = ns_alloc(b.W * sizeof *b.inner);
+    b.end = ns_alloc(b.W * sizeof *b.end);
+    b.sent = ns_calloc(b.W, sizeof *b.sent);
+    b.frag_bytes = ns_alloc(P * sizeof *b.frag_bytes);
+    if (s->straggler != NS_STRAGGLER_NONE && (b.rng = ns_calloc(b.W, sizeof *b.rng)))
+        for (uint32_t k = 0; k < b.W; k++)
+            if (!(b.rng[k] = ns_rng_new(w->seed, NS_RNG_STRAGGLER, (uint64_t)w->nworkers + k + 1)))
+                rc = NS_ENOMEM;
+    if (rc || !b.group || !b.first || !b.last || !b.bwd || !b.ready || !b.wait || !b.shard || !b.prev ||
+        !b.inner || !b.end || !b.sent || !b.frag_bytes || (s->straggler != NS_STRAGGLER_NONE && !b.rng)) {
+        build_free(&b);
+        return ns_enomem(e, "a training schedule");
+    }
+    fragment_bytes(s, P, b.frag_bytes);
+    ns_wl_mark mark = ns_wl_mark_take(w);
+    rc = build_steps(&b, start_op, done_op);
+    if (rc)
+        ns_wl_rollback(w, &mark);
+    else if (b.peak > w->peak_bandwidth_bps)
+        w->peak_bandwidth_bps = b.peak;
+    build_free(&b);
+    return rc;
+}

@@ -1,0 +1,66 @@
+/*
+ * diloco.h - training schedules as task graphs (workloads/diloco.c): data
+ * parallel (dp), DiLoCo and Streaming DiLoCo across groups of hosts
+ * ("workers", typically one per datacenter).
+ *
+ * Every host of every worker computes each inner step; the workers
+ * synchronise by allreduces across workers, sharded: the k-th hosts of all
+ * workers form one allreduce group that moves 1/n of the bytes (n hosts
+ * per worker, the same for every worker). The exact schedule of each mode
+ * is in netsim-lua(5) under w:diloco.
+ *
+ * Records one ns_iter row per (worker, inner step) for /iterations:
+ * start_op is the step's first compute op on the worker's first host,
+ * compute_op its last compute op there, end_op a marker that completes
+ * when the worker may start its next step (its compute, its inner
+ * allreduce, and every sync that must be merged before that step), and
+ * bytes_sent the bytes the worker's hosts send in the syncs that start at
+ * the end of that step. Workers are numbered after those already in the
+ * workload. Raises w->peak_bandwidth_bps to the schedule's peak.
+ */
+#ifndef NS_DILOCO_H
+#define NS_DILOCO_H
+
+#include <stdint.h>
+#include "sim/error.h"
+#include "sim/taskgraph.h"
+
+enum { NS_TRAIN_DP = 0, NS_TRAIN_DILOCO, NS_TRAIN_STREAMING };
+extern const char *const ns_train_mode_names[];      /* "dp", "diloco", "streaming", NULL */
+enum { NS_FRAG_STRIDED = 0, NS_FRAG_SEQUENTIAL };
+extern const char *const ns_frag_pattern_names[];    /* "strided", "sequential", NULL */
+enum { NS_STRAGGLER_NONE = 0, NS_STRAGGLER_LOGNORMAL, NS_STRAGGLER_GAMMA };
+
+typedef struct ns_diloco_spec {
+    const uint32_t *hosts;         /* nworkers x hosts_per_worker ids, worker by worker (borrowed) */
+    uint32_t  nworkers, hosts_per_worker;
+    uint64_t  params;              /* parameters of the model */
+    uint32_t  layers;              /* >= 1; fragments are made of whole layers of equal size */
+    uint32_t  bytes_per_param;     /* bytes of an exchanged value (gradient, parameter) */
+    const ns_time *step_ps;        /* [nworkers]: compute time of one inner step (borrowed) */
+    int       mode;                /* NS_TRAIN_* */
+    uint32_t  inner_steps;         /* H; 1 for dp */
+    uint32_t  outer_steps;         /* inner steps in all: inner_steps x outer_steps */
+    uint32_t  buckets;             /* dp: gradient buckets, >= 1 */
+    double    backward_fraction;   /* dp: share of the step that is the backward pass, [0, 1] */
+    uint32_t  fragments;           /* streaming: P, 1 <= P <= layers */
+    int       pattern;             /* streaming: NS_FRAG_* */
+    uint32_t  overlap;             /* streaming: tau, < inner_steps */
+    uint32_t  quant_bits;          /* diloco, streaming: bits per exchanged value; 0: 8 x bytes_per_param */
+    int       inner_allreduce;     /* allreduce the gradients inside each worker every step */
+    int       algorithm;           /* of the cross-worker allreduces (NS_ALG_*) */
+    int       straggler;           /* NS_STRAGGLER_*: step times multiplied by a random factor */
+    double    straggler_sigma, straggler_mu;   /* lognormal: exp(N(mu, sigma^2)) */
+    double    straggler_shape;     /* gamma: Gamma(shape, 1/shape), mean 1 */
+    const char *label;             /* NULL: the mode's name */
+} ns_diloco_spec;
+
+/*
+ * Append the schedule to w. Returns NS_OK with the start marker (which the
+ * caller makes wait for what the schedule comes after) and the done marker
+ * (complete when every step and every sync is), or an error code with a
+ * message in e, leaving w as it was.
+ */
+int ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32_t *done_op, ns_err *e);
+
+#endif
