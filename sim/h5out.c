@@ -298,7 +298,7 @@ typedef struct op_row {
 static void
 fill_ops(void *ctx, size_t first, size_t n, void *rowsp)
 {
-    static const char *kinds[] = {"compute", "transfer", "marker"};
+    const char *const *kinds = ns_op_kind_names;
     ns_sim *sim = ctx;
     op_row *rows = rowsp;
     for (size_t i = 0; i < n; i++) {
@@ -391,6 +391,47 @@ fill_workers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].blocked_ps = v->blocked_ps;
         rows[i].bytes_sent = v->bytes_sent;
         rows[i].compute_utilization = v->utilization;
+    }
+}
+
+typedef struct moe_row {
+    uint32_t moe, layer;
+    char     pass[10];
+    int32_t  dispatch_coll, combine_coll;
+    int64_t  dispatch_start_ps, dispatch_finish_ps, dispatch_ps;
+    int64_t  combine_start_ps, combine_finish_ps, combine_ps;
+    uint64_t tokens_max;
+    double   tokens_mean, imbalance, hosts_per_token;
+    uint64_t dropped, dispatch_bytes;
+} moe_row;
+
+static void
+fill_moe(void *ctx, size_t first, size_t n, void *rowsp)
+{
+    ns_sim *sim = ctx;
+    moe_row *rows = rowsp;
+    for (size_t i = 0; i < n; i++) {
+        const ns_moe_layer *m = &sim->wl->moe_layers[first + i];
+        moe_row *r = &rows[i];
+        r->moe = m->moe;
+        r->layer = m->layer;
+        strcpy(r->pass, m->backward ? "backward" : "forward");
+        r->dispatch_coll = m->dispatch_coll;
+        r->combine_coll = m->combine_coll;
+        r->dispatch_start_ps = sim->op_start[m->dispatch_start];
+        r->dispatch_finish_ps = sim->op_finish[m->dispatch_done];
+        r->dispatch_ps = r->dispatch_start_ps >= 0 && r->dispatch_finish_ps >= 0 ?
+            r->dispatch_finish_ps - r->dispatch_start_ps : -1;
+        r->combine_start_ps = sim->op_start[m->combine_start];
+        r->combine_finish_ps = sim->op_finish[m->combine_done];
+        r->combine_ps = r->combine_start_ps >= 0 && r->combine_finish_ps >= 0 ?
+            r->combine_finish_ps - r->combine_start_ps : -1;
+        r->tokens_max = m->tokens_max;
+        r->tokens_mean = m->tokens_mean;
+        r->imbalance = m->tokens_mean > 0 ? (double)m->tokens_max / m->tokens_mean : 0;
+        r->hosts_per_token = m->hosts_per_token;
+        r->dropped = m->dropped;
+        r->dispatch_bytes = m->dispatch_bytes;
     }
 }
 
@@ -610,6 +651,18 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(worker_row, blocked_ps, T_I64, "ps"), COL(worker_row, bytes_sent, T_U64, "B"),
         COL(worker_row, compute_utilization, T_F64, NULL),
     };
+    static const column moe_cols[] = {
+        COL(moe_row, moe, T_U32, NULL), COL(moe_row, layer, T_U32, NULL), SCOL(moe_row, pass, NULL),
+        COL(moe_row, dispatch_coll, T_I32, NULL), COL(moe_row, combine_coll, T_I32, NULL),
+        COL(moe_row, dispatch_start_ps, T_I64, "ps"), COL(moe_row, dispatch_finish_ps, T_I64, "ps"),
+        COL(moe_row, dispatch_ps, T_I64, "ps"),
+        COL(moe_row, combine_start_ps, T_I64, "ps"), COL(moe_row, combine_finish_ps, T_I64, "ps"),
+        COL(moe_row, combine_ps, T_I64, "ps"),
+        COL(moe_row, tokens_max, T_U64, "token-expert assignments"),
+        COL(moe_row, tokens_mean, T_F64, "token-expert assignments"),
+        COL(moe_row, imbalance, T_F64, NULL), COL(moe_row, hosts_per_token, T_F64, "hosts"),
+        COL(moe_row, dropped, T_U64, "token-expert assignments"), COL(moe_row, dispatch_bytes, T_U64, "B"),
+    };
     const ns_fabric *fab = sim->fab;
     const ns_workload *wl = sim->wl;
     hid_t root = h->file, g = H5I_INVALID_HID;
@@ -669,6 +722,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         bad |= write_table(root, "workers", worker_cols, NCOLS(worker_cols), sizeof(worker_row), nw, fill_workers, ws);
         ns_free(ws);
     }
+    bad |= write_table(root, "moe_layers", moe_cols, NCOLS(moe_cols), sizeof(moe_row), wl->nmoe_layers, fill_moe, sim);
     g = H5Gcreate2(root, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
         goto fail;

@@ -23,7 +23,8 @@ enum {
     NS_RNG_BACKGROUND = 6,
     NS_RNG_FAULTS    = 7,
     NS_RNG_PERMUTATION = 8,   /* w:permutation: id = its index among the workload's permutations */
-    NS_RNG_STRAGGLER = 9      /* w:diloco straggler factors: id = the worker's number */
+    NS_RNG_STRAGGLER = 9,     /* w:diloco straggler factors: id = the worker's number */
+    NS_RNG_MOE       = 10     /* w:moe token routing: id = its index among the workload's w:moe */
 };
 
 /* a new stream for (seed, purpose, id), NULL when out of memory */

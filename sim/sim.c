@@ -4,13 +4,15 @@
  * The driver starts an op once all its 'after' ops are done: a marker
  * finishes at once; a compute op queues on its host's CPU (one op at a
  * time, in the order they became ready); a transfer is handed to the
- * network model and finishes when the model calls ns_sim_transfer_done().
+ * network model and finishes when the model calls ns_sim_transfer_done();
+ * a delay op finishes its duration after it starts, on a timer of its own.
  * Ops that become ready during an event start after that event, at the
  * same time, in the order they became ready.
  */
 #include <config.h>
 #include "sim.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include "alloc.h"
@@ -57,6 +59,7 @@ ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when)
 }
 
 static void cpu_done(void *simp, ns_event *ev);
+static void delay_done(void *simp, ns_event *ev);
 
 /* check that every host an op names exists in the fabric */
 static int
@@ -151,17 +154,25 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         sim->succ_start[i] = sim->succ_start[i - 1];
     sim->succ_start[0] = 0;
 
-    size_t nx = 0;
+    size_t nx = 0, nd = 0;
     for (size_t i = 0; i < wl->nops; i++) {
         sim->op_start[i] = sim->op_finish[i] = -1;
         sim->op_xfer[i] = wl->ops[i].kind == NS_OP_TRANSFER ? (uint32_t)nx++ : NONE;
+        nd += wl->ops[i].kind == NS_OP_DELAY;
     }
     sim->xfers = ns_calloc(nx ? nx : 1, sizeof *sim->xfers);
-    if (!sim->xfers) {
+    sim->delays = ns_alloc((nd ? nd : 1) * sizeof *sim->delays);
+    if (!sim->xfers || !sim->delays) {
         rc = ns_enomem(e, "the simulation");
         goto fail;
     }
     sim->nxfers = nx;
+    for (size_t i = 0; i < wl->nops; i++) {
+        if (wl->ops[i].kind != NS_OP_DELAY)
+            continue;
+        ns_event_init(&sim->delays[sim->ndelays].ev, delay_done);
+        sim->delays[sim->ndelays++].op = (uint32_t)i;
+    }
     for (size_t i = 0; i < wl->nops; i++) {
         uint32_t x = sim->op_xfer[i];
         if (x == NONE)
@@ -210,6 +221,7 @@ ns_sim_free(ns_sim *sim)
     ns_free(sim->ready);
     ns_free(sim->cpus);
     ns_free(sim->xfers);
+    ns_free(sim->delays);
     ns_free(sim);
 }
 
@@ -253,6 +265,29 @@ cpu_done(void *simp, ns_event *ev)
         cpu_start_next(sim, cpu);
 }
 
+static void
+delay_done(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    op_done(sim, ns_container_of(ev, ns_delay, ev)->op);
+}
+
+/* the timer of delay op `op` */
+static ns_delay *
+find_delay(ns_sim *sim, uint32_t op)
+{
+    size_t lo = 0, hi = sim->ndelays;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sim->delays[mid].op <= op)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    assert(lo < sim->ndelays && sim->delays[lo].op == op);
+    return &sim->delays[lo];
+}
+
 static int
 start_op(ns_sim *sim, uint32_t op)
 {
@@ -289,6 +324,11 @@ start_op(ns_sim *sim, uint32_t op)
         }
         return sim->net->ops->start(sim->net, x);
     }
+    case NS_OP_DELAY:
+        sim->op_start[op] = sim->now;
+        if (ns_sim_at(sim, &find_delay(sim, op)->ev, sim->now + o->duration_ps))
+            return sim->err.code;
+        return NS_OK;
     }
     return NS_OK;
 }

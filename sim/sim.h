@@ -74,6 +74,12 @@ typedef struct ns_cpu {
     ns_time  busy_ps;        /* total compute time */
 } ns_cpu;
 
+/* the timer of a delay op (one per delay op of the workload, in op order) */
+typedef struct ns_delay {
+    ns_event ev;
+    uint32_t op;
+} ns_delay;
+
 typedef void ns_sample_fn(void *ctx, ns_sim *sim);
 typedef void ns_progress_fn(void *ctx, ns_sim *sim);
 
@@ -100,6 +106,8 @@ struct ns_sim {
     ns_xfer          *xfers;
     size_t            nxfers;
     size_t            xfers_done;
+    ns_delay         *delays;                 /* sorted by op: found by binary search */
+    size_t            ndelays;
 
     /* observers */
     ns_event          sample_ev;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include "alloc.h"
 
+const char *const ns_op_kind_names[] = {"compute", "transfer", "marker", "delay", NULL};
+
 static uint32_t
 str_hash(const char *s)
 {
@@ -53,6 +55,7 @@ ns_wl_free(ns_workload *w)
     ns_free(w->colls);
     ns_free(w->coll_hosts);
     ns_free(w->iters);
+    ns_free(w->moe_layers);
     ns_free(w);
 }
 
@@ -173,6 +176,17 @@ ns_wl_marker(ns_workload *w, const char *label, ns_err *e)
     return add_op(w, NS_OP_MARKER, label, e);
 }
 
+long
+ns_wl_delay(ns_workload *w, ns_time duration_ps, const char *label, ns_err *e)
+{
+    if (duration_ps < 0)
+        return ns_errorf(e, NS_EINVAL, "delay: duration must not be negative"), -1;
+    long i = add_op(w, NS_OP_DELAY, label, e);
+    if (i >= 0)
+        w->ops[i].duration_ps = duration_ps;
+    return i;
+}
+
 int
 ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e)
 {
@@ -229,10 +243,19 @@ ns_wl_add_iter(ns_workload *w, const ns_iter *it, ns_err *e)
     return (long)w->niters++;
 }
 
+long
+ns_wl_add_moe_layer(ns_workload *w, const ns_moe_layer *m, ns_err *e)
+{
+    if (ns_grow((void **)&w->moe_layers, &w->moe_layers_cap, w->nmoe_layers + 1, sizeof *w->moe_layers))
+        return ns_enomem(e, "a workload"), -1;
+    w->moe_layers[w->nmoe_layers] = *m;
+    return (long)w->nmoe_layers++;
+}
+
 void
 ns_wl_describe(const ns_workload *w, uint32_t op, char *buf, size_t n)
 {
-    static const char *kinds[] = {"compute", "transfer", "marker"};
+    const char *const *kinds = ns_op_kind_names;
     const ns_op *o = &w->ops[op];
     const char *lab = ns_wl_label(w, o->label);
     char where[300] = "";

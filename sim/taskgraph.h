@@ -2,8 +2,9 @@
  * taskgraph.h - the workload: a graph of ops with dependencies.
  *
  * The task graph is the single currency of workloads: compute (a host busy
- * for a duration), transfer (bytes from one host to another) and marker (a
- * zero-length join point). An op starts when all ops it comes `after` are
+ * for a duration), transfer (bytes from one host to another), marker (a
+ * zero-length join point) and delay (a timer: done a duration after it
+ * starts, without using any host; it places ops at given times). An op starts when all ops it comes `after` are
  * done. Builders in workloads/ compile collectives, training schedules and
  * traffic generators into these ops; they know nothing of packets.
  * A workload is plain data: it can be run many times, on any fabric.
@@ -17,15 +18,16 @@
 #include "error.h"
 #include "time.h"
 
-enum { NS_OP_COMPUTE = 0, NS_OP_TRANSFER = 1, NS_OP_MARKER = 2 };
+enum { NS_OP_COMPUTE = 0, NS_OP_TRANSFER = 1, NS_OP_MARKER = 2, NS_OP_DELAY = 3 };
+extern const char *const ns_op_kind_names[];   /* "compute", "transfer", "marker", "delay", NULL */
 
 #define NS_LABEL_MAX 32   /* bytes of a label, NUL included */
 #define NS_NO_PARENT (-1)
 
 typedef struct ns_op {
     uint64_t bytes;        /* transfer: bytes to move */
-    ns_time  duration_ps;  /* compute: busy time */
-    uint32_t node;         /* compute: host; transfer: source host (1-based); marker: 0 */
+    ns_time  duration_ps;  /* compute: busy time; delay: time from start to finish */
+    uint32_t node;         /* compute: host; transfer: source host (1-based); marker, delay: 0 */
     uint32_t dst;          /* transfer: destination host (1-based) */
     uint32_t label;        /* interned label, 0 = none */
     int32_t  parent;       /* collective (or other group) id, NS_NO_PARENT if none */
@@ -54,6 +56,22 @@ typedef struct ns_iter {
     uint64_t bytes_sent;      /* bytes this worker sent across workers during this step's syncs */
 } ns_iter;
 
+/* one pass (forward or backward) through one layer of a w:moe: /moe_layers */
+typedef struct ns_moe_layer {
+    uint32_t moe;             /* which w:moe of the workload, 0-based */
+    uint32_t layer;           /* 1-based */
+    uint32_t backward;        /* 0: forward pass, 1: backward pass */
+    int32_t  dispatch_coll;   /* row of colls: the alltoall towards the experts */
+    int32_t  combine_coll;    /* row of colls: the alltoall back */
+    uint32_t dispatch_start, dispatch_done;   /* their start and done markers */
+    uint32_t combine_start, combine_done;
+    uint64_t tokens_max;      /* most token-expert assignments one host received */
+    double   tokens_mean;     /* their mean over the hosts that hold experts */
+    double   hosts_per_token; /* mean number of distinct hosts a token went to */
+    uint64_t dropped;         /* assignments over an expert's capacity */
+    uint64_t dispatch_bytes;  /* bytes the dispatch moves between distinct hosts */
+} ns_moe_layer;
+
 typedef struct ns_workload {
     ns_op    *ops;
     size_t    nops, ops_cap;
@@ -71,6 +89,8 @@ typedef struct ns_workload {
     size_t    niters, iters_cap;
     uint32_t  nworkers;          /* training schedules: workers for /iterations */
     double    peak_bandwidth_bps; /* training schedules: peak cross-worker rate needed (w:diloco) */
+    ns_moe_layer *moe_layers;    /* w:moe: one row per layer and pass */
+    size_t    nmoe_layers, moe_layers_cap;
     uint64_t  seed;              /* seed of the workload's random draws */
     uint32_t  max_host;          /* highest host id named by any op */
     int       cur_line;          /* line stamped on new ops (set by the Lua layer) */
@@ -84,6 +104,8 @@ void ns_wl_free(ns_workload *w);
 long ns_wl_compute(ns_workload *w, uint32_t node, ns_time duration_ps, const char *label, ns_err *e);
 long ns_wl_transfer(ns_workload *w, uint32_t src, uint32_t dst, uint64_t bytes, const char *label, ns_err *e);
 long ns_wl_marker(ns_workload *w, const char *label, ns_err *e);
+/* a timer op: finishes duration_ps (>= 0) after it starts; uses no host */
+long ns_wl_delay(ns_workload *w, ns_time duration_ps, const char *label, ns_err *e);
 /* op `op` comes after op `dep` */
 int ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e);
 /* set the parent of ops [first, last] */
@@ -91,6 +113,7 @@ void ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t par
 /* a new collective record; returns its id or -1 */
 long ns_wl_add_coll(ns_workload *w, const ns_coll *c, const uint32_t *hosts, ns_err *e);
 long ns_wl_add_iter(ns_workload *w, const ns_iter *it, ns_err *e);
+long ns_wl_add_moe_layer(ns_workload *w, const ns_moe_layer *m, ns_err *e);
 const char *ns_wl_label(const ns_workload *w, uint32_t label);
 
 /*

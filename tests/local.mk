@@ -50,6 +50,9 @@ tests_unit_test_diloco_LDADD = $(NETSIM_LIBS)
 
 TESTS += $(check_PROGRAMS)
 
+TESTS += tests/traffic.sh tests/moe_h5.sh tests/bad_input_moe.sh
+EXTRA_DIST += tests/traffic.sh tests/moe_h5.sh tests/bad_input_moe.sh
+
 TESTS += tests/cli.sh
 EXTRA_DIST += tests/cli.sh
 

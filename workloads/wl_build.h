@@ -12,14 +12,15 @@
 
 /* the sizes of a workload's arrays before a builder call */
 typedef struct ns_wl_mark {
-    size_t   nops, ndeps, ncolls, ncoll_hosts, niters;
+    size_t   nops, ndeps, ncolls, ncoll_hosts, niters, nmoe_layers;
     uint32_t max_host, nworkers;
 } ns_wl_mark;
 
 static inline ns_wl_mark
 ns_wl_mark_take(const ns_workload *w)
 {
-    ns_wl_mark m = { w->nops, w->ndeps, w->ncolls, w->ncoll_hosts, w->niters, w->max_host, w->nworkers };
+    ns_wl_mark m = { w->nops, w->ndeps, w->ncolls, w->ncoll_hosts, w->niters, w->nmoe_layers, w->max_host,
+                     w->nworkers };
     return m;
 }
 
@@ -32,6 +33,7 @@ ns_wl_rollback(ns_workload *w, const ns_wl_mark *m)
     w->ncolls = m->ncolls;
     w->ncoll_hosts = m->ncoll_hosts;
     w->niters = m->niters;
+    w->nmoe_layers = m->nmoe_layers;
     w->max_host = m->max_host;
     w->nworkers = m->nworkers;
 }

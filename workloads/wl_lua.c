@@ -1,6 +1,7 @@
 /*
  * wl_lua.c - Lua side of workloads: netsim.workload{}, the basic task-graph
- * builders w:transfer, w:compute, w:marker, and op handles (h:after(...)).
+ * builders w:transfer, w:compute, w:marker, w:delay, and op handles
+ * (h:after(...)).
  * Builders of collectives and schedules register their methods through
  * ns_lua_workload_methods (workloads/wl_methods.c).
  */
@@ -108,6 +109,19 @@ w_marker(lua_State *L)
 }
 
 static int
+w_delay(lua_State *L)
+{
+    static const char *const fields[] = {"duration", "after", "label", NULL};
+    ns_workload *w = ns_lua_begin_builder(L, "delay", fields);
+    ns_time d = ns_lua_time(L, 2, "delay", "duration", 1, 0);
+    ns_err e = {0};
+    long op = ns_lua_checked(L, ns_wl_delay(w, d, opt_label(L, "delay"), &e), &e);
+    ns_lua_apply_after(L, 2, w, (uint32_t)op, "delay");
+    ns_lua_push_op(L, 1, (uint32_t)op);
+    return 1;
+}
+
+static int
 w_gc(lua_State *L)
 {
     ns_workload **box = luaL_checkudata(L, 1, NS_WORKLOAD_MT);
@@ -182,7 +196,8 @@ void
 ns_lua_open_workloads(lua_State *L, int netsim_idx)
 {
     static const luaL_Reg methods[] = {
-        {"transfer", w_transfer}, {"compute", w_compute}, {"marker", w_marker}, {NULL, NULL}
+        {"transfer", w_transfer}, {"compute", w_compute}, {"marker", w_marker},
+        {"delay", w_delay}, {NULL, NULL}
     };
     static const luaL_Reg meta[] = {
         {"__gc", w_gc}, {"__tostring", w_tostring}, {"__len", w_len}, {NULL, NULL}

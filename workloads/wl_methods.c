@@ -10,8 +10,12 @@
 void
 ns_lua_workload_methods(lua_State *L, int methods_idx)
 {
-    lua_pushvalue(L, methods_idx);
-    luaL_setfuncs(L, ns_collectives_methods, 0);
-    luaL_setfuncs(L, ns_diloco_methods, 0);
-    lua_pop(L, 1);
+    static const luaL_Reg *const tables[] = {
+        ns_collectives_methods, ns_diloco_methods, ns_lua_traffic_methods, ns_lua_moe_methods, NULL
+    };
+    for (const luaL_Reg *const *t = tables; *t; t++) {
+        lua_pushvalue(L, methods_idx);
+        luaL_setfuncs(L, *t, 0);
+        lua_pop(L, 1);
+    }
 }

@@ -1,6 +1,6 @@
 /*
  * test_taskgraph.c - the driver: chains, diamonds, CPU serialisation,
- * cycles, and hosts that do not exist.
+ * delay (timer) ops, cycles, and hosts that do not exist.
  */
 #include <config.h>
 #include <string.h>
@@ -16,7 +16,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(12);
+    plan(19);
     ns_err e = {0};
     ns_pair_spec ps;
     ns_fabric_common_defaults(&ps.common);
@@ -69,6 +69,27 @@ main(void)
     is_time(sim->op_finish[p], 2 * MS, "first compute on host 1");
     is_time(sim->op_start[q], 2 * MS, "the second waits for the CPU");
     is_time(sim->op_finish[q], 3 * MS, "and ends at 3 ms");
+    ns_sim_free(sim);
+    ns_wl_free(w);
+
+    /* delay ops: timers that use no host. d1 (4 ms) -> transfer; d2 (1 ms) and
+     * a 3 ms compute on host 1 run side by side; d3 (0) waits for d2 */
+    w = ns_wl_new(1);
+    long d1 = ns_wl_delay(w, 4 * MS, "d1", &e);
+    long tx = ns_wl_transfer(w, 1, 2, 1000000, NULL, &e);
+    long d2 = ns_wl_delay(w, 1 * MS, NULL, &e);
+    long cc = ns_wl_compute(w, 1, 3 * MS, NULL, &e);
+    long d3 = ns_wl_delay(w, 0, NULL, &e);
+    ns_wl_after(w, (uint32_t)tx, (uint32_t)d1, &e);
+    ns_wl_after(w, (uint32_t)d3, (uint32_t)d2, &e);
+    ok(ns_sim_new(f, w, &cfg, &sim, &e) == NS_OK, "a workload with delays builds");
+    ns_sim_run(sim);
+    is_time(sim->op_finish[d1], 4 * MS, "a 4 ms delay finishes at 4 ms");
+    is_time(sim->op_start[tx], 4 * MS, "the transfer after it starts at 4 ms exactly");
+    is_time(sim->op_finish[d2], 1 * MS, "a second delay runs at the same time");
+    is_time(sim->op_finish[cc], 3 * MS, "a delay does not take the host's CPU");
+    is_time(sim->op_start[d3], 1 * MS, "a zero delay starts after its 'after' op");
+    is_time(sim->op_finish[d3], 1 * MS, "and finishes at once");
     ns_sim_free(sim);
     ns_wl_free(w);
 

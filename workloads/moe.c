@@ -1,0 +1,464 @@
+/*
+ * moe.c - Mixture-of-Experts layers: token routing with skewed expert
+ * popularity, capacity and node limits, compiled into compute ops and
+ * dispatch/combine alltoalls (see moe.h).
+ */
+#include <config.h>
+#include "moe.h"
+
+#include <math.h>
+#include <string.h>
+#include "collectives.h"
+#include "wl_build.h"
+#include "sim/alloc.h"
+#include "sim/rng.h"
+
+#define REJECT_TRIES 64   /* draws before a pick falls back to an exact scan */
+
+/* the routing state of one w:moe; arrays are per expert (E) or per host (n) */
+typedef struct router {
+    const ns_moe_spec *s;
+    ns_rng   *r;
+    uint32_t *ehost;      /* E: expert -> host index */
+    uint32_t *hexperts;   /* n: experts on each host */
+    double   *pop;        /* E: this layer's popularity, sums to 1 */
+    double   *cum;        /* E: its running sum */
+    double   *alpha;      /* E: Dirichlet parameters */
+    uint32_t *perm;       /* E: Zipf ranking */
+    uint64_t *load;       /* E: assignments accepted this layer */
+    uint64_t  cap;        /* per expert per layer; UINT64_MAX: none */
+    uint8_t  *chosen;     /* E: experts of the current token */
+    uint8_t  *hused;      /* n: hosts of the current token */
+    uint32_t *picked;     /* top_k: experts of the current token */
+    uint32_t *hlist;      /* n: hosts of the current token, in order */
+} router;
+
+/* one layer's routing */
+typedef struct layer_route {
+    uint64_t *assign;     /* n x n: assignments from host i to host j (diagonal included) */
+    uint64_t *recv;       /* n: assignments each host received */
+    uint64_t  dropped;
+    uint64_t  visits;     /* sum over tokens of the distinct hosts they went to */
+} layer_route;
+
+static void
+draw_popularity(router *rt)
+{
+    const ns_moe_spec *s = rt->s;
+    uint32_t E = s->experts;
+    double sum = 0;
+    switch (s->skew) {
+    case NS_SKEW_ZIPF:
+        for (uint32_t i = 0; i < E; i++)
+            rt->perm[i] = i;
+        ns_rng_shuffle(rt->r, rt->perm, E);
+        for (uint32_t i = 0; i < E; i++)
+            rt->pop[rt->perm[i]] = pow((double)(i + 1), -s->skew_param);
+        break;
+    case NS_SKEW_DIRICHLET:
+        ns_rng_dirichlet(rt->r, E, rt->alpha, rt->pop);
+        for (uint32_t i = 0; i < E; i++)
+            if (!isfinite(rt->pop[i]) || rt->pop[i] < 0)
+                sum = -1;
+        if (sum < 0) {
+            /* every gamma draw underflowed (tiny alpha): the limit is one expert takes all */
+            memset(rt->pop, 0, E * sizeof *rt->pop);
+            rt->pop[ns_rng_below(rt->r, E)] = 1;
+        }
+        sum = 0;
+        break;
+    default:
+        for (uint32_t i = 0; i < E; i++)
+            rt->pop[i] = 1;
+    }
+    for (uint32_t i = 0; i < E; i++)
+        sum += rt->pop[i];
+    double c = 0;
+    for (uint32_t i = 0; i < E; i++) {
+        rt->pop[i] /= sum;
+        rt->cum[i] = c += rt->pop[i];
+    }
+}
+
+static int
+allowed(const router *rt, uint32_t e, uint32_t nhosts)
+{
+    if (rt->chosen[e])
+        return 0;
+    return !rt->s->max_nodes || nhosts < rt->s->max_nodes || rt->hused[rt->ehost[e]];
+}
+
+/* one expert for the current token, in proportion to popularity among the
+ * allowed ones (not chosen yet; on a host the token already uses once it
+ * reached max_nodes). Rejection from the whole table, then an exact scan:
+ * both draw from the same conditional distribution. */
+static uint32_t
+pick(router *rt, uint32_t nhosts)
+{
+    uint32_t E = rt->s->experts;
+    for (int t = 0; t < REJECT_TRIES; t++) {
+        double u = ns_rng_uniform(rt->r) * rt->cum[E - 1];
+        uint32_t lo = 0, hi = E - 1;   /* the first e with u < cum[e] */
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (u < rt->cum[mid])
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        if (allowed(rt, lo, nhosts))
+            return lo;
+    }
+    double mass = 0;
+    uint32_t count = 0, last = 0;
+    for (uint32_t e = 0; e < E; e++)
+        if (allowed(rt, e, nhosts)) {
+            mass += rt->pop[e];
+            count++;
+            last = e;
+        }
+    if (mass > 0) {
+        double u = ns_rng_uniform(rt->r) * mass, acc = 0;
+        for (uint32_t e = 0; e < E; e++)
+            if (allowed(rt, e, nhosts) && rt->pop[e] > 0 && u < (acc += rt->pop[e]))
+                return e;
+        return last;   /* rounding */
+    }
+    /* the allowed experts have no popularity at all: uniformly among them */
+    uint32_t j = (uint32_t)ns_rng_below(rt->r, count);
+    for (uint32_t e = 0; e < E; e++)
+        if (allowed(rt, e, nhosts) && j-- == 0)
+            return e;
+    return last;
+}
+
+static void
+route_layer(router *rt, layer_route *lr)
+{
+    const ns_moe_spec *s = rt->s;
+    size_t n = s->n;
+    memset(lr->assign, 0, n * n * sizeof *lr->assign);
+    memset(rt->load, 0, s->experts * sizeof *rt->load);
+    lr->dropped = lr->visits = 0;
+    draw_popularity(rt);
+    for (uint64_t t = 0; t < s->tokens; t++) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t nh = 0;
+            for (uint32_t j = 0; j < s->top_k; j++) {
+                uint32_t e = pick(rt, nh);
+                rt->chosen[e] = 1;
+                rt->picked[j] = e;
+                uint32_t h = rt->ehost[e];
+                if (!rt->hused[h]) {
+                    rt->hused[h] = 1;
+                    rt->hlist[nh++] = h;
+                }
+            }
+            lr->visits += nh;
+            for (uint32_t j = 0; j < s->top_k; j++) {
+                uint32_t e = rt->picked[j];
+                rt->chosen[e] = 0;
+                if (rt->load[e] < rt->cap) {
+                    rt->load[e]++;
+                    lr->assign[i * n + rt->ehost[e]]++;
+                } else {
+                    lr->dropped++;
+                }
+            }
+            for (uint32_t h = 0; h < nh; h++)
+                rt->hused[rt->hlist[h]] = 0;
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        lr->recv[j] = 0;
+        for (size_t i = 0; i < n; i++)
+            lr->recv[j] += lr->assign[i * n + j];
+    }
+}
+
+/* check the spec against itself; NS_OK or NS_EINVAL */
+static int
+check_spec(const ns_moe_spec *s, const uint32_t *hexperts, ns_err *e)
+{
+    if (s->n < 1)
+        return ns_errorf(e, NS_EINVAL, "moe: needs at least one host");
+    if (s->experts < 1)
+        return ns_errorf(e, NS_EINVAL, "moe: experts must be >= 1");
+    if (s->top_k < 1 || s->top_k > s->experts)
+        return ns_errorf(e, NS_EINVAL, "moe: top_k must be between 1 and experts = %u (got %u)",
+                         s->experts, s->top_k);
+    if (s->tokens < 1 || s->hidden < 1 || s->dtype_bytes < 1 || s->layers < 1)
+        return ns_errorf(e, NS_EINVAL, "moe: tokens, hidden, dtype_bytes and layers must be >= 1");
+    if (s->skew == NS_SKEW_ZIPF && !(s->skew_param >= 0 && isfinite(s->skew_param)))
+        return ns_errorf(e, NS_EINVAL, "moe: the Zipf exponent must be >= 0 (got %g)", s->skew_param);
+    if (s->skew == NS_SKEW_DIRICHLET && !(s->skew_param > 0 && isfinite(s->skew_param)))
+        return ns_errorf(e, NS_EINVAL, "moe: the Dirichlet alpha must be > 0 (got %g)", s->skew_param);
+    if (!(s->capacity_factor >= 0) || !isfinite(s->capacity_factor))
+        return ns_errorf(e, NS_EINVAL, "moe: capacity_factor must be > 0 (got %g)", s->capacity_factor);
+    if (s->max_nodes > s->n)
+        return ns_errorf(e, NS_EINVAL, "moe: max_nodes_per_token must be between 1 and the number of hosts, "
+                         "%zu (got %u)", s->n, s->max_nodes);
+    double assignments = (double)s->n * (double)s->tokens * s->top_k;
+    if (assignments * (double)s->hidden * (double)s->dtype_bytes > 9e18)
+        return ns_errorf(e, NS_EINVAL, "moe: tokens x top_k x hidden x dtype_bytes bytes per layer is too large");
+    if (assignments * (double)s->per_token_ps * 2 > 9e18 || (double)s->attention_ps * 2 > 9e18)
+        return ns_errorf(e, NS_EINVAL, "moe: the compute time of a layer is too large");
+    if (s->max_nodes) {
+        /* the max_nodes hosts with the fewest experts must hold top_k of them */
+        uint32_t sum = 0;
+        size_t used = 0;
+        uint32_t lo = 0;
+        while (used < s->max_nodes) {
+            uint32_t best = UINT32_MAX;
+            size_t nbest = 0;
+            for (size_t h = 0; h < s->n; h++)
+                if (hexperts[h] > lo && hexperts[h] < best)
+                    best = hexperts[h];
+            if (best == UINT32_MAX)
+                break;
+            for (size_t h = 0; h < s->n; h++)
+                nbest += hexperts[h] == best;
+            size_t take = nbest < s->max_nodes - used ? nbest : s->max_nodes - used;
+            sum += best * (uint32_t)take;
+            used += take;
+            lo = best;
+        }
+        if (sum < s->top_k)
+            return ns_errorf(e, NS_EINVAL, "moe: with max_nodes_per_token = %u a token may find only %u experts "
+                             "on the hosts holding the fewest, fewer than top_k = %u", s->max_nodes, sum, s->top_k);
+    }
+    return NS_OK;
+}
+
+static void
+router_free(router *rt)
+{
+    ns_rng_free(rt->r);
+    ns_free(rt->ehost);
+    ns_free(rt->hexperts);
+    ns_free(rt->pop);
+    ns_free(rt->cum);
+    ns_free(rt->alpha);
+    ns_free(rt->perm);
+    ns_free(rt->load);
+    ns_free(rt->chosen);
+    ns_free(rt->hused);
+    ns_free(rt->picked);
+    ns_free(rt->hlist);
+}
+
+/* the router of spec s: placement, tables, stream; NS_OK or an error */
+static int
+router_init(router *rt, const ns_moe_spec *s, uint64_t seed, uint64_t stream, ns_err *e)
+{
+    uint32_t E = s->experts;
+    size_t n = s->n;
+    memset(rt, 0, sizeof *rt);
+    rt->s = s;
+    rt->ehost = ns_alloc(E * sizeof *rt->ehost);
+    rt->hexperts = ns_calloc(n, sizeof *rt->hexperts);
+    rt->pop = ns_alloc(E * sizeof *rt->pop);
+    rt->cum = ns_alloc(E * sizeof *rt->cum);
+    rt->alpha = ns_alloc(E * sizeof *rt->alpha);
+    rt->perm = ns_alloc(E * sizeof *rt->perm);
+    rt->load = ns_alloc(E * sizeof *rt->load);
+    rt->chosen = ns_calloc(E, 1);
+    rt->hused = ns_calloc(n, 1);
+    rt->picked = ns_alloc(s->top_k * sizeof *rt->picked);
+    rt->hlist = ns_alloc(n * sizeof *rt->hlist);
+    rt->r = ns_rng_new(seed, NS_RNG_MOE, stream);
+    if (!rt->ehost || !rt->hexperts || !rt->pop || !rt->cum || !rt->alpha || !rt->perm || !rt->load ||
+        !rt->chosen || !rt->hused || !rt->picked || !rt->hlist || !rt->r)
+        return ns_enomem(e, "a workload");
+    for (uint32_t x = 0; x < E; x++) {
+        rt->alpha[x] = s->skew_param;
+        if (!s->placement) {
+            rt->ehost[x] = (uint32_t)(x % n);
+        } else {
+            size_t h = 0;
+            while (h < n && s->hosts[h] != s->placement[x])
+                h++;
+            if (h == n)
+                return ns_errorf(e, NS_EINVAL, "moe: placement[%u] = %u is not one of the hosts",
+                                 x + 1, s->placement[x]);
+            rt->ehost[x] = (uint32_t)h;
+        }
+        rt->hexperts[rt->ehost[x]]++;
+    }
+    rt->cap = UINT64_MAX;
+    if (s->capacity_factor > 0)
+        rt->cap = (uint64_t)floor(s->capacity_factor * (double)n * (double)s->tokens * s->top_k / E);
+    return NS_OK;
+}
+
+/* the ops the next step of the graph waits for */
+typedef struct frontier {
+    uint32_t *ops;   /* the ops the next step waits for */
+    size_t    n;
+} frontier;
+
+static int
+after_all(ns_workload *w, uint32_t op, const frontier *f, ns_err *e)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (ns_wl_after(w, op, f->ops[i], e))
+            return -1;
+    return 0;
+}
+
+/* one compute op per host in `which` (all hosts, or those with experts),
+ * each after `dep`; they become the frontier */
+static int
+computes(ns_workload *w, const ns_moe_spec *s, const router *rt, int experts_only, const uint64_t *recv,
+         ns_time each_ps, int times, const char *label, uint32_t dep, frontier *f, ns_err *e)
+{
+    f->n = 0;
+    for (size_t h = 0; h < s->n; h++) {
+        if (experts_only && !rt->hexperts[h])
+            continue;
+        ns_time d = (experts_only ? (ns_time)recv[h] * each_ps : each_ps) * times;
+        long c = ns_wl_compute(w, s->hosts[h], d, label, e);
+        if (c < 0 || ns_wl_after(w, (uint32_t)c, dep, e))
+            return -1;
+        f->ops[f->n++] = (uint32_t)c;
+    }
+    if (f->n == 0)
+        f->ops[f->n++] = dep;
+    return 0;
+}
+
+static int
+alltoall(ns_workload *w, const ns_moe_spec *s, const uint64_t *matrix, const char *label,
+         const frontier *f, ns_coll_ops *c, ns_err *e)
+{
+    int rc = ns_wl_alltoallv(w, s->hosts, s->n, matrix, NS_ALG_DIRECT, label, c, e);
+    if (rc)
+        return rc;
+    return after_all(w, c->start_op, f, e) ? e->code : NS_OK;
+}
+
+int
+ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
+{
+    router rt;
+    size_t n = s->n, nn = n * n;
+    uint32_t L = s->layers;
+    ns_wl_mark mark = ns_wl_mark_take(w);
+    uint32_t moe = w->nmoe_layers ? w->moe_layers[w->nmoe_layers - 1].moe + 1 : 0;
+    int rc = router_init(&rt, s, w->seed, moe, e);
+    uint64_t *assign = NULL, *disp = NULL, *comb = NULL, *recv = NULL;
+    frontier f = {0};
+    if (rc)
+        goto out;
+    if ((rc = check_spec(s, rt.hexperts, e)))
+        goto out;
+    /* the routing of every layer is kept for the backward pass */
+    size_t keep = s->backward ? L : 1;
+    assign = ns_alloc(nn * keep * sizeof *assign);
+    recv = ns_alloc(n * keep * sizeof *recv);
+    disp = ns_alloc(nn * sizeof *disp);
+    comb = ns_alloc(nn * sizeof *comb);
+    f.ops = ns_alloc((n + 1) * sizeof *f.ops);
+    if (!assign || !recv || !disp || !comb || !f.ops) {
+        rc = ns_enomem(e, "a workload");
+        goto out;
+    }
+    size_t first_row = w->nmoe_layers;
+    uint64_t per = s->hidden * s->dtype_bytes;
+    const char *label = s->label ? s->label : "moe";
+    long start = ns_wl_marker(w, label, e);
+    if (start < 0)
+        goto fail;
+    f.ops[0] = (uint32_t)start;
+    f.n = 1;
+    for (int pass = 0; pass < 1 + !!s->backward; pass++) {
+        for (uint32_t k = 0; k < L; k++) {
+            uint32_t l = pass ? L - 1 - k : k;   /* 0-based layer */
+            uint64_t *a = &assign[nn * (s->backward ? l : 0)];
+            uint64_t *rv = &recv[n * (s->backward ? l : 0)];
+            ns_moe_layer row;
+            memset(&row, 0, sizeof row);
+            if (pass == 0) {
+                layer_route lr = { a, rv, 0, 0 };
+                route_layer(&rt, &lr);
+                row.dropped = lr.dropped;
+                row.hosts_per_token = (double)lr.visits / ((double)n * (double)s->tokens);
+                uint64_t sum = 0;
+                size_t holders = 0;
+                for (size_t h = 0; h < n; h++) {
+                    if (rt.hexperts[h]) {
+                        holders++;
+                        sum += rv[h];
+                    }
+                    if (rv[h] > row.tokens_max)
+                        row.tokens_max = rv[h];
+                }
+                row.tokens_mean = (double)sum / (double)holders;
+                if (s->tokens_out)
+                    memcpy(&s->tokens_out[(size_t)l * n], rv, n * sizeof *rv);
+            } else {
+                const ns_moe_layer *fw = &w->moe_layers[first_row + l];
+                row.dropped = fw->dropped;
+                row.hosts_per_token = fw->hosts_per_token;
+                row.tokens_max = fw->tokens_max;
+                row.tokens_mean = fw->tokens_mean;
+            }
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < n; j++) {
+                    uint64_t b = i == j ? 0 : a[i * n + j] * per;
+                    disp[i * n + j] = comb[j * n + i] = b;
+                    row.dispatch_bytes += b;
+                }
+            /* forward: attention, dispatch, experts, combine; backward: the
+             * alltoall in the dispatch direction first, twice the compute */
+            ns_coll_ops d, c;
+            int times = pass ? 2 : 1;
+            if (pass == 0 &&
+                computes(w, s, &rt, 0, NULL, s->attention_ps, 1, "attention", f.ops[0], &f, e))
+                goto fail;
+            if ((rc = alltoall(w, s, disp, "dispatch", &f, &d, e)))
+                goto out;
+            if (computes(w, s, &rt, 1, rv, s->per_token_ps, times, "expert", d.done_op, &f, e))
+                goto fail;
+            if ((rc = alltoall(w, s, comb, "combine", &f, &c, e)))
+                goto out;
+            f.ops[0] = c.done_op;
+            f.n = 1;
+            if (pass == 1 &&
+                computes(w, s, &rt, 0, NULL, s->attention_ps, 2, "attention", c.done_op, &f, e))
+                goto fail;
+            row.moe = moe;
+            row.layer = l + 1;
+            row.backward = (uint32_t)pass;
+            row.dispatch_coll = d.coll;
+            row.combine_coll = c.coll;
+            row.dispatch_start = d.start_op;
+            row.dispatch_done = d.done_op;
+            row.combine_start = c.start_op;
+            row.combine_done = c.done_op;
+            if (ns_wl_add_moe_layer(w, &row, e) < 0)
+                goto fail;
+        }
+    }
+    long done = ns_wl_marker(w, label, e);
+    if (done < 0 || after_all(w, (uint32_t)done, &f, e))
+        goto fail;
+    out->start_op = (uint32_t)start;
+    out->done_op = (uint32_t)done;
+    out->first_row = first_row;
+    out->nrows = w->nmoe_layers - first_row;
+    rc = NS_OK;
+    goto out;
+fail:
+    rc = e->code ? e->code : NS_ENOMEM;
+out:
+    router_free(&rt);
+    ns_free(assign);
+    ns_free(recv);
+    ns_free(disp);
+    ns_free(comb);
+    ns_free(f.ops);
+    if (rc)
+        ns_wl_rollback(w, &mark);   /* a failed call leaves the workload as it was */
+    return rc;
+}
