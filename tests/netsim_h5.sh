@@ -26,7 +26,7 @@ def check(cond, what):
 path = sys.argv[1]
 with netsim_h5.open(path) as run, h5py.File(path) as f:
     names = run.tables()
-    check(names == ["collectives", "iterations", "ops", "ports", "topology/links", "topology/nodes", "transfers", "workers"],
+    check(names == ["collectives", "iterations", "moe_layers", "ops", "ports", "topology/links", "topology/nodes", "transfers", "workers"],
           "tables: %s" % names)
     for name in names:
         df = run.table(name)
