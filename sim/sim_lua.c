@@ -355,7 +355,7 @@ l_run(lua_State *L)
 {
     static const char *const fields[] = {
         "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "transport", "dctcp",
-        "seed", "until", "output", "sample", NULL
+        "seed", "until", "duration", "output", "sample", NULL
     };
     ns_cli *cli = get_cli(L);
     ns_lua_check_args(L, 1, "run", fields);
@@ -383,7 +383,11 @@ l_run(lua_State *L)
     o.cfg.seed = (uint64_t)ns_lua_int(L, 1, "run", "seed", 0, (lua_Integer)wl->seed, 0, INT64_MAX);
     if (cli->seed_set)
         o.cfg.seed = cli->seed;
+    /* `until` is a Lua keyword (["until"] = ...): `duration` says the same */
+    if (ns_lua_has(L, 1, "until") && ns_lua_has(L, 1, "duration"))
+        ns_lua_fail(L, "run", "give 'until' or 'duration', not both (they are the same)");
     o.cfg.until_ps = ns_lua_time(L, 1, "run", "until", 0, 0);
+    o.cfg.until_ps = ns_lua_time(L, 1, "run", "duration", 0, o.cfg.until_ps);
     o.cfg.sample_ps = ns_lua_time(L, 1, "run", "sample", 0, 0);
     if (ns_lua_has(L, 1, "spray") && o.cfg.lb != NS_LB_SPRAY)
         ns_lua_fail(L, "run", "field 'spray' only applies with lb = \"spray\"");
