@@ -8,7 +8,7 @@ AM_TESTS_ENVIRONMENT = NETSIM=$(abs_builddir)/netsim; SRCDIR=$(abs_top_srcdir); 
 
 check_PROGRAMS += tests/unit/test_units tests/unit/test_event tests/unit/test_pool \
 	tests/unit/test_taskgraph tests/unit/test_fabric tests/unit/test_timing \
-	tests/unit/test_maxmin
+	tests/unit/test_maxmin tests/unit/test_flow tests/unit/test_flow_paths
 tests_unit_test_units_SOURCES = tests/unit/test_units.c tests/tap.h
 tests_unit_test_units_LDADD = $(NETSIM_LIBS)
 tests_unit_test_event_SOURCES = tests/unit/test_event.c tests/tap.h
@@ -23,6 +23,10 @@ tests_unit_test_timing_SOURCES = tests/unit/test_timing.c tests/tap.h
 tests_unit_test_timing_LDADD = $(NETSIM_LIBS)
 tests_unit_test_maxmin_SOURCES = tests/unit/test_maxmin.c tests/tap.h
 tests_unit_test_maxmin_LDADD = $(NETSIM_LIBS)
+tests_unit_test_flow_SOURCES = tests/unit/test_flow.c tests/tap.h
+tests_unit_test_flow_LDADD = $(NETSIM_LIBS)
+tests_unit_test_flow_paths_SOURCES = tests/unit/test_flow_paths.c tests/tap.h
+tests_unit_test_flow_paths_LDADD = $(NETSIM_LIBS)
 
 TESTS += $(check_PROGRAMS) \
 	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh
