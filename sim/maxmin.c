@@ -2,12 +2,14 @@
  * maxmin.c - incremental max-min fair rates by progressive filling, in
  * integers (see maxmin.h for the model and the argument).
  *
- * Data: every link keeps two intrusive lists, of the flows that cross it as
- * an own link (NIC or downlink, coefficient 1) and of the route-group
- * entries that cross it; every group keeps the list of its flows. A group is
- * linked into its links' lists only while it has flows. All lists keep
- * insertion order and ids are recycled last-in first-out, so every loop
- * runs in the same order on every run.
+ * Data: every link keeps a max-heap, by rate, of the flows that cross it as
+ * an own link (NIC or downlink, coefficient 1), and an intrusive list of the
+ * route-group entries that cross it; every group keeps a max-heap of its
+ * flows. A group is linked into its links' lists only while it has flows.
+ * The heaps let a solve find the flows of rate >= t0 on a link in time
+ * proportional to their number. Lists keep insertion order, heaps change
+ * only by deterministic operations and ids are recycled last-in first-out,
+ * so every loop runs in the same order on every run.
  *
  * A solve (ns_mm_solve):
  *   1. gathers the flows to recompute: every flow (FULL), or those reached
@@ -20,8 +22,9 @@
  *      that level; group entries are updated once per group per level;
  *   4. reports the flows whose rate changed and settles the links' loads
  *      and byte counters at `now`.
- * Cost: about the sum, over the links visited, of the flows and groups on
- * them, plus a heap operation per link update.
+ * Cost: about the flows recomputed times their links (heap operations),
+ * plus the flows of the links that saturate and the group entries of the
+ * links visited.
  */
 #include <config.h>
 #include "maxmin.h"
@@ -37,6 +40,13 @@ typedef unsigned __int128 u128;
 
 enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
 
+/* a max-heap of flows by rate (new flows count as rate 0) */
+typedef struct rheap {
+    uint32_t *e;
+    size_t    cap;
+    uint32_t  n;
+} rheap;
+
 typedef struct mm_link {
     u128     cap;         /* capacity x Q */
     u128     load;        /* sum of coef x rate over its flows */
@@ -45,9 +55,8 @@ typedef struct mm_link {
     ns_time  t_acc;
     uint64_t w_all;       /* sum of the coefficients of all its flows */
     uint64_t w;           /* solve: sum of the coefficients of its unfrozen flows */
-    uint64_t ub;          /* >= the rate of every flow in its own list */
     uint64_t level;       /* solve: heap key */
-    uint32_t fhead, ftail;   /* own flows: nodes id * 2 + slot */
+    rheap    own;         /* own flows: nodes id * 2 + slot, by rate */
     uint32_t ghead, gtail;   /* group entries */
     uint32_t stamp;       /* the solve that visited it */
     uint32_t seed;        /* 1: in the seed list */
@@ -58,8 +67,8 @@ typedef struct mm_link {
 typedef struct mm_flow {
     uint64_t rate, new_rate;
     uint32_t link[2];         /* own links (slot 0: up, 1: down), or NONE */
-    uint32_t next[2], prev[2];/* list nodes in the own links' lists */
-    uint32_t group, gnext, gprev;
+    uint32_t hpos[2];         /* slots in the own links' heaps; hpos[0] links the free list */
+    uint32_t group, gpos;     /* route group, slot in its heap */
     uint32_t user;
     uint32_t stamp;           /* the solve that included it */
     uint8_t  state, frozen;
@@ -73,11 +82,9 @@ typedef struct mm_ent {
 
 typedef struct mm_group {
     uint64_t hash;
-    uint64_t ub;              /* >= the rate of every flow in it */
     u128     inc_old;         /* solve: sum of the old rates of its included flows */
     uint32_t off, n;          /* entries m->ent[off .. off + n) */
-    uint32_t head, tail;      /* flows */
-    uint32_t nflows;
+    rheap    fl;              /* its flows, by rate */
     uint32_t istamp;          /* the solve that listed it in ginc */
     uint32_t sstamp;          /* the solve that scanned it */
     uint32_t inc;             /* solve: included flows not yet frozen */
@@ -127,46 +134,95 @@ struct ns_mm {
     ns_mm_stats st;
 };
 
-/* --- lists ----------------------------------------------------------------- */
+/* --- rate heaps -------------------------------------------------------------
+ * A link heap holds nodes id * 2 + slot (slot: which own link of the flow),
+ * a group heap holds flow ids; `grp` says which. */
 
-static inline uint32_t *
-node_next(ns_mm *m, uint32_t node)
+static inline uint64_t
+hkey(const ns_mm *m, uint32_t node, int grp)
 {
-    return &m->flows[node >> 1].next[node & 1];
+    return m->flows[grp ? node : node >> 1].rate;
 }
 
 static inline uint32_t *
-node_prev(ns_mm *m, uint32_t node)
+hslot(ns_mm *m, uint32_t node, int grp)
 {
-    return &m->flows[node >> 1].prev[node & 1];
+    return grp ? &m->flows[node].gpos : &m->flows[node >> 1].hpos[node & 1];
+}
+
+static inline void
+rh_place(ns_mm *m, rheap *h, uint32_t i, uint32_t node, int grp)
+{
+    h->e[i] = node;
+    *hslot(m, node, grp) = i;
 }
 
 static void
-own_append(ns_mm *m, uint32_t l, uint32_t node)
+rh_up(ns_mm *m, rheap *h, uint32_t i, int grp)
 {
-    mm_link *L = &m->links[l];
-    *node_next(m, node) = NONE;
-    *node_prev(m, node) = L->ftail;
-    if (L->ftail == NONE)
-        L->fhead = node;
-    else
-        *node_next(m, L->ftail) = node;
-    L->ftail = node;
+    uint32_t node = h->e[i];
+    uint64_t k = hkey(m, node, grp);
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (hkey(m, h->e[p], grp) >= k)
+            break;
+        rh_place(m, h, i, h->e[p], grp);
+        i = p;
+    }
+    rh_place(m, h, i, node, grp);
 }
 
 static void
-own_unlink(ns_mm *m, uint32_t l, uint32_t node)
+rh_down(ns_mm *m, rheap *h, uint32_t i, int grp)
 {
-    mm_link *L = &m->links[l];
-    uint32_t nx = *node_next(m, node), pv = *node_prev(m, node);
-    if (pv == NONE)
-        L->fhead = nx;
-    else
-        *node_next(m, pv) = nx;
-    if (nx == NONE)
-        L->ftail = pv;
-    else
-        *node_prev(m, nx) = pv;
+    uint32_t node = h->e[i];
+    uint64_t k = hkey(m, node, grp);
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && hkey(m, h->e[c + 1], grp) > hkey(m, h->e[c], grp))
+            c++;
+        if (hkey(m, h->e[c], grp) <= k)
+            break;
+        rh_place(m, h, i, h->e[c], grp);
+        i = c;
+    }
+    rh_place(m, h, i, node, grp);
+}
+
+/* room for one more: 0 or -1 */
+static inline int
+rh_reserve(rheap *h)
+{
+    return ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e);
+}
+
+static void
+rh_push(ns_mm *m, rheap *h, uint32_t node, int grp)
+{
+    rh_place(m, h, h->n++, node, grp);
+    rh_up(m, h, h->n - 1, grp);
+}
+
+static void
+rh_remove(ns_mm *m, rheap *h, uint32_t node, int grp)
+{
+    uint32_t i = *hslot(m, node, grp), last = h->e[--h->n];
+    if (i == h->n)
+        return;
+    rh_place(m, h, i, last, grp);
+    rh_up(m, h, i, grp);
+    rh_down(m, h, *hslot(m, last, grp), grp);
+}
+
+/* the key of `node` changed */
+static void
+rh_fix(ns_mm *m, rheap *h, uint32_t node, int grp)
+{
+    uint32_t i = *hslot(m, node, grp);
+    rh_up(m, h, i, grp);
+    rh_down(m, h, *hslot(m, node, grp), grp);
 }
 
 static void
@@ -224,7 +280,7 @@ ns_mm_new(size_t nlinks, const uint64_t *cap_bps)
     for (size_t l = 0; l < nlinks; l++) {
         mm_link *L = &m->links[l];
         L->cap = (u128)cap_bps[l] * NS_MM_Q;
-        L->fhead = L->ftail = L->ghead = L->gtail = NONE;
+        L->ghead = L->gtail = NONE;
         L->hpos = NONE;
     }
     m->free_flow = NONE;
@@ -237,6 +293,10 @@ ns_mm_free(ns_mm *m)
 {
     if (!m)
         return;
+    for (size_t l = 0; m->links && l < m->nlinks; l++)
+        ns_free(m->links[l].own.e);
+    for (size_t g = 0; g < m->ngroups; g++)
+        ns_free(m->groups[g].fl.e);
     ns_free(m->links);
     ns_free(m->flows);
     ns_free(m->groups);
@@ -319,7 +379,6 @@ ns_mm_group(ns_mm *m, const uint32_t *links, const uint32_t *coefs, uint32_t n)
     g->hash = h;
     g->off = (uint32_t)m->nent;
     g->n = n;
-    g->head = g->tail = NONE;
     for (uint32_t k = 0; k < n; k++) {
         mm_ent *E = &m->ent[m->nent++];
         assert(links[k] < m->nlinks && coefs[k] > 0 && coefs[k] <= NS_MM_Q);
@@ -373,12 +432,14 @@ uint32_t
 ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
 {
     assert(up == NONE || up != down);
-    if (ns_grow((void **)&m->newf, &m->newf_cap, m->nnew + 1, sizeof *m->newf))
+    if (ns_grow((void **)&m->newf, &m->newf_cap, m->nnew + 1, sizeof *m->newf) ||
+        (up != NONE && rh_reserve(&m->links[up].own)) || (down != NONE && rh_reserve(&m->links[down].own)) ||
+        (group != NONE && rh_reserve(&m->groups[group].fl)))
         return NONE;
     uint32_t id;
     if (m->free_flow != NONE) {
         id = m->free_flow;
-        m->free_flow = m->flows[id].next[0];
+        m->free_flow = m->flows[id].hpos[0];
     } else {
         if (m->nflows >= (NONE >> 1) - 1 ||
             ns_grow((void **)&m->flows, &m->flows_cap, m->nflows + 1, sizeof *m->flows))
@@ -395,19 +456,13 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
     for (int s = 0; s < 2; s++) {
         if (f->link[s] == NONE)
             continue;
-        own_append(m, f->link[s], id * 2 + (uint32_t)s);
+        rh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, 0);
         m->links[f->link[s]].w_all += NS_MM_Q;
     }
     if (group != NONE) {
         mm_group *g = &m->groups[group];
-        f->gnext = NONE;
-        f->gprev = g->tail;
-        if (g->tail == NONE)
-            g->head = id;
-        else
-            m->flows[g->tail].gnext = id;
-        g->tail = id;
-        if (g->nflows++ == 0)
+        rh_push(m, &g->fl, id, 1);
+        if (g->fl.n == 1)
             for (uint32_t k = 0; k < g->n; k++)
                 ent_attach(m, g->off + k);
         for (uint32_t k = 0; k < g->n; k++)
@@ -438,7 +493,7 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
         L->load -= (u128)r * NS_MM_Q;
         L->acc -= excess * NS_MM_Q;
         L->w_all -= NS_MM_Q;
-        own_unlink(m, l, id * 2 + (uint32_t)s);
+        rh_remove(m, &L->own, id * 2 + (uint32_t)s, 0);
         add_seed(m, l);
     }
     if (f->group != NONE) {
@@ -452,21 +507,14 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
             L->w_all -= E->coef;
             add_seed(m, E->link);
         }
-        if (f->gprev == NONE)
-            g->head = f->gnext;
-        else
-            m->flows[f->gprev].gnext = f->gnext;
-        if (f->gnext == NONE)
-            g->tail = f->gprev;
-        else
-            m->flows[f->gnext].gprev = f->gprev;
-        if (--g->nflows == 0)
+        rh_remove(m, &g->fl, id, 1);
+        if (g->fl.n == 0)
             for (uint32_t k = 0; k < g->n; k++)
                 ent_detach(m, g->off + k);
     }
     f->state = F_FREE;
     f->stamp = 0;
-    f->next[0] = m->free_flow;
+    f->hpos[0] = m->free_flow;
     m->free_flow = id;
     m->live--;
     m->dirty = 1;
@@ -604,42 +652,33 @@ include(ns_mm *m, uint32_t id)
     }
 }
 
-/* include the flows of rate >= t0 on link l; refresh the upper bounds */
+/* include the flows of rate >= t0 in heap h, from slot i down */
+static void
+collect(ns_mm *m, rheap *h, uint32_t i, uint64_t t0, int grp)
+{
+    while (i < h->n) {
+        uint32_t node = h->e[i];
+        const mm_flow *f = &m->flows[grp ? node : node >> 1];
+        if (f->rate < t0)
+            return;
+        if (f->stamp != m->cur && f->state == F_ACTIVE)
+            include(m, grp ? node : node >> 1);
+        collect(m, h, 2 * i + 1, t0, grp);
+        i = 2 * i + 2;
+    }
+}
+
+/* include the flows of rate >= t0 on link l: its own and its groups' */
 static void
 scan_link(ns_mm *m, uint32_t l, uint64_t t0)
 {
-    mm_link *L = &m->links[l];
-    if (L->ub >= t0) {
-        uint64_t mx = 0;
-        for (uint32_t nd = L->fhead; nd != NONE; nd = *node_next(m, nd)) {
-            mm_flow *f = &m->flows[nd >> 1];
-            if (f->state != F_ACTIVE)
-                continue;
-            if (f->rate > mx)
-                mx = f->rate;
-            if (f->stamp != m->cur && f->rate >= t0)
-                include(m, nd >> 1);
-        }
-        m->links[l].ub = mx;
-    }
+    collect(m, &m->links[l].own, 0, t0, 0);
     for (uint32_t e = m->links[l].ghead; e != NONE; e = m->ent[e].next) {
         mm_group *g = &m->groups[m->ent[e].group];
         if (g->sstamp == m->cur)
             continue;
         g->sstamp = m->cur;
-        if (g->ub < t0)
-            continue;
-        uint64_t mx = 0;
-        for (uint32_t id = g->head; id != NONE; id = m->flows[id].gnext) {
-            mm_flow *f = &m->flows[id];
-            if (f->state != F_ACTIVE)
-                continue;
-            if (f->rate > mx)
-                mx = f->rate;
-            if (f->stamp != m->cur && f->rate >= t0)
-                include(m, id);
-        }
-        g->ub = mx;
+        collect(m, &g->fl, 0, t0, 1);
     }
 }
 
@@ -681,18 +720,19 @@ freeze(ns_mm *m, uint32_t id, uint64_t t)
 static void
 saturate(ns_mm *m, uint32_t l, uint64_t t)
 {
-    for (uint32_t nd = m->links[l].fhead; nd != NONE; nd = *node_next(m, nd)) {
-        mm_flow *f = &m->flows[nd >> 1];
-        if (f->stamp == m->cur && !f->frozen)
-            freeze(m, nd >> 1, t);
+    const rheap *h = &m->links[l].own;
+    for (uint32_t i = 0; i < h->n; i++) {
+        uint32_t id = h->e[i] >> 1;
+        if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
+            freeze(m, id, t);
     }
     for (uint32_t e = m->links[l].ghead; e != NONE; e = m->ent[e].next) {
         mm_group *g = &m->groups[m->ent[e].group];
         if (g->istamp != m->cur || g->inc == 0)
             continue;
-        for (uint32_t id = g->head; id != NONE && g->inc > 0; id = m->flows[id].gnext) {
-            mm_flow *f = &m->flows[id];
-            if (f->stamp == m->cur && !f->frozen)
+        for (uint32_t i = 0; i < g->fl.n && g->inc > 0; i++) {
+            uint32_t id = g->fl.e[i];
+            if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
                 freeze(m, id, t);
         }
     }
@@ -843,12 +883,14 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
             c->new_bps = f->new_rate;
         }
         f->state = F_ACTIVE;
+        if (f->rate == f->new_rate)
+            continue;
         f->rate = f->new_rate;
         for (int s = 0; s < 2; s++)
-            if (f->link[s] != NONE && m->links[f->link[s]].ub < f->rate)
-                m->links[f->link[s]].ub = f->rate;
-        if (f->group != NONE && m->groups[f->group].ub < f->rate)
-            m->groups[f->group].ub = f->rate;
+            if (f->link[s] != NONE)
+                rh_fix(m, &m->links[f->link[s]].own, m->inc[i] * 2 + (uint32_t)s, 0);
+        if (f->group != NONE)
+            rh_fix(m, &m->groups[f->group].fl, m->inc[i], 1);
     }
     for (size_t i = 0; i < m->nq; i++) {
         mm_link *L = &m->links[m->queue[i]];
