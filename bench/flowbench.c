@@ -1,11 +1,11 @@
 /*
  * flowbench.c - benchmark of the flow-level model on large leaf-spines,
  * built through the C API (no Lua): a random permutation or an all-to-all
- * (every ordered pair at once), with a chosen load-balancing policy and
+ * (every ordered pair at once; a2av: sizes uniform in [B/2, 3B/2)), with a chosen load-balancing policy and
  * rate solver. Prints one line: sizes, wall time, events, re-solves, flows
  * recomputed, makespan and peak RSS. Run by bench/flow.sh; not a test.
  *
- * usage: flowbench HOSTS_PER_LEAF LEAVES SPINES perm|a2a BYTES [lb] [solver] [model]
+ * usage: flowbench HOSTS_PER_LEAF LEAVES SPINES perm|a2a|a2av BYTES [lb] [solver] [model]
  *   lb: ecmp (default) | spray; solver: incremental (default) | component | full;
  *   model: flow (default) | packet
  */
@@ -75,7 +75,7 @@ main(int argc, char **argv)
     }
     ns_lib_init();
     uint32_t hpl = (uint32_t)atoi(argv[1]), leaves = (uint32_t)atoi(argv[2]), spines = (uint32_t)atoi(argv[3]);
-    int a2a = strcmp(argv[4], "a2a") == 0;
+    int a2a = strncmp(argv[4], "a2a", 3) == 0, vary = strcmp(argv[4], "a2av") == 0;
     uint64_t bytes = strtoull(argv[5], NULL, 10);
     const char *lb = argc > 6 ? argv[6] : "ecmp", *solver = argc > 7 ? argv[7] : "incremental";
     const char *model = argc > 8 ? argv[8] : "flow";
@@ -89,10 +89,13 @@ main(int argc, char **argv)
     uint32_t nh = hpl * leaves;
     ns_workload *w = ns_wl_new(1);
     if (a2a) {
+        ns_rng *r = ns_rng_new(1, NS_RNG_WORKLOAD, 1);
         for (uint32_t a = 1; a <= nh; a++)
             for (uint32_t b = 1; b <= nh; b++)
-                if (a != b && ns_wl_transfer(w, a, b, bytes, NULL, &e) < 0)
+                if (a != b && ns_wl_transfer(w, a, b, vary ? bytes / 2 + ns_rng_below(r, bytes) : bytes,
+                                             NULL, &e) < 0)
                     return fprintf(stderr, "%s\n", e.msg), 1;
+        ns_rng_free(r);
     } else {
         /* a random derangement: nobody sends to itself */
         uint32_t *perm = malloc(nh * sizeof *perm);
@@ -131,7 +134,7 @@ main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     printf("%-6s %-5s %-5s %-11s hosts %6u flows %8zu  build %6.2f s  run %7.2f s  events %9llu  solves %7llu  "
            "flows/solve %9.1f  max %8llu  makespan %10.3f us  peak RSS %6.0f MB\n",
-           model, a2a ? "a2a" : "perm", lb, solver, nh, sim->nxfers, t1 - t0, t2 - t1,
+           model, argv[4], lb, solver, nh, sim->nxfers, t1 - t0, t2 - t1,
            (unsigned long long)sim->events, (unsigned long long)st.solves,
            st.solves ? (double)st.flows_solved / (double)st.solves : 0.0, (unsigned long long)st.max_flows_solved,
            (double)mk * 1e-6, (double)ru.ru_maxrss / 1024.0);

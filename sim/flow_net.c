@@ -221,7 +221,8 @@ solve_now(void *simp, ns_event *ev)
             ns_sim_cancel(sim, &f->ev);
             continue;
         }
-        u128 dt = (f->left + f->rate - 1) / f->rate;
+        u128 dt = (uint64_t)(f->left >> 63) == 0 ? (u128)(((uint64_t)f->left + f->rate - 1) / f->rate)
+                                                  : (f->left + f->rate - 1) / f->rate;
         if (dt > (u128)(NS_TIME_MAX - sim->now - f->delay_ps)) {
             ns_errorf(&sim->err, NS_ESIM, "flow model: transfer %u would take longer than netsim's clock "
                       "can count (%llu bit/s for %llu bytes)", f->xfer,
