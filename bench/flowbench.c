@@ -1,11 +1,12 @@
 /*
  * flowbench.c - benchmark of the flow-level model on large leaf-spines,
  * built through the C API (no Lua): a random permutation or an all-to-all
- * (every ordered pair at once; a2av: sizes uniform in [B/2, 3B/2)), with a chosen load-balancing policy and
+ * (every ordered pair at once; a2av: sizes uniform in [B/2, 3B/2)) or a ring
+ * allreduce of B bytes per rank (2 (n - 1) dependent steps), with a chosen load-balancing policy and
  * rate solver. Prints one line: sizes, wall time, events, re-solves, flows
  * recomputed, makespan and peak RSS. Run by bench/flow.sh; not a test.
  *
- * usage: flowbench HOSTS_PER_LEAF LEAVES SPINES perm|a2a|a2av BYTES [lb] [solver] [model]
+ * usage: flowbench HOSTS_PER_LEAF LEAVES SPINES perm|a2a|a2av|ring BYTES [lb] [solver] [model]
  *   lb: ecmp (default) | spray; solver: incremental (default) | component | full;
  *   model: flow (default) | packet
  */
@@ -96,6 +97,20 @@ main(int argc, char **argv)
                                              NULL, &e) < 0)
                     return fprintf(stderr, "%s\n", e.msg), 1;
         ns_rng_free(r);
+    } else if (strcmp(argv[4], "ring") == 0) {
+        long *prev = calloc(nh, sizeof *prev), *cur = calloc(nh, sizeof *cur);
+        for (uint32_t s = 0; s < 2 * (nh - 1); s++) {
+            for (uint32_t h = 0; h < nh; h++) {
+                cur[h] = ns_wl_transfer(w, h + 1, (h + 1) % nh + 1, bytes / nh, NULL, &e);
+                if (s > 0)
+                    ns_wl_after(w, (uint32_t)cur[h], (uint32_t)prev[(h + nh - 1) % nh], &e);
+            }
+            long *t = prev;
+            prev = cur;
+            cur = t;
+        }
+        free(prev);
+        free(cur);
     } else {
         /* a random derangement: nobody sends to itself */
         uint32_t *perm = malloc(nh * sizeof *perm);

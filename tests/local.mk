@@ -29,7 +29,7 @@ tests_unit_test_flow_paths_SOURCES = tests/unit/test_flow_paths.c tests/tap.h
 tests_unit_test_flow_paths_LDADD = $(NETSIM_LIBS)
 
 TESTS += $(check_PROGRAMS) \
-	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh
+	tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh tests/flow_model.sh
 
-EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh \
+EXTRA_DIST += tests/cli.sh tests/scenarios.sh tests/bad_input.sh tests/determinism.sh tests/flow_model.sh \
 	tests/lib.sh tests/lua tests/data
