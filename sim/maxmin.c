@@ -40,11 +40,17 @@ typedef unsigned __int128 u128;
 
 enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
 
-/* a max-heap of flows by rate (new flows count as rate 0) */
+/* a max-heap of flows by rate (new flows count as rate 0); the key is kept
+ * in the entry so that sifting does not chase flows */
+typedef struct rh_ent {
+    uint64_t key;
+    uint32_t node;
+} rh_ent;
+
 typedef struct rheap {
-    uint32_t *e;
-    size_t    cap;
-    uint32_t  n;
+    rh_ent  *e;
+    size_t   cap;
+    uint32_t n;
 } rheap;
 
 typedef struct mm_link {
@@ -115,6 +121,7 @@ struct ns_mm {
 
     /* solve scratch */
     uint32_t  cur;            /* solve stamp */
+    uint64_t  t0;             /* solve: the level it restarts at */
     uint32_t *inc;            /* included flows */
     size_t    ninc, inc_cap;
     uint32_t *queue;          /* visited links (BFS queue) */
@@ -138,12 +145,6 @@ struct ns_mm {
  * A link heap holds nodes id * 2 + slot (slot: which own link of the flow),
  * a group heap holds flow ids; `grp` says which. */
 
-static inline uint64_t
-hkey(const ns_mm *m, uint32_t node, int grp)
-{
-    return m->flows[grp ? node : node >> 1].rate;
-}
-
 static inline uint32_t *
 hslot(ns_mm *m, uint32_t node, int grp)
 {
@@ -151,44 +152,42 @@ hslot(ns_mm *m, uint32_t node, int grp)
 }
 
 static inline void
-rh_place(ns_mm *m, rheap *h, uint32_t i, uint32_t node, int grp)
+rh_place(ns_mm *m, rheap *h, uint32_t i, rh_ent x, int grp)
 {
-    h->e[i] = node;
-    *hslot(m, node, grp) = i;
+    h->e[i] = x;
+    *hslot(m, x.node, grp) = i;
 }
 
 static void
 rh_up(ns_mm *m, rheap *h, uint32_t i, int grp)
 {
-    uint32_t node = h->e[i];
-    uint64_t k = hkey(m, node, grp);
+    rh_ent x = h->e[i];
     while (i > 0) {
         uint32_t p = (i - 1) / 2;
-        if (hkey(m, h->e[p], grp) >= k)
+        if (h->e[p].key >= x.key)
             break;
         rh_place(m, h, i, h->e[p], grp);
         i = p;
     }
-    rh_place(m, h, i, node, grp);
+    rh_place(m, h, i, x, grp);
 }
 
 static void
 rh_down(ns_mm *m, rheap *h, uint32_t i, int grp)
 {
-    uint32_t node = h->e[i];
-    uint64_t k = hkey(m, node, grp);
+    rh_ent x = h->e[i];
     for (;;) {
         uint32_t c = 2 * i + 1;
         if (c >= h->n)
             break;
-        if (c + 1 < h->n && hkey(m, h->e[c + 1], grp) > hkey(m, h->e[c], grp))
+        if (c + 1 < h->n && h->e[c + 1].key > h->e[c].key)
             c++;
-        if (hkey(m, h->e[c], grp) <= k)
+        if (h->e[c].key <= x.key)
             break;
         rh_place(m, h, i, h->e[c], grp);
         i = c;
     }
-    rh_place(m, h, i, node, grp);
+    rh_place(m, h, i, x, grp);
 }
 
 /* room for one more: 0 or -1 */
@@ -198,31 +197,37 @@ rh_reserve(rheap *h)
     return ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e);
 }
 
+/* a new flow: key 0 */
 static void
 rh_push(ns_mm *m, rheap *h, uint32_t node, int grp)
 {
-    rh_place(m, h, h->n++, node, grp);
-    rh_up(m, h, h->n - 1, grp);
+    rh_ent x = { 0, node };
+    rh_place(m, h, h->n++, x, grp);
 }
 
 static void
 rh_remove(ns_mm *m, rheap *h, uint32_t node, int grp)
 {
-    uint32_t i = *hslot(m, node, grp), last = h->e[--h->n];
+    uint32_t i = *hslot(m, node, grp);
+    rh_ent last = h->e[--h->n];
     if (i == h->n)
         return;
     rh_place(m, h, i, last, grp);
     rh_up(m, h, i, grp);
-    rh_down(m, h, *hslot(m, last, grp), grp);
+    rh_down(m, h, *hslot(m, last.node, grp), grp);
 }
 
-/* the key of `node` changed */
+/* the rate of `node` is now `key` */
 static void
-rh_fix(ns_mm *m, rheap *h, uint32_t node, int grp)
+rh_fix(ns_mm *m, rheap *h, uint32_t node, uint64_t key, int grp)
 {
     uint32_t i = *hslot(m, node, grp);
-    rh_up(m, h, i, grp);
-    rh_down(m, h, *hslot(m, node, grp), grp);
+    uint64_t old = h->e[i].key;
+    h->e[i].key = key;
+    if (key > old)
+        rh_up(m, h, i, grp);
+    else
+        rh_down(m, h, i, grp);
 }
 
 static void
@@ -657,12 +662,12 @@ static void
 collect(ns_mm *m, rheap *h, uint32_t i, uint64_t t0, int grp)
 {
     while (i < h->n) {
-        uint32_t node = h->e[i];
-        const mm_flow *f = &m->flows[grp ? node : node >> 1];
-        if (f->rate < t0)
+        if (h->e[i].key < t0)
             return;
+        uint32_t id = grp ? h->e[i].node : h->e[i].node >> 1;
+        const mm_flow *f = &m->flows[id];
         if (f->stamp != m->cur && f->state == F_ACTIVE)
-            include(m, grp ? node : node >> 1);
+            include(m, id);
         collect(m, h, 2 * i + 1, t0, grp);
         i = 2 * i + 2;
     }
@@ -720,9 +725,12 @@ freeze(ns_mm *m, uint32_t id, uint64_t t)
 static void
 saturate(ns_mm *m, uint32_t l, uint64_t t)
 {
+    /* the flows included are those of rate >= t0, and new ones (key 0) */
     const rheap *h = &m->links[l].own;
     for (uint32_t i = 0; i < h->n; i++) {
-        uint32_t id = h->e[i] >> 1;
+        if (h->e[i].key < m->t0 && h->e[i].key != 0)
+            continue;
+        uint32_t id = h->e[i].node >> 1;
         if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
             freeze(m, id, t);
     }
@@ -731,7 +739,9 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
         if (g->istamp != m->cur || g->inc == 0)
             continue;
         for (uint32_t i = 0; i < g->fl.n && g->inc > 0; i++) {
-            uint32_t id = g->fl.e[i];
+            if (g->fl.e[i].key < m->t0 && g->fl.e[i].key != 0)
+                continue;
+            uint32_t id = g->fl.e[i].node;
             if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
                 freeze(m, id, t);
         }
@@ -845,6 +855,7 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
             }
         }
     }
+    m->t0 = t0;
     if (mode == NS_MM_FULL) {
         for (size_t i = 0; i < m->nflows; i++)
             if (m->flows[i].state != F_FREE)
@@ -888,9 +899,9 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
         f->rate = f->new_rate;
         for (int s = 0; s < 2; s++)
             if (f->link[s] != NONE)
-                rh_fix(m, &m->links[f->link[s]].own, m->inc[i] * 2 + (uint32_t)s, 0);
+                rh_fix(m, &m->links[f->link[s]].own, m->inc[i] * 2 + (uint32_t)s, f->rate, 0);
         if (f->group != NONE)
-            rh_fix(m, &m->groups[f->group].fl, m->inc[i], 1);
+            rh_fix(m, &m->groups[f->group].fl, m->inc[i], f->rate, 1);
     }
     for (size_t i = 0; i < m->nq; i++) {
         mm_link *L = &m->links[m->queue[i]];
