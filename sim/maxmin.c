@@ -122,6 +122,7 @@ struct ns_mm {
     /* solve scratch */
     uint32_t  cur;            /* solve stamp */
     uint64_t  t0;             /* solve: the level it restarts at */
+    uint32_t  full_fraction;  /* an incremental solve reaching 1/this of the flows goes full */
     uint32_t *inc;            /* included flows */
     size_t    ninc, inc_cap;
     uint32_t *queue;          /* visited links (BFS queue) */
@@ -290,6 +291,7 @@ ns_mm_new(size_t nlinks, const uint64_t *cap_bps)
     }
     m->free_flow = NONE;
     m->t0_dep = UINT64_MAX;
+    m->full_fraction = 4;
     return m;
 }
 
@@ -868,8 +870,18 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
                 include(m, m->newf[i]);
         for (size_t i = 0; i < m->nseeds; i++)
             visit(m, m->seeds[i]);
-        for (size_t q = 0; q < m->nq; q++)
+        for (size_t q = 0; q < m->nq; q++) {
             scan_link(m, m->queue[q], t0);
+            if (m->full_fraction && m->ninc > m->live / m->full_fraction) {
+                /* most flows can change: finish as a full solve, which costs
+                 * less per flow than gathering them one by one */
+                m->t0 = 0;
+                for (size_t i = 0; i < m->nflows; i++)
+                    if (m->flows[i].state != F_FREE && m->flows[i].stamp != m->cur)
+                        include(m, (uint32_t)i);
+                break;
+            }
+        }
     }
     for (size_t i = 0; i < m->nginc; i++) {
         const mm_group *g = &m->groups[m->ginc[i]];
@@ -920,6 +932,12 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
     if (m->ninc > m->st.max_flows_solved)
         m->st.max_flows_solved = m->ninc;
     return (long)m->nchg;
+}
+
+void
+ns_mm_set_full_fraction(ns_mm *m, uint32_t f)
+{
+    m->full_fraction = f;
 }
 
 /* --- readings -------------------------------------------------------------- */

@@ -24,7 +24,8 @@
  * So a solve after a batch of changes restarts the filling at level
  * t0 = min(r of departed flows, b of new flows), on the flows of rate >= t0
  * connected to a changed link through links and flows of rate >= t0; every
- * other flow keeps its rate. NS_MM_COMPONENT restarts at 0 on the connected
+ * other flow keeps its rate (if that reaches a large share of all flows, the
+ * solve goes on as a full one). NS_MM_COMPONENT restarts at 0 on the connected
  * component, NS_MM_FULL re-solves every flow: the three give identical rates
  * (tests/unit/test_maxmin.c checks it), at very different costs.
  *
@@ -88,6 +89,11 @@ uint64_t ns_mm_rate(const ns_mm *m, uint32_t id);
  * the number of changed flows and points *out at them (valid until the next
  * call), or -1 when out of memory. */
 long ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out);
+
+/* an incremental solve that finds it must recompute more than 1/f of the
+ * flows finishes as a full solve (same rates; a full solve costs less per
+ * flow). Default 4; 0 never switches (for tests). */
+void ns_mm_set_full_fraction(ns_mm *m, uint32_t f);
 
 /* bytes carried by `link` up to `now` (floor), and its current load in
  * bits/s (floor) */

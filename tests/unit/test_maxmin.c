@@ -177,7 +177,7 @@ is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint3
 }
 
 static void
-random_crosscheck(void)
+random_crosscheck(uint32_t full_fraction)
 {
     ns_rng *r = ns_rng_new(7, 99, 0);
     uint64_t cap[NL];
@@ -187,6 +187,7 @@ random_crosscheck(void)
     memset(&w, 0, sizeof w);
     for (int i = 0; i < 3; i++)
         w.m[i] = ns_mm_new(NL, cap);
+    ns_mm_set_full_fraction(w.m[0], full_fraction);
     uint32_t glinks[NG][4], gcoef[NG][4], gn[NG], gid[3][NG];
     for (int g = 0; g < NG; g++) {
         gn[g] = 1 + (uint32_t)ns_rng_below(r, 4);
@@ -255,7 +256,8 @@ random_crosscheck(void)
             fair = 0;
         }
     }
-    ok(same, "incremental, component and full solves agree on every rate over %d random solves", solves);
+    ok(same, "incremental (%s), component and full solves agree on every rate over %d random solves",
+       full_fraction ? "going full past 1/4 of the flows" : "never going full", solves);
     ok(fair, "every allocation is feasible and max-min fair (a saturated link where the flow is fastest)");
     ok(changes_ok, "the reported changes carry the new rates");
     int bytes_same = 1;
@@ -279,10 +281,11 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(3 * 4 + 5 + 5 + 1);
+    plan(3 * 4 + 5 + 2 * 5 + 1);
     parking_lot();
     sprayed();
-    random_crosscheck();
+    random_crosscheck(0);
+    random_crosscheck(4);
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
 }
