@@ -218,8 +218,9 @@ solve_now(void *simp, ns_event *ev)
         f->t_upd = sim->now;
         f->rate = c[i].new_bps;
         if (f->rate == 0) {
-            ns_sim_cancel(sim, &f->ev);
-            continue;
+            ns_errorf(&sim->err, NS_ESIM, "flow model: transfer %u gets less than 1 bit/s (more flows share a "
+                      "link than it has bits per second)", f->xfer);
+            return;
         }
         u128 dt = (uint64_t)(f->left >> 63) == 0 ? (u128)(((uint64_t)f->left + f->rate - 1) / f->rate)
                                                   : (f->left + f->rate - 1) / f->rate;
