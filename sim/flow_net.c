@@ -105,8 +105,9 @@ slot(fnet *n, uint32_t i)
     return &n->chunks[i / CHUNK][i % CHUNK];
 }
 
+/* a free slot index (callers use slot_new, which counts it), or NONE */
 static uint32_t
-slot_get(fnet *n)   /* use slot_new */
+slot_get(fnet *n)
 {
     if (n->free_slot != NONE) {
         uint32_t i = n->free_slot;

@@ -14,7 +14,8 @@
  * A solve (ns_mm_solve):
  *   1. gathers the flows to recompute: every flow (FULL), or those reached
  *      from the changed links through links and flows of rate >= t0
- *      (t0 = 0 for COMPONENT; see maxmin.h for INCREMENTAL);
+ *      (t0 = 0 for COMPONENT; see maxmin.h for INCREMENTAL), switching to
+ *      every flow once it has gathered 1/full_fraction of them;
  *   2. gives every link it visited its frozen load (the load of the flows
  *      it keeps) and its unfrozen weight;
  *   3. fills: a heap of links keyed by (level, link id); all links at the
