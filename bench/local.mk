@@ -1,3 +1,8 @@
 ### bench/: benchmarks (run by hand: bench/run.sh), shipped but not tests
 
-EXTRA_DIST += %reldir%/run.sh %reldir%/star64.lua %reldir%/permutation.lua
+EXTRA_DIST += %reldir%/run.sh %reldir%/star64.lua %reldir%/permutation.lua \
+	%reldir%/flow.sh %reldir%/flow_perm.lua %reldir%/flow_a2a.lua %reldir%/flow_results.md
+
+noinst_PROGRAMS = %reldir%/flowbench
+%canon_reldir%_flowbench_SOURCES = %reldir%/flowbench.c
+%canon_reldir%_flowbench_LDADD = $(NETSIM_LIBS)

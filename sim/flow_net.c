@@ -1,16 +1,584 @@
 /*
  * flow_net.c - the flow-level (fluid, max-min fair) network model.
- * Not built yet: asking for it is an error, never a silent fallback.
+ *
+ * A transfer becomes k fluid subflows (k = run subflows, as at packet
+ * level). A subflow crosses its source's NIC link, a route between the two
+ * switches the hosts hang on, and the destination's downlink; its rate is
+ * its max-min fair share (maxmin.c), re-solved after every batch of
+ * arrivals and departures that happen at the same picosecond.
+ *
+ * Routes, with the names of the packet level:
+ *   ecmp      one path, chosen hop by hop exactly as the packet model hashes
+ *             it (same label, same per-switch salts, path offset = subflow
+ *             index), so the same transfers collide;
+ *   flowlet   as ecmp, with the label of the first flowlet (the path a
+ *             packet-level flowlet flow keeps while it never pauses);
+ *   spray, adaptive   the fluid ideal of spraying: at every switch the
+ *             subflow splits evenly over the equal-cost next hops, so a link
+ *             carries a fraction of it.
+ *
+ * Time: a subflow of W wire bytes (payload + one header per packet, packets
+ * as the packet model cuts them) owes W x 8 x 1e12 units of 1e-12 bit; at
+ * rate r bit/s it pays r units per picosecond, so all of it is sent at
+ *     t_sent = t + ceil(left / r)
+ * in integer arithmetic. Its last byte arrives `delay` later: the latencies
+ * along the path plus one store-and-forward of its first packet at every
+ * switch (the packet's serialization on the link the switch sends it on;
+ * for a sprayed subflow, the slowest of its paths). Alone on a path whose
+ * NIC is the slowest link, a subflow thus finishes exactly when the packet
+ * model says: W x 8 / rate + latencies + store-and-forwards.
+ * Each subflow has one event: first "sent" (it leaves the rate solver),
+ * then "delivered" (the driver is told when all of a transfer's subflows
+ * are). A rate change moves the pending event.
  */
 #include <config.h>
-#include "net.h"
+#include "flow_net.h"
 
+#include <string.h>
+#include "alloc.h"
 #include "error.h"
+#include "fabric.h"
+#include "route.h"
 #include "sim.h"
+
+#define NONE UINT32_MAX
+#define CHUNK 1024
+#define FRAC_ONE (UINT64_C(1) << 40)   /* a whole subflow in the spraying split */
+
+typedef unsigned __int128 u128;
+
+typedef struct fflow {
+    ns_event ev;          /* "sent", then "delivered" */
+    u128     left;        /* 1e-12 bit still to send as of t_upd */
+    u128     excess;      /* credited to the links beyond its bits */
+    ns_time  t_upd;
+    ns_time  delay_ps;    /* from the last byte sent to the last byte arrived */
+    uint64_t rate;        /* bit/s */
+    uint64_t bytes;       /* payload */
+    uint32_t xfer;
+    uint32_t mm;          /* solver flow id, NONE once sent */
+    uint32_t idx;         /* its own slot */
+    uint32_t next_free;   /* free list */
+} fflow;
+
+/* cached delay through a route group for one first-packet size */
+typedef struct gdelay {
+    uint32_t pkt;
+    ns_time  delay_ps;
+} gdelay;
+
+typedef struct fnet {
+    ns_net           net;
+    ns_sim          *sim;
+    const ns_fabric *fab;
+    ns_mm           *mm;
+    int              mode;        /* NS_MM_* */
+    int              spread;      /* 1: spray/adaptive, 0: one hashed path */
+    int              flowlet;
+    uint32_t         mss, header;
+    uint32_t        *salt;        /* per node ECMP salt */
+    uint32_t        *sf_left;     /* per transfer: subflows not yet delivered */
+    ns_event         solve_ev;
+
+    fflow          **chunks;      /* subflows, CHUNK per chunk: stable addresses */
+    size_t           nchunks, chunks_cap, nslots;
+    uint32_t         free_slot;
+    size_t           live, peak;
+
+    gdelay          *gd;          /* per route group */
+    size_t           gd_cap;
+    uint64_t        *dag_key;     /* spraying: (attach node, edge) -> group, open addressing */
+    uint32_t        *dag_val;
+    size_t           dag_cap, ndag;
+
+    /* scratch for routes */
+    uint32_t        *rlinks, *rcoefs;
+    uint64_t        *frac;        /* per node */
+    ns_time         *ndelay;      /* per node */
+    uint32_t        *nstamp, stamp;
+    uint32_t        *layer, *next_layer;
+} fnet;
+
+static inline fflow *
+slot(fnet *n, uint32_t i)
+{
+    return &n->chunks[i / CHUNK][i % CHUNK];
+}
+
+/* a free slot index (callers use slot_new, which counts it), or NONE */
+static uint32_t
+slot_get(fnet *n)
+{
+    if (n->free_slot != NONE) {
+        uint32_t i = n->free_slot;
+        n->free_slot = slot(n, i)->next_free;
+        return i;
+    }
+    if (n->nslots == n->nchunks * CHUNK) {
+        if (n->nslots >= NONE - CHUNK ||
+            ns_grow((void **)&n->chunks, &n->chunks_cap, n->nchunks + 1, sizeof *n->chunks))
+            return NONE;
+        n->chunks[n->nchunks] = ns_alloc(CHUNK * sizeof(fflow));
+        if (!n->chunks[n->nchunks])
+            return NONE;
+        n->nchunks++;
+    }
+    return (uint32_t)n->nslots++;
+}
+
+static uint32_t
+slot_new(fnet *n)
+{
+    uint32_t i = slot_get(n);
+    if (i != NONE && ++n->live > n->peak)
+        n->peak = n->live;
+    return i;
+}
+
+static void
+slot_put(fnet *n, uint32_t i)
+{
+    slot(n, i)->next_free = n->free_slot;
+    n->free_slot = i;
+    n->live--;
+}
+
+static void
+request_solve(fnet *n)
+{
+    if (!ns_event_pending(&n->solve_ev))
+        ns_sim_at(n->sim, &n->solve_ev, n->sim->now);
+}
+
+/* --- events ---------------------------------------------------------------- */
+
+static void
+deliver(fnet *n, fflow *f)
+{
+    ns_xfer *x = &n->sim->xfers[f->xfer];
+    x->delivered += f->bytes;
+    uint32_t xi = f->xfer;
+    slot_put(n, f->idx);
+    if (--n->sf_left[xi] == 0)
+        ns_sim_transfer_done(n->sim, xi);
+}
+
+static void
+ff_delivered(void *simp, ns_event *ev)
+{
+    fnet *n = (fnet *)((ns_sim *)simp)->net;
+    fflow *f = ns_container_of(ev, fflow, ev);
+    deliver(n, f);
+}
+
+static void
+ff_sent(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    fnet *n = (fnet *)sim->net;
+    fflow *f = ns_container_of(ev, fflow, ev);
+    u128 paid = (u128)f->rate * (uint64_t)(sim->now - f->t_upd);
+    /* t_sent = t_upd + ceil(left / rate), so paid >= left */
+    f->excess += paid - f->left;
+    f->left = 0;
+    f->t_upd = sim->now;
+    ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
+    f->mm = NONE;
+    request_solve(n);
+    if (f->delay_ps > 0) {
+        ev->fn = ff_delivered;
+        ns_sim_at(sim, ev, sim->now + f->delay_ps);
+    } else {
+        deliver(n, f);
+    }
+}
+
+static void
+solve_now(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    fnet *n = (fnet *)sim->net;
+    (void)ev;
+    const ns_mm_change *c;
+    long nc = ns_mm_solve(n->mm, sim->now, n->mode, &c);
+    if (nc < 0) {
+        ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the flow model's rate solver");
+        return;
+    }
+    for (long i = 0; i < nc; i++) {
+        fflow *f = slot(n, c[i].user);
+        if (f->rate > 0) {
+            u128 paid = (u128)f->rate * (uint64_t)(sim->now - f->t_upd);
+            if (paid >= f->left) {
+                f->excess += paid - f->left;
+                f->left = 0;
+            } else {
+                f->left -= paid;
+            }
+        }
+        f->t_upd = sim->now;
+        f->rate = c[i].new_bps;
+        if (f->rate == 0) {
+            ns_errorf(&sim->err, NS_ESIM, "flow model: transfer %u gets less than 1 bit/s (more flows share a "
+                      "link than it has bits per second)", f->xfer);
+            return;
+        }
+        u128 dt = (uint64_t)(f->left >> 63) == 0 ? (u128)(((uint64_t)f->left + f->rate - 1) / f->rate)
+                                                  : (f->left + f->rate - 1) / f->rate;
+        if (dt > (u128)(NS_TIME_MAX - sim->now - f->delay_ps)) {
+            ns_errorf(&sim->err, NS_ESIM, "flow model: transfer %u would take longer than netsim's clock "
+                      "can count (%llu bit/s for %llu bytes)", f->xfer,
+                      (unsigned long long)f->rate, (unsigned long long)f->bytes);
+            return;
+        }
+        if (ns_sim_at(sim, &f->ev, sim->now + (ns_time)dt))
+            return;
+    }
+}
+
+/* --- routes ---------------------------------------------------------------- */
+
+static ns_time
+hop_delay(const ns_flink *l, uint32_t pkt)
+{
+    return l->latency_ps + ns_serialize_ps(pkt, l->rate_bps);
+}
+
+/* one hashed path from switch `a` to the attachment of host node `dst`,
+ * as ns_lb_choose walks it; returns the hops or -1 (no route) */
+static long
+walk_ecmp(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off)
+{
+    const ns_fabric *fab = n->fab;
+    uint32_t target = fab->host_attach[dst], node = a;
+    long cnt = 0;
+    while (node != target) {
+        const ns_hopset *hs = ns_fabric_route(fab, node, dst);
+        if (hs->n == 0 || (size_t)cnt >= fab->nlinks)
+            return -1;
+        uint32_t idx = hs->n == 1 ? 0 : ns_route_pick(n->salt[node], label, &off, hs->n);
+        uint32_t link = fab->hops[hs->off + idx];
+        n->rlinks[cnt] = link;
+        n->rcoefs[cnt] = NS_MM_Q;
+        cnt++;
+        node = fab->links[link].dst;
+    }
+    return cnt;
+}
+
+static void
+next_stamp(fnet *n)
+{
+    if (++n->stamp == 0) {
+        memset(n->nstamp, 0, n->fab->nnodes * sizeof *n->nstamp);
+        n->stamp = 1;
+    }
+}
+
+/* the spraying split from switch `a` towards host node `dst`: every
+ * equal-cost next hop gets an equal share of what reaches a switch. Links
+ * come out layer by layer (all paths are shortest); returns their count or -1 */
+static long
+walk_spray(fnet *n, uint32_t a, uint32_t dst)
+{
+    const ns_fabric *fab = n->fab;
+    uint32_t target = fab->host_attach[dst];
+    size_t ncur = 1, cnt = 0;
+    next_stamp(n);
+    n->layer[0] = a;
+    n->nstamp[a] = n->stamp;
+    n->frac[a] = FRAC_ONE;
+    while (ncur > 0 && n->layer[0] != target) {
+        size_t nnext = 0;
+        for (size_t i = 0; i < ncur; i++) {
+            uint32_t v = n->layer[i];
+            const ns_hopset *hs = ns_fabric_route(fab, v, dst);
+            if (hs->n == 0)
+                return -1;
+            uint64_t share = n->frac[v] / hs->n;
+            for (uint32_t k = 0; k < hs->n; k++) {
+                uint32_t link = fab->hops[hs->off + k], w = fab->links[link].dst;
+                if (cnt >= fab->nlinks)
+                    return -1;
+                n->rlinks[cnt] = link;
+                n->rcoefs[cnt] = (uint32_t)((share + (FRAC_ONE / NS_MM_Q) - 1) / (FRAC_ONE / NS_MM_Q));
+                if (n->rcoefs[cnt] == 0)
+                    n->rcoefs[cnt] = 1;
+                cnt++;
+                if (n->nstamp[w] != n->stamp) {
+                    n->nstamp[w] = n->stamp;
+                    n->frac[w] = 0;
+                    n->next_layer[nnext++] = w;
+                }
+                n->frac[w] += share;
+            }
+        }
+        uint32_t *t = n->layer;
+        n->layer = n->next_layer;
+        n->next_layer = t;
+        ncur = nnext;
+    }
+    return (long)cnt;
+}
+
+/* the delay through group g for a first packet of `pkt` bytes: the slowest
+ * path of latency + serialization over its links (in layer order) */
+static ns_time
+group_delay(fnet *n, uint32_t g, uint32_t pkt)
+{
+    if (g < n->gd_cap && n->gd[g].pkt == pkt)
+        return n->gd[g].delay_ps;
+    const ns_fabric *fab = n->fab;
+    uint32_t cnt = ns_mm_group_size(n->mm, g), link, coef;
+    next_stamp(n);
+    ns_time worst = 0;
+    for (uint32_t i = 0; i < cnt; i++) {
+        ns_mm_group_entry(n->mm, g, i, &link, &coef);
+        const ns_flink *l = &fab->links[link];
+        ns_time d0 = n->nstamp[l->src] == n->stamp ? n->ndelay[l->src] : 0;
+        ns_time d = d0 + hop_delay(l, pkt);
+        if (n->nstamp[l->dst] != n->stamp || n->ndelay[l->dst] < d) {
+            n->nstamp[l->dst] = n->stamp;
+            n->ndelay[l->dst] = d;
+        }
+        if (n->ndelay[l->dst] > worst)
+            worst = n->ndelay[l->dst];
+    }
+    if (g >= n->gd_cap) {
+        size_t old = n->gd_cap;
+        if (ns_grow((void **)&n->gd, &n->gd_cap, (size_t)g + 1, sizeof *n->gd))
+            return worst;   /* no cache, same answer */
+        for (size_t i = old; i < n->gd_cap; i++)
+            n->gd[i].pkt = 0;
+    }
+    n->gd[g].pkt = pkt;
+    n->gd[g].delay_ps = worst;
+    return worst;
+}
+
+/* spraying groups depend only on (source switch, destination edge): cache */
+static uint32_t
+dag_lookup(fnet *n, uint64_t key)
+{
+    if (!n->dag_cap)
+        return NONE;
+    for (size_t i = ns_hash64(key) & (n->dag_cap - 1); n->dag_key[i] != UINT64_MAX; i = (i + 1) & (n->dag_cap - 1))
+        if (n->dag_key[i] == key)
+            return n->dag_val[i];
+    return NONE;
+}
+
+static int
+dag_insert(fnet *n, uint64_t key, uint32_t g)
+{
+    if (2 * (n->ndag + 1) > n->dag_cap) {
+        size_t cap = n->dag_cap ? 2 * n->dag_cap : 256;
+        uint64_t *k = ns_alloc(cap * sizeof *k);
+        uint32_t *v = ns_alloc(cap * sizeof *v);
+        if (!k || !v) {
+            ns_free(k);
+            ns_free(v);
+            return -1;
+        }
+        memset(k, 0xff, cap * sizeof *k);
+        for (size_t i = 0; i < n->dag_cap; i++) {
+            if (n->dag_key[i] == UINT64_MAX)
+                continue;
+            size_t j = ns_hash64(n->dag_key[i]) & (cap - 1);
+            while (k[j] != UINT64_MAX)
+                j = (j + 1) & (cap - 1);
+            k[j] = n->dag_key[i];
+            v[j] = n->dag_val[i];
+        }
+        ns_free(n->dag_key);
+        ns_free(n->dag_val);
+        n->dag_key = k;
+        n->dag_val = v;
+        n->dag_cap = cap;
+    }
+    size_t i = ns_hash64(key) & (n->dag_cap - 1);
+    while (n->dag_key[i] != UINT64_MAX)
+        i = (i + 1) & (n->dag_cap - 1);
+    n->dag_key[i] = key;
+    n->dag_val[i] = g;
+    n->ndag++;
+    return 0;
+}
+
+/* the route group of subflow `off` from switch a to host node dst; *g is
+ * NS_MM_NONE when a is dst's own switch. NS_OK or an error code. */
+static int
+route_group(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off, uint32_t *g)
+{
+    const ns_fabric *fab = n->fab;
+    *g = NONE;
+    if (a == fab->host_attach[dst])
+        return NS_OK;
+    uint64_t key = ((uint64_t)a << 32) | fab->nodes[fab->host_attach[dst]].edge;
+    if (n->spread && (*g = dag_lookup(n, key)) != NONE)
+        return NS_OK;
+    long cnt = n->spread ? walk_spray(n, a, dst) : walk_ecmp(n, a, dst, label, off);
+    if (cnt < 0)
+        return ns_errorf(&n->sim->err, NS_ESIM, "flow model: no route from '%s' to '%s'",
+                         fab->nodes[a].name, fab->nodes[dst].name);
+    *g = ns_mm_group(n->mm, n->rlinks, n->rcoefs, (uint32_t)cnt);
+    if (*g == NONE || (n->spread && dag_insert(n, key, *g)))
+        return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for the flow model's routes");
+    return NS_OK;
+}
+
+/* --- ns_net_ops ------------------------------------------------------------ */
+
+static int
+fnet_start(ns_net *net, uint32_t xi)
+{
+    fnet *n = (fnet *)net;
+    const ns_fabric *fab = n->fab;
+    ns_xfer *x = &n->sim->xfers[xi];
+    uint32_t src = x->src - 1, dst = x->dst - 1;
+    uint32_t k = n->sim->cfg.subflows;
+    if (k > x->bytes)
+        k = (uint32_t)x->bytes;   /* never an empty subflow */
+    x->subflows = k;
+    n->sf_left[xi] = k;
+    uint32_t label = ns_route_label(src, dst, xi);
+    if (n->flowlet)
+        label = (uint32_t)ns_hash64((uint64_t)label << 32);   /* flowlet 0, as ns_pkt_new labels it */
+    uint32_t up = fab->host_link[src], a = fab->host_attach[src];
+    const ns_flink *upl = &fab->links[up];
+    uint64_t base = x->bytes / k, extra = x->bytes % k;
+    for (uint32_t i = 0; i < k; i++) {
+        uint64_t b = base + (i < extra);
+        uint64_t npk = (b + n->mss - 1) / n->mss;
+        uint64_t wire = b + npk * n->header;
+        uint32_t pkt = (uint32_t)((b < n->mss ? b : n->mss) + n->header);
+        uint32_t down = NONE, g = NONE;
+        ns_time delay = upl->latency_ps;
+        if (a != dst) {   /* through switches (else two hosts on one cable) */
+            int rc = route_group(n, a, dst, label, i, &g);
+            if (rc)
+                return rc;
+            down = ns_fabric_downlink(fab, dst);
+            if (g != NONE)
+                delay += group_delay(n, g, pkt);
+            delay += hop_delay(&fab->links[down], pkt);
+        }
+        uint32_t idx = slot_new(n);
+        if (idx == NONE)
+            return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
+        fflow *f = slot(n, idx);
+        uint32_t id = ns_mm_add(n->mm, up, down, g, idx);
+        if (id == NONE) {
+            slot_put(n, idx);
+            return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
+        }
+        memset(f, 0, sizeof *f);
+        ns_event_init(&f->ev, ff_sent);
+        f->left = (u128)wire * 8 * (uint64_t)NS_PS_PER_S;
+        f->t_upd = n->sim->now;
+        f->delay_ps = delay;
+        f->bytes = b;
+        f->xfer = xi;
+        f->mm = id;
+        f->idx = idx;
+        x->packets += npk;
+    }
+    request_solve(n);
+    return NS_OK;
+}
+
+static void
+fnet_link_stats(ns_net *net, uint32_t link, ns_link_stats *s)
+{
+    fnet *n = (fnet *)net;
+    memset(s, 0, sizeof *s);
+    s->tx_bytes = ns_mm_link_bytes(n->mm, link, n->sim->now);
+}
+
+static uint64_t
+fnet_peak_objects(ns_net *net)
+{
+    return ((fnet *)net)->peak;
+}
+
+static void
+fnet_free(ns_net *net)
+{
+    fnet *n = (fnet *)net;
+    ns_mm_free(n->mm);
+    for (size_t i = 0; i < n->nchunks; i++)
+        ns_free(n->chunks[i]);
+    ns_free(n->chunks);
+    ns_free(n->salt);
+    ns_free(n->sf_left);
+    ns_free(n->gd);
+    ns_free(n->dag_key);
+    ns_free(n->dag_val);
+    ns_free(n->rlinks);
+    ns_free(n->rcoefs);
+    ns_free(n->frac);
+    ns_free(n->ndelay);
+    ns_free(n->nstamp);
+    ns_free(n->layer);
+    ns_free(n->next_layer);
+    ns_free(n);
+}
+
+static const ns_net_ops fnet_ops = {
+    "flow", fnet_start, fnet_link_stats, fnet_peak_objects, fnet_free
+};
+
+int
+ns_flow_net_stats(const ns_net *net, ns_mm_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!net || net->ops != &fnet_ops)
+        return -1;
+    ns_mm_get_stats(((const fnet *)net)->mm, out);
+    return 0;
+}
 
 int
 ns_flow_net_new(ns_sim *sim, ns_net **out)
 {
+    const ns_fabric *fab = sim->fab;
+    const ns_run_cfg *c = &sim->cfg;
     *out = NULL;
-    return ns_errorf(&sim->err, NS_EINVAL, "model \"flow\" is not available in this version of netsim; use model = \"packet\"");
+    fnet *n = ns_calloc(1, sizeof *n);
+    if (!n)
+        return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the flow model");
+    n->net.ops = &fnet_ops;
+    n->net.sim = sim;
+    n->sim = sim;
+    n->fab = fab;
+    n->mode = c->flow_solver;
+    n->spread = c->lb == NS_LB_SPRAY || c->lb == NS_LB_ADAPTIVE;
+    n->flowlet = c->lb == NS_LB_FLOWLET;
+    n->mss = fab->mtu - fab->header;
+    n->header = fab->header;
+    n->free_slot = NONE;
+    ns_event_init(&n->solve_ev, solve_now);
+    size_t nl = fab->nlinks ? fab->nlinks : 1, nn = fab->nnodes;
+    uint64_t *cap = ns_alloc(nl * sizeof *cap);
+    if (cap)
+        for (size_t l = 0; l < fab->nlinks; l++)
+            cap[l] = fab->links[l].rate_bps;
+    n->mm = cap ? ns_mm_new(fab->nlinks, cap) : NULL;
+    ns_free(cap);
+    n->salt = ns_alloc(nn * sizeof *n->salt);
+    n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
+    n->rlinks = ns_alloc(nl * sizeof *n->rlinks);
+    n->rcoefs = ns_alloc(nl * sizeof *n->rcoefs);
+    n->frac = ns_alloc(nn * sizeof *n->frac);
+    n->ndelay = ns_alloc(nn * sizeof *n->ndelay);
+    n->nstamp = ns_calloc(nn, sizeof *n->nstamp);
+    n->layer = ns_alloc(nn * sizeof *n->layer);
+    n->next_layer = ns_alloc(nn * sizeof *n->next_layer);
+    if (!n->mm || !n->salt || !n->sf_left || !n->rlinks || !n->rcoefs || !n->frac || !n->ndelay ||
+        !n->nstamp || !n->layer || !n->next_layer || ns_route_salts(c->seed, n->salt, nn)) {
+        fnet_free(&n->net);
+        return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the flow model");
+    }
+    *out = &n->net;
+    return NS_OK;
 }

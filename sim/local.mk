@@ -14,7 +14,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/route.h \
 	%reldir%/packet_int.h %reldir%/packet_net.c %reldir%/port.c %reldir%/lb.c %reldir%/host.c \
 	%reldir%/transport_ideal.c %reldir%/transport_dctcp.c \
-	%reldir%/flow_net.c \
+	%reldir%/flow_net.c %reldir%/flow_net.h %reldir%/maxmin.c %reldir%/maxmin.h \
 	%reldir%/summary.c %reldir%/summary.h \
 	%reldir%/h5out.c %reldir%/h5out.h \
 	%reldir%/lua_util.c %reldir%/lua_util.h \

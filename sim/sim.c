@@ -21,6 +21,7 @@ const char *const ns_model_names[] = {"packet", "flow", NULL};
 const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", NULL};
 const char *const ns_spray_names[] = {"random", "roundrobin", NULL};
 const char *const ns_transport_names[] = {"ideal", "dctcp", NULL};
+const char *const ns_flow_solver_names[] = {"incremental", "component", "full", NULL};
 
 #define NONE UINT32_MAX
 

@@ -30,6 +30,7 @@ extern const char *const ns_model_names[];      /* "packet", "flow", NULL */
 extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", NULL */
 extern const char *const ns_spray_names[];      /* "random", "roundrobin", NULL */
 extern const char *const ns_transport_names[];  /* "ideal", "dctcp", NULL */
+extern const char *const ns_flow_solver_names[]; /* "incremental", "component", "full", NULL */
 
 typedef struct ns_dctcp_cfg {
     uint32_t init_window;    /* packets */
@@ -49,6 +50,7 @@ typedef struct ns_run_cfg {
     ns_dctcp_cfg dctcp;
     ns_time      until_ps;   /* stop here if not done; 0 = run to completion */
     ns_time      sample_ps;  /* time-series period; 0 = none */
+    int          flow_solver;/* flow model: NS_MM_INCREMENTAL, _COMPONENT or _FULL (maxmin.h) */
 } ns_run_cfg;
 
 void ns_run_cfg_defaults(ns_run_cfg *c);

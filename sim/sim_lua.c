@@ -355,7 +355,7 @@ l_run(lua_State *L)
 {
     static const char *const fields[] = {
         "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "transport", "dctcp",
-        "seed", "until", "duration", "output", "sample", NULL
+        "seed", "until", "duration", "output", "sample", "flow_solver", NULL
     };
     ns_cli *cli = get_cli(L);
     ns_lua_check_args(L, 1, "run", fields);
@@ -389,6 +389,7 @@ l_run(lua_State *L)
     o.cfg.until_ps = ns_lua_time(L, 1, "run", "until", 0, 0);
     o.cfg.until_ps = ns_lua_time(L, 1, "run", "duration", 0, o.cfg.until_ps);
     o.cfg.sample_ps = ns_lua_time(L, 1, "run", "sample", 0, 0);
+    o.cfg.flow_solver = ns_lua_option(L, 1, "run", "flow_solver", ns_flow_solver_names, 0);
     if (ns_lua_has(L, 1, "spray") && o.cfg.lb != NS_LB_SPRAY)
         ns_lua_fail(L, "run", "field 'spray' only applies with lb = \"spray\"");
     if (ns_lua_has(L, 1, "flowlet_gap") && o.cfg.lb != NS_LB_FLOWLET)

@@ -48,10 +48,19 @@ check_PROGRAMS += tests/unit/test_diloco
 tests_unit_test_diloco_SOURCES = tests/unit/test_diloco.c tests/tap.h
 tests_unit_test_diloco_LDADD = $(NETSIM_LIBS)
 
-TESTS += $(check_PROGRAMS)
+check_PROGRAMS += tests/unit/test_maxmin
+tests_unit_test_maxmin_SOURCES = tests/unit/test_maxmin.c tests/tap.h
+tests_unit_test_maxmin_LDADD = $(NETSIM_LIBS)
 
-TESTS += tests/traffic.sh tests/moe_h5.sh tests/bad_input_moe.sh
-EXTRA_DIST += tests/traffic.sh tests/moe_h5.sh tests/bad_input_moe.sh
+check_PROGRAMS += tests/unit/test_flow
+tests_unit_test_flow_SOURCES = tests/unit/test_flow.c tests/tap.h
+tests_unit_test_flow_LDADD = $(NETSIM_LIBS)
+
+check_PROGRAMS += tests/unit/test_flow_paths
+tests_unit_test_flow_paths_SOURCES = tests/unit/test_flow_paths.c tests/tap.h
+tests_unit_test_flow_paths_LDADD = $(NETSIM_LIBS)
+
+TESTS += $(check_PROGRAMS)
 
 TESTS += tests/cli.sh
 EXTRA_DIST += tests/cli.sh
@@ -79,6 +88,18 @@ EXTRA_DIST += tests/collectives_h5.sh
 
 TESTS += tests/diloco_h5.sh
 EXTRA_DIST += tests/diloco_h5.sh
+
+TESTS += tests/traffic.sh
+EXTRA_DIST += tests/traffic.sh
+
+TESTS += tests/moe_h5.sh
+EXTRA_DIST += tests/moe_h5.sh
+
+TESTS += tests/bad_input_moe.sh
+EXTRA_DIST += tests/bad_input_moe.sh
+
+TESTS += tests/flow_model.sh
+EXTRA_DIST += tests/flow_model.sh
 
 # analysis: the HDF5 schema and time series, the Python module, plots, notebook, sweeps
 TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots.sh \

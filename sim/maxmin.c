@@ -1,0 +1,966 @@
+/*
+ * maxmin.c - incremental max-min fair rates by progressive filling, in
+ * integers (see maxmin.h for the model and the argument).
+ *
+ * Data: every link keeps a max-heap, by rate, of the flows that cross it as
+ * an own link (NIC or downlink, coefficient 1), and an intrusive list of the
+ * route-group entries that cross it; every group keeps a max-heap of its
+ * flows. A group is linked into its links' lists only while it has flows.
+ * The heaps let a solve find the flows of rate >= t0 on a link in time
+ * proportional to their number. Lists keep insertion order, heaps change
+ * only by deterministic operations and ids are recycled last-in first-out,
+ * so every loop runs in the same order on every run.
+ *
+ * A solve (ns_mm_solve):
+ *   1. gathers the flows to recompute: every flow (FULL), or those reached
+ *      from the changed links through links and flows of rate >= t0
+ *      (t0 = 0 for COMPONENT; see maxmin.h for INCREMENTAL), switching to
+ *      every flow once it has gathered 1/full_fraction of them;
+ *   2. gives every link it visited its frozen load (the load of the flows
+ *      it keeps) and its unfrozen weight;
+ *   3. fills: a heap of links keyed by (level, link id); all links at the
+ *      lowest level saturate together and freeze their unfrozen flows at
+ *      that level; group entries are updated once per group per level;
+ *   4. reports the flows whose rate changed and settles the links' loads
+ *      and byte counters at `now`.
+ * Cost: about the flows recomputed times their links (heap operations),
+ * plus the flows of the links that saturate and the group entries of the
+ * links visited.
+ */
+#include <config.h>
+#include "maxmin.h"
+
+#include <assert.h>
+#include <string.h>
+#include "alloc.h"
+#include "rng.h"
+
+#define NONE NS_MM_NONE
+
+typedef unsigned __int128 u128;
+
+enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
+
+/* a max-heap of flows by rate (new flows count as rate 0); the key is kept
+ * in the entry so that sifting does not chase flows */
+typedef struct rh_ent {
+    uint64_t key;
+    uint32_t node;
+} rh_ent;
+
+typedef struct rheap {
+    rh_ent  *e;
+    size_t   cap;
+    uint32_t n;
+} rheap;
+
+typedef struct mm_link {
+    u128     cap;         /* capacity x Q */
+    u128     load;        /* sum of coef x rate over its flows */
+    u128     acc;         /* load integrated over time up to t_acc: Q x 1e-12 bit */
+    u128     frozen;      /* solve: load of the flows frozen or kept */
+    ns_time  t_acc;
+    uint64_t w_all;       /* sum of the coefficients of all its flows */
+    uint64_t w;           /* solve: sum of the coefficients of its unfrozen flows */
+    uint64_t level;       /* solve: heap key */
+    rheap    own;         /* own flows: nodes id * 2 + slot, by rate */
+    uint32_t ghead, gtail;   /* group entries */
+    uint32_t stamp;       /* the solve that visited it */
+    uint32_t seed;        /* 1: in the seed list */
+    uint32_t hpos;        /* heap slot, or NONE */
+    uint8_t  dirty;
+} mm_link;
+
+typedef struct mm_flow {
+    uint64_t rate, new_rate;
+    uint32_t link[2];         /* own links (slot 0: up, 1: down), or NONE */
+    uint32_t hpos[2];         /* slots in the own links' heaps; hpos[0] links the free list */
+    uint32_t group, gpos;     /* route group, slot in its heap */
+    uint32_t user;
+    uint32_t stamp;           /* the solve that included it */
+    uint8_t  state, frozen;
+} mm_flow;
+
+typedef struct mm_ent {
+    uint32_t link, coef;
+    uint32_t group;
+    uint32_t next, prev;      /* in the link's group list */
+} mm_ent;
+
+typedef struct mm_group {
+    uint64_t hash;
+    u128     inc_old;         /* solve: sum of the old rates of its included flows */
+    uint32_t off, n;          /* entries m->ent[off .. off + n) */
+    rheap    fl;              /* its flows, by rate */
+    uint32_t istamp;          /* the solve that listed it in ginc */
+    uint32_t sstamp;          /* the solve that scanned it */
+    uint32_t inc;             /* solve: included flows not yet frozen */
+    uint32_t batch;           /* solve: flows frozen at the current level */
+    uint8_t  dirty;
+} mm_group;
+
+struct ns_mm {
+    mm_link  *links;
+    size_t    nlinks;
+    mm_flow  *flows;
+    size_t    nflows, flows_cap, live;
+    uint32_t  free_flow;
+    mm_group *groups;
+    size_t    ngroups, groups_cap;
+    mm_ent   *ent;
+    size_t    nent, ent_cap;
+    uint32_t *gtab;           /* open addressing: group ids, NONE = empty */
+    size_t    gtab_cap;
+
+    /* changes since the last solve */
+    uint32_t *newf;           /* new flow ids */
+    size_t    nnew, newf_cap;
+    uint32_t *seeds;          /* links that lost a flow (room for all links) */
+    size_t    nseeds;
+    uint64_t  t0_dep;         /* lowest rate among departed flows */
+    int       dirty;
+
+    /* solve scratch */
+    uint32_t  cur;            /* solve stamp */
+    uint64_t  t0;             /* solve: the level it restarts at */
+    uint32_t  full_fraction;  /* an incremental solve reaching 1/this of the flows goes full */
+    uint32_t *inc;            /* included flows */
+    size_t    ninc, inc_cap;
+    uint32_t *queue;          /* visited links (BFS queue) */
+    size_t    nq;
+    uint32_t *ginc;           /* groups with included flows */
+    size_t    nginc, ginc_cap;
+    uint32_t *heap;
+    size_t    nheap;
+    uint32_t *dlinks;         /* dirty links */
+    size_t    ndl;
+    uint32_t *dgroups;        /* dirty groups */
+    size_t    ndg, dgroups_cap;
+    uint32_t *batch;          /* links saturating at the current level */
+    ns_mm_change *chg;
+    size_t    nchg, chg_cap;
+
+    ns_mm_stats st;
+};
+
+/* --- rate heaps -------------------------------------------------------------
+ * A link heap holds nodes id * 2 + slot (slot: which own link of the flow),
+ * a group heap holds flow ids; `grp` says which. */
+
+static inline uint32_t *
+hslot(ns_mm *m, uint32_t node, int grp)
+{
+    return grp ? &m->flows[node].gpos : &m->flows[node >> 1].hpos[node & 1];
+}
+
+static inline void
+rh_place(ns_mm *m, rheap *h, uint32_t i, rh_ent x, int grp)
+{
+    h->e[i] = x;
+    *hslot(m, x.node, grp) = i;
+}
+
+static void
+rh_up(ns_mm *m, rheap *h, uint32_t i, int grp)
+{
+    rh_ent x = h->e[i];
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (h->e[p].key >= x.key)
+            break;
+        rh_place(m, h, i, h->e[p], grp);
+        i = p;
+    }
+    rh_place(m, h, i, x, grp);
+}
+
+static void
+rh_down(ns_mm *m, rheap *h, uint32_t i, int grp)
+{
+    rh_ent x = h->e[i];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && h->e[c + 1].key > h->e[c].key)
+            c++;
+        if (h->e[c].key <= x.key)
+            break;
+        rh_place(m, h, i, h->e[c], grp);
+        i = c;
+    }
+    rh_place(m, h, i, x, grp);
+}
+
+/* room for one more: 0 or -1 */
+static inline int
+rh_reserve(rheap *h)
+{
+    return ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e);
+}
+
+/* a new flow: key 0 */
+static void
+rh_push(ns_mm *m, rheap *h, uint32_t node, int grp)
+{
+    rh_ent x = { 0, node };
+    rh_place(m, h, h->n++, x, grp);
+}
+
+static void
+rh_remove(ns_mm *m, rheap *h, uint32_t node, int grp)
+{
+    uint32_t i = *hslot(m, node, grp);
+    rh_ent last = h->e[--h->n];
+    if (i == h->n)
+        return;
+    rh_place(m, h, i, last, grp);
+    rh_up(m, h, i, grp);
+    rh_down(m, h, *hslot(m, last.node, grp), grp);
+}
+
+/* the rate of `node` is now `key` */
+static void
+rh_fix(ns_mm *m, rheap *h, uint32_t node, uint64_t key, int grp)
+{
+    uint32_t i = *hslot(m, node, grp);
+    uint64_t old = h->e[i].key;
+    h->e[i].key = key;
+    if (key > old)
+        rh_up(m, h, i, grp);
+    else
+        rh_down(m, h, i, grp);
+}
+
+static void
+ent_attach(ns_mm *m, uint32_t e)
+{
+    mm_ent *E = &m->ent[e];
+    mm_link *L = &m->links[E->link];
+    E->next = NONE;
+    E->prev = L->gtail;
+    if (L->gtail == NONE)
+        L->ghead = e;
+    else
+        m->ent[L->gtail].next = e;
+    L->gtail = e;
+}
+
+static void
+ent_detach(ns_mm *m, uint32_t e)
+{
+    mm_ent *E = &m->ent[e];
+    mm_link *L = &m->links[E->link];
+    if (E->prev == NONE)
+        L->ghead = E->next;
+    else
+        m->ent[E->prev].next = E->next;
+    if (E->next == NONE)
+        L->gtail = E->prev;
+    else
+        m->ent[E->next].prev = E->prev;
+}
+
+/* --- life cycle ------------------------------------------------------------ */
+
+ns_mm *
+ns_mm_new(size_t nlinks, const uint64_t *cap_bps)
+{
+    ns_mm *m = ns_calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    size_t n = nlinks ? nlinks : 1;
+    m->links = ns_calloc(n, sizeof *m->links);
+    m->queue = ns_alloc(n * sizeof *m->queue);
+    m->heap = ns_alloc(n * sizeof *m->heap);
+    m->dlinks = ns_alloc(n * sizeof *m->dlinks);
+    m->batch = ns_alloc(n * sizeof *m->batch);
+    m->seeds = ns_alloc(n * sizeof *m->seeds);
+    m->gtab_cap = 1024;
+    m->gtab = ns_alloc(m->gtab_cap * sizeof *m->gtab);
+    if (!m->links || !m->queue || !m->heap || !m->dlinks || !m->batch || !m->seeds || !m->gtab) {
+        ns_mm_free(m);
+        return NULL;
+    }
+    memset(m->gtab, 0xff, m->gtab_cap * sizeof *m->gtab);
+    m->nlinks = nlinks;
+    for (size_t l = 0; l < nlinks; l++) {
+        mm_link *L = &m->links[l];
+        L->cap = (u128)cap_bps[l] * NS_MM_Q;
+        L->ghead = L->gtail = NONE;
+        L->hpos = NONE;
+    }
+    m->free_flow = NONE;
+    m->t0_dep = UINT64_MAX;
+    m->full_fraction = 4;
+    return m;
+}
+
+void
+ns_mm_free(ns_mm *m)
+{
+    if (!m)
+        return;
+    for (size_t l = 0; m->links && l < m->nlinks; l++)
+        ns_free(m->links[l].own.e);
+    for (size_t g = 0; g < m->ngroups; g++)
+        ns_free(m->groups[g].fl.e);
+    ns_free(m->links);
+    ns_free(m->flows);
+    ns_free(m->groups);
+    ns_free(m->ent);
+    ns_free(m->gtab);
+    ns_free(m->newf);
+    ns_free(m->seeds);
+    ns_free(m->inc);
+    ns_free(m->queue);
+    ns_free(m->ginc);
+    ns_free(m->heap);
+    ns_free(m->dlinks);
+    ns_free(m->dgroups);
+    ns_free(m->batch);
+    ns_free(m->chg);
+    ns_free(m);
+}
+
+/* --- groups ---------------------------------------------------------------- */
+
+static uint64_t
+group_hash(const uint32_t *links, const uint32_t *coefs, uint32_t n)
+{
+    uint64_t h = ns_hash64(n);
+    for (uint32_t i = 0; i < n; i++)
+        h = ns_hash64(h ^ (((uint64_t)links[i] << 32) | coefs[i]));
+    return h;
+}
+
+static int
+group_equal(const ns_mm *m, const mm_group *g, const uint32_t *links, const uint32_t *coefs, uint32_t n)
+{
+    if (g->n != n)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (m->ent[g->off + i].link != links[i] || m->ent[g->off + i].coef != coefs[i])
+            return 0;
+    return 1;
+}
+
+static int
+gtab_grow(ns_mm *m)
+{
+    size_t cap = m->gtab_cap * 2;
+    uint32_t *t = ns_alloc(cap * sizeof *t);
+    if (!t)
+        return -1;
+    memset(t, 0xff, cap * sizeof *t);
+    for (size_t g = 0; g < m->ngroups; g++) {
+        size_t i = m->groups[g].hash & (cap - 1);
+        while (t[i] != NONE)
+            i = (i + 1) & (cap - 1);
+        t[i] = (uint32_t)g;
+    }
+    ns_free(m->gtab);
+    m->gtab = t;
+    m->gtab_cap = cap;
+    return 0;
+}
+
+uint32_t
+ns_mm_group(ns_mm *m, const uint32_t *links, const uint32_t *coefs, uint32_t n)
+{
+    if (n == 0)
+        return NONE;
+    uint64_t h = group_hash(links, coefs, n);
+    size_t i = h & (m->gtab_cap - 1);
+    for (; m->gtab[i] != NONE; i = (i + 1) & (m->gtab_cap - 1)) {
+        const mm_group *g = &m->groups[m->gtab[i]];
+        if (g->hash == h && group_equal(m, g, links, coefs, n))
+            return m->gtab[i];
+    }
+    if (m->ngroups >= NONE - 1 || m->nent + n >= NONE ||
+        ns_grow((void **)&m->groups, &m->groups_cap, m->ngroups + 1, sizeof *m->groups) ||
+        ns_grow((void **)&m->ent, &m->ent_cap, m->nent + n, sizeof *m->ent))
+        return NONE;
+    uint32_t id = (uint32_t)m->ngroups++;
+    mm_group *g = &m->groups[id];
+    memset(g, 0, sizeof *g);
+    g->hash = h;
+    g->off = (uint32_t)m->nent;
+    g->n = n;
+    for (uint32_t k = 0; k < n; k++) {
+        mm_ent *E = &m->ent[m->nent++];
+        assert(links[k] < m->nlinks && coefs[k] > 0 && coefs[k] <= NS_MM_Q);
+        E->link = links[k];
+        E->coef = coefs[k];
+        E->group = id;
+        E->next = E->prev = NONE;
+    }
+    m->gtab[i] = id;
+    m->st.groups = m->ngroups;
+    if (2 * m->ngroups > m->gtab_cap && gtab_grow(m))
+        return NONE;   /* the group exists but the table is full: no memory */
+    return id;
+}
+
+uint32_t
+ns_mm_group_size(const ns_mm *m, uint32_t g)
+{
+    return m->groups[g].n;
+}
+
+void
+ns_mm_group_entry(const ns_mm *m, uint32_t g, uint32_t i, uint32_t *link, uint32_t *coef)
+{
+    const mm_ent *E = &m->ent[m->groups[g].off + i];
+    *link = E->link;
+    *coef = E->coef;
+}
+
+/* --- flows ----------------------------------------------------------------- */
+
+static inline void
+settle(mm_link *L, ns_time now)
+{
+    if (now > L->t_acc) {
+        L->acc += L->load * (u128)(uint64_t)(now - L->t_acc);
+        L->t_acc = now;
+    }
+}
+
+static void
+add_seed(ns_mm *m, uint32_t l)
+{
+    if (m->links[l].seed)
+        return;
+    m->links[l].seed = 1;   /* seeds has room for every link */
+    m->seeds[m->nseeds++] = l;
+}
+
+uint32_t
+ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
+{
+    assert(up == NONE || up != down);
+    if (ns_grow((void **)&m->newf, &m->newf_cap, m->nnew + 1, sizeof *m->newf) ||
+        (up != NONE && rh_reserve(&m->links[up].own)) || (down != NONE && rh_reserve(&m->links[down].own)) ||
+        (group != NONE && rh_reserve(&m->groups[group].fl)))
+        return NONE;
+    uint32_t id;
+    if (m->free_flow != NONE) {
+        id = m->free_flow;
+        m->free_flow = m->flows[id].hpos[0];
+    } else {
+        if (m->nflows >= (NONE >> 1) - 1 ||
+            ns_grow((void **)&m->flows, &m->flows_cap, m->nflows + 1, sizeof *m->flows))
+            return NONE;
+        id = (uint32_t)m->nflows++;
+    }
+    mm_flow *f = &m->flows[id];
+    memset(f, 0, sizeof *f);
+    f->state = F_NEW;
+    f->user = user;
+    f->link[0] = up;
+    f->link[1] = down;
+    f->group = group;
+    for (int s = 0; s < 2; s++) {
+        if (f->link[s] == NONE)
+            continue;
+        rh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, 0);
+        m->links[f->link[s]].w_all += NS_MM_Q;
+    }
+    if (group != NONE) {
+        mm_group *g = &m->groups[group];
+        rh_push(m, &g->fl, id, 1);
+        if (g->fl.n == 1)
+            for (uint32_t k = 0; k < g->n; k++)
+                ent_attach(m, g->off + k);
+        for (uint32_t k = 0; k < g->n; k++)
+            m->links[m->ent[g->off + k].link].w_all += m->ent[g->off + k].coef;
+    }
+    m->newf[m->nnew++] = id;
+    m->dirty = 1;
+    if (++m->live > m->st.peak_flows)
+        m->st.peak_flows = m->live;
+    return id;
+}
+
+void
+ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
+{
+    mm_flow *f = &m->flows[id];
+    assert(f->state != F_FREE);
+    int active = f->state == F_ACTIVE;
+    uint64_t r = active ? f->rate : 0;
+    if (active && r < m->t0_dep)
+        m->t0_dep = r;
+    for (int s = 0; s < 2; s++) {
+        uint32_t l = f->link[s];
+        if (l == NONE)
+            continue;
+        mm_link *L = &m->links[l];
+        settle(L, now);
+        L->load -= (u128)r * NS_MM_Q;
+        L->acc -= excess * NS_MM_Q;
+        L->w_all -= NS_MM_Q;
+        rh_remove(m, &L->own, id * 2 + (uint32_t)s, 0);
+        add_seed(m, l);
+    }
+    if (f->group != NONE) {
+        mm_group *g = &m->groups[f->group];
+        for (uint32_t k = 0; k < g->n; k++) {
+            const mm_ent *E = &m->ent[g->off + k];
+            mm_link *L = &m->links[E->link];
+            settle(L, now);
+            L->load -= (u128)r * E->coef;
+            L->acc -= excess * E->coef;
+            L->w_all -= E->coef;
+            add_seed(m, E->link);
+        }
+        rh_remove(m, &g->fl, id, 1);
+        if (g->fl.n == 0)
+            for (uint32_t k = 0; k < g->n; k++)
+                ent_detach(m, g->off + k);
+    }
+    f->state = F_FREE;
+    f->stamp = 0;
+    f->hpos[0] = m->free_flow;
+    m->free_flow = id;
+    m->live--;
+    m->dirty = 1;
+}
+
+int
+ns_mm_dirty(const ns_mm *m)
+{
+    return m->dirty;
+}
+
+uint64_t
+ns_mm_rate(const ns_mm *m, uint32_t id)
+{
+    return m->flows[id].state == F_ACTIVE ? m->flows[id].rate : 0;
+}
+
+/* --- the heap of links, keyed by (level, link id) --------------------------- */
+
+static inline int
+hless(const ns_mm *m, uint32_t a, uint32_t b)
+{
+    const mm_link *A = &m->links[a], *B = &m->links[b];
+    return A->level < B->level || (A->level == B->level && a < b);
+}
+
+static void
+hplace(ns_mm *m, size_t i, uint32_t l)
+{
+    m->heap[i] = l;
+    m->links[l].hpos = (uint32_t)i;
+}
+
+static void
+hup(ns_mm *m, size_t i)
+{
+    uint32_t l = m->heap[i];
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!hless(m, l, m->heap[p]))
+            break;
+        hplace(m, i, m->heap[p]);
+        i = p;
+    }
+    hplace(m, i, l);
+}
+
+static void
+hdown(ns_mm *m, size_t i)
+{
+    uint32_t l = m->heap[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= m->nheap)
+            break;
+        if (c + 1 < m->nheap && hless(m, m->heap[c + 1], m->heap[c]))
+            c++;
+        if (!hless(m, m->heap[c], l))
+            break;
+        hplace(m, i, m->heap[c]);
+        i = c;
+    }
+    hplace(m, i, l);
+}
+
+static void
+hremove(ns_mm *m, uint32_t l)
+{
+    size_t i = m->links[l].hpos;
+    m->links[l].hpos = NONE;
+    uint32_t last = m->heap[--m->nheap];
+    if (i == m->nheap)
+        return;
+    hplace(m, i, last);
+    hup(m, i);
+    hdown(m, m->links[last].hpos);
+}
+
+static inline uint64_t
+link_level(const mm_link *L)
+{
+    assert(L->frozen <= L->cap && L->w > 0);
+    u128 room = L->cap - L->frozen;
+    if ((uint64_t)(room >> 64) == 0)
+        return (uint64_t)room / L->w;
+    u128 q = room / L->w;
+    return (q >> 64) ? UINT64_MAX : (uint64_t)q;
+}
+
+/* --- the solve ------------------------------------------------------------- */
+
+static inline void
+visit(ns_mm *m, uint32_t l)
+{
+    mm_link *L = &m->links[l];
+    if (L->stamp == m->cur)
+        return;
+    L->stamp = m->cur;
+    L->frozen = L->load;
+    L->w = 0;
+    L->dirty = 0;
+    m->queue[m->nq++] = l;
+}
+
+static void
+include(ns_mm *m, uint32_t id)
+{
+    mm_flow *f = &m->flows[id];
+    f->stamp = m->cur;
+    f->frozen = 0;
+    m->inc[m->ninc++] = id;
+    uint64_t old = f->state == F_ACTIVE ? f->rate : 0;
+    for (int s = 0; s < 2; s++) {
+        uint32_t l = f->link[s];
+        if (l == NONE)
+            continue;
+        visit(m, l);
+        m->links[l].frozen -= (u128)old * NS_MM_Q;
+        m->links[l].w += NS_MM_Q;
+    }
+    if (f->group != NONE) {
+        mm_group *g = &m->groups[f->group];
+        if (g->istamp != m->cur) {
+            g->istamp = m->cur;
+            g->inc = 0;
+            g->inc_old = 0;
+            g->batch = 0;
+            g->dirty = 0;
+            m->ginc[m->nginc++] = f->group;
+            for (uint32_t k = 0; k < g->n; k++)
+                visit(m, m->ent[g->off + k].link);
+        }
+        g->inc++;
+        g->inc_old += old;
+    }
+}
+
+/* include the flows of rate >= t0 in heap h, from slot i down */
+static void
+collect(ns_mm *m, rheap *h, uint32_t i, uint64_t t0, int grp)
+{
+    while (i < h->n) {
+        if (h->e[i].key < t0)
+            return;
+        uint32_t id = grp ? h->e[i].node : h->e[i].node >> 1;
+        const mm_flow *f = &m->flows[id];
+        if (f->stamp != m->cur && f->state == F_ACTIVE)
+            include(m, id);
+        collect(m, h, 2 * i + 1, t0, grp);
+        i = 2 * i + 2;
+    }
+}
+
+/* include the flows of rate >= t0 on link l: its own and its groups' */
+static void
+scan_link(ns_mm *m, uint32_t l, uint64_t t0)
+{
+    collect(m, &m->links[l].own, 0, t0, 0);
+    for (uint32_t e = m->links[l].ghead; e != NONE; e = m->ent[e].next) {
+        mm_group *g = &m->groups[m->ent[e].group];
+        if (g->sstamp == m->cur)
+            continue;
+        g->sstamp = m->cur;
+        collect(m, &g->fl, 0, t0, 1);
+    }
+}
+
+static inline void
+mark_link(ns_mm *m, uint32_t l)
+{
+    mm_link *L = &m->links[l];
+    if (!L->dirty) {
+        L->dirty = 1;
+        m->dlinks[m->ndl++] = l;
+    }
+}
+
+static void
+freeze(ns_mm *m, uint32_t id, uint64_t t)
+{
+    mm_flow *f = &m->flows[id];
+    f->frozen = 1;
+    f->new_rate = t;
+    for (int s = 0; s < 2; s++) {
+        uint32_t l = f->link[s];
+        if (l == NONE)
+            continue;
+        m->links[l].frozen += (u128)t * NS_MM_Q;
+        m->links[l].w -= NS_MM_Q;
+        mark_link(m, l);
+    }
+    if (f->group != NONE) {
+        mm_group *g = &m->groups[f->group];
+        g->inc--;
+        g->batch++;
+        if (!g->dirty) {
+            g->dirty = 1;
+            m->dgroups[m->ndg++] = f->group;
+        }
+    }
+}
+
+static void
+saturate(ns_mm *m, uint32_t l, uint64_t t)
+{
+    /* the flows included are those of rate >= t0, and new ones (key 0) */
+    const rheap *h = &m->links[l].own;
+    for (uint32_t i = 0; i < h->n; i++) {
+        if (h->e[i].key < m->t0 && h->e[i].key != 0)
+            continue;
+        uint32_t id = h->e[i].node >> 1;
+        if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
+            freeze(m, id, t);
+    }
+    for (uint32_t e = m->links[l].ghead; e != NONE; e = m->ent[e].next) {
+        mm_group *g = &m->groups[m->ent[e].group];
+        if (g->istamp != m->cur || g->inc == 0)
+            continue;
+        for (uint32_t i = 0; i < g->fl.n && g->inc > 0; i++) {
+            if (g->fl.e[i].key < m->t0 && g->fl.e[i].key != 0)
+                continue;
+            uint32_t id = g->fl.e[i].node;
+            if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
+                freeze(m, id, t);
+        }
+    }
+}
+
+static void
+fill(ns_mm *m)
+{
+    m->nheap = 0;
+    for (size_t i = 0; i < m->nq; i++) {
+        uint32_t l = m->queue[i];
+        mm_link *L = &m->links[l];
+        L->hpos = NONE;
+        if (L->w == 0)
+            continue;
+        L->level = link_level(L);
+        m->heap[m->nheap] = l;
+        L->hpos = (uint32_t)m->nheap++;
+        hup(m, m->nheap - 1);
+    }
+    while (m->nheap > 0) {
+        uint64_t t = m->links[m->heap[0]].level;
+        size_t nb = 0;
+        while (m->nheap > 0 && m->links[m->heap[0]].level == t) {
+            uint32_t l = m->heap[0];
+            hremove(m, l);
+            m->batch[nb++] = l;
+        }
+        m->ndl = m->ndg = 0;
+        for (size_t i = 0; i < nb; i++)
+            saturate(m, m->batch[i], t);
+        for (size_t i = 0; i < m->ndg; i++) {
+            mm_group *g = &m->groups[m->dgroups[i]];
+            for (uint32_t k = 0; k < g->n; k++) {
+                const mm_ent *E = &m->ent[g->off + k];
+                mm_link *L = &m->links[E->link];
+                L->frozen += (u128)t * E->coef * g->batch;
+                L->w -= (uint64_t)E->coef * g->batch;
+                mark_link(m, E->link);
+            }
+            g->batch = 0;
+            g->dirty = 0;
+        }
+        for (size_t i = 0; i < m->ndl; i++) {
+            mm_link *L = &m->links[m->dlinks[i]];
+            L->dirty = 0;
+            if (L->hpos == NONE)
+                continue;
+            if (L->w == 0) {
+                hremove(m, m->dlinks[i]);
+                continue;
+            }
+            uint64_t lv = link_level(L);
+            assert(lv >= t);
+            if (lv != L->level) {
+                L->level = lv;
+                hdown(m, L->hpos);
+            }
+        }
+    }
+}
+
+long
+ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
+{
+    *out = m->chg;
+    m->nchg = 0;
+    if (!m->dirty && mode != NS_MM_FULL)
+        return 0;
+    if (++m->cur == 0) {   /* the stamp wrapped: forget every old stamp */
+        for (size_t l = 0; l < m->nlinks; l++)
+            m->links[l].stamp = 0;
+        for (size_t i = 0; i < m->nflows; i++)
+            m->flows[i].stamp = 0;
+        for (size_t g = 0; g < m->ngroups; g++)
+            m->groups[g].istamp = m->groups[g].sstamp = 0;
+        m->cur = 1;
+    }
+    m->ninc = m->nq = m->nginc = 0;
+    /* room for every flow and group, so that gathering never allocates */
+    if (ns_grow((void **)&m->dgroups, &m->dgroups_cap, m->ngroups + 1, sizeof *m->dgroups) ||
+        ns_grow((void **)&m->ginc, &m->ginc_cap, m->ngroups + 1, sizeof *m->ginc) ||
+        ns_grow((void **)&m->inc, &m->inc_cap, m->nflows + 1, sizeof *m->inc) ||
+        ns_grow((void **)&m->chg, &m->chg_cap, m->nflows + 1, sizeof *m->chg))
+        return -1;
+
+    uint64_t t0 = 0;
+    if (mode == NS_MM_INCREMENTAL) {
+        t0 = m->t0_dep;
+        for (size_t i = 0; i < m->nnew; i++) {
+            const mm_flow *f = &m->flows[m->newf[i]];
+            if (f->state != F_NEW)
+                continue;
+            for (int s = 0; s < 2; s++) {
+                if (f->link[s] == NONE)
+                    continue;
+                const mm_link *L = &m->links[f->link[s]];
+                u128 b = L->cap / L->w_all;
+                if (b < t0)
+                    t0 = (uint64_t)b;
+            }
+            if (f->group != NONE) {
+                const mm_group *g = &m->groups[f->group];
+                for (uint32_t k = 0; k < g->n; k++) {
+                    const mm_link *L = &m->links[m->ent[g->off + k].link];
+                    u128 b = L->cap / L->w_all;
+                    if (b < t0)
+                        t0 = (uint64_t)b;
+                }
+            }
+        }
+    }
+    m->t0 = t0;
+    if (mode == NS_MM_FULL) {
+        for (size_t i = 0; i < m->nflows; i++)
+            if (m->flows[i].state != F_FREE)
+                include(m, (uint32_t)i);
+        for (size_t i = 0; i < m->nseeds; i++)
+            visit(m, m->seeds[i]);
+    } else {
+        for (size_t i = 0; i < m->nnew; i++)
+            if (m->flows[m->newf[i]].state == F_NEW && m->flows[m->newf[i]].stamp != m->cur)
+                include(m, m->newf[i]);
+        for (size_t i = 0; i < m->nseeds; i++)
+            visit(m, m->seeds[i]);
+        for (size_t q = 0; q < m->nq; q++) {
+            scan_link(m, m->queue[q], t0);
+            if (m->full_fraction && m->ninc > m->live / m->full_fraction) {
+                /* most flows can change: finish as a full solve, which costs
+                 * less per flow than gathering them one by one */
+                m->t0 = 0;
+                for (size_t i = 0; i < m->nflows; i++)
+                    if (m->flows[i].state != F_FREE && m->flows[i].stamp != m->cur)
+                        include(m, (uint32_t)i);
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < m->nginc; i++) {
+        const mm_group *g = &m->groups[m->ginc[i]];
+        for (uint32_t k = 0; k < g->n; k++) {
+            const mm_ent *E = &m->ent[g->off + k];
+            mm_link *L = &m->links[E->link];
+            L->frozen -= g->inc_old * E->coef;
+            L->w += (uint64_t)E->coef * g->inc;
+        }
+    }
+    fill(m);
+
+    *out = m->chg;
+    for (size_t i = 0; i < m->ninc; i++) {
+        mm_flow *f = &m->flows[m->inc[i]];
+        assert(f->frozen);
+        uint64_t old = f->state == F_ACTIVE ? f->rate : 0;
+        if (f->state == F_NEW || f->new_rate != old) {
+            ns_mm_change *c = &m->chg[m->nchg++];
+            c->user = f->user;
+            c->old_bps = old;
+            c->new_bps = f->new_rate;
+        }
+        f->state = F_ACTIVE;
+        if (f->rate == f->new_rate)
+            continue;
+        f->rate = f->new_rate;
+        for (int s = 0; s < 2; s++)
+            if (f->link[s] != NONE)
+                rh_fix(m, &m->links[f->link[s]].own, m->inc[i] * 2 + (uint32_t)s, f->rate, 0);
+        if (f->group != NONE)
+            rh_fix(m, &m->groups[f->group].fl, m->inc[i], f->rate, 1);
+    }
+    for (size_t i = 0; i < m->nq; i++) {
+        mm_link *L = &m->links[m->queue[i]];
+        settle(L, now);
+        assert(L->frozen <= L->cap);
+        L->load = L->frozen;
+    }
+    for (size_t i = 0; i < m->nseeds; i++)
+        m->links[m->seeds[i]].seed = 0;
+    m->nseeds = m->nnew = 0;
+    m->t0_dep = UINT64_MAX;
+    m->dirty = 0;
+    m->st.solves++;
+    m->st.flows_solved += m->ninc;
+    m->st.links_solved += m->nq;
+    if (m->ninc > m->st.max_flows_solved)
+        m->st.max_flows_solved = m->ninc;
+    return (long)m->nchg;
+}
+
+void
+ns_mm_set_full_fraction(ns_mm *m, uint32_t f)
+{
+    m->full_fraction = f;
+}
+
+/* --- readings -------------------------------------------------------------- */
+
+uint64_t
+ns_mm_link_bytes(const ns_mm *m, uint32_t link, ns_time now)
+{
+    const mm_link *L = &m->links[link];
+    u128 acc = L->acc;
+    if (now > L->t_acc)
+        acc += L->load * (u128)(uint64_t)(now - L->t_acc);
+    return (uint64_t)(acc / ((u128)NS_MM_Q * 8 * (uint64_t)NS_PS_PER_S));
+}
+
+uint64_t
+ns_mm_link_load_bps(const ns_mm *m, uint32_t link)
+{
+    return (uint64_t)(m->links[link].load / NS_MM_Q);
+}
+
+void
+ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s)
+{
+    *s = m->st;
+}

@@ -1,0 +1,291 @@
+/*
+ * test_maxmin.c - the max-min rate solver against textbook answers (the
+ * parking lot, a sprayed flow), and incremental solving against full
+ * re-solving on random arrivals and departures: the three modes must give
+ * the same rates to the bit per second, and every rate must be max-min fair
+ * (each flow has a saturated link on which no flow is faster).
+ */
+#include <config.h>
+#include <string.h>
+#include "sim/alloc.h"
+#include "sim/lib.h"
+#include "sim/maxmin.h"
+#include "sim/rng.h"
+#include "tests/tap.h"
+
+#define G 1000000000ull
+#define Q NS_MM_Q
+#define NONE NS_MM_NONE
+
+static uint64_t
+rate_of(ns_mm *m, uint32_t id)
+{
+    return ns_mm_rate(m, id);
+}
+
+static void
+solve(ns_mm *m, int mode)
+{
+    const ns_mm_change *c;
+    if (ns_mm_solve(m, 0, mode, &c) < 0)
+        diag("solve failed");
+}
+
+/* parking lot: switches in a chain, one long flow over every hop and one
+ * short flow per hop; hosts' own links are fast */
+static void
+parking_lot(void)
+{
+    for (int mode = 0; mode < 3; mode++) {
+        /* links 0..2: the chain (10, 10, 10 Gb/s), 3..10: host links (100 Gb/s) */
+        uint64_t cap[11] = {10 * G, 10 * G, 10 * G};
+        for (int i = 3; i < 11; i++)
+            cap[i] = 100 * G;
+        ns_mm *m = ns_mm_new(11, cap);
+        uint32_t all[3] = {0, 1, 2}, ones[3] = {Q, Q, Q};
+        uint32_t glong = ns_mm_group(m, all, ones, 3);
+        uint32_t g[3];
+        for (int i = 0; i < 3; i++)
+            g[i] = ns_mm_group(m, &all[i], ones, 1);
+        uint32_t flong = ns_mm_add(m, 3, 4, glong, 0);
+        uint32_t fs[3];
+        for (int i = 0; i < 3; i++)
+            fs[i] = ns_mm_add(m, (uint32_t)(5 + 2 * i), (uint32_t)(6 + 2 * i), g[i], (uint32_t)i + 1);
+        solve(m, mode);
+        int good = rate_of(m, flong) == 5 * G;
+        for (int i = 0; i < 3; i++)
+            good &= rate_of(m, fs[i]) == 5 * G;
+        ok(good, "parking lot, equal links (%s): every flow gets C/2 = 5 Gb/s", mode == 0 ? "incremental" :
+           mode == 1 ? "component" : "full");
+        ns_mm_free(m);
+
+        /* the last hop at 5 Gb/s: the long flow gets 2.5, the short ones 7.5, 7.5, 2.5 */
+        cap[2] = 5 * G;
+        m = ns_mm_new(11, cap);
+        glong = ns_mm_group(m, all, ones, 3);
+        for (int i = 0; i < 3; i++)
+            g[i] = ns_mm_group(m, &all[i], ones, 1);
+        flong = ns_mm_add(m, 3, 4, glong, 0);
+        for (int i = 0; i < 3; i++)
+            fs[i] = ns_mm_add(m, (uint32_t)(5 + 2 * i), (uint32_t)(6 + 2 * i), g[i], (uint32_t)i + 1);
+        solve(m, mode);
+        is_int(rate_of(m, flong), 2500000000ull, "parking lot, slow last hop: long flow 2.5 Gb/s");
+        ok(rate_of(m, fs[0]) == 7500000000ull && rate_of(m, fs[1]) == 7500000000ull &&
+           rate_of(m, fs[2]) == 2500000000ull, "short flows 7.5, 7.5, 2.5 Gb/s (%llu %llu %llu)",
+           (unsigned long long)rate_of(m, fs[0]), (unsigned long long)rate_of(m, fs[1]),
+           (unsigned long long)rate_of(m, fs[2]));
+        /* the long flow leaves: the short ones get their hop */
+        ns_mm_remove(m, flong, 0, 0);
+        solve(m, mode);
+        ok(rate_of(m, fs[0]) == 10 * G && rate_of(m, fs[1]) == 10 * G && rate_of(m, fs[2]) == 5 * G,
+           "after the long flow leaves: 10, 10, 5 Gb/s");
+        ns_mm_free(m);
+    }
+}
+
+/* a sprayed flow: half of it on each of links 0 and 1; a single-path flow
+ * shares link 0. Link 0 saturates when 1/2 t + t = 10 G: both at 20/3 G. */
+static void
+sprayed(void)
+{
+    uint64_t cap[4] = {10 * G, 10 * G, 100 * G, 100 * G};
+    ns_mm *m = ns_mm_new(4, cap);
+    uint32_t l2[2] = {0, 1}, half[2] = {Q / 2, Q / 2}, one = Q;
+    uint32_t gs = ns_mm_group(m, l2, half, 2), gp = ns_mm_group(m, l2, &one, 1);
+    ok(ns_mm_group(m, l2, half, 2) == gs, "a group is interned once");
+    uint32_t fs = ns_mm_add(m, 2, NONE, gs, 0);
+    uint32_t fp = ns_mm_add(m, 3, NONE, gp, 1);
+    solve(m, NS_MM_INCREMENTAL);
+    uint64_t want = 20 * G / 3;   /* floor(10 G x Q / (1.5 Q)) */
+    ok(rate_of(m, fs) == want && rate_of(m, fp) == want, "sprayed + single flow on a 10 G link: both %llu (%llu, %llu)",
+       (unsigned long long)want, (unsigned long long)rate_of(m, fs), (unsigned long long)rate_of(m, fp));
+    is_int(ns_mm_link_load_bps(m, 1), want / 2, "the other spray link carries half the sprayed flow");
+    /* link bytes integrate the load: 1 ms at 20/3 G x 1.5 = 10 G -> 1.25 MB on link 0 */
+    ns_mm_remove(m, fp, 1000000000, 0);
+    ok(ns_mm_link_bytes(m, 0, 1000000000) >= 1249999 && ns_mm_link_bytes(m, 0, 1000000000) <= 1250000,
+       "link 0 carried 1.25 MB in 1 ms (%llu)", (unsigned long long)ns_mm_link_bytes(m, 0, 1000000000));
+    solve(m, NS_MM_INCREMENTAL);
+    is_int(rate_of(m, fs), 20 * G, "alone, the sprayed flow fills both 10 G links");
+    ns_mm_free(m);
+}
+
+/* --- random cross-check ---------------------------------------------------- */
+
+#define NL 40        /* links 0..19 fabric, 20..39 host links */
+#define NG 30
+#define MAXF 400
+
+typedef struct world {
+    ns_mm   *m[3];
+    uint32_t id[3][MAXF];
+    int      alive[MAXF];
+    uint32_t up[MAXF], down[MAXF], grp[MAXF];
+} world;
+
+/* max-min check: every flow has a link where it is among the fastest and no
+ * flow could get one more bit/s */
+static int
+is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint32_t gcoef[NG][4],
+          const uint32_t *gn, int mi)
+{
+    static unsigned __int128 load[NL];
+    static uint64_t wsum[NL], top[NL];
+    memset(load, 0, sizeof load);
+    memset(wsum, 0, sizeof wsum);
+    memset(top, 0, sizeof top);
+    for (int f = 0; f < MAXF; f++) {
+        if (!w->alive[f])
+            continue;
+        uint64_t r = ns_mm_rate(m, w->id[mi][f]);
+        uint32_t ls[6], cs[6], n = 0;
+        ls[n] = w->up[f], cs[n++] = Q;
+        if (w->down[f] != NONE)
+            ls[n] = w->down[f], cs[n++] = Q;
+        if (w->grp[f] != NONE)
+            for (uint32_t k = 0; k < gn[w->grp[f]]; k++)
+                ls[n] = glinks[w->grp[f]][k], cs[n++] = gcoef[w->grp[f]][k];
+        for (uint32_t k = 0; k < n; k++) {
+            load[ls[k]] += (unsigned __int128)r * cs[k];
+            wsum[ls[k]] += cs[k];
+            if (r > top[ls[k]])
+                top[ls[k]] = r;
+        }
+    }
+    for (int l = 0; l < NL; l++)
+        if (load[l] > (unsigned __int128)cap[l] * Q)
+            return diag("link %d over capacity", l), 0;
+    for (int f = 0; f < MAXF; f++) {
+        if (!w->alive[f])
+            continue;
+        uint64_t r = ns_mm_rate(m, w->id[mi][f]);
+        uint32_t ls[6], n = 0;
+        ls[n++] = w->up[f];
+        if (w->down[f] != NONE)
+            ls[n++] = w->down[f];
+        if (w->grp[f] != NONE)
+            for (uint32_t k = 0; k < gn[w->grp[f]]; k++)
+                ls[n++] = glinks[w->grp[f]][k];
+        int bott = 0;
+        for (uint32_t k = 0; k < n && !bott; k++) {
+            unsigned __int128 room = (unsigned __int128)cap[ls[k]] * Q - load[ls[k]];
+            bott = top[ls[k]] == r && room < wsum[ls[k]];
+        }
+        if (!bott)
+            return diag("flow %d (rate %llu) has no bottleneck", f, (unsigned long long)r), 0;
+    }
+    return 1;
+}
+
+static void
+random_crosscheck(uint32_t full_fraction)
+{
+    ns_rng *r = ns_rng_new(7, 99, 0);
+    uint64_t cap[NL];
+    for (int l = 0; l < NL; l++)
+        cap[l] = (1 + ns_rng_below(r, 100)) * G + ns_rng_below(r, 1000);
+    world w;
+    memset(&w, 0, sizeof w);
+    for (int i = 0; i < 3; i++)
+        w.m[i] = ns_mm_new(NL, cap);
+    ns_mm_set_full_fraction(w.m[0], full_fraction);
+    uint32_t glinks[NG][4], gcoef[NG][4], gn[NG], gid[3][NG];
+    for (int g = 0; g < NG; g++) {
+        gn[g] = 1 + (uint32_t)ns_rng_below(r, 4);
+        uint32_t split = 1 + (uint32_t)ns_rng_below(r, 3);   /* 1, 1/2 or 1/3 of the flow */
+        for (uint32_t k = 0; k < gn[g]; k++) {
+            glinks[g][k] = (uint32_t)(g * 7 + k * 3) % 20;
+            for (uint32_t j = 0; j < k; j++)
+                if (glinks[g][j] == glinks[g][k])
+                    glinks[g][k] = (glinks[g][k] + 1 + j) % 20;
+            gcoef[g][k] = (Q + split - 1) / split;
+        }
+        /* distinct links within a group */
+        int dup = 0;
+        for (uint32_t a = 0; a < gn[g]; a++)
+            for (uint32_t b = a + 1; b < gn[g]; b++)
+                dup |= glinks[g][a] == glinks[g][b];
+        if (dup)
+            gn[g] = 1;
+        for (int i = 0; i < 3; i++)
+            gid[i][g] = ns_mm_group(w.m[i], glinks[g], gcoef[g], gn[g]);
+    }
+    int same = 1, fair = 1, solves = 0, changes_ok = 1;
+    uint64_t maxflows[3] = {0, 0, 0};
+    for (int step = 0; step < 300; step++) {
+        int nops = 1 + (int)ns_rng_below(r, step < 40 ? 12 : 5);
+        for (int op = 0; op < nops; op++) {
+            int f = (int)ns_rng_below(r, MAXF);
+            if (w.alive[f]) {
+                for (int i = 0; i < 3; i++)
+                    ns_mm_remove(w.m[i], w.id[i][f], step, 0);
+                w.alive[f] = 0;
+            } else {
+                w.up[f] = 20 + (uint32_t)ns_rng_below(r, 20);
+                w.down[f] = ns_rng_below(r, 4) ? 20 + (uint32_t)ns_rng_below(r, 20) : NONE;
+                if (w.down[f] == w.up[f])
+                    w.down[f] = NONE;
+                w.grp[f] = ns_rng_below(r, 5) ? (uint32_t)ns_rng_below(r, NG) : NONE;
+                for (int i = 0; i < 3; i++)
+                    w.id[i][f] = ns_mm_add(w.m[i], w.up[f], w.down[f], w.grp[f] == NONE ? NONE : gid[i][w.grp[f]],
+                                           (uint32_t)f);
+                w.alive[f] = 1;
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            const ns_mm_change *c;
+            long nc = ns_mm_solve(w.m[i], step, i, &c);
+            /* every change reported is a real change or a new flow */
+            for (long k = 0; k < nc; k++)
+                changes_ok &= c[k].new_bps == ns_mm_rate(w.m[i], w.id[i][c[k].user]);
+        }
+        solves++;
+        for (int f = 0; f < MAXF; f++) {
+            if (!w.alive[f])
+                continue;
+            uint64_t a = ns_mm_rate(w.m[0], w.id[0][f]), b = ns_mm_rate(w.m[1], w.id[1][f]),
+                     c = ns_mm_rate(w.m[2], w.id[2][f]);
+            if (a != c || b != c) {
+                if (same)
+                    diag("step %d flow %d: incremental %llu component %llu full %llu", step, f,
+                         (unsigned long long)a, (unsigned long long)b, (unsigned long long)c);
+                same = 0;
+            }
+        }
+        if (fair && !is_maxmin(w.m[0], &w, cap, glinks, gcoef, gn, 0)) {
+            diag("at step %d", step);
+            fair = 0;
+        }
+    }
+    ok(same, "incremental (%s), component and full solves agree on every rate over %d random solves",
+       full_fraction ? "going full past 1/4 of the flows" : "never going full", solves);
+    ok(fair, "every allocation is feasible and max-min fair (a saturated link where the flow is fastest)");
+    ok(changes_ok, "the reported changes carry the new rates");
+    int bytes_same = 1;
+    for (int l = 0; l < NL; l++)
+        bytes_same &= ns_mm_link_bytes(w.m[0], l, 1000) == ns_mm_link_bytes(w.m[2], l, 1000);
+    ok(bytes_same, "link byte counters agree between incremental and full");
+    ns_mm_stats s[3];
+    for (int i = 0; i < 3; i++) {
+        ns_mm_get_stats(w.m[i], &s[i]);
+        maxflows[i] = s[i].flows_solved;
+    }
+    ok(s[0].flows_solved < s[1].flows_solved && s[1].flows_solved <= s[2].flows_solved,
+       "incremental recomputes fewer flows (%llu) than component (%llu) and full (%llu)",
+       (unsigned long long)maxflows[0], (unsigned long long)maxflows[1], (unsigned long long)maxflows[2]);
+    for (int i = 0; i < 3; i++)
+        ns_mm_free(w.m[i]);
+    ns_rng_free(r);
+}
+
+int
+main(void)
+{
+    ns_lib_init();
+    plan(3 * 4 + 5 + 2 * 5 + 1);
+    parking_lot();
+    sprayed();
+    random_crosscheck(0);
+    random_crosscheck(4);
+    is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
+    return done_testing();
+}
