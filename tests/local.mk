@@ -106,3 +106,6 @@ TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots
 	tests/notebook.sh tests/sweep.sh
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
+
+TESTS += tests/flow_vs_packet.sh
+EXTRA_DIST += tests/flow_vs_packet.sh

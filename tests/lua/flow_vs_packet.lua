@@ -6,6 +6,7 @@
 local fabric = param("fabric", "star")
 local hosts  = param("hosts", 16)
 local lb     = param("lb", "spray")
+local spray  = param("spray", "random")
 local bytes  = netsim.size(param("bytes", "4MB"))   -- per permutation transfer; the ring moves this per rank
 local tol    = param("tolerance", 0.05)
 
@@ -45,14 +46,15 @@ local function both(name, w, nxfers, total)
   local r = {}
   for _, model in ipairs{ "packet", "flow" } do
     r[model] = netsim.run{ fabric = fab, workload = w, model = model, lb = lb, transport = "ideal",
+                           spray = lb == "spray" and spray or nil,
                            output = ("%s-%s.h5"):format(name, model) }
     assert(r[model].transfers_done == nxfers, ("%s %s: %d of %d transfers done"):format(
       name, model, r[model].transfers_done, nxfers))
     assert(r[model].bytes == total, ("%s %s: %d bytes delivered, %d asked"):format(name, model, r[model].bytes, total))
   end
   local ratio = r.flow.makespan / r.packet.makespan
-  print(("%s on %s (%d hosts, lb %s): packet %.3f us, flow %.3f us, flow/packet %.4f"):format(
-    name, fabric, hosts, lb, r.packet.makespan * 1e6, r.flow.makespan * 1e6, ratio))
+  print(("%s on %s (%d hosts, lb %s%s): packet %.3f us, flow %.3f us, flow/packet %.4f"):format(
+    name, fabric, hosts, lb, lb == "spray" and " " .. spray or "", r.packet.makespan * 1e6, r.flow.makespan * 1e6, ratio))
   assert(math.abs(ratio - 1) <= tol, ("%s: flow/packet makespan %.4f is off by more than %g"):format(name, ratio, tol))
 end
 
