@@ -1,217 +1,47 @@
 /*
- * event.c - the calendar queue (see event.h).
- *
- * Invariant: every queued event has when_ps >= the start of the current
- * bucket's interval (cur_top - w), because nothing is scheduled before the
- * last popped time. Each bucket list is sorted by (when_ps, seq); a new event
- * has the largest seq so far, so it goes after every event of equal time.
+ * event.c - the event queue's interface, dispatching to the calendar
+ * (event_calendar.c) or the heap (event_heap.c); see event.h.
  */
 #include <config.h>
 #include "event.h"
 
-#include <stdlib.h>
-#include "alloc.h"
-
-#define MIN_BUCKETS 64
-#define TUNE_EVERY  8192     /* pops between checks of the work per pop */
-#define TUNE_LIMIT  16       /* list steps per pop that call for a re-tune */
-
-static inline int
-ev_less(const ns_event *a, const ns_event *b)
-{
-    return a->when_ps < b->when_ps || (a->when_ps == b->when_ps && a->seq < b->seq);
-}
-
-static void
-init_buckets(ns_event *b, size_t nb)
-{
-    for (size_t i = 0; i < nb; i++)
-        b[i].next = b[i].prev = &b[i];
-}
-
-static inline void
-unlink_ev(ns_event *ev)
-{
-    ev->prev->next = ev->next;
-    ev->next->prev = ev->prev;
-    ev->next = ev->prev = NULL;
-}
-
-/* insert into its bucket, walking back from the tail (new events are late) */
-static inline void
-link_ev(ns_evq *q, ns_event *ev)
-{
-    ns_event *head = &q->bucket[((uint64_t)ev->when_ps >> q->shift) & (q->nb - 1)];
-    ns_event *p = head->prev;
-    while (p != head && p->when_ps > ev->when_ps) {
-        p = p->prev;
-        q->work++;
-    }
-    ev->prev = p;
-    ev->next = p->next;
-    p->next->prev = ev;
-    p->next = ev;
-}
-
-static void
-set_current(ns_evq *q, ns_time t)
-{
-    q->cur = ((uint64_t)t >> q->shift) & (q->nb - 1);
-    q->cur_top = (ns_time)((((uint64_t)t >> q->shift) + 1) << q->shift);
-}
+#include <string.h>
+#include "event_int.h"
 
 int
-ns_evq_init(ns_evq *q)
+ns_evq_init(ns_evq *q, int kind)
 {
-    q->nb = MIN_BUCKETS;
-    q->shift = 10;           /* 1 ns buckets until the first re-tune */
-    q->n = 0;
-    q->next_seq = 0;
-    q->pops = q->work = 0;
-    q->last = 0;
-    q->bucket = ns_alloc(q->nb * sizeof *q->bucket);
-    if (!q->bucket)
-        return -1;
-    init_buckets(q->bucket, q->nb);
-    set_current(q, 0);
-    return 0;
+    memset(q, 0, sizeof *q);
+    q->kind = kind;
+    return kind == NS_EVQ_HEAP ? ns_evq_heap_init(q) : ns_evq_cal_init(q);
 }
 
 void
 ns_evq_destroy(ns_evq *q)
 {
-    /* the pending events' owners may already be gone: do not touch them */
-    ns_free(q->bucket);
-    q->bucket = NULL;
-    q->n = 0;
-}
-
-static int
-cmp_ev(const void *a, const void *b)
-{
-    const ns_event *x = *(ns_event *const *)a, *y = *(ns_event *const *)b;
-    return ev_less(x, y) ? -1 : ev_less(y, x);
-}
-
-/* the bucket width: about three events per bucket near the head of the
- * queue (Brown's rule, with simultaneous events counted), as a power of two */
-static unsigned
-estimate_shift(ns_event **sorted, size_t n, unsigned old)
-{
-    size_t k = n < 256 ? n : 256;
-    if (k < 2)
-        return old;
-    ns_time span = sorted[k - 1]->when_ps - sorted[0]->when_ps;
-    if (span <= 0)
-        return old;
-    uint64_t w = (uint64_t)(3 * span / (ns_time)(k - 1));
-    unsigned s = 0;
-    while (s < 50 && ((uint64_t)1 << (s + 1)) <= w)
-        s++;
-    return s;
-}
-
-/* rebuild with `nb` buckets and a width estimated from the events */
-static int
-rebuild(ns_evq *q, size_t nb)
-{
-    ns_event **all = ns_alloc((q->n ? q->n : 1) * sizeof *all);
-    ns_event *nbk = ns_alloc(nb * sizeof *nbk);
-    if (!all || !nbk) {
-        ns_free(all);
-        ns_free(nbk);
-        return -1;               /* keep the old, still correct, calendar */
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < q->nb; i++)
-        for (ns_event *e = q->bucket[i].next; e != &q->bucket[i]; e = e->next)
-            all[k++] = e;
-    qsort(all, k, sizeof *all, cmp_ev);
-    ns_free(q->bucket);
-    q->bucket = nbk;
-    q->nb = nb;
-    init_buckets(nbk, nb);
-    q->shift = estimate_shift(all, k, q->shift);
-    for (size_t i = 0; i < k; i++) {
-        /* globally sorted: appending keeps every bucket sorted */
-        ns_event *head = &nbk[((uint64_t)all[i]->when_ps >> q->shift) & (nb - 1)];
-        all[i]->prev = head->prev;
-        all[i]->next = head;
-        head->prev->next = all[i];
-        head->prev = all[i];
-    }
-    set_current(q, q->last);
-    ns_free(all);
-    q->pops = q->work = 0;
-    return 0;
+    if (q->kind == NS_EVQ_HEAP)
+        ns_evq_heap_destroy(q);
+    else
+        ns_evq_cal_destroy(q);
 }
 
 int
 ns_evq_push(ns_evq *q, ns_event *ev, ns_time when)
 {
-    if (ev->next) {
-        unlink_ev(ev);
-        q->n--;
-    }
-    ev->when_ps = when;
-    ev->seq = q->next_seq++;
-    link_ev(q, ev);
-    q->n++;
-    if (q->n > 2 * q->nb)
-        rebuild(q, q->nb * 2);   /* on failure the smaller calendar still works */
-    return 0;
+    return q->kind == NS_EVQ_HEAP ? ns_evq_heap_push(q, ev, when) : ns_evq_cal_push(q, ev, when);
 }
 
 void
 ns_evq_cancel(ns_evq *q, ns_event *ev)
 {
-    if (ev->next) {
-        unlink_ev(ev);
-        q->n--;
-    }
-}
-
-/* the earliest event of all, by looking at every bucket's head */
-static ns_event *
-direct_search(ns_evq *q)
-{
-    ns_event *best = NULL;
-    for (size_t i = 0; i < q->nb; i++) {
-        ns_event *e = q->bucket[i].next;
-        if (e != &q->bucket[i] && (!best || ev_less(e, best)))
-            best = e;
-    }
-    return best;
+    if (q->kind == NS_EVQ_HEAP)
+        ns_evq_heap_cancel(q, ev);
+    else
+        ns_evq_cal_cancel(q, ev);
 }
 
 ns_event *
 ns_evq_pop(ns_evq *q)
 {
-    if (q->n == 0)
-        return NULL;
-    if (++q->pops == TUNE_EVERY) {
-        size_t nb = q->nb;
-        if (q->n < nb / 4 && nb > MIN_BUCKETS)
-            nb /= 2;
-        if (q->work > TUNE_LIMIT * TUNE_EVERY || nb != q->nb)
-            rebuild(q, nb);
-        q->pops = q->work = 0;
-    }
-    for (;;) {
-        for (size_t i = 0; i < q->nb; i++) {
-            ns_event *head = &q->bucket[q->cur];
-            ns_event *e = head->next;
-            if (e != head && e->when_ps < q->cur_top) {
-                unlink_ev(e);
-                q->n--;
-                q->last = e->when_ps;
-                return e;
-            }
-            q->cur = (q->cur + 1) & (q->nb - 1);
-            q->cur_top += (ns_time)1 << q->shift;
-            q->work++;
-        }
-        /* a whole year without a due event: jump to the earliest */
-        set_current(q, direct_search(q)->when_ps);
-    }
+    return q->kind == NS_EVQ_HEAP ? ns_evq_heap_pop(q) : ns_evq_cal_pop(q);
 }

@@ -1,17 +1,20 @@
 /*
- * event.h - the event queue: a calendar queue ordered by (time, insertion seq).
+ * event.h - the event queue, ordered by (time, insertion seq).
  *
- * Events are embedded in their owners (a packet, a host NIC, a flow timer,
- * the task-graph driver): scheduling never allocates once the queue has
- * grown to its working size. Equal times fire in insertion order, so ties
- * break the same way on every run.
+ * Events are embedded in their owners (a port, a host NIC, a flow, a
+ * timer): scheduling never allocates once the queue has grown to its working
+ * size. Equal times fire in insertion order, so ties break the same way on
+ * every run. Cancel and reschedule are cheap.
  *
- * The calendar queue (R. Brown, CACM 1988) hashes an event's time into one of
- * nb buckets of width w picoseconds (a "year" is nb x w); each bucket is a
- * list sorted by (time, seq). Insertion and removal cost O(1) on average
- * while the width matches the density of events; the queue re-estimates the
- * width and the bucket count as it grows, shrinks, or finds itself scanning
- * too much. Cancel and reschedule are O(1).
+ * Two implementations behind one interface, chosen when the queue is made:
+ *   NS_EVQ_CALENDAR  a calendar queue (R. Brown, CACM 1988): O(1) on average
+ *                    while events are spread in time, as the packet model's
+ *                    are (one pending event per busy link, per host, per
+ *                    timer); half the instructions of a heap there.
+ *   NS_EVQ_HEAP      a 4-ary heap: O(log n) always. The flow model keeps one
+ *                    event per flow (a million in a large all-to-all) and
+ *                    moves many at once, often to nearly equal times, where a
+ *                    calendar's buckets crowd.
  */
 #ifndef NS_EVENT_H
 #define NS_EVENT_H
@@ -27,20 +30,32 @@ typedef void ns_event_fn(void *sim, ns_event *ev);
 struct ns_event {
     ns_time      when_ps;   /* absolute firing time */
     uint64_t     seq;       /* insertion order: equal times fire FIFO */
-    ns_event    *next, *prev;   /* bucket list; next is NULL when not queued */
     ns_event_fn *fn;        /* fn(sim, ev); the owner is found from ev */
+    uintptr_t    q1, q2;    /* the queue's bookkeeping; q1 == 0 when not queued */
 };
 
+enum { NS_EVQ_CALENDAR = 0, NS_EVQ_HEAP = 1 };
+
+typedef struct ns_evq_ent {
+    unsigned __int128 key;  /* when_ps << 64 | seq */
+    ns_event         *ev;
+} ns_evq_ent;
+
 struct ns_evq {
+    int       kind;
+    size_t    n;
+    uint64_t  next_seq;
+    /* calendar */
     ns_event *bucket;       /* nb list heads (sentinels) */
     size_t    nb;           /* a power of two */
-    unsigned  shift;        /* w = 2^shift picoseconds */
+    unsigned  shift;        /* bucket width 2^shift ps */
     size_t    cur;          /* bucket of the current time */
     ns_time   cur_top;      /* end of the current bucket's interval */
     ns_time   last;         /* time of the last event popped */
-    size_t    n;
-    uint64_t  next_seq;
-    uint64_t  pops, work;   /* cost accounting, to re-tune the width */
+    uint64_t  ops, work;    /* cost accounting, to re-tune the width */
+    /* heap */
+    ns_evq_ent *ent;
+    size_t      cap;
 };
 
 static inline void
@@ -48,19 +63,19 @@ ns_event_init(ns_event *ev, ns_event_fn *fn)
 {
     ev->when_ps = 0;
     ev->seq = 0;
-    ev->next = ev->prev = NULL;
     ev->fn = fn;
+    ev->q1 = ev->q2 = 0;
 }
 
-static inline int ns_event_pending(const ns_event *ev) { return ev->next != NULL; }
+static inline int ns_event_pending(const ns_event *ev) { return ev->q1 != 0; }
 
 /* 0, or -1 when out of memory */
-int ns_evq_init(ns_evq *q);
-/* free the buckets; pending events are forgotten, not touched */
+int ns_evq_init(ns_evq *q, int kind);
+/* free the queue; pending events are forgotten, not touched */
 void ns_evq_destroy(ns_evq *q);
-/* queue `ev` at `when` (the caller checks when >= the last popped time).
- * An event already pending is moved (rescheduled, with a new seq).
- * Never fails: growing the calendar is an optimisation. Returns 0. */
+/* queue `ev` at `when` (the caller checks when >= the last popped time); an
+ * event already pending is moved (rescheduled, with a new seq). 0, or -1
+ * when out of memory (then nothing changed) */
 int ns_evq_push(ns_evq *q, ns_event *ev, ns_time when);
 /* remove a pending event; no-op if it is idle */
 void ns_evq_cancel(ns_evq *q, ns_event *ev);

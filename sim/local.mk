@@ -5,7 +5,8 @@ libnetsim_a_SOURCES += \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/time.h \
 	%reldir%/units.c %reldir%/units.h \
-	%reldir%/event.c %reldir%/event.h \
+	%reldir%/event.c %reldir%/event.h %reldir%/event_int.h \
+	%reldir%/event_calendar.c %reldir%/event_heap.c \
 	%reldir%/pool.c %reldir%/pool.h \
 	%reldir%/rng.c %reldir%/rng.h \
 	%reldir%/lib.c %reldir%/lib.h \

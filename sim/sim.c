@@ -117,7 +117,8 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     if (!sim)
         return ns_enomem(e, "the simulation");
     ns_event_init(&sim->sample_ev, NULL);
-    if (ns_evq_init(&sim->evq)) {
+    /* the flow model moves many events at once: a heap; packets: a calendar */
+    if (ns_evq_init(&sim->evq, cfg->model == NS_MODEL_FLOW ? NS_EVQ_HEAP : NS_EVQ_CALENDAR)) {
         ns_free(sim);
         return ns_enomem(e, "the simulation");
     }

@@ -18,13 +18,14 @@ static void nop(void *s, ns_event *e) { (void)s; (void)e; }
 static unsigned rs = 12345;
 static unsigned rnd(void) { rs = rs * 1103515245u + 12345u; return rs >> 8; }
 
-int
-main(void)
+static item it[100000];
+
+static void
+check_queue(int kind, const char *name)
 {
     ns_evq q;
-    static item it[100000];
-    plan(9);
-    ns_evq_init(&q);
+    diag("%s", name);
+    ns_evq_init(&q, kind);
     for (int i = 0; i < 10; i++) {
         ns_event_init(&it[i].ev, nop);
         it[i].id = i;
@@ -93,5 +94,14 @@ main(void)
     ns_evq_pop(&q);
     ns_evq_destroy(&q);
     is_int(ns_alloc_live_blocks(), 0, "no block left after destroy");
+}
+
+int
+main(void)
+{
+    plan(18);
+    check_queue(NS_EVQ_CALENDAR, "calendar queue");
+    rs = 12345;
+    check_queue(NS_EVQ_HEAP, "4-ary heap");
     return done_testing();
 }
