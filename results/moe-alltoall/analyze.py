@@ -56,6 +56,7 @@ def one_run(path):
         "sim": model,
         "layers": len(ml),
         "hosts": hosts,
+        "nspines": int(prm["spines"]),
         "time_us": t.mean() * 1e-6,
         "dispatch_us": ml.dispatch_ps.mean() * 1e-6,
         "combine_us": ml.combine_ps.mean() * 1e-6,
@@ -110,7 +111,7 @@ def main():
     P = seed_mean(mp, keys)
     F = seed_mean(mf, keys)
     tokens = int(mp.tokens.iloc[0])
-    print("## MoE all-to-all: results of %s\n" % os.path.abspath(a.dir))
+    print("## MoE all-to-all: results of %s/\n" % os.path.basename(os.path.abspath(a.dir)))
     print("%d hosts; 64 experts; %d tokens per host and layer, hidden 4096 x 2 bytes; %d layers per run; "
           "seeds %s.\n" % (mp.hosts.iloc[0], tokens, mp.layers.iloc[0],
                             ",".join(str(s) for s in sorted(mp.seed.unique()))))
@@ -152,18 +153,21 @@ def main():
     sf, sp = load(os.path.join(a.dir, "size-flow")), load(os.path.join(a.dir, "size-packet"))
     sm = None
     if sf is not None and sp is not None:
-        sm = pair(sf, sp, ["tokens", "zipf", "policy", "top_k"])
-        g = sm.groupby(["tokens", "zipf", "policy"], as_index=False).agg(
-            flow=("time_us_flow", "mean"), packet=("time_us_packet", "mean"), ratio=("ratio", "mean"),
-            bound=("bound_us_packet", "mean"))
-        print("### Packet / flow against message size (top_k 2; tokens per host; mean over seeds)\n")
-        print("| tokens per host | bytes per host pair (uniform) | skew | policy | flow (us) | packet (us) | "
-              "packet / flow |")
-        print("|---|---|---|---|---|---|---|")
-        for _, r in g.sort_values(["zipf", "policy", "tokens"]).iterrows():
-            pair_bytes = r.tokens * 2 * 4096 * 2 / 32
-            print("| %d | %.0f KB | %s | %s | %.2f | %.2f | %.4f |" % (r.tokens, pair_bytes / 1e3, zlabel(r.zipf),
-                                                                    LABELS[r.policy], r.flow, r.packet, r.ratio))
+        sm = pair(sf.drop(columns=[c for c in ("spines",) if c in sf]),
+                  sp.drop(columns=[c for c in ("spines",) if c in sp]), ["nspines", "tokens", "zipf", "policy", "top_k"])
+        g = sm.groupby(["nspines", "zipf", "policy", "tokens"]).ratio.mean()
+        toks = sorted(sm.tokens.unique())
+        print("### Packet / flow against message size and oversubscription (top_k 2; mean over seeds)\n")
+        print("Message size: tokens per host and layer; with uniform routing a host sends each other host about "
+              "tokens x 2 x 8192 / 32 bytes (%s). 4 spines: no oversubscription; 2 spines: 2:1 at the leaves.\n"
+              % ", ".join("%d: %.0f KB" % (t, t * 2 * 8192 / 32 / 1e3) for t in toks))
+        print("| spines | skew | policy | " + " | ".join("%d tokens" % t for t in toks) + " |")
+        print("|---|---|---|" + "---|" * len(toks))
+        for ns in sorted(sm.nspines.unique(), reverse=True):
+            for z in sorted(sm.zipf.unique()):
+                for p in [x for x in POLICIES if x in set(sm.policy)]:
+                    cells = ["%.4f" % g[ns, z, p, t] if (ns, z, p, t) in g.index else "-" for t in toks]
+                    print("| %d | %s | %s | %s |" % (ns, zlabel(z), LABELS[p], " | ".join(cells)))
         print()
 
     cap = load(os.path.join(a.dir, "capacity"))
@@ -246,8 +250,9 @@ def plot_capacity(C, path):
 
 
 def plot_models(m, sm, pols, path):
-    n = 2 if sm is not None else 1
-    fig, axes = plt.subplots(1, n, figsize=(6.4 * n, 4.4), squeeze=False)
+    spines = sorted(sm.nspines.unique(), reverse=True) if sm is not None else []
+    n = 1 + len(spines)
+    fig, axes = plt.subplots(1, n, figsize=(6.0 * n, 4.6), squeeze=False, sharey=True)
     ax = axes[0][0]
     zs = sorted(m.zipf.unique())
     w = 0.8 / len(pols)
@@ -259,27 +264,32 @@ def plot_models(m, sm, pols, path):
             ax.plot([x, x], [r.min(), r.max()], color=COLORS[p], lw=1)
             ax.plot(x, r.median(), marker="o", color=COLORS[p], label=LABELS[p] if j == 0 else None)
     ax.set_xticks(range(len(zs)))
-    ax.set_xticklabels([zlabel(z) for z in zs])
+    ax.set_xticklabels([zlabel(z).replace("Zipf ", "") for z in zs])
     ax.axhline(1, color="k", lw=0.8, ls="--")
-    ax.set_xlabel("expert popularity skew")
+    ax.set_xlabel("expert popularity skew (Zipf exponent)")
     ax.set_ylabel("all-to-all time, packet / flow")
-    ax.set_title("Main grid: median and range over top_k and seeds")
+    ax.set_title("Main grid (4 spines, 256 tokens): median, min-max\nover top_k 1-8 and seeds")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    if sm is not None:
-        ax = axes[0][1]
-        for p in pols:
+    ax.legend(fontsize=8, loc="upper right")
+    for ax, ns in zip(axes[0][1:], spines):
+        for p in [x for x in POLICIES if x in set(sm.policy)]:
             for z, ls in zip(sorted(sm.zipf.unique()), ["-", "--", ":", "-."]):
-                s = sm[(sm.policy == p) & (sm.zipf == z)].groupby("tokens").ratio.mean()
-                ax.plot(s.index, s.values, marker="o", ls=ls, color=COLORS[p], label="%s, %s" % (LABELS[p], zlabel(z)))
+                s = sm[(sm.nspines == ns) & (sm.policy == p) & (sm.zipf == z)].groupby("tokens").ratio.mean()
+                ax.plot(s.index, s.values, marker="o", ms=4, ls=ls, color=COLORS[p],
+                        label="%s, %s" % (LABELS[p], zlabel(z)))
         ax.set_xscale("log", base=2)
+        toks = sorted(sm.tokens.unique())
+        ax.set_xticks(toks)
+        ax.set_xticklabels([str(t) for t in toks])
         ax.axhline(1, color="k", lw=0.8, ls="--")
         ax.set_xlabel("tokens per host and layer (top_k = 2)")
-        ax.set_ylabel("all-to-all time, packet / flow")
-        ax.set_title("Against message size")
+        ax.set_title("Against message size, %d spines%s" % (ns, " (no oversubscription)" if ns == 4 else
+                                                             " (%g:1 oversubscribed)" % (4 / ns)))
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7, ncol=2)
-    fig.suptitle("Where the packet and the flow model agree (ratio 1) and where they part")
+    if spines:      # in the first size panel, whose ratios stay low
+        axes[0][1].legend(fontsize=7, ncol=2, loc="upper right", title="solid: uniform; dashed: Zipf 1.5",
+                          title_fontsize=7)
+    fig.suptitle("Where the packet and the flow model agree (ratio 1) and where they part (32 hosts, 400 Gbit/s)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -42,13 +42,13 @@ policies=ecmp,ecmp_subflows,spray,adaptive,flowlet
 case $grid in
 full)  zipf=0,0.5,0.75,1.0,1.25,1.5; topk=1,2,4,8; pol=$policies; seeds=1..3; tokens=256
        cap=0,1.0,1.25,1.5,2.0,3.0; cap_zipf=0,0.5,1.0,1.5
-       size_tokens=8,32,128,512; size_zipf=0,1.5; size_pol=$policies; size_seeds=1..2 ;;
+       size_tokens=8,32,128,512; size_zipf=0,1.5; size_pol=$policies; size_seeds=1..2; size_spines=4,2 ;;
 quick) zipf=0,1.0,1.5; topk=2,8; pol=$policies; seeds=1; tokens=256
        cap=0,1.0,1.5; cap_zipf=0,1.5
-       size_tokens=8,256; size_zipf=0; size_pol=ecmp,spray,adaptive; size_seeds=1 ;;
+       size_tokens=8,256; size_zipf=0; size_pol=ecmp,spray,adaptive; size_seeds=1; size_spines=4,2 ;;
 tiny)  zipf=0,1.5; topk=2; pol=ecmp,spray; seeds=1; tokens=32
        cap=0,1.0; cap_zipf=1.5
-       size_tokens=8; size_zipf=0; size_pol=ecmp; size_seeds=1 ;;
+       size_tokens=8; size_zipf=0; size_pol=ecmp; size_seeds=1; size_spines=4 ;;
 esac
 
 start=$(date +%s)
@@ -56,8 +56,9 @@ for m in flow packet; do
     # 1. all-to-all time against skew and top_k, every policy, in both models
     "$SWEEP" "$HERE/scenario.lua" zipf=$zipf top_k=$topk policy=$pol tokens=$tokens seed=$seeds \
         -o "$out/main-$m" -j "$jobs" -- --model $m
-    # 3. where the models part: message size (tokens per host), both models
-    "$SWEEP" "$HERE/scenario.lua" tokens=$size_tokens zipf=$size_zipf policy=$size_pol top_k=2 seed=$size_seeds \
+    # 3. where the models part: message size (tokens per host) and oversubscription (2 spines: 2:1)
+    "$SWEEP" "$HERE/scenario.lua" spines=$size_spines tokens=$size_tokens zipf=$size_zipf policy=$size_pol \
+        top_k=2 seed=$size_seeds \
         -o "$out/size-$m" -j "$jobs" -- --model $m
 done
 # 2. token imbalance and dropped tokens against the capacity factor (flow model, spraying)

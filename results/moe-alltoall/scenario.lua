@@ -28,7 +28,7 @@ local policies = {
   flowlet       = { lb = "flowlet",  subflows = 1 },
 }
 local p = policies[policy]
-if not p then error("policy must be ecmp, ecmp_subflows, spray, adaptive or flowlet (got '" .. policy .. "')", 0) end
+if not p then error("policy must be ecmp, ecmp_subflows, spray, adaptive or flowlet (got '" .. policy .. "')") end
 
 -- no oversubscription with the defaults: hosts_per_leaf x rate = spines x rate
 local fab = netsim.leafspine{

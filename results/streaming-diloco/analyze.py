@@ -186,7 +186,7 @@ def main():
     kw = dict(H=int(df.H.iloc[0]), bpp=int(df.bpp.iloc[0]), qbits=int(df.qbits.iloc[0]),
               tau=int(df.tau.iloc[0]), per_frag=int(df.per_frag.iloc[0]))
     gmin = df.gbps.min()
-    print("## Streaming DiLoCo: results of %s\n" % os.path.abspath(a.dir))
+    print("## Streaming DiLoCo: results of %s/\n" % os.path.basename(os.path.abspath(a.dir)))
     print("%d points: %d rates from %g to %g Gbit/s, WAN latency %s, H = %d, overlap %d, %d-bit values "
           "(4-bit: %d), flow model\n" % (len(df), df.gbps.nunique(), gmin, df.gbps.max(),
                                          df.wan_latency.iloc[0], kw["H"], kw["tau"], 8 * kw["bpp"], kw["qbits"]))
@@ -206,8 +206,9 @@ def main():
             need[mo, me] = row
             peak = s.peak_bandwidth_bps.iloc[0] / 1e9
             per_outer = s.bytes_exchanged.iloc[0] / s.workers.iloc[0] / s.outer.iloc[0]
-            print("| %s | %s | %s | %.3g | %.3g GB |" % (mo, LABELS[me], " | ".join(fmt_bw(x, gmin) for x in row),
-                                                      peak, per_outer / 1e9))
+            print("| %s | %s | %s | %.3g | %s GB |" % (mo, LABELS[me], " | ".join(fmt_bw(x, gmin) for x in row),
+                                                    peak, "%.0f" % (per_outer / 1e9) if per_outer >= 1e10
+                                                    else "%.2g" % (per_outer / 1e9)))
     print()
 
     # Table 2: reduction against DiLoCo and dp at 90 %

@@ -26,7 +26,7 @@ local models = {
   ["100M"] = { params = 1e8,   layers = 24,  step = "0.01s" },
 }
 local m = models[model]
-if not m then error("model must be 1B, 10B, 100B or 100M (got '" .. model .. "')", 0) end
+if not m then error("model must be 1B, 10B, 100B or 100M (got '" .. model .. "')") end
 
 local methods = {
   dp                = { mode = "dp" },
@@ -37,7 +37,7 @@ local methods = {
 }
 local me = methods[method]
 if not me then error("method must be dp, diloco, streaming, streaming_overlap or streaming_4bit (got '"
-                     .. method .. "')", 0) end
+                     .. method .. "')") end
 
 -- two datacentres, each one leaf of `hosts` hosts under one spine; the
 -- gateways are joined by one WAN cable of `gbps`. Every other cable is faster
