@@ -109,3 +109,15 @@ EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh test
 
 TESTS += tests/flow_vs_packet.sh
 EXTRA_DIST += tests/flow_vs_packet.sh
+
+# results/streaming-diloco and results/moe-alltoall on their tiny grids
+TESTS += tests/results2_quick.sh
+EXTRA_DIST += tests/results2_quick.sh \
+	results/streaming-diloco/README.md results/streaming-diloco/scenario.lua \
+	results/streaming-diloco/run.sh results/streaming-diloco/analyze.py \
+	results/streaming-diloco/tables.md results/streaming-diloco/utilisation.png \
+	results/streaming-diloco/bandwidth_needed.png results/streaming-diloco/latency.png \
+	results/moe-alltoall/README.md results/moe-alltoall/scenario.lua \
+	results/moe-alltoall/run.sh results/moe-alltoall/analyze.py \
+	results/moe-alltoall/tables.md results/moe-alltoall/alltoall_vs_skew.png \
+	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png

@@ -1,0 +1,119 @@
+#!/bin/sh
+# results2_quick.sh - results/streaming-diloco and results/moe-alltoall end
+# to end on their tiny grids (run.sh --tiny): the sweeps give one CSV row per
+# point, the analysis writes its PNG figures and tables; the numbers are
+# checked against answers computed here: DiLoCo and Streaming DiLoCo
+# utilisation from the sync time of a two-rank ring over the WAN, the peak
+# bandwidths, the MoE capacity cap, bytes conservation and the lower bound.
+. "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+[ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
+"$PY" -c 'import pandas, matplotlib' 2>/dev/null || skip_all 'no pandas or matplotlib for that Python'
+command -v parallel >/dev/null 2>&1 || skip_all 'no GNU parallel (Debian: parallel)'
+export NETSIM NETSIM_PYTHON="$PY"
+plan 20
+
+png() {   # png FILE: exists and starts with the PNG signature
+    [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+}
+rows() { [ -f "$1" ] && echo $(( $(wc -l <"$1") - 1 )); }   # CSV rows below the header
+
+# --- Streaming DiLoCo -------------------------------------------------------
+D=$T/diloco
+sh "$SRCDIR/results/streaming-diloco/run.sh" --tiny -o "$D" -j 2 >"$T/dil.out" 2>&1
+st=$?
+ok $st 'streaming-diloco: run.sh --tiny exits 0'
+[ $st = 0 ] || sed 's/^/# /' "$T/dil.out" | tail -20
+is "$(rows "$D/main/results.csv")" 10 'streaming-diloco: 10 points (5 methods x 2 rates) in main/results.csv'
+is "$(rows "$D/check-packet/results.csv")" 1 'streaming-diloco: the packet-model check point'
+png "$D/utilisation.png" && png "$D/bandwidth_needed.png" && png "$D/latency.png"
+ok $? 'streaming-diloco: three PNG figures'
+grep -q '^| 1B | DiLoCo | ' "$D/tables.md"; ok $? 'streaming-diloco: the bandwidth table has a DiLoCo row'
+
+# Known answers, by hand: 1B parameters x 2 bytes, 4 shards of a 2-rank ring over
+# the WAN (each worker sends all its bytes, in 2 steps), 9000-byte packets with
+# 64-byte headers, path latency 1 ms + 6 x 1 us, one packet store-and-forward on
+# the WAN per step; 100 steps of 0.1 s per outer step.
+"$PY" - "$D/main/results.csv" >"$T/dil.chk" <<'PY'
+import sys, math, pandas as pd
+df = pd.read_csv(sys.argv[1]).set_index(["method", "gbps"])
+def sync(x, R):                 # x bytes per worker, R bit/s
+    pk = math.ceil(x / 8 / 8936)
+    return 8 * (x + 8 * pk * 64) / R + 2 * (1e-3 + 6e-6 + 8 * 9000 / R)
+H, t, B = 100, 0.1, 2e9
+u = df.loc[("diloco", 10), "compute_utilization"]
+print("diloco10", abs(u - H * t / (H * t + sync(B, 10e9))) < 1e-6, u)
+u = df.loc[("diloco", 1), "compute_utilization"]
+print("diloco1", abs(u - H * t / (H * t + sync(B, 1e9))) < 1e-6, u)
+# streaming without overlap: 8 fragment syncs of B/8, each blocking
+u = df.loc[("streaming", 10), "compute_utilization"]
+print("streaming10", abs(u - H * t / (H * t + 8 * sync(B / 8, 10e9))) < 1e-6, u)
+# with overlap 1: a fragment blocks by its sync time minus one step; the summary
+# leaves out the 16th sync of the two outer steps (it ends after the last step)
+u = df.loc[("streaming_overlap", 1), "compute_utilization"]
+want = 2 * H * t / (2 * H * t + 15 * (sync(B / 8, 1e9) - t))
+print("overlap1", abs(u - want) < 1e-6, u, want)
+# 4-bit fragments (62.5 MB) take 52 ms at 10 Gbit/s < one step: nothing blocks
+print("4bit10", df.loc[("streaming_4bit", 10), "compute_utilization"] == 1.0)
+peaks = {m: df.loc[(m, 10), "peak_bandwidth_bps"] for m in ("dp", "diloco", "streaming", "streaming_4bit")}
+# dp: 2 GB a step of 0.1 s; diloco: 2 GB in one step; streaming: 1/8 in one step; 4-bit: 1/4 of that
+print("peaks", peaks["dp"] == 8 * B / t and peaks["diloco"] == 8 * B / t and
+      peaks["streaming"] == 8 * B / 8 / t and peaks["streaming_4bit"] == 8 * B / 8 / 4 / t, peaks)
+PY
+sed 's/^/# /' "$T/dil.chk"
+grep -q '^diloco10 True' "$T/dil.chk"; ok $? 'DiLoCo at 10 Gbit/s: utilisation = H t / (H t + sync time)'
+grep -q '^diloco1 True' "$T/dil.chk"; ok $? 'DiLoCo at 1 Gbit/s: the same formula'
+grep -q '^streaming10 True' "$T/dil.chk"; ok $? 'Streaming DiLoCo, no overlap: 8 blocking fragment syncs'
+grep -q '^overlap1 True' "$T/dil.chk"; ok $? 'Streaming DiLoCo, overlap 1: each sync blocks by its time minus a step'
+grep -q '^4bit10 True' "$T/dil.chk"; ok $? '4-bit fragments fit in one step at 10 Gbit/s: utilisation 1'
+grep -q '^peaks True' "$T/dil.chk"; ok $? 'peak bandwidths: 160, 160, 20 and 5 Gbit/s'
+
+# --- MoE all-to-all ----------------------------------------------------------
+M=$T/moe
+sh "$SRCDIR/results/moe-alltoall/run.sh" --tiny -o "$M" -j 2 >"$T/moe.out" 2>&1
+st=$?
+ok $st 'moe-alltoall: run.sh --tiny exits 0'
+[ $st = 0 ] || sed 's/^/# /' "$T/moe.out" | tail -20
+is "$(rows "$M/main-flow/results.csv") $(rows "$M/main-packet/results.csv")" "4 4" \
+    'moe-alltoall: 4 points (2 skews x 2 policies) in each model'
+is "$(rows "$M/capacity/results.csv")" 2 'moe-alltoall: 2 capacity points'
+png "$M/alltoall_vs_skew.png" && png "$M/capacity.png" && png "$M/packet_vs_flow.png"
+ok $? 'moe-alltoall: three PNG figures'
+grep -q '^| 2 | Zipf 1.5 | ' "$T/moe/tables.md"; ok $? 'moe-alltoall: the time table has a Zipf 1.5 row'
+
+"$PY" - "$M" >"$T/moe.chk" <<'PY'
+import sys, glob, h5py, numpy as np
+d = sys.argv[1]
+cap_ok, bytes_ok, bound_ok = True, True, True
+for path in sorted(glob.glob(d + "/*/*.h5")):
+    if path.endswith("results.h5"):
+        continue
+    with h5py.File(path, "r") as f:
+        p = dict(zip([x.decode() for x in f["scenario/params/name"][:]],
+                     [x.decode() for x in f["scenario/params/value"][:]]))
+        ml, co = f["moe_layers"][:], f["collectives"][:]
+        total = f["summary"].attrs["bytes"]
+    # capacity factor c: an expert takes floor(c x 32 hosts x T x k / 64) assignments; 2 experts a host
+    if float(p["capacity"]) > 0:
+        cap = int(float(p["capacity"]) * 32 * int(p["tokens"]) * int(p["top_k"]) / 64)
+        # (at Zipf 1.5 the hottest expert wants ~45 % of all assignments: it is full)
+        cap_ok &= bool(((ml["tokens_max"] >= cap) & (ml["tokens_max"] <= 2 * cap)).all())
+    # conservation: the transfers carry each layer's dispatch bytes twice (dispatch, combine)
+    bytes_ok &= int(total) == 2 * int(ml["dispatch_bytes"].sum())
+    # no all-to-all beats its lower bound
+    bound_ok &= bool((co["finish_ps"] - co["start_ps"] >= co["lower_bound_ps"]).all())
+print("cap", cap_ok)
+print("bytes", bytes_ok)
+print("bound", bound_ok)
+# flow and packet agree on ECMP at Zipf 1.5 (receiver-bound): within 1 %
+import pandas as pd
+a = pd.read_csv(d + "/main-flow/results.csv").set_index(["zipf", "policy"])
+b = pd.read_csv(d + "/main-packet/results.csv").set_index(["zipf", "policy"])
+r = b.loc[(1.5, "ecmp"), "makespan"] / a.loc[(1.5, "ecmp"), "makespan"]
+print("ratio", abs(r - 1) < 0.01, r)
+PY
+sed 's/^/# /' "$T/moe.chk"
+grep -q '^cap True' "$T/moe.chk"; ok $? 'capacity factor 1: the busiest host receives between 1 and 2 expert caps (2 experts a host)'
+grep -q '^bytes True' "$T/moe.chk"; ok $? 'transfers carry 2 x the dispatch bytes of every layer'
+grep -q '^bound True' "$T/moe.chk"; ok $? 'no all-to-all beats its lower bound'
+grep -q '^ratio True' "$T/moe.chk"; ok $? 'packet / flow within 1 % for skewed ECMP'
+finish
