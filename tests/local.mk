@@ -65,6 +65,9 @@ EXTRA_DIST += tests/determinism.sh
 TESTS += tests/bad_input_topo.sh
 EXTRA_DIST += tests/bad_input_topo.sh
 
+TESTS += tests/bad_input_faults.sh
+EXTRA_DIST += tests/bad_input_faults.sh
+
 TESTS += tests/lb.sh
 EXTRA_DIST += tests/lb.sh tests/lb_check.py
 
