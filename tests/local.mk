@@ -85,3 +85,10 @@ TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots
 	tests/notebook.sh tests/sweep.sh
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
+
+# results/spraying-vs-splitting: run.sh --tiny and analyse.py end to end
+TESTS += tests/results_quick.sh
+EXTRA_DIST += tests/results_quick.sh results/spraying-vs-splitting/.gitignore \
+	results/spraying-vs-splitting/README.md results/spraying-vs-splitting/scenario.lua \
+	results/spraying-vs-splitting/run.sh results/spraying-vs-splitting/analyse.py \
+	results/spraying-vs-splitting/figures
