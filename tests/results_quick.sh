@@ -5,7 +5,10 @@
 # degraded or failed cable) and analyse.py makes the tables and figures. Checks the tables'
 # rows, the lower bound against bytes x 8 / 400 Gb/s computed here, that no
 # run beats its bound, that a failed cable leaves fewer links, and that the
-# figures are valid PNG files.
+# figures are valid PNG files. And the scenario by itself: the ring
+# allreduce in host order meets no contention, so its time is 2(p-1) steps
+# of a chunk's packets plus the path of the farthest neighbour pair,
+# computed here.
 export PYTHONDONTWRITEBYTECODE=1   # nothing written into the source tree
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
@@ -13,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE=1   # nothing written into the source tree
 command -v parallel >/dev/null 2>&1 || skip_all 'GNU parallel is not installed (Debian: parallel)'
 export NETSIM_PYTHON="$PY" MPLCONFIGDIR="$T/mpl"
 RUN="$SRCDIR/results/spraying-vs-splitting/run.sh"
-plan 12
+plan 14
 
 sh "$RUN" --tiny -o "$T/runs" >"$T/out" 2>"$T/err"
 is "$?" 0 'run.sh --tiny exits 0'
@@ -55,6 +58,22 @@ is "$(echo "$n" | awk '{print $1 - $2}')" 2 'fault=failed: one leaf-spine cable 
 
 grep -q '^| leafspine | permutation | 1 | ideal | ' "$F/tables.md" && grep -q '^## A degraded or failed' "$F/tables.md"
 ok $? 'tables.md has the main table and the fault table'
+
+# the ring in host order, ideal transport: chunks of exactly 4 full packets
+# (4032 payload bytes each); a step ends when the farthest pair is done: its
+# 4 packets at 400 Gb/s (81920 ps per 4096-byte packet), a store-and-forward
+# of one packet per switch on the way, and the cables' latency (500 ns each):
+# leaf-spine, 256 ranks: leaf, spine, leaf (3 switches, 4 cables), 510 steps;
+# fat-tree k=8, 128 ranks: across pods, 5 switches and 6 cables, 254 steps
+pkt=81920
+for f in "leafspine 256 3 4" "fattree 128 5 6"; do
+    set -- $f
+    want=$(( 2 * ($2 - 1) * ((4 + $3) * pkt + $4 * 500000) ))
+    run -q --json "$SRCDIR/results/spraying-vs-splitting/scenario.lua" -o "$T/ring-$1.h5" fabric=$1 \
+        workload=allreduce order=host bytes=$((4 * 4032 * $2)) lb=ecmp transport=ideal
+    got=$("$PY" -c 'import json, sys; print(json.loads(sys.stdin.readline())["makespan_ps"])' <"$T/out")
+    is "$got" "$want" "$1: ring allreduce in host order takes 2(p-1) x (4 + switches) packets + cables"
+done
 
 pngs=0
 for p in subflows-ideal subflows-dctcp congestion dctcp-cost fault; do

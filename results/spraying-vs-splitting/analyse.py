@@ -28,6 +28,7 @@ import sys
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt   # noqa: E402
+import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np                # noqa: E402
 import pandas as pd               # noqa: E402
 
@@ -144,6 +145,16 @@ def panel_grid(nrows, ncols, title, w=5.0, h=3.6):
     return fig, axes
 
 
+def plain_log_ticks(ax, xticks):
+    """log axes labelled with plain numbers: x at the sizes, y at 1, 1.5, 2, 3, 5, ..."""
+    ax.xaxis.set_major_locator(mticker.FixedLocator(xticks))
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: "%g" % v))
+    ax.xaxis.set_minor_locator(mticker.NullLocator())
+    ax.yaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1, 1.5, 2, 3, 5, 7)))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: "%g" % v))
+    ax.yaxis.set_minor_formatter(mticker.NullFormatter())
+
+
 def errbar(ax, x, y, lo, hi, **kw):
     ax.errorbar(x, y, yerr=[np.maximum(y - lo, 0), np.maximum(hi - y, 0)], capsize=3, **kw)
 
@@ -229,7 +240,7 @@ def fig_congestion(a, path):
             ax.set_title("%s: %s" % (WORKLOAD_TITLE[wl], title))
             ax.grid(alpha=0.3)
             if i == 1:
-                ax.set_yscale("symlog", linthresh=0.1)
+                ax.set_yscale("log")
             if j == 0:
                 ax.legend(fontsize=8)
     fig.tight_layout()
@@ -261,6 +272,7 @@ def fig_size(a, path):
             ax.axhline(1, color="gray", lw=0.8)
             ax.set_xscale("log")
             ax.set_yscale("log")
+            plain_log_ticks(ax, sorted(s["size"].unique() / 1e6))
             ax.set_xlabel("bytes per rank (MB)")
             ax.set_ylabel("completion / lower bound")
             ax.set_title("%s, %s transport" % (WORKLOAD_TITLE[wl], tr))
@@ -335,7 +347,7 @@ def fig_fault(a, path):
             ax.set_title("%s, %s transport" % (WORKLOAD_TITLE[wl], tr))
             ax.grid(alpha=0.3, axis="y")
             if i == 0 and j == 0:
-                ax.legend(fontsize=8)
+                ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -4,17 +4,17 @@
 # and prints the tables.
 #
 # usage: ./run.sh [--full | --medium | --quick | --tiny] [-j N] [-o DIR] [--figures DIR]
-#   --full    (default) sizes 1..256 MB (alltoall 1..64 MB), seeds 1..3
+#   --full    (default) sizes 1..256 MB (alltoall 1..64 MB), seeds 1..2
 #   --medium  sizes 1..64 MB (alltoall 1..16 MB), seeds 1..2: the committed figures
-#   --quick   sizes 1 and 16 MB (alltoall 1 MB), seed 1: a few minutes on 2 cores
+#   --quick   sizes 1 and 4 MB (alltoall 1 MB), seed 1
 #   --tiny    16 points of 1 MB on the leaf-spine, for the test suite
 #   -j N      points at once (default 2: the machine is shared)
 #   -o DIR    the runs (default runs/GRID beside this script); a sweep resumes
 #             where it stopped, so run the same command again after a failure
 #   --figures DIR  the figures and tables (default: figures/ beside this script
 #             for --full and --medium, DIR/figures for --quick and --tiny)
-# Times (2 cores shared with other jobs; README.md has the measurements):
-# --tiny ~10 s, --quick ~5 min, --medium ~1.5 h, --full several hours.
+# Times with -j 2 on 2 cores shared with other jobs (README.md has the
+# measurements): --tiny 15 s, --quick 8 min, --medium 1 h, --full 3 to 5 h.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -22,14 +22,14 @@ SWEEP=${NETSIM_SWEEP:-$TOP/scripts/netsim-sweep}
 PY=${NETSIM_PYTHON:-/usr/bin/python3}
 SCEN=$HERE/scenario.lua
 
-grid=full jobs=2 out= figs=
+grid=full jobs=2 out='' figs=''
 while [ $# -gt 0 ]; do
     case $1 in
     --full|--medium|--quick|--tiny) grid=${1#--} ;;
     -j) jobs=${2:?-j needs a number}; shift ;;
     -o) out=${2:?-o needs a folder}; shift ;;
     --figures) figs=${2:?--figures needs a folder}; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see run.sh --help)" >&2; exit 2 ;;
     esac
     shift
@@ -49,10 +49,10 @@ TRANSPORTS=ideal,dctcp
 ONE=16MB
 PARTS="main alltoall hostorder fault sens"
 case $grid in
-full)   SIZES=1MB,4MB,16MB,64MB,256MB A2A=1MB,4MB,16MB,64MB SEEDS=1..3 ;;
+full)   SIZES=1MB,4MB,16MB,64MB,256MB A2A=1MB,4MB,16MB,64MB SEEDS=1..2 ;;
 medium) SIZES=1MB,4MB,16MB,64MB A2A=1MB,4MB,16MB SEEDS=1..2 ;;
-quick)  SIZES=1MB,16MB A2A=1MB SEEDS=1 ONE=4MB ;;
-tiny)   SIZES=1MB A2A= SEEDS=1 ONE=1MB FABRICS=leafspine WORKLOADS=permutation PARTS="main fault" ;;
+quick)  SIZES=1MB,4MB A2A=1MB SEEDS=1 ONE=4MB ;;
+tiny)   SIZES=1MB A2A='' SEEDS=1 ONE=1MB FABRICS=leafspine WORKLOADS=permutation PARTS="main fault" ;;
 esac
 
 t0=$(date +%s)
@@ -71,7 +71,7 @@ sweep() {
 policies() {
     p_wl=$1 p_sizes=$2 p_name=$3; shift 3
     common="fabric=$FABRICS workload=$p_wl bytes=$p_sizes transport=$TRANSPORTS seed=$SEEDS"
-    if [ $grid = tiny ]; then
+    if [ "$grid" = tiny ]; then
         sweep "$p_name" $common lb=ecmp,spray spray=random subflows=1,4 "$@"
         return
     fi
@@ -93,7 +93,7 @@ has hostorder && policies allreduce "$ONE" hostorder order=host $BASE
 # ... a degraded or failed leaf1-spine1 cable (leaf-spine only) ...
 if has fault; then
     FABRICS0=$FABRICS TRANSPORTS0=$TRANSPORTS; FABRICS=leafspine
-    [ $grid != tiny ] || TRANSPORTS=ideal
+    [ "$grid" != tiny ] || TRANSPORTS=ideal
     policies "$WORKLOADS" "$ONE" fault order=random fault=degraded,failed fault_rate=100Gbps init_window=64 \
         ecn_kmin=100KB
     FABRICS=$FABRICS0 TRANSPORTS=$TRANSPORTS0
