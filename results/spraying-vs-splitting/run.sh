@@ -14,7 +14,7 @@
 #   --figures DIR  the figures and tables (default: figures/ beside this script
 #             for --full and --medium, DIR/figures for --quick and --tiny)
 # Times with -j 2 on 2 cores shared with other jobs (README.md has the
-# measurements): --tiny 15 s, --quick 8 min, --medium 1 h, --full 3 to 5 h.
+# measurements): --tiny 20 s, --quick 8 min, --medium 1 h, --full 3 to 5 h.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
