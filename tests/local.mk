@@ -77,6 +77,9 @@ EXTRA_DIST += tests/determinism.sh
 TESTS += tests/bad_input_topo.sh
 EXTRA_DIST += tests/bad_input_topo.sh
 
+TESTS += tests/bad_input_faults.sh
+EXTRA_DIST += tests/bad_input_faults.sh
+
 TESTS += tests/lb.sh
 EXTRA_DIST += tests/lb.sh tests/lb_check.py
 
@@ -121,3 +124,10 @@ EXTRA_DIST += tests/results2_quick.sh \
 	results/moe-alltoall/run.sh results/moe-alltoall/analyze.py \
 	results/moe-alltoall/tables.md results/moe-alltoall/alltoall_vs_skew.png \
 	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png
+
+# results/spraying-vs-splitting: run.sh --tiny and analyse.py end to end
+TESTS += tests/results_quick.sh
+EXTRA_DIST += tests/results_quick.sh results/spraying-vs-splitting/.gitignore \
+	results/spraying-vs-splitting/README.md results/spraying-vs-splitting/scenario.lua \
+	results/spraying-vs-splitting/run.sh results/spraying-vs-splitting/analyse.py \
+	results/spraying-vs-splitting/figures

@@ -11,7 +11,8 @@
  *             "spine2", "gateway2"; in a multidc leaf l of datacenter d is
  *             leaf (d - 1) x leaves + l, the number fab:hosts{leaf=} takes.
  *   cables    hosts to their leaves (host order), then for each leaf, for
- *             each spine, links_per_spine cables; then gateway-spine cables
+ *             each spine, links_per_spine cables (a degraded one at its own
+ *             rate, a failed one left out: leaf-spine fabrics only); then gateway-spine cables
  *             (spine order), then the WAN mesh: for each pair of gateways
  *             (i < j, lexicographic), wan_links cables.
  * Forwarding comes from the graph (routing.c), like every fabric's.
@@ -62,11 +63,42 @@ add_hosts(ns_fabric *f, const ns_ls_shape *s, int dc, uint32_t host0, uint32_t l
     return NS_OK;
 }
 
-/* the leaves and spines of one leaf-spine and its cables; its hosts are
- * nodes host_node0 ..; returns the node of its first spine in *spine_node */
+/* check the faulty cables of a leaf-spine: each names a cable of the shape,
+ * and no cable twice */
 static int
-add_switches(ns_fabric *f, const ns_ls_shape *s, int dc, int cfg, uint32_t host_node0,
-             uint32_t leaf0, uint32_t spine0, uint32_t *spine_node, ns_err *e)
+check_faults(const ns_ls_shape *s, const ns_ls_fault *fl, size_t n, ns_err *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *what = fl[i].rate_bps ? "degraded" : "failed";
+        if (fl[i].leaf < 1 || fl[i].leaf > s->leaves || fl[i].spine < 1 || fl[i].spine > s->spines ||
+            fl[i].cable < 1 || fl[i].cable > s->links_per_spine)
+            return ns_errorf(e, NS_EINVAL, "leafspine: %s cable leaf %u, spine %u, cable %u does not exist "
+                             "(leaves 1..%u, spines 1..%u, cables 1..%u)", what, fl[i].leaf, fl[i].spine,
+                             fl[i].cable, s->leaves, s->spines, s->links_per_spine);
+        for (size_t j = 0; j < i; j++)
+            if (fl[j].leaf == fl[i].leaf && fl[j].spine == fl[i].spine && fl[j].cable == fl[i].cable)
+                return ns_errorf(e, NS_EINVAL, "leafspine: cable leaf %u, spine %u, cable %u is named twice "
+                                 "(in degraded or failed)", fl[i].leaf, fl[i].spine, fl[i].cable);
+    }
+    return NS_OK;
+}
+
+/* the fault of cable c (0-based) between leaf l and spine p (0-based), or NULL */
+static const ns_ls_fault *
+find_fault(const ns_ls_fault *fl, size_t n, uint32_t l, uint32_t p, uint32_t c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fl[i].leaf == l + 1 && fl[i].spine == p + 1 && fl[i].cable == c + 1)
+            return &fl[i];
+    return NULL;
+}
+
+/* the leaves and spines of one leaf-spine and its cables (nfaults of them
+ * slower or missing); its hosts are nodes host_node0 ..; returns the node
+ * of its first spine in *spine_node */
+static int
+add_switches(ns_fabric *f, const ns_ls_shape *s, const ns_ls_fault *faults, size_t nfaults, int dc, int cfg,
+             uint32_t host_node0, uint32_t leaf0, uint32_t spine0, uint32_t *spine_node, ns_err *e)
 {
     char name[NS_NAME_MAX];
     uint32_t leaf_node = (uint32_t)f->nnodes;
@@ -88,10 +120,14 @@ add_switches(ns_fabric *f, const ns_ls_shape *s, int dc, int cfg, uint32_t host_
             return e->code;
     for (uint32_t l = 0; l < s->leaves; l++)
         for (uint32_t p = 0; p < s->spines; p++)
-            for (uint32_t c = 0; c < s->links_per_spine; c++)
-                if (ns_fabric_add_cable(f, leaf_node + l, *spine_node + p, s->fabric_link.rate_bps,
+            for (uint32_t c = 0; c < s->links_per_spine; c++) {
+                const ns_ls_fault *ft = find_fault(faults, nfaults, l, p, c);
+                if (ft && ft->rate_bps == 0)
+                    continue;   /* failed: not cabled */
+                if (ns_fabric_add_cable(f, leaf_node + l, *spine_node + p, ft ? ft->rate_bps : s->fabric_link.rate_bps,
                                         s->fabric_link.latency_ps, e) < 0)
                     return e->code;
+            }
     return NS_OK;
 }
 
@@ -100,6 +136,8 @@ ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e)
 {
     *out = NULL;
     int rc = check_shape(&s->shape, "leafspine", e);
+    if (!rc)
+        rc = check_faults(&s->shape, s->faults, s->nfaults, e);
     if (rc)
         return rc;
     ns_fabric *f = ns_topo_begin("leafspine", &s->common);
@@ -107,7 +145,7 @@ ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e)
         return ns_enomem(e, "a leaf-spine");
     uint32_t spine_node;
     if ((rc = add_hosts(f, &s->shape, 0, 0, 0, e)) ||
-        (rc = add_switches(f, &s->shape, 0, 0, 0, 0, 0, &spine_node, e)))
+        (rc = add_switches(f, &s->shape, s->faults, s->nfaults, 0, 0, 0, 0, 0, &spine_node, e)))
         goto fail;
     f->nleaves = (int32_t)s->shape.leaves;
     return ns_topo_end(f, NS_OK, out, e);
@@ -167,7 +205,7 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
             goto fail;
         }
         uint32_t spine_node;
-        if ((rc = add_switches(f, &dc->ls, (int)d + 1, cfg, host0, leaf0, spine0, &spine_node, e)))
+        if ((rc = add_switches(f, &dc->ls, NULL, 0, (int)d + 1, cfg, host0, leaf0, spine0, &spine_node, e)))
             goto fail;
         char name[NS_NAME_MAX];
         snprintf(name, sizeof name, "gateway%u", d + 1);

@@ -6,6 +6,7 @@
 #ifndef NS_TOPO_H
 #define NS_TOPO_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "sim/error.h"
 #include "sim/fabric.h"
@@ -52,9 +53,22 @@ typedef struct ns_ls_shape {
     ns_link_spec fabric_link;       /* leaf - spine */
 } ns_ls_shape;
 
+/* one leaf-spine cable that runs slower than fabric_link, or is missing:
+ * cable `cable` (1 .. links_per_spine) between leaf `leaf` and spine `spine`
+ * (both 1-based); rate_bps 0 means the cable has failed (it is left out,
+ * and forwarding goes around it) */
+typedef struct ns_ls_fault {
+    uint32_t leaf;
+    uint32_t spine;
+    uint32_t cable;
+    uint64_t rate_bps;
+} ns_ls_fault;
+
 typedef struct ns_leafspine_spec {
-    ns_ls_shape      shape;
-    ns_fabric_common common;
+    ns_ls_shape        shape;
+    const ns_ls_fault *faults;    /* nfaults entries (borrowed), each naming a distinct cable */
+    size_t             nfaults;
+    ns_fabric_common   common;
 } ns_leafspine_spec;
 
 /* the three-tier k-ary fat-tree of Al-Fares et al.: k pods of k/2 edge and

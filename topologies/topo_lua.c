@@ -145,15 +145,73 @@ read_shape(lua_State *L, int t, const char *ctor, ns_ls_shape *s)
     read_link_opt(L, t, ctor, "fabric_link", &s->fabric_link, &s->host_link);
 }
 
+/* how many cables field `field` (degraded or failed) of table t names:
+ * absent 0, one {leaf=, ...} table 1, or a list of them */
+static size_t
+count_faults(lua_State *L, int t, const char *field)
+{
+    int ty = lua_getfield(L, t, field);
+    size_t n = 0;
+    if (ty == LUA_TTABLE)
+        n = lua_rawlen(L, -1) > 0 ? (size_t)lua_rawlen(L, -1) : 1;
+    else if (ty != LUA_TNIL)
+        ns_lua_fail(L, "leafspine", "field '%s' must be a table {leaf = ..., spine = ...} or a list of them "
+                    "(got a %s)", field, luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return n;
+}
+
+/* read the cables of field `field` of table t into fl[]: degraded ones
+ * (with a rate) or failed ones (rate 0) */
+static void
+read_faults(lua_State *L, int t, const char *field, const ns_ls_shape *shape, ns_ls_fault *fl, size_t n)
+{
+    static const char *const deg_fields[] = {"leaf", "spine", "cable", "rate", NULL};
+    static const char *const fail_fields[] = {"leaf", "spine", "cable", NULL};
+    int degraded = strcmp(field, "degraded") == 0;
+    if (n == 0)
+        return;
+    lua_getfield(L, t, field);
+    int ft = lua_gettop(L);
+    int list = lua_rawlen(L, ft) > 0;
+    for (size_t i = 0; i < n; i++) {
+        char c[64];
+        int et = ft;
+        if (list) {
+            snprintf(c, sizeof c, "leafspine: %s[%zu]", field, i + 1);
+            if (lua_geti(L, ft, (lua_Integer)i + 1) != LUA_TTABLE)
+                ns_lua_fail(L, "leafspine", "entry %zu of field '%s' must be a table {leaf = ..., spine = ...}",
+                            i + 1, field);
+            et = lua_gettop(L);
+        } else {
+            snprintf(c, sizeof c, "leafspine: %s", field);
+        }
+        ns_lua_check_fields(L, et, c, degraded ? deg_fields : fail_fields);
+        fl[i].leaf = (uint32_t)ns_lua_int(L, et, c, "leaf", 1, 0, 1, shape->leaves);
+        fl[i].spine = (uint32_t)ns_lua_int(L, et, c, "spine", 1, 0, 1, shape->spines);
+        fl[i].cable = (uint32_t)ns_lua_int(L, et, c, "cable", 0, 1, 1, shape->links_per_spine);
+        fl[i].rate_bps = degraded ? ns_lua_rate(L, et, c, "rate", 1, 0) : 0;
+        if (list)
+            lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
 static int
 l_leafspine(lua_State *L)
 {
     static const char *const fields[] = {"leaves", "spines", "hosts_per_leaf", "links_per_spine", "host_link",
-                                         "fabric_link", "mtu", "header", "switch", NULL};
+                                         "fabric_link", "mtu", "header", "switch", "degraded", "failed", NULL};
     ns_lua_check_args(L, 1, "leafspine", fields);
     ns_leafspine_spec s;
     read_common(L, 1, "leafspine", &s.common);
     read_shape(L, 1, "leafspine", &s.shape);
+    size_t ndeg = count_faults(L, 1, "degraded"), nfail = count_faults(L, 1, "failed");
+    ns_ls_fault *fl = lua_newuserdatauv(L, (ndeg + nfail ? ndeg + nfail : 1) * sizeof *fl, 0);  /* freed by Lua */
+    read_faults(L, 1, "degraded", &s.shape, fl, ndeg);
+    read_faults(L, 1, "failed", &s.shape, fl + ndeg, nfail);
+    s.faults = fl;
+    s.nfaults = ndeg + nfail;
     BUILD(L, ns_topo_leafspine, &s);
 }
 

@@ -1,0 +1,118 @@
+#!/bin/sh
+# run.sh - regenerate results/spraying-vs-splitting: run the sweeps of
+# scenario.lua with scripts/netsim-sweep, then analyse.py draws the figures
+# and prints the tables.
+#
+# usage: ./run.sh [--full | --medium | --quick | --tiny] [-j N] [-o DIR] [--figures DIR]
+#   --full    (default) sizes 1..256 MB (alltoall 1..64 MB), seeds 1..2
+#   --medium  sizes 1..64 MB (alltoall 1..16 MB), seeds 1..2: the committed figures
+#   --quick   sizes 1 and 4 MB (alltoall 1 MB), seed 1
+#   --tiny    16 points of 1 MB on the leaf-spine, for the test suite
+#   -j N      points at once (default 2: the machine is shared)
+#   -o DIR    the runs (default runs/GRID beside this script); a sweep resumes
+#             where it stopped, so run the same command again after a failure
+#   --figures DIR  the figures and tables (default: figures/ beside this script
+#             for --full and --medium, DIR/figures for --quick and --tiny)
+# Times with -j 2 on 2 cores shared with other jobs (README.md has the
+# measurements): --tiny 20 s, --quick 8 min, --medium 1 h, --full 3 to 5 h.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+SWEEP=${NETSIM_SWEEP:-$TOP/scripts/netsim-sweep}
+PY=${NETSIM_PYTHON:-/usr/bin/python3}
+SCEN=$HERE/scenario.lua
+
+grid=full jobs=2 out='' figs=''
+while [ $# -gt 0 ]; do
+    case $1 in
+    --full|--medium|--quick|--tiny) grid=${1#--} ;;
+    -j) jobs=${2:?-j needs a number}; shift ;;
+    -o) out=${2:?-o needs a folder}; shift ;;
+    --figures) figs=${2:?--figures needs a folder}; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1' (see run.sh --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+out=${out:-$HERE/runs/$grid}
+case $grid in
+full|medium) figs=${figs:-$HERE/figures} ;;
+*)           figs=${figs:-$out/figures} ;;
+esac
+
+# the grid: every sweep names every parameter, so that all the tables have
+# the same columns; lb, spray and subflows vary together as policies; ONE is
+# the size of the parts at one size (host order, faults, DCTCP settings)
+FABRICS=leafspine,fattree
+WORKLOADS=permutation,allreduce
+TRANSPORTS=ideal,dctcp
+ONE=16MB
+PARTS="main alltoall hostorder fault sens"
+case $grid in
+full)   SIZES=1MB,4MB,16MB,64MB,256MB A2A=1MB,4MB,16MB,64MB SEEDS=1..2 ;;
+medium) SIZES=1MB,4MB,16MB,64MB A2A=1MB,4MB,16MB SEEDS=1..2 ;;
+quick)  SIZES=1MB,4MB A2A=1MB SEEDS=1 ONE=4MB ;;
+tiny)   SIZES=1MB A2A='' SEEDS=1 ONE=1MB FABRICS=leafspine WORKLOADS=permutation PARTS="main fault" ;;
+esac
+
+t0=$(date +%s)
+status=0
+# sweep NAME PARAMS...: one netsim-sweep into $out/NAME
+sweep() {
+    sw_name=$1; shift
+    echo "run.sh: sweep $sw_name"
+    "$SWEEP" "$SCEN" "$@" -o "$out/$sw_name" -j "$jobs" --no-bar >"$out/$sw_name.log" 2>&1 || {
+        status=1; echo "run.sh: sweep $sw_name had failures (see $out/$sw_name.log)" >&2; }
+    tail -n 1 "$out/$sw_name.log"
+}
+# policies WORKLOADS SIZES NAME [more fixed params]: the policy sweeps of
+# one part of the grid (sweeps NAME-ecmp, NAME-spray, NAME-local); the tiny
+# grid has one sweep NAME: ecmp and random spraying with 1 and 4 subflows
+policies() {
+    p_wl=$1 p_sizes=$2 p_name=$3; shift 3
+    common="fabric=$FABRICS workload=$p_wl bytes=$p_sizes transport=$TRANSPORTS seed=$SEEDS"
+    if [ "$grid" = tiny ]; then
+        sweep "$p_name" $common lb=ecmp,spray spray=random subflows=1,4 "$@"
+        return
+    fi
+    sweep "$p_name-ecmp" $common lb=ecmp spray=random subflows=1,2,4,8,16 "$@"
+    sweep "$p_name-spray" $common lb=spray spray=random,roundrobin subflows=1 "$@"
+    sweep "$p_name-local" $common lb=adaptive,flowlet spray=random subflows=1 "$@"
+}
+
+mkdir -p "$out"
+# the fixed parameters of the main grid: ranks in a random order, a healthy
+# fabric, DCTCP's first window 64 packets, ECN from 100 KB
+BASE="fault=none fault_rate=100Gbps init_window=64 ecn_kmin=100KB"
+has() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+has main && policies "$WORKLOADS" "$SIZES" main order=random $BASE
+has alltoall && policies alltoall "$A2A" alltoall order=random $BASE
+# at one size: the ring in host order (one flow per leaf or edge switch
+# crosses the fabric in each step) ...
+has hostorder && policies allreduce "$ONE" hostorder order=host $BASE
+# ... a degraded or failed leaf1-spine1 cable (leaf-spine only) ...
+if has fault; then
+    FABRICS0=$FABRICS TRANSPORTS0=$TRANSPORTS; FABRICS=leafspine
+    [ "$grid" != tiny ] || TRANSPORTS=ideal
+    policies "$WORKLOADS" "$ONE" fault order=random fault=degraded,failed fault_rate=100Gbps init_window=64 \
+        ecn_kmin=100KB
+    FABRICS=$FABRICS0 TRANSPORTS=$TRANSPORTS0
+fi
+# ... and two settings of DCTCP: the ECN threshold (permutation) and the
+# first window (ring allreduce)
+if has sens; then
+    SENS="fabric=leafspine bytes=$ONE transport=dctcp seed=$SEEDS order=random fault=none fault_rate=100Gbps"
+    sweep ecn-ecmp $SENS workload=permutation lb=ecmp spray=random subflows=1,16 init_window=64 \
+        ecn_kmin=100KB,400KB,1MB
+    sweep ecn-spray $SENS workload=permutation lb=spray spray=random,roundrobin subflows=1 init_window=64 \
+        ecn_kmin=100KB,400KB,1MB
+    sweep iw-ecmp $SENS workload=allreduce lb=ecmp spray=random subflows=1,16 init_window=10,64 ecn_kmin=100KB
+    sweep iw-spray $SENS workload=allreduce lb=spray spray=random subflows=1 init_window=10,64 ecn_kmin=100KB
+fi
+t1=$(date +%s)
+echo "run.sh: sweeps took $((t1 - t0)) s (grid $grid, -j $jobs)"
+
+mkdir -p "$figs"
+"$PY" "$HERE/analyse.py" "$out" "$figs" --grid "$grid" || status=1
+echo "run.sh: figures and tables in $figs; all took $(( $(date +%s) - t0 )) s"
+exit $status
