@@ -74,6 +74,8 @@ typedef struct ns_tp_ops {
 
 extern const ns_tp_ops ns_tp_ideal;
 extern const ns_tp_ops ns_tp_dctcp;
+/* bytes of a DCTCP subflow's state (for its pool) */
+size_t ns_tp_dctcp_state_size(void);
 
 typedef struct ns_phost {
     ns_event  ev;            /* the NIC is free to send the next packet */
@@ -112,7 +114,7 @@ struct ns_pnet {
     ns_phost        *hosts;
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
-    ns_pool          pkt_pool, flow_pool;
+    ns_pool          pkt_pool, flow_pool, tp_pool;   /* packets, subflows, transport state */
     uint32_t        *sf_left;    /* per transfer: subflows not yet delivered */
     ns_rng          *spray_rng, *ecn_rng;
     uint32_t         mss;        /* payload bytes per full packet */

@@ -167,6 +167,7 @@ pnet_free(ns_net *net)
     ns_pnet *n = (ns_pnet *)net;
     ns_pool_destroy(&n->pkt_pool);
     ns_pool_destroy(&n->flow_pool);
+    ns_pool_destroy(&n->tp_pool);
     ns_free(n->ports);
     ns_free(n->hosts);
     ns_free(n->salt);
@@ -202,6 +203,7 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
     n->ack_size = f->header;
     ns_pool_init(&n->pkt_pool, sizeof(ns_pkt), 4096);
     ns_pool_init(&n->flow_pool, sizeof(ns_sflow), 256);
+    ns_pool_init(&n->tp_pool, c->transport == NS_TP_DCTCP ? ns_tp_dctcp_state_size() : 1, 256);
     size_t nsw = f->nnodes - f->nhosts;
     n->ports = ns_calloc(f->nlinks ? f->nlinks : 1, sizeof *n->ports);
     n->hosts = ns_calloc(f->nhosts, sizeof *n->hosts);
@@ -215,6 +217,10 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
         pnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
     }
+    /* round-robin pointers start anywhere, as on real switches: started
+     * together they would keep neighbouring switches in step */
+    for (size_t k = 0; k < nsw * f->nedges; k++)
+        n->rr[k] = (uint32_t)ns_hash64(c->seed ^ ((uint64_t)k << 20));
     for (size_t i = 0; i < f->nlinks; i++) {
         const ns_flink *l = &f->links[i];
         ns_port *p = &n->ports[i];

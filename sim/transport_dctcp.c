@@ -43,6 +43,7 @@ enum {
 };
 
 #define NS_PF_DSACK 16   /* ACK of a duplicate */
+#define RING0 32         /* packets the inline rings hold */
 
 struct ns_dctcp {
     ns_event  rto_ev;        /* retransmission timer, re-armed lazily */
@@ -69,6 +70,10 @@ struct ns_dctcp {
     uint32_t  rnxt;          /* next packet expected in order */
     uint8_t  *got;           /* ring over [rnxt, rnxt + rcap): received */
     uint32_t  rcap;
+    /* the rings start here, inline (no allocation per subflow); they move to
+     * the heap only if a window outgrows them */
+    ns_time   sent0[RING0];
+    uint8_t   st0[RING0], got0[RING0];
 };
 
 static void rto_fire(void *simp, ns_event *ev);
@@ -112,8 +117,10 @@ grow_send_ring(ns_dctcp *d, uint32_t need)
         sent[s & (cap - 1)] = d->sent[s & (d->cap - 1)];
         st[s & (cap - 1)] = d->st[s & (d->cap - 1)];
     }
-    ns_free(d->sent);
-    ns_free(d->st);
+    if (d->sent != d->sent0) {
+        ns_free(d->sent);
+        ns_free(d->st);
+    }
     d->sent = sent;
     d->st = st;
     d->cap = cap;
@@ -131,7 +138,8 @@ grow_recv_ring(ns_dctcp *d, uint32_t need)
         return -1;
     for (uint32_t i = 0; i < d->rcap; i++)
         got[(d->rnxt + i) & (cap - 1)] = d->got[(d->rnxt + i) & (d->rcap - 1)];
-    ns_free(d->got);
+    if (d->got != d->got0)
+        ns_free(d->got);
     d->got = got;
     d->rcap = cap;
     return 0;
@@ -146,21 +154,14 @@ static int
 dctcp_init(ns_pnet *n, ns_sflow *f)
 {
     const ns_dctcp_cfg *c = &n->sim->cfg.dctcp;
-    ns_dctcp *d = ns_calloc(1, sizeof *d);
+    ns_dctcp *d = ns_pool_get(&n->tp_pool);
     if (!d)
         return -1;
-    d->cap = 16;
-    d->rcap = 16;
-    d->sent = ns_alloc(d->cap * sizeof *d->sent);
-    d->st = ns_alloc(d->cap);
-    d->got = ns_calloc(d->rcap, 1);
-    if (!d->sent || !d->st || !d->got) {
-        ns_free(d->sent);
-        ns_free(d->st);
-        ns_free(d->got);
-        ns_free(d);
-        return -1;
-    }
+    memset(d, 0, sizeof *d);
+    d->cap = d->rcap = RING0;
+    d->sent = d->sent0;
+    d->st = d->st0;
+    d->got = d->got0;
     ns_event_init(&d->rto_ev, rto_fire);
     d->f = f;
     d->n = n;
@@ -183,10 +184,13 @@ dctcp_fini(ns_pnet *n, ns_sflow *f)
     if (!d)
         return;
     ns_sim_cancel(n->sim, &d->rto_ev);
-    ns_free(d->sent);
-    ns_free(d->st);
-    ns_free(d->got);
-    ns_free(d);
+    if (d->sent != d->sent0) {
+        ns_free(d->sent);
+        ns_free(d->st);
+    }
+    if (d->got != d->got0)
+        ns_free(d->got);
+    ns_pool_put(&n->tp_pool, d);
     f->tp = NULL;
 }
 
@@ -489,3 +493,9 @@ rto_fire(void *simp, ns_event *ev)
 const ns_tp_ops ns_tp_dctcp = {
     "dctcp", dctcp_init, dctcp_next, dctcp_on_data, dctcp_on_ack, dctcp_fini
 };
+
+size_t
+ns_tp_dctcp_state_size(void)
+{
+    return sizeof(ns_dctcp);
+}
