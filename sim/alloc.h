@@ -36,4 +36,13 @@ void ns_alloc_fail_after(uint64_t n);
 /* true once an injected failure has happened */
 int ns_alloc_failed(void);
 
+/* a ceiling on live bytes: an allocation that would pass it fails (returns
+ * NULL) as if the machine were out of memory, so that a run too large for
+ * the machine ends with a clean NS_ENOMEM instead of swapping or the kernel's
+ * OOM killer. 0 removes the ceiling (the default). ns_alloc_limit_hit() is
+ * true once an allocation failed for this reason. */
+void ns_alloc_set_limit(size_t bytes);
+size_t ns_alloc_limit(void);
+int ns_alloc_limit_hit(void);
+
 #endif

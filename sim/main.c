@@ -194,7 +194,7 @@ pmain(lua_State *L)
     ns_lua_open_netsim(L, cli);
     char chunk[4200];
     snprintf(chunk, sizeof chunk, "@%s", cli->script);
-    if (luaL_loadbuffer(L, cli->source, strlen(cli->source), chunk) != LUA_OK)
+    if (luaL_loadbufferx(L, cli->source, strlen(cli->source), chunk, "t") != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 0);
     char why[1024];

@@ -98,6 +98,7 @@ struct ns_sflow {
     uint8_t   done;          /* the transport needs it no more: released once no packet refers to it */
     uint32_t  alive;         /* packets in the network that refer to this subflow */
     ns_sflow *ring_next, *ring_prev;
+    ns_sflow *live_next, *live_prev;   /* every subflow taken from the pool and not yet released */
     ns_time   last_send_ps;  /* flowlet detection */
     uint32_t  flowlet;
     ns_dctcp *tp;            /* transport state, NULL for ideal */
@@ -113,6 +114,7 @@ struct ns_pnet {
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
     ns_pool          pkt_pool, flow_pool;
+    ns_sflow        *live;       /* subflows not yet released (a run stopped early frees their transport state) */
     uint32_t        *sf_left;    /* per transfer: subflows not yet delivered */
     ns_rng          *spray_rng, *ecn_rng;
     uint32_t         mss;        /* payload bytes per full packet */

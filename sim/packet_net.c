@@ -59,6 +59,12 @@ static void
 release(ns_pnet *n, ns_sflow *f)
 {
     n->tp->fini(n, f);
+    if (f->live_prev)
+        f->live_prev->live_next = f->live_next;
+    else
+        n->live = f->live_next;
+    if (f->live_next)
+        f->live_next->live_prev = f->live_prev;
     ns_pool_put(&n->flow_pool, f);
 }
 
@@ -125,6 +131,10 @@ pnet_start(ns_net *net, uint32_t xi)
         if (!f)
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
         memset(f, 0, sizeof *f);
+        f->live_next = n->live;
+        if (n->live)
+            n->live->live_prev = f;
+        n->live = f;
         f->xfer = xi;
         f->src = src;
         f->dst = dst;
@@ -165,6 +175,10 @@ static void
 pnet_free(ns_net *net)
 {
     ns_pnet *n = (ns_pnet *)net;
+    /* a run stopped early (until, a signal, an error) leaves subflows whose
+     * transport state is still allocated */
+    for (ns_sflow *f = n->live; f; f = f->live_next)
+        n->tp->fini(n, f);
     ns_pool_destroy(&n->pkt_pool);
     ns_pool_destroy(&n->flow_pool);
     ns_free(n->ports);

@@ -182,9 +182,11 @@ ns_sim_free(ns_sim *sim)
 {
     if (!sim)
         return;
-    ns_evq_destroy(&sim->evq);   /* first: pending events live in the model's pools */
+    /* the model first: it may cancel its pending events, which needs the
+     * queue; the queue then frees its buckets without touching any event */
     if (sim->net)
         sim->net->ops->free(sim->net);
+    ns_evq_destroy(&sim->evq);
     ns_free(sim->op_start);
     ns_free(sim->op_finish);
     ns_free(sim->op_waiting);
@@ -343,6 +345,10 @@ ns_sim_run(ns_sim *sim)
     while (rc == NS_OK) {
         if (sim->stop_flag && *sim->stop_flag) {
             sim->stopped = 1;
+            break;
+        }
+        if (sim->max_events && sim->events >= sim->max_events) {
+            sim->stopped = 3;
             break;
         }
         ns_event *ev = ns_evq_pop(&sim->evq);

@@ -66,3 +66,5 @@ TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
 
+
+include tests/fuzz/local.mk
