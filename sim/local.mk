@@ -16,6 +16,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/transport_ideal.c %reldir%/transport_dctcp.c \
 	%reldir%/flow_net.c \
 	%reldir%/summary.c %reldir%/summary.h \
+	%reldir%/estimate.c %reldir%/estimate.h \
 	%reldir%/h5out.c %reldir%/h5out.h \
 	%reldir%/lua_util.c %reldir%/lua_util.h \
 	%reldir%/sim_lua.c %reldir%/sim_lua.h

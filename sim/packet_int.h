@@ -84,6 +84,8 @@ typedef struct ns_phost {
 
 /* transport state of a DCTCP subflow, allocated with the subflow */
 typedef struct ns_dctcp ns_dctcp;
+/* its size with its initial rings (for memory estimates) */
+extern const size_t ns_dctcp_bytes;
 
 struct ns_sflow {
     uint32_t  xfer;          /* transfer index */

@@ -191,6 +191,51 @@ pnet_free(ns_net *net)
     ns_free(n);
 }
 
+/* see net.h and estimate.h */
+uint64_t
+ns_packet_net_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
+                       uint64_t peak_xfers, uint64_t *packets, uint64_t *subflows)
+{
+    uint32_t mss = f->mtu - f->header;
+    int dctcp = c->transport == NS_TP_DCTCP;
+    /* every packet of the workload (and its ACK) */
+    double total = 0, in_links = 0;
+    uint64_t nsub = 0;
+    for (size_t i = 0; i < wl->nops; i++) {
+        const ns_op *o = &wl->ops[i];
+        if (o->kind != NS_OP_TRANSFER || o->bytes == 0 || o->node == o->dst)
+            continue;
+        total += (double)(o->bytes / mss + 1) * (dctcp ? 2 : 1);
+        nsub += c->subflows < o->bytes ? c->subflows : o->bytes;
+    }
+    /* what the links hold: a bandwidth-delay product each, plus a queue */
+    for (size_t l = 0; l < f->nlinks; l++) {
+        const ns_flink *k = &f->links[l];
+        double bdp = (double)k->rate_bps / 8 * (double)k->latency_ps * 1e-12;
+        double q = bdp;
+        if (k->src >= f->nhosts) {
+            const ns_switch_cfg *sc = &f->cfgs[f->nodes[k->src].cfg];
+            if (sc->buffer_bytes && dctcp)
+                q = (double)sc->buffer_bytes;
+            else if (sc->ecn)
+                q = (double)sc->ecn_kmax;
+        }
+        in_links += (bdp + q) / (double)f->mtu + 1;
+    }
+    double pk = total < in_links ? total : in_links;
+    *packets = pk > 1e18 ? (uint64_t)1e18 : (uint64_t)pk;
+    uint64_t alive = peak_xfers * c->subflows;
+    *subflows = alive < nsub ? alive : nsub;
+    size_t nsw = f->nnodes - f->nhosts;
+    double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +
+               (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
+               (double)wl->nops * sizeof(uint32_t) +
+               (double)*subflows * (sizeof(ns_sflow) + (dctcp ? ns_dctcp_bytes : 0) + sizeof(ns_event)) +
+               (double)*packets * sizeof(ns_pkt) +
+               ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */
+    return b > 1.8e19 ? UINT64_MAX : (uint64_t)b;
+}
+
 static const ns_net_ops pnet_ops = {
     "packet", pnet_start, pnet_link_stats, pnet_peak_objects, pnet_free
 };

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "alloc.h"
 #include "h5out.h"
+#include "estimate.h"
 #include "lua_util.h"
 #include "sim.h"
 #include "summary.h"
@@ -421,17 +422,35 @@ l_run(lua_State *L)
 
     ns_summary s;
     memset(&s, 0, sizeof s);
+    /* what the run would need, before anything is built for it */
+    ns_mem_est est;
+    char detail[400], need[32], have[32];
+    ns_mem_estimate(fab, wl, &o.cfg, &est);
+    ns_mem_describe(&est, o.cfg.model, detail, sizeof detail);
+    ns_format_size(est.total, need, sizeof need);
+    ns_format_size(ns_mem_budget(), have, sizeof have);
     if (cli->check) {
-        if (!cli->quiet)
+        if (!cli->quiet) {
             printf("check: %s fabric with %zu hosts, %zu switches, %zu links; workload of %zu ops "
                    "(%zu dependencies); output would be %s\n", fab->kind, fab->nhosts, fab->nnodes - fab->nhosts,
                    fab->nlinks, wl->nops, wl->ndeps, output);
+            printf("check: memory estimate %s (%s), of %s netsim may use\n", need, detail, have);
+        }
+    }
+    ns_err me = {0};
+    if (ns_mem_check(est.total, "run: this run", detail, &me)) {
+        cli->sim_failed = 1;
+        return luaL_error(L, "%s", me.msg);
+    }
+    if (cli->check) {
         ns_err e = {0};
         ns_sim *sim = NULL;
         int rc = ns_sim_new(fab, wl, &o.cfg, &sim, &e);
         ns_sim_free(sim);
-        if (rc)
+        if (rc) {
+            cli->sim_failed = rc != NS_EINVAL;
             return luaL_error(L, "%s", e.msg);
+        }
         s.ops = wl->nops;
         push_summary_table(L, &s);
         return 1;
