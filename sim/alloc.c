@@ -137,6 +137,7 @@ ns_strdup(const char *s)
 size_t ns_alloc_live_blocks(void) { return live_blocks; }
 size_t ns_alloc_live_bytes(void) { return live_bytes; }
 size_t ns_alloc_peak_bytes(void) { return peak_bytes; }
+void ns_alloc_reset_peak(void) { peak_bytes = live_bytes; }
 uint64_t ns_alloc_calls(void) { return calls; }
 
 void

@@ -27,6 +27,8 @@ char *ns_strdup(const char *s);
 size_t ns_alloc_live_blocks(void);
 size_t ns_alloc_live_bytes(void);
 size_t ns_alloc_peak_bytes(void);
+/* start measuring the peak anew from the live bytes of now */
+void ns_alloc_reset_peak(void);
 /* number of allocation calls so far (ns_alloc, ns_calloc, growing ns_realloc) */
 uint64_t ns_alloc_calls(void);
 

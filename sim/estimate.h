@@ -15,8 +15,8 @@
  *             task graph, times subflows) with their transport state, and the
  *             packets in flight: at most every packet of the workload, and at
  *             most what the links hold, a bandwidth-delay product each plus
- *             the queue a port can build (its buffer under dctcp, its ECN
- *             kmax, else one more bandwidth-delay product);
+ *             the queue a switch port builds (under dctcp its ECN kmax, else
+ *             its buffer; else one more bandwidth-delay product);
  *   output    the HDF5 writer's row buffers and time-series rows;
  * plus 24 MiB for the program and its libraries. It is an estimate: an
  * incast into unlimited buffers holds more packets (the summary's

@@ -68,6 +68,11 @@ void         ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op
 /* stamp new ops with the scenario line calling the current C function */
 void         ns_lua_stamp_line(lua_State *L, ns_workload *w);
 
+/* the error about to be raised is a failure of the simulator (out of
+ * memory, a limit of the machine), not a fault of the scenario: netsim then
+ * exits with status 1, not 2 (sim_lua.c) */
+void ns_lua_sim_failed(lua_State *L);
+
 /* module openers */
 void ns_lua_open_topologies(lua_State *L, int netsim_idx);
 void ns_lua_open_workloads(lua_State *L, int netsim_idx);

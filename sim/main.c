@@ -361,12 +361,18 @@ main(int argc, char **argv)
         lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
     lua_pushcfunction(L, pmain);
     lua_pushlightuserdata(L, &cli);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    int prc = lua_pcall(L, 1, 0, 0);
+    if (prc != LUA_OK) {
         fflush(stdout);
         fprintf(stderr, "netsim: %s\n", errtext(L));
+        if (prc == LUA_ERRMEM && ns_alloc_limit_hit()) {
+            char lim[32];
+            ns_format_size(ns_alloc_limit(), lim, sizeof lim);
+            fprintf(stderr, "netsim: the %s netsim may use (this machine's memory, or --max-memory) ran out\n", lim);
+        }
         if (cli.interrupted || stop_requested)
             status = 128 + (int)stop_signal;
-        else if (cli.sim_failed || ns_alloc_failed())
+        else if (cli.sim_failed || prc == LUA_ERRMEM || ns_alloc_failed() || ns_alloc_limit_hit())
             status = EXIT_SIMFAIL;
         else
             status = EXIT_USAGE;

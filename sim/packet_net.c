@@ -208,17 +208,21 @@ ns_packet_net_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_c
         total += (double)(o->bytes / mss + 1) * (dctcp ? 2 : 1);
         nsub += c->subflows < o->bytes ? c->subflows : o->bytes;
     }
-    /* what the links hold: a bandwidth-delay product each, plus a queue */
+    /* what the links hold: a bandwidth-delay product each, plus the queue
+     * of a switch port: under dctcp its ECN threshold kmax, else its buffer;
+     * else (the ideal transport, unlimited buffers) one more bandwidth-delay
+     * product. A host's NIC paces its sender and holds no queue. */
     for (size_t l = 0; l < f->nlinks; l++) {
         const ns_flink *k = &f->links[l];
         double bdp = (double)k->rate_bps / 8 * (double)k->latency_ps * 1e-12;
-        double q = bdp;
+        double q = 0;
         if (k->src >= f->nhosts) {
             const ns_switch_cfg *sc = &f->cfgs[f->nodes[k->src].cfg];
-            if (sc->buffer_bytes && dctcp)
-                q = (double)sc->buffer_bytes;
-            else if (sc->ecn)
+            q = bdp;
+            if (dctcp && sc->ecn)
                 q = (double)sc->ecn_kmax;
+            else if (dctcp && sc->buffer_bytes)
+                q = (double)sc->buffer_bytes;
         }
         in_links += (bdp + q) / (double)f->mtu + 1;
     }

@@ -34,6 +34,14 @@ get_cli(lua_State *L)
     return cli;
 }
 
+void
+ns_lua_sim_failed(lua_State *L)
+{
+    ns_cli *cli = get_cli(L);
+    if (cli)
+        cli->sim_failed = 1;
+}
+
 static double
 wall_now(void)
 {

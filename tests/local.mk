@@ -67,4 +67,21 @@ EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh test
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
 
 
+# hardening: allocation failures, interrupted runs, absurd sizes, determinism digests
+TESTS += tests/fault.sh tests/interrupt.sh tests/limits.sh tests/digests.sh
+EXTRA_DIST += tests/fault.sh tests/interrupt.sh tests/limits.sh tests/digests.sh
+
+check_PROGRAMS += tests/unit/test_limits
+tests_unit_test_limits_SOURCES = tests/unit/test_limits.c tests/tap.h
+tests_unit_test_limits_LDADD = $(NETSIM_LIBS)
+
+# make check-fault: tests/fault.sh with every N (make check takes every 23rd)
+check-fault:
+	FAULT_STRIDE=1 $(MAKE) $(AM_MAKEFLAGS) check TESTS=tests/fault.sh
+# make update-digests: store the digests of tests/digests.sh anew (after a
+# change that alters the numbers on purpose)
+update-digests: netsim$(EXEEXT)
+	NETSIM=$(abs_builddir)/netsim$(EXEEXT) SRCDIR=$(abs_top_srcdir) $(SHELL) $(srcdir)/tests/digests.sh --update
+.PHONY: check-fault update-digests
+
 include tests/fuzz/local.mk

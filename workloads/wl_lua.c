@@ -25,8 +25,11 @@ ns_lua_begin_builder(lua_State *L, const char *ctor, const char *const *fields)
 long
 ns_lua_checked(lua_State *L, long rc, const ns_err *e)
 {
-    if (rc < 0)
+    if (rc < 0) {
+        if (e->code == NS_ENOMEM)
+            ns_lua_sim_failed(L);
         luaL_error(L, "%s", e->msg);
+    }
     return rc;
 }
 
