@@ -14,9 +14,9 @@ scenario long.lua <<'LUA'
 local fab = netsim.star{ hosts = 2, rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()
 w:transfer{ src = 1, dst = 2, bytes = "1TB", label = "big" }
-w:compute{ node = 1, duration = "1ms" }
+w:compute{ node = 1, duration = "2us" }
 io.open("started", "w"):close()
-netsim.run{ fabric = fab, workload = w, output = "long.h5", sample = "10us" }
+netsim.run{ fabric = fab, workload = w, output = "long.h5", sample = "5us" }
 LUA
 
 # start_bg SCENARIO: run netsim in $T in the background; $pid
@@ -59,8 +59,8 @@ is "$(cat "$T/x.txt")" "1000000000000 0 -1 " 'the partial /transfers has the run
 rows=$(h5dump -H -d /timeseries/time_ps "$T/long.h5.partial" | sed -n 's/.*DATASPACE  SIMPLE { ( \([0-9]*\) ).*/\1/p')
 [ -n "$rows" ] && [ "$rows" -gt 1 ]
 ok $? "the partial time series has the samples taken until the stop ($rows rows)"
-h5dump -d /ops "$T/long.h5.partial" | grep -q '1000000000'
-ok $? 'the compute op that finished (at 1 ms) is recorded'
+h5dump -d /ops "$T/long.h5.partial" | grep -q '2000000,'
+ok $? 'the compute op that finished (at 2 us) is recorded'
 
 # in Lua code, outside any run: it stops at once, writes nothing
 scenario spin.lua <<'LUA'
@@ -81,6 +81,8 @@ ls "$T"/*.h5* >/dev/null 2>&1
 ok $((! $?)) 'no file is written'
 
 # a second signal ends it at once: this scenario catches the first one
+# (under valgrind, which counts the memory of a process killed on the spot
+# as lost, the last check is skipped)
 scenario stubborn.lua <<'LUA'
 io.open("started", "w"):close()
 while true do
@@ -100,5 +102,9 @@ kill -0 $pid 2>/dev/null
 ok $? 'and it goes on'
 kill -INT $pid
 wait $pid
-is "$?" 130 'a second SIGINT ends it at once: exit status 130'
+st=$?
+case $NETSIM in
+*valgrind*) ok 0 "# SKIP under valgrind (exit status $st)" ;;
+*) is "$st" 130 'a second SIGINT ends it at once: exit status 130' ;;
+esac
 finish

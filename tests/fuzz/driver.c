@@ -43,6 +43,16 @@ add_input(inputs *in, const char *path)
     in->paths[in->n++] = strdup(path);
 }
 
+static void
+free_inputs(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++)
+        free(in->paths[i]);
+    free(in->paths);
+    in->paths = NULL;
+    in->n = in->cap = 0;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -133,6 +143,7 @@ main(int argc, char **argv)
         target_dirs(&dirs);
         for (size_t i = 0; i < dirs.n; i++)
             puts(dirs.paths[i]);
+        free_inputs(&dirs);
         return 0;
     }
     for (int i = 1; i < argc; i++) {
@@ -151,6 +162,7 @@ main(int argc, char **argv)
         for (int i = 1; i < argc; i++)
             if (collect(&in, argv[i], "") != 0) {
                 fprintf(stderr, "fuzz_%s: no such file or folder: %s\n", NS_FUZZ_NAME, argv[i]);
+                free_inputs(&in);
                 return 2;
             }
         for (size_t i = 0; i < in.n; i++) {
@@ -158,6 +170,7 @@ main(int argc, char **argv)
             run_file(in.paths[i]);
         }
         fprintf(stderr, "fuzz_%s: %zu inputs ran\n", NS_FUZZ_NAME, in.n);
+        free_inputs(&in);
         return 0;
     }
     /* the TAP test: every regression input and seed */
@@ -175,5 +188,7 @@ main(int argc, char **argv)
     }
     printf("%sok %zu - fuzz_%s: %zu inputs in %zu folders\n", in.n ? "" : "not ", in.n + 1, NS_FUZZ_NAME,
            in.n, dirs.n);
+    free_inputs(&in);
+    free_inputs(&dirs);
     return 0;
 }
