@@ -86,7 +86,8 @@ collect(inputs *in, const char *path, const char *suffix)
         if (de->d_name[0] != '.' && has_suffix(de->d_name, suffix))
             add_input(&here, de->d_name);
     closedir(d);
-    qsort(here.paths, here.n, sizeof *here.paths, cmp_str);
+    if (here.n)
+        qsort(here.paths, here.n, sizeof *here.paths, cmp_str);
     for (size_t i = 0; i < here.n; i++) {
         char p[4096];
         snprintf(p, sizeof p, "%s/%s", path, here.paths[i]);
