@@ -269,10 +269,10 @@ main(int argc, char **argv)
             }
             break;
         case 'M': {
-            char why[256];
+            char why[256] = "";
             if (ns_parse_size(optarg, &max_memory, why, sizeof why) || max_memory == 0) {
                 fprintf(stderr, "netsim: --max-memory expects a size such as 16GB, got '%s'%s%s\n", optarg,
-                        max_memory == 0 && !why[0] ? "" : ": ", max_memory == 0 && !why[0] ? "" : why);
+                        why[0] ? ": " : "", why);
                 return EXIT_USAGE;
             }
             break;
