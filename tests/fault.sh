@@ -8,10 +8,10 @@
 # (NETSIM_CHECK_LEAKS=1), never a temporary file left, and never an output
 # file that is not complete.
 # Every N up to the scenario's allocation count when FAULT_STRIDE=1 (make
-# check-fault); by default every 23rd (and the last 10), to stay fast.
+# check-fault); by default every 37th (and the last 8), to stay fast.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 command -v h5dump >/dev/null || skip_all 'h5dump not installed (hdf5-tools)'
-stride=${FAULT_STRIDE:-23}
+stride=${FAULT_STRIDE:-37}
 plan 8
 
 cp "$SRCDIR/tests/data/leafspine_3x2.graphml" "$T/g.graphml"
@@ -37,7 +37,7 @@ ok $? "the scenario makes $total allocations"
 
 runs=0; crashes=0; leaks=0; left=0; silent=0; incomplete=0; failed=0
 # every stride-th N, then every N near the end (writing the output, freeing)
-for n in $(seq 1 "$stride" $((total - 11)); seq $((total - 10)) "$total"); do
+for n in $(seq 1 "$stride" $((total - 9)); seq $((total - 8)) "$total"); do
     rm -f "$T"/f.h5 "$T"/f.h5.*
     ( cd "$T" && NETSIM_FAIL_ALLOC=$n NETSIM_CHECK_LEAKS=1 "$NETSIM" -q f.lua ) >"$T/out" 2>"$T/err"
     st=$?
