@@ -298,10 +298,12 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
     if (c->transport == NS_TP_DCTCP) {
         for (size_t i = 0; i < f->nlinks; i++) {
             if (n->ports[i].buffer_bytes && n->ports[i].buffer_bytes < f->mtu) {
+                /* the message first: it reads the port, which pnet_free frees */
+                ns_errorf(&sim->err, NS_EINVAL, "switch '%s': a buffer of %llu bytes cannot hold one "
+                          "packet (mtu %u bytes)", f->nodes[f->links[i].src].name,
+                          (unsigned long long)n->ports[i].buffer_bytes, f->mtu);
                 pnet_free(&n->net);
-                return ns_errorf(&sim->err, NS_EINVAL, "switch '%s': a buffer of %llu bytes cannot hold one "
-                                 "packet (mtu %u bytes)", f->nodes[f->links[i].src].name,
-                                 (unsigned long long)n->ports[i].buffer_bytes, f->mtu);
+                return NS_EINVAL;
             }
         }
     }

@@ -28,7 +28,7 @@ netsim.run{ fabric = ls, workload = w, transport = "dctcp", subflows = 2, output
 LUA
 
 run -q f.lua
-ok $status 'the scenario runs without injected failures'
+ok "$status" 'the scenario runs without injected failures'
 # the allocations made after NETSIM_FAIL_ALLOC is read: all but a few
 ( cd "$T" && NETSIM_ALLOC_STATS=1 "$NETSIM" -q f.lua ) 2>"$T/stats" >/dev/null
 total=$(sed -n 's/^netsim: \([0-9]*\) allocations.*/\1/p' "$T/stats")

@@ -7,7 +7,7 @@
 # stops with an error (exit 1); mtu values past 32 bits are not truncated;
 # binary Lua chunks are refused. No output file in any of these cases.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 31
+plan 34
 
 # expect STATUS PATTERN DESCRIPTION -- ARGS...: run, check status, message, no file
 expect() {
@@ -91,6 +91,17 @@ scenario mtu.lua <<'LUA'
 local fab = netsim.star{ hosts = 2, rate = "1Gbps", mtu = 4294968796 }
 LUA
 expect 2 "mtu.lua:1: star: field 'mtu' must be at most 1 MiB (got 4294968796)" 'mtu = 2^32 + 1500' -- mtu.lua
+
+# found by fuzzing: a dctcp run on switches whose buffer cannot hold a
+# packet read the freed port table to word its message
+scenario tiny.lua <<'LUA'
+local fab = netsim.star{ hosts = 2, rate = "1Gbps", switch = { buffer = #"4MB" } }
+local w = netsim.workload()
+w:transfer{ src = 1, dst = 2, bytes = 1000 }
+netsim.run{ fabric = fab, workload = w, transport = "dctcp", output = "tiny.h5" }
+LUA
+expect 2 "switch 'switch': a buffer of 3 bytes cannot hold one packet (mtu 4096 bytes)" \
+    'a buffer of 3 bytes under dctcp' -- tiny.lua
 
 # binary chunks, which Lua does not verify, are refused
 printf '\033LuaT\000\031\223\r\n\032\n' >"$T/binary.lua"
