@@ -18,6 +18,18 @@ typedef union blockhdr {
 static size_t live_blocks, live_bytes, peak_bytes;
 static uint64_t calls, fail_at;
 static int failed;
+static size_t limit_bytes = SIZE_MAX;   /* live bytes never exceed this */
+static int limit_hit;
+
+/* 1 if `more` bytes would take the live bytes past the limit */
+static int
+over_limit(size_t more)
+{
+    if (more <= limit_bytes && live_bytes <= limit_bytes - more)
+        return 0;
+    limit_hit = 1;
+    return 1;
+}
 
 static int
 should_fail(void)
@@ -35,7 +47,7 @@ should_fail(void)
 void *
 ns_alloc(size_t bytes)
 {
-    if (should_fail() || bytes > SIZE_MAX - sizeof(blockhdr))
+    if (should_fail() || bytes > SIZE_MAX - sizeof(blockhdr) || over_limit(bytes))
         return NULL;
     blockhdr *h = malloc(sizeof *h + bytes);
     if (!h)
@@ -68,7 +80,7 @@ ns_realloc(void *p, size_t bytes)
     size_t old = h->size;
     if (bytes > old && should_fail())
         return NULL;
-    if (bytes > SIZE_MAX - sizeof(blockhdr))
+    if (bytes > SIZE_MAX - sizeof(blockhdr) || (bytes > old && over_limit(bytes - old)))
         return NULL;
     blockhdr *n = realloc(h, sizeof *n + bytes);
     if (!n)
@@ -125,6 +137,7 @@ ns_strdup(const char *s)
 size_t ns_alloc_live_blocks(void) { return live_blocks; }
 size_t ns_alloc_live_bytes(void) { return live_bytes; }
 size_t ns_alloc_peak_bytes(void) { return peak_bytes; }
+void ns_alloc_reset_peak(void) { peak_bytes = live_bytes; }
 uint64_t ns_alloc_calls(void) { return calls; }
 
 void
@@ -135,3 +148,13 @@ ns_alloc_fail_after(uint64_t n)
 }
 
 int ns_alloc_failed(void) { return failed; }
+
+void
+ns_alloc_set_limit(size_t bytes)
+{
+    limit_bytes = bytes ? bytes : SIZE_MAX;
+    limit_hit = 0;
+}
+
+size_t ns_alloc_limit(void) { return limit_bytes; }
+int ns_alloc_limit_hit(void) { return limit_hit; }

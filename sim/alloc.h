@@ -27,6 +27,8 @@ char *ns_strdup(const char *s);
 size_t ns_alloc_live_blocks(void);
 size_t ns_alloc_live_bytes(void);
 size_t ns_alloc_peak_bytes(void);
+/* start measuring the peak anew from the live bytes of now */
+void ns_alloc_reset_peak(void);
 /* number of allocation calls so far (ns_alloc, ns_calloc, growing ns_realloc) */
 uint64_t ns_alloc_calls(void);
 
@@ -35,5 +37,14 @@ uint64_t ns_alloc_calls(void);
 void ns_alloc_fail_after(uint64_t n);
 /* true once an injected failure has happened */
 int ns_alloc_failed(void);
+
+/* a ceiling on live bytes: an allocation that would pass it fails (returns
+ * NULL) as if the machine were out of memory, so that a run too large for
+ * the machine ends with a clean NS_ENOMEM instead of swapping or the kernel's
+ * OOM killer. 0 removes the ceiling (the default). ns_alloc_limit_hit() is
+ * true once an allocation failed for this reason. */
+void ns_alloc_set_limit(size_t bytes);
+size_t ns_alloc_limit(void);
+int ns_alloc_limit_hit(void);
 
 #endif

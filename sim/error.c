@@ -6,6 +6,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include "alloc.h"
+#include "units.h"
 
 int
 ns_errorf(ns_err *e, int code, const char *fmt, ...)
@@ -23,6 +25,12 @@ ns_errorf(ns_err *e, int code, const char *fmt, ...)
 int
 ns_enomem(ns_err *e, const char *what)
 {
+    if (ns_alloc_limit_hit()) {
+        char lim[32];
+        ns_format_size(ns_alloc_limit(), lim, sizeof lim);
+        return ns_errorf(e, NS_ENOMEM, "out of memory while building %s (the %s netsim may use, this machine's "
+                         "memory or --max-memory, ran out)", what, lim);
+    }
     return ns_errorf(e, NS_ENOMEM, "out of memory while building %s", what);
 }
 

@@ -82,11 +82,20 @@ link_ev(ns_evq *q, ns_event *ev)
     insert_after(p, ev);
 }
 
+/* the end of the current bucket's interval stops at NS_TIME_MAX: the
+ * interval that holds the clock's last instant ends there, inclusive */
 static void
 set_current(ns_evq *q, ns_time t)
 {
     q->cur = ((uint64_t)t >> q->shift) & (q->nb - 1);
-    q->cur_top = (ns_time)((((uint64_t)t >> q->shift) + 1) << q->shift);
+    uint64_t top = (((uint64_t)t >> q->shift) + 1) << q->shift;
+    q->cur_top = top > (uint64_t)NS_TIME_MAX ? NS_TIME_MAX : (ns_time)top;
+}
+
+static inline int
+due(const ns_evq *q, const ns_event *e)
+{
+    return e->when_ps < q->cur_top || q->cur_top == NS_TIME_MAX;
 }
 
 int
@@ -129,7 +138,7 @@ estimate_shift(ns_event **sorted, size_t n, unsigned old)
     ns_time span = sorted[k - 1]->when_ps - sorted[0]->when_ps;
     if (span <= 0)
         return old;
-    uint64_t w = (uint64_t)(3 * span / (ns_time)(k - 1));
+    uint64_t w = (uint64_t)(3 * (unsigned __int128)span / (k - 1));
     unsigned s = 0;
     while (s < 50 && ((uint64_t)1 << (s + 1)) <= w)
         s++;
@@ -232,14 +241,15 @@ ns_evq_cal_pop(ns_evq *q)
         for (size_t i = 0; i < q->nb; i++) {
             ns_event *head = &q->bucket[q->cur];
             ns_event *e = next_of(head);
-            if (e != head && e->when_ps < q->cur_top) {
+            if (e != head && due(q, e)) {
                 unlink_ev(e);
                 q->n--;
                 q->last = e->when_ps;
                 return e;
             }
             q->cur = (q->cur + 1) & (q->nb - 1);
-            q->cur_top += (ns_time)1 << q->shift;
+            ns_time w = (ns_time)1 << q->shift;
+            q->cur_top = q->cur_top > NS_TIME_MAX - w ? NS_TIME_MAX : q->cur_top + w;
             q->work++;
         }
         /* a whole year without a due event: jump to the earliest */

@@ -343,7 +343,8 @@ fill_colls(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].start_ps = start;
         rows[i].finish_ps = sim->op_finish[c->last_op];
         uint64_t rate = ns_fabric_min_host_rate(sim->fab, &wl->coll_hosts[c->hosts_off], c->ranks);
-        rows[i].lower_bound_ps = (int64_t)(c->nic_bytes * 8.0 * 1e12 / (double)rate + 0.5);
+        double lb = c->nic_bytes * 8.0 * 1e12 / (double)rate + 0.5;
+        rows[i].lower_bound_ps = lb < 9.2e18 ? (int64_t)lb : INT64_MAX;   /* past the clock: no overflow */
     }
 }
 

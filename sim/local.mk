@@ -17,6 +17,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/transport_ideal.c %reldir%/transport_dctcp.c \
 	%reldir%/flow_net.c %reldir%/flow_net.h %reldir%/maxmin.c %reldir%/maxmin.h \
 	%reldir%/summary.c %reldir%/summary.h \
+	%reldir%/estimate.c %reldir%/estimate.h \
 	%reldir%/h5out.c %reldir%/h5out.h \
 	%reldir%/lua_util.c %reldir%/lua_util.h \
 	%reldir%/sim_lua.c %reldir%/sim_lua.h

@@ -298,9 +298,12 @@ ns_lua_hosts(lua_State *L, int t, const char *ctor, const char *field, size_t *n
         ns_lua_fail(L, ctor, "field '%s' must be a list of host ids", field);
     }
     int list = lua_gettop(L);
-    lua_Integer len = luaL_len(L, list);
+    lua_Integer len = luaL_len(L, list);   /* a __len metamethod may say anything */
     if (len < 1)
         ns_lua_fail(L, ctor, "field '%s' is an empty list", field);
+    if (len > NS_LUA_MAX_HOSTS)
+        ns_lua_fail(L, ctor, "field '%s' lists %lld hosts, more than a fabric has (at most %d)", field,
+                    (long long)len, NS_LUA_MAX_HOSTS);
     uint32_t *ids = lua_newuserdatauv(L, (size_t)len * sizeof *ids, 0);
     for (lua_Integer i = 1; i <= len; i++) {
         lua_geti(L, list, i);
@@ -326,17 +329,14 @@ ns_lua_hosts(lua_State *L, int t, const char *ctor, const char *field, size_t *n
 
 /* --- handles -------------------------------------------------------------- */
 
-typedef struct op_handle {
-    ns_workload *w;
-    uint32_t     op;
-} op_handle;
-
 ns_fabric *
 ns_lua_check_fabric(lua_State *L, int idx)
 {
     ns_fabric **box = luaL_testudata(L, idx, NS_FABRIC_MT);
     if (!box)
         luaL_error(L, "expected a fabric (from netsim.star, netsim.leafspine, ...), got %s", luaL_typename(L, idx));
+    if (!*box)
+        luaL_error(L, "attempt to use a fabric that was freed (in a finalizer, __gc)");
     return *box;
 }
 
@@ -346,15 +346,28 @@ ns_lua_check_workload(lua_State *L, int idx)
     ns_workload **box = luaL_testudata(L, idx, NS_WORKLOAD_MT);
     if (!box)
         luaL_error(L, "expected a workload (from netsim.workload()), got %s", luaL_typename(L, idx));
+    if (!*box)
+        luaL_error(L, "attempt to use a workload that was freed (in a finalizer, __gc)");
     return *box;
+}
+
+ns_op_handle *
+ns_lua_op_handle(lua_State *L, int idx, ns_workload **w)
+{
+    ns_op_handle *h = luaL_checkudata(L, idx, NS_OP_MT);
+    if (!*h->wbox)
+        luaL_error(L, "attempt to use an op of a workload that was freed (in a finalizer, __gc)");
+    *w = *h->wbox;
+    return h;
 }
 
 void
 ns_lua_push_op(lua_State *L, int wl_idx, uint32_t op)
 {
     wl_idx = lua_absindex(L, wl_idx);
-    op_handle *h = lua_newuserdatauv(L, sizeof *h, 1);
-    h->w = ns_lua_check_workload(L, wl_idx);
+    ns_lua_check_workload(L, wl_idx);
+    ns_op_handle *h = lua_newuserdatauv(L, sizeof *h, 1);
+    h->wbox = lua_touserdata(L, wl_idx);
     h->op = op;
     luaL_setmetatable(L, NS_OP_MT);
     lua_pushvalue(L, wl_idx);
@@ -364,11 +377,11 @@ ns_lua_push_op(lua_State *L, int wl_idx, uint32_t op)
 uint32_t
 ns_lua_check_op(lua_State *L, int idx, const ns_workload *w, const char *ctor)
 {
-    op_handle *h = luaL_testudata(L, idx, NS_OP_MT);
+    ns_op_handle *h = luaL_testudata(L, idx, NS_OP_MT);
     if (!h)
         ns_lua_fail(L, ctor, "expected an op handle (returned by w:transfer, w:compute, ...), got %s",
                     luaL_typename(L, idx));
-    if (h->w != w)
+    if (*h->wbox != w)
         ns_lua_fail(L, ctor, "op handle belongs to another workload");
     return h->op;
 }

@@ -45,6 +45,8 @@ const char *ns_lua_str(lua_State *L, int t, const char *ctor, const char *field,
 /* one of names[] (NULL-ended); returns its index */
 int         ns_lua_option(lua_State *L, int t, const char *ctor, const char *field,
                           const char *const *names, int def);
+/* the most hosts a list may hold: as many as the largest fabric */
+#define NS_LUA_MAX_HOSTS (1 << 24)
 /* a list of distinct host ids >= 1 (a Lua array of integers). Returns a
  * buffer owned by a userdata left on the stack top (so nothing leaks if a
  * later check raises); *n is the count. */
@@ -55,9 +57,19 @@ uint64_t    ns_lua_to_rate(lua_State *L, int idx, const char *what);
 uint64_t    ns_lua_to_size(lua_State *L, int idx, const char *what);
 ns_time     ns_lua_to_time(lua_State *L, int idx, const char *what);
 
-/* handles shared across binding files */
+/* handles shared across binding files; a handle whose object was freed (its
+ * __gc ran: a finalizer of the scenario may still reach it, at the latest
+ * when the state closes) raises an error */
 ns_fabric   *ns_lua_check_fabric(lua_State *L, int idx);
 ns_workload *ns_lua_check_workload(lua_State *L, int idx);
+/* an op handle (netsim.Op): the block of its workload's handle, which the op
+ * handle keeps alive, and the op's index */
+typedef struct ns_op_handle {
+    ns_workload **wbox;   /* NULL inside once the workload was freed */
+    uint32_t      op;
+} ns_op_handle;
+/* the op handle at idx, or an error; *w gets its (live) workload */
+ns_op_handle *ns_lua_op_handle(lua_State *L, int idx, ns_workload **w);
 /* push a handle to op `op` of the workload userdata at index wl_idx */
 void         ns_lua_push_op(lua_State *L, int wl_idx, uint32_t op);
 /* the op index of handle at idx, which must belong to workload w */
@@ -67,6 +79,11 @@ uint32_t     ns_lua_check_op(lua_State *L, int idx, const ns_workload *w, const 
 void         ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char *ctor);
 /* stamp new ops with the scenario line calling the current C function */
 void         ns_lua_stamp_line(lua_State *L, ns_workload *w);
+
+/* the error about to be raised is a failure of the simulator (out of
+ * memory, a limit of the machine), not a fault of the scenario: netsim then
+ * exits with status 1, not 2 (sim_lua.c) */
+void ns_lua_sim_failed(lua_State *L);
 
 /* module openers */
 void ns_lua_open_topologies(lua_State *L, int netsim_idx);

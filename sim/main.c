@@ -20,13 +20,27 @@
 #include <unistd.h>
 #include "alloc.h"
 #include "lib.h"
+#include "estimate.h"
 #include "sim.h"
 #include "sim_lua.h"
+#include "units.h"
 
 enum { EXIT_SIMFAIL = 1, EXIT_USAGE = 2 };
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stop_signal;
+static lua_State *volatile running_state;   /* the scenario's state, for the signal handler */
+
+/* a Lua hook set by the signal handler: the scenario's Lua code stops at
+ * its next instruction (a run in progress stops at its next event) */
+static void
+stop_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    lua_sethook(L, NULL, 0, 0);
+    luaL_error(L, "interrupted by %s while running the scenario's Lua code",
+               stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+}
 
 static void
 on_signal(int sig)
@@ -39,6 +53,8 @@ on_signal(int sig)
     }
     stop_requested = 1;
     stop_signal = sig;
+    if (running_state)   /* lua_sethook may be called from a signal handler (lua.c does) */
+        lua_sethook(running_state, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 static void
@@ -52,12 +68,16 @@ usage(FILE *out)
           "      --model M       packet or flow (overrides the scenario)\n"
           "  -q, --quiet         no progress line, no summary\n"
           "      --json          print the end-of-run summary as one JSON object\n"
-          "      --check         load and build everything, report sizes, do not simulate\n"
+          "      --check         load and build everything, report sizes and the memory\n"
+          "                      estimate, do not simulate\n"
+          "      --max-memory SIZE  refuse runs estimated to need more, fail allocations past it\n"
+          "                      (default: this machine's memory)\n"
           "  -h, --help          this help\n"
           "  -V, --version       print the version\n"
           "\n"
           "NAME=VALUE pairs are read by the scenario with param(NAME, DEFAULT).\n"
-          "Exit status: 0 ok, 1 the simulation failed, 2 bad usage or bad scenario.\n"
+          "Exit status: 0 ok, 1 the simulation failed, 2 bad usage or bad scenario,\n"
+          "130/143 interrupted by SIGINT/SIGTERM (what was simulated is in OUTPUT.partial).\n"
           "See netsim(1) and netsim-lua(5).\n", out);
 }
 
@@ -194,7 +214,7 @@ pmain(lua_State *L)
     ns_lua_open_netsim(L, cli);
     char chunk[4200];
     snprintf(chunk, sizeof chunk, "@%s", cli->script);
-    if (luaL_loadbuffer(L, cli->source, strlen(cli->source), chunk) != LUA_OK)
+    if (luaL_loadbufferx(L, cli->source, strlen(cli->source), chunk, "t") != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 0);
     char why[1024];
@@ -210,12 +230,14 @@ main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
         {"model", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'j'}, {"check", no_argument, NULL, 'c'},
+        {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}
     };
     ns_cli cli;
     memset(&cli, 0, sizeof cli);
     cli.model = -1;
     int status = EXIT_SUCCESS, c;
+    uint64_t max_memory = 0;
     const char *env = getenv("NETSIM_FAIL_ALLOC");
     ns_lib_init();
     opterr = 0;
@@ -246,6 +268,15 @@ main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 'M': {
+            char why[256] = "";
+            if (ns_parse_size(optarg, &max_memory, why, sizeof why) || max_memory == 0) {
+                fprintf(stderr, "netsim: --max-memory expects a size such as 16GB, got '%s'%s%s\n", optarg,
+                        why[0] ? ": " : "", why);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case 'q': cli.quiet = 1; break;
         case 'j': cli.json = 1; break;
         case 'c': cli.check = 1; break;
@@ -312,6 +343,10 @@ main(int argc, char **argv)
     cli.stop = &stop_requested;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    /* allocations past what the machine has fail cleanly (see estimate.h) */
+    if (!max_memory)
+        max_memory = ns_mem_machine();
+    ns_alloc_set_limit(max_memory < SIZE_MAX ? (size_t)max_memory : SIZE_MAX - 1);
     if (env && *env)
         ns_alloc_fail_after(strtoull(env, NULL, 10));   /* tests: fail the Nth allocation */
 
@@ -321,20 +356,35 @@ main(int argc, char **argv)
         cli_free(&cli);
         return EXIT_SIMFAIL;
     }
+    running_state = L;
+    if (stop_requested)   /* a signal before the state existed */
+        lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
     lua_pushcfunction(L, pmain);
     lua_pushlightuserdata(L, &cli);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    int prc = lua_pcall(L, 1, 0, 0);
+    if (prc != LUA_OK) {
         fflush(stdout);
         fprintf(stderr, "netsim: %s\n", errtext(L));
-        if (cli.interrupted)
+        if (prc == LUA_ERRMEM && ns_alloc_limit_hit()) {
+            char lim[32];
+            ns_format_size(ns_alloc_limit(), lim, sizeof lim);
+            fprintf(stderr, "netsim: the %s netsim may use (this machine's memory, or --max-memory) ran out\n", lim);
+        }
+        if (cli.interrupted || stop_requested)
             status = 128 + (int)stop_signal;
-        else if (cli.sim_failed || ns_alloc_failed())
+        else if (cli.sim_failed || prc == LUA_ERRMEM || ns_alloc_failed() || ns_alloc_limit_hit())
             status = EXIT_SIMFAIL;
         else
             status = EXIT_USAGE;
     }
+    if (stop_requested && status == EXIT_SUCCESS)
+        status = 128 + (int)stop_signal;   /* a signal after the last run: the scenario did not finish */
+    running_state = NULL;
     lua_close(L);
     cli_free(&cli);
+    if (getenv("NETSIM_ALLOC_STATS"))
+        fprintf(stderr, "netsim: %llu allocations, peak %zu bytes\n", (unsigned long long)ns_alloc_calls(),
+                ns_alloc_peak_bytes());
     if (ns_alloc_live_blocks() != 0 && getenv("NETSIM_CHECK_LEAKS")) {
         fprintf(stderr, "netsim: internal error: %zu blocks (%zu bytes) not freed\n",
                 ns_alloc_live_blocks(), ns_alloc_live_bytes());

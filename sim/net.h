@@ -46,6 +46,14 @@ struct ns_net {
 int ns_packet_net_new(ns_sim *sim, ns_net **out);
 int ns_flow_net_new(ns_sim *sim, ns_net **out);
 
+/* the packet model's memory for a run (estimate.h): `peak_xfers` transfers
+ * alive at once; *packets and *subflows get the counts it assumed */
+typedef struct ns_fabric ns_fabric;
+typedef struct ns_workload ns_workload;
+typedef struct ns_run_cfg ns_run_cfg;
+uint64_t ns_packet_net_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
+                                uint64_t peak_xfers, uint64_t *packets, uint64_t *subflows);
+
 /* called by a model when the last byte of a transfer has arrived */
 void ns_sim_transfer_done(ns_sim *sim, uint32_t xfer);
 

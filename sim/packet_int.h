@@ -86,6 +86,8 @@ typedef struct ns_phost {
 
 /* transport state of a DCTCP subflow, allocated with the subflow */
 typedef struct ns_dctcp ns_dctcp;
+/* its size with its initial rings (for memory estimates) */
+extern const size_t ns_dctcp_bytes;
 
 struct ns_sflow {
     uint32_t  xfer;          /* transfer index */
@@ -100,6 +102,7 @@ struct ns_sflow {
     uint8_t   done;          /* the transport needs it no more: released once no packet refers to it */
     uint32_t  alive;         /* packets in the network that refer to this subflow */
     ns_sflow *ring_next, *ring_prev;
+    ns_sflow *live_next, *live_prev;   /* every subflow taken from the pool and not yet released */
     ns_time   last_send_ps;  /* flowlet detection */
     uint32_t  flowlet;
     ns_dctcp *tp;            /* transport state, NULL for ideal */
@@ -115,6 +118,7 @@ struct ns_pnet {
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
     ns_pool          pkt_pool, flow_pool, tp_pool;   /* packets, subflows, transport state */
+    ns_sflow        *live;       /* subflows not yet released (a run stopped early frees their transport state) */
     uint32_t        *sf_left;    /* per transfer: subflows not yet delivered */
     ns_rng          *spray_rng, *ecn_rng;
     uint32_t         mss;        /* payload bytes per full packet */

@@ -59,6 +59,12 @@ static void
 release(ns_pnet *n, ns_sflow *f)
 {
     n->tp->fini(n, f);
+    if (f->live_prev)
+        f->live_prev->live_next = f->live_next;
+    else
+        n->live = f->live_next;
+    if (f->live_next)
+        f->live_next->live_prev = f->live_prev;
     ns_pool_put(&n->flow_pool, f);
 }
 
@@ -125,6 +131,10 @@ pnet_start(ns_net *net, uint32_t xi)
         if (!f)
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
         memset(f, 0, sizeof *f);
+        f->live_next = n->live;
+        if (n->live)
+            n->live->live_prev = f;
+        n->live = f;
         f->xfer = xi;
         f->src = src;
         f->dst = dst;
@@ -165,6 +175,10 @@ static void
 pnet_free(ns_net *net)
 {
     ns_pnet *n = (ns_pnet *)net;
+    /* a run stopped early (until, a signal, an error) leaves subflows whose
+     * transport state is still allocated */
+    for (ns_sflow *f = n->live; f; f = f->live_next)
+        n->tp->fini(n, f);
     ns_pool_destroy(&n->pkt_pool);
     ns_pool_destroy(&n->flow_pool);
     ns_pool_destroy(&n->tp_pool);
@@ -176,6 +190,55 @@ pnet_free(ns_net *net)
     ns_rng_free(n->spray_rng);
     ns_rng_free(n->ecn_rng);
     ns_free(n);
+}
+
+/* see net.h and estimate.h */
+uint64_t
+ns_packet_net_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
+                       uint64_t peak_xfers, uint64_t *packets, uint64_t *subflows)
+{
+    uint32_t mss = f->mtu - f->header;
+    int dctcp = c->transport == NS_TP_DCTCP;
+    /* every packet of the workload (and its ACK) */
+    double total = 0, in_links = 0;
+    uint64_t nsub = 0;
+    for (size_t i = 0; i < wl->nops; i++) {
+        const ns_op *o = &wl->ops[i];
+        if (o->kind != NS_OP_TRANSFER || o->bytes == 0 || o->node == o->dst)
+            continue;
+        total += (double)(o->bytes / mss + 1) * (dctcp ? 2 : 1);
+        nsub += c->subflows < o->bytes ? c->subflows : o->bytes;
+    }
+    /* what the links hold: a bandwidth-delay product each, plus the queue
+     * of a switch port: under dctcp its ECN threshold kmax, else its buffer;
+     * else (the ideal transport, unlimited buffers) one more bandwidth-delay
+     * product. A host's NIC paces its sender and holds no queue. */
+    for (size_t l = 0; l < f->nlinks; l++) {
+        const ns_flink *k = &f->links[l];
+        double bdp = (double)k->rate_bps / 8 * (double)k->latency_ps * 1e-12;
+        double q = 0;
+        if (k->src >= f->nhosts) {
+            const ns_switch_cfg *sc = &f->cfgs[f->nodes[k->src].cfg];
+            q = bdp;
+            if (dctcp && sc->ecn)
+                q = (double)sc->ecn_kmax;
+            else if (dctcp && sc->buffer_bytes)
+                q = (double)sc->buffer_bytes;
+        }
+        in_links += (bdp + q) / (double)f->mtu + 1;
+    }
+    double pk = total < in_links ? total : in_links;
+    *packets = pk > 1e18 ? (uint64_t)1e18 : (uint64_t)pk;
+    uint64_t alive = peak_xfers * c->subflows;
+    *subflows = alive < nsub ? alive : nsub;
+    size_t nsw = f->nnodes - f->nhosts;
+    double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +
+               (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
+               (double)wl->nops * sizeof(uint32_t) +
+               (double)*subflows * (sizeof(ns_sflow) + (dctcp ? ns_dctcp_bytes : 0) + sizeof(ns_event)) +
+               (double)*packets * sizeof(ns_pkt) +
+               ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */
+    return b > 1.8e19 ? UINT64_MAX : (uint64_t)b;
 }
 
 static const ns_net_ops pnet_ops = {
@@ -241,10 +304,12 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
     if (c->transport == NS_TP_DCTCP) {
         for (size_t i = 0; i < f->nlinks; i++) {
             if (n->ports[i].buffer_bytes && n->ports[i].buffer_bytes < f->mtu) {
+                /* the message first: it reads the port, which pnet_free frees */
+                ns_errorf(&sim->err, NS_EINVAL, "switch '%s': a buffer of %llu bytes cannot hold one "
+                          "packet (mtu %u bytes)", f->nodes[f->links[i].src].name,
+                          (unsigned long long)n->ports[i].buffer_bytes, f->mtu);
                 pnet_free(&n->net);
-                return ns_errorf(&sim->err, NS_EINVAL, "switch '%s': a buffer of %llu bytes cannot hold one "
-                                 "packet (mtu %u bytes)", f->nodes[f->links[i].src].name,
-                                 (unsigned long long)n->ports[i].buffer_bytes, f->mtu);
+                return NS_EINVAL;
             }
         }
     }

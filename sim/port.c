@@ -87,13 +87,13 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
         p->marks++;
     }
     ns_time start = p->free_ps > now ? p->free_ps : now;
-    p->free_ps = start + ser_ps(p, pkt->size);
+    p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
     p->enq_bytes += pkt->size;
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
     pkt->at = p->to;
-    pkt->arrive_ps = p->free_ps + p->latency_ps;
+    pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
     pkt->next = NULL;
     if (p->tail) {
         p->tail->next = pkt;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "alloc.h"
+#include "estimate.h"
 
 const char *const ns_model_names[] = {"packet", "flow", NULL};
 const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", NULL};
@@ -54,6 +55,10 @@ ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when)
     if (when < sim->now)
         return ns_errorf(&sim->err, NS_ESIM, "internal error: event scheduled in the past (%lld < %lld)",
                          (long long)when, (long long)sim->now), -1;
+    if (when == NS_TIME_MAX && sim->cfg.until_ps == 0)
+        return ns_errorf(&sim->err, NS_ESIM, "the simulation would run past the end of netsim's clock "
+                         "(2^63 ps, about 106.7 days of simulated time) at %.6g s; stop it earlier with "
+                         "run{until = ...}", ns_time_to_s(sim->now)), -1;
     if (ns_evq_push(&sim->evq, ev, when))
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the event queue"), -1;
     return 0;
@@ -143,6 +148,9 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     rc = ns_wl_check(wl, sim->ready, e);   /* `ready` is scratch space here */
     if (rc)
         goto fail;
+    rc = ns_check_ranges(fab, wl, cfg, sim->ready, e);   /* the clock and the counters */
+    if (rc)
+        goto fail;
     /* successors, in the order the dependencies were declared */
     for (size_t i = 0; i < wl->ndeps; i++) {
         sim->op_waiting[wl->dep_op[i]]++;
@@ -210,9 +218,11 @@ ns_sim_free(ns_sim *sim)
 {
     if (!sim)
         return;
-    ns_evq_destroy(&sim->evq);   /* first: pending events live in the model's pools */
+    /* the model first: it may cancel its pending events, which needs the
+     * queue; the queue then frees its buckets without touching any event */
     if (sim->net)
         sim->net->ops->free(sim->net);
+    ns_evq_destroy(&sim->evq);
     ns_free(sim->op_start);
     ns_free(sim->op_finish);
     ns_free(sim->op_waiting);
@@ -251,8 +261,8 @@ cpu_start_next(ns_sim *sim, ns_cpu *cpu)
     cpu->running = op;
     sim->op_start[op] = sim->now;
     ns_time d = sim->wl->ops[op].duration_ps;
-    cpu->busy_ps += d;
-    return ns_sim_at(sim, &cpu->ev, sim->now + d);
+    cpu->busy_ps = ns_time_add(cpu->busy_ps, d);
+    return ns_sim_at(sim, &cpu->ev, ns_time_add(sim->now, d));
 }
 
 static void
@@ -363,7 +373,7 @@ sample_tick(void *simp, ns_event *ev)
     sim->sample_fn(sim->sample_ctx, sim);
     /* keep sampling only while something else is going on */
     if (ns_evq_size(&sim->evq) > 0)
-        ns_sim_at(sim, &sim->sample_ev, sim->now + sim->cfg.sample_ps);
+        ns_sim_at(sim, &sim->sample_ev, ns_time_add(sim->now, sim->cfg.sample_ps));
 }
 
 void
@@ -400,6 +410,10 @@ ns_sim_run(ns_sim *sim)
     while (rc == NS_OK) {
         if (sim->stop_flag && *sim->stop_flag) {
             sim->stopped = 1;
+            break;
+        }
+        if (sim->max_events && sim->events >= sim->max_events) {
+            sim->stopped = 3;
             break;
         }
         ns_event *ev = ns_evq_pop(&sim->evq);

@@ -119,7 +119,8 @@ struct ns_sim {
     void             *progress_ctx;
     uint64_t          progress_every;         /* events between progress calls */
     volatile int     *stop_flag;              /* set (by a signal handler) to stop at the next event */
-    int               stopped;                /* 1: stopped by stop_flag, 2: by until */
+    uint64_t          max_events;             /* stop after this many events; 0 = no limit (fuzzing) */
+    int               stopped;                /* 1: stopped by stop_flag, 2: by until, 3: by max_events */
 };
 
 /* A new simulation of `wl` on `fab` (both borrowed; the fabric finished).

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "alloc.h"
 #include "h5out.h"
+#include "estimate.h"
 #include "lua_util.h"
 #include "sim.h"
 #include "summary.h"
@@ -31,6 +32,14 @@ get_cli(lua_State *L)
     ns_cli *cli = lua_touserdata(L, -1);
     lua_pop(L, 1);
     return cli;
+}
+
+void
+ns_lua_sim_failed(lua_State *L)
+{
+    ns_cli *cli = get_cli(L);
+    if (cli)
+        cli->sim_failed = 1;
 }
 
 static double
@@ -295,16 +304,19 @@ simulate(ns_cli *cli, const ns_fabric *fab, const ns_workload *wl, const run_opt
     rc = ns_sim_new(fab, wl, &o->cfg, &sim, e);
     if (rc)
         return rc;
-    rc = ns_h5out_open(&h5, tmp, fab->nlinks, e);
-    if (rc)
-        goto out;
-    have_tmp = 1;
-    if (o->cfg.sample_ps > 0)
-        ns_sim_set_sampler(sim, ns_h5out_sample, h5);
+    if (!cli->no_output) {
+        rc = ns_h5out_open(&h5, tmp, fab->nlinks, e);
+        if (rc)
+            goto out;
+        have_tmp = 1;
+        if (o->cfg.sample_ps > 0)
+            ns_sim_set_sampler(sim, ns_h5out_sample, h5);
+    }
     progress_ctx pc = { cli, wall_now(), wall_now(), 0 };
     if (cli->progress && !cli->quiet)
         ns_sim_set_progress(sim, show_progress, &pc, 1 << 16);
     sim->stop_flag = (volatile int *)cli->stop;
+    sim->max_events = cli->max_events;
     rc = ns_sim_run(sim);
     if (pc.shown)
         fprintf(stderr, "\r\033[K");
@@ -316,32 +328,36 @@ simulate(ns_cli *cli, const ns_fabric *fab, const ns_workload *wl, const run_opt
         rc = ns_enomem(e, "the summary");
         goto out;
     }
-    const ns_h5meta meta = {
-        cli->source, (const char *const *)cli->asked_names, (const char *const *)cli->asked_values,
-        cli->nasked, cli->command_line, cli->script
-    };
-    rc = ns_h5out_finish(h5, sim, s, &meta, e);
-    ns_h5out_close(h5);
-    h5 = NULL;
-    if (rc)
-        goto out;
+    if (h5) {
+        const ns_h5meta meta = {
+            cli->source, (const char *const *)cli->asked_names, (const char *const *)cli->asked_values,
+            cli->nasked, cli->command_line, cli->script
+        };
+        rc = ns_h5out_finish(h5, sim, s, &meta, e);
+        ns_h5out_close(h5);
+        h5 = NULL;
+        if (rc)
+            goto out;
+    }
     if (sim->stopped == 1) {
         /* interrupted: keep what we have, under a name no sweep takes for complete */
         char partial[4300];
         snprintf(partial, sizeof partial, "%s.partial", output);
-        if (rename(tmp, partial) == 0)
+        if (have_tmp && rename(tmp, partial) == 0)
             have_tmp = 0;
         cli->interrupted = 1;
         rc = ns_errorf(e, NS_EINTR, "interrupted at simulated time %.9g s after %llu events; "
                        "what was simulated is in %s", ns_time_to_s(sim->now),
-                       (unsigned long long)sim->events, partial);
+                       (unsigned long long)sim->events, have_tmp || cli->no_output ? "no file" : partial);
         goto out;
     }
-    if (rename(tmp, output) != 0) {
-        rc = ns_errorf(e, NS_EIO, "cannot rename %s to %s: %s", tmp, output, strerror(errno));
-        goto out;
+    if (have_tmp) {
+        if (rename(tmp, output) != 0) {
+            rc = ns_errorf(e, NS_EIO, "cannot rename %s to %s: %s", tmp, output, strerror(errno));
+            goto out;
+        }
+        have_tmp = 0;
     }
-    have_tmp = 0;
 out:
     ns_h5out_close(h5);
     if (have_tmp)
@@ -419,17 +435,35 @@ l_run(lua_State *L)
 
     ns_summary s;
     memset(&s, 0, sizeof s);
+    /* what the run would need, before anything is built for it */
+    ns_mem_est est;
+    char detail[400], need[32], have[32];
+    ns_mem_estimate(fab, wl, &o.cfg, &est);
+    ns_mem_describe(&est, o.cfg.model, detail, sizeof detail);
+    ns_format_size(est.total, need, sizeof need);
+    ns_format_size(ns_mem_budget(), have, sizeof have);
     if (cli->check) {
-        if (!cli->quiet)
+        if (!cli->quiet) {
             printf("check: %s fabric with %zu hosts, %zu switches, %zu links; workload of %zu ops "
                    "(%zu dependencies); output would be %s\n", fab->kind, fab->nhosts, fab->nnodes - fab->nhosts,
                    fab->nlinks, wl->nops, wl->ndeps, output);
+            printf("check: memory estimate %s (%s), of %s netsim may use\n", need, detail, have);
+        }
+    }
+    ns_err me = {0};
+    if (ns_mem_check(est.total, "run: this run", detail, &me)) {
+        cli->sim_failed = 1;
+        return luaL_error(L, "%s", me.msg);
+    }
+    if (cli->check) {
         ns_err e = {0};
         ns_sim *sim = NULL;
         int rc = ns_sim_new(fab, wl, &o.cfg, &sim, &e);
         ns_sim_free(sim);
-        if (rc)
+        if (rc) {
+            cli->sim_failed = rc != NS_EINVAL;
             return luaL_error(L, "%s", e.msg);
+        }
         s.ops = wl->nops;
         push_summary_table(L, &s);
         return 1;
@@ -464,6 +498,49 @@ l_run(lua_State *L)
     return 1;
 }
 
+/* --- loaders of Lua source only ----------------------------------------------- */
+
+/* Lua does not verify precompiled chunks, and a malformed one can crash the
+ * interpreter: scenarios load source text only. load(chunk, name, mode, env)
+ * and loadfile(file, mode, env) get mode "t" whatever they were given;
+ * dofile(file) loads its file as text. */
+static int
+text_only(lua_State *L)
+{
+    int mode_arg = (int)lua_tointeger(L, lua_upvalueindex(2));
+    if (lua_gettop(L) < mode_arg)
+        lua_settop(L, mode_arg);       /* an absent env stays absent */
+    lua_pushliteral(L, "t");
+    lua_replace(L, mode_arg);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int
+dofile_text(lua_State *L)
+{
+    const char *fname = luaL_optstring(L, 1, NULL);
+    lua_settop(L, 1);
+    if (luaL_loadfilex(L, fname, "t") != LUA_OK)
+        return lua_error(L);
+    lua_call(L, 0, LUA_MULTRET);
+    return lua_gettop(L) - 1;
+}
+
+static void
+wrap_loader(lua_State *L, const char *name, int mode_arg)
+{
+    if (lua_getglobal(L, name) != LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushinteger(L, mode_arg);
+    lua_pushcclosure(L, text_only, 2);
+    lua_setglobal(L, name);
+}
+
 void
 ns_lua_open_netsim(lua_State *L, ns_cli *cli)
 {
@@ -490,4 +567,11 @@ ns_lua_open_netsim(lua_State *L, ns_cli *cli)
     lua_pop(L, 2);
     lua_pushcfunction(L, l_param);
     lua_setglobal(L, "param");
+    wrap_loader(L, "load", 3);
+    wrap_loader(L, "loadfile", 2);
+    if (lua_getglobal(L, "dofile") == LUA_TFUNCTION) {
+        lua_pushcfunction(L, dofile_text);
+        lua_setglobal(L, "dofile");
+    }
+    lua_pop(L, 1);
 }

@@ -34,10 +34,13 @@ typedef struct ns_cli {
     int           runs;
     int           sim_failed;     /* the last error came from a simulation, not the scenario */
     int           interrupted;    /* a run was stopped by a signal */
+    int           no_output;      /* simulate but write no file (the fuzz harness) */
+    uint64_t      max_events;     /* stop each run after this many events, 0 = no limit (the fuzz harness) */
     volatile sig_atomic_t *stop;
 } ns_cli;
 
-/* install the netsim module and param() into L, bound to cli */
+/* install the netsim module and param() into L, bound to cli; after the
+ * standard libraries, it makes load, loadfile and dofile accept source text only */
 void ns_lua_open_netsim(lua_State *L, ns_cli *cli);
 /* after the script: NAME=VALUE pairs never asked for are an error; 0 or -1
  * with a message written to `buf` */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "alloc.h"
+#include "estimate.h"
 
 const char *const ns_op_kind_names[] = {"compute", "transfer", "marker", "delay", NULL};
 
@@ -185,6 +186,32 @@ ns_wl_delay(ns_workload *w, ns_time duration_ps, const char *label, ns_err *e)
     if (i >= 0)
         w->ops[i].duration_ps = duration_ps;
     return i;
+}
+
+int
+ns_wl_reserve(ns_workload *w, uint64_t nops, uint64_t ndeps, uint64_t ntransfers, const char *what, ns_err *e)
+{
+    char detail[128], name[160];
+    snprintf(detail, sizeof detail, "%llu ops, %llu of them transfers, and %llu dependencies",
+             (unsigned long long)nops, (unsigned long long)ntransfers, (unsigned long long)ndeps);
+    snprintf(name, sizeof name, "%s: its task graph", what);
+    uint64_t have = ns_alloc_live_bytes();
+    uint64_t need = ns_mem_ops(nops, ndeps, ntransfers);
+    int rc = ns_mem_check(need > UINT64_MAX - have ? UINT64_MAX : need + have, name, detail, e);
+    if (rc)
+        return rc;
+    if (nops > (uint64_t)INT32_MAX - w->nops)
+        return ns_errorf(e, NS_EINVAL, "%s: %llu ops, more than a workload may hold (%d in all)", what,
+                         (unsigned long long)nops, INT32_MAX);
+    size_t cap = w->deps_cap;
+    if (ns_grow((void **)&w->ops, &w->ops_cap, w->nops + (size_t)nops, sizeof *w->ops) ||
+        ns_grow((void **)&w->dep_op, &cap, w->ndeps + (size_t)ndeps, sizeof *w->dep_op))
+        return ns_enomem(e, "a workload");
+    cap = w->deps_cap;
+    if (ns_grow((void **)&w->dep_on, &cap, w->ndeps + (size_t)ndeps, sizeof *w->dep_on))
+        return ns_enomem(e, "a workload");
+    w->deps_cap = cap;
+    return NS_OK;
 }
 
 int

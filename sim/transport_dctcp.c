@@ -78,6 +78,8 @@ struct ns_dctcp {
 
 static void rto_fire(void *simp, ns_event *ev);
 
+const size_t ns_dctcp_bytes = sizeof(struct ns_dctcp) + 16 * (sizeof(ns_time) + 2);
+
 #ifdef NS_DEBUG
 #include <assert.h>
 /* the counters agree with the per-packet states */
@@ -198,7 +200,7 @@ static void
 arm_rto(ns_dctcp *d)
 {
     if (!ns_event_pending(&d->rto_ev))
-        ns_sim_at(d->n->sim, &d->rto_ev, d->progress_ps + d->rto);
+        ns_sim_at(d->n->sim, &d->rto_ev, ns_time_add(d->progress_ps, d->rto));
 }
 
 /* --- sending --------------------------------------------------------------- */
@@ -338,7 +340,7 @@ reo_window(const ns_dctcp *d, const ns_dctcp_cfg *c)
 {
     if (c->reorder_ps > 0)
         return c->reorder_ps;
-    return 2 * d->srtt * d->reo_mult;
+    return ns_time_mul(ns_time_mul(d->srtt, 2), d->reo_mult);
 }
 
 /* RACK: packets sent more than the reordering window before the latest
@@ -396,10 +398,10 @@ rtt_sample(ns_dctcp *d, ns_time r, const ns_dctcp_cfg *c)
         d->rttvar = r / 2;
     } else {
         ns_time diff = d->srtt > r ? d->srtt - r : r - d->srtt;
-        d->rttvar = (3 * d->rttvar + diff) / 4;
-        d->srtt = (7 * d->srtt + r) / 8;
+        d->rttvar = (ns_time)(((__int128)3 * d->rttvar + diff) / 4);   /* 128 bits: no overflow */
+        d->srtt = (ns_time)(((__int128)7 * d->srtt + r) / 8);
     }
-    d->rto = d->srtt + 4 * d->rttvar;
+    d->rto = ns_time_add(d->srtt, ns_time_mul(d->rttvar, 4));
     if (d->rto < c->min_rto_ps)
         d->rto = c->min_rto_ps;
 }
@@ -469,7 +471,7 @@ rto_fire(void *simp, ns_event *ev)
     ns_dctcp *d = ns_container_of(ev, ns_dctcp, rto_ev);
     if (d->inflight == 0)
         return;                        /* nothing outstanding: re-armed when something is sent */
-    ns_time deadline = d->progress_ps + d->rto;
+    ns_time deadline = ns_time_add(d->progress_ps, d->rto);
     if (sim->now < deadline) {
         ns_sim_at(sim, &d->rto_ev, deadline);
         return;
@@ -484,7 +486,8 @@ rto_fire(void *simp, ns_event *ev)
     d->ssthresh = d->cwnd / 2 > 2 ? d->cwnd / 2 : 2;
     d->cwnd = 1;
     d->cwr_end = d->nxt;
-    d->rto = d->rto * 2 < 64 * sim->cfg.dctcp.min_rto_ps ? d->rto * 2 : 64 * sim->cfg.dctcp.min_rto_ps;
+    ns_time cap = ns_time_mul(sim->cfg.dctcp.min_rto_ps, 64);
+    d->rto = ns_time_mul(d->rto, 2) < cap ? ns_time_mul(d->rto, 2) : cap;
     d->progress_ps = sim->now;
     CHECK(d);
     ns_host_activate(d->n, d->f);

@@ -4,7 +4,8 @@
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
-AM_TESTS_ENVIRONMENT = NETSIM=$(abs_builddir)/netsim; SRCDIR=$(abs_top_srcdir); PYTHON='$(PYTHON)'; \
+TEST_NETSIM = $(abs_builddir)/netsim$(EXEEXT)
+AM_TESTS_ENVIRONMENT = NETSIM=$(TEST_NETSIM); SRCDIR=$(abs_top_srcdir); PYTHON='$(PYTHON)'; \
 	export NETSIM SRCDIR PYTHON;
 EXTRA_DIST += tests/lib.sh tests/lua tests/data
 
@@ -131,3 +132,36 @@ EXTRA_DIST += tests/results_quick.sh results/spraying-vs-splitting/.gitignore \
 	results/spraying-vs-splitting/README.md results/spraying-vs-splitting/scenario.lua \
 	results/spraying-vs-splitting/run.sh results/spraying-vs-splitting/analyse.py \
 	results/spraying-vs-splitting/figures
+
+# hardening: allocation failures, interrupted runs, absurd sizes, determinism digests
+TESTS += tests/fault.sh tests/interrupt.sh tests/limits.sh tests/digests.sh
+EXTRA_DIST += tests/fault.sh tests/interrupt.sh tests/limits.sh tests/digests.sh tests/valgrind.sh
+
+check_PROGRAMS += tests/unit/test_limits
+tests_unit_test_limits_SOURCES = tests/unit/test_limits.c tests/tap.h
+tests_unit_test_limits_LDADD = $(NETSIM_LIBS)
+
+# make check-fault: tests/fault.sh with every N (make check takes every 37th)
+check-fault:
+	FAULT_STRIDE=1 $(MAKE) $(AM_MAKEFLAGS) check TESTS=tests/fault.sh
+# make update-digests: store the digests of tests/digests.sh anew (after a
+# change that alters the numbers on purpose)
+update-digests: netsim$(EXEEXT)
+	NETSIM=$(abs_builddir)/netsim$(EXEEXT) SRCDIR=$(abs_top_srcdir) $(SHELL) $(srcdir)/tests/digests.sh --update
+.PHONY: check-fault update-digests
+
+# make check-valgrind: a sample of the tests under valgrind memcheck, which
+# must find no error and no leak (tests/valgrind.sh): every C unit test and
+# fuzz replay, and the shell tests below, whose netsim runs under valgrind
+VALGRIND_SH_TESTS = tests/cli.sh tests/bad_input.sh tests/bad_input_topo.sh tests/limits.sh \
+	tests/interrupt.sh tests/digests.sh tests/scenarios.sh
+tests/valgrind-netsim: Makefile
+	$(AM_V_GEN)printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(abs_top_srcdir)/tests/valgrind.sh' \
+	    '$(abs_builddir)/netsim$(EXEEXT)' >$@ && chmod +x $@
+CLEANFILES += tests/valgrind-netsim
+check-valgrind: tests/valgrind-netsim
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(check_PROGRAMS) $(VALGRIND_SH_TESTS)" \
+	    LOG_COMPILER=$(abs_top_srcdir)/tests/valgrind.sh TEST_NETSIM=$(abs_builddir)/tests/valgrind-netsim
+.PHONY: check-valgrind
+
+include tests/fuzz/local.mk

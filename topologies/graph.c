@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/alloc.h"
+#include "sim/estimate.h"
 #include "sim/lib.h"
 #include "sim/units.h"
 
@@ -375,6 +376,16 @@ build(greader *r, const ns_graph_spec *s, ns_fabric **out, ns_err *e)
         if (!n->pod) n->pod = sw->pod;
         if (!n->leaf) n->leaf = sw->leaf;
     }
+    uint64_t hosts = 0;
+    for (size_t v = 0; v < r->nv; v++)
+        hosts += r->nodes[v].kind == NS_NODE_HOST;
+    uint64_t switches = r->nv - hosts;
+    char what[600];
+    snprintf(what, sizeof what, "graph '%s': this fabric", s->display);
+    int mrc = ns_mem_check(ns_mem_fabric_shape(r->nv, hosts, r->ne, hosts < switches ? hosts : switches),
+                           what, NULL, e);
+    if (mrc)
+        return mrc;
     ns_fabric *f = ns_topo_begin("graph", &s->common);
     if (!f)
         return ns_enomem(e, "a graph");

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sim/alloc.h"
+#include "sim/estimate.h"
 
 /* limits that keep every count within the fabric's 32-bit indices */
 #define MAX_HOSTS  (1u << 24)
@@ -140,6 +141,13 @@ ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e)
         rc = check_faults(&s->shape, s->faults, s->nfaults, e);
     if (rc)
         return rc;
+    const ns_ls_shape *sh = &s->shape;
+    uint64_t hosts = (uint64_t)sh->leaves * sh->hosts_per_leaf;
+    if ((rc = ns_mem_check(ns_mem_fabric_shape(hosts + sh->leaves + sh->spines, hosts,
+                                               hosts + (uint64_t)sh->leaves * sh->spines * sh->links_per_spine,
+                                               sh->leaves),
+                           "leafspine: this fabric", NULL, e)))
+        return rc;
     ns_fabric *f = ns_topo_begin("leafspine", &s->common);
     if (!f)
         return ns_enomem(e, "a leaf-spine");
@@ -177,6 +185,15 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
     if (hosts > MAX_HOSTS || cables > MAX_CABLES)
         return ns_errorf(e, NS_EINVAL, "multidc: too large (%llu hosts, %llu cables; at most %u and %u)",
                          (unsigned long long)hosts, (unsigned long long)cables, MAX_HOSTS, MAX_CABLES);
+    uint64_t switches = s->dcs, leaves = 0;
+    for (uint32_t d = 0; d < s->dcs; d++) {
+        switches += (uint64_t)s->dc[d].ls.leaves + s->dc[d].ls.spines;
+        leaves += s->dc[d].ls.leaves;
+    }
+    int mrc = ns_mem_check(ns_mem_fabric_shape(hosts + switches, hosts, hosts + cables, leaves),
+                           "multidc: this fabric", NULL, e);
+    if (mrc)
+        return mrc;
 
     ns_fabric *f = ns_topo_begin("multidc", &s->common);
     if (!f)

@@ -27,8 +27,11 @@ new_box(lua_State *L)
     do {                                                    \
         ns_fabric **box_ = new_box(L);                      \
         ns_err e_ = {0};                                    \
-        if (fn(spec, box_, &e_))                            \
+        if (fn(spec, box_, &e_)) {                          \
+            if (e_.code == NS_ENOMEM)                       \
+                ns_lua_sim_failed(L);                       \
             return luaL_error(L, "%s", e_.msg);             \
+        }                                                   \
         return 1;                                           \
     } while (0)
 
@@ -70,12 +73,16 @@ static void
 read_common(lua_State *L, int t, const char *ctor, ns_fabric_common *c)
 {
     ns_fabric_common_defaults(c);
-    c->mtu = (uint32_t)ns_lua_size(L, t, ctor, "mtu", 0, c->mtu);
-    c->header = (uint32_t)ns_lua_size(L, t, ctor, "header", 0, c->header);
-    if (c->mtu > 1u << 20)
-        ns_lua_fail(L, ctor, "field 'mtu' must be at most 1 MiB (got %u)", c->mtu);
-    if (c->header >= c->mtu)
-        ns_lua_fail(L, ctor, "field 'header' (%u bytes) must be smaller than 'mtu' (%u bytes)", c->header, c->mtu);
+    /* checked as read, before narrowing: 2^32 + 1500 is not 1500 */
+    uint64_t mtu = ns_lua_size(L, t, ctor, "mtu", 0, c->mtu);
+    uint64_t header = ns_lua_size(L, t, ctor, "header", 0, c->header);
+    if (mtu > 1u << 20)
+        ns_lua_fail(L, ctor, "field 'mtu' must be at most 1 MiB (got %llu)", (unsigned long long)mtu);
+    if (header >= mtu)
+        ns_lua_fail(L, ctor, "field 'header' (%llu bytes) must be smaller than 'mtu' (%llu bytes)",
+                    (unsigned long long)header, (unsigned long long)mtu);
+    c->mtu = (uint32_t)mtu;
+    c->header = (uint32_t)header;
     read_switch(L, t, ctor, &c->sw);
 }
 

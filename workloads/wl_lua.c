@@ -26,8 +26,11 @@ ns_lua_begin_builder(lua_State *L, const char *ctor, const char *const *fields)
 long
 ns_lua_checked(lua_State *L, long rc, const ns_err *e)
 {
-    if (rc < 0)
+    if (rc < 0) {
+        if (e->code == NS_ENOMEM)
+            ns_lua_sim_failed(L);
         luaL_error(L, "%s", e->msg);
+    }
     return rc;
 }
 
@@ -147,21 +150,17 @@ w_len(lua_State *L)
 
 /* --- op handles ------------------------------------------------------------ */
 
-typedef struct op_handle {
-    ns_workload *w;
-    uint32_t     op;
-} op_handle;
-
 /* h:after(a, b, ...): h also waits for a, b, ... */
 static int
 op_after(lua_State *L)
 {
-    op_handle *h = luaL_checkudata(L, 1, NS_OP_MT);
+    ns_workload *w;
+    ns_op_handle *h = ns_lua_op_handle(L, 1, &w);
     int n = lua_gettop(L);
     ns_err e = {0};
     for (int i = 2; i <= n; i++) {
-        uint32_t dep = ns_lua_check_op(L, i, h->w, "after");
-        if (ns_wl_after(h->w, h->op, dep, &e))
+        uint32_t dep = ns_lua_check_op(L, i, w, "after");
+        if (ns_wl_after(w, h->op, dep, &e))
             return luaL_error(L, "%s", e.msg);
     }
     lua_settop(L, 1);
@@ -171,7 +170,7 @@ op_after(lua_State *L)
 static int
 op_index(lua_State *L)
 {
-    op_handle *h = luaL_checkudata(L, 1, NS_OP_MT);
+    ns_op_handle *h = luaL_checkudata(L, 1, NS_OP_MT);
     const char *k = luaL_checkstring(L, 2);
     if (strcmp(k, "id") == 0)
         lua_pushinteger(L, h->op);
@@ -185,9 +184,10 @@ op_index(lua_State *L)
 static int
 op_tostring(lua_State *L)
 {
-    op_handle *h = luaL_checkudata(L, 1, NS_OP_MT);
+    ns_workload *w;
+    ns_op_handle *h = ns_lua_op_handle(L, 1, &w);
     char d[400];
-    ns_wl_describe(h->w, h->op, d, sizeof d);
+    ns_wl_describe(w, h->op, d, sizeof d);
     lua_pushfstring(L, "netsim.Op(%s)", d);
     return 1;
 }
