@@ -34,6 +34,7 @@ static ns_fabric *
 leafspine(uint32_t leaves, uint32_t spines, uint32_t hpl, ns_time fabric_latency, int ecn, ns_err *e)
 {
     ns_leafspine_spec s;
+    memset(&s, 0, sizeof s);   /* no faults */
     ns_fabric *f = NULL;
     ns_fabric_common_defaults(&s.common);
     if (ecn) {
@@ -97,7 +98,7 @@ queue_at_the_end(void)
     ns_evq q;
     ns_event ev[6];
     const ns_time t[6] = {NS_TIME_MAX, NS_TIME_MAX - 1, 5, NS_TIME_MAX / 2, NS_TIME_MAX - 1000, 0};
-    ns_evq_init(&q);
+    ns_evq_init(&q, NS_EVQ_CALENDAR);
     for (int i = 0; i < 6; i++) {
         ns_event_init(&ev[i], NULL);
         ns_evq_push(&q, &ev[i], t[i]);
@@ -112,7 +113,7 @@ queue_at_the_end(void)
     ns_evq_destroy(&q);
     /* 5,000 events spread over the whole clock: the calendar re-tunes its
      * width on a span of 2^63 ps */
-    ns_evq_init(&q);
+    ns_evq_init(&q, NS_EVQ_CALENDAR);
     static ns_event many[5000];
     uint64_t x = 88172645463325252ull;
     for (int i = 0; i < 5000; i++) {
