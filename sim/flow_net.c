@@ -219,15 +219,19 @@ solve_now(void *simp, ns_event *ev)
         f->t_upd = sim->now;
         f->rate = c[i].new_bps;
         if (f->rate == 0) {
-            ns_errorf(&sim->err, NS_ESIM, "flow model: transfer %u gets less than 1 bit/s (more flows share a "
-                      "link than it has bits per second)", f->xfer);
+            char d[256];
+            ns_wl_describe(sim->wl, sim->xfers[f->xfer].op, d, sizeof d);
+            ns_errorf(&sim->err, NS_ESIM, "%s: in the flow model it gets less than 1 bit/s (more flows "
+                      "share a link than it has bits per second)", d);
             return;
         }
         u128 dt = (uint64_t)(f->left >> 63) == 0 ? (u128)(((uint64_t)f->left + f->rate - 1) / f->rate)
                                                   : (f->left + f->rate - 1) / f->rate;
         if (dt > (u128)(NS_TIME_MAX - sim->now - f->delay_ps)) {
-            ns_errorf(&sim->err, NS_ESIM, "flow model: transfer %u would take longer than netsim's clock "
-                      "can count (%llu bit/s for %llu bytes)", f->xfer,
+            char d[256];
+            ns_wl_describe(sim->wl, sim->xfers[f->xfer].op, d, sizeof d);
+            ns_errorf(&sim->err, NS_ESIM, "%s: in the flow model it would take longer than netsim's "
+                      "clock can count (%llu bit/s for %llu bytes)", d,
                       (unsigned long long)f->rate, (unsigned long long)f->bytes);
             return;
         }

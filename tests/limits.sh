@@ -7,7 +7,7 @@
 # stops with an error (exit 1); mtu values past 32 bits are not truncated;
 # binary Lua chunks are refused. No output file in any of these cases.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 34
+plan 43
 
 # expect STATUS PATTERN DESCRIPTION -- ARGS...: run, check status, message, no file
 expect() {
@@ -38,6 +38,25 @@ local fab = netsim.leafspine{ leaves = 15625, spines = 64, hosts_per_leaf = 64, 
 LUA
 expect 1 'million.lua:1: leafspine: this fabric would need about [0-9.]* GB of memory, more than the 1 GB netsim may use here' \
     'a million hosts with --max-memory 1GB' -- --max-memory 1GB million.lua
+
+# collectives too large are refused before their task graph (or an
+# alltoall's n x n matrix) is built: 20,000 ranks make 4e8 transfers
+scenario a2a.lua <<'LUA'
+local hosts = {}
+for h = 1, 20000 do hosts[h] = h end
+local w = netsim.workload()
+w:alltoall{ hosts = hosts, bytes = 1 }
+LUA
+expect 1 'a2a.lua:4: alltoall: its task graph would need about [0-9.]* GB of memory (800040002 ops, 400000000 of them transfers, and 1600040000 dependencies), more than the 1 GB netsim may use' \
+    'an alltoall over 20,000 hosts with --max-memory 1GB' -- --max-memory 1GB a2a.lua
+scenario ring.lua <<'LUA'
+local hosts = {}
+for h = 1, 20000 do hosts[h] = h end
+local w = netsim.workload()
+w:allreduce{ hosts = hosts, bytes = "1MB", chunks = 4 }
+LUA
+expect 1 'ring.lua:4: allreduce: its task graph would need about [0-9.]* GB of memory' \
+    'a ring allreduce of 20,000 ranks in 4 chunks with --max-memory 1GB' -- --max-memory 1GB ring.lua
 
 # a run estimated past the memory allowed (the program alone counts 25 MB)
 expect 1 'small.lua:4: run: this run would need about [0-9.]* MB of memory (fabric .*), more than the 20 MB netsim may use' \
@@ -85,6 +104,17 @@ expect 2 "big.lua:4: transfer 'huge' (op 0): 9000000000000 bytes in 1 subflow is
 rm -f "$T"/*.h5
 run -q big.lua subflows=2
 is "$status" 0 'with 2 subflows it runs'
+
+# the flow model's rates are whole bits per second: 1,001 flows on a 1 Kb/s
+# link would get less than 1 bit/s each
+scenario slow.lua <<'LUA'
+local fab = netsim.star{ hosts = 3, rate = "1Kbps", latency = "1us" }
+local w = netsim.workload()
+for i = 1, 1001 do w:transfer{ src = 1 + i % 2, dst = 3, bytes = 1, label = "tiny" } end
+netsim.run{ fabric = fab, workload = w, model = "flow", output = "slow.h5" }
+LUA
+expect 1 "slow.lua:3: transfer 'tiny' (op 0): in the flow model it gets less than 1 bit/s" \
+    'flows that would get under 1 bit/s' -- slow.lua
 
 # an mtu of 2^32 + 1500 bytes is not 1500
 scenario mtu.lua <<'LUA'

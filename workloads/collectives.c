@@ -420,6 +420,30 @@ halving_doubling(cb *c, int kind, uint64_t x, uint64_t *wsum, uint32_t *lo, uint
     return NS_OK;
 }
 
+/* --- refusing the impossible early -------------------------------------- */
+
+/* Reserve room for a collective of p ranks whose algorithm moves at most
+ * `per_rank` transfers per rank (each with a marker and a few dependencies at
+ * most), before building it: a collective too large for the machine is
+ * refused at once, with an estimate, not after hours of building. */
+static int
+reserve(ns_workload *w, const char *what, uint64_t p, uint64_t per_rank, ns_err *e)
+{
+    uint64_t x = p * per_rank;
+    if (per_rank && x / per_rank != p)
+        x = UINT64_MAX / 8;
+    return ns_wl_reserve(w, 2 * x + 2 * p + 2, 4 * x + 2 * p, x, what, e);
+}
+
+static uint64_t
+log2_ceil(uint64_t p)
+{
+    uint64_t k = 0;
+    while (((uint64_t)1 << k) < p)
+        k++;
+    return k;
+}
+
 static int
 build_reduce(ns_workload *w, int kind, const uint32_t *hosts, size_t n, uint64_t bytes,
              int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
@@ -430,6 +454,12 @@ build_reduce(ns_workload *w, int kind, const uint32_t *hosts, size_t n, uint64_t
                          kn, algorithm >= 0 && algorithm <= NS_ALG_PAIRWISE ? ns_alg_names[algorithm] : "?");
     if (chunks < 1)
         return ns_errorf(e, NS_EINVAL, "%s: chunks must be >= 1 (got %u)", kn, chunks);
+    /* transfers per rank: ring 2(p-1), direct 2(p-1), halving-doubling
+     * 2 log2 p + the fold's 2, each per chunk */
+    uint64_t steps = algorithm == NS_ALG_HALVING_DOUBLING ? 2 * log2_ceil(n) + 2 : 2 * (uint64_t)n;
+    int rc0 = reserve(w, kn, n, steps * chunks, e);
+    if (rc0)
+        return rc0;
     ns_wl_mark mark = ns_wl_mark_take(w);
     cb c;
     uint64_t *wsum = NULL;
@@ -487,12 +517,21 @@ ns_wl_allgather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
 /* --- alltoall, permutation ----------------------------------------------- */
 
 int
+ns_wl_alltoall_reserve(ns_workload *w, size_t n, ns_err *e)
+{
+    return reserve(w, "alltoall", n, n, e);
+}
+
+int
 ns_wl_alltoallv(ns_workload *w, const uint32_t *hosts, size_t n, const uint64_t *matrix,
                 int algorithm, const char *label, ns_coll_ops *out, ns_err *e)
 {
     if (algorithm != NS_ALG_DIRECT && algorithm != NS_ALG_PAIRWISE)
         return ns_errorf(e, NS_EINVAL, "alltoall: algorithm must be \"direct\" or \"pairwise\" (got %s)",
                          algorithm >= 0 && algorithm <= NS_ALG_PAIRWISE ? ns_alg_names[algorithm] : "?");
+    int rc0 = ns_wl_alltoall_reserve(w, n, e);
+    if (rc0)
+        return rc0;
     ns_wl_mark mark = ns_wl_mark_take(w);
     cb c;
     int rc = cb_init(&c, w, "alltoall", hosts, n, label, e);

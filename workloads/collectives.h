@@ -47,6 +47,9 @@ int ns_wl_reducescatter(ns_workload *w, const uint32_t *hosts, size_t n, uint64_
                         int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
 int ns_wl_allgather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
                     int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+/* refuses, with an estimate, an alltoall over n hosts too large for the
+ * machine; called before its n x n matrix is even built */
+int ns_wl_alltoall_reserve(ns_workload *w, size_t n, ns_err *e);
 /* alltoall: matrix[i * n + j] bytes from hosts[i] to hosts[j] (diagonal ignored) */
 int ns_wl_alltoallv(ns_workload *w, const uint32_t *hosts, size_t n, const uint64_t *matrix,
                     int algorithm, const char *label, ns_coll_ops *out, ns_err *e);

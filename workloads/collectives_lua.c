@@ -20,8 +20,8 @@ typedef int reduce_fn(ns_workload *, const uint32_t *, size_t, uint64_t, int, ui
 static int
 push_result(lua_State *L, ns_workload *w, int rc, const ns_coll_ops *out, const ns_err *e, const char *ctor)
 {
-    if (rc && strncmp(e->msg, ctor, strlen(ctor)) == 0)
-        return luaL_error(L, "%s", e->msg);
+    if (rc && (rc == NS_ENOMEM || strncmp(e->msg, ctor, strlen(ctor)) == 0))
+        return ns_lua_raise(L, e);
     if (rc)
         return ns_lua_fail(L, ctor, "%s", e->msg);
     ns_lua_apply_after(L, 2, w, out->start_op, ctor);
@@ -100,6 +100,9 @@ w_alltoall(lua_State *L)
     if (has_bytes == has_matrix)
         ns_lua_fail(L, ctor, has_bytes ? "give either 'bytes' or 'matrix', not both"
                                        : "field 'bytes' (per pair) or 'matrix' is required");
+    ns_err e = {0};
+    if (ns_wl_alltoall_reserve(w, n, &e))
+        return push_result(L, w, e.code, NULL, &e, ctor);
     uint64_t *m;
     if (has_matrix) {
         m = read_matrix(L, 2, n);
@@ -112,7 +115,6 @@ w_alltoall(lua_State *L)
     int alg = ns_lua_option(L, 2, ctor, "algorithm", algs, 0) == 0 ? NS_ALG_DIRECT : NS_ALG_PAIRWISE;
     const char *label = ns_lua_str(L, 2, ctor, "label", 0, NULL);
     ns_coll_ops out;
-    ns_err e = {0};
     int rc = ns_wl_alltoallv(w, hosts, n, m, alg, label, &out, &e);
     return push_result(L, w, rc, &out, &e, ctor);
 }

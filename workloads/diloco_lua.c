@@ -207,7 +207,7 @@ w_diloco(lua_State *L)
     uint32_t start, done;
     ns_err e = {0};
     if (ns_wl_diloco(w, &s, &start, &done, &e))
-        return luaL_error(L, "%s", e.msg);
+        return ns_lua_raise(L, &e);
     ns_lua_apply_after(L, 2, w, start, CTOR);
     ns_lua_push_op(L, 1, done);
     return 1;

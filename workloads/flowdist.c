@@ -42,6 +42,9 @@ parse_point(ns_cdf *c, size_t *cap, char *line, const char *where, int lineno, n
     char why[256];
     if (ns_parse_size(tok[0], &bytes, why, sizeof why))
         return ns_errorf(e, NS_EINVAL, "%s:%d: %s", where, lineno, why);
+    if (bytes > NS_CDF_MAX_SIZE)
+        return ns_errorf(e, NS_EINVAL, "%s:%d: size %s is too large (at most 2^53 bytes, 9 PB, so that sizes "
+                         "stay exact as doubles)", where, lineno, tok[0]);
     char *end;
     errno = 0;
     double p = strtod(tok[1], &end);

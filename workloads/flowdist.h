@@ -20,6 +20,9 @@
 
 typedef struct ns_rng ns_rng;
 
+/* the largest size of a point, bytes: sizes are held as doubles, exact to 2^53 */
+#define NS_CDF_MAX_SIZE ((uint64_t)1 << 53)
+
 typedef struct ns_cdf {
     double *size;     /* bytes, non-decreasing */
     double *prob;     /* cumulative, non-decreasing, last = 1 */

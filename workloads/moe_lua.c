@@ -175,7 +175,7 @@ w_moe(lua_State *L)
     ns_moe_ops o;
     ns_err e = {0};
     if (ns_wl_moe(w, &s, &o, &e))
-        return luaL_error(L, "%s", e.msg);   /* it names the builder */
+        return ns_lua_raise(L, &e);
     ns_lua_apply_after(L, 2, w, o.start_op, CTOR);
     ns_lua_push_op(L, 1, o.done_op);
     push_info(L, w, &s, &o);

@@ -128,7 +128,7 @@ w_background(lua_State *L)
     int rc = ns_wl_background(w, &s, &o, &e);
     ns_cdf_destroy(&sizes);
     if (rc)
-        luaL_error(L, "%s", e.msg);   /* it names the builder */
+        ns_lua_raise(L, &e);
     ns_lua_apply_after(L, 2, w, o.start_op, "background");
     ns_lua_push_op(L, 1, o.done_op);
     push_info(L, &o);
@@ -149,7 +149,7 @@ w_replay(lua_State *L)
     ns_traffic_ops o;
     ns_err e = {0};
     if (ns_wl_replay_file(w, path, label, &o, &e))
-        luaL_error(L, "%s", e.msg);   /* it names the builder */
+        ns_lua_raise(L, &e);
     ns_lua_apply_after(L, 2, w, o.start_op, "replay");
     ns_lua_push_op(L, 1, o.done_op);
     push_info(L, &o);

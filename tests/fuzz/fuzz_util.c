@@ -23,14 +23,24 @@ ns_fuzz_cstring(const uint8_t *data, size_t size, int allow_nul)
     return s;
 }
 
+static char temp_path[512];
+
+static void
+remove_temp_file(void)
+{
+    unlink(temp_path);
+}
+
 const char *
 ns_fuzz_temp_file(const uint8_t *data, size_t size, const char *suffix)
 {
-    static char path[512];
-    if (!path[0]) {
+    if (!temp_path[0]) {
         const char *dir = getenv("TMPDIR");
-        snprintf(path, sizeof path, "%s/netsim-fuzz-%ld%s", dir && *dir ? dir : "/tmp", (long)getpid(), suffix);
+        snprintf(temp_path, sizeof temp_path, "%s/netsim-fuzz-%ld%s", dir && *dir ? dir : "/tmp", (long)getpid(),
+                 suffix);
+        atexit(remove_temp_file);   /* a crash leaves it; the input is in fuzz-findings anyway */
     }
+    const char *path = temp_path;
     FILE *f = fopen(path, "wb");
     if (!f)
         return NULL;

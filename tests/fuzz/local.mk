@@ -6,7 +6,7 @@
 ## A new target: fuzz_NAME.c, its block below, a line in FUZZ_TARGETS,
 ## tests/fuzz/seeds/NAME/ and tests/fuzz/regress/NAME/.
 
-FUZZ_TARGETS = units graphml scenario
+FUZZ_TARGETS = units graphml replay cdf scenario
 FUZZ_COMMON = %reldir%/fuzz.h %reldir%/fuzz_util.c %reldir%/driver.c
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -DNS_FUZZ_SRCDIR='"$(abs_top_srcdir)"'
 
@@ -22,6 +22,18 @@ check_PROGRAMS += %reldir%/fuzz_graphml
 	-DNS_FUZZ_DIRS='"tests/fuzz/regress/graphml tests/fuzz/seeds/graphml tests/data"'
 %canon_reldir%_fuzz_graphml_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
 
+check_PROGRAMS += %reldir%/fuzz_replay
+%canon_reldir%_fuzz_replay_SOURCES = %reldir%/fuzz_replay.c $(FUZZ_COMMON)
+%canon_reldir%_fuzz_replay_CPPFLAGS = $(FUZZ_CPPFLAGS) -DNS_FUZZ_NAME='"replay"' -DNS_FUZZ_SUFFIX='".csv"' \
+	-DNS_FUZZ_DIRS='"tests/fuzz/regress/replay tests/fuzz/seeds/replay"'
+%canon_reldir%_fuzz_replay_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
+
+check_PROGRAMS += %reldir%/fuzz_cdf
+%canon_reldir%_fuzz_cdf_SOURCES = %reldir%/fuzz_cdf.c $(FUZZ_COMMON)
+%canon_reldir%_fuzz_cdf_CPPFLAGS = $(FUZZ_CPPFLAGS) -DNS_FUZZ_NAME='"cdf"' -DNS_FUZZ_SUFFIX='".cdf"' \
+	-DNS_FUZZ_DIRS='"tests/fuzz/regress/cdf tests/fuzz/seeds/cdf workloads/data tests/data"'
+%canon_reldir%_fuzz_cdf_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
+
 check_PROGRAMS += %reldir%/fuzz_scenario
 %canon_reldir%_fuzz_scenario_SOURCES = %reldir%/fuzz_scenario.c $(FUZZ_COMMON)
 %canon_reldir%_fuzz_scenario_CPPFLAGS = $(FUZZ_CPPFLAGS) -DNS_FUZZ_NAME='"scenario"' -DNS_FUZZ_SUFFIX='".lua"' \
@@ -29,7 +41,8 @@ check_PROGRAMS += %reldir%/fuzz_scenario
 %canon_reldir%_fuzz_scenario_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
 
 EXTRA_DIST += %reldir%/README %reldir%/run.sh %reldir%/seeds %reldir%/regress \
-	%reldir%/units.dict %reldir%/graphml.dict %reldir%/scenario.dict
+	%reldir%/units.dict %reldir%/graphml.dict %reldir%/scenario.dict \
+	%reldir%/replay.dict %reldir%/cdf.dict
 
 # make fuzz [FUZZ_TARGETS="units ..."] [FUZZ_SECONDS=N]: fuzz each target for
 # N seconds (one after the other, one process each); the corpus grows in

@@ -2,8 +2,8 @@
 # smoke.sh - a short libFuzzer run of every fuzz target (builds configured
 # with --enable-fuzzing): $FUZZ_SMOKE_SECONDS (default 5) each, from the seeds.
 . "${SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
-targets="units graphml scenario"
-plan 3
+targets="units graphml replay cdf scenario"
+plan 5
 for t in $targets; do
     FUZZ_WORKDIR=$T sh "$SRCDIR/tests/fuzz/run.sh" "$t" "${FUZZ_SMOKE_SECONDS:-5}" >"$T/$t.log" 2>&1
     st=$?
