@@ -36,6 +36,7 @@ typedef struct router {
 /* one layer's routing */
 typedef struct layer_route {
     uint64_t *assign;     /* n x n: assignments from host i to host j (diagonal included) */
+    uint64_t *sent;       /* n x n: tokens of host i with an accepted assignment on host j */
     uint64_t *recv;       /* n: assignments each host received */
     uint64_t  dropped;
     uint64_t  visits;     /* sum over tokens of the distinct hosts they went to */
@@ -138,6 +139,7 @@ route_layer(router *rt, layer_route *lr)
     const ns_moe_spec *s = rt->s;
     size_t n = s->n;
     memset(lr->assign, 0, n * n * sizeof *lr->assign);
+    memset(lr->sent, 0, n * n * sizeof *lr->sent);
     memset(rt->load, 0, s->experts * sizeof *rt->load);
     lr->dropped = lr->visits = 0;
     draw_popularity(rt);
@@ -161,12 +163,17 @@ route_layer(router *rt, layer_route *lr)
                 if (rt->load[e] < rt->cap) {
                     rt->load[e]++;
                     lr->assign[i * n + rt->ehost[e]]++;
+                    rt->hused[rt->ehost[e]] = 2;   /* the host took the token */
                 } else {
                     lr->dropped++;
                 }
             }
-            for (uint32_t h = 0; h < nh; h++)
-                rt->hused[rt->hlist[h]] = 0;
+            for (uint32_t h = 0; h < nh; h++) {
+                uint32_t hh = rt->hlist[h];
+                if (rt->hused[hh] == 2)
+                    lr->sent[i * n + hh]++;
+                rt->hused[hh] = 0;
+            }
         }
     }
     for (size_t j = 0; j < n; j++) {
@@ -346,7 +353,7 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
     ns_wl_mark mark = ns_wl_mark_take(w);
     uint32_t moe = w->nmoe_layers ? w->moe_layers[w->nmoe_layers - 1].moe + 1 : 0;
     int rc = router_init(&rt, s, w->seed, moe, e);
-    uint64_t *assign = NULL, *disp = NULL, *comb = NULL, *recv = NULL;
+    uint64_t *assign = NULL, *sent = NULL, *disp = NULL, *comb = NULL, *recv = NULL;
     frontier f = {0};
     if (rc)
         goto out;
@@ -355,11 +362,12 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
     /* the routing of every layer is kept for the backward pass */
     size_t keep = s->backward ? L : 1;
     assign = ns_alloc(nn * keep * sizeof *assign);
+    sent = ns_alloc(nn * keep * sizeof *sent);
     recv = ns_alloc(n * keep * sizeof *recv);
     disp = ns_alloc(nn * sizeof *disp);
     comb = ns_alloc(nn * sizeof *comb);
     f.ops = ns_alloc((n + 1) * sizeof *f.ops);
-    if (!assign || !recv || !disp || !comb || !f.ops) {
+    if (!assign || !sent || !recv || !disp || !comb || !f.ops) {
         rc = ns_enomem(e, "a workload");
         goto out;
     }
@@ -375,11 +383,12 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
         for (uint32_t k = 0; k < L; k++) {
             uint32_t l = pass ? L - 1 - k : k;   /* 0-based layer */
             uint64_t *a = &assign[nn * (s->backward ? l : 0)];
+            uint64_t *sn = &sent[nn * (s->backward ? l : 0)];
             uint64_t *rv = &recv[n * (s->backward ? l : 0)];
             ns_moe_layer row;
             memset(&row, 0, sizeof row);
             if (pass == 0) {
-                layer_route lr = { a, rv, 0, 0 };
+                layer_route lr = { a, sn, rv, 0, 0 };
                 route_layer(&rt, &lr);
                 row.dropped = lr.dropped;
                 row.hosts_per_token = (double)lr.visits / ((double)n * (double)s->tokens);
@@ -405,7 +414,8 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
             }
             for (size_t i = 0; i < n; i++)
                 for (size_t j = 0; j < n; j++) {
-                    uint64_t b = i == j ? 0 : a[i * n + j] * per;
+                    uint64_t copies = s->dispatch == NS_MOE_PER_HOST ? sn[i * n + j] : a[i * n + j];
+                    uint64_t b = i == j ? 0 : copies * per;
                     disp[i * n + j] = comb[j * n + i] = b;
                     row.dispatch_bytes += b;
                 }
@@ -454,6 +464,7 @@ fail:
 out:
     router_free(&rt);
     ns_free(assign);
+    ns_free(sent);
     ns_free(recv);
     ns_free(disp);
     ns_free(comb);

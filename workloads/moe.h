@@ -12,7 +12,9 @@
  *
  * A layer is: attention compute on every host; the dispatch alltoall (every
  * accepted assignment carries hidden x dtype_bytes bytes from the token's
- * host to the expert's host; nothing crosses the network to the own host);
+ * host to the expert's host; with per_host dispatch a token crosses once to
+ * each other host that accepted any of its assignments, which hands it to
+ * its experts; nothing crosses the network to the own host);
  * expert compute on every host that holds experts, per_token for each
  * assignment it received; the combine alltoall (the transpose); then the
  * next layer. The backward pass goes through the layers in reverse order,
@@ -35,6 +37,9 @@
 #include "sim/time.h"
 
 enum { NS_SKEW_UNIFORM = 0, NS_SKEW_ZIPF, NS_SKEW_DIRICHLET };
+/* what the dispatch sends: a copy of a token per accepted assignment, or one
+ * per host that accepted any (node-level deduplication, as DeepEP does) */
+enum { NS_MOE_PER_EXPERT = 0, NS_MOE_PER_HOST };
 
 typedef struct ns_moe_spec {
     const uint32_t *hosts;        /* distinct host ids, borrowed */
@@ -53,6 +58,7 @@ typedef struct ns_moe_spec {
     ns_time         attention_ps; /* forward attention compute per host per layer */
     ns_time         per_token_ps; /* forward expert compute per assignment received */
     int             backward;     /* 1: add the backward pass */
+    int             dispatch;     /* NS_MOE_PER_EXPERT or NS_MOE_PER_HOST */
     const char     *label;        /* label of the start and done markers, or NULL for "moe" */
     uint64_t       *tokens_out;   /* NULL, or room for layers x n: assignments each host
                                      received in each layer (filled; OUT) */

@@ -144,7 +144,7 @@ w_moe(lua_State *L)
 {
     static const char *const fields[] = {
         "hosts", "experts", "top_k", "tokens", "hidden", "dtype_bytes", "layers", "skew", "capacity_factor",
-        "placement", "max_nodes_per_token", "compute", "backward", "after", "label", NULL
+        "placement", "max_nodes_per_token", "dispatch", "compute", "backward", "after", "label", NULL
     };
     ns_workload *w = ns_lua_begin_builder(L, CTOR, fields);
     ns_moe_spec s;
@@ -167,6 +167,8 @@ w_moe(lua_State *L)
     read_placement(L, &s);
     s.max_nodes = (uint32_t)ns_lua_int(L, 2, CTOR, "max_nodes_per_token", 0, 0, 1, (lua_Integer)s.n);
     read_compute(L, &s);
+    static const char *const dispatches[] = {"per_expert", "per_host", NULL};
+    s.dispatch = ns_lua_option(L, 2, CTOR, "dispatch", dispatches, NS_MOE_PER_EXPERT);
     s.backward = ns_lua_bool(L, 2, CTOR, "backward", 0);
     s.label = ns_lua_str(L, 2, CTOR, "label", 0, NULL);
     if ((double)s.layers * (double)s.n > 1e9)

@@ -5,6 +5,7 @@
 --   netsim scripts/examples/moe.lua zipf=1.2
 --   netsim scripts/examples/moe.lua zipf=1.2 capacity=1.25
 --   netsim scripts/examples/moe.lua max_nodes=2
+--   netsim scripts/examples/moe.lua top_k=8 dispatch=per_host   (one copy per host)
 -- (per-layer numbers are also in the /moe_layers table of moe.h5)
 local hosts     = param("hosts", 8)
 local experts   = param("experts", 16)
@@ -12,6 +13,7 @@ local top_k     = param("top_k", 2)
 local zipf      = param("zipf", 0.0)       -- 0: every expert equally popular
 local capacity  = param("capacity", 0.0)   -- capacity factor; 0: no capacity limit
 local max_nodes = param("max_nodes", 0)    -- hosts a token may reach; 0: no limit
+local dispatch  = param("dispatch", "per_expert")   -- or "per_host": a token once per host
 
 local fab = netsim.star{ hosts = hosts, rate = "400Gbps", latency = "1us" }
 local w = netsim.workload()
@@ -21,6 +23,7 @@ local moe, info = w:moe{
   skew = zipf > 0 and { zipf = zipf } or "uniform",
   capacity_factor = capacity > 0 and capacity or nil,
   max_nodes_per_token = max_nodes > 0 and max_nodes or nil,
+  dispatch = dispatch,
   compute = { attention = "50us", per_token = "20ns" },
   backward = true,
 }

@@ -154,3 +154,32 @@ do
   assert(r.bytes == total, ("simulated bytes %d, expected %d"):format(r.bytes, total))
   print(("simulated: %d bytes, makespan %.1f us"):format(r.bytes, r.makespan * 1e6))
 end
+
+-- 8. dispatch = "per_host": a token crosses once to each other host that took any
+-- of its assignments. (a) top 2 on one host per token (max_nodes_per_token = 1):
+-- exactly half the bytes of per_expert, the same tokens at each expert; (b) uniform,
+-- 8 experts on 4 hosts, top 2: a token reaches a given other host with probability
+-- 1 - C(6,2)/C(8,2) = 13/28; (c) through a run, dispatch and combine carry them
+do
+  local n, E, k, T, hidden = 4, 8, 2, 20000, 16
+  local function build(dispatch, m)
+    local w = netsim.workload{ seed = 8 }
+    local _, info = w:moe{ hosts = fab4:hosts(), experts = E, top_k = k, tokens = T, hidden = hidden,
+                           dtype_bytes = 2, max_nodes_per_token = m, dispatch = dispatch }
+    return info.layers[1], w
+  end
+  local pe, ph = build("per_expert", 1), build("per_host", 1)
+  assert(ph.dispatch_bytes * 2 == pe.dispatch_bytes,
+         ("one host per token: per_host %d bytes, per_expert %d"):format(ph.dispatch_bytes, pe.dispatch_bytes))
+  for h = 1, n do assert(ph.tokens[h] == pe.tokens[h], "the experts get the same assignments") end
+  local u = build("per_host")
+  local p = 1 - binom(E - 2, k) / binom(E, k)
+  local pairs = n * (n - 1) * T
+  local want, sd = pairs * p * hidden * 2, math.sqrt(pairs * p * (1 - p)) * hidden * 2
+  near(u.dispatch_bytes, want, 5 * sd, "per_host, uniform: dispatch bytes")
+  print(("per_host dispatch: %d bytes (expected %.0f +- %.0f), per_expert with one host per token %d = 2 x %d"):format(
+    u.dispatch_bytes, want, 5 * sd, pe.dispatch_bytes, ph.dispatch_bytes))
+  local row, w = build("per_host")
+  local r = netsim.run{ fabric = fab4, workload = w, output = "moe_per_host.h5" }
+  assert(r.bytes == 2 * row.dispatch_bytes, ("simulated %d bytes, expected %d"):format(r.bytes, 2 * row.dispatch_bytes))
+end
