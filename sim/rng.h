@@ -20,7 +20,7 @@ enum {
     NS_RNG_ECN       = 3,
     NS_RNG_WORKLOAD  = 4,
     NS_RNG_TRANSPORT = 5,
-    NS_RNG_BACKGROUND = 6,
+    NS_RNG_BACKGROUND = 6,    /* w:background flows: id = its rank among the workload's w:background */
     NS_RNG_FAULTS    = 7,
     NS_RNG_PERMUTATION = 8,   /* w:permutation: id = its index among the workload's permutations */
     NS_RNG_STRAGGLER = 9,     /* w:diloco straggler factors: id = the worker's number */

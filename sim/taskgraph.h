@@ -88,6 +88,7 @@ typedef struct ns_workload {
     ns_iter  *iters;
     size_t    niters, iters_cap;
     uint32_t  nworkers;          /* training schedules: workers for /iterations */
+    uint32_t  nbackground;       /* w:background calls made: each draws from its own stream */
     double    peak_bandwidth_bps; /* training schedules: peak cross-worker rate needed (w:diloco) */
     ns_moe_layer *moe_layers;    /* w:moe: one row per layer and pass */
     size_t    nmoe_layers, moe_layers_cap;

@@ -5,7 +5,7 @@
 # from the HDF5 file against numbers computed here.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py'
-plan 8
+plan 10
 
 # --- replay: three lines out of time order, units, a header and a comment --------
 cat >"$T/trace.csv" <<'CSV'
@@ -101,4 +101,24 @@ H, load, rate, mean, dur = 8, 0.4, 100e9, 2000.0, 1e-3
 lam = load * H * rate / (8 * mean)          # flows per second, all hosts
 t = np.sort(x["start_ps"].astype(np.int64)) * 1e-12
 n = len(x)'
+
+# --- background: its flows do not depend on the ops made before it -------------
+scenario bg2.lua <<'LUA'
+local extra = param("extra", 0)
+local fab = netsim.star{ hosts = 8, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload{ seed = 5 }
+for i = 1, extra do w:compute{ node = 1, duration = 0, label = "unrelated" } end
+w:background{ hosts = fab:hosts(), load = 0.4, sizes = { cdf = "u.cdf" }, duration = "1ms", fabric = fab }
+netsim.run{ fabric = fab, workload = w, output = param("out", "bg2.h5") }
+LUA
+run -q bg2.lua extra=0 out=a.h5 && run -q bg2.lua extra=3 out=b.h5
+is "$status" 0 "background after 0 and after 3 unrelated ops runs"
+"$PY" - "$T/a.h5" "$T/b.h5" <<'PY'
+import sys, h5py
+a, b = (h5py.File(p, "r")["transfers"][:] for p in sys.argv[1:])
+key = lambda x: [(int(r["src"]), int(r["dst"]), int(r["bytes"]), int(r["start_ps"])) for r in x]
+print("# %d and %d flows" % (len(a), len(b)))
+sys.exit(not (len(a) > 100 and key(a) == key(b)))
+PY
+ok $? "the same background flows with or without 3 ops before it (a stream per w:background)"
 finish

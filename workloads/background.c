@@ -33,7 +33,9 @@ ns_wl_background(ns_workload *w, const ns_background_spec *s, ns_traffic_ops *ou
         cum[i] = total += (double)s->rate_bps[i];
     double lambda = s->load * total / (8 * mean);   /* flows per second, all hosts */
 
-    ns_rng *r = ns_rng_new(w->seed, NS_RNG_BACKGROUND, w->nops);
+    /* a stream per call, by its rank among the workload's w:background: the
+     * flows do not change when ops are added before it */
+    ns_rng *r = ns_rng_new(w->seed, NS_RNG_BACKGROUND, w->nbackground);
     ns_timed_flow *f = NULL;
     size_t nf = 0, cap = 0;
     int rc = NS_OK;
@@ -77,6 +79,8 @@ ns_wl_background(ns_workload *w, const ns_background_spec *s, ns_traffic_ops *ou
         snprintf(x->label, sizeof x->label, "%s", s->label ? s->label : "");
     }
     rc = ns_wl_timed_flows(w, f, nf, out, e);
+    if (rc == NS_OK)
+        w->nbackground++;
 out:
     ns_rng_free(r);
     ns_free(f);

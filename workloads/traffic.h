@@ -51,7 +51,7 @@ int ns_wl_timed_flows(ns_workload *w, const ns_timed_flow *flows, size_t n, ns_t
  * source is h with probability rate_bps[h] / sum of rates). A flow goes to a
  * host drawn uniformly among the n - 1 others, its size drawn from `sizes`.
  * Arrivals fall in [0, until_ps). Draws come from the stream
- * (w->seed, NS_RNG_BACKGROUND, first op index of this call).
+ * (w->seed, NS_RNG_BACKGROUND, rank of this call among the workload's w:background).
  */
 typedef struct ns_background_spec {
     const uint32_t *hosts;      /* borrowed */
