@@ -17,6 +17,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* once per process: set up the netsim library and cap what the netsim
+ * allocator may hold (0: no cap) */
+void ns_fuzz_init(size_t alloc_limit);
+
 /* the input as a NUL-terminated string (in a buffer the caller frees with
  * free()); NULL if the input holds a NUL byte and `allow_nul` is 0 */
 char *ns_fuzz_cstring(const uint8_t *data, size_t size, int allow_nul);

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/alloc.h"
-#include "sim/lib.h"
 #include "sim/rng.h"
 #include "workloads/flowdist.h"
 
@@ -26,12 +25,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int init;
-    if (!init) {
-        ns_lib_init();
-        ns_alloc_set_limit((size_t)256 << 20);
-        init = 1;
-    }
+    ns_fuzz_init((size_t)256 << 20);
     char *text = ns_fuzz_cstring(data, size, 0);
     if (!text)
         return 0;

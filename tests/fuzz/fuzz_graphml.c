@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "sim/alloc.h"
-#include "sim/lib.h"
 #include "topologies/topo.h"
 
 #define MAX_PAIRS 64   /* host pairs whose route is walked */
@@ -42,12 +41,7 @@ walk(const ns_fabric *f, uint32_t a, uint32_t b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int init;
-    if (!init) {
-        ns_lib_init();
-        ns_alloc_set_limit((size_t)256 << 20);
-        init = 1;
-    }
+    ns_fuzz_init((size_t)256 << 20);
     const char *path = ns_fuzz_temp_file(data, size, ".graphml");
     if (!path)
         return 0;

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "sim/alloc.h"
-#include "sim/lib.h"
 #include "sim/sim_lua.h"
 
 /* where netsim.graph{} finds its files, in the source tree */
@@ -129,11 +128,7 @@ pmain(lua_State *L)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int init;
-    if (!init) {
-        ns_lib_init();
-        init = 1;
-    }
+    ns_fuzz_init(0);
     char *src = ns_fuzz_cstring(data, size, 0);
     if (!src)
         return 0;

@@ -9,6 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 #include "sim/alloc.h"
+#include "sim/lib.h"
+
+void
+ns_fuzz_init(size_t alloc_limit)
+{
+    static int done;
+    if (done)
+        return;
+    ns_lib_init();
+    if (alloc_limit)
+        ns_alloc_set_limit(alloc_limit);
+    done = 1;
+}
 
 char *
 ns_fuzz_cstring(const uint8_t *data, size_t size, int allow_nul)
