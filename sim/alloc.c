@@ -113,6 +113,21 @@ ns_grow(void **arr, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+int
+ns_grow_exact(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    if (size && need > SIZE_MAX / size)
+        return -1;
+    void *p = ns_realloc(*arr, need * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = need;
+    return 0;
+}
+
 void
 ns_free(void *p)
 {

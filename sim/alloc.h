@@ -20,6 +20,8 @@ void *ns_realloc(void *p, size_t bytes);
 /* grow an array to hold at least `need` elements of `size` bytes, doubling;
  * returns 0 or -1 (the array is untouched on failure). */
 int ns_grow(void **arr, size_t *cap, size_t need, size_t size);
+/* the same, to exactly `need` elements (for a size known in advance) */
+int ns_grow_exact(void **arr, size_t *cap, size_t need, size_t size);
 void ns_free(void *p);
 char *ns_strdup(const char *s);
 

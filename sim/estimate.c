@@ -107,18 +107,27 @@ ns_mem_fabric(const ns_fabric *f)
     return b;
 }
 
-uint64_t
-ns_mem_ops(uint64_t nops, uint64_t ndeps, uint64_t ntransfers)
+/* what the driver allocates per op, dependency and transfer when it runs */
+static uint64_t
+driver_bytes(uint64_t nops, uint64_t ndeps, uint64_t ntransfers)
 {
     uint64_t b = 0;
-    /* the op itself, and the driver's op_start, op_finish, op_waiting,
-     * succ_start, op_next, op_xfer, ready, plus ns_wl_check's indeg and start */
-    b = mad(b, nops, sizeof(ns_op) + 2 * sizeof(ns_time) + 7 * sizeof(uint32_t));
-    /* dep_op, dep_on, the driver's successors, ns_wl_check's successors */
-    b = mad(b, ndeps, 4 * sizeof(uint32_t));
+    /* op_start, op_finish, op_waiting, succ_start, op_next, op_xfer, ready,
+     * plus ns_wl_check's indeg and start */
+    b = mad(b, nops, 2 * sizeof(ns_time) + 7 * sizeof(uint32_t));
+    /* the driver's successors, ns_wl_check's successors */
+    b = mad(b, ndeps, 2 * sizeof(uint32_t));
     /* the /transfers record, the summary's completion times */
     b = mad(b, ntransfers, sizeof(ns_xfer) + sizeof(ns_time));
     return b;
+}
+
+uint64_t
+ns_mem_ops(uint64_t nops, uint64_t ndeps, uint64_t ntransfers)
+{
+    /* the ops and dependencies themselves (dep_op, dep_on), and the driver's */
+    uint64_t b = mad(mad(0, nops, sizeof(ns_op)), ndeps, 2 * sizeof(uint32_t));
+    return sadd(b, driver_bytes(nops, ndeps, ntransfers));
 }
 
 uint64_t
@@ -127,7 +136,9 @@ ns_mem_workload(const ns_workload *wl, size_t nhosts)
     size_t nx = 0;
     for (size_t i = 0; i < wl->nops; i++)
         nx += wl->ops[i].kind == NS_OP_TRANSFER;
-    uint64_t b = ns_mem_ops(wl->ops_cap, wl->deps_cap, nx);
+    /* the arrays as allocated (their capacity), the driver's as used */
+    uint64_t b = mad(mad(0, wl->ops_cap, sizeof(ns_op)), wl->deps_cap, 2 * sizeof(uint32_t));
+    b = sadd(b, driver_bytes(wl->nops, wl->ndeps, nx));
     b = mad(b, wl->labels_cap, sizeof(char *) + 24);     /* interned labels, about 24 bytes each */
     b = mad(b, wl->label_hash_cap, sizeof(uint32_t));
     b = mad(b, wl->colls_cap, sizeof(ns_coll));
@@ -195,10 +206,11 @@ ns_mem_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, 
         m->model = ns_packet_net_estimate(f, wl, c, peak, &m->packets, &m->subflows);
     } else {
         /* the flow model: per link a few hundred bytes; per subflow alive
-         * about 430 (measured: a 1,024-host all-to-all of 1,047,552 flows
-         * peaks at 506 MB), rounded up */
+         * (model, solver, event queue) 270 to 290 bytes, measured as the
+         * peak RSS less the rest of this estimate on w:alltoall over 1,024
+         * and 4,096 hosts (540 MB and 8.44 GB in all); rounded up */
         m->subflows = peak * c->subflows;
-        m->model = mad(mad(0, f->nlinks, 256), m->subflows, 512);
+        m->model = mad(mad(0, f->nlinks, 256), m->subflows, 320);
     }
     /* HDF5 rows (4,096 at a time, up to 128 bytes), time-series rows and
      * per-link counters, and HDF5's chunk caches (1 MiB a dataset) */

@@ -203,12 +203,13 @@ ns_wl_reserve(ns_workload *w, uint64_t nops, uint64_t ndeps, uint64_t ntransfers
     if (nops > (uint64_t)INT32_MAX - w->nops)
         return ns_errorf(e, NS_EINVAL, "%s: %llu ops, more than a workload may hold (%d in all)", what,
                          (unsigned long long)nops, INT32_MAX);
+    /* exactly what was asked: the builders' counts are upper bounds already */
     size_t cap = w->deps_cap;
-    if (ns_grow((void **)&w->ops, &w->ops_cap, w->nops + (size_t)nops, sizeof *w->ops) ||
-        ns_grow((void **)&w->dep_op, &cap, w->ndeps + (size_t)ndeps, sizeof *w->dep_op))
+    if (ns_grow_exact((void **)&w->ops, &w->ops_cap, w->nops + (size_t)nops, sizeof *w->ops) ||
+        ns_grow_exact((void **)&w->dep_op, &cap, w->ndeps + (size_t)ndeps, sizeof *w->dep_op))
         return ns_enomem(e, "a workload");
     cap = w->deps_cap;
-    if (ns_grow((void **)&w->dep_on, &cap, w->ndeps + (size_t)ndeps, sizeof *w->dep_on))
+    if (ns_grow_exact((void **)&w->dep_on, &cap, w->ndeps + (size_t)ndeps, sizeof *w->dep_on))
         return ns_enomem(e, "a workload");
     w->deps_cap = cap;
     return NS_OK;

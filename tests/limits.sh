@@ -47,7 +47,7 @@ for h = 1, 20000 do hosts[h] = h end
 local w = netsim.workload()
 w:alltoall{ hosts = hosts, bytes = 1 }
 LUA
-expect 1 'a2a.lua:4: alltoall: its task graph would need about [0-9.]* GB of memory (800040002 ops, 400000000 of them transfers, and 1600040000 dependencies), more than the 1 GB netsim may use' \
+expect 1 'a2a.lua:4: alltoall: its task graph would need about [0-9.]* GB of memory (400040002 ops, 400000000 of them transfers, and 1600040000 dependencies), more than the 1 GB netsim may use' \
     'an alltoall over 20,000 hosts with --max-memory 1GB' -- --max-memory 1GB a2a.lua
 scenario ring.lua <<'LUA'
 local hosts = {}

@@ -283,6 +283,25 @@ estimates(void)
            (unsigned long long)peak);
         ns_wl_free(w);
     }
+
+    /* the flow model: an all-to-all of 128 hosts (16,256 flows at once) */
+    ns_workload *w = ns_wl_new(1);
+    for (uint32_t a = 1; a <= 128; a++)
+        for (uint32_t b = 1; b <= 128; b++)
+            if (a != b)
+                ns_wl_transfer(w, a, b, 1000000, NULL, &e);
+    c.model = NS_MODEL_FLOW;
+    c.transport = NS_TP_IDEAL;
+    c.lb = NS_LB_ECMP;
+    ns_mem_est m;
+    ns_mem_estimate(nb, w, &c, &m);
+    uint64_t peak = run_peak(nb, w, &c);
+    uint64_t model_and_state = m.model + ns_mem_ops(w->nops, w->ndeps, w->nops) + 128 * sizeof(ns_cpu);
+    ok(m.subflows == 16256 && model_and_state >= peak && 2 * model_and_state <= 3 * peak,
+       "flow model, all-to-all of 128 hosts: estimated %llu bytes for the run (%llu subflows), it allocated "
+       "%llu at its peak (above it, by less than half)",
+       (unsigned long long)model_and_state, (unsigned long long)m.subflows, (unsigned long long)peak);
+    ns_wl_free(w);
     ns_fabric_free(f);
     ns_fabric_free(nb);
 }
@@ -340,7 +359,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(32);
+    plan(33);
     time_arithmetic();
     queue_at_the_end();
     clock_end();
