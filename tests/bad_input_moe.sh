@@ -3,7 +3,7 @@
 # a message naming the constructor, the field and the value (and file:line of
 # data files), exit status 2, and no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 108
+plan 111
 
 # expect_bad SCENARIO-TEXT PATTERN DESCRIPTION
 expect_bad() {
@@ -37,6 +37,9 @@ expect_bad "$(bg 'load = 0.5, sizes = { cdf = "bad.cdf" }')" \
 printf '1000 15\n2000 100\n' >"$T/pct.cdf"
 expect_bad "$(bg 'load = 0.5, sizes = { cdf = "pct.cdf" }')" \
     'pct.cdf:1: cumulative probability must be between 0 and 1 (got 15); percentages?' 'a CDF in percent'
+printf '1000 0.5\n10000000000000000 1\n' >"$T/huge.cdf"
+expect_bad "$(bg 'load = 0.5, sizes = { cdf = "huge.cdf" }')" \
+    'huge.cdf:2: size 10000000000000000 is too large (at most 2^53 bytes' 'a CDF point of 10^16 bytes'
 printf '1000 0.5\n2000 0.9\n' >"$T/short.cdf"
 expect_bad "$(bg 'load = 0.5, sizes = { cdf = "short.cdf" }')" \
     'short.cdf:2: the last cumulative probability must be 1 (got 0.9)' 'a CDF that stops short of 1'
