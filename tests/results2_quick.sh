@@ -10,7 +10,7 @@
 "$PY" -c 'import pandas, matplotlib' 2>/dev/null || skip_all 'no pandas or matplotlib for that Python'
 command -v parallel >/dev/null 2>&1 || skip_all 'no GNU parallel (Debian: parallel)'
 export NETSIM NETSIM_PYTHON="$PY"
-plan 20
+plan 22
 
 png() {   # png FILE: exists and starts with the PNG signature
     [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
@@ -79,6 +79,28 @@ is "$(rows "$M/capacity/results.csv")" 2 'moe-alltoall: 2 capacity points'
 png "$M/alltoall_vs_skew.png" && png "$M/capacity.png" && png "$M/packet_vs_flow.png"
 ok $? 'moe-alltoall: three PNG figures'
 grep -q '^| 2 | Zipf 1.5 | ' "$T/moe/tables.md"; ok $? 'moe-alltoall: the time table has a Zipf 1.5 row'
+is "$(rows "$M/dispatch/results.csv")" 4 'moe-alltoall: 4 dispatch points (per expert or host, at most 2 hosts or none)'
+# 256 experts on 32 hosts, top 8: a token reaches 32 (1 - C(248,8)/C(256,8)) = 7.267 hosts
+# (5 sd over 4 layers of 1,024 tokens: 0.08); a per-host dispatch sends a copy to each
+# but its own, 7.267 - 0.227, where a per-expert one sends 8 x 31/32
+"$PY" - "$T/moe/tables.md" >"$T/disp.chk" <<'PY'
+import sys
+from math import comb
+rows = {}
+for l in open(sys.argv[1]):
+    c = [x.strip() for x in l.strip().strip("|").split("|")]
+    if len(c) == 7 and c[2] in ("per_expert", "per_host"):
+        rows[(c[1], c[2])] = (float(c[3]), float(c[4]))
+p = 1 - comb(248, 8) / comb(256, 8)
+hpt, (h2, _) = rows[("none", "per_host")][0], rows[("2", "per_host")]
+ratio = rows[("none", "per_host")][1] / rows[("none", "per_expert")][1]
+want = (32 * p - p) / (8 * 31 / 32)
+print("# hosts per token %.4f (hand %.4f), max 2: %.3f; per-host / per-expert bytes %.4f (hand %.4f)"
+      % (hpt, 32 * p, h2, ratio, want))
+print(abs(hpt - 32 * p) < 0.08 and h2 == 2.0 and abs(ratio - want) < 0.02)
+PY
+sed -n '1p' "$T/disp.chk"
+grep -q '^True' "$T/disp.chk"; ok $? 'moe-alltoall: per-host dispatch carries the copies the hand probability gives'
 
 "$PY" - "$M" >"$T/moe.chk" <<'PY'
 import sys, glob, h5py, numpy as np

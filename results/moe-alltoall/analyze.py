@@ -5,7 +5,8 @@ usage: analyze.py DIR [--figures FIGDIR]
 
 DIR holds the sweeps of run.sh: main-flow/ and main-packet/ (skew x top_k x
 policy x seed), capacity/ (capacity factor x skew, flow model), size-flow/
-and size-packet/ (tokens per host x skew x policy). Prints the tables
+and size-packet/ (tokens per host x skew x policy), dispatch/ (max hosts per
+token x per-expert or per-host dispatch x skew). Prints the tables
 (Markdown) and writes alltoall_vs_skew.png, capacity.png and
 packet_vs_flow.png to FIGDIR (default DIR).
 
@@ -65,6 +66,7 @@ def one_run(path):
         "imbalance": ml.imbalance.mean(),
         "dropped_pct": 100.0 * ml.dropped.sum() / assignments,
         "dispatch_MB": ml.dispatch_bytes.mean() / 1e6,
+        "hosts_per_token": ml.hosts_per_token.mean(),
     }
 
 
@@ -81,7 +83,8 @@ def load(d):
 
 
 def seed_mean(df, keys):
-    cols = ["time_us", "dispatch_us", "combine_us", "bound_us", "x_bound", "imbalance", "dropped_pct", "dispatch_MB"]
+    cols = ["time_us", "dispatch_us", "combine_us", "bound_us", "x_bound", "imbalance", "dropped_pct", "dispatch_MB",
+            "hosts_per_token"]
     return df.groupby(keys, as_index=False)[cols].mean()
 
 
@@ -185,6 +188,24 @@ def main():
                                                                   r.time_us, r.x_bound))
         print()
         plot_capacity(C, os.path.join(figs, "capacity.png"))
+
+    dd = load(os.path.join(a.dir, "dispatch"))
+    if dd is not None:
+        D = seed_mean(dd, ["zipf", "max_nodes", "dispatch"])
+        print("### Node-limited routing and per-host dispatch (256 experts, 8 a host, top_k 8, ECMP, flow model)\n")
+        print("| skew | max hosts per token | dispatch | hosts per token | dispatch MB per layer | "
+              "all-to-all per layer (us) | x lower bound |")
+        print("|---|---|---|---|---|---|---|")
+        for z in sorted(D.zipf.unique()):
+            for mn in sorted(D.max_nodes.unique(), key=lambda v: np.inf if v == 0 else v, reverse=True):
+                for d in ["per_expert", "per_host"]:
+                    r = D[(D.zipf == z) & (D.max_nodes == mn) & (D.dispatch == d)]
+                    if len(r):
+                        r = r.iloc[0]
+                        print("| %s | %s | %s | %.3f | %.1f | %.1f | %.3f |" % (
+                            zlabel(z), "none" if mn == 0 else "%d" % mn, d, r.hosts_per_token, r.dispatch_MB,
+                            r.time_us, r.x_bound))
+        print()
 
     plot_skew(P, F, pols, tokens, os.path.join(figs, "alltoall_vs_skew.png"))
     plot_models(m, sm, pols, os.path.join(figs, "packet_vs_flow.png"))

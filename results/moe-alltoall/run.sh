@@ -42,13 +42,16 @@ policies=ecmp,ecmp_subflows,spray,adaptive,flowlet
 case $grid in
 full)  zipf=0,0.5,0.75,1.0,1.25,1.5; topk=1,2,4,8; pol=$policies; seeds=1..3; tokens=256
        cap=0,1.0,1.25,1.5,2.0,3.0; cap_zipf=0,0.5,1.0,1.5
-       size_tokens=8,32,128,512; size_zipf=0,1.5; size_pol=$policies; size_seeds=1..2; size_spines=4,2 ;;
+       size_tokens=8,32,128,512; size_zipf=0,1.5; size_pol=$policies; size_seeds=1..2; size_spines=4,2
+       disp_zipf=0,1.0; disp_nodes=0,4,2 ;;
 quick) zipf=0,1.0,1.5; topk=2,8; pol=$policies; seeds=1; tokens=256
        cap=0,1.0,1.5; cap_zipf=0,1.5
-       size_tokens=8,256; size_zipf=0; size_pol=ecmp,spray,adaptive; size_seeds=1; size_spines=4,2 ;;
+       size_tokens=8,256; size_zipf=0; size_pol=ecmp,spray,adaptive; size_seeds=1; size_spines=4,2
+       disp_zipf=0,1.0; disp_nodes=0,4,2 ;;
 tiny)  zipf=0,1.5; topk=2; pol=ecmp,spray; seeds=1; tokens=32
        cap=0,1.0; cap_zipf=1.5
-       size_tokens=8; size_zipf=0; size_pol=ecmp; size_seeds=1; size_spines=4 ;;
+       size_tokens=8; size_zipf=0; size_pol=ecmp; size_seeds=1; size_spines=4
+       disp_zipf=0; disp_nodes=0,2 ;;
 esac
 
 start=$(date +%s)
@@ -64,5 +67,11 @@ done
 # 2. token imbalance and dropped tokens against the capacity factor (flow model, spraying)
 "$SWEEP" "$HERE/scenario.lua" capacity=$cap zipf=$cap_zipf top_k=2 policy=spray tokens=$tokens seed=$seeds \
     -o "$out/capacity" -j "$jobs"
+# 4. node-limited routing and per-host dispatch: 256 experts (8 a host), top_k 8 (flow model, ECMP)
+"$SWEEP" "$HERE/scenario.lua" experts=256 top_k=8 max_nodes=$disp_nodes dispatch=per_expert,per_host \
+    zipf=$disp_zipf tokens=$tokens seed=$seeds -o "$out/dispatch" -j "$jobs"
 echo "run.sh: simulations took $(( $(date +%s) - start )) s"
-"$PY" "$HERE/analyze.py" "$out" --figures "$figs" | tee "$figs/tables.md"
+# not through a pipe, whose status would be tee's: a failed analysis fails run.sh
+"$PY" "$HERE/analyze.py" "$out" --figures "$figs" >"$figs/tables.md.tmp"
+mv "$figs/tables.md.tmp" "$figs/tables.md"
+cat "$figs/tables.md"

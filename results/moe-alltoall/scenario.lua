@@ -19,6 +19,8 @@ local leaves   = param("leaves", 8)
 local spines   = param("spines", 4)
 local hpl      = param("hosts_per_leaf", 4)
 local rate     = param("rate", "400Gbps")  -- every cable
+local max_nodes = param("max_nodes", 0)    -- hosts a token may reach; 0: no limit
+local dispatch = param("dispatch", "per_expert")   -- or per_host: a token once per host
 
 local policies = {
   ecmp          = { lb = "ecmp",     subflows = 1 },
@@ -41,6 +43,8 @@ w:moe{
   dtype_bytes = 2, layers = layers,                  -- bf16 activations: hidden x 2 bytes a token
   skew = zipf > 0 and { zipf = zipf } or "uniform",
   capacity_factor = capacity > 0 and capacity or nil,
+  max_nodes_per_token = max_nodes > 0 and max_nodes or nil,
+  dispatch = dispatch,
 }
 local r = netsim.run{ fabric = fab, workload = w, model = "flow", lb = p.lb, subflows = p.subflows,
                       output = "moe.h5" }

@@ -65,4 +65,7 @@ for m in flow packet; do
         -o "$out/check-$m" -j "$jobs" -- --model $m
 done
 echo "run.sh: simulations took $(( $(date +%s) - start )) s"
-"$PY" "$HERE/analyze.py" "$out" --figures "$figs" | tee "$figs/tables.md"
+# not through a pipe, whose status would be tee's: a failed analysis fails run.sh
+"$PY" "$HERE/analyze.py" "$out" --figures "$figs" >"$figs/tables.md.tmp"
+mv "$figs/tables.md.tmp" "$figs/tables.md"
+cat "$figs/tables.md"
