@@ -103,14 +103,7 @@ ns_grow(void **arr, size_t *cap, size_t need, size_t size)
             return -1;
         n *= 2;
     }
-    if (size && n > SIZE_MAX / size)
-        return -1;
-    void *p = ns_realloc(*arr, n * size);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = n;
-    return 0;
+    return ns_grow_exact(arr, cap, n, size);
 }
 
 int
