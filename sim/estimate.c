@@ -167,15 +167,7 @@ widest_level(const ns_workload *wl)
     uint64_t best = nx;
     ns_err e;
     if (order && start && succ && level && width && ns_wl_check(wl, order, &e) == NS_OK) {
-        for (size_t i = 0; i < wl->ndeps; i++)
-            start[wl->dep_on[i] + 1]++;
-        for (size_t i = 0; i < n; i++)
-            start[i + 1] += start[i];
-        for (size_t i = 0; i < wl->ndeps; i++)
-            succ[start[wl->dep_on[i]]++] = wl->dep_op[i];
-        for (size_t i = n; i > 0; i--)
-            start[i] = start[i - 1];
-        start[0] = 0;
+        ns_wl_adjacency(wl, 0, start, succ);
         for (size_t k = 0; k < n; k++) {
             uint32_t v = order[k];
             for (uint32_t j = start[v]; j < start[v + 1]; j++)
@@ -308,15 +300,7 @@ ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
         rc = ns_enomem(e, "the range checks");
         goto out;
     }
-    for (size_t i = 0; i < wl->ndeps; i++)
-        start[wl->dep_on[i] + 1]++;
-    for (size_t i = 0; i < n; i++)
-        start[i + 1] += start[i];
-    for (size_t i = 0; i < wl->ndeps; i++)
-        succ[start[wl->dep_on[i]]++] = wl->dep_op[i];
-    for (size_t i = n; i > 0; i--)
-        start[i] = start[i - 1];
-    start[0] = 0;
+    ns_wl_adjacency(wl, 0, start, succ);
     /* fin[v] holds the latest finish of v's predecessors until v is reached */
     for (size_t k = 0; k < n; k++) {
         uint32_t v = order[k];

@@ -152,17 +152,9 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     if (rc)
         goto fail;
     /* successors, in the order the dependencies were declared */
-    for (size_t i = 0; i < wl->ndeps; i++) {
-        sim->op_waiting[wl->dep_op[i]]++;
-        sim->succ_start[wl->dep_on[i] + 1]++;
-    }
-    for (size_t i = 0; i < wl->nops; i++)
-        sim->succ_start[i + 1] += sim->succ_start[i];
     for (size_t i = 0; i < wl->ndeps; i++)
-        sim->succ[sim->succ_start[wl->dep_on[i]]++] = wl->dep_op[i];
-    for (size_t i = wl->nops; i > 0; i--)
-        sim->succ_start[i] = sim->succ_start[i - 1];
-    sim->succ_start[0] = 0;
+        sim->op_waiting[wl->dep_op[i]]++;
+    ns_wl_adjacency(wl, 0, sim->succ_start, sim->succ);
 
     size_t nx = 0, nd = 0;
     for (size_t i = 0; i < wl->nops; i++) {

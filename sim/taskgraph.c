@@ -295,6 +295,23 @@ ns_wl_describe(const ns_workload *w, uint32_t op, char *buf, size_t n)
         snprintf(buf, n, "%s%s (op %u)", where, kinds[o->kind], op);
 }
 
+void
+ns_wl_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj)
+{
+    const uint32_t *from = preds ? w->dep_op : w->dep_on, *to = preds ? w->dep_on : w->dep_op;
+    size_t n = w->nops;
+    memset(start, 0, (n + 1) * sizeof *start);
+    for (size_t i = 0; i < w->ndeps; i++)
+        start[from[i] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (size_t i = 0; i < w->ndeps; i++)
+        adj[start[from[i]]++] = to[i];
+    for (size_t i = n; i > 0; i--)
+        start[i] = start[i - 1];
+    start[0] = 0;
+}
+
 /* name an op that lies on a cycle: walk back from any op that never became
  * ready through unfinished predecessors; after n steps the walk is on a cycle */
 static int
@@ -308,15 +325,7 @@ report_cycle(const ns_workload *w, const uint32_t *indeg, ns_err *e)
         ns_free(pred);
         return ns_enomem(e, "the task graph");
     }
-    for (size_t i = 0; i < w->ndeps; i++)
-        pstart[w->dep_op[i] + 1]++;
-    for (size_t i = 0; i < n; i++)
-        pstart[i + 1] += pstart[i];
-    for (size_t i = 0; i < w->ndeps; i++)
-        pred[pstart[w->dep_op[i]]++] = w->dep_on[i];
-    for (size_t i = n; i > 0; i--)
-        pstart[i] = pstart[i - 1];
-    pstart[0] = 0;
+    ns_wl_adjacency(w, 1, pstart, pred);
     uint32_t v = 0, stuck = 0;
     while (indeg[v] == 0)
         v++;
@@ -350,17 +359,9 @@ ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
         ns_free(succ);
         return ns_enomem(e, "the task graph");
     }
-    for (size_t i = 0; i < w->ndeps; i++) {
-        indeg[w->dep_op[i]]++;
-        start[w->dep_on[i] + 1]++;
-    }
-    for (size_t i = 0; i < n; i++)
-        start[i + 1] += start[i];
     for (size_t i = 0; i < w->ndeps; i++)
-        succ[start[w->dep_on[i]]++] = w->dep_op[i];
-    for (size_t i = n; i > 0; i--)
-        start[i] = start[i - 1];
-    start[0] = 0;
+        indeg[w->dep_op[i]]++;
+    ns_wl_adjacency(w, 0, start, succ);
     /* Kahn's algorithm; `order` doubles as the queue */
     size_t head = 0, tail = 0;
     for (size_t i = 0; i < n; i++)

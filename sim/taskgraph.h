@@ -129,6 +129,13 @@ long ns_wl_add_moe_layer(ns_workload *w, const ns_moe_layer *m, ns_err *e);
 const char *ns_wl_label(const ns_workload *w, uint32_t label);
 
 /*
+ * The dependencies as adjacency lists, in the order they were declared:
+ * for each op v, adj[start[v] .. start[v + 1]) are the ops that come after
+ * v (its successors), or with `preds` the ops v comes after. `start` has
+ * nops + 1 entries, `adj` ndeps; both are filled.
+ */
+void ns_wl_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj);
+/*
  * Check the graph and order it: returns NS_OK and a topological order, or
  * NS_EINVAL naming an op on a dependency cycle. `order` has nops entries and
  * is owned by the caller.
