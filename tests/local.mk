@@ -124,7 +124,7 @@ EXTRA_DIST += tests/results2_quick.sh \
 	results/moe-alltoall/README.md results/moe-alltoall/scenario.lua \
 	results/moe-alltoall/run.sh results/moe-alltoall/analyze.py \
 	results/moe-alltoall/tables.md results/moe-alltoall/alltoall_vs_skew.png \
-	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png
+	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png results/grid.sh
 
 # results/spraying-vs-splitting: run.sh --tiny and analyse.py end to end
 TESTS += tests/results_quick.sh

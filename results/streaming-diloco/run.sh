@@ -15,28 +15,7 @@
 # delete DIR to start over.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$HERE/../.." && pwd)
-SWEEP="$TOP/scripts/netsim-sweep"
-PY=${NETSIM_PYTHON:-/usr/bin/python3}
-grid=full
-out=
-jobs=2
-while [ $# -gt 0 ]; do
-    case $1 in
-    --full|--quick|--tiny) grid=${1#--} ;;
-    -o) out=$2; shift ;;
-    -j) jobs=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
-    esac
-    shift
-done
-if [ -z "$out" ]; then
-    case $grid in full) out=$HERE/runs; figs=$HERE ;; *) out=$HERE/runs-$grid; figs=$out ;; esac
-else
-    mkdir -p "$out"; out=$(cd "$out" && pwd); figs=$out
-fi
-mkdir -p "$out"
+. "$HERE/../grid.sh"   # the options: grid, out, figs, jobs; TOP, SWEEP, PY
 
 # The grids. gbps: the WAN rate in Gbit/s, log-spaced over 0.1 .. 1000.
 logspace() {   # logspace PER_DECADE: 0.1 .. 1000, PER_DECADE points a decade
