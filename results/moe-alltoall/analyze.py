@@ -21,13 +21,15 @@ import argparse
 import os
 import sys
 
-import h5py
 import numpy as np
 import pandas as pd
 
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+import netsim_h5  # noqa: E402
 
 POLICIES = ["ecmp", "ecmp_subflows", "spray", "adaptive", "flowlet"]
 LABELS = {"ecmp": "ECMP", "ecmp_subflows": "ECMP, 4 subflows", "spray": "spray (random)",
@@ -36,14 +38,9 @@ COLORS = {"ecmp": "tab:red", "ecmp_subflows": "tab:orange", "spray": "tab:blue",
           "flowlet": "tab:purple"}
 
 
-def params_of(f):
-    p = f["scenario/params"]
-    return {n.decode(): v.decode() for n, v in zip(p["name"][:], p["value"][:])}
-
-
 def one_run(path):
-    with h5py.File(path, "r") as f:
-        prm = params_of(f)
+    with netsim_h5.open(path) as run:
+        f, prm = run.file, run.params
         ml = pd.DataFrame(f["moe_layers"][:])
         co = pd.DataFrame(f["collectives"][:])
         model = f.attrs["model"]

@@ -26,13 +26,15 @@ import math
 import os
 import sys
 
-import h5py
 import numpy as np
 import pandas as pd
 
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+import netsim_h5  # noqa: E402
 
 METHODS = ["dp", "diloco", "streaming", "streaming_overlap", "streaming_4bit"]
 LABELS = {"dp": "data-parallel", "diloco": "DiLoCo", "streaming": "Streaming DiLoCo",
@@ -58,15 +60,10 @@ def seconds(text):
     return float(text)
 
 
-def params_of(f):
-    p = f["scenario/params"]
-    return {n.decode(): v.decode() for n, v in zip(p["name"][:], p["value"][:])}
-
-
 def steady_utilisation(path):
     """compute / wall of worker 1 over steps tau+1 .. tau+H; also the params"""
-    with h5py.File(path, "r") as f:
-        prm = params_of(f)
+    with netsim_h5.open(path) as run:
+        f, prm = run.file, run.params
         it = pd.DataFrame(f["iterations"][:])
     method = prm["method"]
     it = it[it.worker == 1]
