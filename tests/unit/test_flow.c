@@ -24,6 +24,21 @@
 #define HDR 64u
 #define MSS (MTU - HDR)
 
+/* a star of `hosts` hosts, 100 Gb/s and 1 us links */
+static ns_fabric *
+star_of(uint32_t hosts)
+{
+    ns_err e = {0};
+    ns_star_spec ss;
+    ns_fabric_common_defaults(&ss.common);
+    ss.hosts = hosts;
+    ss.link.rate_bps = R100;
+    ss.link.latency_ps = LAT;
+    ns_fabric *star = NULL;
+    ns_topo_star(&ss, &star, &e);
+    return star;
+}
+
 static uint64_t
 wire_of(uint64_t b)
 {
@@ -92,13 +107,7 @@ one_flow(void)
     ns_fabric_free(pair);
 
     /* through a star switch at 100 Gb/s: the same picosecond as the packet model */
-    ns_star_spec ss;
-    ns_fabric_common_defaults(&ss.common);
-    ss.hosts = 9;
-    ss.link.rate_bps = R100;
-    ss.link.latency_ps = LAT;
-    ns_fabric *star;
-    ns_topo_star(&ss, &star, &e);
+    ns_fabric *star = star_of(9);
     w = ns_wl_new(1);
     ns_wl_transfer(w, 1, 2, B, NULL, &e);
     ns_sim *sf = run(star, w, NS_MODEL_FLOW, 1), *sp = run(star, w, NS_MODEL_PACKET, 1);
@@ -127,13 +136,7 @@ shared_bottleneck(void)
 {
     ns_err e = {0};
     const uint64_t B = 2000000, W = wire_of(B);
-    ns_star_spec ss;
-    ns_fabric_common_defaults(&ss.common);
-    ss.hosts = 5;
-    ss.link.rate_bps = R100;
-    ss.link.latency_ps = LAT;
-    ns_fabric *star;
-    ns_topo_star(&ss, &star, &e);
+    ns_fabric *star = star_of(5);
     for (uint32_t nf = 3; nf <= 4; nf++) {
         ns_workload *w = ns_wl_new(1);
         for (uint32_t h = 1; h <= nf; h++)
@@ -174,13 +177,7 @@ staggered(void)
     ns_err e = {0};
     const uint64_t BA = 1000000, BB = 1500000, WA = wire_of(BA), WB = wire_of(BB);
     const ns_time t1 = 8000000;   /* 8 us: 100000 bytes of A alone */
-    ns_star_spec ss;
-    ns_fabric_common_defaults(&ss.common);
-    ss.hosts = 5;
-    ss.link.rate_bps = R100;
-    ss.link.latency_ps = LAT;
-    ns_fabric *star;
-    ns_topo_star(&ss, &star, &e);
+    ns_fabric *star = star_of(5);
     ns_workload *w = ns_wl_new(1);
     long a = ns_wl_transfer(w, 1, 3, BA, NULL, &e);
     long c = ns_wl_compute(w, 2, t1, NULL, &e);
@@ -261,13 +258,7 @@ static void
 conservation(void)
 {
     ns_err e = {0};
-    ns_star_spec ss;
-    ns_fabric_common_defaults(&ss.common);
-    ss.hosts = 8;
-    ss.link.rate_bps = R100;
-    ss.link.latency_ps = LAT;
-    ns_fabric *star;
-    ns_topo_star(&ss, &star, &e);
+    ns_fabric *star = star_of(8);
     ns_workload *w = ns_wl_new(1);
     uint64_t total = 0, want_wire[8] = {0};
     for (uint32_t i = 0; i < 40; i++) {
