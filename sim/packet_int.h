@@ -74,7 +74,8 @@ typedef struct ns_tp_ops {
 
 extern const ns_tp_ops ns_tp_ideal;
 extern const ns_tp_ops ns_tp_dctcp;
-/* bytes of a DCTCP subflow's state (for its pool) */
+/* bytes of a DCTCP subflow's state, its inline rings included (for its
+ * pool and for memory estimates) */
 size_t ns_tp_dctcp_state_size(void);
 
 typedef struct ns_phost {
@@ -84,10 +85,8 @@ typedef struct ns_phost {
     ns_pkt   *ctl_head, *ctl_tail;   /* ACKs waiting for the NIC, sent first */
 } ns_phost;
 
-/* transport state of a DCTCP subflow, allocated with the subflow */
+/* transport state of a DCTCP subflow, from the transport pool */
 typedef struct ns_dctcp ns_dctcp;
-/* its size with its initial rings (for memory estimates) */
-extern const size_t ns_dctcp_bytes;
 
 struct ns_sflow {
     uint32_t  xfer;          /* transfer index */

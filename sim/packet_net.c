@@ -235,7 +235,7 @@ ns_packet_net_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_c
     double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +
                (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
                (double)wl->nops * sizeof(uint32_t) +
-               (double)*subflows * (sizeof(ns_sflow) + (dctcp ? ns_dctcp_bytes : 0) + sizeof(ns_event)) +
+               (double)*subflows * (sizeof(ns_sflow) + (dctcp ? ns_tp_dctcp_state_size() : 0) + sizeof(ns_event)) +
                (double)*packets * sizeof(ns_pkt) +
                ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */
     return b > 1.8e19 ? UINT64_MAX : (uint64_t)b;

@@ -78,8 +78,6 @@ struct ns_dctcp {
 
 static void rto_fire(void *simp, ns_event *ev);
 
-const size_t ns_dctcp_bytes = sizeof(struct ns_dctcp) + 16 * (sizeof(ns_time) + 2);
-
 #ifdef NS_DEBUG
 #include <assert.h>
 /* the counters agree with the per-packet states */
