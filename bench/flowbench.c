@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
-#include "sim/flow_net.h"
+#include "sim/flow/flow_net.h"
 #include "sim/lib.h"
 #include "sim/rng.h"
 #include "sim/sim.h"

@@ -100,7 +100,7 @@ long ns_fabric_add_node(ns_fabric *f, int kind, int tier, int cfg, const char *n
  * latency. Returns the index of the a->b link, or -1 with a message. */
 long ns_fabric_add_cable(ns_fabric *f, uint32_t a, uint32_t b, uint64_t rate_bps,
                          ns_time latency_ps, ns_err *e);
-/* order links, check the shape, compute forwarding (topologies/routing.c) */
+/* order links, check the shape, compute forwarding (sim/routing.c) */
 int ns_fabric_finish(ns_fabric *f, ns_err *e);
 
 static inline uint32_t ns_fabric_host_node(const ns_fabric *f, uint32_t host_id) { (void)f; return host_id - 1; }
@@ -128,7 +128,7 @@ uint64_t ns_fabric_min_host_rate(const ns_fabric *f, const uint32_t *hosts, size
 /* number of distinct shortest paths from host a to host b (both 1-based) */
 uint64_t ns_fabric_path_count(const ns_fabric *f, uint32_t a, uint32_t b);
 
-/* implemented in topologies/routing.c */
+/* implemented in sim/routing.c */
 int ns_fabric_compute_routes(ns_fabric *f, ns_err *e);
 
 #endif

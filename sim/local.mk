@@ -1,4 +1,6 @@
-### sim/: the engine, the network models, output, Lua bindings, main
+### sim/: the engine core (time, units, errors, allocator, RNG streams, event
+### queues, fabric and task-graph specs, routing, the driver, the model seam)
+### and its layers: packet/ and flow/ models, output/, lua/ bindings; main
 
 libnetsim_a_SOURCES += \
 	%reldir%/alloc.c %reldir%/alloc.h \
@@ -11,16 +13,31 @@ libnetsim_a_SOURCES += \
 	%reldir%/rng.c %reldir%/rng.h \
 	%reldir%/lib.c %reldir%/lib.h \
 	%reldir%/fabric.c %reldir%/fabric.h \
+	%reldir%/routing.c %reldir%/route.h \
 	%reldir%/taskgraph.c %reldir%/taskgraph.h \
-	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/route.h \
-	%reldir%/packet_int.h %reldir%/packet_net.c %reldir%/port.c %reldir%/lb.c %reldir%/host.c \
-	%reldir%/transport_ideal.c %reldir%/transport_dctcp.c \
-	%reldir%/flow_net.c %reldir%/flow_net.h %reldir%/maxmin.c %reldir%/maxmin.h \
-	%reldir%/summary.c %reldir%/summary.h \
-	%reldir%/estimate.c %reldir%/estimate.h \
-	%reldir%/h5out.c %reldir%/h5out.h \
-	%reldir%/lua_util.c %reldir%/lua_util.h \
-	%reldir%/sim_lua.c %reldir%/sim_lua.h
+	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h \
+	%reldir%/estimate.c %reldir%/estimate.h
+
+# the packet model: hosts, ports, load balancing, one file per transport
+libnetsim_a_SOURCES += \
+	%reldir%/packet/packet_int.h %reldir%/packet/packet_net.c \
+	%reldir%/packet/port.c %reldir%/packet/lb.c %reldir%/packet/host.c \
+	%reldir%/packet/transport_ideal.c %reldir%/packet/transport_dctcp.c
+
+# the flow model: max-min fair rates
+libnetsim_a_SOURCES += \
+	%reldir%/flow/flow_net.c %reldir%/flow/flow_net.h \
+	%reldir%/flow/maxmin.c %reldir%/flow/maxmin.h
+
+# output: the HDF5 writer and the end-of-run summary
+libnetsim_a_SOURCES += \
+	%reldir%/output/summary.c %reldir%/output/summary.h \
+	%reldir%/output/h5out.c %reldir%/output/h5out.h
+
+# the Lua bindings
+libnetsim_a_SOURCES += \
+	%reldir%/lua/lua_util.c %reldir%/lua/lua_util.h \
+	%reldir%/lua/sim_lua.c %reldir%/lua/sim_lua.h
 
 bin_PROGRAMS += netsim
 netsim_SOURCES = %reldir%/main.c

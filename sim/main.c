@@ -22,7 +22,7 @@
 #include "lib.h"
 #include "estimate.h"
 #include "sim.h"
-#include "sim_lua.h"
+#include "sim/lua/sim_lua.h"
 #include "units.h"
 
 enum { EXIT_SIMFAIL = 1, EXIT_USAGE = 2 };

@@ -2,7 +2,6 @@
 
 libnetsim_a_SOURCES += \
 	%reldir%/topo.h \
-	%reldir%/routing.c \
 	%reldir%/leafspine.c \
 	%reldir%/fattree.c \
 	%reldir%/graph.c \

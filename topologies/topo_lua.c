@@ -8,7 +8,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <string.h>
-#include "sim/lua_util.h"
+#include "sim/lua/lua_util.h"
 
 /* a new fabric handle, empty until a builder fills it: if the builder
  * fails, the handle holds NULL and __gc has nothing to free */

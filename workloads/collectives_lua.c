@@ -10,7 +10,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <string.h>
-#include "sim/lua_util.h"
+#include "sim/lua/lua_util.h"
 #include "wl_lua.h"
 
 typedef int reduce_fn(ns_workload *, const uint32_t *, size_t, uint64_t, int, uint32_t,

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "collectives.h"
-#include "sim/lua_util.h"
+#include "sim/lua/lua_util.h"
 #include "wl_lua.h"
 
 #define CTOR "diloco"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include "flowdist.h"
 #include "sim/fabric.h"
-#include "sim/lua_util.h"
+#include "sim/lua/lua_util.h"
 #include "wl_lua.h"
 
 /* `path` as seen from the folder of the scenario calling the builder */

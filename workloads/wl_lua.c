@@ -11,7 +11,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <string.h>
-#include "sim/lua_util.h"
+#include "sim/lua/lua_util.h"
 #include "wl_lua.h"
 
 ns_workload *

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "sim/alloc.h"
-#include "sim/sim_lua.h"
+#include "sim/lua/sim_lua.h"
 
 /* where netsim.graph{} finds its files, in the source tree */
 static const char *const graph_dirs[] = {"tests/data", "tests/fuzz/seeds/graphml", NULL};

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/lib.h"
-#include "sim/maxmin.h"
+#include "sim/flow/maxmin.h"
 #include "sim/rng.h"
 #include "tests/tap.h"
 

@@ -3,7 +3,7 @@
  * probability, drop-tail.
  */
 #include <config.h>
-#include "sim/packet_int.h"
+#include "sim/packet/packet_int.h"
 #include "tests/tap.h"
 
 int

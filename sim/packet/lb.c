@@ -17,8 +17,8 @@
 #include <config.h>
 #include "packet_int.h"
 
-#include "rng.h"
-#include "route.h"
+#include "sim/rng.h"
+#include "sim/route.h"
 
 uint32_t
 ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p)
@@ -52,16 +52,4 @@ ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p)
         idx = best;
     }
     return links[idx];
-}
-
-int
-ns_route_salts(uint64_t seed, uint32_t *salt, size_t nnodes)
-{
-    ns_rng *r = ns_rng_new(seed, NS_RNG_ECMP_SALT, 0);
-    if (!r)
-        return -1;
-    for (size_t v = 0; v < nnodes; v++)
-        salt[v] = ns_rng_u32(r);
-    ns_rng_free(r);
-    return 0;
 }

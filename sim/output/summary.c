@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include "alloc.h"
-#include "sim.h"
-#include "units.h"
+#include "sim/alloc.h"
+#include "sim/sim.h"
+#include "sim/units.h"
 
 static int
 cmp_time(const void *a, const void *b)

@@ -10,7 +10,7 @@
 #include <config.h>
 #include "packet_int.h"
 
-#include "rng.h"
+#include "sim/rng.h"
 
 uint64_t
 ns_port_backlog(const ns_port *p, ns_time now)

@@ -12,9 +12,9 @@
 #include <hdf5_hl.h>
 #include <stdio.h>
 #include <string.h>
-#include "alloc.h"
-#include "lib.h"
-#include "sim.h"
+#include "sim/alloc.h"
+#include "sim/lib.h"
+#include "sim/sim.h"
 #include "summary.h"
 
 #define BLOCK_ROWS 4096

@@ -12,7 +12,7 @@
 
 #include <lua.h>
 #include <stdint.h>
-#include "time.h"
+#include "sim/time.h"
 
 typedef struct ns_fabric ns_fabric;
 typedef struct ns_workload ns_workload;

@@ -8,9 +8,9 @@
 #include "packet_int.h"
 
 #include <string.h>
-#include "alloc.h"
-#include "rng.h"
-#include "route.h"
+#include "sim/alloc.h"
+#include "sim/rng.h"
+#include "sim/route.h"
 
 #define NONE UINT32_MAX
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "time.h"
+#include "sim/time.h"
 
 typedef struct ns_sim ns_sim;
 

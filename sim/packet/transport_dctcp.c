@@ -34,7 +34,7 @@
 #include "packet_int.h"
 
 #include <string.h>
-#include "alloc.h"
+#include "sim/alloc.h"
 
 enum {
     PS_ACKED = 1,   /* acknowledged */

@@ -35,11 +35,11 @@
 #include "flow_net.h"
 
 #include <string.h>
-#include "alloc.h"
-#include "error.h"
-#include "fabric.h"
-#include "route.h"
-#include "sim.h"
+#include "sim/alloc.h"
+#include "sim/error.h"
+#include "sim/fabric.h"
+#include "sim/route.h"
+#include "sim/sim.h"
 
 #define NONE UINT32_MAX
 #define CHUNK 1024

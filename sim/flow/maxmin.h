@@ -36,7 +36,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "time.h"
+#include "sim/time.h"
 
 #define NS_MM_Q     (UINT32_C(1) << 20)  /* coefficient of a whole flow */
 #define NS_MM_NONE  UINT32_MAX

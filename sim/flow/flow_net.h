@@ -6,7 +6,7 @@
 #define NS_FLOW_NET_H
 
 #include "maxmin.h"
-#include "net.h"
+#include "sim/net.h"
 
 /* the solver counters of a flow model; -1 (and *out zeroed) if `net` is
  * not the flow model */

@@ -15,13 +15,13 @@
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
-#include "alloc.h"
-#include "h5out.h"
-#include "estimate.h"
+#include "sim/alloc.h"
+#include "sim/output/h5out.h"
+#include "sim/estimate.h"
 #include "lua_util.h"
-#include "sim.h"
-#include "summary.h"
-#include "units.h"
+#include "sim/sim.h"
+#include "sim/output/summary.h"
+#include "sim/units.h"
 
 #define CLI_KEY "netsim.cli"
 

@@ -15,10 +15,10 @@
 #define NS_PACKET_INT_H
 
 #include <stdint.h>
-#include "event.h"
-#include "net.h"
-#include "pool.h"
-#include "sim.h"
+#include "sim/event.h"
+#include "sim/net.h"
+#include "sim/pool.h"
+#include "sim/sim.h"
 
 typedef struct ns_rng ns_rng;
 typedef struct ns_pnet ns_pnet;

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "taskgraph.h"
-#include "units.h"
+#include "sim/taskgraph.h"
+#include "sim/units.h"
 
 int
 ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)

@@ -11,7 +11,7 @@
 #define NS_H5OUT_H
 
 #include <stddef.h>
-#include "error.h"
+#include "sim/error.h"
 
 typedef struct ns_h5out ns_h5out;
 typedef struct ns_sim ns_sim;

@@ -32,8 +32,8 @@
 
 #include <assert.h>
 #include <string.h>
-#include "alloc.h"
-#include "rng.h"
+#include "sim/alloc.h"
+#include "sim/rng.h"
 
 #define NONE NS_MM_NONE
 

@@ -9,12 +9,14 @@
  * a file, gets the same forwarding and every load-balancing policy.
  */
 #include <config.h>
-#include "sim/fabric.h"
+#include "fabric.h"
 
 #include <igraph.h>
 #include <string.h>
-#include "sim/alloc.h"
-#include "sim/lib.h"
+#include "alloc.h"
+#include "lib.h"
+#include "rng.h"
+#include "route.h"
 
 /* the per-switch cache of recent next-hop sets, to share identical sets */
 #define RECENT 8
@@ -174,4 +176,17 @@ ns_routing_lib_init(void)
 {
     igraph_set_error_handler(igraph_error_handler_ignore);   /* the default aborts */
     igraph_set_warning_handler(igraph_warning_handler_ignore);
+}
+
+/* the per-switch ECMP salts (route.h) */
+int
+ns_route_salts(uint64_t seed, uint32_t *salt, size_t nnodes)
+{
+    ns_rng *r = ns_rng_new(seed, NS_RNG_ECMP_SALT, 0);
+    if (!r)
+        return -1;
+    for (size_t v = 0; v < nnodes; v++)
+        salt[v] = ns_rng_u32(r);
+    ns_rng_free(r);
+    return 0;
 }
