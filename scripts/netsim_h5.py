@@ -18,17 +18,27 @@ Conventions of the DataFrames that table() returns:
 Needs h5py, numpy and pandas (Debian: python3-h5py python3-pandas).
 """
 
+import warnings
+
 import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["open", "Run", "TimeSeries", "unit_of", "differing_keys", "LABEL_ATTRS"]
+__all__ = ["open", "Run", "TimeSeries", "unit_of", "differing_keys", "LABEL_ATTRS", "SCHEMA_VERSION",
+           "IncompleteRunWarning"]
 
 PS = 1e-12                      # seconds per picosecond
 NODE_COLUMNS = ("src", "dst", "node")
 LINK_COLUMNS = ("link",)
 # root attributes that describe a run's configuration, for labels
 LABEL_ATTRS = ("lb", "subflows", "transport", "model", "seed", "fabric")
+# the layout this module reads (netsim-hdf5(5), schema_version): a file of a
+# later version may have renamed or dropped what it relies on
+SCHEMA_VERSION = 1
+
+
+class IncompleteRunWarning(UserWarning):
+    """The file holds a run that did not complete (completed = 0)."""
 
 
 def open(path):                 # noqa: A001 - the module's entry point, as h5py.File
@@ -103,9 +113,30 @@ class Run:
     def __init__(self, path):
         self.path = str(path)
         self.file = h5py.File(self.path, "r")
+        try:
+            self._check_version()
+        except Exception:
+            self.file.close()
+            raise
         self._meta = None
         self._names = None
         self._labels = None
+
+    def _check_version(self):
+        """Refuse a layout newer than this module knows; warn about a run
+        that did not complete (an interrupted run's .partial file, a run
+        stopped by until=)."""
+        a = self.file.attrs
+        if "schema_version" not in a:
+            raise ValueError("%s: not a netsim results file (no schema_version attribute)" % self.path)
+        v = int(a["schema_version"])
+        if v > SCHEMA_VERSION:
+            raise ValueError("%s: written with schema_version %d by netsim %s; this netsim_h5 reads "
+                             "version %d and older: use the netsim_h5.py of that netsim" % (
+                                 self.path, v, _py(a.get("netsim_version", "?")), SCHEMA_VERSION))
+        if "completed" in a and int(a["completed"]) == 0:
+            warnings.warn("%s: the run did not complete (completed = 0): its tables hold what was "
+                          "simulated before it stopped" % self.path, IncompleteRunWarning, stacklevel=3)
 
     # --- context manager ---------------------------------------------------
     def close(self):

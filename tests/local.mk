@@ -111,6 +111,10 @@ TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
 
+# netsim_h5.py: schema versions and incomplete runs
+TESTS += tests/netsim_h5_version.sh
+EXTRA_DIST += tests/netsim_h5_version.sh
+
 # netsim-sweep against hostile folder names, concurrent sweeps and kill -9
 TESTS += tests/sweep_safety.sh
 EXTRA_DIST += tests/sweep_safety.sh tests/data/fake_netsim.sh
