@@ -1,9 +1,9 @@
 ### scripts/: examples and analysis helpers
-# netsim-plot and netsim-sweep are installed into bindir, netsim_h5.py into
+# netsim-plot, netsim-trace and netsim-sweep are installed into bindir, netsim_h5.py into
 # $(pkgdatadir)/python, where the two scripts look for it (next to
 # themselves first, as in the source tree).
 
-dist_bin_SCRIPTS = %reldir%/netsim-plot %reldir%/netsim-sweep
+dist_bin_SCRIPTS = %reldir%/netsim-plot %reldir%/netsim-sweep %reldir%/netsim-trace
 netsim_pythondir = $(pkgdatadir)/python
 dist_netsim_python_DATA = %reldir%/netsim_h5.py
 

@@ -111,6 +111,10 @@ TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
 
+# netsim-trace: the Perfetto trace, read back
+TESTS += tests/trace.sh
+EXTRA_DIST += tests/trace.sh
+
 # netsim_h5.py: schema versions and incomplete runs
 TESTS += tests/netsim_h5_version.sh
 EXTRA_DIST += tests/netsim_h5_version.sh
