@@ -22,16 +22,13 @@ new_box(lua_State *L)
 }
 
 /* build with `fn` into a new handle, raising the builder's message at the
- * scenario line */
+ * scenario line (out of memory: a failure of the simulator) */
 #define BUILD(L, fn, spec)                                  \
     do {                                                    \
         ns_fabric **box_ = new_box(L);                      \
         ns_err e_ = {0};                                    \
-        if (fn(spec, box_, &e_)) {                          \
-            if (e_.code == NS_ENOMEM)                       \
-                ns_lua_sim_failed(L);                       \
-            return luaL_error(L, "%s", e_.msg);             \
-        }                                                   \
+        if (fn(spec, box_, &e_))                            \
+            return ns_lua_raise(L, &e_);                    \
         return 1;                                           \
     } while (0)
 

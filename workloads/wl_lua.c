@@ -23,14 +23,6 @@ ns_lua_begin_builder(lua_State *L, const char *ctor, const char *const *fields)
     return w;
 }
 
-int
-ns_lua_raise(lua_State *L, const ns_err *e)
-{
-    if (e->code == NS_ENOMEM)
-        ns_lua_sim_failed(L);
-    return luaL_error(L, "%s", e->msg);
-}
-
 long
 ns_lua_checked(lua_State *L, long rc, const ns_err *e)
 {

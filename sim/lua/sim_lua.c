@@ -34,14 +34,6 @@ get_cli(lua_State *L)
     return cli;
 }
 
-void
-ns_lua_sim_failed(lua_State *L)
-{
-    ns_cli *cli = get_cli(L);
-    if (cli)
-        cli->sim_failed = 1;
-}
-
 static double
 wall_now(void)
 {
@@ -549,6 +541,7 @@ ns_lua_open_netsim(lua_State *L, ns_cli *cli)
     };
     lua_pushlightuserdata(L, cli);
     lua_setfield(L, LUA_REGISTRYINDEX, CLI_KEY);
+    ns_lua_set_failure_flag(L, &cli->sim_failed);
     lua_newtable(L);
     int t = lua_gettop(L);
     luaL_setfuncs(L, funcs, 0);
