@@ -95,8 +95,4 @@ void ns_lua_set_failure_flag(lua_State *L, int *flag);
  * recorded as a failure of the simulator first */
 int ns_lua_raise(lua_State *L, const ns_err *e);
 
-/* module openers */
-void ns_lua_open_topologies(lua_State *L, int netsim_idx);
-void ns_lua_open_workloads(lua_State *L, int netsim_idx);
-
 #endif
