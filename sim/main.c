@@ -18,14 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "alloc.h"
-#include "lib.h"
-#include "estimate.h"
-#include "sim.h"
+#include "sim/alloc.h"
+#include "sim/estimate.h"
+#include "sim/lib.h"
 #include "sim/lua/netsimlib.h"
 #include "sim/lua/param.h"
 #include "sim/lua/sim_lua.h"
-#include "units.h"
+#include "sim/sim.h"
+#include "sim/units.h"
 
 enum { EXIT_SIMFAIL = 1, EXIT_USAGE = 2 };
 
