@@ -5,7 +5,7 @@
  * Every checker raises a Lua error that starts with the scenario's
  * file:line and names the constructor, the field and the value, e.g.
  * "x.lua:3: leafspine: field 'spines' must be >= 1 (got 0)".
- * Only *_lua.c files include this header (it needs lua.h).
+ * Only the bindings (sim/lua/, *_lua.c) include this header (it needs lua.h).
  */
 #ifndef NS_LUA_UTIL_H
 #define NS_LUA_UTIL_H
@@ -91,7 +91,7 @@ void         ns_lua_stamp_line(lua_State *L, ns_workload *w);
  */
 /* register `flag` (NULL: none) as the state's record of simulator failures */
 void ns_lua_set_failure_flag(lua_State *L, int *flag);
-/* raise a core error: e's message, which names its own place; NS_ENOMEM is
+/* raise a core error: e's message at the scenario line; NS_ENOMEM is
  * recorded as a failure of the simulator first */
 int ns_lua_raise(lua_State *L, const ns_err *e);
 
