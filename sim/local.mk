@@ -37,6 +37,9 @@ libnetsim_a_SOURCES += \
 # the Lua bindings
 libnetsim_a_SOURCES += \
 	%reldir%/lua/lua_util.c %reldir%/lua/lua_util.h \
+	%reldir%/lua/linit.c %reldir%/lua/netsimlib.h \
+	%reldir%/lua/param.c %reldir%/lua/param.h \
+	%reldir%/lua/textload.c \
 	%reldir%/lua/sim_lua.c %reldir%/lua/sim_lua.h
 
 bin_PROGRAMS += netsim

@@ -18,14 +18,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "alloc.h"
-#include "lib.h"
-#include "estimate.h"
-#include "sim.h"
+#include "sim/alloc.h"
+#include "sim/estimate.h"
+#include "sim/lib.h"
+#include "sim/lua/netsimlib.h"
+#include "sim/lua/param.h"
 #include "sim/lua/sim_lua.h"
-#include "units.h"
+#include "sim/sim.h"
+#include "sim/units.h"
 
 enum { EXIT_SIMFAIL = 1, EXIT_USAGE = 2 };
+
+/* a scenario's run context (sim/lua/sim_lua.h, param.h) and the strings
+ * main owns in it */
+typedef struct scenario {
+    ns_cmdline cmd;
+    ns_params  params;
+    ns_runlog  log;
+    char      *source;         /* cmd.source */
+    char      *command_line;   /* cmd.command_line */
+} scenario;
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stop_signal;
@@ -177,24 +189,12 @@ valid_name(const char *s, size_t n)
 }
 
 static void
-cli_free(ns_cli *cli)
+scenario_free(scenario *sc)
 {
-    for (size_t i = 0; i < cli->nparams; i++) {
-        ns_free(cli->params[i].name);
-        ns_free(cli->params[i].value);
-    }
-    ns_free(cli->params);
-    for (size_t i = 0; i < cli->nasked; i++) {
-        ns_free(cli->asked_names[i]);
-        ns_free(cli->asked_values[i]);
-    }
-    ns_free(cli->asked_names);
-    ns_free(cli->asked_values);
-    for (size_t i = 0; i < cli->noutputs; i++)
-        ns_free(cli->outputs[i]);
-    ns_free(cli->outputs);
-    ns_free(cli->source);
-    ns_free(cli->command_line);
+    ns_params_free(&sc->params);
+    ns_runlog_free(&sc->log);
+    ns_free(sc->source);
+    ns_free(sc->command_line);
 }
 
 /* a Lua error object as text */
@@ -209,16 +209,16 @@ errtext(lua_State *L)
 static int
 pmain(lua_State *L)
 {
-    ns_cli *cli = lua_touserdata(L, 1);
+    scenario *sc = lua_touserdata(L, 1);
     luaL_openlibs(L);
-    ns_lua_open_netsim(L, cli);
+    ns_lua_open_netsim(L, &sc->cmd, &sc->params, &sc->log);
     char chunk[4200];
-    snprintf(chunk, sizeof chunk, "@%s", cli->script);
-    if (luaL_loadbufferx(L, cli->source, strlen(cli->source), chunk, "t") != LUA_OK)
+    snprintf(chunk, sizeof chunk, "@%s", sc->cmd.script);
+    if (luaL_loadbufferx(L, sc->cmd.source, strlen(sc->cmd.source), chunk, "t") != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 0);
     char why[1024];
-    if (cli->runs == 0 && ns_cli_check_unused(cli, why, sizeof why))
+    if (sc->log.runs == 0 && ns_params_check_unused(&sc->params, why, sizeof why))
         return luaL_error(L, "%s", why);
     return 0;
 }
@@ -233,9 +233,10 @@ main(int argc, char **argv)
         {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}
     };
-    ns_cli cli;
-    memset(&cli, 0, sizeof cli);
-    cli.model = -1;
+    scenario sc;
+    memset(&sc, 0, sizeof sc);
+    ns_cmdline *cmd = &sc.cmd;
+    cmd->model = -1;
     int status = EXIT_SUCCESS, c;
     uint64_t max_memory = 0;
     const char *env = getenv("NETSIM_FAIL_ALLOC");
@@ -244,7 +245,7 @@ main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:s:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            cli.output = optarg;
+            cmd->output = optarg;
             break;
         case 's': {
             char *end;
@@ -254,16 +255,16 @@ main(int argc, char **argv)
                 fprintf(stderr, "netsim: --seed expects a non-negative integer, got '%s'\n", optarg);
                 return EXIT_USAGE;
             }
-            cli.seed = v;
-            cli.seed_set = 1;
+            cmd->seed = v;
+            cmd->seed_set = 1;
             break;
         }
         case 'm':
-            cli.model = -1;
+            cmd->model = -1;
             for (int i = 0; ns_model_names[i]; i++)
                 if (strcmp(optarg, ns_model_names[i]) == 0)
-                    cli.model = i;
-            if (cli.model < 0) {
+                    cmd->model = i;
+            if (cmd->model < 0) {
                 fprintf(stderr, "netsim: --model expects packet or flow, got '%s'\n", optarg);
                 return EXIT_USAGE;
             }
@@ -277,9 +278,9 @@ main(int argc, char **argv)
             }
             break;
         }
-        case 'q': cli.quiet = 1; break;
-        case 'j': cli.json = 1; break;
-        case 'c': cli.check = 1; break;
+        case 'q': cmd->quiet = 1; break;
+        case 'j': cmd->json = 1; break;
+        case 'c': cmd->check = 1; break;
         case 'h': usage(stdout); return EXIT_SUCCESS;
         case 'V': printf("netsim %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
         default:
@@ -296,51 +297,38 @@ main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    cli.script = argv[optind++];
+    cmd->script = argv[optind++];
     char err[1024];
     for (int i = optind; i < argc; i++) {
         const char *eq = strchr(argv[i], '=');
         if (!eq || !valid_name(argv[i], (size_t)(eq - argv[i]))) {
             fprintf(stderr, "netsim: expected NAME=VALUE after the scenario, got '%s'\n", argv[i]);
-            cli_free(&cli);
+            scenario_free(&sc);
             return EXIT_USAGE;
         }
-        for (size_t k = 0; k < cli.nparams; k++) {
-            if (strncmp(cli.params[k].name, argv[i], (size_t)(eq - argv[i])) == 0 &&
-                cli.params[k].name[eq - argv[i]] == '\0') {
-                fprintf(stderr, "netsim: parameter '%s' is given twice\n", cli.params[k].name);
-                cli_free(&cli);
-                return EXIT_USAGE;
-            }
+        const ns_param *twice = ns_params_find(&sc.params, argv[i], (size_t)(eq - argv[i]));
+        if (twice) {
+            fprintf(stderr, "netsim: parameter '%s' is given twice\n", twice->name);
+            scenario_free(&sc);
+            return EXIT_USAGE;
         }
-        size_t cap = cli.nparams;
-        ns_param *np = NULL;
-        if (ns_grow((void **)&cli.params, &cap, cli.nparams + 1, sizeof *cli.params) == 0) {
-            np = &cli.params[cli.nparams];
-            np->name = ns_alloc((size_t)(eq - argv[i]) + 1);
-            np->value = ns_strdup(eq + 1);
-            np->used = 0;
-            if (np->name) {
-                memcpy(np->name, argv[i], (size_t)(eq - argv[i]));
-                np->name[eq - argv[i]] = '\0';
-            }
-            cli.nparams++;
-        }
-        if (!np || !np->name || !np->value) {
+        if (ns_params_add(&sc.params, argv[i], (size_t)(eq - argv[i]), eq + 1)) {
             fprintf(stderr, "netsim: out of memory\n");
-            cli_free(&cli);
+            scenario_free(&sc);
             return EXIT_SIMFAIL;
         }
     }
-    cli.source = read_file(cli.script, err, sizeof err);
-    if (!cli.source) {
+    sc.source = read_file(cmd->script, err, sizeof err);
+    if (!sc.source) {
         fprintf(stderr, "netsim: %s\n", err);
-        cli_free(&cli);
+        scenario_free(&sc);
         return EXIT_USAGE;
     }
-    cli.command_line = join_args(argc, argv);
-    cli.progress = isatty(2);
-    cli.stop = &stop_requested;
+    cmd->source = sc.source;
+    sc.command_line = join_args(argc, argv);
+    cmd->command_line = sc.command_line;
+    cmd->progress = isatty(2);
+    cmd->stop = &stop_requested;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     /* allocations past what the machine has fail cleanly (see estimate.h) */
@@ -353,14 +341,14 @@ main(int argc, char **argv)
     lua_State *L = lua_newstate(lua_alloc_fn, NULL);
     if (!L) {
         fprintf(stderr, "netsim: cannot create the Lua state: out of memory\n");
-        cli_free(&cli);
+        scenario_free(&sc);
         return EXIT_SIMFAIL;
     }
     running_state = L;
     if (stop_requested)   /* a signal before the state existed */
         lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
     lua_pushcfunction(L, pmain);
-    lua_pushlightuserdata(L, &cli);
+    lua_pushlightuserdata(L, &sc);
     int prc = lua_pcall(L, 1, 0, 0);
     if (prc != LUA_OK) {
         fflush(stdout);
@@ -370,9 +358,9 @@ main(int argc, char **argv)
             ns_format_size(ns_alloc_limit(), lim, sizeof lim);
             fprintf(stderr, "netsim: the %s netsim may use (this machine's memory, or --max-memory) ran out\n", lim);
         }
-        if (cli.interrupted || stop_requested)
+        if (sc.log.interrupted || stop_requested)
             status = 128 + (int)stop_signal;
-        else if (cli.sim_failed || prc == LUA_ERRMEM || ns_alloc_failed() || ns_alloc_limit_hit())
+        else if (sc.log.sim_failed || prc == LUA_ERRMEM || ns_alloc_failed() || ns_alloc_limit_hit())
             status = EXIT_SIMFAIL;
         else
             status = EXIT_USAGE;
@@ -381,7 +369,7 @@ main(int argc, char **argv)
         status = 128 + (int)stop_signal;   /* a signal after the last run: the scenario did not finish */
     running_state = NULL;
     lua_close(L);
-    cli_free(&cli);
+    scenario_free(&sc);
     if (getenv("NETSIM_ALLOC_STATS"))
         fprintf(stderr, "netsim: %llu allocations, peak %zu bytes\n", (unsigned long long)ns_alloc_calls(),
                 ns_alloc_peak_bytes());

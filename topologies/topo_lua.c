@@ -9,6 +9,7 @@
 #include <lua.h>
 #include <string.h>
 #include "sim/lua/lua_util.h"
+#include "sim/lua/netsimlib.h"
 
 /* a new fabric handle, empty until a builder fills it: if the builder
  * fails, the handle holds NULL and __gc has nothing to free */
@@ -22,16 +23,13 @@ new_box(lua_State *L)
 }
 
 /* build with `fn` into a new handle, raising the builder's message at the
- * scenario line */
+ * scenario line (out of memory: a failure of the simulator) */
 #define BUILD(L, fn, spec)                                  \
     do {                                                    \
         ns_fabric **box_ = new_box(L);                      \
         ns_err e_ = {0};                                    \
-        if (fn(spec, box_, &e_)) {                          \
-            if (e_.code == NS_ENOMEM)                       \
-                ns_lua_sim_failed(L);                       \
-            return luaL_error(L, "%s", e_.msg);             \
-        }                                                   \
+        if (fn(spec, box_, &e_))                            \
+            return ns_lua_raise(L, &e_);                    \
         return 1;                                           \
     } while (0)
 
@@ -421,8 +419,10 @@ f_tostring(lua_State *L)
     return 1;
 }
 
-void
-ns_lua_open_topologies(lua_State *L, int netsim_idx)
+/* the fabric constructors into the netsim table (argument 1), and the
+ * fabric handle's metatable (sim/lua/netsimlib.h) */
+int
+ns_luaopen_topologies(lua_State *L)
 {
     static const luaL_Reg ctors[] = {
         {"pair", l_pair}, {"star", l_star}, {"leafspine", l_leafspine}, {"fattree", l_fattree},
@@ -431,11 +431,12 @@ ns_lua_open_topologies(lua_State *L, int netsim_idx)
     static const luaL_Reg meta[] = {
         {"__gc", f_gc}, {"__index", f_index}, {"__tostring", f_tostring}, {"paths", f_paths}, {NULL, NULL}
     };
-    netsim_idx = lua_absindex(L, netsim_idx);
+    luaL_checktype(L, 1, LUA_TTABLE);
     luaL_newmetatable(L, NS_FABRIC_MT);
     luaL_setfuncs(L, meta, 0);
     lua_pop(L, 1);
-    lua_pushvalue(L, netsim_idx);
+    lua_pushvalue(L, 1);
     luaL_setfuncs(L, ctors, 0);
     lua_pop(L, 1);
+    return 0;
 }

@@ -12,6 +12,7 @@
 #include <lua.h>
 #include <string.h>
 #include "sim/lua/lua_util.h"
+#include "sim/lua/netsimlib.h"
 #include "wl_lua.h"
 
 ns_workload *
@@ -21,14 +22,6 @@ ns_lua_begin_builder(lua_State *L, const char *ctor, const char *const *fields)
     ns_lua_check_args(L, 2, ctor, fields);
     ns_lua_stamp_line(L, w);
     return w;
-}
-
-int
-ns_lua_raise(lua_State *L, const ns_err *e)
-{
-    if (e->code == NS_ENOMEM)
-        ns_lua_sim_failed(L);
-    return luaL_error(L, "%s", e->msg);
 }
 
 long
@@ -197,8 +190,11 @@ op_tostring(lua_State *L)
     return 1;
 }
 
-void
-ns_lua_open_workloads(lua_State *L, int netsim_idx)
+/* netsim.workload into the netsim table (argument 1), and the metatables
+ * of workload and op handles, with every builder's methods
+ * (sim/lua/netsimlib.h) */
+int
+ns_luaopen_workloads(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         {"transfer", w_transfer}, {"compute", w_compute}, {"marker", w_marker},
@@ -210,7 +206,7 @@ ns_lua_open_workloads(lua_State *L, int netsim_idx)
     static const luaL_Reg opmeta[] = {
         {"__index", op_index}, {"__tostring", op_tostring}, {NULL, NULL}
     };
-    netsim_idx = lua_absindex(L, netsim_idx);
+    luaL_checktype(L, 1, LUA_TTABLE);
     luaL_newmetatable(L, NS_WORKLOAD_MT);
     luaL_setfuncs(L, meta, 0);
     lua_newtable(L);
@@ -222,5 +218,6 @@ ns_lua_open_workloads(lua_State *L, int netsim_idx)
     luaL_setfuncs(L, opmeta, 0);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_workload);
-    lua_setfield(L, netsim_idx, "workload");
+    lua_setfield(L, 1, "workload");
+    return 0;
 }

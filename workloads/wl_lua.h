@@ -12,10 +12,8 @@
 /* a builder method w:name{...}: check that arg 1 is a workload and arg 2 a
  * table with only `fields`, stamp the scenario line, return the workload */
 ns_workload *ns_lua_begin_builder(lua_State *L, const char *ctor, const char *const *fields);
-/* raise a builder's error: its message (which names the builder) at the
- * scenario line; out of memory makes the run fail with exit status 1 */
-int ns_lua_raise(lua_State *L, const ns_err *e);
-/* raise e's message if rc < 0, else return rc */
+/* raise e's message if rc < 0 (ns_lua_raise of sim/lua/lua_util.h: out of
+ * memory makes the run fail with exit status 1), else return rc */
 long ns_lua_checked(lua_State *L, long rc, const ns_err *e);
 /* add the methods of every builder (collectives, schedules, ...) to the
  * table at index methods_idx: workloads/wl_methods.c */

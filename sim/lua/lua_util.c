@@ -10,8 +10,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sim/error.h"
 #include "sim/taskgraph.h"
 #include "sim/units.h"
+
+/* registry key: a light userdata, the int that records simulator failures */
+#define FAILURE_FLAG_KEY "netsim.sim_failed"
+
+void
+ns_lua_set_failure_flag(lua_State *L, int *flag)
+{
+    lua_pushlightuserdata(L, flag);
+    lua_setfield(L, LUA_REGISTRYINDEX, FAILURE_FLAG_KEY);
+}
+
+int
+ns_lua_raise(lua_State *L, const ns_err *e)
+{
+    if (e->code == NS_ENOMEM) {
+        lua_getfield(L, LUA_REGISTRYINDEX, FAILURE_FLAG_KEY);   /* an existing key: allocates nothing */
+        int *flag = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        if (flag)
+            *flag = 1;
+    }
+    return luaL_error(L, "%s", e->msg);
+}
 
 int
 ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)

@@ -5,7 +5,7 @@
  * Every checker raises a Lua error that starts with the scenario's
  * file:line and names the constructor, the field and the value, e.g.
  * "x.lua:3: leafspine: field 'spines' must be >= 1 (got 0)".
- * Only *_lua.c files include this header (it needs lua.h).
+ * Only the bindings (sim/lua/, *_lua.c) include this header (it needs lua.h).
  */
 #ifndef NS_LUA_UTIL_H
 #define NS_LUA_UTIL_H
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "sim/time.h"
 
+typedef struct ns_err ns_err;
 typedef struct ns_fabric ns_fabric;
 typedef struct ns_workload ns_workload;
 
@@ -80,13 +81,18 @@ void         ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op
 /* stamp new ops with the scenario line calling the current C function */
 void         ns_lua_stamp_line(lua_State *L, ns_workload *w);
 
-/* the error about to be raised is a failure of the simulator (out of
- * memory, a limit of the machine), not a fault of the scenario: netsim then
- * exits with status 1, not 2 (sim_lua.c) */
-void ns_lua_sim_failed(lua_State *L);
-
-/* module openers */
-void ns_lua_open_topologies(lua_State *L, int netsim_idx);
-void ns_lua_open_workloads(lua_State *L, int netsim_idx);
+/*
+ * Failures of the simulator. An error of the simulator (out of memory, a
+ * limit of the machine) is not a fault of the scenario: netsim then exits
+ * with status 1, not 2. Whoever runs a scenario registers the int that
+ * records it (the run log's sim_failed, see sim/lua/linit.c); a binding
+ * raises a core error through ns_lua_raise, which sets that flag first when
+ * the error is the simulator's. Nothing here knows who reads the flag.
+ */
+/* register `flag` (NULL: none) as the state's record of simulator failures */
+void ns_lua_set_failure_flag(lua_State *L, int *flag);
+/* raise a core error: e's message at the scenario line; NS_ENOMEM is
+ * recorded as a failure of the simulator first */
+int ns_lua_raise(lua_State *L, const ns_err *e);
 
 #endif

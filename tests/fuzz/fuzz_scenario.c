@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "sim/alloc.h"
+#include "sim/lua/netsimlib.h"
+#include "sim/lua/param.h"
 #include "sim/lua/sim_lua.h"
 
 /* where netsim.graph{} finds its files, in the source tree */
@@ -34,6 +36,13 @@ static const char *const graph_dirs[] = {"tests/data", "tests/fuzz/seeds/graphml
 #define MAX_EVENTS  5000
 
 static volatile sig_atomic_t never;
+
+/* the run context of one input: no NAME=VALUE pairs */
+typedef struct fuzz_run {
+    ns_cmdline cmd;
+    ns_params  params;
+    ns_runlog  log;
+} fuzz_run;
 
 static void *
 fuzz_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -102,12 +111,12 @@ pmain(lua_State *L)
         {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8}, {LUA_COLIBNAME, luaopen_coroutine},
         {NULL, NULL}
     };
-    ns_cli *cli = lua_touserdata(L, 1);
+    fuzz_run *run = lua_touserdata(L, 1);
     for (const luaL_Reg *l = libs; l->func; l++) {
         luaL_requiref(L, l->name, l->func, 1);
         lua_pop(L, 1);
     }
-    ns_lua_open_netsim(L, cli);
+    ns_lua_open_netsim(L, &run->cmd, &run->params, &run->log);
     lua_pushnil(L);
     lua_setglobal(L, "dofile");
     lua_pushnil(L);
@@ -119,7 +128,7 @@ pmain(lua_State *L)
     lua_pushcclosure(L, l_graph_guard, 1);
     lua_setfield(L, -2, "graph");
     lua_pop(L, 1);
-    if (luaL_loadbufferx(L, cli->source, strlen(cli->source), "@fuzz.lua", "t") != LUA_OK)
+    if (luaL_loadbufferx(L, run->cmd.source, strlen(run->cmd.source), "@fuzz.lua", "t") != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 0);
     return 0;
@@ -133,15 +142,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!src)
         return 0;
     ns_alloc_set_limit(MAX_MEMORY);
-    ns_cli cli;
-    memset(&cli, 0, sizeof cli);
-    cli.script = "fuzz.lua";
-    cli.source = src;
-    cli.model = -1;
-    cli.quiet = 1;
-    cli.no_output = 1;
-    cli.max_events = MAX_EVENTS;
-    cli.stop = &never;
+    fuzz_run run;
+    memset(&run, 0, sizeof run);
+    run.cmd.script = "fuzz.lua";
+    run.cmd.source = src;
+    run.cmd.model = -1;
+    run.cmd.quiet = 1;
+    run.cmd.no_output = 1;
+    run.cmd.max_events = MAX_EVENTS;
+    run.cmd.stop = &never;
     lua_State *L = lua_newstate(fuzz_alloc, NULL);
     if (L) {
         int hooks = 0;
@@ -149,22 +158,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lua_setfield(L, LUA_REGISTRYINDEX, "fuzz.hooks");
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1000);
         lua_pushcfunction(L, pmain);
-        lua_pushlightuserdata(L, &cli);
+        lua_pushlightuserdata(L, &run);
         /* an error is a normal outcome: any Lua value */
         if (lua_pcall(L, 1, 0, 0) != LUA_OK && getenv("NETSIM_FUZZ_VERBOSE"))
             fprintf(stderr, "fuzz_scenario: %s\n", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(not a string)");
         lua_close(L);
     }
     /* what main() frees after the state */
-    for (size_t i = 0; i < cli.nasked; i++) {
-        ns_free(cli.asked_names[i]);
-        ns_free(cli.asked_values[i]);
-    }
-    ns_free(cli.asked_names);
-    ns_free(cli.asked_values);
-    for (size_t i = 0; i < cli.noutputs; i++)
-        ns_free(cli.outputs[i]);
-    ns_free(cli.outputs);
+    ns_params_free(&run.params);
+    ns_runlog_free(&run.log);
     ns_alloc_set_limit(0);
     free(src);
     ns_fuzz_no_leak("scenario");
