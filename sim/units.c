@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct unit {
     const char *name;
@@ -34,6 +35,96 @@ list_units(const unit *u, char *buf, size_t n)
     buf[0] = '\0';
     for (; u->name && len < n; u++)
         len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", u->name);
+}
+
+/* is `s` one of the NULL-terminated words, ignoring case? */
+static int
+is_one_of(const char *s, const char *const *words)
+{
+    for (; *words; words++)
+        if (strcasecmp(s, *words) == 0)
+            return 1;
+    return 0;
+}
+
+/* the metric prefix of a unit written with one (K, M, G, T in either case):
+ * its power of 1000 and its upper-case letter, or 0 */
+static int
+metric_prefix(char c, char *letter)
+{
+    static const char prefixes[] = "KMGT";
+    const char *p = strchr(prefixes, toupper((unsigned char)c));
+    if (!c || !p)
+        return 0;
+    *letter = *p;
+    return (int)(p - prefixes) + 1;
+}
+
+/*
+ * A hint for an unknown unit `u` after the number `v`, for the mistakes
+ * people make ("; ..." or ""): the wrong case ("mb", "GBPS"), bits for
+ * bytes in a size ("16Mb"), bytes for bits in a rate ("16MB", "2GB/s"),
+ * other spellings of a rate ("Gb/s", "Gbit/s", "G") or a time ("sec", "µs").
+ */
+static void
+unit_hint(const unit *units, double v, const char *u, char *hint, size_t n)
+{
+    static const char *const bit_words[] = {"b", "bit", "bits", NULL};
+    static const char *const rate_tails[] = {"", "b", "bs", "b/s", "bit/s", "bits/s", "bps", "bit", "bits", NULL};
+    static const char *const byte_rate_tails[] = {"B", "B/s", "Bps", "byte/s", "bytes/s", NULL};
+    char letter = 0;
+    int pw = metric_prefix(u[0], &letter);
+    const char *tail = pw ? u + 1 : u;
+    hint[0] = '\0';
+    if (units == size_units) {
+        /* a lower-case b after an optional prefix: bits */
+        if ((tail[0] == 'b' && (tail[1] == '\0' || strcmp(tail, "bit") == 0 || strcmp(tail, "bits") == 0)) ||
+            is_one_of(tail, bit_words + 1)) {
+            const char *p = pw ? (const char *[]){"", "K", "M", "G", "T"}[pw] : "";
+            snprintf(hint, n, "; \"%s\" is in bits, and sizes are in bytes: %g %sb is %g %sB (write \"%g%sB\"), "
+                     "or write \"%g%sB\" for %g %sB", u, v, p, v / 8, p, v / 8, p, v, p, v, p);
+            return;
+        }
+    }
+    if (units == rate_units) {
+        if (pw && is_one_of(tail, byte_rate_tails) && tail[0] == 'B') {
+            static const char *const names[] = {"", "K", "M", "G", "T"};
+            snprintf(hint, n, "; rates are in bits per second: %g %sB/s is %g %sbps (write \"%g%sbps\"), "
+                     "or write \"%g%sbps\" for %g %sbit/s", v, names[pw], v * 8, names[pw], v * 8, names[pw],
+                     v, names[pw], v, names[pw]);
+            return;
+        }
+        if (pw && is_one_of(tail, rate_tails)) {
+            snprintf(hint, n, "; did you mean \"%cbps\"?", letter);
+            return;
+        }
+        if (!pw && is_one_of(u, byte_rate_tails)) {
+            snprintf(hint, n, "; rates are in bits per second: %g B/s is %g bps", v, v * 8);
+            return;
+        }
+    }
+    if (units == time_units) {
+        static const struct { const char *word, *unit; } spellings[] = {
+            {"sec", "s"}, {"secs", "s"}, {"second", "s"}, {"seconds", "s"},
+            {"msec", "ms"}, {"msecs", "ms"}, {"usec", "us"}, {"usecs", "us"}, {"\xc2\xb5s", "us"},
+            {"\xce\xbcs", "us"}, {"nsec", "ns"}, {"nsecs", "ns"}, {"psec", "ps"}, {NULL, NULL}
+        };
+        for (int i = 0; spellings[i].word; i++)
+            if (strcasecmp(u, spellings[i].word) == 0) {
+                snprintf(hint, n, "; did you mean \"%s\"?", spellings[i].unit);
+                return;
+            }
+        if (is_one_of(u, (const char *const[]){"min", "mins", "minute", "minutes", "h", "hour", "hours", NULL})) {
+            snprintf(hint, n, "; there are no minutes or hours: write seconds (\"%gs\")",
+                     v * (tolower((unsigned char)u[0]) == 'h' ? 3600 : 60));
+            return;
+        }
+    }
+    for (const unit *k = units; k->name; k++)
+        if (strcasecmp(u, k->name) == 0) {
+            snprintf(hint, n, "; units are case-sensitive: did you mean \"%s\"?", k->name);
+            return;
+        }
 }
 
 /* split "12.5 Gbps" into a number and a unit; -1 if there is no number */
@@ -62,8 +153,10 @@ parse_quantity(const char *text, const unit *units, const char *what,
             return 0;
         }
     }
-    snprintf(why, whylen, "bad %s \"%s\": unknown unit \"%s\" (expected %s)",
-             what, text, end, accepted);
+    char hint[160];
+    unit_hint(units, v, end, hint, sizeof hint);
+    snprintf(why, whylen, "bad %s \"%s\": unknown unit \"%s\" (expected %s)%s",
+             what, text, end, accepted, hint);
     return -1;
 }
 

@@ -10,7 +10,7 @@ main(void)
     char why[256];
     uint64_t v;
     ns_time t;
-    plan(22);
+    plan(34);
     ok(ns_parse_rate("400Gbps", &v, why, sizeof why) == 0 && v == 400000000000ull, "400Gbps");
     ok(ns_parse_rate("2.5 Tbps", &v, why, sizeof why) == 0 && v == 2500000000000ull, "2.5 Tbps");
     ok(ns_parse_rate("100", &v, why, sizeof why) == 0 && v == 100, "bare rate in bits/s");
@@ -33,5 +33,27 @@ main(void)
     ok(ns_parse_time("abc", &t, why, sizeof why) == -1, "no number refused");
     is_time(ns_serialize_ps(4096, 100000000000ull), 327680, "4096 B at 100 Gb/s = 327.68 ns");
     is_time(ns_serialize_ps(1, 3000000000ull), 2667, "1 B at 3 Gb/s rounds up to 2667 ps");
+
+    /* hints for the usual mistakes, with the arithmetic done for the user */
+    static const struct { int kind; const char *text, *hint; } hints[] = {
+        {2, "16Mb", "\"Mb\" is in bits, and sizes are in bytes: 16 Mb is 2 MB (write \"2MB\"), or write \"16MB\""},
+        {2, "2 kb", "2 Kb is 0.25 KB"},
+        {1, "16MB", "rates are in bits per second: 16 MB/s is 128 Mbps (write \"128Mbps\")"},
+        {1, "2GB/s", "2 GB/s is 16 Gbps"},
+        {1, "100Gb/s", "did you mean \"Gbps\"?"},
+        {1, "100G", "did you mean \"Gbps\"?"},
+        {1, "10Gbs", "(expected bps, Kbps, Mbps, Gbps, Tbps); did you mean \"Gbps\"?"},
+        {1, "400gbps", "did you mean \"Gbps\"?"},
+        {3, "10sec", "did you mean \"s\"?"},
+        {3, "3\xc2\xb5s", "did you mean \"us\"?"},
+        {3, "2min", "write seconds (\"120s\")"},
+        {3, "5MS", "units are case-sensitive: did you mean \"ms\"?"},
+    };
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+        int rc = hints[i].kind == 1 ? ns_parse_rate(hints[i].text, &v, why, sizeof why)
+               : hints[i].kind == 2 ? ns_parse_size(hints[i].text, &v, why, sizeof why)
+               : ns_parse_time(hints[i].text, &t, why, sizeof why);
+        ok(rc == -1 && strstr(why, hints[i].hint), "\"%s\" gets the hint '%s': %s", hints[i].text, hints[i].hint, why);
+    }
     return done_testing();
 }
