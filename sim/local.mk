@@ -39,7 +39,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/lua/lua_util.c %reldir%/lua/lua_util.h \
 	%reldir%/lua/linit.c %reldir%/lua/netsimlib.h \
 	%reldir%/lua/param.c %reldir%/lua/param.h \
-	%reldir%/lua/textload.c \
+	%reldir%/lua/textload.c %reldir%/lua/strict.c \
 	%reldir%/lua/sim_lua.c %reldir%/lua/sim_lua.h
 
 bin_PROGRAMS += netsim

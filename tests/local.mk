@@ -111,6 +111,10 @@ TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
 
+# strict globals: reading an undefined one is an error with file:line
+TESTS += tests/strict.sh
+EXTRA_DIST += tests/strict.sh
+
 # netsim-plot's figures as a reviewer reads them (labels from the PNGs)
 TESTS += tests/plots_review.sh
 EXTRA_DIST += tests/plots_review.sh

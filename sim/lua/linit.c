@@ -18,6 +18,7 @@ static const luaL_Reg netsim_libs[] = {
     {"workloads", ns_luaopen_workloads},
     {"param", ns_luaopen_param},
     {"textload", ns_luaopen_textload},
+    {"strict", ns_luaopen_strict},          /* last: the others may set globals */
     {NULL, NULL}
 };
 

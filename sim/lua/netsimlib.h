@@ -30,6 +30,7 @@ int ns_luaopen_param(lua_State *L);        /* the global param(NAME, DEFAULT): s
 int ns_luaopen_textload(lua_State *L);     /* load, loadfile, dofile of source text only: sim/lua/textload.c */
 int ns_luaopen_topologies(lua_State *L);   /* pair, star, leafspine, fattree, multidc, graph: topologies/topo_lua.c */
 int ns_luaopen_workloads(lua_State *L);    /* workload() and its builders: workloads/wl_lua.c */
+int ns_luaopen_strict(lua_State *L);       /* reading an undefined global is an error: sim/lua/strict.c */
 
 /* Open every netsim library in L (after the standard ones, whose load,
  * loadfile and dofile it makes accept source text only): the global netsim
