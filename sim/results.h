@@ -89,7 +89,7 @@ typedef struct ns_result_summary {
 #define NS_RESULT_STATE_MAX 32   /* bytes of a set's state */
 
 typedef struct ns_result_kind {
-    const char            *name;       /* "training", "moe": for messages */
+    const char            *name;       /* "training", "moe": for messages and debuggers */
     size_t                 rec_size;   /* bytes of one record */
     size_t                 state_size; /* bytes of the set's state, <= NS_RESULT_STATE_MAX */
     const ns_result_table *tables;     /* written in this order */
@@ -100,7 +100,7 @@ typedef struct ns_result_kind {
     void (*release)(ns_result_run *r);
     const ns_result_num   *nums;       /* summary numbers, NULL if none */
     size_t                 nnums;
-    /* fill s->v and perhaps the utilization; 0, or -1 (no memory); NULL if nnums is 0 */
+    /* fill s->v and perhaps the utilization: 0, or -1 (no memory); NULL leaves the numbers 0 */
     int  (*summarize)(const ns_result_run *r, ns_result_summary *s);
     /* its lines of the printed summary, from the values summarize() gave; may be NULL */
     void (*print)(const ns_result_value *v, double compute_utilization, FILE *out);
