@@ -143,7 +143,7 @@ ns_mem_workload(const ns_workload *wl, size_t nhosts)
     b = mad(b, wl->label_hash_cap, sizeof(uint32_t));
     b = mad(b, wl->colls_cap, sizeof(ns_coll));
     b = mad(b, wl->coll_hosts_cap, sizeof(uint32_t));
-    b = mad(b, wl->iters_cap, sizeof(ns_iter));
+    b = sadd(b, ns_results_bytes(&wl->results));         /* the builders' records */
     b = mad(b, nhosts, sizeof(ns_cpu));
     return b;
 }

@@ -15,6 +15,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/fabric.c %reldir%/fabric.h \
 	%reldir%/routing.c %reldir%/route.h \
 	%reldir%/taskgraph.c %reldir%/taskgraph.h \
+	%reldir%/results.c %reldir%/results.h \
 	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h \
 	%reldir%/estimate.c %reldir%/estimate.h
 

@@ -55,8 +55,7 @@ ns_wl_free(ns_workload *w)
     ns_free(w->dep_on);
     ns_free(w->colls);
     ns_free(w->coll_hosts);
-    ns_free(w->iters);
-    ns_free(w->moe_layers);
+    ns_results_free(&w->results);
     ns_free(w);
 }
 
@@ -258,26 +257,6 @@ ns_wl_add_coll(ns_workload *w, const ns_coll *c, const uint32_t *hosts, ns_err *
     memcpy(&w->coll_hosts[w->ncoll_hosts], hosts, c->ranks * sizeof *hosts);
     w->ncoll_hosts += c->ranks;
     return (long)w->ncolls++;
-}
-
-long
-ns_wl_add_iter(ns_workload *w, const ns_iter *it, ns_err *e)
-{
-    if (ns_grow((void **)&w->iters, &w->iters_cap, w->niters + 1, sizeof *w->iters))
-        return ns_enomem(e, "a workload"), -1;
-    w->iters[w->niters] = *it;
-    if (it->worker > w->nworkers)
-        w->nworkers = it->worker;
-    return (long)w->niters++;
-}
-
-long
-ns_wl_add_moe_layer(ns_workload *w, const ns_moe_layer *m, ns_err *e)
-{
-    if (ns_grow((void **)&w->moe_layers, &w->moe_layers_cap, w->nmoe_layers + 1, sizeof *w->moe_layers))
-        return ns_enomem(e, "a workload"), -1;
-    w->moe_layers[w->nmoe_layers] = *m;
-    return (long)w->nmoe_layers++;
 }
 
 void

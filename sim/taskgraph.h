@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "error.h"
+#include "results.h"
 #include "time.h"
 
 enum { NS_OP_COMPUTE = 0, NS_OP_TRANSFER = 1, NS_OP_MARKER = 2, NS_OP_DELAY = 3 };
@@ -47,31 +48,6 @@ typedef struct ns_coll {
     uint32_t first_op, last_op;  /* ops [first_op, last_op] belong to it; last_op completes it */
 } ns_coll;
 
-/* one inner step of one worker of a training schedule: /iterations */
-typedef struct ns_iter {
-    uint32_t worker, step;    /* 1-based */
-    uint32_t start_op;        /* the op whose start begins the step */
-    uint32_t compute_op;      /* the op whose finish ends the step's compute */
-    uint32_t end_op;          /* the op whose finish ends the step (compute and any blocking sync) */
-    uint64_t bytes_sent;      /* bytes this worker sent across workers during this step's syncs */
-} ns_iter;
-
-/* one pass (forward or backward) through one layer of a w:moe: /moe_layers */
-typedef struct ns_moe_layer {
-    uint32_t moe;             /* which w:moe of the workload, 0-based */
-    uint32_t layer;           /* 1-based */
-    uint32_t backward;        /* 0: forward pass, 1: backward pass */
-    int32_t  dispatch_coll;   /* row of colls: the alltoall towards the experts */
-    int32_t  combine_coll;    /* row of colls: the alltoall back */
-    uint32_t dispatch_start, dispatch_done;   /* their start and done markers */
-    uint32_t combine_start, combine_done;
-    uint64_t tokens_max;      /* most token-expert assignments one host received */
-    double   tokens_mean;     /* their mean over the hosts that hold experts */
-    double   hosts_per_token; /* mean number of distinct hosts a token went to */
-    uint64_t dropped;         /* assignments over an expert's capacity */
-    uint64_t dispatch_bytes;  /* bytes the dispatch moves between distinct hosts */
-} ns_moe_layer;
-
 typedef struct ns_workload {
     ns_op    *ops;
     size_t    nops, ops_cap;
@@ -85,13 +61,8 @@ typedef struct ns_workload {
     size_t    ncolls, colls_cap;
     uint32_t *coll_hosts;
     size_t    ncoll_hosts, coll_hosts_cap;
-    ns_iter  *iters;
-    size_t    niters, iters_cap;
-    uint32_t  nworkers;          /* training schedules: workers for /iterations */
+    ns_results results;          /* what builders record for their result tables (results.h) */
     uint32_t  nbackground;       /* w:background calls made: each draws from its own stream */
-    double    peak_bandwidth_bps; /* training schedules: peak cross-worker rate needed (w:diloco) */
-    ns_moe_layer *moe_layers;    /* w:moe: one row per layer and pass */
-    size_t    nmoe_layers, moe_layers_cap;
     uint64_t  seed;              /* seed of the workload's random draws */
     uint32_t  max_host;          /* highest host id named by any op */
     int       cur_line;          /* line stamped on new ops (set by the Lua layer) */
@@ -124,8 +95,6 @@ int ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e);
 void ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t parent);
 /* a new collective record; returns its id or -1 */
 long ns_wl_add_coll(ns_workload *w, const ns_coll *c, const uint32_t *hosts, ns_err *e);
-long ns_wl_add_iter(ns_workload *w, const ns_iter *it, ns_err *e);
-long ns_wl_add_moe_layer(ns_workload *w, const ns_moe_layer *m, ns_err *e);
 const char *ns_wl_label(const ns_workload *w, uint32_t label);
 
 /*

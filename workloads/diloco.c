@@ -357,7 +357,7 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
 {
     const ns_diloco_spec *s = b->s;
     ns_workload *w = b->w;
-    uint32_t base = w->nworkers;
+    uint32_t base = ns_train_workers(w);
     int rc;
     long st = ns_wl_marker(w, b->lab, b->e);
     if (st < 0)
@@ -390,7 +390,7 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
                     return rc;
             ns_iter it = { base + k + 1, t, b->first[(size_t)k * b->n], b->last[(size_t)k * b->n],
                            (uint32_t)m, b->sent[k] };
-            if (ns_wl_add_iter(w, &it, b->e) < 0)
+            if (ns_train_add_iter(w, &it, b->e) < 0)
                 return failed(b->e);
             b->end[k] = (uint32_t)m;
         }
@@ -452,7 +452,7 @@ ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32
     b.frag_bytes = ns_alloc(P * sizeof *b.frag_bytes);
     if (s->straggler != NS_STRAGGLER_NONE && (b.rng = ns_calloc(b.W, sizeof *b.rng)))
         for (uint32_t k = 0; k < b.W; k++)
-            if (!(b.rng[k] = ns_rng_new(w->seed, NS_RNG_STRAGGLER, (uint64_t)w->nworkers + k + 1)))
+            if (!(b.rng[k] = ns_rng_new(w->seed, NS_RNG_STRAGGLER, (uint64_t)ns_train_workers(w) + k + 1)))
                 rc = NS_ENOMEM;
     if (rc || !b.group || !b.first || !b.last || !b.bwd || !b.ready || !b.wait || !b.shard || !b.prev ||
         !b.inner || !b.end || !b.sent || !b.frag_bytes || (s->straggler != NS_STRAGGLER_NONE && !b.rng)) {
@@ -464,8 +464,8 @@ ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32
     rc = build_steps(&b, start_op, done_op);
     if (rc)
         ns_wl_rollback(w, &mark);
-    else if (b.peak > w->peak_bandwidth_bps)
-        w->peak_bandwidth_bps = b.peak;
+    else
+        ns_train_raise_peak(w, b.peak);
     build_free(&b);
     return rc;
 }

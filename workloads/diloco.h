@@ -9,20 +9,23 @@
  * per worker, the same for every worker). The exact schedule of each mode
  * is in netsim-lua(5) under w:diloco.
  *
- * Records one ns_iter row per (worker, inner step) for /iterations:
+ * Records one ns_iter per (worker, inner step) in the workload's
+ * ns_train_results set, for /iterations:
  * start_op is the step's first compute op on the worker's first host,
  * compute_op its last compute op there, end_op a marker that completes
  * when the worker may start its next step (its compute, its inner
  * allreduce, and every sync that must be merged before that step), and
  * bytes_sent the bytes the worker's hosts send in the syncs that start at
  * the end of that step. Workers are numbered after those already in the
- * workload. Raises w->peak_bandwidth_bps to the schedule's peak.
+ * workload. Raises the set's peak bandwidth to the schedule's peak.
  */
 #ifndef NS_DILOCO_H
 #define NS_DILOCO_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "sim/error.h"
+#include "sim/results.h"
 #include "sim/taskgraph.h"
 
 enum { NS_TRAIN_DP = 0, NS_TRAIN_DILOCO, NS_TRAIN_STREAMING };
@@ -54,6 +57,35 @@ typedef struct ns_diloco_spec {
     double    straggler_shape;     /* gamma: Gamma(shape, 1/shape), mean 1 */
     const char *label;             /* NULL: the mode's name */
 } ns_diloco_spec;
+
+/* one inner step of one worker of a training schedule: a row of /iterations */
+typedef struct ns_iter {
+    uint32_t worker, step;    /* 1-based */
+    uint32_t start_op;        /* the op whose start begins the step */
+    uint32_t compute_op;      /* the op whose finish ends the step's compute */
+    uint32_t end_op;          /* the op whose finish ends the step (compute and any blocking sync) */
+    uint64_t bytes_sent;      /* bytes this worker sent across workers during this step's syncs */
+} ns_iter;
+
+/*
+ * The result tables of training schedules (workloads/diloco_results.c):
+ * /iterations (one row per ns_iter), /workers (one row per worker), and the
+ * summary's numbers workers, bytes_exchanged and peak_bandwidth_bps, with
+ * compute_utilization taken over as the mean over workers of compute /
+ * wall time, and its "training" line.
+ */
+extern const ns_result_kind ns_train_results;
+
+/* w's ns_iter records: *n of them (NULL and 0 without) */
+const ns_iter *ns_train_iters(const ns_workload *w, size_t *n);
+/* workers numbered so far: the highest worker of w's records */
+uint32_t ns_train_workers(const ns_workload *w);
+/* the peak cross-worker rate the schedules of w need, bit/s */
+double ns_train_peak_bandwidth(const ns_workload *w);
+/* for builders: append a record (its index, or -1 with NS_ENOMEM in e), and
+ * raise the peak bandwidth to bps */
+long ns_train_add_iter(ns_workload *w, const ns_iter *it, ns_err *e);
+void ns_train_raise_peak(ns_workload *w, double bps);
 
 /*
  * Append the schedule to w. Returns NS_OK with the start marker (which the

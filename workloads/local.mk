@@ -4,12 +4,13 @@ libnetsim_a_SOURCES += \
 	%reldir%/wl_lua.c %reldir%/wl_lua.h \
 	%reldir%/wl_methods.c %reldir%/wl_build.h \
 	%reldir%/collectives.c %reldir%/collectives.h %reldir%/collectives_lua.c \
-	%reldir%/diloco.c %reldir%/diloco.h %reldir%/diloco_lua.c \
+	%reldir%/diloco.c %reldir%/diloco.h %reldir%/diloco_lua.c %reldir%/diloco_results.c \
 	%reldir%/textfile.c %reldir%/textfile.h \
 	%reldir%/flowdist.c %reldir%/flowdist.h \
 	%reldir%/traffic.c %reldir%/traffic.h %reldir%/background.c %reldir%/replay.c \
 	%reldir%/traffic_lua.c \
-	%reldir%/moe.c %reldir%/moe.h %reldir%/moe_lua.c
+	%reldir%/moe.c %reldir%/moe.h %reldir%/moe_lua.c %reldir%/moe_results.c \
+	%reldir%/wl_results.c %reldir%/wl_results.h
 
 # the published flow-size CDFs, compiled in by name (w:background{ sizes = "websearch" })
 %canon_reldir%_cdfs = %reldir%/data/websearch.cdf %reldir%/data/datamining.cdf

@@ -351,7 +351,8 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
     size_t n = s->n, nn = n * n;
     uint32_t L = s->layers;
     ns_wl_mark mark = ns_wl_mark_take(w);
-    uint32_t moe = w->nmoe_layers ? w->moe_layers[w->nmoe_layers - 1].moe + 1 : 0;
+    ns_result_set *rows = ns_results_use(&w->results, &ns_moe_results);
+    uint32_t moe = rows->nrecs ? ((const ns_moe_layer *)ns_result_at(rows, rows->nrecs - 1))->moe + 1 : 0;
     int rc = router_init(&rt, s, w->seed, moe, e);
     uint64_t *assign = NULL, *sent = NULL, *disp = NULL, *comb = NULL, *recv = NULL;
     frontier f = {0};
@@ -371,7 +372,7 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
         rc = ns_enomem(e, "a workload");
         goto out;
     }
-    size_t first_row = w->nmoe_layers;
+    size_t first_row = rows->nrecs;
     uint64_t per = s->hidden * s->dtype_bytes;
     const char *label = s->label ? s->label : "moe";
     long start = ns_wl_marker(w, label, e);
@@ -406,7 +407,7 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
                 if (s->tokens_out)
                     memcpy(&s->tokens_out[(size_t)l * n], rv, n * sizeof *rv);
             } else {
-                const ns_moe_layer *fw = &w->moe_layers[first_row + l];
+                const ns_moe_layer *fw = ns_result_at(rows, first_row + l);
                 row.dropped = fw->dropped;
                 row.hosts_per_token = fw->hosts_per_token;
                 row.tokens_max = fw->tokens_max;
@@ -446,7 +447,7 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
             row.dispatch_done = d.done_op;
             row.combine_start = c.start_op;
             row.combine_done = c.done_op;
-            if (ns_wl_add_moe_layer(w, &row, e) < 0)
+            if (ns_result_append(rows, &row, e) < 0)
                 goto fail;
         }
     }
@@ -456,7 +457,7 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
     out->start_op = (uint32_t)start;
     out->done_op = (uint32_t)done;
     out->first_row = first_row;
-    out->nrows = w->nmoe_layers - first_row;
+    out->nrows = rows->nrecs - first_row;
     rc = NS_OK;
     goto out;
 fail:

@@ -22,7 +22,8 @@
  * of the combine), twice the expert compute, an alltoall in the combine
  * direction, twice the attention compute.
  *
- * Each layer and pass is recorded in wl->moe_layers. Draws come from the
+ * Each layer and pass is recorded as an ns_moe_layer in the workload's
+ * ns_moe_results set, for /moe_layers. Draws come from the
  * stream (w->seed, NS_RNG_MOE, index of this w:moe among the workload's).
  * A failed call leaves the workload as it was.
  * Cost: O(layers x n x tokens x top_k x log experts) time while building.
@@ -33,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sim/error.h"
+#include "sim/results.h"
 #include "sim/taskgraph.h"
 #include "sim/time.h"
 
@@ -64,10 +66,33 @@ typedef struct ns_moe_spec {
                                      received in each layer (filled; OUT) */
 } ns_moe_spec;
 
+/* one pass (forward or backward) through one layer of a w:moe: a row of /moe_layers */
+typedef struct ns_moe_layer {
+    uint32_t moe;             /* which w:moe of the workload, 0-based */
+    uint32_t layer;           /* 1-based */
+    uint32_t backward;        /* 0: forward pass, 1: backward pass */
+    int32_t  dispatch_coll;   /* row of colls: the alltoall towards the experts */
+    int32_t  combine_coll;    /* row of colls: the alltoall back */
+    uint32_t dispatch_start, dispatch_done;   /* their start and done markers */
+    uint32_t combine_start, combine_done;
+    uint64_t tokens_max;      /* most token-expert assignments one host received */
+    double   tokens_mean;     /* their mean over the hosts that hold experts */
+    double   hosts_per_token; /* mean number of distinct hosts a token went to */
+    uint64_t dropped;         /* assignments over an expert's capacity */
+    uint64_t dispatch_bytes;  /* bytes the dispatch moves between distinct hosts */
+} ns_moe_layer;
+
+/* the result table of MoE layers (workloads/moe_results.c): /moe_layers,
+ * one row per ns_moe_layer, with the times of its alltoalls */
+extern const ns_result_kind ns_moe_results;
+
+/* w's ns_moe_layer records: *n of them (NULL and 0 without) */
+const ns_moe_layer *ns_moe_layers(const ns_workload *w, size_t *n);
+
 typedef struct ns_moe_ops {
     uint32_t start_op;   /* marker: make it wait for what the MoE comes after */
     uint32_t done_op;    /* marker: done after the last layer (of the backward pass if any) */
-    size_t   first_row;  /* its rows in wl->moe_layers: [first_row, first_row + nrows) */
+    size_t   first_row;  /* its rows in ns_moe_layers(): [first_row, first_row + nrows) */
     size_t   nrows;
 } ns_moe_ops;
 

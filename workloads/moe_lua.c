@@ -102,10 +102,12 @@ read_compute(lua_State *L, ns_moe_spec *s)
 static void
 push_info(lua_State *L, const ns_workload *w, const ns_moe_spec *s, const ns_moe_ops *o)
 {
+    size_t nrows;
+    const ns_moe_layer *rows = ns_moe_layers(w, &nrows);
     lua_newtable(L);
     lua_newtable(L);
     for (size_t r = 0; r < o->nrows; r++) {
-        const ns_moe_layer *m = &w->moe_layers[o->first_row + r];
+        const ns_moe_layer *m = &rows[o->first_row + r];
         lua_newtable(L);
         lua_pushinteger(L, m->layer);
         lua_setfield(L, -2, "layer");

@@ -12,15 +12,16 @@
 
 /* the sizes of a workload's arrays before a builder call */
 typedef struct ns_wl_mark {
-    size_t   nops, ndeps, ncolls, ncoll_hosts, niters, nmoe_layers;
-    uint32_t max_host, nworkers;
+    size_t          nops, ndeps, ncolls, ncoll_hosts;
+    uint32_t        max_host;
+    ns_results_mark results;     /* records of the result tables, and their sets' state */
 } ns_wl_mark;
 
 static inline ns_wl_mark
 ns_wl_mark_take(const ns_workload *w)
 {
-    ns_wl_mark m = { w->nops, w->ndeps, w->ncolls, w->ncoll_hosts, w->niters, w->nmoe_layers, w->max_host,
-                     w->nworkers };
+    ns_wl_mark m = { w->nops, w->ndeps, w->ncolls, w->ncoll_hosts, w->max_host, {0} };
+    ns_results_mark_take(&w->results, &m.results);
     return m;
 }
 
@@ -32,10 +33,8 @@ ns_wl_rollback(ns_workload *w, const ns_wl_mark *m)
     w->ndeps = m->ndeps;
     w->ncolls = m->ncolls;
     w->ncoll_hosts = m->ncoll_hosts;
-    w->niters = m->niters;
-    w->nmoe_layers = m->nmoe_layers;
     w->max_host = m->max_host;
-    w->nworkers = m->nworkers;
+    ns_results_rollback(&w->results, &m->results);
 }
 
 /* part k of `total` cut into n near-equal parts: the first total % n parts

@@ -14,6 +14,7 @@
 #include "sim/lua/lua_util.h"
 #include "sim/lua/netsimlib.h"
 #include "wl_lua.h"
+#include "wl_results.h"
 
 ns_workload *
 ns_lua_begin_builder(lua_State *L, const char *ctor, const char *const *fields)
@@ -52,6 +53,7 @@ l_workload(lua_State *L)
     *box = ns_wl_new((uint64_t)seed);
     if (!*box)
         return luaL_error(L, "workload: out of memory");
+    ns_wl_results_init(*box);   /* every output has the builders' tables */
     ns_lua_stamp_line(L, *box);
     return 1;
 }

@@ -82,25 +82,17 @@ static int attr_i64(hid_t loc, const char *name, int64_t v) { return attr_num(lo
 static int attr_u64(hid_t loc, const char *name, uint64_t v) { return attr_num(loc, name, H5T_NATIVE_UINT64, &v); }
 static int attr_f64(hid_t loc, const char *name, double v) { return attr_num(loc, name, H5T_NATIVE_DOUBLE, &v); }
 
-/* a table is described by its row type, row size and per-column units */
-enum { T_STR = 0, T_U32, T_I32, T_U64, T_I64, T_F64 };
-
-typedef struct column {
-    const char *name;
-    size_t      offset;
-    int         type;        /* T_*; T_STR is a fixed string of `len` bytes */
-    size_t      len;
-    const char *unit;        /* NULL: no unit */
-} column;
+/* a table is described by its row type, row size and per-column units
+ * (ns_result_col, as the result tables of sim/results.h are) */
 
 static hid_t
 native(int t)
 {
     switch (t) {
-    case T_U32: return H5T_NATIVE_UINT32;
-    case T_I32: return H5T_NATIVE_INT32;
-    case T_U64: return H5T_NATIVE_UINT64;
-    case T_I64: return H5T_NATIVE_INT64;
+    case NS_COL_U32: return H5T_NATIVE_UINT32;
+    case NS_COL_I32: return H5T_NATIVE_INT32;
+    case NS_COL_U64: return H5T_NATIVE_UINT64;
+    case NS_COL_I64: return H5T_NATIVE_INT64;
     default: return H5T_NATIVE_DOUBLE;
     }
 }
@@ -109,7 +101,7 @@ typedef void fill_fn(void *ctx, size_t first, size_t n, void *rows);
 
 /* write table `name` of nrows rows, produced by fill() in blocks */
 static int
-write_table(hid_t loc, const char *name, const column *cols, size_t ncols, size_t rowsize,
+write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols, size_t rowsize,
             size_t nrows, fill_fn *fill, void *ctx)
 {
     hid_t type = H5Tcreate(H5T_COMPOUND, rowsize), plist = H5I_INVALID_HID, pt = H5I_INVALID_HID;
@@ -121,7 +113,9 @@ write_table(hid_t loc, const char *name, const column *cols, size_t ncols, size_
         return -1;
     for (size_t i = 0; i < ncols; i++) {
         hid_t t;
-        if (cols[i].type == T_STR) {
+        if (cols[i].type == NS_COL_STR) {
+            if (nstrs == sizeof strs / sizeof strs[0])
+                goto out;   /* more string columns than this writer takes */
             t = strs[nstrs++] = str_type(cols[i].len);
             if (t < 0)
                 goto out;
@@ -180,8 +174,8 @@ out:
     return rc;
 }
 
-#define COL(T, f, ty, u) { #f, offsetof(T, f), ty, 0, u }
-#define SCOL(T, f, u)    { #f, offsetof(T, f), T_STR, sizeof(((T *)0)->f), u }
+#define COL(T, f, ty, u) NS_RESULT_COL(T, f, ty, u)
+#define SCOL(T, f, u)    NS_RESULT_SCOL(T, f, u)
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* --- /topology ----------------------------------------------------------- */
@@ -255,7 +249,7 @@ fill_ports(void *ctx, size_t first, size_t n, void *rowsp)
     }
 }
 
-/* --- /transfers, /ops, /collectives, /iterations ------------------------- */
+/* --- /transfers, /ops, /collectives ---------------------------------------- */
 
 typedef struct xfer_row {
     uint32_t id, op, src, dst;
@@ -348,92 +342,39 @@ fill_colls(void *ctx, size_t first, size_t n, void *rowsp)
     }
 }
 
-typedef struct iter_row {
-    uint32_t worker, step;
-    int64_t  start_ps, finish_ps, blocked_ps;
-    uint64_t bytes_sent;
-} iter_row;
+/* --- the workload's result tables (sim/results.h) --------------------------- */
+
+typedef struct result_fill {
+    const ns_result_table *table;
+    const ns_result_run   *run;
+} result_fill;
 
 static void
-fill_iters(void *ctx, size_t first, size_t n, void *rowsp)
+fill_result(void *ctx, size_t first, size_t n, void *rows)
 {
-    ns_sim *sim = ctx;
-    iter_row *rows = rowsp;
-    for (size_t i = 0; i < n; i++) {
-        const ns_iter *it = &sim->wl->iters[first + i];
-        rows[i].worker = it->worker;
-        rows[i].step = it->step;
-        rows[i].start_ps = sim->op_start[it->start_op];
-        rows[i].finish_ps = sim->op_finish[it->end_op];
-        ns_time cdone = sim->op_finish[it->compute_op];
-        rows[i].blocked_ps = rows[i].finish_ps >= 0 && cdone >= 0 ? rows[i].finish_ps - cdone : -1;
-        rows[i].bytes_sent = it->bytes_sent;
-    }
+    const result_fill *f = ctx;
+    f->table->fill(f->run, first, n, rows);
 }
 
-typedef struct worker_row {
-    uint32_t worker, steps;
-    int64_t  compute_ps, wall_ps, blocked_ps;
-    uint64_t bytes_sent;
-    double   compute_utilization;
-} worker_row;
-
-static void
-fill_workers(void *ctx, size_t first, size_t n, void *rowsp)
+/* every table of every result kind of the workload, at the root: 0, or -1
+ * when out of memory; a table that could not be written sets *bad */
+static int
+write_results(hid_t root, const ns_sim *sim, int *bad)
 {
-    const ns_worker_stats *ws = ctx;
-    worker_row *rows = rowsp;
-    for (size_t i = 0; i < n; i++) {
-        const ns_worker_stats *v = &ws[first + i];
-        rows[i].worker = v->worker;
-        rows[i].steps = v->steps;
-        rows[i].compute_ps = v->compute_ps;
-        rows[i].wall_ps = v->wall_ps;
-        rows[i].blocked_ps = v->blocked_ps;
-        rows[i].bytes_sent = v->bytes_sent;
-        rows[i].compute_utilization = v->utilization;
+    const ns_workload *wl = sim->wl;
+    for (size_t i = 0; i < wl->results.n; i++) {
+        const ns_result_set *set = &wl->results.set[i];
+        ns_result_run r;
+        if (ns_result_run_open(&r, wl, set, sim->op_start, sim->op_finish))
+            return -1;
+        for (size_t t = 0; t < set->kind->ntables; t++) {
+            const ns_result_table *tb = &set->kind->tables[t];
+            result_fill f = { tb, &r };
+            *bad |= write_table(root, tb->name, tb->cols, tb->ncols, tb->row_size, tb->nrows(&r), fill_result, &f);
+        }
+        ns_result_run_close(&r);
     }
-}
-
-typedef struct moe_row {
-    uint32_t moe, layer;
-    char     pass[10];
-    int32_t  dispatch_coll, combine_coll;
-    int64_t  dispatch_start_ps, dispatch_finish_ps, dispatch_ps;
-    int64_t  combine_start_ps, combine_finish_ps, combine_ps;
-    uint64_t tokens_max;
-    double   tokens_mean, imbalance, hosts_per_token;
-    uint64_t dropped, dispatch_bytes;
-} moe_row;
-
-static void
-fill_moe(void *ctx, size_t first, size_t n, void *rowsp)
-{
-    ns_sim *sim = ctx;
-    moe_row *rows = rowsp;
-    for (size_t i = 0; i < n; i++) {
-        const ns_moe_layer *m = &sim->wl->moe_layers[first + i];
-        moe_row *r = &rows[i];
-        r->moe = m->moe;
-        r->layer = m->layer;
-        strcpy(r->pass, m->backward ? "backward" : "forward");
-        r->dispatch_coll = m->dispatch_coll;
-        r->combine_coll = m->combine_coll;
-        r->dispatch_start_ps = sim->op_start[m->dispatch_start];
-        r->dispatch_finish_ps = sim->op_finish[m->dispatch_done];
-        r->dispatch_ps = r->dispatch_start_ps >= 0 && r->dispatch_finish_ps >= 0 ?
-            r->dispatch_finish_ps - r->dispatch_start_ps : -1;
-        r->combine_start_ps = sim->op_start[m->combine_start];
-        r->combine_finish_ps = sim->op_finish[m->combine_done];
-        r->combine_ps = r->combine_start_ps >= 0 && r->combine_finish_ps >= 0 ?
-            r->combine_finish_ps - r->combine_start_ps : -1;
-        r->tokens_max = m->tokens_max;
-        r->tokens_mean = m->tokens_mean;
-        r->imbalance = m->tokens_mean > 0 ? (double)m->tokens_max / m->tokens_mean : 0;
-        r->hosts_per_token = m->hosts_per_token;
-        r->dropped = m->dropped;
-        r->dispatch_bytes = m->dispatch_bytes;
-    }
+    return 0;
 }
 
 /* --- time series ---------------------------------------------------------- */
@@ -606,63 +547,40 @@ write_scalar_string(hid_t loc, const char *name, const char *v)
 int
 ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *m, ns_err *e)
 {
-    static const column node_cols[] = {
-        COL(node_row, id, T_U32, NULL), SCOL(node_row, kind, NULL), SCOL(node_row, name, NULL),
-        COL(node_row, dc, T_I32, NULL), COL(node_row, pod, T_I32, NULL),
-        COL(node_row, leaf, T_I32, NULL), COL(node_row, tier, T_I32, NULL),
+    static const ns_result_col node_cols[] = {
+        COL(node_row, id, NS_COL_U32, NULL), SCOL(node_row, kind, NULL), SCOL(node_row, name, NULL),
+        COL(node_row, dc, NS_COL_I32, NULL), COL(node_row, pod, NS_COL_I32, NULL),
+        COL(node_row, leaf, NS_COL_I32, NULL), COL(node_row, tier, NS_COL_I32, NULL),
     };
-    static const column link_cols[] = {
-        COL(link_row, id, T_U32, NULL), COL(link_row, src, T_U32, NULL),
-        COL(link_row, dst, T_U32, NULL), COL(link_row, rate_bps, T_U64, "bit/s"),
-        COL(link_row, latency_ps, T_I64, "ps"), COL(link_row, buffer_bytes, T_U64, "B"),
+    static const ns_result_col link_cols[] = {
+        COL(link_row, id, NS_COL_U32, NULL), COL(link_row, src, NS_COL_U32, NULL),
+        COL(link_row, dst, NS_COL_U32, NULL), COL(link_row, rate_bps, NS_COL_U64, "bit/s"),
+        COL(link_row, latency_ps, NS_COL_I64, "ps"), COL(link_row, buffer_bytes, NS_COL_U64, "B"),
     };
-    static const column port_cols[] = {
-        COL(port_row, link, T_U32, NULL), COL(port_row, tx_bytes, T_U64, "B"),
-        COL(port_row, tx_packets, T_U64, NULL),
-        COL(port_row, peak_queue_bytes, T_U64, "B"), COL(port_row, drops, T_U64, NULL),
-        COL(port_row, ecn_marks, T_U64, NULL),
+    static const ns_result_col port_cols[] = {
+        COL(port_row, link, NS_COL_U32, NULL), COL(port_row, tx_bytes, NS_COL_U64, "B"),
+        COL(port_row, tx_packets, NS_COL_U64, NULL),
+        COL(port_row, peak_queue_bytes, NS_COL_U64, "B"), COL(port_row, drops, NS_COL_U64, NULL),
+        COL(port_row, ecn_marks, NS_COL_U64, NULL),
     };
-    static const column xfer_cols[] = {
-        COL(xfer_row, id, T_U32, NULL), COL(xfer_row, op, T_U32, NULL),
-        COL(xfer_row, src, T_U32, NULL), COL(xfer_row, dst, T_U32, NULL),
-        COL(xfer_row, bytes, T_U64, "B"), COL(xfer_row, start_ps, T_I64, "ps"),
-        COL(xfer_row, finish_ps, T_I64, "ps"), COL(xfer_row, subflows, T_U32, NULL),
-        COL(xfer_row, packets, T_U64, NULL), COL(xfer_row, retransmits, T_U64, NULL),
-        COL(xfer_row, ecn_marks, T_U64, NULL),
+    static const ns_result_col xfer_cols[] = {
+        COL(xfer_row, id, NS_COL_U32, NULL), COL(xfer_row, op, NS_COL_U32, NULL),
+        COL(xfer_row, src, NS_COL_U32, NULL), COL(xfer_row, dst, NS_COL_U32, NULL),
+        COL(xfer_row, bytes, NS_COL_U64, "B"), COL(xfer_row, start_ps, NS_COL_I64, "ps"),
+        COL(xfer_row, finish_ps, NS_COL_I64, "ps"), COL(xfer_row, subflows, NS_COL_U32, NULL),
+        COL(xfer_row, packets, NS_COL_U64, NULL), COL(xfer_row, retransmits, NS_COL_U64, NULL),
+        COL(xfer_row, ecn_marks, NS_COL_U64, NULL),
     };
-    static const column op_cols[] = {
-        COL(op_row, id, T_U32, NULL), SCOL(op_row, kind, NULL), COL(op_row, node, T_U32, NULL),
-        COL(op_row, start_ps, T_I64, "ps"), COL(op_row, finish_ps, T_I64, "ps"),
-        COL(op_row, parent, T_I32, NULL), SCOL(op_row, label, NULL),
+    static const ns_result_col op_cols[] = {
+        COL(op_row, id, NS_COL_U32, NULL), SCOL(op_row, kind, NULL), COL(op_row, node, NS_COL_U32, NULL),
+        COL(op_row, start_ps, NS_COL_I64, "ps"), COL(op_row, finish_ps, NS_COL_I64, "ps"),
+        COL(op_row, parent, NS_COL_I32, NULL), SCOL(op_row, label, NULL),
     };
-    static const column coll_cols[] = {
-        COL(coll_row, id, T_U32, NULL), SCOL(coll_row, kind, NULL), SCOL(coll_row, algorithm, NULL),
-        COL(coll_row, ranks, T_U32, NULL), COL(coll_row, bytes, T_U64, "B"),
-        COL(coll_row, start_ps, T_I64, "ps"), COL(coll_row, finish_ps, T_I64, "ps"),
-        COL(coll_row, lower_bound_ps, T_I64, "ps"),
-    };
-    static const column iter_cols[] = {
-        COL(iter_row, worker, T_U32, NULL), COL(iter_row, step, T_U32, NULL),
-        COL(iter_row, start_ps, T_I64, "ps"), COL(iter_row, finish_ps, T_I64, "ps"),
-        COL(iter_row, blocked_ps, T_I64, "ps"), COL(iter_row, bytes_sent, T_U64, "B"),
-    };
-    static const column worker_cols[] = {
-        COL(worker_row, worker, T_U32, NULL), COL(worker_row, steps, T_U32, NULL),
-        COL(worker_row, compute_ps, T_I64, "ps"), COL(worker_row, wall_ps, T_I64, "ps"),
-        COL(worker_row, blocked_ps, T_I64, "ps"), COL(worker_row, bytes_sent, T_U64, "B"),
-        COL(worker_row, compute_utilization, T_F64, NULL),
-    };
-    static const column moe_cols[] = {
-        COL(moe_row, moe, T_U32, NULL), COL(moe_row, layer, T_U32, NULL), SCOL(moe_row, pass, NULL),
-        COL(moe_row, dispatch_coll, T_I32, NULL), COL(moe_row, combine_coll, T_I32, NULL),
-        COL(moe_row, dispatch_start_ps, T_I64, "ps"), COL(moe_row, dispatch_finish_ps, T_I64, "ps"),
-        COL(moe_row, dispatch_ps, T_I64, "ps"),
-        COL(moe_row, combine_start_ps, T_I64, "ps"), COL(moe_row, combine_finish_ps, T_I64, "ps"),
-        COL(moe_row, combine_ps, T_I64, "ps"),
-        COL(moe_row, tokens_max, T_U64, "token-expert assignments"),
-        COL(moe_row, tokens_mean, T_F64, "token-expert assignments"),
-        COL(moe_row, imbalance, T_F64, NULL), COL(moe_row, hosts_per_token, T_F64, "hosts"),
-        COL(moe_row, dropped, T_U64, "token-expert assignments"), COL(moe_row, dispatch_bytes, T_U64, "B"),
+    static const ns_result_col coll_cols[] = {
+        COL(coll_row, id, NS_COL_U32, NULL), SCOL(coll_row, kind, NULL), SCOL(coll_row, algorithm, NULL),
+        COL(coll_row, ranks, NS_COL_U32, NULL), COL(coll_row, bytes, NS_COL_U64, "B"),
+        COL(coll_row, start_ps, NS_COL_I64, "ps"), COL(coll_row, finish_ps, NS_COL_I64, "ps"),
+        COL(coll_row, lower_bound_ps, NS_COL_I64, "ps"),
     };
     const ns_fabric *fab = sim->fab;
     const ns_workload *wl = sim->wl;
@@ -714,16 +632,8 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
     bad |= write_table(root, "transfers", xfer_cols, NCOLS(xfer_cols), sizeof(xfer_row), sim->nxfers, fill_xfers, sim);
     bad |= write_table(root, "ops", op_cols, NCOLS(op_cols), sizeof(op_row), wl->nops, fill_ops, sim);
     bad |= write_table(root, "collectives", coll_cols, NCOLS(coll_cols), sizeof(coll_row), wl->ncolls, fill_colls, sim);
-    bad |= write_table(root, "iterations", iter_cols, NCOLS(iter_cols), sizeof(iter_row), wl->niters, fill_iters, sim);
-    {
-        ns_worker_stats *ws;
-        size_t nw;
-        if (ns_summary_workers(sim, &ws, &nw))
-            goto fail;
-        bad |= write_table(root, "workers", worker_cols, NCOLS(worker_cols), sizeof(worker_row), nw, fill_workers, ws);
-        ns_free(ws);
-    }
-    bad |= write_table(root, "moe_layers", moe_cols, NCOLS(moe_cols), sizeof(moe_row), wl->nmoe_layers, fill_moe, sim);
+    if (write_results(root, sim, &bad))
+        goto fail;
     g = H5Gcreate2(root, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
         goto fail;

@@ -4,6 +4,7 @@
 #include <config.h>
 #include "summary.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -30,39 +31,6 @@ percentile(const ns_time *v, size_t n, double q)
     if (rank > n)
         rank = n;
     return v[rank - 1];
-}
-
-int
-ns_summary_workers(const ns_sim *sim, ns_worker_stats **out, size_t *n)
-{
-    const ns_workload *wl = sim->wl;
-    *out = NULL;
-    *n = wl->nworkers;
-    if (!wl->nworkers)
-        return 0;
-    ns_worker_stats *v = ns_calloc(wl->nworkers, sizeof *v);
-    if (!v)
-        return -1;
-    for (uint32_t k = 0; k < wl->nworkers; k++)
-        v[k].worker = k + 1;
-    for (size_t i = 0; i < wl->niters; i++) {
-        const ns_iter *it = &wl->iters[i];
-        ns_time start = sim->op_start[it->start_op], cend = sim->op_finish[it->compute_op],
-                end = sim->op_finish[it->end_op];
-        ns_worker_stats *ws = &v[it->worker - 1];
-        ws->bytes_sent += it->bytes_sent;
-        if (start < 0 || cend < 0 || end < 0)
-            continue;   /* the run stopped before this step ended */
-        ws->steps++;
-        ws->compute_ps += cend - start;
-        ws->wall_ps += end - start;
-    }
-    for (uint32_t k = 0; k < wl->nworkers; k++) {
-        v[k].blocked_ps = v[k].wall_ps - v[k].compute_ps;
-        v[k].utilization = v[k].wall_ps > 0 ? (double)v[k].compute_ps / (double)v[k].wall_ps : 0;
-    }
-    *out = v;
-    return 0;
 }
 
 int
@@ -133,24 +101,26 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
         }
     }
     s->compute_utilization = busy_hosts ? util / (double)busy_hosts : 0;
-    /* training schedules: compute / wall time per worker, mean over workers */
-    if (wl->nworkers) {
-        ns_worker_stats *ws;
-        size_t nw, counted = 0;
-        if (ns_summary_workers(sim, &ws, &nw))
-            return -1;
-        util = 0;
-        for (size_t k = 0; k < nw; k++) {
-            s->bytes_exchanged += ws[k].bytes_sent;
-            if (ws[k].steps) {
-                util += ws[k].utilization;
-                counted++;
-            }
+    /* the result kinds: their numbers, perhaps their own utilization */
+    size_t off = 0;
+    for (size_t i = 0; i < wl->results.n; i++) {
+        const ns_result_set *set = &wl->results.set[i];
+        const ns_result_kind *k = set->kind;
+        assert(off + k->nnums <= NS_SUMMARY_NUMS_MAX);
+        s->kinds[s->nkinds++] = k;
+        if (k->summarize) {
+            ns_result_run r;
+            if (ns_result_run_open(&r, wl, set, sim->op_start, sim->op_finish))
+                return -1;
+            ns_result_summary rs = { &s->nums[off], s->compute_utilization, 0 };
+            int rc = k->summarize(&r, &rs);
+            ns_result_run_close(&r);
+            if (rc)
+                return -1;
+            s->compute_utilization = rs.compute_utilization;
+            s->owns_utilization |= rs.owns_utilization;
         }
-        ns_free(ws);
-        s->workers = (uint32_t)nw;
-        s->compute_utilization = counted ? util / (double)counted : 0;
-        s->peak_bandwidth_bps = wl->peak_bandwidth_bps;
+        off += k->nnums;
     }
     s->events = sim->events;
     s->wall_seconds = wall_seconds;
@@ -190,9 +160,12 @@ ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
     fn(ctx, "peak_queue_bytes", (double)s->peak_queue_bytes, 1);
     fn(ctx, "peak_queue_link", (double)s->peak_queue_link, 1);
     fn(ctx, "compute_utilization", s->compute_utilization, 0);
-    fn(ctx, "workers", (double)s->workers, 1);
-    fn(ctx, "bytes_exchanged", (double)s->bytes_exchanged, 1);
-    fn(ctx, "peak_bandwidth_bps", s->peak_bandwidth_bps, 0);
+    for (size_t i = 0, off = 0; i < s->nkinds; i++) {
+        for (size_t j = 0; j < s->kinds[i]->nnums; j++, off++) {
+            const ns_result_num *d = &s->kinds[i]->nums[j];
+            fn(ctx, d->name, d->integral ? (double)s->nums[off].u : s->nums[off].f, d->integral);
+        }
+    }
     fn(ctx, "peak_packets", (double)s->peak_packets, 1);
     fn(ctx, "peak_rss_bytes", (double)s->peak_rss_bytes, 1);
 }
@@ -237,14 +210,13 @@ ns_summary_print(const ns_summary *s, FILE *out)
     ns_format_size(s->peak_queue_bytes, d, sizeof d);
     fprintf(out, "congestion    max link load %.3f (link %lld), peak queue %s (link %lld)\n",
             s->max_congestion, (long long)s->max_congestion_link, d, (long long)s->peak_queue_link);
-    if (s->workers) {
-        ns_format_size(s->bytes_exchanged, d, sizeof d);
-        ns_format_rate((uint64_t)(s->peak_bandwidth_bps + 0.5), a, sizeof a);
-        fprintf(out, "training      %u workers, compute utilization %.4f (mean of compute / wall time), "
-                "%s exchanged, peak bandwidth needed %s\n", s->workers, s->compute_utilization, d, a);
-    } else if (s->compute_utilization > 0) {
-        fprintf(out, "compute       utilization %.4f\n", s->compute_utilization);
+    for (size_t i = 0, off = 0; i < s->nkinds; i++) {
+        if (s->kinds[i]->print)
+            s->kinds[i]->print(&s->nums[off], s->compute_utilization, out);
+        off += s->kinds[i]->nnums;
     }
+    if (!s->owns_utilization && s->compute_utilization > 0)
+        fprintf(out, "compute       utilization %.4f\n", s->compute_utilization);
     fprintf(out, "events        %llu in %.3f s wall (%.3g events/s), peak RSS %.1f MB\n",
             (unsigned long long)s->events, s->wall_seconds, s->events_per_second,
             (double)s->peak_rss_bytes / 1e6);

@@ -1,7 +1,8 @@
 /*
  * summary.h - the end-of-run numbers: what netsim prints, returns to Lua,
  * writes as JSON and as /summary attributes. One struct, one computation,
- * so the four never disagree.
+ * so the four never disagree. The result kinds of the workload add their
+ * numbers and lines (sim/results.h).
  */
 #ifndef NS_SUMMARY_H
 #define NS_SUMMARY_H
@@ -9,7 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "sim/results.h"
 #include "sim/time.h"
+
+#define NS_SUMMARY_NUMS_MAX 32   /* numbers of all result kinds together */
 
 typedef struct ns_sim ns_sim;
 
@@ -28,30 +32,17 @@ typedef struct ns_summary {
     int64_t  max_congestion_link;
     uint64_t peak_queue_bytes;
     int64_t  peak_queue_link;
-    double   compute_utilization; /* training schedules: mean over workers of compute / wall time;
-                                    else mean over hosts that compute of busy / makespan */
-    uint32_t workers;            /* training schedules: workers in /iterations */
-    uint64_t bytes_exchanged;    /* training schedules: bytes sent across workers */
-    double   peak_bandwidth_bps; /* training schedules: peak cross-worker rate needed */
+    double   compute_utilization; /* mean over hosts that compute of busy / makespan, unless a
+                                    result kind takes it over (owns_utilization) */
+    /* the numbers of the workload's result kinds (sim/results.h), kind by kind in the order of
+     * registration, each kind's in the order of its nums */
+    const ns_result_kind *kinds[NS_RESULT_KINDS_MAX];
+    size_t   nkinds;
+    ns_result_value nums[NS_SUMMARY_NUMS_MAX];
+    int      owns_utilization;   /* a kind's lines report compute_utilization */
     uint64_t peak_packets;       /* most packets alive at once (memory) */
     uint64_t peak_rss_bytes;
 } ns_summary;
-
-/* one worker of a training schedule, from its finished /iterations rows */
-typedef struct ns_worker_stats {
-    uint32_t worker;         /* 1-based */
-    uint32_t steps;          /* finished steps */
-    ns_time  compute_ps;     /* sum over steps of compute end - step start */
-    ns_time  wall_ps;        /* sum over steps of step end - step start */
-    ns_time  blocked_ps;     /* wall - compute */
-    uint64_t bytes_sent;     /* across workers, in the syncs of its steps */
-    double   utilization;    /* compute / wall (0 without steps) */
-} ns_worker_stats;
-
-/* per-worker figures of the run's training schedules: *out gets
- * sim->wl->nworkers entries (worker w at [w - 1]), owned by the caller
- * (ns_free), NULL when there are none; 0, or -1 (no memory) */
-int ns_summary_workers(const ns_sim *sim, ns_worker_stats **out, size_t *n);
 
 /* fill s from a finished (or stopped) run; 0 or -1 (no memory) */
 int ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds);

@@ -48,6 +48,15 @@ count(const ns_workload *w, int kind)
     return k;
 }
 
+/* the workload's /iterations records */
+static size_t
+niters(const ns_workload *w)
+{
+    size_t n;
+    ns_train_iters(w, &n);
+    return n;
+}
+
 int
 main(void)
 {
@@ -63,13 +72,13 @@ main(void)
     ns_workload *w = ns_wl_new(1);
     ok(ns_wl_diloco(w, &s, &st, &done, &e) == NS_OK, "streaming builds (%s)", e.msg);
     is_int(count(w, NS_OP_COMPUTE), 8 * 3 * 2, "one compute op per host and step");
-    is_int(w->niters, 8 * 3, "one /iterations row per worker and step");
+    is_int(niters(w), 8 * 3, "one /iterations row per worker and step");
     is_int(w->ncolls, 8 * 3 + 4 * 2, "inner allreduces and sync shards");
-    is_int(w->nworkers, 3, "three workers");
+    is_int(ns_train_workers(w), 3, "three workers");
     ok(done == w->nops - 1 && st < done, "start and done markers");
     /* a second schedule numbers its workers after the first */
     s.mode = NS_TRAIN_DP;
-    ok(ns_wl_diloco(w, &s, &st, &done, &e) == NS_OK && w->nworkers == 6, "dp appended: workers 4..6");
+    ok(ns_wl_diloco(w, &s, &st, &done, &e) == NS_OK && ns_train_workers(w) == 6, "dp appended: workers 4..6");
     is_int(count(w, NS_OP_COMPUTE), 8 * 3 * 2 + 2 * 3 * 2 * 4, "dp: forward + 3 backward ops per host and step");
     ns_wl_free(w);
 
@@ -94,7 +103,7 @@ main(void)
         ns_alloc_fail_after((uint64_t)n);
         int rc = ns_wl_diloco(w, &s, &st, &done, &e);
         ns_alloc_fail_after(0);
-        int unchanged = w->nops == 1 && w->ndeps == 0 && w->ncolls == 0 && w->niters == 0 && w->nworkers == 0;
+        int unchanged = w->nops == 1 && w->ndeps == 0 && w->ncolls == 0 && niters(w) == 0 && ns_train_workers(w) == 0;
         ns_wl_free(w);
         if (rc == NS_ENOMEM && unchanged)
             continue;
