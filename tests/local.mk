@@ -29,6 +29,10 @@ check_PROGRAMS += tests/unit/test_fabric
 tests_unit_test_fabric_SOURCES = tests/unit/test_fabric.c tests/tap.h
 tests_unit_test_fabric_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_results
+tests_unit_test_results_SOURCES = tests/unit/test_results.c tests/tap.h
+tests_unit_test_results_LDADD = $(NETSIM_LIBS)
+
 check_PROGRAMS += tests/unit/test_timing
 tests_unit_test_timing_SOURCES = tests/unit/test_timing.c tests/tap.h
 tests_unit_test_timing_LDADD = $(NETSIM_LIBS)
