@@ -30,6 +30,10 @@ static const unit time_units[] = {
 void
 ns_format_number(double v, char *buf, size_t n)
 {
+    if (isnan(v)) {
+        snprintf(buf, n, "nan");   /* not "-nan": the sign of a NaN means nothing */
+        return;
+    }
     if (isfinite(v) && v == floor(v) && fabs(v) < 1e21) {
         snprintf(buf, n, "%.0f", v);
         return;

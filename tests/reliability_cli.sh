@@ -6,7 +6,7 @@
 # mark or a #! line at the start of a scenario is skipped; --sandbox takes
 # os, io, debug and C modules from the scenario.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 37
+plan 36
 
 scenario s.lua <<'EOF2'
 local fab = netsim.star{hosts = 2, rate = "10Gbps", latency = "1us"}
@@ -95,6 +95,13 @@ w:compute{node = 1, duration = 1e7}
 EOF2
 run time.lua
 grep -q "time must be between 0 and 9200000 s (got 10000000 s)" "$T/err"; ok $? "a time of 1e7 s: $(cat "$T/err")"
+
+scenario nan.lua <<'EOF2'
+local w = netsim.workload()
+w:background{hosts = {1, 2}, load = 0/0, sizes = "websearch", duration = "1ms", rate = "1Gbps"}
+EOF2
+run nan.lua
+grep -q "background: field 'load' must be a number (got nan)" "$T/err"; ok $? "load = 0/0: $(cat "$T/err")"
 
 # item 12: a byte order mark, a #! line
 printf '\357\273\277print("bom ok")\n' >"$T/bom.lua"

@@ -11,7 +11,7 @@
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 root=0
 [ "$(id -u)" = 0 ] && root=1
-plan $((61 - 6 * root))
+plan $((65 - 6 * root))
 
 # expect NAME STATUS PATTERN: the last run's status, a stderr match, no
 # output or temporary file left in $T
@@ -43,6 +43,15 @@ mkfifo "$T/fifo"
 run -o fifo s.lua
 expect '-o a FIFO' 2 "run: output 'fifo' exists and is a FIFO; netsim replaces only regular files"
 test -p "$T/fifo"; ok $? 'the FIFO is still a FIFO'
+
+# a symbolic link to a regular file (or to nothing): the rename would replace
+# the link (as root, -o /dev/stdout would replace /dev/stdout)
+echo target >"$T/target"
+ln -s target "$T/link.h5"
+run -o link.h5 s.lua
+expect '-o a symbolic link to a regular file' 2 "run: output 'link.h5' is a symbolic link: netsim would replace the link"
+test -L "$T/link.h5" && [ "$(cat "$T/target")" = target ]; ok $? 'the link and its file are untouched'
+rm -f "$T/link.h5"
 
 # item 4: an input as the output
 run -o s.lua s.lua

@@ -284,7 +284,9 @@ ns_lua_num(lua_State *L, int t, const char *ctor, const char *field, int require
     }
     double v = lua_tonumber(L, -1);
     lua_pop(L, 1);
-    if (!(v >= min) || !(v <= max) || isnan(v)) {
+    if (isnan(v))
+        ns_lua_fail(L, ctor, "field '%s' must be a number (got nan)", field);
+    if (!(v >= min) || !(v <= max)) {
         char lo[40], hi[40], got[40];
         ns_format_number(min, lo, sizeof lo);
         ns_format_number(max, hi, sizeof hi);

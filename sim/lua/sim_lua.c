@@ -231,7 +231,8 @@ file_kind(mode_t m)
 /*
  * Before anything is built or simulated: the output must be a name a file
  * can be created under, in an existing folder, and if it exists a regular
- * file (never a device, such as /dev/null, a FIFO or a folder) that is not
+ * file (never a device, such as /dev/null, a FIFO or a folder, nor a
+ * symbolic link, which the rename would replace: /dev/stdout) that is not
  * one of the scenario's inputs (the scenario, a file it loaded, a trace, a
  * CDF, a GraphML file: the same device and inode, whatever the name).
  * Raises naming the output as given and the system's reason.
@@ -256,6 +257,9 @@ check_output(lua_State *L, ns_runlog *log, const char *output)
     } else if (errno != ENOENT) {
         output_error(L, log, errno, "cannot write output '%s': %s", output, strerror(errno));
     }
+    if (lstat(output, &st) == 0 && S_ISLNK(st.st_mode))
+        output_error(L, log, 0, "output '%s' is a symbolic link: netsim would replace the link, not the file "
+                     "it names; give the file's own path", output);
     /* its folder */
     char dir[4096];
     const char *slash = strrchr(output, '/');
@@ -460,10 +464,11 @@ out_commit(out_file *of, ns_err *e)
         return ns_errorf(e, NS_EIO, "output '%s': the temporary file '%s' was replaced during the run; "
                          "nothing was written", of->path, of->tmp);
     }
-    if (stat(of->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (lstat(of->path, &st) == 0 && !S_ISREG(st.st_mode)) {
         of->have_tmp = 0;
         return ns_errorf(e, NS_EIO, "output '%s' became %s during the run: the results are in '%s'",
-                         of->path, S_ISDIR(st.st_mode) ? "a folder" : file_kind(st.st_mode), of->tmp);
+                         of->path, S_ISDIR(st.st_mode) ? "a folder" : S_ISLNK(st.st_mode) ? "a symbolic link"
+                         : file_kind(st.st_mode), of->tmp);
     }
     if (rename(of->tmp, of->path) != 0) {
         int err = errno;
