@@ -398,6 +398,7 @@ main(int argc, char **argv)
             scenario_free(&sc);
             return EXIT_SIMFAIL;
         }
+        setvbuf(stdout, NULL, _IOLBF, 0);   /* now stderr: keep the scenario's lines in order with ours */
     }
     sc.command_line = join_args(argc, argv);
     cmd->command_line = sc.command_line;
