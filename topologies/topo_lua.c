@@ -325,7 +325,7 @@ l_graph(lua_State *L)
     ns_lua_check_args(L, 1, "graph", fields);
     ns_graph_spec s;
     read_common(L, 1, "graph", &s.common);
-    s.display = ns_lua_str(L, 1, "graph", "file", 1, NULL);
+    s.display = ns_lua_str_keep(L, 1, "graph", "file", 1, NULL);   /* on the stack while we build */
     if (!*s.display)
         ns_lua_fail(L, "graph", "field 'file' is empty");
     s.path = resolve_path(L, s.display);   /* stays on the stack while we build */

@@ -170,7 +170,7 @@ w_moe(lua_State *L)
     static const char *const dispatches[] = {"per_expert", "per_host", NULL};
     s.dispatch = ns_lua_option(L, 2, CTOR, "dispatch", dispatches, NS_MOE_PER_EXPERT);
     s.backward = ns_lua_bool(L, 2, CTOR, "backward", 0);
-    s.label = ns_lua_str(L, 2, CTOR, "label", 0, NULL);
+    s.label = ns_lua_str_keep(L, 2, CTOR, "label", 0, NULL);   /* kept on the stack: allocations follow */
     if ((double)s.layers * (double)s.n > 1e9)
         ns_lua_fail(L, CTOR, "layers x hosts is too large");
     s.tokens_out = lua_newuserdatauv(L, (size_t)s.layers * s.n * sizeof *s.tokens_out, 0);

@@ -98,7 +98,7 @@ w_background(lua_State *L)
     s.until_ps = ns_lua_time(L, 2, "background", until, 1, 0);
     if (s.until_ps <= 0)
         ns_lua_fail(L, "background", "field '%s' must be positive", until);
-    s.label = ns_lua_str(L, 2, "background", "label", 0, NULL);
+    s.label = ns_lua_str_keep(L, 2, "background", "label", 0, NULL);   /* kept on the stack: allocations follow */
     int has_fab = ns_lua_has(L, 2, "fabric"), has_rate = ns_lua_has(L, 2, "rate");
     if (has_fab == has_rate)
         ns_lua_fail(L, "background", "give either 'fabric' (the load is relative to each host's NIC rate) "

@@ -326,6 +326,23 @@ ns_lua_str(lua_State *L, int t, const char *ctor, const char *field, int require
     return s;
 }
 
+const char *
+ns_lua_str_keep(lua_State *L, int t, const char *ctor, const char *field, int required, const char *def)
+{
+    int ty = ns_lua_rawfield(L, t, field);   /* the value is on the stack from here on */
+    if (ty == LUA_TNIL) {
+        if (required)
+            ns_lua_fail(L, ctor, "field '%s' is required", field);
+        return def;
+    }
+    if (ty != LUA_TSTRING) {
+        char txt[64];
+        value_text(L, -1, txt, sizeof txt);
+        ns_lua_fail(L, ctor, "field '%s' must be a string (got %s)", field, txt);
+    }
+    return lua_tostring(L, -1);
+}
+
 int
 ns_lua_option(lua_State *L, int t, const char *ctor, const char *field,
               const char *const *names, int def)

@@ -52,8 +52,14 @@ lua_Integer ns_lua_int(lua_State *L, int t, const char *ctor, const char *field,
 double      ns_lua_num(lua_State *L, int t, const char *ctor, const char *field, int required,
                        double def, double min, double max);
 int         ns_lua_bool(lua_State *L, int t, const char *ctor, const char *field, int def);
-/* string field; the result stays valid while the table is on the stack */
+/* string field; the result stays valid while the table is on the stack and
+ * keeps the string: take it right before its use, with no Lua allocation in
+ * between (an allocation may run a finalizer, which may change the table) */
 const char *ns_lua_str(lua_State *L, int t, const char *ctor, const char *field, int required, const char *def);
+/* the same, with the value left on the stack (nil when absent), which keeps
+ * the string whatever happens to the table */
+const char *ns_lua_str_keep(lua_State *L, int t, const char *ctor, const char *field, int required,
+                            const char *def);
 /* one of names[] (NULL-ended); returns its index */
 int         ns_lua_option(lua_State *L, int t, const char *ctor, const char *field,
                           const char *const *names, int def);
