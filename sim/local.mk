@@ -7,6 +7,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/time.h \
 	%reldir%/units.c %reldir%/units.h \
+	%reldir%/fileset.c %reldir%/fileset.h \
 	%reldir%/event.c %reldir%/event.h %reldir%/event_int.h \
 	%reldir%/event_calendar.c %reldir%/event_heap.c \
 	%reldir%/pool.c %reldir%/pool.h \
@@ -40,7 +41,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/lua/lua_util.c %reldir%/lua/lua_util.h \
 	%reldir%/lua/linit.c %reldir%/lua/netsimlib.h \
 	%reldir%/lua/param.c %reldir%/lua/param.h \
-	%reldir%/lua/textload.c %reldir%/lua/strict.c \
+	%reldir%/lua/textload.c %reldir%/lua/sandbox.c %reldir%/lua/strict.c \
 	%reldir%/lua/sim_lua.c %reldir%/lua/sim_lua.h
 
 bin_PROGRAMS += netsim

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "sim/alloc.h"
 #include "sim/estimate.h"
+#include "sim/fileset.h"
 #include "sim/lib.h"
 #include "sim/lua/netsimlib.h"
 #include "sim/lua/param.h"
@@ -80,6 +81,8 @@ usage(FILE *out)
           "      --model M       packet or flow (overrides the scenario)\n"
           "  -q, --quiet         no progress line, no summary\n"
           "      --json          print the end-of-run summary as one JSON object\n"
+          "                      (the scenario's own output goes to standard error)\n"
+          "      --sandbox       no os, io, debug or C modules for the scenario\n"
           "      --check         load and build everything, report sizes and the memory\n"
           "                      estimate, do not simulate\n"
           "      --max-memory SIZE  refuse runs estimated to need more, fail allocations past it\n"
@@ -188,6 +191,46 @@ valid_name(const char *s, size_t n)
     return 1;
 }
 
+/* what is wrong with `arg`, the command-line word getopt refused, named as
+ * the user wrote it: "--json=1" is a value given to an option that takes
+ * none, "--output" at the end lacks its value, "-x" is unknown */
+static void
+bad_option(const char *arg, const struct option *longopts)
+{
+    if (arg[0] == '-' && arg[1] == '-') {
+        const char *name = arg + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const struct option *hit = NULL;
+        int matches = 0;
+        for (const struct option *o = longopts; o->name; o++) {
+            if (strncmp(o->name, name, len) != 0)
+                continue;
+            if (strlen(o->name) == len) {   /* exact: no abbreviation is ambiguous with it */
+                hit = o;
+                matches = 1;
+                break;
+            }
+            hit = o;
+            matches++;
+        }
+        if (matches > 1)
+            fprintf(stderr, "netsim: option '--%.*s' is ambiguous (write it out in full)\n", (int)len, name);
+        else if (!hit)
+            fprintf(stderr, "netsim: unknown option '--%.*s'\n", (int)len, name);
+        else if (eq && hit->has_arg == no_argument)
+            fprintf(stderr, "netsim: option '--%s' takes no value (got '%s')\n", hit->name, arg);
+        else
+            fprintf(stderr, "netsim: option '--%s' needs a value\n", hit->name);
+        return;
+    }
+    if (optopt && strchr("os", optopt))
+        fprintf(stderr, "netsim: option '-%c' needs a value\n", optopt);
+    else if (optopt)
+        fprintf(stderr, "netsim: unknown option '-%c'\n", optopt);
+    else
+        fprintf(stderr, "netsim: unknown option '%s'\n", arg);
+}
+
 static void
 scenario_free(scenario *sc)
 {
@@ -205,6 +248,21 @@ errtext(lua_State *L)
     return m ? m : "(error object is not a string)";
 }
 
+/* the text Lua compiles: past a UTF-8 byte order mark, and past a first
+ * line that starts with '#' (#!/usr/bin/env netsim) but not its newline,
+ * so that line numbers stay right; as lua's loadfile does */
+static const char *
+chunk_text(const char *source)
+{
+    if (memcmp(source, "\xEF\xBB\xBF", 3) == 0)
+        source += 3;
+    if (source[0] == '#') {
+        const char *nl = strchr(source, '\n');
+        source = nl ? nl : source + strlen(source);
+    }
+    return source;
+}
+
 /* runs in protected mode: load and run the scenario */
 static int
 pmain(lua_State *L)
@@ -214,7 +272,8 @@ pmain(lua_State *L)
     ns_lua_open_netsim(L, &sc->cmd, &sc->params, &sc->log);
     char chunk[4200];
     snprintf(chunk, sizeof chunk, "@%s", sc->cmd.script);
-    if (luaL_loadbufferx(L, sc->cmd.source, strlen(sc->cmd.source), chunk, "t") != LUA_OK)
+    const char *text = chunk_text(sc->cmd.source);
+    if (luaL_loadbufferx(L, text, strlen(text), chunk, "t") != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 0);
     char why[1024];
@@ -230,7 +289,7 @@ main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
         {"model", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'j'}, {"check", no_argument, NULL, 'c'},
-        {"max-memory", required_argument, NULL, 'M'},
+        {"max-memory", required_argument, NULL, 'M'}, {"sandbox", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}
     };
     scenario sc;
@@ -281,13 +340,11 @@ main(int argc, char **argv)
         case 'q': cmd->quiet = 1; break;
         case 'j': cmd->json = 1; break;
         case 'c': cmd->check = 1; break;
+        case 'S': cmd->sandbox = 1; break;
         case 'h': usage(stdout); return EXIT_SUCCESS;
         case 'V': printf("netsim %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
         default:
-            if (optopt)
-                fprintf(stderr, "netsim: option -%c needs a value or is unknown\n", optopt);
-            else
-                fprintf(stderr, "netsim: unknown option '%s'\n", argv[optind - 1]);
+            bad_option(argv[optind - 1], longopts);
             usage(stderr);
             return EXIT_USAGE;
         }
@@ -325,6 +382,24 @@ main(int argc, char **argv)
         return EXIT_USAGE;
     }
     cmd->source = sc.source;
+    if (ns_file_set_add(&sc.log.inputs, cmd->script)) {   /* no output may overwrite the scenario */
+        fprintf(stderr, "netsim: out of memory\n");
+        scenario_free(&sc);
+        return EXIT_SIMFAIL;
+    }
+    /* --json: standard output carries the one JSON object and nothing else;
+     * what the scenario prints (print, io.write, --check) goes to stderr */
+    FILE *json_out = NULL;
+    if (cmd->json) {
+        fflush(stdout);
+        int fd = dup(STDOUT_FILENO);
+        if (fd < 0 || !(json_out = fdopen(fd, "w")) || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+            fprintf(stderr, "netsim: --json: cannot set up standard output: %s\n", strerror(errno));
+            scenario_free(&sc);
+            return EXIT_SIMFAIL;
+        }
+        setvbuf(stdout, NULL, _IOLBF, 0);   /* now stderr: keep the scenario's lines in order with ours */
+    }
     sc.command_line = join_args(argc, argv);
     cmd->command_line = sc.command_line;
     cmd->progress = isatty(2);
@@ -368,7 +443,17 @@ main(int argc, char **argv)
     if (stop_requested && status == EXIT_SUCCESS)
         status = 128 + (int)stop_signal;   /* a signal after the last run: the scenario did not finish */
     running_state = NULL;
+    sc.log.closed = 1;   /* finalizers run by lua_close may start no run and may not exit */
+    fflush(stdout);
     lua_close(L);
+    fflush(stdout);
+    if (json_out) {
+        if (status == EXIT_SUCCESS && ns_runlog_print_json(&sc.log, json_out)) {
+            fprintf(stderr, "netsim: --json: cannot write standard output: %s\n", strerror(errno));
+            status = EXIT_SIMFAIL;
+        }
+        fclose(json_out);
+    }
     scenario_free(&sc);
     if (getenv("NETSIM_ALLOC_STATS"))
         fprintf(stderr, "netsim: %llu allocations, peak %zu bytes\n", (unsigned long long)ns_alloc_calls(),

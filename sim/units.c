@@ -28,6 +28,24 @@ static const unit time_units[] = {
     {"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {NULL, 0}
 };
 
+void
+ns_format_number(double v, char *buf, size_t n)
+{
+    if (isnan(v)) {
+        snprintf(buf, n, "nan");   /* not "-nan": the sign of a NaN means nothing */
+        return;
+    }
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e21) {
+        snprintf(buf, n, "%.0f", v);
+        return;
+    }
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (!isfinite(v) || strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 static void
 list_units(const unit *u, char *buf, size_t n)
 {
@@ -163,13 +181,15 @@ parse_quantity(const char *text, const unit *units, const char *what,
 int
 ns_rate_from_number(double v, uint64_t *bps, char *why, size_t whylen)
 {
+    char got[40];
+    ns_format_number(v, got, sizeof got);
     if (!(v > 0) || !isfinite(v) || v > 1e18) {
-        snprintf(why, whylen, "rate must be positive and at most 1e18 bps (got %g)", v);
+        snprintf(why, whylen, "rate must be positive and at most 1000000000000000000 bps (got %s)", got);
         return -1;
     }
     double r = floor(v + 0.5);
     if (r < 1) {
-        snprintf(why, whylen, "rate must be at least 1 bps (got %g)", v);
+        snprintf(why, whylen, "rate must be at least 1 bps (got %s)", got);
         return -1;
     }
     *bps = (uint64_t)r;
@@ -179,13 +199,15 @@ ns_rate_from_number(double v, uint64_t *bps, char *why, size_t whylen)
 int
 ns_size_from_number(double v, uint64_t *bytes, char *why, size_t whylen)
 {
+    char got[40];
+    ns_format_number(v, got, sizeof got);
     if (!(v >= 0) || !isfinite(v) || v > 9.2e18) {
-        snprintf(why, whylen, "size must be between 0 and 9.2e18 bytes (got %g)", v);
+        snprintf(why, whylen, "size must be between 0 and 9200000000000000000 bytes (got %s)", got);
         return -1;
     }
     double r = floor(v + 0.5);
     if (fabs(r - v) > 1e-6 * (v > 1 ? v : 1)) {
-        snprintf(why, whylen, "size must be a whole number of bytes (got %g)", v);
+        snprintf(why, whylen, "size must be a whole number of bytes (got %s)", got);
         return -1;
     }
     *bytes = (uint64_t)r;
@@ -197,7 +219,9 @@ ns_time_from_number(double seconds, ns_time *ps, char *why, size_t whylen)
 {
     double v = seconds * 1e12;
     if (!(v >= 0) || !isfinite(v) || v > 9.2e18) {
-        snprintf(why, whylen, "time must be between 0 and 9.2e6 s (got %g s)", seconds);
+        char got[40];
+        ns_format_number(seconds, got, sizeof got);
+        snprintf(why, whylen, "time must be between 0 and 9200000 s (got %s s)", got);
         return -1;
     }
     *ps = (ns_time)llround(v);

@@ -23,6 +23,11 @@ int ns_rate_from_number(double v, uint64_t *bps, char *why, size_t whylen);
 int ns_size_from_number(double v, uint64_t *bytes, char *why, size_t whylen);
 int ns_time_from_number(double seconds, ns_time *ps, char *why, size_t whylen);
 
+/* a number for a message, exactly: an integral value as an integer
+ * ("9223372036854775808", not "9.22337e+18"), else the shortest form that
+ * reads back as the same double ("1.0000000001", not "1") */
+void ns_format_number(double v, char *buf, size_t n);
+
 /* human-readable forms for summaries: "400 Gbps", "1.5 MB", "12.3 us" */
 void ns_format_rate(uint64_t bps, char *buf, size_t n);
 void ns_format_size(uint64_t bytes, char *buf, size_t n);

@@ -188,4 +188,9 @@ check-valgrind: tests/valgrind-netsim
 	    LOG_COMPILER=$(abs_top_srcdir)/tests/valgrind.sh TEST_NETSIM=$(abs_builddir)/tests/valgrind-netsim
 .PHONY: check-valgrind
 
+# issue 13: objects collected during a run, files netsim must never touch,
+# --json, getopt's words, exact limits, --sandbox
+TESTS += tests/reliability_lua.sh tests/reliability_output.sh tests/reliability_cli.sh
+EXTRA_DIST += tests/reliability_lua.sh tests/reliability_output.sh tests/reliability_cli.sh
+
 include tests/fuzz/local.mk

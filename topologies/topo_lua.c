@@ -38,7 +38,7 @@ read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
 {
     static const char *const fields[] = {"buffer", "shared", "alpha", "ecn", NULL};
     static const char *const ecn_fields[] = {"kmin", "kmax", "pmax", NULL};
-    if (lua_getfield(L, t, "switch") == LUA_TNIL) {
+    if (ns_lua_rawfield(L, t, "switch") == LUA_TNIL) {
         lua_pop(L, 1);
         return;
     }
@@ -51,7 +51,7 @@ read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
     sw->dt_alpha = ns_lua_num(L, st, c, "alpha", 0, 1.0, 1e-6, 1e6);
     if (sw->shared && !sw->buffer_bytes)
         ns_lua_fail(L, c, "a shared buffer needs a size (field 'buffer')");
-    if (lua_getfield(L, st, "ecn") != LUA_TNIL) {
+    if (ns_lua_rawfield(L, st, "ecn") != LUA_TNIL) {
         char ce[80];
         snprintf(ce, sizeof ce, "%s.ecn", c);
         int et = lua_gettop(L);
@@ -93,7 +93,7 @@ read_link(lua_State *L, int t, const char *ctor, const char *field, ns_link_spec
     char c[64];
     snprintf(c, sizeof c, "%s%s%s", ctor, field ? ": " : "", field ? field : "");
     if (field) {
-        if (lua_getfield(L, t, field) == LUA_TNIL)
+        if (ns_lua_rawfield(L, t, field) == LUA_TNIL)
             ns_lua_fail(L, ctor, "field '%s' is required ({rate = ..., latency = ...})", field);
         lt = lua_gettop(L);
         ns_lua_check_fields(L, lt, c, fields);
@@ -155,7 +155,7 @@ read_shape(lua_State *L, int t, const char *ctor, ns_ls_shape *s)
 static size_t
 count_faults(lua_State *L, int t, const char *field)
 {
-    int ty = lua_getfield(L, t, field);
+    int ty = ns_lua_rawfield(L, t, field);
     size_t n = 0;
     if (ty == LUA_TTABLE)
         n = lua_rawlen(L, -1) > 0 ? (size_t)lua_rawlen(L, -1) : 1;
@@ -176,7 +176,7 @@ read_faults(lua_State *L, int t, const char *field, const ns_ls_shape *shape, ns
     int degraded = strcmp(field, "degraded") == 0;
     if (n == 0)
         return;
-    lua_getfield(L, t, field);
+    ns_lua_rawfield(L, t, field);
     int ft = lua_gettop(L);
     int list = lua_rawlen(L, ft) > 0;
     for (size_t i = 0; i < n; i++) {
@@ -184,7 +184,7 @@ read_faults(lua_State *L, int t, const char *field, const ns_ls_shape *shape, ns
         int et = ft;
         if (list) {
             snprintf(c, sizeof c, "leafspine: %s[%zu]", field, i + 1);
-            if (lua_geti(L, ft, (lua_Integer)i + 1) != LUA_TTABLE)
+            if (lua_rawgeti(L, ft, (lua_Integer)i + 1) != LUA_TTABLE)
                 ns_lua_fail(L, "leafspine", "entry %zu of field '%s' must be a table {leaf = ..., spine = ...}",
                             i + 1, field);
             et = lua_gettop(L);
@@ -258,7 +258,7 @@ l_multidc(lua_State *L)
     ns_multidc_spec s;
     memset(&s, 0, sizeof s);
     read_common(L, 1, "multidc", &s.common);
-    if (lua_getfield(L, 1, "dc") != LUA_TTABLE)
+    if (ns_lua_rawfield(L, 1, "dc") != LUA_TTABLE)
         ns_lua_fail(L, "multidc", "field 'dc' is required: a table of leaf-spine fields, or a list of them "
                     "(one per datacenter)");
     int dt = lua_gettop(L);
@@ -278,7 +278,7 @@ l_multidc(lua_State *L)
         for (uint32_t d = 0; d < s.dcs; d++) {
             char c[48];
             snprintf(c, sizeof c, "multidc: dc[%u]", d + 1);
-            if (lua_geti(L, dt, d + 1) != LUA_TTABLE)
+            if (lua_rawgeti(L, dt, d + 1) != LUA_TTABLE)
                 ns_lua_fail(L, "multidc", "entry %u of field 'dc' must be a table of leaf-spine fields", d + 1);
             read_dc(L, lua_gettop(L), c, &dc[d]);
             lua_pop(L, 1);
@@ -289,7 +289,7 @@ l_multidc(lua_State *L)
             dc[d] = dc[0];
     }
     s.dc = dc;
-    if (lua_getfield(L, 1, "wan") != LUA_TNIL) {
+    if (ns_lua_rawfield(L, 1, "wan") != LUA_TNIL) {
         int wt = lua_gettop(L);
         ns_lua_check_fields(L, wt, "multidc: wan", wan_fields);
         s.wan.rate_bps = ns_lua_rate(L, wt, "multidc: wan", "rate", 1, 0);
@@ -325,11 +325,16 @@ l_graph(lua_State *L)
     ns_lua_check_args(L, 1, "graph", fields);
     ns_graph_spec s;
     read_common(L, 1, "graph", &s.common);
-    s.display = ns_lua_str(L, 1, "graph", "file", 1, NULL);
+    s.display = ns_lua_str_keep(L, 1, "graph", "file", 1, NULL);   /* on the stack while we build */
     if (!*s.display)
         ns_lua_fail(L, "graph", "field 'file' is empty");
     s.path = resolve_path(L, s.display);   /* stays on the stack while we build */
-    BUILD(L, ns_topo_graph, &s);
+    ns_fabric **box = new_box(L);
+    ns_err e = {0};
+    if (ns_topo_graph(&s, box, &e))
+        return ns_lua_raise(L, &e);
+    ns_lua_note_input(L, s.path);   /* no output may overwrite it */
+    return 1;
 }
 
 /* --- fabric methods --------------------------------------------------------- */

@@ -57,26 +57,26 @@ static uint64_t *
 read_matrix(lua_State *L, int t, size_t n)
 {
     const char *ctor = "alltoall";
-    if (lua_getfield(L, t, "matrix") != LUA_TTABLE)
+    if (ns_lua_rawfield(L, t, "matrix") != LUA_TTABLE)
         ns_lua_fail(L, ctor, "field 'matrix' must be a table of %zu rows (got %s)", n, luaL_typename(L, -1));
     int mt = lua_gettop(L);
-    lua_Integer rows = luaL_len(L, mt);
+    lua_Integer rows = (lua_Integer)lua_rawlen(L, mt);
     if ((size_t)rows != n)
         ns_lua_fail(L, ctor, "field 'matrix' must have %zu rows, one per host (got %lld)", n, (long long)rows);
     uint64_t *m = lua_newuserdatauv(L, n * n * sizeof *m, 0);
     for (size_t i = 0; i < n; i++) {
-        if (lua_geti(L, mt, (lua_Integer)i + 1) != LUA_TTABLE)
+        if (lua_rawgeti(L, mt, (lua_Integer)i + 1) != LUA_TTABLE)
             ns_lua_fail(L, ctor, "field 'matrix': row %zu must be a table of %zu sizes (got %s)", i + 1, n,
                         luaL_typename(L, -1));
         int rt = lua_gettop(L);
-        lua_Integer cols = luaL_len(L, rt);
+        lua_Integer cols = (lua_Integer)lua_rawlen(L, rt);
         if ((size_t)cols != n)
             ns_lua_fail(L, ctor, "field 'matrix': row %zu must have %zu entries, one per host (got %lld)",
                         i + 1, n, (long long)cols);
         for (size_t j = 0; j < n; j++) {
             char what[96];
             snprintf(what, sizeof what, "%s: field 'matrix': entry [%zu][%zu]", ctor, i + 1, j + 1);
-            if (lua_geti(L, rt, (lua_Integer)j + 1) == LUA_TNIL)
+            if (lua_rawgeti(L, rt, (lua_Integer)j + 1) == LUA_TNIL)
                 ns_lua_fail(L, ctor, "field 'matrix': entry [%zu][%zu] is missing", i + 1, j + 1);
             m[i * n + j] = i == j ? 0 : ns_lua_to_size(L, -1, what);
             lua_pop(L, 1);

@@ -29,13 +29,13 @@ cmp_u32(const void *a, const void *b)
 static uint32_t *
 read_workers(lua_State *L, int t, uint32_t *W, uint32_t *n)
 {
-    int ty = lua_getfield(L, t, "workers");
+    int ty = ns_lua_rawfield(L, t, "workers");
     if (ty == LUA_TNIL)
         ns_lua_fail(L, CTOR, "field 'workers' is required (a list of host lists, one per worker)");
     if (ty != LUA_TTABLE)
         ns_lua_fail(L, CTOR, "field 'workers' must be a list of host lists (got %s)", luaL_typename(L, -1));
     int wt = lua_gettop(L);
-    lua_Integer nw = luaL_len(L, wt);
+    lua_Integer nw = (lua_Integer)lua_rawlen(L, wt);
     if (nw < 1)
         ns_lua_fail(L, CTOR, "field 'workers' is an empty list");
     if (nw > 1 << 20)
@@ -43,11 +43,11 @@ read_workers(lua_State *L, int t, uint32_t *W, uint32_t *n)
     uint32_t *ids = NULL;
     lua_Integer per = 0;
     for (lua_Integer i = 1; i <= nw; i++) {
-        if (lua_geti(L, wt, i) != LUA_TTABLE)
+        if (lua_rawgeti(L, wt, i) != LUA_TTABLE)
             ns_lua_fail(L, CTOR, "field 'workers': worker %lld must be a list of host ids (got %s)",
                         (long long)i, luaL_typename(L, -1));
         int ht = lua_gettop(L);
-        lua_Integer len = luaL_len(L, ht);
+        lua_Integer len = (lua_Integer)lua_rawlen(L, ht);
         if (len < 1)
             ns_lua_fail(L, CTOR, "field 'workers': worker %lld has no hosts", (long long)i);
         if (i == 1) {
@@ -64,7 +64,7 @@ read_workers(lua_State *L, int t, uint32_t *W, uint32_t *n)
                         (long long)per, (long long)i, (long long)len);
         }
         for (lua_Integer k = 1; k <= len; k++) {
-            lua_geti(L, ht, k);
+            lua_rawgeti(L, ht, k);
             int isint;
             lua_Integer h = lua_tointegerx(L, -1, &isint);
             if (!isint || h < 1 || h > UINT32_MAX)
@@ -95,18 +95,18 @@ static ns_time *
 read_step_times(lua_State *L, int t, uint32_t W)
 {
     ns_time *v = lua_newuserdatauv(L, W * sizeof *v, 0);
-    int ty = lua_getfield(L, t, "step_time");
+    int ty = ns_lua_rawfield(L, t, "step_time");
     if (ty == LUA_TNIL)
         ns_lua_fail(L, CTOR, "field 'step_time' is required (the compute time of one inner step)");
     if (ty == LUA_TTABLE) {
-        lua_Integer len = luaL_len(L, -1);
+        lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
         if (len != (lua_Integer)W)
             ns_lua_fail(L, CTOR, "field 'step_time' must list one time per worker (%u), got %lld",
                         W, (long long)len);
         for (uint32_t k = 0; k < W; k++) {
             char what[64];
             snprintf(what, sizeof what, CTOR ": field 'step_time' (worker %u)", k + 1);
-            lua_geti(L, -1, k + 1);
+            lua_rawgeti(L, -1, k + 1);
             v[k] = ns_lua_to_time(L, -1, what);
             lua_pop(L, 1);
         }
@@ -128,7 +128,7 @@ read_straggler(lua_State *L, int t, ns_diloco_spec *s)
     static const char *const fields[] = {"dist", "sigma", "mu", "shape", NULL};
     static const char *const dists[] = {"lognormal", "gamma", NULL};
     const char *c = CTOR ": straggler";
-    if (lua_getfield(L, t, "straggler") == LUA_TNIL) {
+    if (ns_lua_rawfield(L, t, "straggler") == LUA_TNIL) {
         lua_pop(L, 1);
         return;
     }

@@ -18,7 +18,7 @@ static void
 read_skew(lua_State *L, ns_moe_spec *s)
 {
     static const char *const fields[] = {"zipf", "dirichlet", NULL};
-    int ty = lua_getfield(L, 2, "skew");
+    int ty = ns_lua_rawfield(L, 2, "skew");
     int t = lua_gettop(L);
     s->skew = NS_SKEW_UNIFORM;
     if (ty == LUA_TNIL || (ty == LUA_TSTRING && strcmp(lua_tostring(L, t), "uniform") == 0)) {
@@ -50,7 +50,7 @@ read_skew(lua_State *L, ns_moe_spec *s)
 static void
 read_placement(lua_State *L, ns_moe_spec *s)
 {
-    int ty = lua_getfield(L, 2, "placement");
+    int ty = ns_lua_rawfield(L, 2, "placement");
     int t = lua_gettop(L);
     if (ty == LUA_TNIL || (ty == LUA_TSTRING && strcmp(lua_tostring(L, t), "round_robin") == 0)) {
         lua_pop(L, 1);
@@ -60,13 +60,13 @@ read_placement(lua_State *L, ns_moe_spec *s)
         ns_lua_fail(L, CTOR, "field 'placement' must be \"round_robin\" or a list of host ids, one per expert "
                     "(got %s%s%s)", ty == LUA_TSTRING ? "\"" : "",
                     ty == LUA_TSTRING ? lua_tostring(L, t) : luaL_typename(L, t), ty == LUA_TSTRING ? "\"" : "");
-    lua_Integer len = luaL_len(L, t);
+    lua_Integer len = (lua_Integer)lua_rawlen(L, t);
     if (len != (lua_Integer)s->experts)
         ns_lua_fail(L, CTOR, "field 'placement' must name one host per expert (%u), got %lld entries",
                     s->experts, (long long)len);
     uint32_t *p = lua_newuserdatauv(L, (size_t)len * sizeof *p, 0);
     for (lua_Integer i = 1; i <= len; i++) {
-        lua_geti(L, t, i);
+        lua_rawgeti(L, t, i);
         int isint;
         lua_Integer h = lua_tointegerx(L, -1, &isint);
         lua_pop(L, 1);
@@ -86,7 +86,7 @@ static void
 read_compute(lua_State *L, ns_moe_spec *s)
 {
     static const char *const fields[] = {"attention", "per_token", NULL};
-    int ty = lua_getfield(L, 2, "compute");
+    int ty = ns_lua_rawfield(L, 2, "compute");
     if (ty == LUA_TNIL) {
         lua_pop(L, 1);
         return;
@@ -172,7 +172,7 @@ w_moe(lua_State *L)
     static const char *const dispatches[] = {"per_expert", "per_host", NULL};
     s.dispatch = ns_lua_option(L, 2, CTOR, "dispatch", dispatches, NS_MOE_PER_EXPERT);
     s.backward = ns_lua_bool(L, 2, CTOR, "backward", 0);
-    s.label = ns_lua_str(L, 2, CTOR, "label", 0, NULL);
+    s.label = ns_lua_str_keep(L, 2, CTOR, "label", 0, NULL);   /* kept on the stack: allocations follow */
     if ((double)s.layers * (double)s.n > 1e9)
         ns_lua_fail(L, CTOR, "layers x hosts is too large");
     s.tokens_out = lua_newuserdatauv(L, (size_t)s.layers * s.n * sizeof *s.tokens_out, 0);

@@ -49,7 +49,7 @@ read_sizes(lua_State *L, ns_cdf *c)
     static const char *const fields[] = {"cdf", NULL};
     char path[4096];
     ns_err e = {0};
-    int rc, ty = lua_getfield(L, 2, "sizes");
+    int rc, ty = ns_lua_rawfield(L, 2, "sizes");
     if (ty == LUA_TNIL)
         ns_lua_fail(L, "background", "field 'sizes' is required (\"websearch\", \"datamining\" or "
                     "{ cdf = \"file\" })");
@@ -62,6 +62,7 @@ read_sizes(lua_State *L, ns_cdf *c)
         ns_lua_check_fields(L, -1, "background: sizes", fields);
         const char *file = ns_lua_str(L, lua_gettop(L), "background: sizes", "cdf", 1, NULL);
         resolve_path(L, "background", "sizes", file, path, sizeof path);
+        ns_lua_note_input(L, path);   /* no output may overwrite it; raises before c holds anything */
         rc = ns_cdf_load(c, path, &e);
     } else {
         ns_lua_fail(L, "background", "field 'sizes' must be a distribution name or { cdf = \"file\" } (got %s)",
@@ -97,14 +98,14 @@ w_background(lua_State *L)
     s.until_ps = ns_lua_time(L, 2, "background", until, 1, 0);
     if (s.until_ps <= 0)
         ns_lua_fail(L, "background", "field '%s' must be positive", until);
-    s.label = ns_lua_str(L, 2, "background", "label", 0, NULL);
+    s.label = ns_lua_str_keep(L, 2, "background", "label", 0, NULL);   /* kept on the stack: allocations follow */
     int has_fab = ns_lua_has(L, 2, "fabric"), has_rate = ns_lua_has(L, 2, "rate");
     if (has_fab == has_rate)
         ns_lua_fail(L, "background", "give either 'fabric' (the load is relative to each host's NIC rate) "
                     "or 'rate' (the NIC rate of every host)%s", has_fab ? ", not both" : "");
     uint64_t *rates = lua_newuserdatauv(L, s.n * sizeof *rates, 0);
     if (has_fab) {
-        lua_getfield(L, 2, "fabric");
+        ns_lua_rawfield(L, 2, "fabric");
         const ns_fabric *fab = ns_lua_check_fabric(L, -1);
         lua_pop(L, 1);
         for (size_t i = 0; i < s.n; i++) {
@@ -150,6 +151,7 @@ w_replay(lua_State *L)
     ns_err e = {0};
     if (ns_wl_replay_file(w, path, label, &o, &e))
         ns_lua_raise(L, &e);
+    ns_lua_note_input(L, path);   /* no output may overwrite it */
     ns_lua_apply_after(L, 2, w, o.start_op, "replay");
     ns_lua_push_op(L, 1, o.done_op);
     push_info(L, &o);

@@ -40,7 +40,7 @@ l_workload(lua_State *L)
     lua_Integer seed = 1;
     lua_settop(L, 1);
     /* the default seed: netsim.seed (--seed, else 1) */
-    if (lua_getglobal(L, "netsim") == LUA_TTABLE && lua_getfield(L, -1, "seed") == LUA_TNUMBER)
+    if (lua_getglobal(L, "netsim") == LUA_TTABLE && ns_lua_rawfield(L, -1, "seed") == LUA_TNUMBER)
         seed = lua_tointeger(L, -1);
     lua_settop(L, 1);
     if (!lua_isnoneornil(L, 1)) {

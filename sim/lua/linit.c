@@ -18,7 +18,8 @@ static const luaL_Reg netsim_libs[] = {
     {"workloads", ns_luaopen_workloads},
     {"param", ns_luaopen_param},
     {"textload", ns_luaopen_textload},
-    {"strict", ns_luaopen_strict},          /* last: the others may set globals */
+    {"sandbox", ns_luaopen_sandbox},     /* it removes what the others may have used */
+    {"strict", ns_luaopen_strict},       /* last: the others may set globals */
     {NULL, NULL}
 };
 
@@ -26,6 +27,7 @@ void
 ns_lua_open_netsim(lua_State *L, const ns_cmdline *cmd, ns_params *params, ns_runlog *log)
 {
     ns_lua_set_failure_flag(L, &log->sim_failed);
+    ns_lua_set_input_set(L, &log->inputs);
     lua_newtable(L);
     int t = lua_gettop(L);
     for (const luaL_Reg *lib = netsim_libs; lib->func; lib++) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/error.h"
+#include "sim/fileset.h"
 #include "sim/taskgraph.h"
 #include "sim/units.h"
 
@@ -22,6 +23,29 @@ ns_lua_set_failure_flag(lua_State *L, int *flag)
 {
     lua_pushlightuserdata(L, flag);
     lua_setfield(L, LUA_REGISTRYINDEX, FAILURE_FLAG_KEY);
+}
+
+/* registry key: a light userdata, the ns_file_set of the files read */
+#define INPUT_SET_KEY "netsim.inputs"
+
+void
+ns_lua_set_input_set(lua_State *L, ns_file_set *set)
+{
+    lua_pushlightuserdata(L, set);
+    lua_setfield(L, LUA_REGISTRYINDEX, INPUT_SET_KEY);
+}
+
+void
+ns_lua_note_input(lua_State *L, const char *path)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, INPUT_SET_KEY);
+    ns_file_set *set = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (set && ns_file_set_add(set, path)) {
+        ns_err e;
+        ns_errorf(&e, NS_ENOMEM, "out of memory noting the input file '%s'", path);
+        ns_lua_raise(L, &e);
+    }
 }
 
 int
@@ -85,18 +109,27 @@ ns_lua_check_args(lua_State *L, int arg, const char *ctor, const char *const *al
 }
 
 int
+ns_lua_rawfield(lua_State *L, int t, const char *field)
+{
+    t = lua_absindex(L, t);
+    lua_pushstring(L, field);
+    return lua_rawget(L, t);
+}
+
+int
 ns_lua_has(lua_State *L, int t, const char *field)
 {
-    int ty = lua_getfield(L, t, field);
+    int ty = ns_lua_rawfield(L, t, field);
     lua_pop(L, 1);
     return ty != LUA_TNIL;
 }
 
-/* push field; returns 0 (and pushes nothing) if missing and not required */
+/* push field (raw: no metamethod runs); returns 0 (and pushes nothing) if
+ * missing and not required */
 static int
 get(lua_State *L, int t, const char *ctor, const char *field, int required)
 {
-    if (lua_getfield(L, t, field) == LUA_TNIL) {
+    if (ns_lua_rawfield(L, t, field) == LUA_TNIL) {
         lua_pop(L, 1);
         if (required)
             ns_lua_fail(L, ctor, "field '%s' is required", field);
@@ -112,8 +145,10 @@ value_text(lua_State *L, int idx, char *buf, size_t n)
 {
     if (lua_type(L, idx) == LUA_TSTRING)
         snprintf(buf, n, "\"%s\"", lua_tostring(L, idx));
+    else if (lua_isinteger(L, idx))
+        snprintf(buf, n, "%lld", (long long)lua_tointeger(L, idx));
     else if (lua_type(L, idx) == LUA_TNUMBER)
-        snprintf(buf, n, "%s", lua_tostring(L, idx) ? lua_tostring(L, idx) : "?");
+        ns_format_number(lua_tonumber(L, idx), buf, n);   /* exact: 2^63, not 9.2233720368548e+18 */
     else
         snprintf(buf, n, "a %s", luaL_typename(L, idx));
 }
@@ -249,8 +284,15 @@ ns_lua_num(lua_State *L, int t, const char *ctor, const char *field, int require
     }
     double v = lua_tonumber(L, -1);
     lua_pop(L, 1);
-    if (!(v >= min) || !(v <= max) || isnan(v))
-        ns_lua_fail(L, ctor, "field '%s' must be between %g and %g (got %g)", field, min, max, v);
+    if (isnan(v))
+        ns_lua_fail(L, ctor, "field '%s' must be a number (got nan)", field);
+    if (!(v >= min) || !(v <= max)) {
+        char lo[40], hi[40], got[40];
+        ns_format_number(min, lo, sizeof lo);
+        ns_format_number(max, hi, sizeof hi);
+        ns_format_number(v, got, sizeof got);
+        ns_lua_fail(L, ctor, "field '%s' must be between %s and %s (got %s)", field, lo, hi, got);
+    }
     return v;
 }
 
@@ -284,6 +326,23 @@ ns_lua_str(lua_State *L, int t, const char *ctor, const char *field, int require
     return s;
 }
 
+const char *
+ns_lua_str_keep(lua_State *L, int t, const char *ctor, const char *field, int required, const char *def)
+{
+    int ty = ns_lua_rawfield(L, t, field);   /* the value is on the stack from here on */
+    if (ty == LUA_TNIL) {
+        if (required)
+            ns_lua_fail(L, ctor, "field '%s' is required", field);
+        return def;
+    }
+    if (ty != LUA_TSTRING) {
+        char txt[64];
+        value_text(L, -1, txt, sizeof txt);
+        ns_lua_fail(L, ctor, "field '%s' must be a string (got %s)", field, txt);
+    }
+    return lua_tostring(L, -1);
+}
+
 int
 ns_lua_option(lua_State *L, int t, const char *ctor, const char *field,
               const char *const *names, int def)
@@ -314,7 +373,7 @@ uint32_t *
 ns_lua_hosts(lua_State *L, int t, const char *ctor, const char *field, size_t *n)
 {
     t = lua_absindex(L, t);
-    if (lua_getfield(L, t, field) != LUA_TTABLE) {
+    if (ns_lua_rawfield(L, t, field) != LUA_TTABLE) {
         int missing = lua_isnil(L, -1);
         lua_pop(L, 1);
         if (missing)
@@ -322,7 +381,7 @@ ns_lua_hosts(lua_State *L, int t, const char *ctor, const char *field, size_t *n
         ns_lua_fail(L, ctor, "field '%s' must be a list of host ids", field);
     }
     int list = lua_gettop(L);
-    lua_Integer len = luaL_len(L, list);   /* a __len metamethod may say anything */
+    lua_Integer len = (lua_Integer)lua_rawlen(L, list);   /* raw: no __len runs */
     if (len < 1)
         ns_lua_fail(L, ctor, "field '%s' is an empty list", field);
     if (len > NS_LUA_MAX_HOSTS)
@@ -330,7 +389,7 @@ ns_lua_hosts(lua_State *L, int t, const char *ctor, const char *field, size_t *n
                     (long long)len, NS_LUA_MAX_HOSTS);
     uint32_t *ids = lua_newuserdatauv(L, (size_t)len * sizeof *ids, 0);
     for (lua_Integer i = 1; i <= len; i++) {
-        lua_geti(L, list, i);
+        lua_rawgeti(L, list, i);
         int isint;
         lua_Integer h = lua_tointegerx(L, -1, &isint);
         if (!isint || h < 1 || h > UINT32_MAX)
@@ -414,7 +473,7 @@ void
 ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char *ctor)
 {
     t = lua_absindex(L, t);
-    int ty = lua_getfield(L, t, "after");
+    int ty = ns_lua_rawfield(L, t, "after");
     if (ty == LUA_TNIL) {
         lua_pop(L, 1);
         return;
@@ -425,9 +484,9 @@ ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char 
         if (ns_wl_after(w, op, dep, &e))
             ns_lua_fail(L, ctor, "%s", e.msg);
     } else if (ty == LUA_TTABLE) {
-        lua_Integer len = luaL_len(L, -1);
+        lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
         for (lua_Integer i = 1; i <= len; i++) {
-            lua_geti(L, -1, i);
+            lua_rawgeti(L, -1, i);
             uint32_t dep = ns_lua_check_op(L, -1, w, ctor);
             lua_pop(L, 1);
             if (ns_wl_after(w, op, dep, &e))

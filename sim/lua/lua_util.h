@@ -15,6 +15,7 @@
 #include "sim/time.h"
 
 typedef struct ns_err ns_err;
+typedef struct ns_file_set ns_file_set;
 typedef struct ns_fabric ns_fabric;
 typedef struct ns_workload ns_workload;
 
@@ -31,6 +32,16 @@ void ns_lua_check_fields(lua_State *L, int t, const char *ctor, const char *cons
 /* table argument `arg` of a constructor, checked against `allowed` */
 void ns_lua_check_args(lua_State *L, int arg, const char *ctor, const char *const *allowed);
 
+/*
+ * Option tables are read raw (lua_rawget, lua_rawlen, lua_rawgeti): no
+ * metamethod of the scenario runs while a binding reads them, so nothing can
+ * collect or change what the binding holds, and a field that a metatable's
+ * __index would give counts as absent. A binding holds every C pointer it
+ * takes from a Lua value only while that value is anchored: on the stack, or
+ * in a table on the stack that only raw access touches.
+ */
+/* push t[field], read raw; returns its type, as lua_getfield does */
+int         ns_lua_rawfield(lua_State *L, int t, const char *field);
 /* field getters: `required` raises if missing; else `def` is returned */
 int         ns_lua_has(lua_State *L, int t, const char *field);
 uint64_t    ns_lua_rate(lua_State *L, int t, const char *ctor, const char *field, int required, uint64_t def);
@@ -41,8 +52,14 @@ lua_Integer ns_lua_int(lua_State *L, int t, const char *ctor, const char *field,
 double      ns_lua_num(lua_State *L, int t, const char *ctor, const char *field, int required,
                        double def, double min, double max);
 int         ns_lua_bool(lua_State *L, int t, const char *ctor, const char *field, int def);
-/* string field; the result stays valid while the table is on the stack */
+/* string field; the result stays valid while the table is on the stack and
+ * keeps the string: take it right before its use, with no Lua allocation in
+ * between (an allocation may run a finalizer, which may change the table) */
 const char *ns_lua_str(lua_State *L, int t, const char *ctor, const char *field, int required, const char *def);
+/* the same, with the value left on the stack (nil when absent), which keeps
+ * the string whatever happens to the table */
+const char *ns_lua_str_keep(lua_State *L, int t, const char *ctor, const char *field, int required,
+                            const char *def);
 /* one of names[] (NULL-ended); returns its index */
 int         ns_lua_option(lua_State *L, int t, const char *ctor, const char *field,
                           const char *const *names, int def);
@@ -94,5 +111,16 @@ void ns_lua_set_failure_flag(lua_State *L, int *flag);
 /* raise a core error: e's message at the scenario line; NS_ENOMEM is
  * recorded as a failure of the simulator first */
 int ns_lua_raise(lua_State *L, const ns_err *e);
+
+/*
+ * The files a scenario read. No run may write its output over one of them
+ * (sim/fileset.h): whoever runs a scenario registers the set; every binding
+ * that reads a file (GraphML, traces, CDFs, Lua source) notes it there once
+ * it has read it.
+ */
+/* register `set` (NULL: none) as the state's record of the files read */
+void ns_lua_set_input_set(lua_State *L, ns_file_set *set);
+/* note that the scenario read the file at `path`; raises out of memory */
+void ns_lua_note_input(lua_State *L, const char *path);
 
 #endif

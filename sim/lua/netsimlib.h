@@ -28,6 +28,7 @@ typedef struct ns_runlog ns_runlog;
 int ns_luaopen_core(lua_State *L);         /* run, rate, size, time, version, seed: sim/lua/sim_lua.c */
 int ns_luaopen_param(lua_State *L);        /* the global param(NAME, DEFAULT): sim/lua/param.c */
 int ns_luaopen_textload(lua_State *L);     /* load, loadfile, dofile of source text only: sim/lua/textload.c */
+int ns_luaopen_sandbox(lua_State *L);      /* --sandbox, and os.exit after the end: sim/lua/sandbox.c */
 int ns_luaopen_topologies(lua_State *L);   /* pair, star, leafspine, fattree, multidc, graph: topologies/topo_lua.c */
 int ns_luaopen_workloads(lua_State *L);    /* workload() and its builders: workloads/wl_lua.c */
 int ns_luaopen_strict(lua_State *L);       /* reading an undefined global is an error: sim/lua/strict.c */

@@ -4,17 +4,27 @@
  * netsim.run reads its options, checks the memory the run would need,
  * builds the simulation, runs it, writes the HDF5 file (under a temporary
  * name, renamed when complete) and returns the summary as a table.
+ *
+ * A run holds C pointers into Lua values (the fabric, the workload, the
+ * output's name) only while they are anchored: the fabric and the workload
+ * stay on the stack, the name is copied; the run table is read raw, so no
+ * code of the scenario runs while they are held (lua_util.h).
  */
 #include <config.h>
 #include "sim_lua.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include "lua_util.h"
 #include "netsimlib.h"
@@ -32,7 +42,27 @@ ns_runlog_free(ns_runlog *log)
     for (size_t i = 0; i < log->noutputs; i++)
         ns_free(log->outputs[i]);
     ns_free(log->outputs);
+    ns_file_set_free(&log->inputs);
+    ns_free(log->json);
     memset(log, 0, sizeof *log);
+}
+
+int
+ns_runlog_print_json(const ns_runlog *log, FILE *out)
+{
+    if (log->json_runs == 1) {
+        fwrite(log->json, 1, log->json_len, out);
+    } else {
+        /* the objects, one a line, joined into a list */
+        fputs("{\"runs\":[", out);
+        for (size_t i = 0; i < log->json_len; i++)
+            if (log->json[i] != '\n')
+                fputc(log->json[i], out);
+            else if (i + 1 < log->json_len)
+                fputc(',', out);
+        fputs("]}\n", out);
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
 static double
@@ -68,8 +98,8 @@ l_time(lua_State *L)
 
 /* --- run: the options ------------------------------------------------------------ */
 
-/* the fabric and the workload of run{...} (argument 1); both stay referenced
- * by the argument table */
+/* the fabric and the workload of run{...} (argument 1), read raw; both
+ * handles are left on the stack, which anchors them for the whole run */
 static void
 read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
 {
@@ -78,15 +108,12 @@ read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
         "seed", "until", "duration", "output", "sample", "flow_solver", NULL
     };
     ns_lua_check_args(L, 1, "run", fields);
-    lua_getfield(L, 1, "fabric");
-    if (lua_isnil(L, -1))
+    if (ns_lua_rawfield(L, 1, "fabric") == LUA_TNIL)
         ns_lua_fail(L, "run", "field 'fabric' is required");
     *fab = ns_lua_check_fabric(L, -1);
-    lua_getfield(L, 1, "workload");
-    if (lua_isnil(L, -1))
+    if (ns_lua_rawfield(L, 1, "workload") == LUA_TNIL)
         ns_lua_fail(L, "run", "field 'workload' is required");
     *wl = ns_lua_check_workload(L, -1);
-    lua_pop(L, 2);
 }
 
 static void
@@ -155,19 +182,95 @@ default_output(const char *script, char *buf, size_t n)
     snprintf(buf, n, "%.*s.h5", (int)len, base);
 }
 
-/* the output of this run: -o, else run{output = ...}, else the default
- * (written into buf); valid while argument 1 is on the stack */
+/* the output of this run: -o, else run{output = ...}, else the default;
+ * copied into buf, which is returned (nothing of Lua's is held). With
+ * --sandbox, a name the scenario gives must end in .h5. */
 static const char *
 read_run_output(lua_State *L, const ns_cmdline *cmd, char *buf, size_t n)
 {
     const char *output = cmd->output;
-    if (!output)
-        output = ns_lua_str(L, 1, "run", "output", 0, NULL);
     if (!output) {
-        default_output(cmd->script, buf, n);
-        output = buf;
+        output = ns_lua_str(L, 1, "run", "output", 0, NULL);
+        size_t len = output ? strlen(output) : 0;
+        if (output && cmd->sandbox && (len < 3 || strcmp(output + len - 3, ".h5") != 0))
+            ns_lua_fail(L, "run", "with --sandbox, field 'output' must name a .h5 file (got \"%s\")", output);
     }
-    return output;
+    if (!output)
+        default_output(cmd->script, buf, n);
+    else if ((size_t)snprintf(buf, n, "%s", output) >= n)
+        ns_lua_fail(L, "run", "the output's name is too long (%zu bytes, at most %zu)", strlen(output), n - 1);
+    return buf;
+}
+
+/* raise "run: message" as a fault of the scenario or of its command line
+ * (exit status 2), or, for a lack of resources (err), of the simulator */
+static int output_error(lua_State *L, ns_runlog *log, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+output_error(lua_State *L, ns_runlog *log, int err, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    log->sim_failed = err == ENOSPC || err == EDQUOT || err == EIO || err == EMFILE || err == ENFILE ||
+                      err == ENOMEM;
+    return ns_lua_fail(L, "run", "%s", msg);
+}
+
+/* the kind of a file that is not regular, for messages */
+static const char *
+file_kind(mode_t m)
+{
+    return S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" : S_ISFIFO(m) ? "a FIFO"
+         : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/*
+ * Before anything is built or simulated: the output must be a name a file
+ * can be created under, in an existing folder, and if it exists a regular
+ * file (never a device, such as /dev/null, a FIFO or a folder, nor a
+ * symbolic link, which the rename would replace: /dev/stdout) that is not
+ * one of the scenario's inputs (the scenario, a file it loaded, a trace, a
+ * CDF, a GraphML file: the same device and inode, whatever the name).
+ * Raises naming the output as given and the system's reason.
+ */
+static void
+check_output(lua_State *L, ns_runlog *log, const char *output)
+{
+    struct stat st;
+    if (!*output)
+        output_error(L, log, ENOENT, "cannot write output '%s': %s (the output's name is empty)", output,
+                     strerror(ENOENT));
+    if (stat(output, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            output_error(L, log, EISDIR, "cannot write output '%s': %s", output, strerror(EISDIR));
+        if (!S_ISREG(st.st_mode))
+            output_error(L, log, 0, "output '%s' exists and is %s; netsim replaces only regular files "
+                         "(to write no file, leave out -o and output)", output, file_kind(st.st_mode));
+        const char *in = ns_file_set_find(&log->inputs, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+        if (in)
+            output_error(L, log, 0, "output '%s' is the same file as '%s', which this scenario read; "
+                         "netsim never writes over its inputs", output, in);
+    } else if (errno != ENOENT) {
+        output_error(L, log, errno, "cannot write output '%s': %s", output, strerror(errno));
+    }
+    if (lstat(output, &st) == 0 && S_ISLNK(st.st_mode))
+        output_error(L, log, 0, "output '%s' is a symbolic link: netsim would replace the link, not the file "
+                     "it names; give the file's own path", output);
+    /* its folder */
+    char dir[4096];
+    const char *slash = strrchr(output, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == output ? 1 : (int)(slash - output), output);
+    if (stat(dir, &st) != 0)
+        output_error(L, log, errno, "cannot write output '%s': folder '%s': %s", output, dir, strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        output_error(L, log, ENOTDIR, "cannot write output '%s': '%s' is not a folder", output, dir);
 }
 
 /* a run may start: the first one checks that every NAME=VALUE was asked
@@ -223,31 +326,105 @@ check_memory(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabri
 
 /* --- run: the output file ------------------------------------------------------------ */
 
-/* the HDF5 file of a run: written under a temporary name (path.part-PID),
- * renamed to its path when complete, or to path.partial when the run was
- * interrupted; never left behind otherwise */
+/* the HDF5 file of a run: written under a temporary name in the output's
+ * folder (path.part-PID-XXXXXXXX, created exclusively: a name nobody can
+ * guess nor plant a link at), renamed to its path when complete, or to
+ * path.partial when the run was interrupted; never left behind otherwise */
 typedef struct out_file {
     const char *path;
     char        tmp[4200];
     ns_h5out   *h5;         /* open, or NULL */
-    int         have_tmp;   /* tmp exists on disk */
+    int         have_tmp;   /* tmp exists on disk, and is ours */
+    uint64_t    dev, ino;   /* of tmp, as created */
 } out_file;
 
 static void
 out_init(out_file *of, const char *path)
 {
     of->path = path;
-    snprintf(of->tmp, sizeof of->tmp, "%s.part-%ld", path, (long)getpid());
+    of->tmp[0] = '\0';
     of->h5 = NULL;
     of->have_tmp = 0;
+    of->dev = of->ino = 0;
 }
 
+/* 8 letters no other process can predict (the kernel's random numbers;
+ * the clock and the process id if there are none) */
+static void
+random_suffix(char *out)
+{
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    static unsigned counter;
+    unsigned char r[8];
+    if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 12) ^ ++counter;
+        for (size_t i = 0; i < sizeof r; i++, x >>= 8)
+            r[i] = (unsigned char)(x * 2654435761u >> 7);
+    }
+    for (size_t i = 0; i < sizeof r; i++)
+        out[i] = abc[r[i] % (sizeof abc - 1)];
+    out[sizeof r] = '\0';
+}
+
+/* is tmp still the file we created (not replaced, not a link)? */
+static int
+out_is_ours(const out_file *of)
+{
+    struct stat st;
+    return lstat(of->tmp, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_dev == of->dev &&
+           (uint64_t)st.st_ino == of->ino;
+}
+
+/* create the temporary file, empty, with O_EXCL (which follows no link):
+ * 0, or an errno. Its name keeps the output's and fits NAME_MAX. */
+static int
+out_create(out_file *of)
+{
+    const char *slash = strrchr(of->path, '/');
+    size_t dirlen = slash ? (size_t)(slash - of->path) + 1 : 0;
+    size_t baselen = strlen(of->path + dirlen);
+    if (baselen > 200)
+        baselen = 200;   /* room for .part-PID-XXXXXXXX in NAME_MAX (255) */
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char rnd[9];
+        random_suffix(rnd);
+        snprintf(of->tmp, sizeof of->tmp, "%.*s%.*s.part-%ld-%s", (int)dirlen, of->path, (int)baselen,
+                 of->path + dirlen, (long)getpid(), rnd);
+        int fd = open(of->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0) {
+            if (errno == EEXIST)
+                continue;   /* taken (or a planted link): another name */
+            return errno;
+        }
+        struct stat st;
+        int rc = fstat(fd, &st) == 0 ? 0 : errno;
+        close(fd);
+        if (rc) {
+            unlink(of->tmp);
+            return rc;
+        }
+        of->dev = (uint64_t)st.st_dev;
+        of->ino = (uint64_t)st.st_ino;
+        of->have_tmp = 1;
+        return 0;
+    }
+    return EEXIST;
+}
+
+/* open the created file for HDF5 (which truncates it), making sure it is
+ * still the file we created */
 static int
 out_open(out_file *of, size_t nlinks, ns_err *e)
 {
+    if (!out_is_ours(of))
+        return ns_errorf(e, NS_EIO, "output '%s': the temporary file '%s' was replaced before the run; "
+                         "nothing was written", of->path, of->tmp);
     int rc = ns_h5out_open(&of->h5, of->tmp, nlinks, e);
-    if (rc == NS_OK)
-        of->have_tmp = 1;
+    if (rc == NS_OK && !out_is_ours(of))
+        return ns_errorf(e, NS_EIO, "output '%s': the temporary file '%s' was replaced while it was created",
+                         of->path, of->tmp);
     return rc;
 }
 
@@ -267,19 +444,38 @@ static int
 out_keep_partial(out_file *of, char *buf, size_t n)
 {
     snprintf(buf, n, "%s.partial", of->path);
-    if (of->have_tmp && rename(of->tmp, buf) == 0)
+    if (of->have_tmp && out_is_ours(of) && rename(of->tmp, buf) == 0)
         of->have_tmp = 0;
     return of->have_tmp ? -1 : 0;
 }
 
-/* give the complete file its name */
+/* give the complete file its name: only our own file, and only over a
+ * regular file (what check_output found may have changed during the run);
+ * otherwise the file is kept under its temporary name, which the message
+ * gives */
 static int
 out_commit(out_file *of, ns_err *e)
 {
+    struct stat st;
     if (!of->have_tmp)
         return NS_OK;
-    if (rename(of->tmp, of->path) != 0)
-        return ns_errorf(e, NS_EIO, "cannot rename %s to %s: %s", of->tmp, of->path, strerror(errno));
+    if (!out_is_ours(of)) {
+        of->have_tmp = 0;   /* not ours any more: leave it alone */
+        return ns_errorf(e, NS_EIO, "output '%s': the temporary file '%s' was replaced during the run; "
+                         "nothing was written", of->path, of->tmp);
+    }
+    if (lstat(of->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        of->have_tmp = 0;
+        return ns_errorf(e, NS_EIO, "output '%s' became %s during the run: the results are in '%s'",
+                         of->path, S_ISDIR(st.st_mode) ? "a folder" : S_ISLNK(st.st_mode) ? "a symbolic link"
+                         : file_kind(st.st_mode), of->tmp);
+    }
+    if (rename(of->tmp, of->path) != 0) {
+        int err = errno;
+        of->have_tmp = 0;
+        return ns_errorf(e, NS_EIO, "cannot write output '%s': %s (the results are in '%s')", of->path,
+                         strerror(err), of->tmp);
+    }
     of->have_tmp = 0;
     return NS_OK;
 }
@@ -290,7 +486,7 @@ out_discard(out_file *of)
 {
     ns_h5out_close(of->h5);
     of->h5 = NULL;
-    if (of->have_tmp)
+    if (of->have_tmp && out_is_ours(of))
         unlink(of->tmp);
     of->have_tmp = 0;
 }
@@ -345,20 +541,20 @@ run_sim(const ns_cmdline *cmd, ns_sim *sim, ns_summary *s, ns_err *e)
 }
 
 /*
- * Build the simulation, run it and write the output. Frees everything it
- * made before returning; NS_OK with *s filled, or an error code with a
- * message in e (NS_EINTR when a signal stopped the run: log->interrupted).
+ * Build the simulation, run it and write the output into of (created, or
+ * not with no_output). Frees everything it made, and of unless committed,
+ * before returning; NS_OK with *s filled, or an error code with a message
+ * in e (NS_EINTR when a signal stopped the run: log->interrupted).
  */
 static int
 simulate(const ns_cmdline *cmd, const ns_params *params, ns_runlog *log, const ns_fabric *fab,
-         const ns_workload *wl, const ns_run_cfg *cfg, const char *output, ns_summary *s, ns_err *e)
+         const ns_workload *wl, const ns_run_cfg *cfg, out_file *of_, ns_summary *s, ns_err *e)
 {
     ns_sim *sim = NULL;
-    out_file of;
-    out_init(&of, output);
+    out_file of = *of_;
     int rc = ns_sim_new(fab, wl, cfg, &sim, e);
     if (rc)
-        return rc;
+        goto out;
     if (!cmd->no_output) {
         rc = out_open(&of, fab->nlinks, e);
         if (rc)
@@ -424,15 +620,34 @@ record_output(lua_State *L, ns_runlog *log, const char *output)
     log->outputs[log->noutputs++] = copy;
 }
 
-/* the summary on stdout: JSON with --json (even with -q), else the text
- * form unless -q */
+/* the summary: with --json (even with -q) kept in the run log, which
+ * main prints once the scenario has ended (ns_runlog_print_json); else the
+ * text form on stdout unless -q */
 static void
-print_summary(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg, const char *output,
-              const ns_summary *s)
+print_summary(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabric *fab, const ns_run_cfg *cfg,
+              const char *output, const ns_summary *s)
 {
     if (cmd->json) {
-        ns_summary_print_json(s, stdout);   /* machine output: printed even with -q */
-        fflush(stdout);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (f) {
+            ns_summary_print_json(s, f);
+            if (fclose(f) != 0)
+                len = 0;
+        }
+        size_t cap = log->json_len;
+        if (!f || !text || !len || ns_grow((void **)&log->json, &cap, log->json_len + len + 1, 1)) {
+            free(text);
+            ns_err e;
+            ns_errorf(&e, NS_ENOMEM, "out of memory keeping the JSON summary");
+            ns_lua_raise(L, &e);
+        }
+        memcpy(log->json + log->json_len, text, len);
+        log->json_len += len;
+        log->json[log->json_len] = '\0';
+        log->json_runs++;
+        free(text);
     } else if (!cmd->quiet) {
         printf("netsim: %s on %s (%zu hosts), model %s, lb %s, transport %s, subflows %u, seed %llu -> %s\n",
                cmd->script, fab->kind, fab->nhosts, ns_model_names[cfg->model], ns_lb_names[cfg->lb],
@@ -485,10 +700,17 @@ l_run(lua_State *L)
     ns_workload *wl;
     ns_run_cfg cfg;
     char outbuf[4096];
+    if (log->closed) {
+        /* a finalizer that lua_close runs: the scenario is over, its exit status decided */
+        fputs("netsim: netsim.run called after the scenario ended (in a finalizer): not run\n", stderr);
+        return luaL_error(L, "netsim.run called after the scenario ended (in a finalizer): not run");
+    }
     read_run_specs(L, &fab, &wl);
     read_run_options(L, cmd, wl, &cfg);
     const char *output = read_run_output(L, cmd, outbuf, sizeof outbuf);
     admit_run(L, cmd, params, log, output);
+    if (!cmd->no_output)
+        check_output(L, log, output);
 
     ns_summary s;
     memset(&s, 0, sizeof s);
@@ -498,15 +720,21 @@ l_run(lua_State *L)
         push_summary_table(L, &s);
         return 1;
     }
+    /* from here to simulate() nothing raises: simulate removes the file */
+    out_file of;
+    out_init(&of, output);
+    int err = cmd->no_output ? 0 : out_create(&of);
+    if (err)
+        output_error(L, log, err, "cannot write output '%s': %s", output, strerror(err));
     ns_err e = {0};
-    int rc = simulate(cmd, params, log, fab, wl, &cfg, output, &s, &e);
+    int rc = simulate(cmd, params, log, fab, wl, &cfg, &of, &s, &e);
     if (rc) {
         log->sim_failed = rc != NS_EINVAL;
         lua_pushstring(L, e.msg);
         return lua_error(L);   /* the message names its own place */
     }
     record_output(L, log, output);
-    print_summary(cmd, fab, &cfg, output, &s);
+    print_summary(L, cmd, log, fab, &cfg, output, &s);
     push_summary_table(L, &s);
     return 1;
 }

@@ -11,7 +11,9 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
+#include "sim/fileset.h"
 
 /* what the command line gives a scenario; read only for the bindings */
 typedef struct ns_cmdline {
@@ -23,6 +25,7 @@ typedef struct ns_cmdline {
     uint64_t      seed;           /* -s */
     int           model;          /* --model, or -1 */
     int           quiet, json, check, progress;
+    int           sandbox;        /* --sandbox: no os, io, debug or C modules (sim/lua/sandbox.c) */
     int           no_output;      /* simulate but write no file (the fuzz harness) */
     uint64_t      max_events;     /* stop each run after this many events, 0 = no limit (the fuzz harness) */
     volatile sig_atomic_t *stop;  /* set by a signal: a run in progress stops at its next event */
@@ -36,7 +39,19 @@ typedef struct ns_runlog {
     int           sim_failed;     /* the last error came from the simulator, not the scenario
                                    * (also set by the bindings: ns_lua_raise, lua_util.h) */
     int           interrupted;    /* a run was stopped by a signal */
+    int           closed;         /* the scenario has ended: a finalizer run by lua_close may start
+                                   * no run and may not exit (sim/lua/sandbox.c) */
+    ns_file_set   inputs;         /* the files the scenario read: no output may replace one */
+    char         *json;           /* --json: the summary objects of the runs so far, one a line */
+    size_t        json_len;
+    int           json_runs;
 } ns_runlog;
+
+/* --json: what goes to standard output once the scenario has succeeded:
+ * exactly one JSON object, the summary of its one run, or {"runs": [...]}
+ * with one summary per run when it made none or several. Returns 0, or -1
+ * if it could not be written. */
+int ns_runlog_print_json(const ns_runlog *log, FILE *out);
 
 /* free the outputs' names; log may be zeroed (never filled) */
 void ns_runlog_free(ns_runlog *log);
