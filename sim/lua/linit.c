@@ -18,8 +18,8 @@ static const luaL_Reg netsim_libs[] = {
     {"workloads", ns_luaopen_workloads},
     {"param", ns_luaopen_param},
     {"textload", ns_luaopen_textload},
-    {"sandbox", ns_luaopen_sandbox},     /* it removes what the others may have used */
-    {"strict", ns_luaopen_strict},       /* last: the others may set globals */
+    {"strict", ns_luaopen_strict},       /* the globals so far are declared, later ones as assigned */
+    {"sandbox", ns_luaopen_sandbox},     /* last: it removes what the others may have used */
     {NULL, NULL}
 };
 

@@ -602,6 +602,7 @@ check_only(lua_State *L, ns_runlog *log, const ns_fabric *fab, const ns_workload
     if (rc)
         return run_failed(L, log, rc, &e);
     s->ops = wl->nops;
+    ns_summary_unrun(s, wl);
     return NS_OK;
 }
 

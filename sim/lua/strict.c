@@ -4,7 +4,9 @@
  * scenario's file and line, instead of a silent nil (`after =
  * undefined_var` would otherwise drop a dependency without a word).
  * Assigning a new global is allowed anywhere; a global assigned nil stays
- * declared. rawget(_G, name) tests for a global without the error.
+ * declared, and so do the globals there when the library is opened (the
+ * standard libraries, even if --sandbox takes some away). rawget(_G, name)
+ * tests for a global without the error.
  */
 #include <config.h>
 #include "netsimlib.h"
@@ -47,7 +49,18 @@ undefined(lua_State *L)
 int
 ns_luaopen_strict(lua_State *L)
 {
+    /* the globals there now are declared: a library that is later taken
+     * away (--sandbox removes os, io, debug) reads as nil, not as an error */
     lua_newtable(L);
+    lua_pushglobaltable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -5);
+    }
+    lua_pop(L, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, DECLARED_KEY);
     lua_pushglobaltable(L);
     luaL_newmetatable(L, "netsim.strict_globals");

@@ -134,6 +134,13 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
 }
 
 void
+ns_summary_unrun(ns_summary *s, const ns_workload *wl)
+{
+    for (size_t i = 0; i < wl->results.n && s->nkinds < NS_RESULT_KINDS_MAX; i++)
+        s->kinds[s->nkinds++] = wl->results.set[i].kind;   /* numbers stay 0 */
+}
+
+void
 ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
 {
     fn(ctx, "completed", s->completed, 1);

@@ -44,10 +44,17 @@ typedef struct ns_summary {
     uint64_t peak_rss_bytes;
 } ns_summary;
 
+typedef struct ns_workload ns_workload;
+
 /* fill s from a finished (or stopped) run; 0 or -1 (no memory) */
 int ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds);
 void ns_summary_print(const ns_summary *s, FILE *out);
 void ns_summary_print_json(const ns_summary *s, FILE *out);
+
+/* the summary of a run that was built but not simulated (--check): the
+ * workload's result kinds are listed, with their numbers 0, so that the
+ * same keys are there */
+void ns_summary_unrun(ns_summary *s, const ns_workload *wl);
 
 /* walk the summary's fields: name, value as double, whether integral */
 typedef void ns_summary_visit_fn(void *ctx, const char *name, double value, int integral);
