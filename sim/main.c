@@ -259,10 +259,7 @@ main(int argc, char **argv)
             break;
         }
         case 'm':
-            cli.model = -1;
-            for (int i = 0; ns_model_names[i]; i++)
-                if (strcmp(optarg, ns_model_names[i]) == 0)
-                    cli.model = i;
+            cli.model = ns_model_find(optarg);
             if (cli.model < 0) {
                 fprintf(stderr, "netsim: --model expects packet or flow, got '%s'\n", optarg);
                 return EXIT_USAGE;

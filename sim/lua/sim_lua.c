@@ -18,6 +18,7 @@
 #include "sim/alloc.h"
 #include "sim/output/h5out.h"
 #include "sim/estimate.h"
+#include "sim/settings.h"
 #include "lua_util.h"
 #include "sim/sim.h"
 #include "sim/output/summary.h"
@@ -228,23 +229,83 @@ typedef struct run_opts {
     const char *output;
 } run_opts;
 
-static void
-read_dctcp(lua_State *L, ns_dctcp_cfg *d)
+/* one of the rows of a table of descriptors (`name` gives their names) */
+static int
+read_row(lua_State *L, const char *field, const char *(*name)(int), int def)
 {
-    static const char *const fields[] = {"init_window", "min_rto", "g", "reorder_window", NULL};
-    if (lua_getfield(L, 1, "dctcp") == LUA_TNIL) {
+    const char *names[32];
+    int k = 0;
+    while (k < 31 && (names[k] = name(k)))
+        k++;
+    names[k] = NULL;
+    return ns_lua_option(L, 1, "run", field, names, def);
+}
+
+/* the settings reader (sim/settings.h) over the Lua table at the top of
+ * the stack: its checks raise with "run: <transport>: ..." */
+static void
+lua_settings_check(const ns_settings *s, const char *const *allowed)
+{
+    ns_lua_check_fields(s->ctx, -1, s->what, allowed);
+}
+
+static int64_t
+lua_settings_integer(const ns_settings *s, const char *field, int64_t def, int64_t min, int64_t max)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_int(L, lua_gettop(L), s->what, field, 0, def, min, max);
+}
+
+static double
+lua_settings_number(const ns_settings *s, const char *field, double def, double min, double max)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_num(L, lua_gettop(L), s->what, field, 0, def, min, max);
+}
+
+static ns_time
+lua_settings_time(const ns_settings *s, const char *field, ns_time def)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_time(L, lua_gettop(L), s->what, field, 0, def);
+}
+
+static int
+lua_settings_fail(const ns_settings *s, const char *msg)
+{
+    return ns_lua_fail(s->ctx, s->what, "%s", msg);
+}
+
+/* the settings tables of the transports (run{dctcp = {...}}) */
+static void
+read_transport_settings(lua_State *L, ns_run_cfg *c)
+{
+    for (int row = 0; ns_transport_name(row); row++) {
+        const char *name = ns_transport_name(row);
+        if (!ns_transport_has_settings(row))
+            continue;
+        if (lua_getfield(L, 1, name) == LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "run: %s", name);
+        ns_settings r = {L, what, lua_settings_check, lua_settings_integer, lua_settings_number,
+                         lua_settings_time, lua_settings_fail};
+        ns_transport_settings(row, &r, c);   /* raises on a bad value */
         lua_pop(L, 1);
-        return;
     }
-    int t = lua_gettop(L);
-    ns_lua_check_fields(L, t, "run: dctcp", fields);
-    d->init_window = (uint32_t)ns_lua_int(L, t, "run: dctcp", "init_window", 0, d->init_window, 1, 1 << 20);
-    d->min_rto_ps = ns_lua_time(L, t, "run: dctcp", "min_rto", 0, d->min_rto_ps);
-    d->g = ns_lua_num(L, t, "run: dctcp", "g", 0, d->g, 1e-6, 1);
-    d->reorder_ps = ns_lua_time(L, t, "run: dctcp", "reorder_window", 0, d->reorder_ps);
-    if (d->min_rto_ps <= 0)
-        ns_lua_fail(L, "run: dctcp", "field 'min_rto' must be positive");
-    lua_pop(L, 1);
+}
+
+/* a transport's settings table given with another transport */
+static void
+check_transport_settings(lua_State *L, const ns_run_cfg *c)
+{
+    for (int row = 0; ns_transport_name(row); row++) {
+        const char *name = ns_transport_name(row);
+        if (row != c->transport && ns_transport_has_settings(row) && ns_lua_has(L, 1, name))
+            ns_lua_fail(L, "run", "field '%s' only applies with transport = \"%s\"", name, name);
+    }
 }
 
 /* the visitor that fills a Lua table */
@@ -387,15 +448,15 @@ l_run(lua_State *L)
 
     run_opts o;
     ns_run_cfg_defaults(&o.cfg);
-    o.cfg.model = ns_lua_option(L, 1, "run", "model", ns_model_names, NS_MODEL_PACKET);
+    o.cfg.model = read_row(L, "model", ns_model_name, NS_MODEL_PACKET);
     if (cli->model >= 0)
         o.cfg.model = cli->model;
     o.cfg.lb = ns_lua_option(L, 1, "run", "lb", ns_lb_names, NS_LB_ECMP);
     o.cfg.spray = ns_lua_option(L, 1, "run", "spray", ns_spray_names, NS_SPRAY_RANDOM);
     o.cfg.flowlet_gap_ps = ns_lua_time(L, 1, "run", "flowlet_gap", 0, o.cfg.flowlet_gap_ps);
     o.cfg.subflows = (uint32_t)ns_lua_int(L, 1, "run", "subflows", 0, 1, 1, 65535);
-    o.cfg.transport = ns_lua_option(L, 1, "run", "transport", ns_transport_names, NS_TP_IDEAL);
-    read_dctcp(L, &o.cfg.dctcp);
+    o.cfg.transport = read_row(L, "transport", ns_transport_name, NS_TP_IDEAL);
+    read_transport_settings(L, &o.cfg);
     o.cfg.seed = (uint64_t)ns_lua_int(L, 1, "run", "seed", 0, (lua_Integer)wl->seed, 0, INT64_MAX);
     if (cli->seed_set)
         o.cfg.seed = cli->seed;
@@ -410,8 +471,7 @@ l_run(lua_State *L)
         ns_lua_fail(L, "run", "field 'spray' only applies with lb = \"spray\"");
     if (ns_lua_has(L, 1, "flowlet_gap") && o.cfg.lb != NS_LB_FLOWLET)
         ns_lua_fail(L, "run", "field 'flowlet_gap' only applies with lb = \"flowlet\"");
-    if (ns_lua_has(L, 1, "dctcp") && o.cfg.transport != NS_TP_DCTCP)
-        ns_lua_fail(L, "run", "field 'dctcp' only applies with transport = \"dctcp\"");
+    check_transport_settings(L, &o.cfg);
     if (o.cfg.flowlet_gap_ps <= 0)
         ns_lua_fail(L, "run", "field 'flowlet_gap' must be positive");
 
@@ -488,8 +548,8 @@ l_run(lua_State *L)
     } else if (!cli->quiet) {
         {
             printf("netsim: %s on %s (%zu hosts), model %s, lb %s, transport %s, subflows %u, seed %llu -> %s\n",
-                   cli->script, fab->kind, fab->nhosts, ns_model_names[o.cfg.model], ns_lb_names[o.cfg.lb],
-                   ns_transport_names[o.cfg.transport], o.cfg.subflows, (unsigned long long)o.cfg.seed, output);
+                   cli->script, fab->kind, fab->nhosts, ns_model_name(o.cfg.model), ns_lb_names[o.cfg.lb],
+                   ns_transport_name(o.cfg.transport), o.cfg.subflows, (unsigned long long)o.cfg.seed, output);
             ns_summary_print(&s, stdout);
         }
         fflush(stdout);

@@ -1,7 +1,8 @@
 /*
  * packet_int.h - internals of the packet-level network model, shared by
  * packet_net.c (model, forwarding), port.c (output queues), lb.c (next-hop
- * choice), host.c (NIC scheduling) and transport_*.c. Not a public header.
+ * choice), host.c (NIC scheduling), transports.c (the table) and
+ * transport_*.c. Not a public header.
  *
  * An output port is a FIFO that keeps the time its link is next free: a
  * packet's departure and the bytes queued ahead of it are known when it
@@ -62,21 +63,41 @@ typedef struct ns_port {
     uint8_t  ecn, shared;
 } ns_port;
 
-/* a transport: how a subflow's sender and receiver behave */
-typedef struct ns_tp_ops {
-    const char *name;
+/*
+ * A transport: how a subflow's sender and receiver behave. A descriptor,
+ * one row of ns_transports[] (transports.c), found by the run's `transport`
+ * (a row number). A new transport is a file transport_<name>.c that defines
+ * one, and a row.
+ */
+enum {
+    NS_TPF_UNLIMITED = 1,    /* buffers are unlimited and nothing is dropped (the ideal transport) */
+    NS_TPF_ACKS      = 2,    /* the receiver sends an ACK per data packet (memory estimates) */
+    NS_TPF_ECN       = 4     /* the sender backs off on ECN marks: a marking port's queue stays
+                              * about its kmax (memory estimates) */
+};
+
+typedef struct ns_settings ns_settings;
+
+typedef struct ns_transport {
+    const char *name;        /* run{transport = ...} */
+    unsigned    flags;       /* NS_TPF_* */
+    size_t      state_size;  /* bytes of a subflow's state, from the model's pool; 0: none */
+    /* settings, run{<name> = {...}}: settings_size bytes (at most
+     * NS_TP_SETTINGS_BYTES, sim.h), 0 if none (then defaults and parse are NULL) */
+    size_t      settings_size;
+    void    (*defaults)(void *settings);
+    int     (*parse)(const ns_settings *r, void *settings);   /* over the defaults; NS_OK or an error */
+    /* the subflow's life; the settings are at n->tp_settings */
     int     (*init)(ns_pnet *n, ns_sflow *f);          /* 0 or -1 (no memory) */
     ns_pkt *(*next)(ns_pnet *n, ns_sflow *f);          /* a packet to send now, or NULL */
     void    (*on_data)(ns_pnet *n, ns_sflow *f, ns_pkt *p);  /* at the receiver; owns p */
     void    (*on_ack)(ns_pnet *n, ns_sflow *f, ns_pkt *p);   /* at the sender; owns p */
     void    (*fini)(ns_pnet *n, ns_sflow *f);
-} ns_tp_ops;
+} ns_transport;
 
-extern const ns_tp_ops ns_tp_ideal;
-extern const ns_tp_ops ns_tp_dctcp;
-/* bytes of a DCTCP subflow's state, its inline rings included (for its
- * pool and for memory estimates) */
-size_t ns_tp_dctcp_state_size(void);
+extern const ns_transport ns_tp_ideal;   /* transport_ideal.c */
+extern const ns_transport ns_tp_dctcp;   /* transport_dctcp.c */
+extern const ns_transport *const ns_transports[];   /* transports.c, NULL-ended */
 
 typedef struct ns_phost {
     ns_event  ev;            /* the NIC is free to send the next packet */
@@ -84,9 +105,6 @@ typedef struct ns_phost {
     ns_sflow *cur;           /* ring of subflows with something to send */
     ns_pkt   *ctl_head, *ctl_tail;   /* ACKs waiting for the NIC, sent first */
 } ns_phost;
-
-/* transport state of a DCTCP subflow, from the transport pool */
-typedef struct ns_dctcp ns_dctcp;
 
 struct ns_sflow {
     uint32_t  xfer;          /* transfer index */
@@ -104,14 +122,14 @@ struct ns_sflow {
     ns_sflow *live_next, *live_prev;   /* every subflow taken from the pool and not yet released */
     ns_time   last_send_ps;  /* flowlet detection */
     uint32_t  flowlet;
-    ns_dctcp *tp;            /* transport state, NULL for ideal */
+    void     *tp;            /* transport state (state_size bytes), NULL if none */
 };
 
 struct ns_pnet {
     ns_net           net;
     ns_sim          *sim;
     const ns_fabric *fab;
-    const ns_tp_ops *tp;
+    const ns_transport *tp;
     ns_port         *ports;      /* one per directed link */
     ns_phost        *hosts;
     uint32_t        *salt;       /* per node ECMP salt */
@@ -125,6 +143,11 @@ struct ns_pnet {
     int              lb, spray, unlimited;
     ns_time          flowlet_gap_ps;
     uint64_t         data_packets, ack_packets;
+    union {                      /* the transport's settings (its defaults, or the run's) */
+        unsigned char bytes[NS_TP_SETTINGS_BYTES];
+        uint64_t      align_u64;
+        double        align_dbl;
+    } tp_settings;
 };
 
 /* port.c */
