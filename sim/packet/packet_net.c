@@ -155,7 +155,7 @@ pnet_link_stats(ns_net *net, uint32_t link, ns_link_stats *s)
 {
     ns_pnet *n = (ns_pnet *)net;
     const ns_port *p = &n->ports[link];
-    uint64_t q = ns_port_backlog(p, n->sim->now);
+    uint64_t q = ns_port_queue(n, link, n->sim->now);
     s->queue_bytes = q;
     s->tx_bytes = p->enq_bytes - q;
     s->tx_packets = p->packets;
@@ -179,6 +179,7 @@ pnet_free(ns_net *net)
      * transport state is still allocated */
     for (ns_sflow *f = n->live; f; f = f->live_next)
         n->tp->fini(n, f);
+    ns_port_sched_free(n);
     ns_pool_destroy(&n->pkt_pool);
     ns_pool_destroy(&n->flow_pool);
     ns_pool_destroy(&n->tp_pool);
