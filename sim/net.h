@@ -71,8 +71,6 @@ typedef struct ns_model {
     int  (*check)(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ns_err *e);
 } ns_model;
 
-extern const ns_model ns_packet_model;   /* sim/packet/packet_net.c */
-extern const ns_model ns_flow_model;     /* sim/flow/flow_net.c */
 extern const ns_model *const ns_models[];   /* NULL-ended; the row numbers are NS_MODEL_* (sim.h) */
 
 /* the row of the model called `name`, or -1 */

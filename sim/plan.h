@@ -49,15 +49,23 @@ ns_plan_packets(uint64_t bytes, uint32_t mss)
     return bytes / mss + (bytes % mss != 0);
 }
 
-/* the plan of transfer `xfer` of `bytes` (> 0) from host node src to dst */
+/* the cut of a transfer of `bytes` (> 0), without its label */
 static inline void
-ns_plan_make(ns_plan *p, uint64_t bytes, uint32_t subflows, uint32_t mss, uint32_t src, uint32_t dst,
-             uint32_t xfer)
+ns_plan_cut(ns_plan *p, uint64_t bytes, uint32_t subflows, uint32_t mss)
 {
     p->k = ns_plan_subflows(bytes, subflows);
     p->base = bytes / p->k;
     p->extra = bytes % p->k;
     p->mss = mss;
+    p->label = 0;
+}
+
+/* the plan of transfer `xfer` of `bytes` (> 0) from host node src to dst */
+static inline void
+ns_plan_make(ns_plan *p, uint64_t bytes, uint32_t subflows, uint32_t mss, uint32_t src, uint32_t dst,
+             uint32_t xfer)
+{
+    ns_plan_cut(p, bytes, subflows, mss);
     p->label = ns_route_label(src, dst, xfer);
 }
 

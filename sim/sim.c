@@ -18,6 +18,9 @@
 #include "alloc.h"
 #include "estimate.h"
 
+extern const ns_model ns_packet_model;   /* sim/packet/packet_net.c */
+extern const ns_model ns_flow_model;     /* sim/flow/flow_net.c */
+
 /* the network models, one row each (net.h); run{model = ...} names a row */
 const ns_model *const ns_models[] = {
     &ns_packet_model,

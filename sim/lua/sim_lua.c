@@ -297,6 +297,23 @@ read_transport_settings(lua_State *L, ns_run_cfg *c)
     }
 }
 
+/* the fields of run{}: `fields`, with the settings tables of the
+ * transports (dctcp = {...}) after "transport"; in buf[n] */
+static const char *const *
+run_fields(const char *const *fields, const char **buf, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; fields[i] && k + 1 < n; i++) {
+        buf[k++] = fields[i];
+        if (strcmp(fields[i], "transport") == 0)
+            for (int row = 0; ns_transport_name(row) && k + 1 < n; row++)
+                if (ns_transport_has_settings(row))
+                    buf[k++] = ns_transport_name(row);
+    }
+    buf[k] = NULL;
+    return buf;
+}
+
 /* a transport's settings table given with another transport */
 static void
 check_transport_settings(lua_State *L, const ns_run_cfg *c)
@@ -431,11 +448,12 @@ static int
 l_run(lua_State *L)
 {
     static const char *const fields[] = {
-        "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "transport", "dctcp",
+        "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "transport",
         "seed", "until", "duration", "output", "sample", "flow_solver", NULL
     };
+    const char *all[48];
     ns_cli *cli = get_cli(L);
-    ns_lua_check_args(L, 1, "run", fields);
+    ns_lua_check_args(L, 1, "run", run_fields(fields, all, 48));
     lua_getfield(L, 1, "fabric");
     if (lua_isnil(L, -1))
         return ns_lua_fail(L, "run", "field 'fabric' is required");

@@ -133,8 +133,6 @@ typedef struct ns_transport {
     void    (*fini)(ns_pnet *n, ns_sflow *f);
 } ns_transport;
 
-extern const ns_transport ns_tp_ideal;   /* transport_ideal.c */
-extern const ns_transport ns_tp_dctcp;   /* transport_dctcp.c */
 extern const ns_transport *const ns_transports[];   /* transports.c, NULL-ended */
 
 typedef struct ns_phost {

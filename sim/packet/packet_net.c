@@ -258,7 +258,7 @@ pnet_check(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ns_er
         if (o->kind != NS_OP_TRANSFER || !ns_plan_crosses(o->bytes, o->node, o->dst))
             continue;
         ns_plan plan;
-        ns_plan_make(&plan, o->bytes, c->subflows, mss, o->node, o->dst, 0);
+        ns_plan_cut(&plan, o->bytes, c->subflows, mss);
         uint64_t k = plan.k, per = ns_plan_bytes(&plan, 0);   /* subflow 0 is the largest */
         uint64_t pkts = ns_plan_packets(per, mss);
         if (pkts > NS_MAX_SUBFLOW_PACKETS) {

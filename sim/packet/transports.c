@@ -3,13 +3,17 @@
  * rest of netsim sees of them (net.h): their names and their settings.
  *
  * A new transport is a file transport_<name>.c defining its descriptor
- * (packet_int.h), a row below, and its line in sim/local.mk.
+ * (packet_int.h), its declaration and a row below, and its line in
+ * sim/local.mk.
  */
 #include <config.h>
 #include "packet_int.h"
 
 #include <string.h>
 #include "sim/settings.h"
+
+extern const ns_transport ns_tp_ideal;   /* transport_ideal.c */
+extern const ns_transport ns_tp_dctcp;   /* transport_dctcp.c */
 
 /* the transports, one row each; the row numbers of the first two are
  * NS_TP_IDEAL and NS_TP_DCTCP (sim.h) */
