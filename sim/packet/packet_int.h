@@ -41,7 +41,8 @@ enum {
     NS_PF_RETX = 4,   /* data: a retransmission */
     NS_PF_ECT  = 8    /* ECN-capable: switches may mark instead of nothing */
 };
-/* bits 5 to 7 of a packet's flags: its traffic class (0 unless set) */
+/* bits 5 to 7 of a packet's flags: its traffic class (0 unless set; a port
+ * with fewer classes queues it in its last) */
 #define NS_PF_CLASS_SHIFT 5
 #define ns_pkt_class(p) ((uint32_t)(p)->flags >> NS_PF_CLASS_SHIFT)
 

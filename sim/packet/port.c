@@ -14,7 +14,6 @@
 #include "packet_int.h"
 
 #include <assert.h>
-#include <string.h>
 #include "sim/alloc.h"
 #include "sim/rng.h"
 
