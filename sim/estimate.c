@@ -59,24 +59,10 @@ ns_mem_budget(void)
 
 /* --- the terms --------------------------------------------------------------- */
 
-/* saturating a + b x c */
-static uint64_t
-mad(uint64_t a, uint64_t b, uint64_t c)
-{
-    unsigned __int128 r = (unsigned __int128)b * c + a;
-    return r > UINT64_MAX ? UINT64_MAX : (uint64_t)r;
-}
-
-static uint64_t
-sadd(uint64_t a, uint64_t b)
-{
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 static uint64_t
 smul(uint64_t a, uint64_t b)
 {
-    return mad(0, a, b);
+    return ns_mem_mad(0, a, b);
 }
 
 uint64_t
@@ -84,12 +70,12 @@ ns_mem_fabric_shape(uint64_t nodes, uint64_t hosts, uint64_t cables, uint64_t ed
 {
     uint64_t switches = nodes > hosts ? nodes - hosts : 0;
     uint64_t b = 0;
-    b = mad(b, nodes, sizeof(ns_fnode));
-    b = mad(b, 2 * cables, 2 * sizeof(ns_flink));        /* links, and order_links' copy */
-    b = mad(b, hosts, 3 * sizeof(uint32_t));             /* host_attach, host_link, edge_node */
+    b = ns_mem_mad(b, nodes, sizeof(ns_fnode));
+    b = ns_mem_mad(b, 2 * cables, 2 * sizeof(ns_flink));        /* links, and order_links' copy */
+    b = ns_mem_mad(b, hosts, 3 * sizeof(uint32_t));             /* host_attach, host_link, edge_node */
     /* per (switch, edge node): route, about one hop, igraph's distance */
-    b = mad(b, smul(switches, edge_nodes), sizeof(ns_hopset) + sizeof(uint32_t) + sizeof(double));
-    b = mad(b, 2 * cables, sizeof(uint32_t));            /* next-hop candidates while routing */
+    b = ns_mem_mad(b, smul(switches, edge_nodes), sizeof(ns_hopset) + sizeof(uint32_t) + sizeof(double));
+    b = ns_mem_mad(b, 2 * cables, sizeof(uint32_t));            /* next-hop candidates while routing */
     return b;
 }
 
@@ -98,12 +84,12 @@ ns_mem_fabric(const ns_fabric *f)
 {
     uint64_t b = 0;
     size_t nsw = f->nnodes - f->nhosts;
-    b = mad(b, f->nodes_cap, sizeof(ns_fnode));
-    b = mad(b, f->links_cap, sizeof(ns_flink));
-    b = mad(b, f->cfgs_cap, sizeof(ns_switch_cfg));
-    b = mad(b, f->nhosts, 3 * sizeof(uint32_t));
-    b = mad(b, (uint64_t)nsw * f->nedges, sizeof(ns_hopset));
-    b = mad(b, f->hops_cap, sizeof(uint32_t));
+    b = ns_mem_mad(b, f->nodes_cap, sizeof(ns_fnode));
+    b = ns_mem_mad(b, f->links_cap, sizeof(ns_flink));
+    b = ns_mem_mad(b, f->cfgs_cap, sizeof(ns_switch_cfg));
+    b = ns_mem_mad(b, f->nhosts, 3 * sizeof(uint32_t));
+    b = ns_mem_mad(b, (uint64_t)nsw * f->nedges, sizeof(ns_hopset));
+    b = ns_mem_mad(b, f->hops_cap, sizeof(uint32_t));
     return b;
 }
 
@@ -114,11 +100,11 @@ driver_bytes(uint64_t nops, uint64_t ndeps, uint64_t ntransfers)
     uint64_t b = 0;
     /* op_start, op_finish, op_waiting, succ_start, op_next, op_xfer, ready,
      * plus ns_wl_check's indeg and start */
-    b = mad(b, nops, 2 * sizeof(ns_time) + 7 * sizeof(uint32_t));
+    b = ns_mem_mad(b, nops, 2 * sizeof(ns_time) + 7 * sizeof(uint32_t));
     /* the driver's successors, ns_wl_check's successors */
-    b = mad(b, ndeps, 2 * sizeof(uint32_t));
+    b = ns_mem_mad(b, ndeps, 2 * sizeof(uint32_t));
     /* the /transfers record, the summary's completion times */
-    b = mad(b, ntransfers, sizeof(ns_xfer) + sizeof(ns_time));
+    b = ns_mem_mad(b, ntransfers, sizeof(ns_xfer) + sizeof(ns_time));
     return b;
 }
 
@@ -126,8 +112,8 @@ uint64_t
 ns_mem_ops(uint64_t nops, uint64_t ndeps, uint64_t ntransfers)
 {
     /* the ops and dependencies themselves (dep_op, dep_on), and the driver's */
-    uint64_t b = mad(mad(0, nops, sizeof(ns_op)), ndeps, 2 * sizeof(uint32_t));
-    return sadd(b, driver_bytes(nops, ndeps, ntransfers));
+    uint64_t b = ns_mem_mad(ns_mem_mad(0, nops, sizeof(ns_op)), ndeps, 2 * sizeof(uint32_t));
+    return ns_mem_add(b, driver_bytes(nops, ndeps, ntransfers));
 }
 
 uint64_t
@@ -137,14 +123,14 @@ ns_mem_workload(const ns_workload *wl, size_t nhosts)
     for (size_t i = 0; i < wl->nops; i++)
         nx += wl->ops[i].kind == NS_OP_TRANSFER;
     /* the arrays as allocated (their capacity), the driver's as used */
-    uint64_t b = mad(mad(0, wl->ops_cap, sizeof(ns_op)), wl->deps_cap, 2 * sizeof(uint32_t));
-    b = sadd(b, driver_bytes(wl->nops, wl->ndeps, nx));
-    b = mad(b, wl->labels_cap, sizeof(char *) + 24);     /* interned labels, about 24 bytes each */
-    b = mad(b, wl->label_hash_cap, sizeof(uint32_t));
-    b = mad(b, wl->colls_cap, sizeof(ns_coll));
-    b = mad(b, wl->coll_hosts_cap, sizeof(uint32_t));
-    b = sadd(b, ns_results_bytes(&wl->results));         /* the builders' records */
-    b = mad(b, nhosts, sizeof(ns_cpu));
+    uint64_t b = ns_mem_mad(ns_mem_mad(0, wl->ops_cap, sizeof(ns_op)), wl->deps_cap, 2 * sizeof(uint32_t));
+    b = ns_mem_add(b, driver_bytes(wl->nops, wl->ndeps, nx));
+    b = ns_mem_mad(b, wl->labels_cap, sizeof(char *) + 24);     /* interned labels, about 24 bytes each */
+    b = ns_mem_mad(b, wl->label_hash_cap, sizeof(uint32_t));
+    b = ns_mem_mad(b, wl->colls_cap, sizeof(ns_coll));
+    b = ns_mem_mad(b, wl->coll_hosts_cap, sizeof(uint32_t));
+    b = ns_mem_add(b, ns_results_bytes(&wl->results));         /* the builders' records */
+    b = ns_mem_mad(b, nhosts, sizeof(ns_cpu));
     return b;
 }
 
@@ -193,21 +179,13 @@ ns_mem_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, 
     memset(m, 0, sizeof *m);
     m->fabric = ns_mem_fabric(f);
     m->workload = ns_mem_workload(wl, f->nhosts);
-    uint64_t peak = widest_level(wl);
-    if (c->model == NS_MODEL_PACKET) {
-        m->model = ns_packet_net_estimate(f, wl, c, peak, &m->packets, &m->subflows);
-    } else {
-        /* the flow model: per link a few hundred bytes; per subflow alive
-         * (model, solver, event queue) 270 to 290 bytes, measured as the
-         * peak RSS less the rest of this estimate on w:alltoall over 1,024
-         * and 4,096 hosts (540 MB and 8.44 GB in all); rounded up */
-        m->subflows = peak * c->subflows;
-        m->model = mad(mad(0, f->nlinks, 256), m->subflows, 320);
-    }
+    ns_models[c->model]->estimate(f, wl, c, widest_level(wl), m);
     /* HDF5 rows (4,096 at a time, up to 128 bytes), time-series rows and
      * per-link counters, and HDF5's chunk caches (1 MiB a dataset) */
-    m->output = mad(4096 * 128 + ((uint64_t)8 << 20), f->nlinks, 64 * 2 * sizeof(uint64_t) + sizeof(uint64_t));
-    m->total = sadd(sadd(sadd(sadd(NS_MEM_BASE_BYTES, m->fabric), m->workload), m->model), m->output);
+    m->output = ns_mem_mad(4096 * 128 + ((uint64_t)8 << 20), f->nlinks,
+                           64 * 2 * sizeof(uint64_t) + sizeof(uint64_t));
+    m->total = ns_mem_add(ns_mem_add(ns_mem_add(ns_mem_add(NS_MEM_BASE_BYTES, m->fabric), m->workload),
+                                     m->model), m->output);
 }
 
 void
@@ -220,7 +198,7 @@ ns_mem_describe(const ns_mem_est *m, int model, char *buf, size_t n)
     ns_format_size(m->output, d, sizeof d);
     ns_format_size(NS_MEM_BASE_BYTES, e, sizeof e);
     snprintf(buf, n, "fabric %s, workload %s, %s model %s for %llu subflow%s and %llu packet%s in flight, "
-             "output %s, program %s", a, b, model == NS_MODEL_PACKET ? "packet" : "flow", c,
+             "output %s, program %s", a, b, ns_model_name(model), c,
              (unsigned long long)m->subflows, m->subflows == 1 ? "" : "s", (unsigned long long)m->packets,
              m->packets == 1 ? "" : "s", d, e);
 }
@@ -257,28 +235,19 @@ ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
                 const uint32_t *order, ns_err *e)
 {
     size_t n = wl->nops;
-    uint32_t mss = f->mtu - f->header;
     unsigned __int128 total = 0;
     char d[400], t[64];
+    const ns_model *model = ns_models[c->model];
+    if (model->check) {
+        int rc = model->check(f, wl, c, e);
+        if (rc)
+            return rc;
+    }
     for (size_t i = 0; i < n; i++) {
         const ns_op *o = &wl->ops[i];
         if (o->kind != NS_OP_TRANSFER)
             continue;
         total += o->bytes;
-        if (c->model == NS_MODEL_PACKET && o->bytes > 0 && o->node != o->dst) {
-            uint64_t k = c->subflows < o->bytes ? c->subflows : o->bytes;
-            uint64_t per = o->bytes / k + (o->bytes % k != 0);
-            uint64_t pkts = per / mss + (per % mss != 0);
-            if (pkts > NS_MAX_SUBFLOW_PACKETS) {
-                ns_wl_describe(wl, (uint32_t)i, d, sizeof d);
-                return ns_errorf(e, NS_EINVAL, "%s: %llu bytes in %llu subflow%s is %llu packets of %u bytes per "
-                                 "subflow, more than the %u a subflow can number; split it over more subflows "
-                                 "(run{subflows = %llu}), or use a larger mtu", d, (unsigned long long)o->bytes,
-                                 (unsigned long long)k, k > 1 ? "s" : "", (unsigned long long)pkts, mss,
-                                 NS_MAX_SUBFLOW_PACKETS,
-                                 (unsigned long long)(o->bytes / ((uint64_t)NS_MAX_SUBFLOW_PACKETS * mss) + 1));
-            }
-        }
     }
     if (total > NS_MAX_WORKLOAD_BYTES) {
         char b[32];

@@ -10,13 +10,12 @@
  *             igraph's distance matrix while they are computed;
  *   workload  ops, dependencies, labels, collectives, and the driver's state
  *             per op, per dependency and per transfer;
- *   model     packet level: ports, hosts, per-node and per-route state, the
- *             subflows alive at once (transfers of the widest level of the
- *             task graph, times subflows) with their transport state, and the
- *             packets in flight: at most every packet of the workload, and at
- *             most what the links hold, a bandwidth-delay product each plus
- *             the queue a switch port builds (under dctcp its ECN kmax, else
- *             its buffer; else one more bandwidth-delay product);
+ *   model     the model's own estimate (its descriptor's, net.h) for the
+ *             transfers of the widest level of the task graph alive at once:
+ *             at packet level ports, hosts, per-node and per-route state,
+ *             the subflows alive at once with their transport state, and the
+ *             packets in flight (sim/packet/packet_net.c); at flow level per
+ *             link and per subflow (sim/flow/flow_net.c);
  *   output    the HDF5 writer's row buffers and time-series rows;
  * plus 24 MiB for the program and its libraries. It is an estimate: an
  * incast into unlimited buffers holds more packets (the summary's
@@ -47,6 +46,20 @@ typedef struct ns_mem_est {
     uint64_t subflows;       /* subflows alive at once assumed */
 } ns_mem_est;
 
+/* saturating arithmetic for the terms: a + b x c, a + b */
+static inline uint64_t
+ns_mem_mad(uint64_t a, uint64_t b, uint64_t c)
+{
+    unsigned __int128 r = (unsigned __int128)b * c + a;
+    return r > UINT64_MAX ? UINT64_MAX : (uint64_t)r;
+}
+
+static inline uint64_t
+ns_mem_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* the memory of this machine: physical memory, or the container's
  * (cgroup) or the process's (RLIMIT_AS, RLIMIT_DATA) limit if lower */
 uint64_t ns_mem_machine(void);
@@ -65,7 +78,7 @@ uint64_t ns_mem_ops(uint64_t nops, uint64_t ndeps, uint64_t ntransfers);
 
 /* the estimate of a run of wl on f with c */
 void ns_mem_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ns_mem_est *out);
-/* "fabric 1.2 MB, workload 30 kB, packet model 4 MB, output 1 MB" */
+/* "fabric 1.2 MB, workload 30 kB, packet model 4 MB, output 1 MB"; `model` is a row of ns_models[] */
 void ns_mem_describe(const ns_mem_est *m, int model, char *buf, size_t n);
 
 /* NS_OK if `bytes` fit the budget, else NS_ENOMEM with "WHAT would need
@@ -79,7 +92,8 @@ int ns_mem_check(uint64_t bytes, const char *what, const char *detail, ns_err *e
  *    the network does: a chain of ops (compute durations, and each
  *    transfer's time through its source's NIC) or one host's compute ops or
  *    NIC sends add up to more (not checked when `until` stops the run first);
- *  - the payload of the workload exceeds NS_MAX_WORKLOAD_BYTES.
+ *  - the payload of the workload exceeds NS_MAX_WORKLOAD_BYTES;
+ *  - the model's own limits (its descriptor's check, net.h), checked first.
  * `order` is a topological order of the ops (ns_wl_check).
  */
 int ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,

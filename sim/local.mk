@@ -14,17 +14,20 @@ libnetsim_a_SOURCES += \
 	%reldir%/rng.c %reldir%/rng.h \
 	%reldir%/lib.c %reldir%/lib.h \
 	%reldir%/fabric.c %reldir%/fabric.h \
-	%reldir%/routing.c %reldir%/route.h \
+	%reldir%/routing.c %reldir%/route.h %reldir%/plan.h \
 	%reldir%/taskgraph.c %reldir%/taskgraph.h \
 	%reldir%/results.c %reldir%/results.h \
-	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h \
+	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/settings.h \
 	%reldir%/estimate.c %reldir%/estimate.h
 
 # the packet model: hosts, ports, load balancing, one file per transport
+# (a row of transports.c each)
 libnetsim_a_SOURCES += \
 	%reldir%/packet/packet_int.h %reldir%/packet/packet_net.c \
 	%reldir%/packet/port.c %reldir%/packet/lb.c %reldir%/packet/host.c \
-	%reldir%/packet/transport_ideal.c %reldir%/packet/transport_dctcp.c
+	%reldir%/packet/transports.c \
+	%reldir%/packet/transport_ideal.c \
+	%reldir%/packet/transport_dctcp.c
 
 # the flow model: max-min fair rates
 libnetsim_a_SOURCES += \

@@ -319,10 +319,7 @@ main(int argc, char **argv)
             break;
         }
         case 'm':
-            cmd->model = -1;
-            for (int i = 0; ns_model_names[i]; i++)
-                if (strcmp(optarg, ns_model_names[i]) == 0)
-                    cmd->model = i;
+            cmd->model = ns_model_find(optarg);
             if (cmd->model < 0) {
                 fprintf(stderr, "netsim: --model expects packet or flow, got '%s'\n", optarg);
                 return EXIT_USAGE;

@@ -4,8 +4,9 @@
  * The driver asks a model to move the bytes of a transfer from one host to
  * another (ns_net_ops.start) and is called back, through
  * ns_sim_transfer_done(), when the last byte has arrived. The packet model
- * (packet_net.c) and the flow model (flow_net.c) implement this interface;
- * nothing else of either leaks into the driver.
+ * (sim/packet/) and the flow model (sim/flow/) implement this interface
+ * and describe themselves in an ns_model; nothing else of either leaks into
+ * the driver.
  */
 #ifndef NS_NET_H
 #define NS_NET_H
@@ -42,17 +43,57 @@ struct ns_net {
     ns_sim           *sim;
 };
 
-/* constructors: NS_OK and *out, or an error code with a message in sim->err */
-int ns_packet_net_new(ns_sim *sim, ns_net **out);
-int ns_flow_net_new(ns_sim *sim, ns_net **out);
-
-/* the packet model's memory for a run (estimate.h): `peak_xfers` transfers
- * alive at once; *packets and *subflows get the counts it assumed */
 typedef struct ns_fabric ns_fabric;
 typedef struct ns_workload ns_workload;
 typedef struct ns_run_cfg ns_run_cfg;
-uint64_t ns_packet_net_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
-                                uint64_t peak_xfers, uint64_t *packets, uint64_t *subflows);
+typedef struct ns_mem_est ns_mem_est;
+typedef struct ns_err ns_err;
+typedef struct ns_settings ns_settings;
+
+/*
+ * A network model is a descriptor, a row of ns_models[] (sim.c), which the
+ * driver finds by the run's `model` (a row number: ns_model_find() gives
+ * it for a name). A new model is a folder of its own, its descriptor, and
+ * a row.
+ */
+typedef struct ns_model {
+    const char *name;        /* run{model = ...} */
+    int         evq;         /* the event queue it wants: NS_EVQ_CALENDAR or NS_EVQ_HEAP (event.h) */
+    /* NS_OK and *out, or an error code with a message in sim->err */
+    int  (*create)(ns_sim *sim, ns_net **out);
+    /* its memory for a run (estimate.h), `peak_xfers` transfers alive at
+     * once: sets m->model (bytes), m->packets and m->subflows (the counts
+     * it assumed) */
+    void (*estimate)(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, uint64_t peak_xfers,
+                     ns_mem_est *m);
+    /* the workload against the model's own limits, before the run: NS_OK,
+     * or NS_EINVAL with a message in e; NULL: none */
+    int  (*check)(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ns_err *e);
+} ns_model;
+
+extern const ns_model *const ns_models[];   /* NULL-ended; the row numbers are NS_MODEL_* (sim.h) */
+
+/* the row of the model called `name`, or -1 */
+int ns_model_find(const char *name);
+/* the name of row `row`, or NULL past the last row */
+const char *ns_model_name(int row);
+
+/*
+ * The packet model's transports are descriptors too, rows of a table in
+ * sim/packet/transports.c (packet_int.h has the descriptor). What others
+ * see of them: their names, and their settings (run{dctcp = {...}}), read
+ * through a neutral reader (settings.h) into the run configuration.
+ */
+/* the row of the transport called `name`, or -1 */
+int ns_transport_find(const char *name);
+/* the name of row `row`, or NULL past the last row */
+const char *ns_transport_name(int row);
+/* 1 if transport `row` takes settings (a table named as the transport) */
+int ns_transport_has_settings(int row);
+/* read the settings of transport `row` from `r`, over its defaults. For
+ * c->transport's row they go into c (c->tp_settings); another row's are
+ * checked, then dropped. NS_OK, or the reader's error (settings.h). */
+int ns_transport_settings(int row, const ns_settings *r, ns_run_cfg *c);
 
 /* called by a model when the last byte of a transfer has arrived */
 void ns_sim_transfer_done(ns_sim *sim, uint32_t xfer);

@@ -32,6 +32,14 @@ ns_route_reverse_label(uint32_t label)
     return label ^ 0x5bd1e995u;
 }
 
+/* the label of flowlet `flowlet` of a transfer labelled `label`: a new
+ * flowlet (after an idle gap) hashes to a new path */
+static inline uint32_t
+ns_route_flowlet_label(uint32_t label, uint32_t flowlet)
+{
+    return (uint32_t)ns_hash64(((uint64_t)label << 32) | flowlet);
+}
+
 /* the next-hop index in [0, n) for `label` at a switch with salt `salt`;
  * spends one digit of *off */
 static inline uint32_t

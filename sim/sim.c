@@ -18,10 +18,18 @@
 #include "alloc.h"
 #include "estimate.h"
 
-const char *const ns_model_names[] = {"packet", "flow", NULL};
+extern const ns_model ns_packet_model;   /* sim/packet/packet_net.c */
+extern const ns_model ns_flow_model;     /* sim/flow/flow_net.c */
+
+/* the network models, one row each (net.h); run{model = ...} names a row */
+const ns_model *const ns_models[] = {
+    &ns_packet_model,
+    &ns_flow_model,
+    NULL
+};
+
 const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", NULL};
 const char *const ns_spray_names[] = {"random", "roundrobin", NULL};
-const char *const ns_transport_names[] = {"ideal", "dctcp", NULL};
 const char *const ns_flow_solver_names[] = {"incremental", "component", "full", NULL};
 
 #define NONE UINT32_MAX
@@ -37,10 +45,25 @@ ns_run_cfg_defaults(ns_run_cfg *c)
     c->flowlet_gap_ps = 10 * NS_PS_PER_US;
     c->subflows = 1;
     c->transport = NS_TP_IDEAL;
-    c->dctcp.init_window = 10;
-    c->dctcp.min_rto_ps = 1 * NS_PS_PER_MS;
-    c->dctcp.g = 1.0 / 16;
-    c->dctcp.reorder_ps = 0;
+    c->tp_settings_row = -1;
+}
+
+int
+ns_model_find(const char *name)
+{
+    for (int i = 0; ns_models[i]; i++)
+        if (strcmp(ns_models[i]->name, name) == 0)
+            return i;
+    return -1;
+}
+
+const char *
+ns_model_name(int row)
+{
+    for (int i = 0; ns_models[i]; i++)
+        if (i == row)
+            return ns_models[i]->name;
+    return NULL;
 }
 
 const char *
@@ -118,12 +141,14 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     int rc = check_hosts(fab, wl, e);
     if (rc)
         return rc;
+    if (!ns_model_name(cfg->model))
+        return ns_errorf(e, NS_EINVAL, "internal error: no network model %d", cfg->model);
     ns_sim *sim = ns_calloc(1, sizeof *sim);
     if (!sim)
         return ns_enomem(e, "the simulation");
     ns_event_init(&sim->sample_ev, NULL);
-    /* the flow model moves many events at once: a heap; packets: a calendar */
-    if (ns_evq_init(&sim->evq, cfg->model == NS_MODEL_FLOW ? NS_EVQ_HEAP : NS_EVQ_CALENDAR)) {
+    const ns_model *model = ns_models[cfg->model];
+    if (ns_evq_init(&sim->evq, model->evq)) {
         ns_free(sim);
         return ns_enomem(e, "the simulation");
     }
@@ -193,7 +218,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         sim->cpus[h].busy_ps = 0;
     }
     ns_err_clear(&sim->err);
-    rc = cfg->model == NS_MODEL_FLOW ? ns_flow_net_new(sim, &sim->net) : ns_packet_net_new(sim, &sim->net);
+    rc = model->create(sim, &sim->net);
     if (rc) {
         ns_errorf(e, rc, "%s", sim->err.msg);
         goto fail;

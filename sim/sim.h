@@ -21,33 +21,34 @@
 
 typedef struct ns_rng ns_rng;
 
+/* the rows of the built-in models (ns_models[], net.h) and transports
+ * (sim/packet/transports.c), for C callers; a new row needs no name here */
 enum { NS_MODEL_PACKET = 0, NS_MODEL_FLOW = 1 };
+enum { NS_TP_IDEAL = 0, NS_TP_DCTCP };
 enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE };
 enum { NS_SPRAY_RANDOM = 0, NS_SPRAY_ROUNDROBIN };
-enum { NS_TP_IDEAL = 0, NS_TP_DCTCP };
 
-extern const char *const ns_model_names[];      /* "packet", "flow", NULL */
 extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", NULL */
 extern const char *const ns_spray_names[];      /* "random", "roundrobin", NULL */
-extern const char *const ns_transport_names[];  /* "ideal", "dctcp", NULL */
 extern const char *const ns_flow_solver_names[]; /* "incremental", "component", "full", NULL */
 
-typedef struct ns_dctcp_cfg {
-    uint32_t init_window;    /* packets */
-    ns_time  min_rto_ps;
-    double   g;              /* EWMA gain of the marked fraction */
-    ns_time  reorder_ps;     /* a hole is a loss once a later-sent packet was acked this long ago; 0 = srtt/4 */
-} ns_dctcp_cfg;
+/* room for a transport's settings in a run configuration */
+#define NS_TP_SETTINGS_BYTES 64
 
 typedef struct ns_run_cfg {
     uint64_t     seed;
-    int          model;
+    int          model;      /* a row of ns_models[] (net.h) */
     int          lb;
     int          spray;
     ns_time      flowlet_gap_ps;
     uint32_t     subflows;
-    int          transport;
-    ns_dctcp_cfg dctcp;
+    int          transport;  /* a row of the transports (net.h) */
+    int          tp_settings_row;   /* the transport tp_settings belong to; -1: none (each uses its defaults) */
+    union {                  /* the settings as the transport's parser left them (ns_transport_settings) */
+        unsigned char bytes[NS_TP_SETTINGS_BYTES];
+        uint64_t      align_u64;
+        double        align_dbl;
+    } tp_settings;
     ns_time      until_ps;   /* stop here if not done; 0 = run to completion */
     ns_time      sample_ps;  /* time-series period; 0 = none */
     int          flow_solver;/* flow model: NS_MM_INCREMENTAL, _COMPONENT or _FULL (maxmin.h) */

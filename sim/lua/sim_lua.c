@@ -33,6 +33,7 @@
 #include "sim/estimate.h"
 #include "sim/output/h5out.h"
 #include "sim/output/summary.h"
+#include "sim/settings.h"
 #include "sim/sim.h"
 #include "sim/units.h"
 
@@ -98,16 +99,113 @@ l_time(lua_State *L)
 
 /* --- run: the options ------------------------------------------------------------ */
 
+/* one of the rows of a table of descriptors (`name` gives their names) */
+static int
+read_row(lua_State *L, const char *field, const char *(*name)(int), int def)
+{
+    const char *names[32];
+    int k = 0;
+    while (k < 31 && (names[k] = name(k)))
+        k++;
+    names[k] = NULL;
+    return ns_lua_option(L, 1, "run", field, names, def);
+}
+
+/* the settings reader (sim/settings.h) over the Lua table at the top of
+ * the stack: its checks raise with "run: <transport>: ..." */
+static void
+lua_settings_check(const ns_settings *s, const char *const *allowed)
+{
+    ns_lua_check_fields(s->ctx, -1, s->what, allowed);
+}
+
+static int64_t
+lua_settings_integer(const ns_settings *s, const char *field, int64_t def, int64_t min, int64_t max)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_int(L, lua_gettop(L), s->what, field, 0, def, min, max);
+}
+
+static double
+lua_settings_number(const ns_settings *s, const char *field, double def, double min, double max)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_num(L, lua_gettop(L), s->what, field, 0, def, min, max);
+}
+
+static ns_time
+lua_settings_time(const ns_settings *s, const char *field, ns_time def)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_time(L, lua_gettop(L), s->what, field, 0, def);
+}
+
+static int
+lua_settings_fail(const ns_settings *s, const char *msg)
+{
+    return ns_lua_fail(s->ctx, s->what, "%s", msg);
+}
+
+/* the settings tables of the transports (run{dctcp = {...}}), read raw */
+static void
+read_transport_settings(lua_State *L, ns_run_cfg *c)
+{
+    for (int row = 0; ns_transport_name(row); row++) {
+        const char *name = ns_transport_name(row);
+        if (!ns_transport_has_settings(row))
+            continue;
+        if (ns_lua_rawfield(L, 1, name) == LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "run: %s", name);
+        ns_settings r = {L, what, lua_settings_check, lua_settings_integer, lua_settings_number,
+                         lua_settings_time, lua_settings_fail};
+        ns_transport_settings(row, &r, c);   /* raises on a bad value */
+        lua_pop(L, 1);
+    }
+}
+
+/* the fields of run{}: `fields`, with the settings tables of the
+ * transports (dctcp = {...}) after "transport"; in buf[n] */
+static const char *const *
+run_fields(const char *const *fields, const char **buf, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; fields[i] && k + 1 < n; i++) {
+        buf[k++] = fields[i];
+        if (strcmp(fields[i], "transport") == 0)
+            for (int row = 0; ns_transport_name(row) && k + 1 < n; row++)
+                if (ns_transport_has_settings(row))
+                    buf[k++] = ns_transport_name(row);
+    }
+    buf[k] = NULL;
+    return buf;
+}
+
+/* a transport's settings table given with another transport */
+static void
+check_transport_settings(lua_State *L, const ns_run_cfg *c)
+{
+    for (int row = 0; ns_transport_name(row); row++) {
+        const char *name = ns_transport_name(row);
+        if (row != c->transport && ns_transport_has_settings(row) && ns_lua_has(L, 1, name))
+            ns_lua_fail(L, "run", "field '%s' only applies with transport = \"%s\"", name, name);
+    }
+}
+
 /* the fabric and the workload of run{...} (argument 1), read raw; both
  * handles are left on the stack, which anchors them for the whole run */
 static void
 read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
 {
     static const char *const fields[] = {
-        "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "transport", "dctcp",
+        "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "transport",
         "seed", "until", "duration", "output", "sample", "flow_solver", NULL
     };
-    ns_lua_check_args(L, 1, "run", fields);
+    const char *all[48];
+    ns_lua_check_args(L, 1, "run", run_fields(fields, all, 48));
     if (ns_lua_rawfield(L, 1, "fabric") == LUA_TNIL)
         ns_lua_fail(L, "run", "field 'fabric' is required");
     *fab = ns_lua_check_fabric(L, -1);
@@ -116,40 +214,21 @@ read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
     *wl = ns_lua_check_workload(L, -1);
 }
 
-static void
-read_dctcp(lua_State *L, ns_dctcp_cfg *d)
-{
-    static const char *const fields[] = {"init_window", "min_rto", "g", "reorder_window", NULL};
-    if (lua_getfield(L, 1, "dctcp") == LUA_TNIL) {
-        lua_pop(L, 1);
-        return;
-    }
-    int t = lua_gettop(L);
-    ns_lua_check_fields(L, t, "run: dctcp", fields);
-    d->init_window = (uint32_t)ns_lua_int(L, t, "run: dctcp", "init_window", 0, d->init_window, 1, 1 << 20);
-    d->min_rto_ps = ns_lua_time(L, t, "run: dctcp", "min_rto", 0, d->min_rto_ps);
-    d->g = ns_lua_num(L, t, "run: dctcp", "g", 0, d->g, 1e-6, 1);
-    d->reorder_ps = ns_lua_time(L, t, "run: dctcp", "reorder_window", 0, d->reorder_ps);
-    if (d->min_rto_ps <= 0)
-        ns_lua_fail(L, "run: dctcp", "field 'min_rto' must be positive");
-    lua_pop(L, 1);
-}
-
 /* the run options of run{...} (argument 1) into cfg, with the command
  * line's --model and --seed over the scenario's; raises on a bad option */
 static void
 read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_run_cfg *cfg)
 {
     ns_run_cfg_defaults(cfg);
-    cfg->model = ns_lua_option(L, 1, "run", "model", ns_model_names, NS_MODEL_PACKET);
+    cfg->model = read_row(L, "model", ns_model_name, NS_MODEL_PACKET);
     if (cmd->model >= 0)
         cfg->model = cmd->model;
     cfg->lb = ns_lua_option(L, 1, "run", "lb", ns_lb_names, NS_LB_ECMP);
     cfg->spray = ns_lua_option(L, 1, "run", "spray", ns_spray_names, NS_SPRAY_RANDOM);
     cfg->flowlet_gap_ps = ns_lua_time(L, 1, "run", "flowlet_gap", 0, cfg->flowlet_gap_ps);
     cfg->subflows = (uint32_t)ns_lua_int(L, 1, "run", "subflows", 0, 1, 1, 65535);
-    cfg->transport = ns_lua_option(L, 1, "run", "transport", ns_transport_names, NS_TP_IDEAL);
-    read_dctcp(L, &cfg->dctcp);
+    cfg->transport = read_row(L, "transport", ns_transport_name, NS_TP_IDEAL);
+    read_transport_settings(L, cfg);
     cfg->seed = (uint64_t)ns_lua_int(L, 1, "run", "seed", 0, (lua_Integer)wl->seed, 0, INT64_MAX);
     if (cmd->seed_set)
         cfg->seed = cmd->seed;
@@ -164,8 +243,7 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
         ns_lua_fail(L, "run", "field 'spray' only applies with lb = \"spray\"");
     if (ns_lua_has(L, 1, "flowlet_gap") && cfg->lb != NS_LB_FLOWLET)
         ns_lua_fail(L, "run", "field 'flowlet_gap' only applies with lb = \"flowlet\"");
-    if (ns_lua_has(L, 1, "dctcp") && cfg->transport != NS_TP_DCTCP)
-        ns_lua_fail(L, "run", "field 'dctcp' only applies with transport = \"dctcp\"");
+    check_transport_settings(L, cfg);
     if (cfg->flowlet_gap_ps <= 0)
         ns_lua_fail(L, "run", "field 'flowlet_gap' must be positive");
 }
@@ -651,8 +729,8 @@ print_summary(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabr
         free(text);
     } else if (!cmd->quiet) {
         printf("netsim: %s on %s (%zu hosts), model %s, lb %s, transport %s, subflows %u, seed %llu -> %s\n",
-               cmd->script, fab->kind, fab->nhosts, ns_model_names[cfg->model], ns_lb_names[cfg->lb],
-               ns_transport_names[cfg->transport], cfg->subflows, (unsigned long long)cfg->seed, output);
+               cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model), ns_lb_names[cfg->lb],
+               ns_transport_name(cfg->transport), cfg->subflows, (unsigned long long)cfg->seed, output);
         ns_summary_print(s, stdout);
         fflush(stdout);
     }

@@ -40,10 +40,10 @@ ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p)
     } else if (n->lb == NS_LB_ADAPTIVE) {
         ns_time now = n->sim->now;
         uint32_t best = idx;
-        uint64_t best_q = ns_port_backlog(&n->ports[links[idx]], now);
+        uint64_t best_q = ns_port_queue(n, links[idx], now);
         for (uint32_t k = 1; k < hs->n && best_q > 0; k++) {
             uint32_t j = (idx + k) % hs->n;
-            uint64_t q = ns_port_backlog(&n->ports[links[j]], now);
+            uint64_t q = ns_port_queue(n, links[j], now);
             if (q < best_q) {
                 best_q = q;
                 best = j;

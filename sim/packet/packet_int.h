@@ -1,7 +1,8 @@
 /*
  * packet_int.h - internals of the packet-level network model, shared by
  * packet_net.c (model, forwarding), port.c (output queues), lb.c (next-hop
- * choice), host.c (NIC scheduling) and transport_*.c. Not a public header.
+ * choice), host.c (NIC scheduling), transports.c (the table) and
+ * transport_*.c. Not a public header.
  *
  * An output port is a FIFO that keeps the time its link is next free: a
  * packet's departure and the bytes queued ahead of it are known when it
@@ -10,6 +11,15 @@
  * entered it, so a port keeps the packets it has accepted (queued, on the
  * wire or propagating) in one list and has one pending event, the arrival of
  * the first: the event queue holds busy links, not packets in flight.
+ *
+ * That is the fast path, for a port with one class that is never paused. A
+ * port given classes (ns_port_set_classes: PFC, trimming, traffic classes)
+ * runs a scheduler instead: waiting packets sit in per-class queues and the
+ * link takes one at a time, when it is free; a trimmed header queue goes
+ * before every class; then the classes by strict priority, and classes of
+ * one priority level by weighted (deficit) round robin; a paused class is
+ * not served (the packet on the wire finishes). Packets that left keep the
+ * one list and one arrival event of the fast path.
  */
 #ifndef NS_PACKET_INT_H
 #define NS_PACKET_INT_H
@@ -31,6 +41,10 @@ enum {
     NS_PF_RETX = 4,   /* data: a retransmission */
     NS_PF_ECT  = 8    /* ECN-capable: switches may mark instead of nothing */
 };
+/* bits 5 to 7 of a packet's flags: its traffic class (0 unless set; a port
+ * with fewer classes queues it in its last) */
+#define NS_PF_CLASS_SHIFT 5
+#define ns_pkt_class(p) ((uint32_t)(p)->flags >> NS_PF_CLASS_SHIFT)
 
 typedef struct ns_pkt {
     ns_time        arrive_ps; /* when its last bit reaches node `at` */
@@ -60,23 +74,67 @@ typedef struct ns_port {
     uint32_t to;             /* node at the far end */
     uint32_t sw;             /* owning switch node (for shared buffers), or UINT32_MAX */
     uint8_t  ecn, shared;
+    uint8_t  sched;          /* 1: served by its scheduler (pnet->sched[link]), not the fast path */
 } ns_port;
 
-/* a transport: how a subflow's sender and receiver behave */
-typedef struct ns_tp_ops {
-    const char *name;
+/* the traffic classes of a port, and its queue of trimmed headers */
+#define NS_PORT_CLASSES 8
+#define NS_PORT_HEADERS NS_PORT_CLASSES        /* index of the header queue */
+#define NS_PORT_ALL ((1u << (NS_PORT_CLASSES + 1)) - 1)   /* every class and the headers */
+
+typedef struct ns_pktq {
+    struct ns_pkt *head, *tail;
+} ns_pktq;
+
+/* a port's scheduler: a waiting packet is on exactly one queue */
+typedef struct ns_port_sched {
+    ns_event  tx_ev;         /* the link has sent the packet it was sending */
+    uint32_t  link;
+    uint32_t  nclasses;      /* 1..NS_PORT_CLASSES */
+    uint32_t  paused;        /* bit c: class c waits (bit NS_PORT_HEADERS: the headers) */
+    uint32_t  rr;            /* the class whose round-robin turn it is */
+    uint8_t   fresh;         /* 1: rr got its quantum for this turn */
+    uint8_t   busy;          /* a packet is on the wire until the port's free_ps */
+    uint8_t   prio[NS_PORT_CLASSES];       /* 0 is served first */
+    uint32_t  quantum[NS_PORT_CLASSES];    /* bytes a turn (weights within one level) */
+    uint64_t  deficit[NS_PORT_CLASSES];
+    uint64_t  queued;        /* bytes in the queues */
+    ns_pktq   q[NS_PORT_CLASSES + 1];      /* per class, then the headers */
+} ns_port_sched;
+
+/*
+ * A transport: how a subflow's sender and receiver behave. A descriptor,
+ * one row of ns_transports[] (transports.c), found by the run's `transport`
+ * (a row number). A new transport is a file transport_<name>.c that defines
+ * one, and a row.
+ */
+enum {
+    NS_TPF_UNLIMITED = 1,    /* buffers are unlimited and nothing is dropped (the ideal transport) */
+    NS_TPF_ACKS      = 2,    /* the receiver sends an ACK per data packet (memory estimates) */
+    NS_TPF_ECN       = 4     /* the sender backs off on ECN marks: a marking port's queue stays
+                              * about its kmax (memory estimates) */
+};
+
+typedef struct ns_settings ns_settings;
+
+typedef struct ns_transport {
+    const char *name;        /* run{transport = ...} */
+    unsigned    flags;       /* NS_TPF_* */
+    size_t      state_size;  /* bytes of a subflow's state, from the model's pool; 0: none */
+    /* settings, run{<name> = {...}}: settings_size bytes (at most
+     * NS_TP_SETTINGS_BYTES, sim.h), 0 if none (then defaults and parse are NULL) */
+    size_t      settings_size;
+    void    (*defaults)(void *settings);
+    int     (*parse)(const ns_settings *r, void *settings);   /* over the defaults; NS_OK or an error */
+    /* the subflow's life; the settings are at n->tp_settings */
     int     (*init)(ns_pnet *n, ns_sflow *f);          /* 0 or -1 (no memory) */
     ns_pkt *(*next)(ns_pnet *n, ns_sflow *f);          /* a packet to send now, or NULL */
     void    (*on_data)(ns_pnet *n, ns_sflow *f, ns_pkt *p);  /* at the receiver; owns p */
     void    (*on_ack)(ns_pnet *n, ns_sflow *f, ns_pkt *p);   /* at the sender; owns p */
     void    (*fini)(ns_pnet *n, ns_sflow *f);
-} ns_tp_ops;
+} ns_transport;
 
-extern const ns_tp_ops ns_tp_ideal;
-extern const ns_tp_ops ns_tp_dctcp;
-/* bytes of a DCTCP subflow's state, its inline rings included (for its
- * pool and for memory estimates) */
-size_t ns_tp_dctcp_state_size(void);
+extern const ns_transport *const ns_transports[];   /* transports.c, NULL-ended */
 
 typedef struct ns_phost {
     ns_event  ev;            /* the NIC is free to send the next packet */
@@ -84,9 +142,6 @@ typedef struct ns_phost {
     ns_sflow *cur;           /* ring of subflows with something to send */
     ns_pkt   *ctl_head, *ctl_tail;   /* ACKs waiting for the NIC, sent first */
 } ns_phost;
-
-/* transport state of a DCTCP subflow, from the transport pool */
-typedef struct ns_dctcp ns_dctcp;
 
 struct ns_sflow {
     uint32_t  xfer;          /* transfer index */
@@ -104,15 +159,16 @@ struct ns_sflow {
     ns_sflow *live_next, *live_prev;   /* every subflow taken from the pool and not yet released */
     ns_time   last_send_ps;  /* flowlet detection */
     uint32_t  flowlet;
-    ns_dctcp *tp;            /* transport state, NULL for ideal */
+    void     *tp;            /* transport state (state_size bytes), NULL if none */
 };
 
 struct ns_pnet {
     ns_net           net;
     ns_sim          *sim;
     const ns_fabric *fab;
-    const ns_tp_ops *tp;
+    const ns_transport *tp;
     ns_port         *ports;      /* one per directed link */
+    ns_port_sched  **sched;      /* per link, for ports with a scheduler; NULL when none has one */
     ns_phost        *hosts;
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
@@ -125,16 +181,46 @@ struct ns_pnet {
     int              lb, spray, unlimited;
     ns_time          flowlet_gap_ps;
     uint64_t         data_packets, ack_packets;
+    union {                      /* the transport's settings (its defaults, or the run's) */
+        unsigned char bytes[NS_TP_SETTINGS_BYTES];
+        uint64_t      align_u64;
+        double        align_dbl;
+    } tp_settings;
 };
 
 /* port.c */
+/* bytes ahead on the wire: what the fast path holds (its free time) */
 uint64_t ns_port_backlog(const ns_port *p, ns_time now);
+/* bytes waiting in port `link`: ahead on the wire, and in its queues */
+static inline uint64_t
+ns_port_queue(const ns_pnet *n, uint32_t link, ns_time now)
+{
+    const ns_port *p = &n->ports[link];
+    uint64_t b = ns_port_backlog(p, now);
+    return p->sched ? b + n->sched[link]->queued : b;
+}
 /* RED-style marking probability for a packet finding `backlog` bytes queued:
  * 0 up to kmin, rising linearly to pmax at kmax, 1 above kmax */
 double ns_port_ecn_prob(const ns_switch_cfg *c, uint64_t backlog);
 /* put p on link `link` at sim->now; it arrives at the far end later, or is
  * dropped (and freed). */
 void ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *p);
+/* give port `link` a scheduler with `nclasses` (1..NS_PORT_CLASSES) classes:
+ * class c has priority level prio[c] (0 first) and a weight of quantum[c]
+ * bytes a turn (> 0) among the classes of its level. Before the run, on an
+ * idle port. NS_OK, NS_EINVAL (message in sim->err) or NS_ENOMEM. */
+int  ns_port_set_classes(ns_pnet *n, uint32_t link, uint32_t nclasses, const uint8_t *prio,
+                         const uint32_t *quantum);
+/* PFC: classes in the mask `classes` (bit c: class c, bit NS_PORT_HEADERS:
+ * the headers) stop being served at sim->now, after the packet on the wire,
+ * or are served again. Ports with a scheduler only. */
+void ns_port_pause(ns_pnet *n, uint32_t link, uint32_t classes);
+void ns_port_resume(ns_pnet *n, uint32_t link, uint32_t classes);
+/* trimming: put the header p on the header queue of `link` (a port with a
+ * scheduler): it goes before every class, and is never dropped */
+void ns_port_send_header(ns_pnet *n, uint32_t link, ns_pkt *p);
+/* free the schedulers (with the model) */
+void ns_port_sched_free(ns_pnet *n);
 
 /* lb.c: the outgoing link at switch `node` for a packet bound to host node `dst` */
 uint32_t ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p);

@@ -1,14 +1,17 @@
 /*
  * packet_net.c - the packet-level network model: builds ports and hosts
- * from the fabric, splits transfers into subflows, forwards packets hop by
- * hop through output-queued switches, and reports transfer completions to
- * the driver. See packet_int.h for the port idea.
+ * from the fabric, splits transfers into subflows (the subflow plan,
+ * sim/plan.h), forwards packets hop by hop through output-queued switches,
+ * and reports transfer completions to the driver; its descriptor, memory
+ * estimate and limits (net.h). See packet_int.h for the port idea.
  */
 #include <config.h>
 #include "packet_int.h"
 
 #include <string.h>
 #include "sim/alloc.h"
+#include "sim/estimate.h"
+#include "sim/plan.h"
 #include "sim/rng.h"
 #include "sim/route.h"
 
@@ -40,7 +43,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
         } else if (n->lb == NS_LB_FLOWLET) {
             if (f->last_send_ps >= 0 && n->sim->now - f->last_send_ps > n->flowlet_gap_ps)
                 f->flowlet++;
-            p->entropy = (uint32_t)ns_hash64(((uint64_t)f->entropy << 32) | f->flowlet);
+            p->entropy = ns_route_flowlet_label(f->entropy, f->flowlet);
         } else {
             p->entropy = f->entropy;
         }
@@ -119,14 +122,11 @@ pnet_start(ns_net *net, uint32_t xi)
     ns_pnet *n = (ns_pnet *)net;
     ns_xfer *x = &n->sim->xfers[xi];
     uint32_t src = x->src - 1, dst = x->dst - 1;
-    uint32_t k = n->sim->cfg.subflows;
-    if (k > x->bytes)
-        k = (uint32_t)x->bytes;   /* never an empty subflow */
-    x->subflows = k;
-    n->sf_left[xi] = k;
-    uint32_t entropy = ns_route_label(src, dst, xi);
-    uint64_t base = x->bytes / k, extra = x->bytes % k;
-    for (uint32_t i = 0; i < k; i++) {
+    ns_plan plan;
+    ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, xi);
+    x->subflows = plan.k;
+    n->sf_left[xi] = plan.k;
+    for (uint32_t i = 0; i < plan.k; i++) {
         ns_sflow *f = ns_pool_get(&n->flow_pool);
         if (!f)
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
@@ -138,10 +138,10 @@ pnet_start(ns_net *net, uint32_t xi)
         f->xfer = xi;
         f->src = src;
         f->dst = dst;
-        f->bytes = base + (i < extra);
-        f->npkts = (uint32_t)((f->bytes + n->mss - 1) / n->mss);
-        f->entropy = entropy;
-        f->path_off = (uint16_t)i;
+        f->bytes = ns_plan_bytes(&plan, i);
+        f->npkts = (uint32_t)ns_plan_packets(f->bytes, n->mss);
+        f->entropy = plan.label;
+        f->path_off = ns_plan_path(&plan, i);
         f->last_send_ps = -1;
         if (n->tp->init(n, f))
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
@@ -155,7 +155,7 @@ pnet_link_stats(ns_net *net, uint32_t link, ns_link_stats *s)
 {
     ns_pnet *n = (ns_pnet *)net;
     const ns_port *p = &n->ports[link];
-    uint64_t q = ns_port_backlog(p, n->sim->now);
+    uint64_t q = ns_port_queue(n, link, n->sim->now);
     s->queue_bytes = q;
     s->tx_bytes = p->enq_bytes - q;
     s->tx_packets = p->packets;
@@ -179,6 +179,7 @@ pnet_free(ns_net *net)
      * transport state is still allocated */
     for (ns_sflow *f = n->live; f; f = f->live_next)
         n->tp->fini(n, f);
+    ns_port_sched_free(n);
     ns_pool_destroy(&n->pkt_pool);
     ns_pool_destroy(&n->flow_pool);
     ns_pool_destroy(&n->tp_pool);
@@ -192,27 +193,32 @@ pnet_free(ns_net *net)
     ns_free(n);
 }
 
-/* see net.h and estimate.h */
-uint64_t
-ns_packet_net_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
-                       uint64_t peak_xfers, uint64_t *packets, uint64_t *subflows)
+/* see net.h and estimate.h: ports, hosts, per-node and per-route state,
+ * the subflows alive at once (transfers of the widest level of the task
+ * graph, times subflows) with their transport state, and the packets in
+ * flight: at most every packet of the workload, and at most what the links
+ * hold, a bandwidth-delay product each plus the queue a switch port builds */
+static void
+pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, uint64_t peak_xfers,
+              ns_mem_est *m)
 {
+    const ns_transport *tp = ns_transports[c->transport];
     uint32_t mss = f->mtu - f->header;
-    int dctcp = c->transport == NS_TP_DCTCP;
     /* every packet of the workload (and its ACK) */
     double total = 0, in_links = 0;
     uint64_t nsub = 0;
     for (size_t i = 0; i < wl->nops; i++) {
         const ns_op *o = &wl->ops[i];
-        if (o->kind != NS_OP_TRANSFER || o->bytes == 0 || o->node == o->dst)
+        if (o->kind != NS_OP_TRANSFER || !ns_plan_crosses(o->bytes, o->node, o->dst))
             continue;
-        total += (double)(o->bytes / mss + 1) * (dctcp ? 2 : 1);
-        nsub += c->subflows < o->bytes ? c->subflows : o->bytes;
+        total += (double)(o->bytes / mss + 1) * (tp->flags & NS_TPF_ACKS ? 2 : 1);
+        nsub += ns_plan_subflows(o->bytes, c->subflows);
     }
     /* what the links hold: a bandwidth-delay product each, plus the queue
-     * of a switch port: under dctcp its ECN threshold kmax, else its buffer;
-     * else (the ideal transport, unlimited buffers) one more bandwidth-delay
-     * product. A host's NIC paces its sender and holds no queue. */
+     * of a switch port: under a transport that backs off on ECN its
+     * threshold kmax, else under one that drops its buffer; else (the ideal
+     * transport, unlimited buffers) one more bandwidth-delay product. A
+     * host's NIC paces its sender and holds no queue. */
     for (size_t l = 0; l < f->nlinks; l++) {
         const ns_flink *k = &f->links[l];
         double bdp = (double)k->rate_bps / 8 * (double)k->latency_ps * 1e-12;
@@ -220,36 +226,72 @@ ns_packet_net_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_c
         if (k->src >= f->nhosts) {
             const ns_switch_cfg *sc = &f->cfgs[f->nodes[k->src].cfg];
             q = bdp;
-            if (dctcp && sc->ecn)
+            if ((tp->flags & NS_TPF_ECN) && sc->ecn)
                 q = (double)sc->ecn_kmax;
-            else if (dctcp && sc->buffer_bytes)
+            else if (!(tp->flags & NS_TPF_UNLIMITED) && sc->buffer_bytes)
                 q = (double)sc->buffer_bytes;
         }
         in_links += (bdp + q) / (double)f->mtu + 1;
     }
     double pk = total < in_links ? total : in_links;
-    *packets = pk > 1e18 ? (uint64_t)1e18 : (uint64_t)pk;
+    m->packets = pk > 1e18 ? (uint64_t)1e18 : (uint64_t)pk;
     uint64_t alive = peak_xfers * c->subflows;
-    *subflows = alive < nsub ? alive : nsub;
+    m->subflows = alive < nsub ? alive : nsub;
     size_t nsw = f->nnodes - f->nhosts;
     double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +
                (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
                (double)wl->nops * sizeof(uint32_t) +
-               (double)*subflows * (sizeof(ns_sflow) + (dctcp ? ns_tp_dctcp_state_size() : 0) + sizeof(ns_event)) +
-               (double)*packets * sizeof(ns_pkt) +
+               (double)m->subflows * (sizeof(ns_sflow) + tp->state_size + sizeof(ns_event)) +
+               (double)m->packets * sizeof(ns_pkt) +
                ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */
-    return b > 1.8e19 ? UINT64_MAX : (uint64_t)b;
+    m->model = b > 1.8e19 ? UINT64_MAX : (uint64_t)b;
+}
+
+/* see net.h: a subflow numbers its packets with 32 bits */
+static int
+pnet_check(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ns_err *e)
+{
+    uint32_t mss = f->mtu - f->header;
+    char d[400];
+    for (size_t i = 0; i < wl->nops; i++) {
+        const ns_op *o = &wl->ops[i];
+        if (o->kind != NS_OP_TRANSFER || !ns_plan_crosses(o->bytes, o->node, o->dst))
+            continue;
+        ns_plan plan;
+        ns_plan_cut(&plan, o->bytes, c->subflows, mss);
+        uint64_t k = plan.k, per = ns_plan_bytes(&plan, 0);   /* subflow 0 is the largest */
+        uint64_t pkts = ns_plan_packets(per, mss);
+        if (pkts > NS_MAX_SUBFLOW_PACKETS) {
+            ns_wl_describe(wl, (uint32_t)i, d, sizeof d);
+            return ns_errorf(e, NS_EINVAL, "%s: %llu bytes in %llu subflow%s is %llu packets of %u bytes per "
+                             "subflow, more than the %u a subflow can number; split it over more subflows "
+                             "(run{subflows = %llu}), or use a larger mtu", d, (unsigned long long)o->bytes,
+                             (unsigned long long)k, k > 1 ? "s" : "", (unsigned long long)pkts, mss,
+                             NS_MAX_SUBFLOW_PACKETS,
+                             (unsigned long long)(o->bytes / ((uint64_t)NS_MAX_SUBFLOW_PACKETS * mss) + 1));
+        }
+    }
+    return NS_OK;
 }
 
 static const ns_net_ops pnet_ops = {
     "packet", pnet_start, pnet_link_stats, pnet_peak_objects, pnet_free
 };
 
-int
-ns_packet_net_new(ns_sim *sim, ns_net **out)
+static int pnet_new(ns_sim *sim, ns_net **out);
+
+/* one event per packet per hop, at most one pending per port and host: a calendar */
+const ns_model ns_packet_model = {
+    "packet", NS_EVQ_CALENDAR, pnet_new, pnet_estimate, pnet_check
+};
+
+static int
+pnet_new(ns_sim *sim, ns_net **out)
 {
     const ns_fabric *f = sim->fab;
     const ns_run_cfg *c = &sim->cfg;
+    if (!ns_transport_name(c->transport))
+        return ns_errorf(&sim->err, NS_EINVAL, "internal error: no transport %d", c->transport);
     ns_pnet *n = ns_calloc(1, sizeof *n);
     if (!n)
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
@@ -257,8 +299,12 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
     n->net.sim = sim;
     n->sim = sim;
     n->fab = f;
-    n->tp = c->transport == NS_TP_DCTCP ? &ns_tp_dctcp : &ns_tp_ideal;
-    n->unlimited = c->transport == NS_TP_IDEAL;
+    n->tp = ns_transports[c->transport];
+    n->unlimited = (n->tp->flags & NS_TPF_UNLIMITED) != 0;
+    if (c->tp_settings_row == c->transport)
+        memcpy(n->tp_settings.bytes, c->tp_settings.bytes, sizeof n->tp_settings.bytes);
+    else if (n->tp->defaults)
+        n->tp->defaults(n->tp_settings.bytes);
     n->lb = c->lb;
     n->spray = c->spray;
     n->flowlet_gap_ps = c->flowlet_gap_ps;
@@ -266,7 +312,7 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
     n->ack_size = f->header;
     ns_pool_init(&n->pkt_pool, sizeof(ns_pkt), 4096);
     ns_pool_init(&n->flow_pool, sizeof(ns_sflow), 256);
-    ns_pool_init(&n->tp_pool, c->transport == NS_TP_DCTCP ? ns_tp_dctcp_state_size() : 1, 256);
+    ns_pool_init(&n->tp_pool, n->tp->state_size ? n->tp->state_size : 1, 256);
     size_t nsw = f->nnodes - f->nhosts;
     n->ports = ns_calloc(f->nlinks ? f->nlinks : 1, sizeof *n->ports);
     n->hosts = ns_calloc(f->nhosts, sizeof *n->hosts);
@@ -301,7 +347,7 @@ ns_packet_net_new(ns_sim *sim, ns_net **out)
             p->ecn = (uint8_t)sc->ecn;
         }
     }
-    if (c->transport == NS_TP_DCTCP) {
+    if (!n->unlimited) {   /* a transport that drops: a buffer must hold a packet */
         for (size_t i = 0; i < f->nlinks; i++) {
             if (n->ports[i].buffer_bytes && n->ports[i].buffer_bytes < f->mtu) {
                 /* the message first: it reads the port, which pnet_free frees */

@@ -35,6 +35,23 @@
 
 #include <string.h>
 #include "sim/alloc.h"
+#include "sim/settings.h"
+
+/* the settings: run{dctcp = {...}} */
+typedef struct ns_dctcp_cfg {
+    uint32_t init_window;    /* packets */
+    ns_time  min_rto_ps;
+    double   g;              /* EWMA gain of the marked fraction */
+    ns_time  reorder_ps;     /* a hole is a loss once a later-sent packet was acked this long ago; 0 = srtt/4 */
+} ns_dctcp_cfg;
+
+_Static_assert(sizeof(ns_dctcp_cfg) <= NS_TP_SETTINGS_BYTES, "dctcp settings outgrow the run configuration");
+
+static inline const ns_dctcp_cfg *
+cfg_of(const ns_pnet *n)
+{
+    return (const ns_dctcp_cfg *)n->tp_settings.bytes;
+}
 
 enum {
     PS_ACKED = 1,   /* acknowledged */
@@ -44,6 +61,8 @@ enum {
 
 #define NS_PF_DSACK 16   /* ACK of a duplicate */
 #define RING0 32         /* packets the inline rings hold */
+
+typedef struct ns_dctcp ns_dctcp;
 
 struct ns_dctcp {
     ns_event  rto_ev;        /* retransmission timer, re-armed lazily */
@@ -153,7 +172,7 @@ static inline ns_time *sent_of(ns_dctcp *d, uint32_t s) { return &d->sent[s & (d
 static int
 dctcp_init(ns_pnet *n, ns_sflow *f)
 {
-    const ns_dctcp_cfg *c = &n->sim->cfg.dctcp;
+    const ns_dctcp_cfg *c = cfg_of(n);
     ns_dctcp *d = ns_pool_get(&n->tp_pool);
     if (!d)
         return -1;
@@ -408,7 +427,7 @@ static void
 dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
 {
     ns_dctcp *d = f->tp;
-    const ns_dctcp_cfg *c = &n->sim->cfg.dctcp;
+    const ns_dctcp_cfg *c = cfg_of(n);
     ns_time now = n->sim->now;
     uint32_t newly = 0;
     if (f->done) {
@@ -484,19 +503,42 @@ rto_fire(void *simp, ns_event *ev)
     d->ssthresh = d->cwnd / 2 > 2 ? d->cwnd / 2 : 2;
     d->cwnd = 1;
     d->cwr_end = d->nxt;
-    ns_time cap = ns_time_mul(sim->cfg.dctcp.min_rto_ps, 64);
+    ns_time cap = ns_time_mul(cfg_of(d->n)->min_rto_ps, 64);
     d->rto = ns_time_mul(d->rto, 2) < cap ? ns_time_mul(d->rto, 2) : cap;
     d->progress_ps = sim->now;
     CHECK(d);
     ns_host_activate(d->n, d->f);
 }
 
-const ns_tp_ops ns_tp_dctcp = {
-    "dctcp", dctcp_init, dctcp_next, dctcp_on_data, dctcp_on_ack, dctcp_fini
-};
+/* --- settings ---------------------------------------------------------------- */
 
-size_t
-ns_tp_dctcp_state_size(void)
+static void
+dctcp_defaults(void *settings)
 {
-    return sizeof(ns_dctcp);
+    ns_dctcp_cfg *c = settings;
+    memset(c, 0, sizeof *c);
+    c->init_window = 10;
+    c->min_rto_ps = 1 * NS_PS_PER_MS;
+    c->g = 1.0 / 16;
+    c->reorder_ps = 0;
 }
+
+static int
+dctcp_parse(const ns_settings *r, void *settings)
+{
+    static const char *const fields[] = {"init_window", "min_rto", "g", "reorder_window", NULL};
+    ns_dctcp_cfg *c = settings;
+    r->check_fields(r, fields);
+    c->init_window = (uint32_t)r->integer(r, "init_window", c->init_window, 1, 1 << 20);
+    c->min_rto_ps = r->time(r, "min_rto", c->min_rto_ps);
+    c->g = r->number(r, "g", c->g, 1e-6, 1);
+    c->reorder_ps = r->time(r, "reorder_window", c->reorder_ps);
+    if (c->min_rto_ps <= 0)
+        return r->fail(r, "field 'min_rto' must be positive");
+    return NS_OK;
+}
+
+const ns_transport ns_tp_dctcp = {
+    "dctcp", NS_TPF_ACKS | NS_TPF_ECN, sizeof(ns_dctcp), sizeof(ns_dctcp_cfg), dctcp_defaults, dctcp_parse,
+    dctcp_init, dctcp_next, dctcp_on_data, dctcp_on_ack, dctcp_fini
+};

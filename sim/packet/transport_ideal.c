@@ -54,6 +54,7 @@ ideal_fini(ns_pnet *n, ns_sflow *f)
     (void)f;
 }
 
-const ns_tp_ops ns_tp_ideal = {
-    "ideal", ideal_init, ideal_next, ideal_on_data, ideal_on_ack, ideal_fini
+const ns_transport ns_tp_ideal = {
+    "ideal", NS_TPF_UNLIMITED, 0, 0, NULL, NULL,
+    ideal_init, ideal_next, ideal_on_data, ideal_on_ack, ideal_fini
 };

@@ -1,15 +1,221 @@
 /*
  * test_port.c - output ports: backlog from the free time, ECN marking
- * probability, drop-tail.
+ * probability, drop-tail; the fast path's timing; and a port with a
+ * scheduler: pause and resume, strict priority then weighted round robin
+ * between classes, the header queue, against hand-computed times.
  */
 #include <config.h>
+#include <string.h>
+#include "sim/lib.h"
 #include "sim/packet/packet_int.h"
 #include "tests/tap.h"
+#include "topologies/topo.h"
+
+#define RATE 100000000000ull   /* 100 Gb/s: 80 ps per byte */
+#define PPB 80
+#define LAT 1000000            /* 1 us */
+
+/* the model under test, and what arrived at the far end of link 0 */
+static ns_pnet *N;
+static uint32_t got_id[32];
+static ns_time got_ps[32];
+static int ngot;
+
+/* a scripted action at a time: send a packet of a class (or a header),
+ * pause or resume classes */
+enum { SEND, HEADER, PAUSE, RESUME };
+typedef struct act {
+    ns_event ev;
+    int      what;
+    uint32_t id, size, cls;  /* SEND, HEADER: packet id, bytes, class; PAUSE, RESUME: class mask */
+} act;
+
+static ns_pkt *
+pkt(uint32_t id, uint32_t size, uint32_t cls)
+{
+    ns_pkt *p = ns_pool_get(&N->pkt_pool);
+    memset(p, 0, sizeof *p);
+    p->seq = id;
+    p->size = size;
+    p->flags = (uint8_t)(cls << NS_PF_CLASS_SHIFT);
+    return p;
+}
+
+static void
+act_fire(void *simp, ns_event *ev)
+{
+    (void)simp;
+    act *a = ns_container_of(ev, act, ev);
+    if (a->what == SEND)
+        ns_port_send(N, 0, pkt(a->id, a->size, a->cls));
+    else if (a->what == HEADER)
+        ns_port_send_header(N, 0, pkt(a->id, a->size, 0));
+    else if (a->what == PAUSE)
+        ns_port_pause(N, 0, a->cls);
+    else
+        ns_port_resume(N, 0, a->cls);
+}
+
+/* run the script; arrivals at the far end of link 0 are recorded (not
+ * handed to a transport) */
+static void
+run(ns_sim *sim, act *acts, int nacts)
+{
+    ns_port *p = &N->ports[0];
+    ngot = 0;
+    for (int i = 0; i < nacts; i++) {
+        ns_time t = acts[i].ev.when_ps;
+        ns_event_init(&acts[i].ev, act_fire);
+        ns_sim_at(sim, &acts[i].ev, t);
+    }
+    ns_event *ev;
+    while ((ev = ns_evq_pop(&sim->evq))) {
+        sim->now = ev->when_ps;
+        if (ev != &p->ev) {
+            ev->fn(sim, ev);
+            continue;
+        }
+        ns_pkt *k = p->head;
+        p->head = k->next;
+        if (p->head)
+            ns_sim_at(sim, &p->ev, p->head->arrive_ps);
+        else
+            p->tail = NULL;
+        got_id[ngot] = k->seq;
+        got_ps[ngot++] = sim->now;
+        ns_pool_put(&N->pkt_pool, k);
+    }
+}
+
+static act
+at(ns_time t, int what, uint32_t id, uint32_t size, uint32_t cls)
+{
+    act a;
+    memset(&a, 0, sizeof a);
+    a.ev.when_ps = t;
+    a.what = what;
+    a.id = id;
+    a.size = size;
+    a.cls = cls;
+    return a;
+}
+
+/* the arrivals are ids[] at times[] */
+static void
+expect(const char *what, const uint32_t *ids, const ns_time *times, int n)
+{
+    int same = ngot == n;
+    for (int i = 0; same && i < n; i++)
+        same = got_id[i] == ids[i] && got_ps[i] == times[i];
+    ok(same, "%s", what);
+    if (!same)
+        for (int i = 0; i < ngot; i++)
+            diag("arrival %d: packet %u at %lld ps", i, got_id[i], (long long)got_ps[i]);
+}
+
+static void
+scheduled(void)
+{
+    ns_err e = {0};
+    ns_pair_spec ps;
+    ns_fabric_common_defaults(&ps.common);
+    ps.link.rate_bps = RATE;
+    ps.link.latency_ps = LAT;
+    ns_fabric *pair;
+    ns_topo_pair(&ps, &pair, &e);
+    ns_workload *w = ns_wl_new(1);
+    ns_run_cfg cfg;
+    ns_run_cfg_defaults(&cfg);
+    ns_sim *sim;
+    if (ns_sim_new(pair, w, &cfg, &sim, &e)) {
+        diag("sim: %s", e.msg);
+        return;
+    }
+    N = (ns_pnet *)sim->net;
+    ns_port *p = &N->ports[0];
+
+    /* the fast path: back to back from the free time, one event per packet */
+    act fifo[] = {at(0, SEND, 1, 1000, 0), at(10000, SEND, 2, 500, 3)};
+    run(sim, fifo, 2);
+    expect("fast path: 1000 B at 0 arrives at 80 ns + 1 us, 500 B sent at 10 ns after it, at 120 ns + 1 us",
+           (uint32_t[]){1, 2}, (ns_time[]){1000 * PPB + LAT, 1500 * PPB + LAT}, 2);
+    ok(!p->sched && N->sched == NULL, "a port without classes keeps the fast path and no scheduler");
+
+    /* classes: 0 alone on the first level; 1 and 2 share the second, 2 with twice the weight */
+    sim->now = 2 * LAT;
+    p->free_ps = 0;
+    ok(ns_port_set_classes(N, 0, 3, (uint8_t[]){0, 1, 1}, (uint32_t[]){1000, 1000, 2000}) == NS_OK && p->sched,
+       "three classes given to a port");
+    ok(ns_port_set_classes(N, 0, 9, (uint8_t[9]){0}, (uint32_t[9]){1}) == NS_EINVAL,
+       "more classes than a port has are refused (%s)", sim->err.msg);
+    ns_err_clear(&sim->err);
+
+    /* pause and resume: a packet sent while paused leaves at the resume;
+     * a pause lets the packet on the wire finish and holds the next */
+    ns_time t0 = 2 * LAT;
+    act pr[] = {
+        at(t0, PAUSE, 0, 0, NS_PORT_ALL),
+        at(t0 + 1000, SEND, 1, 1000, 0),
+        at(t0 + 5000, RESUME, 0, 0, NS_PORT_ALL),        /* 1 leaves at t0 + 5 ns, for 80 ns */
+        at(t0 + 6000, SEND, 2, 500, 0),                  /* waits behind 1 */
+        at(t0 + 10000, PAUSE, 0, 0, 1),                  /* class 0: 1 finishes, 2 waits */
+        at(t0 + 200000, RESUME, 0, 0, 1),                /* 2 leaves at t0 + 200 ns, for 40 ns */
+    };
+    run(sim, pr, 6);
+    expect("pause and resume: packets leave at the resume, the one on the wire finishes",
+           (uint32_t[]){1, 2},
+           (ns_time[]){t0 + 5000 + 1000 * PPB + LAT, t0 + 200000 + 500 * PPB + LAT}, 2);
+    ok(N->sched[0]->queued == 0 && !N->sched[0]->busy, "the scheduler is idle and empty after");
+
+    /* strict priority, then deficit round robin: X (class 2) takes the idle
+     * link at once; H1 H2 (class 0) go first; then A (class 1, 1000 B a
+     * turn) and B (class 2, 2000 B a turn, 1000 left from X's turn) */
+    ns_time t1 = 4 * LAT;
+    act sp[] = {
+        at(t1, SEND, 10, 1000, 2),
+        at(t1 + 100, SEND, 21, 1000, 1), at(t1 + 100, SEND, 22, 1000, 1),
+        at(t1 + 100, SEND, 31, 1000, 2), at(t1 + 100, SEND, 32, 1000, 2),
+        at(t1 + 100, SEND, 33, 1000, 2), at(t1 + 100, SEND, 34, 1000, 2),
+        at(t1 + 200, SEND, 41, 1000, 0), at(t1 + 200, SEND, 42, 1000, 0),
+    };
+    run(sim, sp, 9);
+    uint32_t order[] = {10, 41, 42, 21, 31, 32, 33, 22, 34};
+    ns_time times[9];
+    for (int i = 0; i < 9; i++)
+        times[i] = t1 + (i + 1) * 1000 * PPB + LAT;   /* back to back from t1 */
+    expect("strict priority first, then the weights 1:2 in turns (X H1 H2 A1 B1 B2 B3 A2 B4)", order, times, 9);
+
+    /* a trimmed header goes before every class, even one waiting longer */
+    ns_time t2 = 6 * LAT;
+    act hd[] = {
+        at(t2, SEND, 1, 1000, 1), at(t2 + 100, SEND, 2, 1000, 0), at(t2 + 200, HEADER, 3, 64, 0),
+    };
+    run(sim, hd, 3);
+    expect("the header queue first: 1 on the wire, then the header, then class 0",
+           (uint32_t[]){1, 3, 2},
+           (ns_time[]){t2 + 1000 * PPB + LAT, t2 + 1064 * PPB + LAT, t2 + 2064 * PPB + LAT}, 3);
+    ok(p->packets == 2 + 2 + 9 + 3 && p->enq_bytes == 1500 + 1500 + 9000 + 2064,
+       "the port counted %llu packets, %llu bytes", (unsigned long long)p->packets,
+       (unsigned long long)p->enq_bytes);
+
+    /* the queue seen by load balancing and the counters: the wire and the queues */
+    sim->now = 8 * LAT;
+    act q[] = {at(8 * LAT, PAUSE, 0, 0, NS_PORT_ALL), at(8 * LAT, SEND, 1, 1000, 0), at(8 * LAT, SEND, 2, 700, 2)};
+    for (int i = 0; i < 3; i++) {
+        ns_event_init(&q[i].ev, act_fire);
+        act_fire(sim, &q[i].ev);
+    }
+    is_int(ns_port_queue(N, 0, sim->now), 1700, "paused: 1700 bytes wait in the queues");
+    ns_sim_free(sim);   /* frees the queued packets with the model */
+    ns_wl_free(w);
+    ns_fabric_free(pair);
+}
 
 int
 main(void)
 {
-    plan(10);
+    ns_lib_init();
+    plan(20);
     ns_switch_cfg c = {0};
     c.ecn = 1;
     c.ecn_kmin = 100000;
@@ -29,5 +235,7 @@ main(void)
     is_int(ns_port_backlog(&p, 1000000 - 80 * 4096), 4096, "one packet time before: one packet queued");
     is_int(ns_port_backlog(&p, 1000000 - 81), 2, "a partly sent byte still counts");
     is_int(ns_port_backlog(&p, 2000000), 0, "after: empty");
+
+    scheduled();
     return done_testing();
 }

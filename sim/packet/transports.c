@@ -1,0 +1,71 @@
+/*
+ * transports.c - the table of the packet model's transports, and what the
+ * rest of netsim sees of them (net.h): their names and their settings.
+ *
+ * A new transport is a file transport_<name>.c defining its descriptor
+ * (packet_int.h), its declaration and a row below, and its line in
+ * sim/local.mk.
+ */
+#include <config.h>
+#include "packet_int.h"
+
+#include <string.h>
+#include "sim/settings.h"
+
+extern const ns_transport ns_tp_ideal;   /* transport_ideal.c */
+extern const ns_transport ns_tp_dctcp;   /* transport_dctcp.c */
+
+/* the transports, one row each; the row numbers of the first two are
+ * NS_TP_IDEAL and NS_TP_DCTCP (sim.h) */
+const ns_transport *const ns_transports[] = {
+    &ns_tp_ideal,
+    &ns_tp_dctcp,
+    NULL
+};
+
+static const ns_transport *
+row_of(int row)
+{
+    for (int i = 0; ns_transports[i]; i++)
+        if (i == row)
+            return ns_transports[i];
+    return NULL;
+}
+
+int
+ns_transport_find(const char *name)
+{
+    for (int i = 0; ns_transports[i]; i++)
+        if (strcmp(ns_transports[i]->name, name) == 0)
+            return i;
+    return -1;
+}
+
+const char *
+ns_transport_name(int row)
+{
+    const ns_transport *t = row_of(row);
+    return t ? t->name : NULL;
+}
+
+int
+ns_transport_has_settings(int row)
+{
+    const ns_transport *t = row_of(row);
+    return t && t->settings_size > 0;
+}
+
+int
+ns_transport_settings(int row, const ns_settings *r, ns_run_cfg *c)
+{
+    const ns_transport *t = row_of(row);
+    if (!t || !t->settings_size)
+        return NS_OK;
+    _Alignas(8) unsigned char scratch[NS_TP_SETTINGS_BYTES];
+    void *s = row == c->transport ? (void *)c->tp_settings.bytes : (void *)scratch;
+    t->defaults(s);
+    int rc = t->parse(r, s);
+    if (rc == NS_OK && row == c->transport)
+        c->tp_settings_row = row;
+    return rc;
+}
