@@ -1,97 +1,17 @@
 /*
- * estimate.c - memory estimates and range checks made before a run (see estimate.h).
+ * estimate.c - the memory of a run, estimated before it starts (see estimate.h).
  */
 #include <config.h>
 #include "estimate.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include "alloc.h"
 #include "fabric.h"
 #include "net.h"
 #include "sim.h"
 #include "taskgraph.h"
 #include "units.h"
-
-/* --- what the machine has --------------------------------------------------- */
-
-static uint64_t
-read_u64_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    unsigned long long v;
-    uint64_t r = UINT64_MAX;
-    if (!f)
-        return r;
-    if (fscanf(f, "%llu", &v) == 1)     /* "max" (no limit) does not parse */
-        r = v;
-    fclose(f);
-    return r;
-}
-
-uint64_t
-ns_mem_machine(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-    uint64_t m = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : UINT64_MAX;
-    uint64_t cg = read_u64_file("/sys/fs/cgroup/memory.max");            /* cgroup v2 */
-    if (cg < m)
-        m = cg;
-    cg = read_u64_file("/sys/fs/cgroup/memory/memory.limit_in_bytes");   /* cgroup v1 */
-    if (cg < m)
-        m = cg;
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < m)
-        m = rl.rlim_cur;
-    if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < m)
-        m = rl.rlim_cur;
-    return m;
-}
-
-uint64_t
-ns_mem_budget(void)
-{
-    size_t lim = ns_alloc_limit();
-    return lim != SIZE_MAX ? (uint64_t)lim : ns_mem_machine();
-}
-
-/* --- the terms --------------------------------------------------------------- */
-
-static uint64_t
-smul(uint64_t a, uint64_t b)
-{
-    return ns_mem_mad(0, a, b);
-}
-
-uint64_t
-ns_mem_fabric_shape(uint64_t nodes, uint64_t hosts, uint64_t cables, uint64_t edge_nodes)
-{
-    uint64_t switches = nodes > hosts ? nodes - hosts : 0;
-    uint64_t b = 0;
-    b = ns_mem_mad(b, nodes, sizeof(ns_fnode));
-    b = ns_mem_mad(b, 2 * cables, 2 * sizeof(ns_flink));        /* links, and order_links' copy */
-    b = ns_mem_mad(b, hosts, 3 * sizeof(uint32_t));             /* host_attach, host_link, edge_node */
-    /* per (switch, edge node): route, about one hop, igraph's distance */
-    b = ns_mem_mad(b, smul(switches, edge_nodes), sizeof(ns_hopset) + sizeof(uint32_t) + sizeof(double));
-    b = ns_mem_mad(b, 2 * cables, sizeof(uint32_t));            /* next-hop candidates while routing */
-    return b;
-}
-
-uint64_t
-ns_mem_fabric(const ns_fabric *f)
-{
-    uint64_t b = 0;
-    size_t nsw = f->nnodes - f->nhosts;
-    b = ns_mem_mad(b, f->nodes_cap, sizeof(ns_fnode));
-    b = ns_mem_mad(b, f->links_cap, sizeof(ns_flink));
-    b = ns_mem_mad(b, f->cfgs_cap, sizeof(ns_switch_cfg));
-    b = ns_mem_mad(b, f->nhosts, 3 * sizeof(uint32_t));
-    b = ns_mem_mad(b, (uint64_t)nsw * f->nedges, sizeof(ns_hopset));
-    b = ns_mem_mad(b, f->hops_cap, sizeof(uint32_t));
-    return b;
-}
 
 /* what the driver allocates per op, dependency and transfer when it runs */
 static uint64_t
@@ -204,115 +124,16 @@ ns_mem_describe(const ns_mem_est *m, int model, char *buf, size_t n)
 }
 
 int
-ns_mem_check(uint64_t bytes, const char *what, const char *detail, ns_err *e)
+ns_wl_reserve(ns_workload *w, uint64_t nops, uint64_t ndeps, uint64_t ntransfers, const char *what, ns_err *e)
 {
-    uint64_t budget = ns_mem_budget();
-    if (bytes <= budget)
-        return NS_OK;
-    char need[32], have[32];
-    ns_format_size(bytes, need, sizeof need);
-    ns_format_size(budget, have, sizeof have);
-    return ns_errorf(e, NS_ENOMEM, "%s would need about %s of memory%s%s%s, more than the %s netsim may use here "
-                     "(this machine's memory, or --max-memory)", what, need, detail ? " (" : "",
-                     detail ? detail : "", detail ? ")" : "", have);
-}
-
-/* --- the clock and the counters ------------------------------------------------ */
-
-#define CLOCK_END_S 9223372.036854775807   /* NS_TIME_MAX picoseconds, in seconds */
-
-static void
-days(double seconds, char *buf, size_t n)
-{
-    if (seconds >= 86400)
-        snprintf(buf, n, "%.4g days", seconds / 86400);
-    else
-        snprintf(buf, n, "%.4g s", seconds);
-}
-
-int
-ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
-                const uint32_t *order, ns_err *e)
-{
-    size_t n = wl->nops;
-    unsigned __int128 total = 0;
-    char d[400], t[64];
-    const ns_model *model = ns_models[c->model];
-    if (model->check) {
-        int rc = model->check(f, wl, c, e);
-        if (rc)
-            return rc;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const ns_op *o = &wl->ops[i];
-        if (o->kind != NS_OP_TRANSFER)
-            continue;
-        total += o->bytes;
-    }
-    if (total > NS_MAX_WORKLOAD_BYTES) {
-        char b[32];
-        ns_format_size(total > UINT64_MAX ? UINT64_MAX : (uint64_t)total, b, sizeof b);
-        return ns_errorf(e, NS_EINVAL, "the workload moves %s%s in all, more than netsim's byte counters allow "
-                         "(2^60 bytes, 1.15 EB)", total > UINT64_MAX ? "more than " : "", b);
-    }
-    if (c->until_ps > 0 || n == 0)
-        return NS_OK;   /* the run stops at `until`, before the clock's end */
-
-    /* lower bounds of the makespan, in seconds (double: no overflow) */
-    double *fin = ns_calloc(n, sizeof *fin);
-    double *cpu = ns_calloc(f->nhosts, sizeof *cpu);
-    double *nic = ns_calloc(f->nhosts, sizeof *nic);
-    uint32_t *start = ns_calloc(n + 1, sizeof *start);
-    uint32_t *succ = ns_alloc((wl->ndeps ? wl->ndeps : 1) * sizeof *succ);
-    int rc = NS_OK;
-    if (!fin || !cpu || !nic || !start || !succ) {
-        rc = ns_enomem(e, "the range checks");
-        goto out;
-    }
-    ns_wl_adjacency(wl, 0, start, succ);
-    /* fin[v] holds the latest finish of v's predecessors until v is reached */
-    for (size_t k = 0; k < n; k++) {
-        uint32_t v = order[k];
-        const ns_op *o = &wl->ops[v];
-        double dur = 0;
-        if (o->kind == NS_OP_COMPUTE) {
-            dur = (double)o->duration_ps * 1e-12;
-            cpu[o->node - 1] += dur;
-        } else if (o->kind == NS_OP_TRANSFER && o->bytes > 0 && o->node != o->dst) {
-            const ns_flink *l = &f->links[f->host_link[o->node - 1]];
-            double ser = (double)o->bytes * 8 / (double)l->rate_bps;
-            nic[o->node - 1] += ser;
-            dur = ser + (double)l->latency_ps * 1e-12;
-        }
-        fin[v] += dur;
-        if (fin[v] >= CLOCK_END_S) {
-            ns_wl_describe(wl, v, d, sizeof d);
-            days(fin[v], t, sizeof t);
-            rc = ns_errorf(e, NS_EINVAL, "%s ends a chain of ops that lasts at least %s (compute durations, and "
-                           "transfers at their sender's NIC rate), past the end of netsim's clock (2^63 ps, "
-                           "106.7 days); make it shorter, or stop the run earlier with run{until = ...}", d, t);
-            goto out;
-        }
-        for (uint32_t j = start[v]; j < start[v + 1]; j++)
-            if (fin[succ[j]] < fin[v])
-                fin[succ[j]] = fin[v];
-    }
-    for (size_t h = 0; h < f->nhosts; h++) {
-        if (cpu[h] >= CLOCK_END_S || nic[h] >= CLOCK_END_S) {
-            int is_cpu = cpu[h] >= CLOCK_END_S;
-            days(is_cpu ? cpu[h] : nic[h], t, sizeof t);
-            rc = ns_errorf(e, NS_EINVAL, "host %zu %s %s, past the end of netsim's clock (2^63 ps, 106.7 days); "
-                           "make it shorter, or stop the run earlier with run{until = ...}", h + 1,
-                           is_cpu ? "computes (its compute ops one after the other) for" :
-                                    "needs, to send its transfers through its NIC,", t);
-            goto out;
-        }
-    }
-out:
-    ns_free(fin);
-    ns_free(cpu);
-    ns_free(nic);
-    ns_free(start);
-    ns_free(succ);
-    return rc;
+    char detail[128], name[160];
+    snprintf(detail, sizeof detail, "%llu ops, %llu of them transfers, and %llu dependencies",
+             (unsigned long long)nops, (unsigned long long)ntransfers, (unsigned long long)ndeps);
+    snprintf(name, sizeof name, "%s: its task graph", what);
+    uint64_t have = ns_alloc_live_bytes();
+    uint64_t need = ns_mem_ops(nops, ndeps, ntransfers);
+    int rc = ns_mem_check(need > UINT64_MAX - have ? UINT64_MAX : need + have, name, detail, e);
+    if (rc)
+        return rc;
+    return ns_wl_grow(w, nops, ndeps, what, e);
 }

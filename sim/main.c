@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "sim/alloc.h"
-#include "sim/estimate.h"
+#include "sim/budget.h"
 #include "sim/fileset.h"
 #include "sim/lib.h"
 #include "sim/lua/netsimlib.h"

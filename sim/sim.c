@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "alloc.h"
-#include "estimate.h"
+#include "budget.h"
 
 extern const ns_model ns_packet_model;   /* sim/packet/packet_net.c */
 extern const ns_model ns_flow_model;     /* sim/flow/flow_net.c */

@@ -131,6 +131,21 @@ int ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cf
                ns_sim **out, ns_err *e);
 void ns_sim_free(ns_sim *sim);
 
+/*
+ * The clock and the counters: NS_OK, or NS_EINVAL with a message when the
+ * workload cannot fit them, checked before the run:
+ *  - the run would last past the clock's end (2^63 ps, 106.7 days) whatever
+ *    the network does: a chain of ops (compute durations, and each
+ *    transfer's time through its source's NIC) or one host's compute ops or
+ *    NIC sends add up to more (not checked when `until` stops the run first);
+ *  - the payload of the workload exceeds NS_MAX_WORKLOAD_BYTES;
+ *  - the model's own limits (its descriptor's check, net.h), checked first.
+ * `order` is a topological order of the ops (ns_wl_check). Called by
+ * ns_sim_new; in sim/ranges.c.
+ */
+int ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
+                    const uint32_t *order, ns_err *e);
+
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
 int ns_sim_run(ns_sim *sim);
 const char *ns_sim_errmsg(const ns_sim *sim);

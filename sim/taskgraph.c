@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "alloc.h"
-#include "estimate.h"
 
 const char *const ns_op_kind_names[] = {"compute", "transfer", "marker", "delay", NULL};
 
@@ -188,17 +187,8 @@ ns_wl_delay(ns_workload *w, ns_time duration_ps, const char *label, ns_err *e)
 }
 
 int
-ns_wl_reserve(ns_workload *w, uint64_t nops, uint64_t ndeps, uint64_t ntransfers, const char *what, ns_err *e)
+ns_wl_grow(ns_workload *w, uint64_t nops, uint64_t ndeps, const char *what, ns_err *e)
 {
-    char detail[128], name[160];
-    snprintf(detail, sizeof detail, "%llu ops, %llu of them transfers, and %llu dependencies",
-             (unsigned long long)nops, (unsigned long long)ntransfers, (unsigned long long)ndeps);
-    snprintf(name, sizeof name, "%s: its task graph", what);
-    uint64_t have = ns_alloc_live_bytes();
-    uint64_t need = ns_mem_ops(nops, ndeps, ntransfers);
-    int rc = ns_mem_check(need > UINT64_MAX - have ? UINT64_MAX : need + have, name, detail, e);
-    if (rc)
-        return rc;
     if (nops > (uint64_t)INT32_MAX - w->nops)
         return ns_errorf(e, NS_EINVAL, "%s: %llu ops, more than a workload may hold (%d in all)", what,
                          (unsigned long long)nops, INT32_MAX);

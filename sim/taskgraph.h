@@ -78,17 +78,10 @@ long ns_wl_transfer(ns_workload *w, uint32_t src, uint32_t dst, uint64_t bytes, 
 long ns_wl_marker(ns_workload *w, const char *label, ns_err *e);
 /* a timer op: finishes duration_ps (>= 0) after it starts; uses no host */
 long ns_wl_delay(ns_workload *w, ns_time duration_ps, const char *label, ns_err *e);
-/*
- * Make room for `nops` more ops (`ntransfers` of them transfers) and `ndeps`
- * more dependencies, before a builder adds them: NS_OK, or NS_ENOMEM when
- * they (and the driver's state for them, estimate.h) would need more memory
- * than netsim may use, with the estimate in the message, before anything is
- * allocated; NS_EINVAL past the op limit. `what` names the builder
- * ("alltoall"). Builders of large collectives call it first, so that
- * 10^12 transfers are refused at once rather than after hours of building.
- */
-int ns_wl_reserve(ns_workload *w, uint64_t nops, uint64_t ndeps, uint64_t ntransfers, const char *what,
-                  ns_err *e);
+/* room for `nops` more ops and `ndeps` more dependencies, exactly: NS_OK,
+ * NS_EINVAL past the op limit (naming `what`), or NS_ENOMEM. Builders call
+ * ns_wl_reserve (estimate.h), which checks the memory first. */
+int ns_wl_grow(ns_workload *w, uint64_t nops, uint64_t ndeps, const char *what, ns_err *e);
 /* op `op` comes after op `dep` */
 int ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e);
 /* set the parent of ops [first, last] */

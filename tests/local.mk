@@ -115,6 +115,10 @@ TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \
 	tests/plots.sh tests/notebook.sh tests/sweep.sh
 
+# the layers of DESIGN.md in the include graph: sim/ names no builder, no cycles
+TESTS += tests/layers.sh
+EXTRA_DIST += tests/layers.sh tests/layers.py
+
 # strict globals: reading an undefined one is an error with file:line
 TESTS += tests/strict.sh
 EXTRA_DIST += tests/strict.sh

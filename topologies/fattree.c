@@ -20,7 +20,7 @@
 #include "topo.h"
 
 #include <stdio.h>
-#include "sim/estimate.h"
+#include "sim/budget.h"
 
 int
 ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e)

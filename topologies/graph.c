@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/alloc.h"
-#include "sim/estimate.h"
+#include "sim/budget.h"
 #include "sim/lib.h"
 #include "sim/units.h"
 

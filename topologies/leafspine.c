@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sim/alloc.h"
-#include "sim/estimate.h"
+#include "sim/budget.h"
 
 /* limits that keep every count within the fabric's 32-bit indices */
 #define MAX_HOSTS  (1u << 24)

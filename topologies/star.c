@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sim/alloc.h"
-#include "sim/estimate.h"
+#include "sim/budget.h"
 
 void
 ns_fabric_common_defaults(ns_fabric_common *c)

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/alloc.h"
+#include "sim/estimate.h"
 #include "sim/rng.h"
 #include "wl_build.h"
 

@@ -37,7 +37,7 @@
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/error.h"
-#include "sim/estimate.h"
+#include "sim/budget.h"
 #include "sim/fabric.h"
 #include "sim/plan.h"
 #include "sim/route.h"

@@ -10,7 +10,7 @@
 
 #include <string.h>
 #include "sim/alloc.h"
-#include "sim/estimate.h"
+#include "sim/budget.h"
 #include "sim/plan.h"
 #include "sim/rng.h"
 #include "sim/route.h"
