@@ -4,19 +4,6 @@
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 plan 44
 
-# expect_bad SCENARIO-TEXT PATTERN DESCRIPTION [NAME=VALUE ...]
-expect_bad() {
-    text=$1; pattern=$2; desc=$3; shift 3
-    printf '%s\n' "$text" >"$T/bad.lua"
-    rm -f "$T"/*.h5 "$T"/*.part-*
-    run bad.lua "$@"
-    is "$status" 2 "$desc: exit status 2"
-    grep -q -- "$pattern" "$T/err"
-    ok $? "$desc: message matches '$pattern' ($(head -c 200 "$T/err" | tr '\n' ' '))"
-    ls "$T"/*.h5 "$T"/*.part-* >/dev/null 2>&1
-    ok $((! $?)) "$desc: no output file left"
-}
-
 STAR='local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()'
 

@@ -5,18 +5,6 @@
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 plan 111
 
-# expect_bad SCENARIO-TEXT PATTERN DESCRIPTION
-expect_bad() {
-    printf '%s\n' "$1" >"$T/bad.lua"
-    rm -f "$T"/*.h5 "$T"/*.part-*
-    run bad.lua
-    is "$status" 2 "$3: exit status 2"
-    grep -q -- "$2" "$T/err"
-    ok $? "$3: message matches '$2' ($(head -c 300 "$T/err" | tr '\n' ' '))"
-    ls "$T"/*.h5 "$T"/*.part-* >/dev/null 2>&1
-    ok $((! $?)) "$3: no output file left"
-}
-
 STAR='local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()'
 RUN='netsim.run{ fabric = fab, workload = w }'

@@ -5,19 +5,6 @@
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 plan 46
 
-# expect_bad SCENARIO-TEXT PATTERN DESCRIPTION [NAME=VALUE ...]
-expect_bad() {
-    text=$1; pattern=$2; desc=$3; shift 3
-    printf '%s\n' "$text" >"$T/bad.lua"
-    rm -f "$T"/*.h5 "$T"/*.part-*
-    run bad.lua "$@"
-    is "$status" 2 "$desc: exit status 2"
-    grep -q -- "$pattern" "$T/err"
-    ok $? "$desc: message matches '$pattern' ($(head -c 300 "$T/err" | tr '\n' ' '))"
-    ls "$T"/*.h5 "$T"/*.part-* >/dev/null 2>&1
-    ok $((! $?)) "$desc: no output file left"
-}
-
 # graphml NAME NODES EDGES: a GraphML file in $T
 graphml() {
     cat >"$T/$1" <<EOF

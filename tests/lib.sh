@@ -1,7 +1,8 @@
 # tests/lib.sh - TAP helpers for shell tests. Source it; it sets:
 #   NETSIM  the binary under test, SRCDIR the source tree, T a scratch folder
 #   (under the build folder, removed at exit), PY a Python with h5py or "".
-# Functions: plan N, ok COND-STATUS MSG, is GOT WANT MSG, skip_all MSG, finish.
+# Functions: plan N, ok COND-STATUS MSG, is GOT WANT MSG, skip_all MSG, finish,
+# run ARGS..., scenario NAME, expect_bad TEXT PATTERN DESCRIPTION [ARGS...].
 
 : "${NETSIM:=$(pwd)/netsim}"
 : "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -33,3 +34,35 @@ run() {
 }
 # write a scenario file: scenario NAME <<EOF ... EOF
 scenario() { cat >"$T/$1"; }
+
+# expect_bad SCENARIO-TEXT PATTERN DESCRIPTION [NAME=VALUE ...]: the
+# scenario fails with exit status 2, a message matching PATTERN (grep), and
+# no output file left (three tests)
+expect_bad() {
+    text=$1; pattern=$2; desc=$3; shift 3
+    printf '%s\n' "$text" >"$T/bad.lua"
+    rm -f "$T"/*.h5 "$T"/*.part-*
+    run bad.lua "$@"
+    is "$status" 2 "$desc: exit status 2"
+    grep -q -- "$pattern" "$T/err"
+    ok $? "$desc: message matches '$pattern' ($(head -c 300 "$T/err" | tr '\n' ' '))"
+    ls "$T"/*.h5 "$T"/*.part-* >/dev/null 2>&1
+    ok $((! $?)) "$desc: no output file left"
+}
+
+# Python checks in one process (h5py loads once): check NAME CODE queues
+# CODE; run_checks SETUP runs them all, each in a copy of SETUP's namespace
+# (tests/checks.py), and reports one TAP line per check. CODE sets `ok`:
+# `ok &= COND` per comparison; a check that compared nothing fails.
+check() { printf '### %s\n%s\n' "$1" "$2" >>"$T/checks"; }
+run_checks() {
+    printf '%s\n' "$1" >"$T/setup.py"
+    [ -f "$T/checks" ] || : >"$T/checks"
+    "$PY" "$SRCDIR/tests/checks.py" "$T/setup.py" "$T/checks" >"$T/results" 2>&1
+    grep -v '^RESULT' "$T/results"
+    grep -q '^RESULT' "$T/results" || ok 1 'the checks ran'
+    while read -r tag st name; do
+        [ "$tag" = RESULT ] && ok "$st" "$name"
+    done <"$T/results"
+    rm -f "$T/checks"
+}

@@ -7,7 +7,7 @@ SH_LOG_DRIVER = $(LOG_DRIVER)
 TEST_NETSIM = $(abs_builddir)/netsim$(EXEEXT)
 AM_TESTS_ENVIRONMENT = NETSIM=$(TEST_NETSIM); SRCDIR=$(abs_top_srcdir); PYTHON='$(PYTHON)'; \
 	export NETSIM SRCDIR PYTHON;
-EXTRA_DIST += tests/lib.sh tests/lua tests/data
+EXTRA_DIST += tests/lib.sh tests/checks.py tests/lua tests/data
 
 check_PROGRAMS += tests/unit/test_units
 tests_unit_test_units_SOURCES = tests/unit/test_units.c tests/tap.h
@@ -118,6 +118,10 @@ EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh test
 # the layers of DESIGN.md in the include graph: sim/ names no builder, no cycles
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh tests/layers.py
+
+# the runner of the Python checks cannot pass on nothing
+TESTS += tests/checks_selftest.sh
+EXTRA_DIST += tests/checks_selftest.sh
 
 # strict globals: reading an undefined one is an error with file:line
 TESTS += tests/strict.sh

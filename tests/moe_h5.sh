@@ -21,34 +21,6 @@ run -q -s 12 moe.lua
 is "$status" 0 "a 2-layer MoE with a backward pass runs"
 [ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
 
-# checks run in one Python process (h5py loads once): check NAME CODE queues
-# CODE, run_checks SETUP runs them all, each in a copy of SETUP's namespace,
-# and reports one TAP line per check (CODE leaves `ok` true when it holds)
-: >"$T/checks"
-check() { printf '### %s\n%s\n' "$1" "$2" >>"$T/checks"; }
-run_checks() {
-    printf '%s\n' "$1" >"$T/setup.py"
-    "$PY" - "$T" >"$T/results" <<'PY'
-import sys
-d = sys.argv[1]
-env = {}
-exec(open(d + "/setup.py").read(), env)
-for block in open(d + "/checks").read().split("### ")[1:]:
-    name, code = block.split("\n", 1)
-    ns = dict(env)
-    ns["ok"] = True
-    try:
-        exec(code, ns)
-    except Exception as e:
-        print("# %s: %r" % (name, e))
-        ns["ok"] = False
-    print("RESULT %d %s" % (0 if ns["ok"] else 1, name))
-PY
-    grep -v '^RESULT' "$T/results"
-    while read -r tag st name; do
-        [ "$tag" = RESULT ] && ok "$st" "$name"
-    done <"$T/results"
-}
 check "dispatch bytes per pair: T k hidden dtype E_b/E, within 5 binomial sd" '
 p = 2 / E                                  # 2 experts on each host
 want, sd = T * k * p * hidden * dtype, math.sqrt(T * k * p * (1 - p)) * hidden * dtype

@@ -1,18 +1,50 @@
 #!/bin/sh
 # scenarios.sh - run every tests/lua/*.lua scenario (each asserts its own
-# numbers, computed by hand in the scenario) and every example.
+# numbers, computed by hand in the scenario) and every example, whose
+# transfers and bytes are checked against the counts computed by hand below.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 set -- "$SRCDIR"/tests/lua/*.lua
 examples=$(ls "$SRCDIR"/scripts/examples/*.lua)
-plan $(( $# + $(echo "$examples" | wc -l) ))
+# example -> "transfers bytes", by hand from the example's default parameters
+expected() {
+    case $1 in
+    # a ring allreduce of 16 MB over 8 hosts: 2 (n - 1) steps of n transfers,
+    # each rank sending 2 (n - 1) / n x 16 MB
+    allreduce.lua) echo "112 224000000" ;;
+    # streaming DiLoCo, 2 workers, 2 outer steps x 4 fragments, each a 2-rank
+    # ring allreduce (4 transfers); 50M params x 2 B, sent once each way per outer step
+    diloco.lua) echo "32 400000000" ;;
+    # 16 hosts, each sending 2 MB to its neighbour on the next leaf
+    leafspine.lua) echo "16 32000000" ;;
+    # 8 hosts, 2 layers forward and backward, a dispatch and a combine all-to-all
+    # each (n (n - 1) transfers): 4 x 2 x 56; the bytes depend on the routing draws
+    moe.lua) echo "448 -" ;;
+    # 8 hosts, each sending 16 MB to the next
+    quickstart.lua) echo "8 128000000" ;;
+    # 64 hosts, each sending 4 MB across the fabric
+    spray-vs-ecmp.lua) echo "64 256000000" ;;
+    *) echo "" ;;
+    esac
+}
+plan $(( $# + 2 * $(echo "$examples" | wc -l) ))
 for f in "$@"; do
     run -q "$f"
     is "$status" 0 "tests/lua/$(basename "$f")"
     [ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
 done
 for f in $examples; do
-    run -q "$f"
-    is "$status" 0 "scripts/examples/$(basename "$f")"
+    name=$(basename "$f")
+    run --json "$f"
+    is "$status" 0 "scripts/examples/$name"
     [ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
+    want=$(expected "$name")
+    got=$(/usr/bin/python3 -c 'import json,sys
+d = json.loads(open(sys.argv[1]).read())
+print(d["transfers"], d["bytes"] if sys.argv[2] != "-" else "-")' "$T/out" "${want#* }" 2>/dev/null)
+    if [ -z "$want" ]; then
+        ok 1 "scripts/examples/$name: no expected counts written in tests/scenarios.sh"
+    else
+        is "$got" "$want" "scripts/examples/$name: transfers and bytes as computed by hand ($want)"
+    fi
 done
 finish

@@ -45,7 +45,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(9);
+    plan(10);
     ns_err e = {0};
     const uint64_t B = 1000000;          /* 1 MB */
     const uint32_t mtu = 4096, hdr = 64, mss = mtu - hdr;
@@ -106,7 +106,6 @@ main(void)
     ns_sim_free(sim);
     ns_wl_free(w);
     ns_fabric_free(star);
-    if (ns_alloc_live_blocks())
-        diag("%zu blocks leaked", ns_alloc_live_blocks());
+    is_int((long)ns_alloc_live_blocks(), 0, "every block freed: nothing leaked");
     return done_testing();
 }
