@@ -528,12 +528,6 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
     m->dirty = 1;
 }
 
-int
-ns_mm_dirty(const ns_mm *m)
-{
-    return m->dirty;
-}
-
 uint64_t
 ns_mm_rate(const ns_mm *m, uint32_t id)
 {
