@@ -36,10 +36,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "sim/id.h"
 #include "sim/time.h"
 
 #define NS_MM_Q     (UINT32_C(1) << 20)  /* coefficient of a whole flow */
-#define NS_MM_NONE  UINT32_MAX
+#define NS_MM_NONE  NS_NONE
 
 enum { NS_MM_INCREMENTAL = 0, NS_MM_COMPONENT = 1, NS_MM_FULL = 2 };
 
