@@ -126,11 +126,11 @@ EXTRA_DIST += tests/results2_quick.sh \
 	results/moe-alltoall/tables.md results/moe-alltoall/alltoall_vs_skew.png \
 	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png results/grid.sh
 
-# results/spraying-vs-splitting: run.sh --tiny and analyse.py end to end
+# results/spraying-vs-splitting: run.sh --tiny and analyze.py end to end
 TESTS += tests/results_quick.sh
 EXTRA_DIST += tests/results_quick.sh results/spraying-vs-splitting/.gitignore \
 	results/spraying-vs-splitting/README.md results/spraying-vs-splitting/scenario.lua \
-	results/spraying-vs-splitting/run.sh results/spraying-vs-splitting/analyse.py \
+	results/spraying-vs-splitting/run.sh results/spraying-vs-splitting/analyze.py \
 	results/spraying-vs-splitting/figures
 
 # hardening: allocation failures, interrupted runs, absurd sizes, determinism digests
