@@ -4,7 +4,9 @@
  * Every heap block of netsim goes through ns_alloc/ns_calloc/ns_realloc/
  * ns_free, which count live blocks and bytes (so tests can prove nothing
  * leaked) and, when fault injection is armed, fail the Nth call (so tests can
- * prove that every allocation failure ends in a clean NS_ENOMEM).
+ * prove that every allocation failure ends in a clean NS_ENOMEM). Injection
+ * is compiled in only by configure --enable-fault-injection (NS_FAULT_INJECTION;
+ * make check-fault builds such a copy); without it arming does nothing.
  * The counters are process-wide, like Lua's lua_Alloc state in its test build.
  */
 #ifndef NS_ALLOC_H

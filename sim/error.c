@@ -40,18 +40,3 @@ ns_err_clear(ns_err *e)
     e->code = NS_OK;
     e->msg[0] = '\0';
 }
-
-const char *
-ns_strerror(int code)
-{
-    switch (code) {
-    case NS_OK: return "ok";
-    case NS_ENOMEM: return "out of memory";
-    case NS_EINVAL: return "invalid input";
-    case NS_EIO: return "input/output error";
-    case NS_ESCRIPT: return "script error";
-    case NS_EINTR: return "interrupted";
-    case NS_ESIM: return "simulation failed";
-    }
-    return "unknown error";
-}

@@ -33,6 +33,5 @@ int ns_errorf(ns_err *e, int code, const char *fmt, ...)
 /* the standard out-of-memory error, naming what was being built */
 int ns_enomem(ns_err *e, const char *what);
 void ns_err_clear(ns_err *e);
-const char *ns_strerror(int code);
 
 #endif

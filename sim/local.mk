@@ -6,6 +6,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/alloc.c %reldir%/alloc.h \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/time.h \
+	%reldir%/id.h \
 	%reldir%/units.c %reldir%/units.h \
 	%reldir%/fileset.c %reldir%/fileset.h \
 	%reldir%/event.c %reldir%/event.h %reldir%/event_int.h \

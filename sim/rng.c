@@ -64,9 +64,7 @@ ns_rng_below(ns_rng *r, uint64_t n)
 }
 
 double ns_rng_uniform(ns_rng *r) { return gsl_rng_uniform(r->g); }
-double ns_rng_uniform_pos(ns_rng *r) { return gsl_rng_uniform_pos(r->g); }
 double ns_rng_exponential(ns_rng *r, double mean) { return gsl_ran_exponential(r->g, mean); }
-double ns_rng_gaussian(ns_rng *r, double sigma) { return gsl_ran_gaussian(r->g, sigma); }
 double ns_rng_lognormal(ns_rng *r, double zeta, double sigma) { return gsl_ran_lognormal(r->g, zeta, sigma); }
 double ns_rng_gamma(ns_rng *r, double shape, double scale) { return gsl_ran_gamma(r->g, shape, scale); }
 

@@ -36,10 +36,7 @@ uint32_t ns_rng_u32(ns_rng *r);
 uint64_t ns_rng_below(ns_rng *r, uint64_t n);
 /* uniform double in [0, 1) */
 double ns_rng_uniform(ns_rng *r);
-/* uniform double in (0, 1) */
-double ns_rng_uniform_pos(ns_rng *r);
 double ns_rng_exponential(ns_rng *r, double mean);
-double ns_rng_gaussian(ns_rng *r, double sigma);
 double ns_rng_lognormal(ns_rng *r, double zeta, double sigma);
 double ns_rng_gamma(ns_rng *r, double shape, double scale);
 /* fill alpha[0..k) -> theta[0..k) summing to 1 */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "alloc.h"
 #include "budget.h"
+#include "id.h"
 
 extern const ns_model ns_packet_model;   /* sim/packet/packet_net.c */
 extern const ns_model ns_flow_model;     /* sim/flow/flow_net.c */
@@ -31,8 +32,6 @@ const ns_model *const ns_models[] = {
 const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", NULL};
 const char *const ns_spray_names[] = {"random", "roundrobin", NULL};
 const char *const ns_flow_solver_names[] = {"incremental", "component", "full", NULL};
-
-#define NONE UINT32_MAX
 
 void
 ns_run_cfg_defaults(ns_run_cfg *c)
@@ -184,7 +183,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     size_t nx = 0, nd = 0;
     for (size_t i = 0; i < wl->nops; i++) {
         sim->op_start[i] = sim->op_finish[i] = -1;
-        sim->op_xfer[i] = wl->ops[i].kind == NS_OP_TRANSFER ? (uint32_t)nx++ : NONE;
+        sim->op_xfer[i] = wl->ops[i].kind == NS_OP_TRANSFER ? (uint32_t)nx++ : NS_NONE;
         nd += wl->ops[i].kind == NS_OP_DELAY;
     }
     sim->xfers = ns_calloc(nx ? nx : 1, sizeof *sim->xfers);
@@ -202,7 +201,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     }
     for (size_t i = 0; i < wl->nops; i++) {
         uint32_t x = sim->op_xfer[i];
-        if (x == NONE)
+        if (x == NS_NONE)
             continue;
         const ns_op *o = &wl->ops[i];
         sim->xfers[x].op = (uint32_t)i;
@@ -213,8 +212,8 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     }
     for (size_t h = 0; h < fab->nhosts; h++) {
         ns_event_init(&sim->cpus[h].ev, cpu_done);
-        sim->cpus[h].running = NONE;
-        sim->cpus[h].head = sim->cpus[h].tail = NONE;
+        sim->cpus[h].running = NS_NONE;
+        sim->cpus[h].head = sim->cpus[h].tail = NS_NONE;
         sim->cpus[h].busy_ps = 0;
     }
     ns_err_clear(&sim->err);
@@ -273,8 +272,8 @@ cpu_start_next(ns_sim *sim, ns_cpu *cpu)
 {
     uint32_t op = cpu->head;
     cpu->head = sim->op_next[op];
-    if (cpu->head == NONE)
-        cpu->tail = NONE;
+    if (cpu->head == NS_NONE)
+        cpu->tail = NS_NONE;
     cpu->running = op;
     sim->op_start[op] = sim->now;
     ns_time d = sim->wl->ops[op].duration_ps;
@@ -288,9 +287,9 @@ cpu_done(void *simp, ns_event *ev)
     ns_sim *sim = simp;
     ns_cpu *cpu = ns_container_of(ev, ns_cpu, ev);
     uint32_t op = cpu->running;
-    cpu->running = NONE;
+    cpu->running = NS_NONE;
     op_done(sim, op);
-    if (cpu->head != NONE)
+    if (cpu->head != NS_NONE)
         cpu_start_next(sim, cpu);
 }
 
@@ -328,13 +327,13 @@ start_op(ns_sim *sim, uint32_t op)
         return NS_OK;
     case NS_OP_COMPUTE: {
         ns_cpu *cpu = &sim->cpus[o->node - 1];
-        sim->op_next[op] = NONE;
-        if (cpu->tail == NONE)
+        sim->op_next[op] = NS_NONE;
+        if (cpu->tail == NS_NONE)
             cpu->head = op;
         else
             sim->op_next[cpu->tail] = op;
         cpu->tail = op;
-        if (cpu->running == NONE && cpu_start_next(sim, cpu))
+        if (cpu->running == NS_NONE && cpu_start_next(sim, cpu))
             return sim->err.code;
         return NS_OK;
     }

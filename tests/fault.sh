@@ -14,6 +14,14 @@
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 command -v h5dump >/dev/null || skip_all 'h5dump not installed (hdf5-tools)'
 stride=${FAULT_STRIDE:-37}
+# injection is compiled in only by configure --enable-fault-injection (make
+# check-fault builds such a copy, and sets FAULT_REQUIRED so as not to skip);
+# without it NETSIM_FAIL_ALLOC is ignored and a run that fails at once succeeds
+echo '-- nothing' >"$T/probe.lua"
+if ( cd "$T" && NETSIM_FAIL_ALLOC=1 "$NETSIM" -q probe.lua ) >/dev/null 2>&1; then
+    [ -z "${FAULT_REQUIRED:-}" ] || { plan 1; ok 1 'fault injection is compiled in (FAULT_REQUIRED is set)'; finish; }
+    skip_all 'fault injection not compiled in (configure --enable-fault-injection, or make check-fault)'
+fi
 plan 16
 
 cp "$SRCDIR/tests/data/leafspine_3x2.graphml" "$T/g.graphml"

@@ -158,11 +158,11 @@ EXTRA_DIST += tests/results2_quick.sh \
 	results/moe-alltoall/tables.md results/moe-alltoall/alltoall_vs_skew.png \
 	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png results/grid.sh
 
-# results/spraying-vs-splitting: run.sh --tiny and analyse.py end to end
+# results/spraying-vs-splitting: run.sh --tiny and analyze.py end to end
 TESTS += tests/results_quick.sh
 EXTRA_DIST += tests/results_quick.sh results/spraying-vs-splitting/.gitignore \
 	results/spraying-vs-splitting/README.md results/spraying-vs-splitting/scenario.lua \
-	results/spraying-vs-splitting/run.sh results/spraying-vs-splitting/analyse.py \
+	results/spraying-vs-splitting/run.sh results/spraying-vs-splitting/analyze.py \
 	results/spraying-vs-splitting/figures
 
 # hardening: allocation failures, interrupted runs, absurd sizes, determinism digests
@@ -174,13 +174,34 @@ tests_unit_test_limits_SOURCES = tests/unit/test_limits.c tests/tap.h
 tests_unit_test_limits_LDADD = $(NETSIM_LIBS)
 
 # make check-fault: tests/fault.sh with every N (make check takes every 37th)
+# and the unit tests' allocation-failure sweeps. They need a build configured
+# with --enable-fault-injection (off by default, so that release builds carry
+# no injection); when this one is not, check-fault configures and builds such
+# a copy in fault-build/ (from `make distdir`, with this build's configure
+# options) and runs them there.
+FAULT_TESTS = tests/fault.sh tests/unit/test_pool tests/unit/test_topologies \
+	tests/unit/test_collectives tests/unit/test_diloco
 check-fault:
-	FAULT_STRIDE=1 $(MAKE) $(AM_MAKEFLAGS) check TESTS=tests/fault.sh
+	@if test "$(FAULT_INJECTION)" = yes; then \
+	    echo "FAULT_STRIDE=1 FAULT_REQUIRED=1 $(MAKE) check TESTS='$(FAULT_TESTS)'"; \
+	    FAULT_STRIDE=1 FAULT_REQUIRED=1 $(MAKE) $(AM_MAKEFLAGS) check TESTS='$(FAULT_TESTS)'; \
+	else \
+	    echo "check-fault: this build has no fault injection (configure --enable-fault-injection);"; \
+	    echo "check-fault: building a copy with it in fault-build/"; \
+	    rm -rf fault-build && mkdir fault-build && \
+	    $(MAKE) $(AM_MAKEFLAGS) distdir distdir=fault-build/src && \
+	    opts=`./config.status --config` && cd fault-build && \
+	    eval "./src/configure $$opts -q --enable-fault-injection" && \
+	    $(MAKE) $(AM_MAKEFLAGS) && $(MAKE) $(AM_MAKEFLAGS) check-fault; \
+	fi
+clean-local: clean-fault-build
+clean-fault-build:
+	-rm -rf fault-build
 # make update-digests: store the digests of tests/digests.sh anew (after a
 # change that alters the numbers on purpose)
 update-digests: netsim$(EXEEXT)
 	NETSIM=$(abs_builddir)/netsim$(EXEEXT) SRCDIR=$(abs_top_srcdir) $(SHELL) $(srcdir)/tests/digests.sh --update
-.PHONY: check-fault update-digests
+.PHONY: check-fault clean-fault-build update-digests
 
 # make check-valgrind: a sample of the tests under valgrind memcheck, which
 # must find no error and no leak (tests/valgrind.sh): every C unit test and

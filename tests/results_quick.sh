@@ -2,7 +2,7 @@
 # results_quick.sh - results/spraying-vs-splitting end to end: run.sh --tiny
 # runs its sweeps (ecmp and random spraying with 1 and 4 subflows on the
 # 256-host leaf-spine: ideal and dctcp on the healthy fabric, ideal with a
-# degraded or failed cable) and analyse.py makes the tables and figures. Checks the tables'
+# degraded or failed cable) and analyze.py makes the tables and figures. Checks the tables'
 # rows, the lower bound against bytes x 8 / 400 Gb/s computed here, that no
 # run beats its bound, that a failed cable leaves fewer links, and that the
 # figures are valid PNG files. And the scenario by itself: the ring

@@ -22,12 +22,11 @@
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/estimate.h"
+#include "sim/id.h"
 #include "sim/rng.h"
 #include "wl_build.h"
 
 const char *const ns_alg_names[] = {"ring", "halving_doubling", "direct", "pairwise", NULL};
-
-#define NONE UINT32_MAX
 
 typedef struct step_op {
     uint32_t op, src, dst;   /* ranks */
@@ -104,7 +103,7 @@ reset_deps(cb *c)
 {
     for (uint32_t i = 0; i < c->n; i++) {
         c->dep[2 * i] = c->start;
-        c->dep[2 * i + 1] = NONE;
+        c->dep[2 * i + 1] = NS_NONE;
     }
 }
 
@@ -164,7 +163,7 @@ xfer(cb *c, uint32_t i, uint32_t j, uint64_t bytes)
     /* the sender's and the receiver's previous steps (without duplicates) */
     uint32_t d[4] = { c->dep[2 * i], c->dep[2 * i + 1], c->dep[2 * j], c->dep[2 * j + 1] };
     for (int k = 0; k < 4; k++) {
-        int seen = d[k] == NONE;
+        int seen = d[k] == NS_NONE;
         for (int m = 0; m < k && !seen; m++)
             seen = d[m] == d[k];
         if (!seen) {
@@ -192,10 +191,10 @@ end_step(cb *c)
         c->cnt[c->step[k].dst]++;
     }
     for (uint32_t i = 0; i < c->n; i++) {
-        c->join[i] = NONE;
+        c->join[i] = NS_NONE;
         if (c->cnt[i] == 0)
             continue;
-        c->dep[2 * i] = c->dep[2 * i + 1] = NONE;
+        c->dep[2 * i] = c->dep[2 * i + 1] = NS_NONE;
         if (c->cnt[i] > 2) {
             long m = ns_wl_marker(c->w, c->label, c->e);
             if (m < 0)
@@ -207,10 +206,10 @@ end_step(cb *c)
         uint32_t r[2] = { c->step[k].src, c->step[k].dst };
         for (int s = 0; s < 2; s++) {
             uint32_t i = r[s];
-            if (c->join[i] != NONE) {
+            if (c->join[i] != NS_NONE) {
                 if ((rc = dep(c, c->join[i], c->step[k].op)))
                     return rc;
-            } else if (c->dep[2 * i] == NONE) {
+            } else if (c->dep[2 * i] == NS_NONE) {
                 c->dep[2 * i] = c->step[k].op;
             } else if (c->dep[2 * i] != c->step[k].op) {
                 c->dep[2 * i + 1] = c->step[k].op;

@@ -20,13 +20,13 @@
 #include <string.h>
 #include "collectives.h"
 #include "sim/alloc.h"
+#include "sim/id.h"
 #include "sim/rng.h"
 #include "wl_build.h"
 
 const char *const ns_train_mode_names[] = {"dp", "diloco", "streaming", NULL};
 const char *const ns_frag_pattern_names[] = {"strided", "sequential", NULL};
 
-#define NONE UINT32_MAX
 #define LABEL_ROOM (NS_LABEL_MAX - 1 - 6)   /* room left for the "_inner" suffix */
 
 /* a sync in flight: its done marker and the step that must not start
@@ -52,7 +52,7 @@ typedef struct build {
     uint32_t             *wait;       /* [W*n]: scratch */
     uint32_t             *shard;      /* [n]: done markers of the shards of one sync */
     uint32_t             *prev;       /* [n]: dp: the previous bucket's shards */
-    uint32_t             *inner;      /* [W]: inner allreduce done, or NONE */
+    uint32_t             *inner;      /* [W]: inner allreduce done, or NS_NONE */
     uint32_t             *end;        /* [W]: end marker of the previous step */
     uint64_t             *sent;       /* [W]: bytes sent in this step's syncs */
     uint64_t             *frag_bytes; /* [fragments]: bytes of each fragment's sync */
@@ -226,7 +226,7 @@ shard_sync(build *b, uint64_t bytes, const uint32_t *prev)
         for (uint32_t w = 0; w < b->W; w++)
             if ((rc = after(b, o.start_op, b->wait[(size_t)w * b->n + g])))
                 return rc;
-        if (prev && prev[g] != NONE && (rc = after(b, o.start_op, prev[g])))
+        if (prev && prev[g] != NS_NONE && (rc = after(b, o.start_op, prev[g])))
             return rc;
         b->shard[g] = o.done_op;
         for (uint32_t w = 0; w < b->W; w++)
@@ -291,7 +291,7 @@ compute_step(build *b, uint32_t w)
         }
     }
     /* the inner allreduce of the gradients: after every host's compute */
-    b->inner[w] = NONE;
+    b->inner[w] = NS_NONE;
     for (uint32_t h = 0; h < b->n; h++)
         b->ready[(size_t)w * b->n + h] = b->last[(size_t)w * b->n + h];
     if (s->inner_allreduce && b->n > 1) {
@@ -321,7 +321,7 @@ syncs_at(build *b, uint32_t t)
         /* buckets one after the other, each once its backward op is done everywhere */
         uint64_t G = s->params * s->bytes_per_param;
         for (uint32_t g = 0; g < b->n; g++)
-            b->prev[g] = NONE;
+            b->prev[g] = NS_NONE;
         for (uint32_t k = 0; k < s->buckets; k++) {
             for (size_t i = 0; i < nh; i++)
                 b->wait[i] = b->bwd[i * s->buckets + k];
@@ -383,7 +383,7 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
             for (uint32_t h = 0; h < b->n; h++)
                 if ((rc = after(b, (uint32_t)m, b->last[(size_t)k * b->n + h])))
                     return rc;
-            if (b->inner[k] != NONE && (rc = after(b, (uint32_t)m, b->inner[k])))
+            if (b->inner[k] != NS_NONE && (rc = after(b, (uint32_t)m, b->inner[k])))
                 return rc;
             for (size_t i = 0; i < b->npend; i++)
                 if (b->pend[i].merge == t + 1 && (rc = after(b, (uint32_t)m, b->pend[i].done)))

@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh - regenerate results/spraying-vs-splitting: run the sweeps of
-# scenario.lua with scripts/netsim-sweep, then analyse.py draws the figures
+# scenario.lua with scripts/netsim-sweep, then analyze.py draws the figures
 # and prints the tables.
 #
 # usage: ./run.sh [--full | --medium | --quick | --tiny] [-j N] [-o DIR] [--figures DIR]
@@ -113,6 +113,6 @@ t1=$(date +%s)
 echo "run.sh: sweeps took $((t1 - t0)) s (grid $grid, -j $jobs)"
 
 mkdir -p "$figs"
-"$PY" "$HERE/analyse.py" "$out" "$figs" --grid "$grid" || status=1
+"$PY" "$HERE/analyze.py" "$out" "$figs" --grid "$grid" || status=1
 echo "run.sh: figures and tables in $figs; all took $(( $(date +%s) - t0 )) s"
 exit $status

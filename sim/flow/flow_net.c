@@ -40,10 +40,10 @@
 #include "sim/budget.h"
 #include "sim/fabric.h"
 #include "sim/plan.h"
+#include "sim/id.h"
 #include "sim/route.h"
 #include "sim/sim.h"
 
-#define NONE UINT32_MAX
 #define CHUNK 1024
 #define FRAC_ONE (UINT64_C(1) << 40)   /* a whole subflow in the spraying split */
 
@@ -58,7 +58,7 @@ typedef struct fflow {
     uint64_t rate;        /* bit/s */
     uint64_t bytes;       /* payload */
     uint32_t xfer;
-    uint32_t mm;          /* solver flow id, NONE once sent */
+    uint32_t mm;          /* solver flow id, NS_NONE once sent */
     uint32_t idx;         /* its own slot */
     uint32_t next_free;   /* free list */
 } fflow;
@@ -107,22 +107,22 @@ slot(fnet *n, uint32_t i)
     return &n->chunks[i / CHUNK][i % CHUNK];
 }
 
-/* a free slot index (callers use slot_new, which counts it), or NONE */
+/* a free slot index (callers use slot_new, which counts it), or NS_NONE */
 static uint32_t
 slot_get(fnet *n)
 {
-    if (n->free_slot != NONE) {
+    if (n->free_slot != NS_NONE) {
         uint32_t i = n->free_slot;
         n->free_slot = slot(n, i)->next_free;
         return i;
     }
     if (n->nslots == n->nchunks * CHUNK) {
-        if (n->nslots >= NONE - CHUNK ||
+        if (n->nslots >= NS_NONE - CHUNK ||
             ns_grow((void **)&n->chunks, &n->chunks_cap, n->nchunks + 1, sizeof *n->chunks))
-            return NONE;
+            return NS_NONE;
         n->chunks[n->nchunks] = ns_alloc(CHUNK * sizeof(fflow));
         if (!n->chunks[n->nchunks])
-            return NONE;
+            return NS_NONE;
         n->nchunks++;
     }
     return (uint32_t)n->nslots++;
@@ -132,7 +132,7 @@ static uint32_t
 slot_new(fnet *n)
 {
     uint32_t i = slot_get(n);
-    if (i != NONE && ++n->live > n->peak)
+    if (i != NS_NONE && ++n->live > n->peak)
         n->peak = n->live;
     return i;
 }
@@ -185,7 +185,7 @@ ff_sent(void *simp, ns_event *ev)
     f->left = 0;
     f->t_upd = sim->now;
     ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
-    f->mm = NONE;
+    f->mm = NS_NONE;
     request_solve(n);
     if (f->delay_ps > 0) {
         ev->fn = ff_delivered;
@@ -367,11 +367,11 @@ static uint32_t
 dag_lookup(fnet *n, uint64_t key)
 {
     if (!n->dag_cap)
-        return NONE;
+        return NS_NONE;
     for (size_t i = ns_hash64(key) & (n->dag_cap - 1); n->dag_key[i] != UINT64_MAX; i = (i + 1) & (n->dag_cap - 1))
         if (n->dag_key[i] == key)
             return n->dag_val[i];
-    return NONE;
+    return NS_NONE;
 }
 
 static int
@@ -417,18 +417,18 @@ static int
 route_group(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off, uint32_t *g)
 {
     const ns_fabric *fab = n->fab;
-    *g = NONE;
+    *g = NS_NONE;
     if (a == fab->host_attach[dst])
         return NS_OK;
     uint64_t key = ((uint64_t)a << 32) | fab->nodes[fab->host_attach[dst]].edge;
-    if (n->spread && (*g = dag_lookup(n, key)) != NONE)
+    if (n->spread && (*g = dag_lookup(n, key)) != NS_NONE)
         return NS_OK;
     long cnt = n->spread ? walk_spray(n, a, dst) : walk_ecmp(n, a, dst, label, off);
     if (cnt < 0)
         return ns_errorf(&n->sim->err, NS_ESIM, "flow model: no route from '%s' to '%s'",
                          fab->nodes[a].name, fab->nodes[dst].name);
     *g = ns_mm_group(n->mm, n->rlinks, n->rcoefs, (uint32_t)cnt);
-    if (*g == NONE || (n->spread && dag_insert(n, key, *g)))
+    if (*g == NS_NONE || (n->spread && dag_insert(n, key, *g)))
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for the flow model's routes");
     return NS_OK;
 }
@@ -456,23 +456,23 @@ fnet_start(ns_net *net, uint32_t xi)
         uint64_t npk = ns_plan_packets(b, n->mss);
         uint64_t wire = b + npk * n->header;
         uint32_t pkt = (uint32_t)((b < n->mss ? b : n->mss) + n->header);
-        uint32_t down = NONE, g = NONE;
+        uint32_t down = NS_NONE, g = NS_NONE;
         ns_time delay = upl->latency_ps;
         if (a != dst) {   /* through switches (else two hosts on one cable) */
             int rc = route_group(n, a, dst, label, ns_plan_path(&plan, i), &g);
             if (rc)
                 return rc;
             down = ns_fabric_downlink(fab, dst);
-            if (g != NONE)
+            if (g != NS_NONE)
                 delay += group_delay(n, g, pkt);
             delay += hop_delay(&fab->links[down], pkt);
         }
         uint32_t idx = slot_new(n);
-        if (idx == NONE)
+        if (idx == NS_NONE)
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
         fflow *f = slot(n, idx);
         uint32_t id = ns_mm_add(n->mm, up, down, g, idx);
-        if (id == NONE) {
+        if (id == NS_NONE) {
             slot_put(n, idx);
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
         }
@@ -581,7 +581,7 @@ fnet_new(ns_sim *sim, ns_net **out)
     n->flowlet = c->lb == NS_LB_FLOWLET;
     n->mss = fab->mtu - fab->header;
     n->header = fab->header;
-    n->free_slot = NONE;
+    n->free_slot = NS_NONE;
     ns_event_init(&n->solve_ev, solve_now);
     size_t nl = fab->nlinks ? fab->nlinks : 1, nn = fab->nnodes;
     uint64_t *cap = ns_alloc(nl * sizeof *cap);

@@ -35,8 +35,6 @@
 #include "sim/alloc.h"
 #include "sim/rng.h"
 
-#define NONE NS_MM_NONE
-
 typedef unsigned __int128 u128;
 
 enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
@@ -67,13 +65,13 @@ typedef struct mm_link {
     uint32_t ghead, gtail;   /* group entries */
     uint32_t stamp;       /* the solve that visited it */
     uint32_t seed;        /* 1: in the seed list */
-    uint32_t hpos;        /* heap slot, or NONE */
+    uint32_t hpos;        /* heap slot, or NS_NONE */
     uint8_t  dirty;
 } mm_link;
 
 typedef struct mm_flow {
     uint64_t rate, new_rate;
-    uint32_t link[2];         /* own links (slot 0: up, 1: down), or NONE */
+    uint32_t link[2];         /* own links (slot 0: up, 1: down), or NS_NONE */
     uint32_t hpos[2];         /* slots in the own links' heaps; hpos[0] links the free list */
     uint32_t group, gpos;     /* route group, slot in its heap */
     uint32_t user;
@@ -109,7 +107,7 @@ struct ns_mm {
     size_t    ngroups, groups_cap;
     mm_ent   *ent;
     size_t    nent, ent_cap;
-    uint32_t *gtab;           /* open addressing: group ids, NONE = empty */
+    uint32_t *gtab;           /* open addressing: group ids, NS_NONE = empty */
     size_t    gtab_cap;
 
     /* changes since the last solve */
@@ -237,9 +235,9 @@ ent_attach(ns_mm *m, uint32_t e)
 {
     mm_ent *E = &m->ent[e];
     mm_link *L = &m->links[E->link];
-    E->next = NONE;
+    E->next = NS_NONE;
     E->prev = L->gtail;
-    if (L->gtail == NONE)
+    if (L->gtail == NS_NONE)
         L->ghead = e;
     else
         m->ent[L->gtail].next = e;
@@ -251,11 +249,11 @@ ent_detach(ns_mm *m, uint32_t e)
 {
     mm_ent *E = &m->ent[e];
     mm_link *L = &m->links[E->link];
-    if (E->prev == NONE)
+    if (E->prev == NS_NONE)
         L->ghead = E->next;
     else
         m->ent[E->prev].next = E->next;
-    if (E->next == NONE)
+    if (E->next == NS_NONE)
         L->gtail = E->prev;
     else
         m->ent[E->next].prev = E->prev;
@@ -287,10 +285,10 @@ ns_mm_new(size_t nlinks, const uint64_t *cap_bps)
     for (size_t l = 0; l < nlinks; l++) {
         mm_link *L = &m->links[l];
         L->cap = (u128)cap_bps[l] * NS_MM_Q;
-        L->ghead = L->gtail = NONE;
-        L->hpos = NONE;
+        L->ghead = L->gtail = NS_NONE;
+        L->hpos = NS_NONE;
     }
-    m->free_flow = NONE;
+    m->free_flow = NS_NONE;
     m->t0_dep = UINT64_MAX;
     m->full_fraction = 4;
     return m;
@@ -355,7 +353,7 @@ gtab_grow(ns_mm *m)
     memset(t, 0xff, cap * sizeof *t);
     for (size_t g = 0; g < m->ngroups; g++) {
         size_t i = m->groups[g].hash & (cap - 1);
-        while (t[i] != NONE)
+        while (t[i] != NS_NONE)
             i = (i + 1) & (cap - 1);
         t[i] = (uint32_t)g;
     }
@@ -369,18 +367,18 @@ uint32_t
 ns_mm_group(ns_mm *m, const uint32_t *links, const uint32_t *coefs, uint32_t n)
 {
     if (n == 0)
-        return NONE;
+        return NS_NONE;
     uint64_t h = group_hash(links, coefs, n);
     size_t i = h & (m->gtab_cap - 1);
-    for (; m->gtab[i] != NONE; i = (i + 1) & (m->gtab_cap - 1)) {
+    for (; m->gtab[i] != NS_NONE; i = (i + 1) & (m->gtab_cap - 1)) {
         const mm_group *g = &m->groups[m->gtab[i]];
         if (g->hash == h && group_equal(m, g, links, coefs, n))
             return m->gtab[i];
     }
-    if (m->ngroups >= NONE - 1 || m->nent + n >= NONE ||
+    if (m->ngroups >= NS_NONE - 1 || m->nent + n >= NS_NONE ||
         ns_grow((void **)&m->groups, &m->groups_cap, m->ngroups + 1, sizeof *m->groups) ||
         ns_grow((void **)&m->ent, &m->ent_cap, m->nent + n, sizeof *m->ent))
-        return NONE;
+        return NS_NONE;
     uint32_t id = (uint32_t)m->ngroups++;
     mm_group *g = &m->groups[id];
     memset(g, 0, sizeof *g);
@@ -393,12 +391,12 @@ ns_mm_group(ns_mm *m, const uint32_t *links, const uint32_t *coefs, uint32_t n)
         E->link = links[k];
         E->coef = coefs[k];
         E->group = id;
-        E->next = E->prev = NONE;
+        E->next = E->prev = NS_NONE;
     }
     m->gtab[i] = id;
     m->st.groups = m->ngroups;
     if (2 * m->ngroups > m->gtab_cap && gtab_grow(m))
-        return NONE;   /* the group exists but the table is full: no memory */
+        return NS_NONE;   /* the group exists but the table is full: no memory */
     return id;
 }
 
@@ -439,19 +437,19 @@ add_seed(ns_mm *m, uint32_t l)
 uint32_t
 ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
 {
-    assert(up == NONE || up != down);
+    assert(up == NS_NONE || up != down);
     if (ns_grow((void **)&m->newf, &m->newf_cap, m->nnew + 1, sizeof *m->newf) ||
-        (up != NONE && rh_reserve(&m->links[up].own)) || (down != NONE && rh_reserve(&m->links[down].own)) ||
-        (group != NONE && rh_reserve(&m->groups[group].fl)))
-        return NONE;
+        (up != NS_NONE && rh_reserve(&m->links[up].own)) || (down != NS_NONE && rh_reserve(&m->links[down].own)) ||
+        (group != NS_NONE && rh_reserve(&m->groups[group].fl)))
+        return NS_NONE;
     uint32_t id;
-    if (m->free_flow != NONE) {
+    if (m->free_flow != NS_NONE) {
         id = m->free_flow;
         m->free_flow = m->flows[id].hpos[0];
     } else {
-        if (m->nflows >= (NONE >> 1) - 1 ||
+        if (m->nflows >= (NS_NONE >> 1) - 1 ||
             ns_grow((void **)&m->flows, &m->flows_cap, m->nflows + 1, sizeof *m->flows))
-            return NONE;
+            return NS_NONE;
         id = (uint32_t)m->nflows++;
     }
     mm_flow *f = &m->flows[id];
@@ -462,12 +460,12 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
     f->link[1] = down;
     f->group = group;
     for (int s = 0; s < 2; s++) {
-        if (f->link[s] == NONE)
+        if (f->link[s] == NS_NONE)
             continue;
         rh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, 0);
         m->links[f->link[s]].w_all += NS_MM_Q;
     }
-    if (group != NONE) {
+    if (group != NS_NONE) {
         mm_group *g = &m->groups[group];
         rh_push(m, &g->fl, id, 1);
         if (g->fl.n == 1)
@@ -494,7 +492,7 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
         m->t0_dep = r;
     for (int s = 0; s < 2; s++) {
         uint32_t l = f->link[s];
-        if (l == NONE)
+        if (l == NS_NONE)
             continue;
         mm_link *L = &m->links[l];
         settle(L, now);
@@ -504,7 +502,7 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
         rh_remove(m, &L->own, id * 2 + (uint32_t)s, 0);
         add_seed(m, l);
     }
-    if (f->group != NONE) {
+    if (f->group != NS_NONE) {
         mm_group *g = &m->groups[f->group];
         for (uint32_t k = 0; k < g->n; k++) {
             const mm_ent *E = &m->ent[g->off + k];
@@ -526,12 +524,6 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
     m->free_flow = id;
     m->live--;
     m->dirty = 1;
-}
-
-int
-ns_mm_dirty(const ns_mm *m)
-{
-    return m->dirty;
 }
 
 uint64_t
@@ -592,7 +584,7 @@ static void
 hremove(ns_mm *m, uint32_t l)
 {
     size_t i = m->links[l].hpos;
-    m->links[l].hpos = NONE;
+    m->links[l].hpos = NS_NONE;
     uint32_t last = m->heap[--m->nheap];
     if (i == m->nheap)
         return;
@@ -637,13 +629,13 @@ include(ns_mm *m, uint32_t id)
     uint64_t old = f->state == F_ACTIVE ? f->rate : 0;
     for (int s = 0; s < 2; s++) {
         uint32_t l = f->link[s];
-        if (l == NONE)
+        if (l == NS_NONE)
             continue;
         visit(m, l);
         m->links[l].frozen -= (u128)old * NS_MM_Q;
         m->links[l].w += NS_MM_Q;
     }
-    if (f->group != NONE) {
+    if (f->group != NS_NONE) {
         mm_group *g = &m->groups[f->group];
         if (g->istamp != m->cur) {
             g->istamp = m->cur;
@@ -681,7 +673,7 @@ static void
 scan_link(ns_mm *m, uint32_t l, uint64_t t0)
 {
     collect(m, &m->links[l].own, 0, t0, 0);
-    for (uint32_t e = m->links[l].ghead; e != NONE; e = m->ent[e].next) {
+    for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next) {
         mm_group *g = &m->groups[m->ent[e].group];
         if (g->sstamp == m->cur)
             continue;
@@ -708,13 +700,13 @@ freeze(ns_mm *m, uint32_t id, uint64_t t)
     f->new_rate = t;
     for (int s = 0; s < 2; s++) {
         uint32_t l = f->link[s];
-        if (l == NONE)
+        if (l == NS_NONE)
             continue;
         m->links[l].frozen += (u128)t * NS_MM_Q;
         m->links[l].w -= NS_MM_Q;
         mark_link(m, l);
     }
-    if (f->group != NONE) {
+    if (f->group != NS_NONE) {
         mm_group *g = &m->groups[f->group];
         g->inc--;
         g->batch++;
@@ -737,7 +729,7 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
         if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
             freeze(m, id, t);
     }
-    for (uint32_t e = m->links[l].ghead; e != NONE; e = m->ent[e].next) {
+    for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next) {
         mm_group *g = &m->groups[m->ent[e].group];
         if (g->istamp != m->cur || g->inc == 0)
             continue;
@@ -758,7 +750,7 @@ fill(ns_mm *m)
     for (size_t i = 0; i < m->nq; i++) {
         uint32_t l = m->queue[i];
         mm_link *L = &m->links[l];
-        L->hpos = NONE;
+        L->hpos = NS_NONE;
         if (L->w == 0)
             continue;
         L->level = link_level(L);
@@ -792,7 +784,7 @@ fill(ns_mm *m)
         for (size_t i = 0; i < m->ndl; i++) {
             mm_link *L = &m->links[m->dlinks[i]];
             L->dirty = 0;
-            if (L->hpos == NONE)
+            if (L->hpos == NS_NONE)
                 continue;
             if (L->w == 0) {
                 hremove(m, m->dlinks[i]);
@@ -840,14 +832,14 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
             if (f->state != F_NEW)
                 continue;
             for (int s = 0; s < 2; s++) {
-                if (f->link[s] == NONE)
+                if (f->link[s] == NS_NONE)
                     continue;
                 const mm_link *L = &m->links[f->link[s]];
                 u128 b = L->cap / L->w_all;
                 if (b < t0)
                     t0 = (uint64_t)b;
             }
-            if (f->group != NONE) {
+            if (f->group != NS_NONE) {
                 const mm_group *g = &m->groups[f->group];
                 for (uint32_t k = 0; k < g->n; k++) {
                     const mm_link *L = &m->links[m->ent[g->off + k].link];
@@ -911,9 +903,9 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
             continue;
         f->rate = f->new_rate;
         for (int s = 0; s < 2; s++)
-            if (f->link[s] != NONE)
+            if (f->link[s] != NS_NONE)
                 rh_fix(m, &m->links[f->link[s]].own, m->inc[i] * 2 + (uint32_t)s, f->rate, 0);
-        if (f->group != NONE)
+        if (f->group != NS_NONE)
             rh_fix(m, &m->groups[f->group].fl, m->inc[i], f->rate, 1);
     }
     for (size_t i = 0; i < m->nq; i++) {

@@ -36,10 +36,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "sim/id.h"
 #include "sim/time.h"
 
 #define NS_MM_Q     (UINT32_C(1) << 20)  /* coefficient of a whole flow */
-#define NS_MM_NONE  UINT32_MAX
+#define NS_MM_NONE  NS_NONE
 
 enum { NS_MM_INCREMENTAL = 0, NS_MM_COMPONENT = 1, NS_MM_FULL = 2 };
 
@@ -81,8 +82,6 @@ uint32_t ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_
  * beyond the flow's true bytes (in 1e-12 bit units: rate x time overshoot),
  * taken back from their byte counters. The id may be reused at once. */
 void ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess);
-/* 1 if flows were added or removed since the last solve */
-int ns_mm_dirty(const ns_mm *m);
 uint64_t ns_mm_rate(const ns_mm *m, uint32_t id);
 
 /* re-solve after the changes since the last solve, at time `now`. Returns

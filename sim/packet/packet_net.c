@@ -12,10 +12,9 @@
 #include "sim/alloc.h"
 #include "sim/budget.h"
 #include "sim/plan.h"
+#include "sim/id.h"
 #include "sim/rng.h"
 #include "sim/route.h"
-
-#define NONE UINT32_MAX
 
 ns_pkt *
 ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
@@ -32,7 +31,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
     p->sent_ps = n->sim->now;
     p->seq = p->cum = 0;
     p->size = p->payload = 0;
-    p->at = NONE;
+    p->at = NS_NONE;
     p->type = (uint8_t)type;
     p->flags = 0;
     if (type == NS_PKT_DATA) {
@@ -338,7 +337,7 @@ pnet_new(ns_sim *sim, ns_net **out)
         p->latency_ps = l->latency_ps;
         p->to = l->dst;
         ns_event_init(&p->ev, ns_port_deliver);
-        p->sw = NONE;
+        p->sw = NS_NONE;
         if (l->src >= f->nhosts) {
             const ns_switch_cfg *sc = &f->cfgs[f->nodes[l->src].cfg];
             p->sw = l->src;

@@ -15,7 +15,6 @@
 
 #define G 1000000000ull
 #define Q NS_MM_Q
-#define NONE NS_MM_NONE
 
 static uint64_t
 rate_of(ns_mm *m, uint32_t id)
@@ -93,8 +92,8 @@ sprayed(void)
     uint32_t l2[2] = {0, 1}, half[2] = {Q / 2, Q / 2}, one = Q;
     uint32_t gs = ns_mm_group(m, l2, half, 2), gp = ns_mm_group(m, l2, &one, 1);
     ok(ns_mm_group(m, l2, half, 2) == gs, "a group is interned once");
-    uint32_t fs = ns_mm_add(m, 2, NONE, gs, 0);
-    uint32_t fp = ns_mm_add(m, 3, NONE, gp, 1);
+    uint32_t fs = ns_mm_add(m, 2, NS_NONE, gs, 0);
+    uint32_t fp = ns_mm_add(m, 3, NS_NONE, gp, 1);
     solve(m, NS_MM_INCREMENTAL);
     uint64_t want = 20 * G / 3;   /* floor(10 G x Q / (1.5 Q)) */
     ok(rate_of(m, fs) == want && rate_of(m, fp) == want, "sprayed + single flow on a 10 G link: both %llu (%llu, %llu)",
@@ -139,9 +138,9 @@ is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint3
         uint64_t r = ns_mm_rate(m, w->id[mi][f]);
         uint32_t ls[6], cs[6], n = 0;
         ls[n] = w->up[f], cs[n++] = Q;
-        if (w->down[f] != NONE)
+        if (w->down[f] != NS_NONE)
             ls[n] = w->down[f], cs[n++] = Q;
-        if (w->grp[f] != NONE)
+        if (w->grp[f] != NS_NONE)
             for (uint32_t k = 0; k < gn[w->grp[f]]; k++)
                 ls[n] = glinks[w->grp[f]][k], cs[n++] = gcoef[w->grp[f]][k];
         for (uint32_t k = 0; k < n; k++) {
@@ -160,9 +159,9 @@ is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint3
         uint64_t r = ns_mm_rate(m, w->id[mi][f]);
         uint32_t ls[6], n = 0;
         ls[n++] = w->up[f];
-        if (w->down[f] != NONE)
+        if (w->down[f] != NS_NONE)
             ls[n++] = w->down[f];
-        if (w->grp[f] != NONE)
+        if (w->grp[f] != NS_NONE)
             for (uint32_t k = 0; k < gn[w->grp[f]]; k++)
                 ls[n++] = glinks[w->grp[f]][k];
         int bott = 0;
@@ -221,12 +220,12 @@ random_crosscheck(uint32_t full_fraction)
                 w.alive[f] = 0;
             } else {
                 w.up[f] = 20 + (uint32_t)ns_rng_below(r, 20);
-                w.down[f] = ns_rng_below(r, 4) ? 20 + (uint32_t)ns_rng_below(r, 20) : NONE;
+                w.down[f] = ns_rng_below(r, 4) ? 20 + (uint32_t)ns_rng_below(r, 20) : NS_NONE;
                 if (w.down[f] == w.up[f])
-                    w.down[f] = NONE;
-                w.grp[f] = ns_rng_below(r, 5) ? (uint32_t)ns_rng_below(r, NG) : NONE;
+                    w.down[f] = NS_NONE;
+                w.grp[f] = ns_rng_below(r, 5) ? (uint32_t)ns_rng_below(r, NG) : NS_NONE;
                 for (int i = 0; i < 3; i++)
-                    w.id[i][f] = ns_mm_add(w.m[i], w.up[f], w.down[f], w.grp[f] == NONE ? NONE : gid[i][w.grp[f]],
+                    w.id[i][f] = ns_mm_add(w.m[i], w.up[f], w.down[f], w.grp[f] == NS_NONE ? NS_NONE : gid[i][w.grp[f]],
                                            (uint32_t)f);
                 w.alive[f] = 1;
             }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""analyse.py - results/spraying-vs-splitting: the figures and tables.
+"""analyze.py - results/spraying-vs-splitting: the figures and tables.
 
-usage: analyse.py RUNS FIGURES [--grid NAME]
+usage: analyze.py RUNS FIGURES [--grid NAME]
 
 RUNS is the folder run.sh filled: one sub-folder per sweep, each with the
 results.csv of scripts/netsim-sweep and one HDF5 file per point. From every
@@ -102,7 +102,7 @@ def load(runs):
         nums = [point_numbers(os.path.join(os.path.dirname(csv), h)) for h in df["h5"]]
         frames.append(pd.concat([df, pd.DataFrame(nums, index=df.index)], axis=1))
     if not frames:
-        raise SystemExit("analyse.py: no results.csv under %s (run run.sh first)" % runs)
+        raise SystemExit("analyze.py: no results.csv under %s (run run.sh first)" % runs)
     d = pd.concat(frames, ignore_index=True)
     if "seed" not in d.columns:
         d["seed"] = 1
@@ -518,7 +518,7 @@ def main():
     with open(os.path.join(o.figures, "tables.md"), "w") as f:
         f.write(text)
     print(text)
-    print("analyse.py: %d points; wrote %s" % (len(d), ", ".join(
+    print("analyze.py: %d points; wrote %s" % (len(d), ", ".join(
         os.path.basename(p) for p in [os.path.join(o.figures, "points.csv"), os.path.join(o.figures, "tables.md")]
         + [p for p in figs if p])))
 
