@@ -123,6 +123,10 @@ EXTRA_DIST += tests/layers.sh tests/layers.py
 TESTS += tests/checks_selftest.sh
 EXTRA_DIST += tests/checks_selftest.sh
 
+# no flow completion times when no transfer finished
+TESTS += tests/fct_none.sh
+EXTRA_DIST += tests/fct_none.sh
+
 # strict globals: reading an undefined one is an error with file:line
 TESTS += tests/strict.sh
 EXTRA_DIST += tests/strict.sh

@@ -753,6 +753,8 @@ push_summary_table(lua_State *L, const ns_summary *s)
 {
     lua_newtable(L);
     ns_summary_visit(s, lua_field, L);
+    if (s->transfers_done == 0)
+        return;                     /* no fct table when no transfer finished */
     lua_newtable(L);
     lua_pushnumber(L, ns_time_to_s(s->fct_p50_ps));
     lua_setfield(L, -2, "p50");

@@ -151,10 +151,12 @@ ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
     fn(ctx, "transfers", (double)s->transfers, 1);
     fn(ctx, "transfers_done", (double)s->transfers_done, 1);
     fn(ctx, "bytes", (double)s->bytes, 1);
-    fn(ctx, "fct_p50", ns_time_to_s(s->fct_p50_ps), 0);
-    fn(ctx, "fct_p99", ns_time_to_s(s->fct_p99_ps), 0);
-    fn(ctx, "fct_max", ns_time_to_s(s->fct_max_ps), 0);
-    fn(ctx, "fct_mean", s->fct_mean_ps * 1e-12, 0);
+    if (s->transfers_done > 0) {     /* no percentiles of nothing (not 0) */
+        fn(ctx, "fct_p50", ns_time_to_s(s->fct_p50_ps), 0);
+        fn(ctx, "fct_p99", ns_time_to_s(s->fct_p99_ps), 0);
+        fn(ctx, "fct_max", ns_time_to_s(s->fct_max_ps), 0);
+        fn(ctx, "fct_mean", s->fct_mean_ps * 1e-12, 0);
+    }
     fn(ctx, "events", (double)s->events, 1);
     fn(ctx, "wall_seconds", s->wall_seconds, 0);
     fn(ctx, "events_per_second", s->events_per_second, 0);
@@ -207,10 +209,14 @@ ns_summary_print(const ns_summary *s, FILE *out)
     fprintf(out, "makespan      %s%s\n", a, s->completed ? "" : "  (stopped before every op finished)");
     fprintf(out, "transfers     %llu done of %llu, %llu bytes\n", (unsigned long long)s->transfers_done,
             (unsigned long long)s->transfers, (unsigned long long)s->bytes);
-    ns_format_time(s->fct_p50_ps, a, sizeof a);
-    ns_format_time(s->fct_p99_ps, b, sizeof b);
-    ns_format_time(s->fct_max_ps, c, sizeof c);
-    fprintf(out, "fct           p50 %s  p99 %s  max %s\n", a, b, c);
+    if (s->transfers_done > 0) {
+        ns_format_time(s->fct_p50_ps, a, sizeof a);
+        ns_format_time(s->fct_p99_ps, b, sizeof b);
+        ns_format_time(s->fct_max_ps, c, sizeof c);
+        fprintf(out, "fct           p50 %s  p99 %s  max %s\n", a, b, c);
+    } else {
+        fprintf(out, "fct           none: no transfer finished\n");
+    }
     fprintf(out, "packets       %llu data, %llu retransmitted, %llu ECN-marked, %llu dropped\n",
             (unsigned long long)s->packets, (unsigned long long)s->retransmits,
             (unsigned long long)s->ecn_marks, (unsigned long long)s->drops);
