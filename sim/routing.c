@@ -62,6 +62,11 @@ ns_fabric_compute_routes(ns_fabric *f, ns_err *e)
                              f->nodes[f->host_attach[0] == 1 ? 2 : 1].name);
         return NS_OK;   /* a pair of hosts: no forwarding */
     }
+    for (size_t h = 0; h < f->nhosts; h++)
+        if (f->host_attach[h] < f->nhosts)
+            return ns_errorf(e, NS_EINVAL, "%s: host '%s' is cabled directly to host '%s'; in a fabric with "
+                             "switches every host must be cabled to a switch (hosts do not forward)", f->kind,
+                             f->nodes[h].name, f->nodes[f->host_attach[h]].name);
 
     igraph_t g;
     igraph_vector_int_t edges, from;

@@ -3,7 +3,7 @@
 # give a message naming the file:line, the constructor, the field or the
 # graph element, exit status 2, and no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 46
+plan 49
 
 # graphml NAME NODES EDGES: a GraphML file in $T
 graphml() {
@@ -70,6 +70,12 @@ graphml twolinks.graphml "$(node h1 host; node h2 host; node s1 switch; node s2 
     "$(edge h1 s1; edge h2 s1; edge h1 s2; edge s1 s2)"
 expect_bad "local fab = netsim.graph{ file = 'twolinks.graphml' }
 $RUN" "bad.lua:1: graph 'twolinks.graphml': host 'h1' has 2 links; a host has exactly one" 'a host with two links'
+
+graphml direct.graphml "$(node h1 host; node h2 host; node h3 host; node s1 switch)" \
+    "$(edge h1 h2; edge h3 s1)"
+expect_bad "local fab = netsim.graph{ file = 'direct.graphml' }
+$RUN" "bad.lua:1: graph 'direct.graphml': host 'h1' is cabled directly to host 'h2'; in a fabric with switches every host must be cabled to a switch" \
+    'two hosts cabled to each other beside a switch (was: out of memory)'
 
 expect_bad "local fab = netsim.graph{ file = 'nowhere.graphml' }
 $RUN" "bad.lua:1: graph 'nowhere.graphml': cannot open" 'a missing graph file'
