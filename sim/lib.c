@@ -12,3 +12,9 @@ ns_lib_init(void)
     ns_routing_lib_init();
     ns_graph_lib_init();
 }
+
+void
+ns_lib_close(void)
+{
+    ns_h5out_lib_close();
+}

@@ -460,5 +460,6 @@ main(int argc, char **argv)
                 ns_alloc_live_blocks(), ns_alloc_live_bytes());
         status = EXIT_SIMFAIL;
     }
+    ns_lib_close();
     return status;
 }

@@ -123,6 +123,10 @@ EXTRA_DIST += tests/layers.sh tests/layers.py
 TESTS += tests/checks_selftest.sh
 EXTRA_DIST += tests/checks_selftest.sh
 
+# a full disk: a clear error, the old file intact, no crash at HDF5's end (root)
+TESTS += tests/diskfull.sh
+EXTRA_DIST += tests/diskfull.sh
+
 # no flow completion times when no transfer finished
 TESTS += tests/fct_none.sh
 EXTRA_DIST += tests/fct_none.sh

@@ -513,6 +513,12 @@ out_finish(out_file *of, ns_sim *sim, const ns_summary *s, const ns_h5meta *meta
     int rc = ns_h5out_finish(of->h5, sim, s, meta, e);
     ns_h5out_close(of->h5);
     of->h5 = NULL;
+    if (rc == NS_EIO) {
+        char why[NS_ERRMSG_MAX];
+        snprintf(why, sizeof why, "%s", e->msg);
+        rc = ns_errorf(e, rc, "%s: %s; nothing was written there%s", of->path, why,
+                       access(of->path, F_OK) == 0 ? " (the file that was there is unchanged)" : "");
+    }
     return rc;
 }
 

@@ -10,6 +10,7 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "sim/alloc.h"
@@ -19,6 +20,9 @@
 
 #define BLOCK_ROWS 4096
 #define TS_ROWS 64            /* time-series rows buffered before a write */
+
+/* files whose H5Fclose failed in this process (ns_h5out_lib_close): process-wide, as HDF5's state is */
+static unsigned files_unclosed;
 
 struct ns_h5out {
     hid_t     file;
@@ -32,6 +36,7 @@ struct ns_h5out {
     uint64_t *buf_link, *buf_queue;   /* TS_ROWS x nlinks */
     uint64_t *prev_tx;          /* cumulative tx bytes at the last sample */
     int       ts_failed;
+    int       io_errno;         /* errno of the first failed write, 0 if none was seen */
 };
 
 /* --- small helpers ------------------------------------------------------- */
@@ -425,6 +430,7 @@ ts_flush(ns_h5out *h)
         ts_append(h->ts_link, h->ts_rows, n, h->nlinks, h->buf_link, H5T_NATIVE_UINT64) ||
         ts_append(h->ts_queue, h->ts_rows, n, h->nlinks, h->buf_queue, H5T_NATIVE_UINT64)) {
         h->ts_failed = 1;
+        h->io_errno = errno;
         return -1;
     }
     h->ts_rows += n;
@@ -650,6 +656,10 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
 fail:
     if (g >= 0)
         H5Gclose(g);
+    if (!h->io_errno)
+        h->io_errno = errno;
+    if (h->io_errno)
+        return ns_errorf(e, NS_EIO, "writing the output file failed: %s", strerror(h->io_errno));
     return ns_errorf(e, NS_EIO, "writing the output file failed (disk full, or out of memory?)");
 }
 
@@ -661,7 +671,8 @@ ns_h5out_close(ns_h5out *h)
     if (h->ts_time >= 0) H5Dclose(h->ts_time);
     if (h->ts_link >= 0) H5Dclose(h->ts_link);
     if (h->ts_queue >= 0) H5Dclose(h->ts_queue);
-    if (h->file >= 0) H5Fclose(h->file);
+    if (h->file >= 0 && H5Fclose(h->file) < 0)
+        files_unclosed++;
     ns_free(h->buf_time);
     ns_free(h->buf_link);
     ns_free(h->buf_queue);
@@ -672,5 +683,17 @@ ns_h5out_close(ns_h5out *h)
 void
 ns_h5out_lib_init(void)
 {
+    /* first of all HDF5 calls: no atexit() handler, ns_h5out_lib_close() ends the library instead */
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* errors become return codes, not printed stacks */
+}
+
+void
+ns_h5out_lib_close(void)
+{
+    /* HDF5 1.10 keeps a file whose close failed (a full disk) half-open and
+     * crashes when it ends the library; the process is ending anyway, so the
+     * library is then left as it is */
+    if (files_unclosed == 0)
+        H5close();
 }
