@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alloc.h"
+#include "lib.h"
 
 ns_fabric *
 ns_fabric_new(void)
@@ -94,6 +95,8 @@ ns_fabric_add_cable(ns_fabric *f, uint32_t a, uint32_t b, uint64_t rate_bps,
 {
     if (a >= f->nnodes || b >= f->nnodes)
         return ns_errorf(e, NS_EINVAL, "link %u-%u: no such node", a + 1, b + 1), -1;
+    if ((f->nlinks & 0x3fff) == 0 && ns_interrupted())
+        return ns_errorf(e, NS_EINTR, "interrupted while building the fabric (%zu links made)", f->nlinks), -1;
     if (a == b)
         return ns_errorf(e, NS_EINVAL, "link from node '%s' to itself", f->nodes[a].name), -1;
     if (rate_bps == 0)

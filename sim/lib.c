@@ -18,3 +18,18 @@ ns_lib_close(void)
 {
     ns_h5out_lib_close();
 }
+
+/* process-wide, as the signal that sets it */
+static volatile sig_atomic_t *interrupt_flag;
+
+void
+ns_set_interrupt_flag(volatile sig_atomic_t *flag)
+{
+    interrupt_flag = flag;
+}
+
+int
+ns_interrupted(void)
+{
+    return interrupt_flag && *interrupt_flag;
+}

@@ -9,6 +9,13 @@ void ns_lib_init(void);
 /* at the end of main: end the libraries that need it (HDF5) */
 void ns_lib_close(void);
 
+/* an interrupt (a signal) asks the builders to stop: main() names the flag
+ * its signal handler sets; ns_interrupted() reads it (0 when none was named).
+ * Builders check it every few thousand items and give up with NS_EINTR. */
+#include <signal.h>
+void ns_set_interrupt_flag(volatile sig_atomic_t *flag);
+int ns_interrupted(void);
+
 /* one per library, each in the only file that includes that library */
 void ns_h5out_lib_init(void);
 void ns_h5out_lib_close(void);

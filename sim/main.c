@@ -401,6 +401,7 @@ main(int argc, char **argv)
     cmd->command_line = sc.command_line;
     cmd->progress = isatty(2);
     cmd->stop = &stop_requested;
+    ns_set_interrupt_flag(&stop_requested);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     /* allocations past what the machine has fail cleanly (see estimate.h) */

@@ -102,6 +102,10 @@ ns_fabric_compute_routes(ns_fabric *f, ns_err *e)
     if (!f->route || !cand)
         goto nomem;
     for (size_t s = 0; s < nsw; s++) {
+        if ((s & 0xff) == 0 && ns_interrupted()) {
+            rc = ns_errorf(e, NS_EINTR, "interrupted while computing the forwarding tables");
+            goto out;
+        }
         const ns_fnode *sn = &f->nodes[f->nhosts + s];
         ns_hopset recent[RECENT];
         size_t nrecent = 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "alloc.h"
+#include "lib.h"
 
 const char *const ns_op_kind_names[] = {"compute", "transfer", "marker", "delay", NULL};
 
@@ -120,6 +121,8 @@ add_op(ns_workload *w, int kind, const char *label, ns_err *e)
 {
     if (w->nops >= INT32_MAX)
         return ns_errorf(e, NS_EINVAL, "too many ops in one workload (limit %d)", INT32_MAX), -1;
+    if ((w->nops & 0x3fff) == 0 && ns_interrupted())   /* every 16,384 ops: a large builder stops soon */
+        return ns_errorf(e, NS_EINTR, "interrupted while building the workload (%zu ops made)", w->nops), -1;
     long lab = intern(w, label, e);
     if (lab < 0)
         return -1;

@@ -123,6 +123,10 @@ EXTRA_DIST += tests/layers.sh tests/layers.py
 TESTS += tests/checks_selftest.sh
 EXTRA_DIST += tests/checks_selftest.sh
 
+# Ctrl-C while a C builder works is honoured at once
+TESTS += tests/interrupt_build.sh
+EXTRA_DIST += tests/interrupt_build.sh
+
 # a full disk: a clear error, the old file intact, no crash at HDF5's end (root)
 TESTS += tests/diskfull.sh
 EXTRA_DIST += tests/diskfull.sh
