@@ -135,6 +135,10 @@ EXTRA_DIST += tests/diskfull.sh
 TESTS += tests/fct_none.sh
 EXTRA_DIST += tests/fct_none.sh
 
+# settings of a transport or policy not in use: a warning
+TESTS += tests/warnings.sh
+EXTRA_DIST += tests/warnings.sh
+
 # strict globals: reading an undefined one is an error with file:line
 TESTS += tests/strict.sh
 EXTRA_DIST += tests/strict.sh

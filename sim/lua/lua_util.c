@@ -61,6 +61,19 @@ ns_lua_raise(lua_State *L, const ns_err *e)
     return luaL_error(L, "%s", e->msg);
 }
 
+void
+ns_lua_warn(lua_State *L, const char *ctor, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    luaL_where(L, 1);
+    fprintf(stderr, "netsim: %swarning: %s: %s\n", lua_tostring(L, -1), ctor, msg);
+    lua_pop(L, 1);
+}
+
 int
 ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)
 {

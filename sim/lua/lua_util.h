@@ -24,6 +24,10 @@ typedef struct ns_workload ns_workload;
 #define NS_OP_MT       "netsim.Op"
 
 /* raise "ctor: message" at the scenario's current line */
+/* "netsim: FILE:LINE: warning: CTOR: MESSAGE" on stderr, and go on: for a
+ * setting that does not apply to the choices made (one scenario sweeps over
+ * transports and policies; the setting is ignored, not an error) */
+void ns_lua_warn(lua_State *L, const char *ctor, const char *fmt, ...);
 int ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -191,7 +191,8 @@ check_transport_settings(lua_State *L, const ns_run_cfg *c)
     for (int row = 0; ns_transport_name(row); row++) {
         const char *name = ns_transport_name(row);
         if (row != c->transport && ns_transport_has_settings(row) && ns_lua_has(L, 1, name))
-            ns_lua_fail(L, "run", "field '%s' only applies with transport = \"%s\"", name, name);
+            ns_lua_warn(L, "run", "field '%s' only applies with transport = \"%s\"; ignored with transport = \"%s\"",
+                        name, name, ns_transport_name(c->transport));
     }
 }
 
@@ -240,9 +241,11 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     cfg->sample_ps = ns_lua_time(L, 1, "run", "sample", 0, 0);
     cfg->flow_solver = ns_lua_option(L, 1, "run", "flow_solver", ns_flow_solver_names, 0);
     if (ns_lua_has(L, 1, "spray") && cfg->lb != NS_LB_SPRAY)
-        ns_lua_fail(L, "run", "field 'spray' only applies with lb = \"spray\"");
+        ns_lua_warn(L, "run", "field 'spray' only applies with lb = \"spray\"; ignored with lb = \"%s\"",
+                    ns_lb_names[cfg->lb]);
     if (ns_lua_has(L, 1, "flowlet_gap") && cfg->lb != NS_LB_FLOWLET)
-        ns_lua_fail(L, "run", "field 'flowlet_gap' only applies with lb = \"flowlet\"");
+        ns_lua_warn(L, "run", "field 'flowlet_gap' only applies with lb = \"flowlet\"; ignored with lb = \"%s\"",
+                    ns_lb_names[cfg->lb]);
     check_transport_settings(L, cfg);
     if (cfg->flowlet_gap_ps <= 0)
         ns_lua_fail(L, "run", "field 'flowlet_gap' must be positive");
