@@ -135,6 +135,10 @@ EXTRA_DIST += tests/diskfull.sh
 TESTS += tests/fct_none.sh
 EXTRA_DIST += tests/fct_none.sh
 
+# the run's header when it starts
+TESTS += tests/header.sh
+EXTRA_DIST += tests/header.sh
+
 # settings of a transport or policy not in use: a warning
 TESTS += tests/warnings.sh
 EXTRA_DIST += tests/warnings.sh

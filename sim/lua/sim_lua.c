@@ -737,12 +737,22 @@ print_summary(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabr
         log->json_runs++;
         free(text);
     } else if (!cmd->quiet) {
-        printf("netsim: %s on %s (%zu hosts), model %s, lb %s, transport %s, subflows %u, seed %llu -> %s\n",
-               cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model), ns_lb_names[cfg->lb],
-               ns_transport_name(cfg->transport), cfg->subflows, (unsigned long long)cfg->seed, output);
         ns_summary_print(s, stdout);
         fflush(stdout);
     }
+}
+
+/* the run's header, printed when it starts (not with -q or --json): what
+ * runs, on what, with which model, policy and transport, into which file */
+static void
+print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg, const char *output)
+{
+    if (cmd->quiet || cmd->json)
+        return;
+    printf("netsim: %s on %s (%zu hosts), model %s, lb %s, transport %s, subflows %u, seed %llu -> %s\n",
+           cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model), ns_lb_names[cfg->lb],
+           ns_transport_name(cfg->transport), cfg->subflows, (unsigned long long)cfg->seed, output);
+    fflush(stdout);
 }
 
 /* the visitor that fills a Lua table */
@@ -810,6 +820,7 @@ l_run(lua_State *L)
         push_summary_table(L, &s);
         return 1;
     }
+    print_header(cmd, fab, &cfg, output);
     /* from here to simulate() nothing raises: simulate removes the file */
     out_file of;
     out_init(&of, output);
