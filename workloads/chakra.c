@@ -268,7 +268,7 @@ cmp_idpos(const void *a, const void *b)
 
 /* resolve dependency ids to node indices and check for cycles */
 static int
-check_trace(trace *t, int drop_missing, ns_chakra_info *out, ns_err *e)
+check_trace(trace *t, int repair, ns_chakra_info *out, ns_err *e)
 {
     int rc = NS_OK;
     idpos *ix = ns_alloc((t->nn + 1) * sizeof *ix);
@@ -304,13 +304,15 @@ check_trace(trace *t, int drop_missing, ns_chakra_info *out, ns_err *e)
                     hi = mid;
             }
             uint32_t d = lo < t->nn && ix[lo].id == key.id ? ix[lo].idx : NONE;
-            if (d == NONE && !drop_missing) {
+            if (d == NONE && !repair) {
                 rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: node %llu depends on node %llu, which the "
-                               "file does not hold (expected the id of one of its nodes; missing = \"drop\" "
+                               "file does not hold (expected the id of one of its nodes; repair = true "
                                "drops such dependencies)", t->path, (unsigned long long)c->off,
                                (unsigned long long)c->id, (unsigned long long)key.id);
                 goto out;
             }
+            if (repair && d != NONE && d >= i)
+                d = NONE;   /* on itself or on a later record: what closes the cycles of raw traces */
             if (d == NONE)
                 out->dropped_deps++;
             t->dep_idx[c->deps_off + k] = d;
@@ -351,7 +353,8 @@ check_trace(trace *t, int drop_missing, ns_chakra_info *out, ns_err *e)
             if (indeg[i]) {
                 const cnode *c = &t->n[i];
                 rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: node %llu is on a dependency cycle "
-                               "(expected the dependencies to form a DAG)", t->path,
+                               "(expected the dependencies to form a DAG; repair = true drops dependencies on "
+                               "the node itself and on later records)", t->path,
                                (unsigned long long)c->off, (unsigned long long)c->id);
                 break;
             }
@@ -512,8 +515,8 @@ build(ns_workload *w, const ns_chakra_spec *s, trace *const *tr, ns_chakra_info 
                 break;
             case K_COLL:
                 out->colls++;
+                out->comm_bytes += c->comm_size;
                 if (modelled_coll(c)) {
-                    out->comm_bytes += c->comm_size;
                     op[r][i] = NONE;   /* filled below, when every rank's k-th collective is known */
                     continue;
                 }
@@ -692,7 +695,7 @@ ns_wl_chakra(ns_workload *w, const ns_chakra_spec *s, ns_chakra_info *out, ns_er
         ts[i].path = s->files[i];
         rc = read_trace(s->files[i], &ts[i], out, e);
         if (rc == NS_OK)
-            rc = check_trace(&ts[i], s->drop_missing, out, e);
+            rc = check_trace(&ts[i], s->repair, out, e);
     }
     if (rc)
         goto out;

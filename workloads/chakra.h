@@ -41,8 +41,10 @@ typedef struct ns_chakra_spec {
                                    alltoalls use NS_ALG_DIRECT */
     double          gpu_flops;  /* > 0: compute time from num_ops at gpu_flops * gpu_efficiency */
     double          gpu_efficiency;
-    int             drop_missing; /* a dependency on a node the file lacks is dropped (counted),
-                                     not an error */
+    int             repair;     /* drop (and count) the dependencies that make a raw trace
+                                   invalid, rather than fail: on a node the file lacks, on the
+                                   node itself, on a later record of the file (which closes the
+                                   cycles of traces recorded without linking) */
     const char     *label;      /* label of the ops, NULL: "chakra" */
 } ns_chakra_spec;
 
@@ -50,12 +52,12 @@ typedef struct ns_chakra_info {
     uint32_t start_op, done_op;   /* markers: before every node, after every node */
     uint64_t nodes;               /* nodes read, over all ranks */
     uint64_t deps;                /* ctrl_deps + data_deps entries read */
-    uint64_t comm_bytes;          /* comm_size summed over send and collective nodes */
+    uint64_t comm_bytes;          /* comm_size summed over send and collective nodes, over all ranks */
     uint64_t compute, memory, sends, recvs, colls;   /* nodes of each kind */
     uint64_t unknown_types;       /* nodes of a type netsim does not model (made markers) */
     uint64_t unknown_attrs;       /* attributes netsim does not know */
     uint64_t unmodelled_colls;    /* collective nodes made markers */
-    uint64_t dropped_deps;        /* dependencies on missing nodes dropped (drop_missing) */
+    uint64_t dropped_deps;        /* dependencies dropped by `repair` */
 } ns_chakra_info;
 
 /*

@@ -119,10 +119,9 @@ static int
 w_chakra(lua_State *L)
 {
     static const char *const fields[] = {
-        "files", "ranks", "hosts", "replicate", "algorithm", "gpu", "missing", "after", "label", NULL
+        "files", "ranks", "hosts", "replicate", "algorithm", "gpu", "repair", "after", "label", NULL
     };
     static const char *const algs[] = {"ring", "halving_doubling", "direct", NULL};
-    static const char *const missing[] = {"error", "drop", NULL};
     static const char *const gpu_fields[] = {"flops", "efficiency", NULL};
     ns_workload *w = ns_lua_begin_builder(L, CTOR, fields);
     ns_chakra_spec s;
@@ -141,7 +140,7 @@ w_chakra(lua_State *L)
         ns_lua_fail(L, CTOR, "field 'files' must list %s (got %lld)",
                     s.replicate ? "one file with replicate = true" : "a file per rank", (long long)nlisted);
     s.algorithm = ns_lua_option(L, 2, CTOR, "algorithm", algs, NS_ALG_RING);
-    s.drop_missing = ns_lua_option(L, 2, CTOR, "missing", missing, 0) == 1;
+    s.repair = ns_lua_bool(L, 2, CTOR, "repair", 0);
     s.label = ns_lua_str(L, 2, CTOR, "label", 0, NULL);
     if (lua_getfield(L, 2, "gpu") != LUA_TNIL) {
         if (!lua_istable(L, -1))
@@ -175,7 +174,7 @@ w_chakra(lua_State *L)
     if (o.unknown_attrs)
         warn(L, "%llu %s netsim does not know were ignored", (unsigned long long)o.unknown_attrs, "attributes");
     if (o.dropped_deps)
-        warn(L, "%llu %s on nodes the trace does not hold were dropped (missing = \"drop\")",
+        warn(L, "%llu %s on missing nodes, on the node itself or on later records were dropped (repair = true)",
              (unsigned long long)o.dropped_deps, "dependencies");
     ns_lua_apply_after(L, 2, w, o.start_op, CTOR);
     ns_lua_push_op(L, 1, o.done_op);
