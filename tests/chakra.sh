@@ -1,0 +1,105 @@
+#!/bin/sh
+# chakra.sh - w:chakra (workloads/chakra.c): every trace of tests/data/chakra
+# loads, with the node, dependency and byte counts that the protobuf Python
+# package reads from the same .proto; each single-collective trace takes the
+# time of the Lua-built collective within 1 % (packet and flow model); bad
+# traces exit 2 naming the file, the byte offset and what was expected.
+. "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+
+PB=""
+for p in "${PYTHON:-}" /usr/bin/python3 python3; do
+    [ -n "$p" ] && [ "$p" != false ] && "$p" -c 'import google.protobuf' 2>/dev/null && { PB=$p; break; }
+done
+[ -n "$PB" ] || skip_all "no Python with the protobuf package (Debian: python3-protobuf)"
+command -v protoc >/dev/null 2>&1 || skip_all "no protoc (Debian: protobuf-compiler)"
+protoc -I "$SRCDIR/workloads" --python_out="$T" "$SRCDIR/workloads/chakra.proto" ||
+    skip_all "protoc cannot compile workloads/chakra.proto"
+
+D=$SRCDIR/tests/data/chakra
+plan 51
+
+# the single collectives: counts, then the time against the Lua-built collective
+for kind in all_reduce all_gather reduce_scatter all_to_all; do
+    for n in 4 8; do
+        dir=$D/astra-sim-microbenchmarks/$kind/${n}npus_1MB
+        files=$(i=0; while [ $i -lt $n ]; do printf '%s ' "$dir/$kind.$i.et"; i=$((i + 1)); done)
+        want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" $files)
+        case $kind in
+            all_reduce) lua="w:allreduce{ hosts = fab:hosts(), bytes = 1048576 }" ;;
+            all_gather) lua="w:allgather{ hosts = fab:hosts(), bytes = 1048576 }" ;;
+            reduce_scatter) lua="w:reducescatter{ hosts = fab:hosts(), bytes = 1048576 }" ;;
+            all_to_all) lua="w:alltoall{ hosts = fab:hosts(), bytes = 1048576 // $n }" ;;
+        esac
+        scenario c.lua <<EOS
+local fab = netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = $((n / 2)),
+    host_link = { rate = "100Gbps", latency = "1us" }, fabric_link = { rate = "100Gbps", latency = "1us" } }
+local function trace()
+    local w = netsim.workload()
+    local _, info = w:chakra{ files = "$dir/$kind.%d.et", ranks = $n, hosts = fab:hosts() }
+    return w, info
+end
+local function lua()
+    local w = netsim.workload()
+    $lua
+    return w
+end
+local w, info = trace()
+print("counts", info.nodes, info.deps, info.bytes)
+for _, model in ipairs{ "packet", "flow" } do
+    local a = netsim.run{ fabric = fab, workload = w, model = model, output = "a-" .. model .. ".h5" }.makespan
+    local b = netsim.run{ fabric = fab, workload = lua(), model = model, output = "b-" .. model .. ".h5" }.makespan
+    print("time", model, a, b, math.abs(a - b) / b)
+end
+EOS
+        run -q c.lua
+        is "$status" 0 "$kind $n ranks: loads and runs ($(head -c 200 "$T/err"))"
+        is "$(grep '^counts' "$T/out" | cut -f2- | tr '\t' ' ')" "$want" "$kind $n ranks: nodes, deps, bytes as protobuf reads them ($want)"
+        for model in packet flow; do
+            line=$(grep "^time	$model" "$T/out")
+            echo "# $kind $n ranks $model: chakra, lua, relative difference: $(echo "$line" | cut -f3-)"
+            awk -v r="$(echo "$line" | cut -f5)" 'BEGIN { exit !(r != "" && r <= 0.01) }'
+            ok $? "$kind $n ranks, $model model: within 1 % of the Lua-built collective"
+        done
+    done
+done
+
+# the real trace: rank 0 replicated over 4 ranks, repaired
+want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" "$D/real/chakra.0.et")
+scenario r.lua <<EOS
+local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload()
+local _, info = w:chakra{ files = "$D/real/chakra.0.et", replicate = true, ranks = 4, hosts = fab:hosts(),
+                          repair = true }
+print("counts", info.nodes // 4, info.deps // 4, info.bytes // 4, info.nodes % 4, info.deps % 4, info.bytes % 4)
+print("makespan", netsim.run{ fabric = fab, workload = w, output = "r.h5" }.makespan)
+EOS
+run -q r.lua
+is "$status" 0 "real trace: loads and runs with repair = true ($(head -c 200 "$T/err"))"
+is "$(grep '^counts' "$T/out" | cut -f2- | tr '\t' ' ')" "$want 0 0 0" \
+    "real trace: per rank nodes, deps, bytes as protobuf reads them ($want)"
+grep -q "warning: .*chakra: [0-9]* dependencies on missing nodes" "$T/err"
+ok $? "real trace: the dropped dependencies are counted in a warning"
+grep -q "warning: .*chakra: [0-9]* collective nodes without comm_size" "$T/err"
+ok $? "real trace: collectives netsim does not model are counted in a warning"
+awk '/^makespan/ { exit !($2 > 0.01) }' "$T/out"
+ok $? "real trace: the makespan is that of its compute (over 10 ms)"
+
+# bad traces: exit 2, the file, the byte offset, what was expected
+expect_bad() {   # FILE EXTRA-FIELDS PATTERN DESCRIPTION
+    scenario bad.lua <<EOS
+local w = netsim.workload()
+w:chakra{ files = { "$1" }, hosts = { 1 } $2 }
+EOS
+    run bad.lua
+    is "$status" 2 "$4: exit status 2"
+    grep -q -- "$3" "$T/err"
+    ok $? "$4: message matches '$3' ($(head -c 300 "$T/err" | tr '\n' ' '))"
+}
+expect_bad "$D/bad/truncated.et" "" "bad.lua:2: chakra: .*truncated.et: byte 8: truncated Node record (expected 8 bytes, the file has 3 left)" "truncated"
+expect_bad "$D/bad/bad_varint.et" "" "bad_varint.et: byte 1: bad varint length prefix" "bad varint"
+expect_bad "$D/bad/missing_dep.et" "" "missing_dep.et: byte 8: node 2 depends on node 7, which the file does not hold" "dependency on a missing node"
+expect_bad "$D/bad/cycle.et" "" "cycle.et: byte 1: node 1 is on a dependency cycle" "cycle"
+expect_bad "$D/real/chakra.0.et" "" "chakra.0.et: byte [0-9]*: node [0-9]* depends on node [0-9]*, which the file does not hold .*repair = true" "real trace without repair"
+expect_bad "$D/nosuch.et" "" "chakra: cannot open '.*nosuch.et'" "a missing file"
+expect_bad "$D/bad/cycle.et" ", algorithm = 'tree'" "chakra: field 'algorithm' must be one of" "unknown algorithm"
+finish
