@@ -16,7 +16,7 @@ protoc -I "$SRCDIR/workloads" --python_out="$T" "$SRCDIR/workloads/chakra.proto"
     skip_all "protoc cannot compile workloads/chakra.proto"
 
 D=$SRCDIR/tests/data/chakra
-plan 51
+plan 56
 
 # the single collectives: counts, then the time against the Lua-built collective
 for kind in all_reduce all_gather reduce_scatter all_to_all; do
@@ -83,6 +83,33 @@ grep -q "warning: .*chakra: [0-9]* collective nodes without comm_size" "$T/err"
 ok $? "real trace: collectives netsim does not model are counted in a warning"
 awk '/^makespan/ { exit !($2 > 0.01) }' "$T/out"
 ok $? "real trace: the makespan is that of its compute (over 10 ms)"
+
+# point-to-point: rank 0 computes 10 us and sends 1 MB (tag 7) to rank 1, which
+# receives, computes 20 us, then reaches a storage node (with an unknown attribute)
+want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" "$D/p2p/p2p.0.et" "$D/p2p/p2p.1.et")
+scenario p.lua <<EOS
+local fab = netsim.star{ hosts = 2, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload()
+local _, info = w:chakra{ files = "$D/p2p/p2p.%d.et", ranks = 2, hosts = fab:hosts() }
+print("counts", info.nodes, info.deps, info.bytes)
+local a = netsim.run{ fabric = fab, workload = w, output = "p1.h5" }.makespan
+local v = netsim.workload()
+local c = v:compute{ node = 1, duration = "10us" }
+local t = v:transfer{ src = 1, dst = 2, bytes = 1048576, after = c }
+v:compute{ node = 2, duration = "20us", after = t }
+local b = netsim.run{ fabric = fab, workload = v, output = "p2.h5" }.makespan
+print("time", a, b, math.abs(a - b) / b)
+EOS
+run -q p.lua
+is "$status" 0 "send/recv: loads and runs"
+is "$(grep '^counts' "$T/out" | cut -f2- | tr '\t' ' ')" "$want" "send/recv: nodes, deps, bytes as protobuf reads them ($want)"
+echo "# send/recv: chakra, lua, relative difference: $(grep '^time' "$T/out" | cut -f2-)"
+awk '/^time/ { exit !($4 <= 0.001) }' "$T/out"
+ok $? "send/recv: the time of compute, transfer, compute built in Lua"
+grep -q "warning: .*chakra: 1 nodes of a type netsim does not model" "$T/err"
+ok $? "send/recv: the storage node is counted in a warning"
+grep -q "warning: .*chakra: 1 attributes netsim does not know" "$T/err"
+ok $? "send/recv: the unknown attribute is counted in a warning"
 
 # bad traces: exit 2, the file, the byte offset, what was expected
 expect_bad() {   # FILE EXTRA-FIELDS PATTERN DESCRIPTION
