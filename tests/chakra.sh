@@ -16,7 +16,7 @@ protoc -I "$SRCDIR/workloads" --python_out="$T" "$SRCDIR/workloads/chakra.proto"
     skip_all "protoc cannot compile workloads/chakra.proto"
 
 D=$SRCDIR/tests/data/chakra
-plan 56
+plan 58
 
 # the single collectives: counts, then the time against the Lua-built collective
 for kind in all_reduce all_gather reduce_scatter all_to_all; do
@@ -128,5 +128,26 @@ expect_bad "$D/bad/missing_dep.et" "" "missing_dep.et: byte 8: node 2 depends on
 expect_bad "$D/bad/cycle.et" "" "cycle.et: byte 1: node 1 is on a dependency cycle" "cycle"
 expect_bad "$D/real/chakra.0.et" "" "chakra.0.et: byte [0-9]*: node [0-9]* depends on node [0-9]*, which the file does not hold .*repair = true" "real trace without repair"
 expect_bad "$D/nosuch.et" "" "chakra: cannot open '.*nosuch.et'" "a missing file"
+# a receive without its send (tag 8, where rank 0 sends with tag 7)
+$PB - "$T" "$D/p2p/p2p.1.et" "$T/unmatched.1.et" <<'EOS'
+import sys
+sys.path.insert(0, sys.argv[1])
+import chakra_pb2 as pb
+data = open(sys.argv[2], "rb").read()
+out = data[:data[0] + 1]                       # the GlobalMetadata record, kept
+n = pb.Node(id=1, name="recv", type=pb.COMM_RECV_NODE)
+for name, v in (("comm_src", 0), ("comm_tag", 8), ("comm_size", 1048576)):
+    a = n.attr.add(); a.name = name; a.int64_val = v
+b = n.SerializeToString()
+open(sys.argv[3], "wb").write(out + bytes([len(b)]) + b)
+EOS
+scenario bad.lua <<EOS
+local w = netsim.workload()
+w:chakra{ files = { "$D/p2p/p2p.0.et", "$T/unmatched.1.et" }, hosts = { 1, 2 } }
+EOS
+run bad.lua
+is "$status" 2 "unmatched receive: exit status 2"
+grep -q "unmatched.1.et: byte [0-9]*: recv node 1 (from rank 0, tag 8) has no matching send" "$T/err"
+ok $? "unmatched receive: message names the file, the byte and the node ($(head -c 300 "$T/err"))"
 expect_bad "$D/bad/cycle.et" ", algorithm = 'tree'" "chakra: field 'algorithm' must be one of" "unknown algorithm"
 finish

@@ -453,6 +453,94 @@ coll_name(int64_t t)
     }
 }
 
+/* a send or a receive, for pairing: (src, dst, tag), then file order */
+typedef struct p2p {
+    uint64_t src, dst;
+    int64_t  tag;
+    uint32_t idx;     /* node index in its rank's trace */
+} p2p;
+
+static int
+cmp_p2p(const void *a, const void *b)
+{
+    const p2p *x = a, *y = b;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    if (x->dst != y->dst)
+        return x->dst < y->dst ? -1 : 1;
+    if (x->tag != y->tag)
+        return x->tag < y->tag ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* the k-th receive of rank r from rank q with tag t waits for the transfer
+ * of the k-th send of q to r with tag t; O(n log n) */
+static int
+pair_p2p(ns_workload *w, const ns_chakra_spec *s, trace *const *tr, uint32_t *const *op, ns_err *e)
+{
+    size_t R = s->ranks, ns = 0, nr = 0, is = 0, ir = 0;
+    for (size_t r = 0; r < R; r++)
+        for (size_t i = 0; i < tr[r]->nn; i++) {
+            ns += kind_of(&tr[r]->n[i]) == K_SEND;
+            nr += kind_of(&tr[r]->n[i]) == K_RECV;
+        }
+    if (nr == 0)
+        return NS_OK;
+    p2p *sd = ns_alloc((ns + 1) * sizeof *sd), *rv = ns_alloc(nr * sizeof *rv);
+    int rc = NS_OK;
+    if (!sd || !rv) {
+        rc = ns_enomem(e, "a Chakra workload");
+        goto out;
+    }
+    for (size_t r = 0; r < R; r++) {
+        const trace *t = tr[r];
+        for (size_t i = 0; i < t->nn; i++) {
+            const cnode *c = &t->n[i];
+            int k = kind_of(c);
+            if (k == K_SEND) {   /* comm_dst was checked when its transfer was made */
+                sd[is++] = (p2p){ r, (uint64_t)c->comm_dst, c->comm_tag, (uint32_t)i };
+            } else if (k == K_RECV) {
+                if (!c->has_src || c->comm_src < 0 || (uint64_t)c->comm_src >= R || (size_t)c->comm_src == r) {
+                    rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: recv node %llu: comm_src must name "
+                                   "another rank, 0..%zu (got %s%lld)", t->path, (unsigned long long)c->off,
+                                   (unsigned long long)c->id, R - 1, c->has_src ? "" : "none, ",
+                                   (long long)c->comm_src);
+                    goto out;
+                }
+                rv[ir++] = (p2p){ (uint64_t)c->comm_src, r, c->comm_tag, (uint32_t)i };
+            }
+        }
+    }
+    qsort(sd, ns, sizeof *sd, cmp_p2p);
+    qsort(rv, nr, sizeof *rv, cmp_p2p);
+    /* walk both lists by (src, dst, tag) group: the k-th of each pair up */
+    is = 0;
+    size_t k = 0;   /* x is the k-th receive of its group */
+    for (ir = 0; ir < nr; ir++) {
+        const p2p *x = &rv[ir];
+        while (is < ns && (sd[is].src < x->src || (sd[is].src == x->src && (sd[is].dst < x->dst ||
+               (sd[is].dst == x->dst && sd[is].tag < x->tag)))))
+            is++;
+        k = ir > 0 && rv[ir - 1].src == x->src && rv[ir - 1].dst == x->dst && rv[ir - 1].tag == x->tag ? k + 1 : 0;
+        size_t j = is + k;
+        if (j >= ns || sd[j].src != x->src || sd[j].dst != x->dst || sd[j].tag != x->tag) {
+            const trace *t = tr[x->dst];
+            const cnode *c = &t->n[x->idx];
+            rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: recv node %llu (from rank %llu, tag %lld) has no "
+                           "matching send (expected a send node to rank %llu with that tag in %s)", t->path,
+                           (unsigned long long)c->off, (unsigned long long)c->id, (unsigned long long)x->src,
+                           (long long)x->tag, (unsigned long long)x->dst, tr[x->src]->path);
+            goto out;
+        }
+        if ((rc = ns_wl_after(w, op[x->dst][x->idx], op[x->src][sd[j].idx], e)))
+            goto out;
+    }
+out:
+    ns_free(sd);
+    ns_free(rv);
+    return rc;
+}
+
 /* pass 3: ops and dependencies; tr[r] is rank r's trace */
 static int
 build(ns_workload *w, const ns_chakra_spec *s, trace *const *tr, ns_chakra_info *out, ns_err *e)
@@ -593,42 +681,8 @@ build(ns_workload *w, const ns_chakra_spec *s, trace *const *tr, ns_chakra_info 
         }
     }
     /* sends and receives pair by (src, dst, tag), in file order */
-    for (size_t r = 0; r < R; r++) {
-        const trace *t = tr[r];
-        for (size_t i = 0; i < t->nn; i++) {
-            const cnode *c = &t->n[i];
-            if (kind_of(c) != K_RECV)
-                continue;
-            if (!c->has_src || c->comm_src < 0 || (uint64_t)c->comm_src >= R || (size_t)c->comm_src == r) {
-                rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: recv node %llu: comm_src must name another "
-                               "rank, 0..%zu (got %s%lld)", t->path, (unsigned long long)c->off,
-                               (unsigned long long)c->id, R - 1, c->has_src ? "" : "none, ", (long long)c->comm_src);
-                goto out;
-            }
-            /* the k-th receive from src with this tag takes the k-th such send of src */
-            size_t k = 0;
-            for (size_t j = 0; j < i; j++) {
-                const cnode *p = &t->n[j];
-                k += kind_of(p) == K_RECV && p->comm_src == c->comm_src && p->comm_tag == c->comm_tag;
-            }
-            const trace *ts = tr[c->comm_src];
-            size_t found = NONE;
-            for (size_t j = 0; j < ts->nn && found == NONE; j++) {
-                const cnode *p = &ts->n[j];
-                if (kind_of(p) == K_SEND && (size_t)p->comm_dst == r && p->comm_tag == c->comm_tag && k-- == 0)
-                    found = j;
-            }
-            if (found == NONE) {
-                rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: recv node %llu (from rank %lld, tag %lld) "
-                               "has no matching send (expected a send node to rank %zu with that tag in %s)",
-                               t->path, (unsigned long long)c->off, (unsigned long long)c->id,
-                               (long long)c->comm_src, (long long)c->comm_tag, r, ts->path);
-                goto out;
-            }
-            if ((rc = ns_wl_after(w, op[r][i], op[c->comm_src][found], e)))
-                goto out;
-        }
-    }
+    if ((rc = pair_p2p(w, s, tr, op, e)))
+        goto out;
     /* dependencies; a node without any waits for the start marker */
     for (size_t r = 0; r < R; r++) {
         const trace *t = tr[r];
