@@ -16,7 +16,7 @@ protoc -I "$SRCDIR/workloads" --python_out="$T" "$SRCDIR/workloads/chakra.proto"
     skip_all "protoc cannot compile workloads/chakra.proto"
 
 D=$SRCDIR/tests/data/chakra
-plan 58
+plan 60
 
 # the single collectives: counts, then the time against the Lua-built collective
 for kind in all_reduce all_gather reduce_scatter all_to_all; do
@@ -128,6 +128,30 @@ expect_bad "$D/bad/missing_dep.et" "" "missing_dep.et: byte 8: node 2 depends on
 expect_bad "$D/bad/cycle.et" "" "cycle.et: byte 1: node 1 is on a dependency cycle" "cycle"
 expect_bad "$D/real/chakra.0.et" "" "chakra.0.et: byte [0-9]*: node [0-9]* depends on node [0-9]*, which the file does not hold .*repair = true" "real trace without repair"
 expect_bad "$D/nosuch.et" "" "chakra: cannot open '.*nosuch.et'" "a missing file"
+# a collective naming a process group: run over all ranks, with a warning
+$PB - "$T" "$T/pg.et" <<'EOS'
+import sys
+sys.path.insert(0, sys.argv[1])
+import chakra_pb2 as pb
+m = pb.GlobalMetadata(version="0.0.4").SerializeToString()
+n = pb.Node(id=1, name="allreduce", type=pb.COMM_COLL_NODE)
+for name, v in (("comm_type", pb.ALL_REDUCE), ("comm_size", 1048576)):
+    a = n.attr.add(); a.name = name; a.int64_val = v
+a = n.attr.add(); a.name = "pg_name"; a.string_val = "tp"
+b = n.SerializeToString()
+open(sys.argv[2], "wb").write(bytes([len(m)]) + m + bytes([len(b)]) + b)
+EOS
+scenario pg.lua <<EOS
+local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload()
+w:chakra{ files = "$T/pg.et", replicate = true, hosts = fab:hosts() }
+netsim.run{ fabric = fab, workload = w, output = "pg.h5" }
+EOS
+run -q pg.lua
+is "$status" 0 "process group: runs"
+grep -q "warning: .*chakra: 4 collective nodes name a process group (pg_name)" "$T/err"
+ok $? "process group: counted in a warning ($(head -c 200 "$T/err"))"
+
 # a receive without its send (tag 8, where rank 0 sends with tag 7)
 $PB - "$T" "$D/p2p/p2p.1.et" "$T/unmatched.1.et" <<'EOS'
 import sys

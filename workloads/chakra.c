@@ -31,7 +31,7 @@ typedef struct cnode {
     uint64_t comm_size;
     int64_t  comm_type, comm_src, comm_dst, comm_tag;
     uint32_t deps_off, ndeps;   /* its dependencies: trace deps[deps_off .. + ndeps) */
-    uint8_t  type, is_cpu, has_size, has_type, has_src, has_dst;
+    uint8_t  type, is_cpu, has_size, has_type, has_src, has_dst, has_pg;
 } cnode;
 
 /* one file */
@@ -148,6 +148,9 @@ read_attrs(const ChakraProtoMsg__Node *m, cnode *c)
             c->comm_tag = v;
         else if (strcmp(name, "num_ops") == 0 && has && v >= 0)
             c->num_ops = (uint64_t)v;
+        else if (strcmp(name, "pg_name") == 0)
+            c->has_pg = a->value_case == CHAKRA_PROTO_MSG__ATTRIBUTE_PROTO__VALUE_STRING_VAL && a->string_val &&
+                        a->string_val[0];
         else if (!is_ignored(name))
             unknown++;
     }
@@ -605,6 +608,7 @@ build(ns_workload *w, const ns_chakra_spec *s, trace *const *tr, ns_chakra_info 
                 out->colls++;
                 out->comm_bytes += c->comm_size;
                 if (modelled_coll(c)) {
+                    out->pg_colls += c->has_pg;
                     op[r][i] = NONE;   /* filled below, when every rank's k-th collective is known */
                     continue;
                 }

@@ -17,7 +17,8 @@
  *   COMM_COLL_NODE     the k-th collective node of every rank together form
  *                      one netsim collective over all ranks (comm_type:
  *                      ALL_REDUCE, ALL_GATHER, REDUCE_SCATTER, ALL_TO_ALL;
- *                      comm_size bytes per rank); a collective node without
+ *                      comm_size bytes per rank; a process group named by
+ *                      pg_name is not resolved: counted); a collective node without
  *                      comm_size, or of another comm_type, is a marker
  *                      (counted in the warnings)
  *   METADATA_NODE      a marker; any other type: a marker, counted
@@ -57,6 +58,8 @@ typedef struct ns_chakra_info {
     uint64_t unknown_types;       /* nodes of a type netsim does not model (made markers) */
     uint64_t unknown_attrs;       /* attributes netsim does not know */
     uint64_t unmodelled_colls;    /* collective nodes made markers */
+    uint64_t pg_colls;            /* collective nodes naming a process group (pg_name), which
+                                     netsim runs over all ranks */
     uint64_t dropped_deps;        /* dependencies dropped by `repair` */
 } ns_chakra_info;
 

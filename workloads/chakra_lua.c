@@ -173,6 +173,9 @@ w_chakra(lua_State *L)
              "ALL_TO_ALL became markers", (unsigned long long)o.unmodelled_colls, "collective nodes");
     if (o.unknown_attrs)
         warn(L, "%llu %s netsim does not know were ignored", (unsigned long long)o.unknown_attrs, "attributes");
+    if (o.pg_colls)
+        warn(L, "%llu %s a process group (pg_name), which netsim does not resolve: they run over all ranks",
+             (unsigned long long)o.pg_colls, "collective nodes name");
     if (o.dropped_deps)
         warn(L, "%llu %s on missing nodes, on the node itself or on later records were dropped (repair = true)",
              (unsigned long long)o.dropped_deps, "dependencies");
