@@ -21,9 +21,9 @@ plan 60
 # the single collectives: counts, then the time against the Lua-built collective
 for kind in all_reduce all_gather reduce_scatter all_to_all; do
     for n in 4 8; do
-        dir=$D/astra-sim-microbenchmarks/$kind/${n}npus_1MB
+        dir=$D/micro/$kind/${n}npus_1MB
         files=$(i=0; while [ $i -lt $n ]; do printf '%s ' "$dir/$kind.$i.et"; i=$((i + 1)); done)
-        want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" $files)
+        want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" $files) || want="chakra_check.py failed"
         case $kind in
             all_reduce) lua="w:allreduce{ hosts = fab:hosts(), bytes = 1048576 }" ;;
             all_gather) lua="w:allgather{ hosts = fab:hosts(), bytes = 1048576 }" ;;
@@ -64,7 +64,7 @@ EOS
 done
 
 # the real trace: rank 0 replicated over 4 ranks, repaired
-want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" "$D/real/chakra.0.et")
+want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" "$D/real/chakra.0.et") || want="chakra_check.py failed"
 scenario r.lua <<EOS
 local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()
@@ -86,7 +86,7 @@ ok $? "real trace: the makespan is that of its compute (over 10 ms)"
 
 # point-to-point: rank 0 computes 10 us and sends 1 MB (tag 7) to rank 1, which
 # receives, computes 20 us, then reaches a storage node (with an unknown attribute)
-want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" "$D/p2p/p2p.0.et" "$D/p2p/p2p.1.et")
+want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" "$D/p2p/p2p.0.et" "$D/p2p/p2p.1.et") || want="chakra_check.py failed"
 scenario p.lua <<EOS
 local fab = netsim.star{ hosts = 2, rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()

@@ -22,7 +22,7 @@ if kind == "real" then
     job, info = w:chakra{ files = data .. "real/chakra.0.et", replicate = true, ranks = ranks, hosts = hosts,
                           algorithm = algorithm, repair = true }
 else
-    job, info = w:chakra{ files = data .. "astra-sim-microbenchmarks/" .. kind .. "/8npus_1MB/" .. kind .. ".%d.et",
+    job, info = w:chakra{ files = data .. "micro/" .. kind .. "/8npus_1MB/" .. kind .. ".%d.et",
                           hosts = hosts, algorithm = algorithm }
 end
 w:marker{ after = job, label = "end" }
