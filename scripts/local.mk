@@ -10,7 +10,8 @@ dist_netsim_python_DATA = %reldir%/netsim_h5.py
 dist_noinst_DATA += \
 	%reldir%/examples/quickstart.lua %reldir%/examples/leafspine.lua \
 	%reldir%/examples/spray-vs-ecmp.lua %reldir%/examples/allreduce.lua \
-	%reldir%/examples/diloco.lua %reldir%/examples/moe.lua %reldir%/bootstrap.sh \
+	%reldir%/examples/diloco.lua %reldir%/examples/moe.lua %reldir%/examples/chakra.lua \
+	%reldir%/bootstrap.sh \
 	%reldir%/analysis.ipynb %reldir%/figures/quickstart-util.png
 
 # make readme-figure: redraw the README's picture from the quick-start example

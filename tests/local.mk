@@ -106,6 +106,9 @@ EXTRA_DIST += tests/moe_h5.sh
 TESTS += tests/bad_input_moe.sh
 EXTRA_DIST += tests/bad_input_moe.sh
 
+TESTS += tests/chakra.sh
+EXTRA_DIST += tests/chakra.sh tests/chakra_check.py
+
 TESTS += tests/flow_model.sh
 EXTRA_DIST += tests/flow_model.sh
 

@@ -10,7 +10,8 @@ libnetsim_a_SOURCES += \
 	%reldir%/traffic.c %reldir%/traffic.h %reldir%/background.c %reldir%/replay.c \
 	%reldir%/traffic_lua.c \
 	%reldir%/moe.c %reldir%/moe.h %reldir%/moe_lua.c %reldir%/moe_results.c \
-	%reldir%/wl_results.c %reldir%/wl_results.h
+	%reldir%/wl_results.c %reldir%/wl_results.h \
+	%reldir%/chakra.c %reldir%/chakra.h %reldir%/chakra_lua.c
 
 # the published flow-size CDFs, compiled in by name (w:background{ sizes = "websearch" })
 %canon_reldir%_cdfs = %reldir%/data/websearch.cdf %reldir%/data/datamining.cdf
@@ -20,3 +21,13 @@ nodist_libnetsim_a_SOURCES = %reldir%/flowdist_data.c
 CLEANFILES += %reldir%/flowdist_data.c
 EXTRA_DIST += %reldir%/cdf2c.awk
 dist_pkgdata_DATA = $(%canon_reldir%_cdfs)
+
+# Chakra execution traces: the C reader of workloads/chakra.proto, made by protoc-c
+nodist_libnetsim_a_SOURCES += %reldir%/chakra.pb-c.c %reldir%/chakra.pb-c.h
+BUILT_SOURCES = %reldir%/chakra.pb-c.c %reldir%/chakra.pb-c.h
+%reldir%/chakra.pb-c.h: %reldir%/chakra.pb-c.c
+	@test -f $@ || { rm -f $<; $(MAKE) $(AM_MAKEFLAGS) $<; }
+%reldir%/chakra.pb-c.c: %reldir%/chakra.proto
+	$(AM_V_GEN)$(MKDIR_P) %reldir% && $(PROTOC_C) -I$(srcdir) --c_out=. $(srcdir)/%reldir%/chakra.proto
+CLEANFILES += %reldir%/chakra.pb-c.c %reldir%/chakra.pb-c.h
+EXTRA_DIST += %reldir%/chakra.proto

@@ -24,5 +24,6 @@ extern const luaL_Reg ns_collectives_methods[];   /* collectives_lua.c */
 extern const luaL_Reg ns_diloco_methods[];        /* diloco_lua.c */
 extern const luaL_Reg ns_lua_traffic_methods[];   /* background, replay: traffic_lua.c */
 extern const luaL_Reg ns_lua_moe_methods[];       /* moe: moe_lua.c */
+extern const luaL_Reg ns_lua_chakra_methods[];    /* chakra: chakra_lua.c */
 
 #endif

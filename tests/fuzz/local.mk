@@ -6,7 +6,7 @@
 ## A new target: fuzz_NAME.c, its block below, a line in FUZZ_TARGETS,
 ## tests/fuzz/seeds/NAME/ and tests/fuzz/regress/NAME/.
 
-FUZZ_TARGETS = units graphml replay cdf scenario
+FUZZ_TARGETS = units graphml replay cdf scenario chakra
 FUZZ_COMMON = %reldir%/fuzz.h %reldir%/fuzz_util.c %reldir%/driver.c
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -DNS_FUZZ_SRCDIR='"$(abs_top_srcdir)"'
 
@@ -39,6 +39,12 @@ check_PROGRAMS += %reldir%/fuzz_scenario
 %canon_reldir%_fuzz_scenario_CPPFLAGS = $(FUZZ_CPPFLAGS) -DNS_FUZZ_NAME='"scenario"' -DNS_FUZZ_SUFFIX='".lua"' \
 	-DNS_FUZZ_DIRS='"tests/fuzz/regress/scenario tests/fuzz/seeds/scenario scripts/examples tests/lua tests/data bench"'
 %canon_reldir%_fuzz_scenario_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
+
+check_PROGRAMS += %reldir%/fuzz_chakra
+%canon_reldir%_fuzz_chakra_SOURCES = %reldir%/fuzz_chakra.c $(FUZZ_COMMON)
+%canon_reldir%_fuzz_chakra_CPPFLAGS = $(FUZZ_CPPFLAGS) -DNS_FUZZ_NAME='"chakra"' -DNS_FUZZ_SUFFIX='".et"' \
+	-DNS_FUZZ_DIRS='"tests/fuzz/regress/chakra tests/fuzz/seeds/chakra tests/data/chakra/bad"'
+%canon_reldir%_fuzz_chakra_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
 
 EXTRA_DIST += %reldir%/README %reldir%/run.sh %reldir%/seeds %reldir%/regress \
 	%reldir%/units.dict %reldir%/graphml.dict %reldir%/scenario.dict \
