@@ -220,7 +220,7 @@ one_class(ns_pnet *n, uint32_t link)
     if (n->ports[link].sched)
         return NS_OK;
     static const uint8_t prio[1] = {0};
-    static const uint32_t quantum[1] = {1};
+    const uint32_t quantum[1] = {n->fab->mtu};   /* a packet a turn: one pass of the round robin */
     return ns_port_set_classes(n, link, 1, prio, quantum);
 }
 
