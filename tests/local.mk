@@ -41,6 +41,10 @@ check_PROGRAMS += tests/unit/test_port
 tests_unit_test_port_SOURCES = tests/unit/test_port.c tests/tap.h
 tests_unit_test_port_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_dcqcn
+tests_unit_test_dcqcn_SOURCES = tests/unit/test_dcqcn.c tests/tap.h
+tests_unit_test_dcqcn_LDADD = $(NETSIM_LIBS)
+
 check_PROGRAMS += tests/unit/test_topologies
 tests_unit_test_topologies_SOURCES = tests/unit/test_topologies.c tests/tap.h
 tests_unit_test_topologies_LDADD = $(NETSIM_LIBS)
