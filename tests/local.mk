@@ -104,6 +104,10 @@ EXTRA_DIST += tests/diloco_h5.sh
 TESTS += tests/traffic.sh
 EXTRA_DIST += tests/traffic.sh
 
+# the dcqcn transport: fair share, plain RoCE, go-back-N and selective repeat, bad settings
+TESTS += tests/dcqcn.sh
+EXTRA_DIST += tests/dcqcn.sh
+
 TESTS += tests/moe_h5.sh
 EXTRA_DIST += tests/moe_h5.sh
 
