@@ -375,12 +375,13 @@ dcqcn_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     ns_pkt *a = reply ? ctl(n, f, type, s, d->rnxt, p) : NULL;
     ns_pkt *cnp = NULL;
     ns_time now = n->sim->now;
-    if (c->rate_control && ce && (d->cnp_ps < 0 || now - d->cnp_ps >= c->cnp_interval_ps)) {
+    int want_cnp = c->rate_control && ce && (d->cnp_ps < 0 || now - d->cnp_ps >= c->cnp_interval_ps);
+    if (want_cnp) {
         cnp = ctl(n, f, NS_PKT_CNP, s, d->rnxt, p);
         d->cnp_ps = now;
     }
     ns_pkt_free(n, p);       /* a and cnp still refer to f: f stays */
-    if ((reply && !a) || (c->rate_control && ce && d->cnp_ps == now && !cnp)) {
+    if ((reply && !a) || (want_cnp && !cnp)) {
         if (a)
             ns_pkt_free(n, a);   /* out of memory: the run stops with an error */
         if (cnp)
