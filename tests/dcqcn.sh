@@ -5,7 +5,7 @@
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
 D="$SRCDIR/tests/lua/dcqcn"
-plan 30
+plan 38
 
 sim() {   # sim OUT.h5 SCENARIO ARGS...: one run, its exit status as a test
     out=$1; scen=$2; shift 2
@@ -87,6 +87,17 @@ def tr(name):
 def summ(name):
     return dict(h5py.File(os.path.join(T, name))['summary'].attrs)
 "
+
+# every load-balancing policy, with 2 subflows, under both recoveries: the
+# runs complete and deliver every byte (the scenario asserts the total)
+for lb in ecmp spray flowlet adaptive; do
+    for rec in gobackn selective; do
+        ( cd "$T" && "$NETSIM" -q -o lb.h5 "$D/lb.lua" lb=$lb subflows=2 recovery=$rec ) >"$T/out" 2>"$T/err"
+        st=$?
+        is "$st" 0 "lb=$lb subflows=2 recovery=$rec: every transfer completes, every byte delivered"
+        [ "$st" -eq 0 ] || sed 's/^/#   /' "$T/err"
+    done
+done
 
 # (c) bad settings: a clear error naming the field
 run_bad() {   # run_bad 'FIELDS' PATTERN DESCRIPTION
