@@ -5,7 +5,7 @@
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
 D="$SRCDIR/tests/lua/dcqcn"
-plan 38
+plan 42
 
 sim() {   # sim OUT.h5 SCENARIO ARGS...: one run, its exit status as a test
     out=$1; scen=$2; shift 2
@@ -30,6 +30,10 @@ sim plain.h5 fair.lua n=2 bytes=20e6 rate_control=0 buffer=1GB
 # (b) the small-buffer incast, once per recovery
 sim gbn.h5 loss.lua recovery=gobackn
 sim sel.h5 loss.lua recovery=selective
+# the same incast on a lossless fabric: PFC asked for, and PFC left unsaid
+# (dcqcn expects a lossless fabric, so the switch runs PFC)
+sim pfc.h5 loss.lua recovery=gobackn pfc=1
+sim pfcdef.h5 loss.lua recovery=gobackn pfc=unsaid
 
 for n in 2 4; do
     check "fair$n: Jain's index of the throughputs > 0.99" "
@@ -78,6 +82,13 @@ check "sel: selective repeat: drops <= retransmits <= 1.05 drops, fewer than go-
 t = tr('sel.h5'); d = int(h5py.File(os.path.join(T, 'sel.h5'))['ports']['drops'].sum())
 r = int(t['retransmits'].sum()); ok &= d <= r; ok &= r <= 1.05 * d
 ok &= r < tr('gbn.h5')['retransmits'].sum()"
+for m in pfc pfcdef; do
+    check "$m: PFC: no drop, no retransmission, no timeout; 993 packets each; senders were paused" "
+t = tr('$m.h5'); d = int(h5py.File(os.path.join(T, '$m.h5'))['ports']['drops'].sum())
+print('# pause_ps', t['pause_ps'])
+ok &= d == 0; ok &= t['retransmits'].sum() == 0; ok &= t['timeouts'].sum() == 0
+ok &= (t['packets'] == 993).all(); ok &= len(t) == 8; ok &= t['pause_ps'].sum() > 0"
+done
 run_checks "
 import os, h5py
 T = '$T'

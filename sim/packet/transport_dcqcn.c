@@ -592,6 +592,6 @@ dcqcn_parse(const ns_settings *r, void *settings)
 }
 
 const ns_transport ns_tp_dcqcn = {
-    "dcqcn", NS_TPF_ACKS | NS_TPF_ECN, sizeof(ns_dcqcn), sizeof(ns_dcqcn_cfg), dcqcn_defaults, dcqcn_parse,
+    "dcqcn", NS_TPF_ACKS | NS_TPF_ECN | NS_TPF_LOSSLESS, sizeof(ns_dcqcn), sizeof(ns_dcqcn_cfg), dcqcn_defaults, dcqcn_parse,
     dcqcn_init, dcqcn_next, dcqcn_on_data, dcqcn_on_ack, dcqcn_fini
 };

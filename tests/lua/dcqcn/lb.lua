@@ -7,7 +7,7 @@
 local link = { rate = "100Gbps", latency = "1us" }
 local fab = netsim.leafspine{ leaves = 4, spines = 4, hosts_per_leaf = 4, host_link = link, fabric_link = link,
   mtu = 4096, header = 64,
-  switch = { buffer = "512KB", ecn = { kmin = 5000, kmax = 200000, pmax = 0.01 } } }
+  switch = { buffer = "512KB", ecn = { kmin = 5000, kmax = 200000, pmax = 0.01 }, pfc = false } }
 local w = netsim.workload()
 for h = 1, 16 do w:transfer{ src = h, dst = (h + 3) % 16 + 1, bytes = 4e6 } end
 for h = 1, 8 do w:transfer{ src = h, dst = 16, bytes = 1e6 } end
