@@ -41,6 +41,10 @@ check_PROGRAMS += tests/unit/test_port
 tests_unit_test_port_SOURCES = tests/unit/test_port.c tests/tap.h
 tests_unit_test_port_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_dcqcn
+tests_unit_test_dcqcn_SOURCES = tests/unit/test_dcqcn.c tests/tap.h
+tests_unit_test_dcqcn_LDADD = $(NETSIM_LIBS)
+
 check_PROGRAMS += tests/unit/test_topologies
 tests_unit_test_topologies_SOURCES = tests/unit/test_topologies.c tests/tap.h
 tests_unit_test_topologies_LDADD = $(NETSIM_LIBS)
@@ -99,6 +103,10 @@ EXTRA_DIST += tests/diloco_h5.sh
 
 TESTS += tests/traffic.sh
 EXTRA_DIST += tests/traffic.sh
+
+# the dcqcn transport: fair share, plain RoCE, go-back-N and selective repeat, bad settings
+TESTS += tests/dcqcn.sh
+EXTRA_DIST += tests/dcqcn.sh
 
 TESTS += tests/moe_h5.sh
 EXTRA_DIST += tests/moe_h5.sh

@@ -34,7 +34,8 @@ typedef struct ns_rng ns_rng;
 typedef struct ns_pnet ns_pnet;
 typedef struct ns_sflow ns_sflow;
 
-enum { NS_PKT_DATA = 0, NS_PKT_ACK = 1 };
+/* every type but data goes to the subflow's sender (its transport's on_ack) */
+enum { NS_PKT_DATA = 0, NS_PKT_ACK = 1, NS_PKT_CNP = 2, NS_PKT_NAK = 3 };
 enum {
     NS_PF_CE   = 1,   /* congestion experienced (set by a switch) */
     NS_PF_ECE  = 2,   /* ACK: echoes CE of the data packet it acknowledges */
