@@ -279,6 +279,7 @@ ns_pfc_setup(ns_pnet *n)
             n->pfc[in].xoff = f->links[in].pfc_xoff;
             n->pfc[in].xon = f->links[in].pfc_xon;
             n->ports[out].lossless = 1;
+            n->ports[out].shared = 0;   /* never drops: the pool's occupancy is never asked for */
             if ((rc = one_class(n, out)) || (rc = one_class(n, in)))
                 return rc;
             if (f->links[in].src < f->nhosts)

@@ -281,6 +281,8 @@ pick(ns_port_sched *s)
 {
     if (sendable(s, NS_PORT_HEADERS))
         return NS_PORT_HEADERS;
+    if (s->nclasses == 1)   /* PFC's ports: nothing to share */
+        return sendable(s, 0) ? 0 : -1;
     int level = -1;
     for (uint32_t c = 0; c < s->nclasses; c++)
         if (sendable(s, c) && (level < 0 || s->prio[c] < level))
@@ -313,6 +315,35 @@ pick(ns_port_sched *s)
  * port's event (tx_ev) is armed only while packets wait: a packet that
  * finds the port idle goes at once, and costs no event more than on the
  * fast path. */
+/* put pkt on the wire of the free link of port p (a scheduler's) */
+static inline void
+transmit(ns_pnet *n, ns_port *p, ns_port_sched *s, ns_pkt *pkt)
+{
+    if (n->pfc && pkt->in_link != NS_NONE)
+        ns_pfc_leave(n, pkt);   /* it leaves the switch it came into */
+    ns_time now = n->sim->now;
+    ns_time old = p->free_ps;
+    ns_time start = old > now ? old : now;
+    p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
+    if (p->shared)
+        swbuf_moved(n, p, old);
+    pkt->at = p->to;
+    pkt->in_link = s->link;
+    pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
+    pkt->next = NULL;
+    if (p->tail) {
+        p->tail->next = pkt;
+    } else {
+        p->head = pkt;
+        ns_sim_at(n->sim, &p->ev, pkt->arrive_ps);
+    }
+    p->tail = pkt;
+}
+
+/* start sending the next packet if the link is free and one may go. The
+ * port's event (tx_ev) is armed only while packets wait: a packet that
+ * finds the port idle goes at once (sched_send), and costs no event more
+ * than on the fast path. */
 static void
 serve(ns_pnet *n, ns_port *p, ns_port_sched *s)
 {
@@ -330,26 +361,9 @@ serve(ns_pnet *n, ns_port *p, ns_port_sched *s)
     if (!s->q[q].head)
         s->q[q].tail = NULL;
     s->queued -= pkt->size;
-    if (n->pfc && pkt->in_link != NS_NONE)
-        ns_pfc_leave(n, pkt);   /* it leaves the switch it came into */
-    ns_time old = p->free_ps;
-    ns_time start = old > now ? old : now;
-    p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
-    if (p->shared) {
+    if (p->shared)
         swbuf_of(n, p)->sched_queued -= pkt->size;
-        swbuf_moved(n, p, old);
-    }
-    pkt->at = p->to;
-    pkt->in_link = s->link;
-    pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
-    pkt->next = NULL;
-    if (p->tail) {
-        p->tail->next = pkt;
-    } else {
-        p->head = pkt;
-        ns_sim_at(n->sim, &p->ev, pkt->arrive_ps);
-    }
-    p->tail = pkt;
+    transmit(n, p, s, pkt);
     if (s->queued) {
         if (ns_event_pending(&s->tx_ev))
             ns_sim_cancel(n->sim, &s->tx_ev);   /* due now, behind this packet's arrival */
@@ -411,6 +425,12 @@ sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
+    if (s->nclasses == 1 && !s->queued && !s->paused && p->free_ps <= now) {
+        /* one class (PFC's ports), nothing waits and the link is free: at
+         * once (with classes, the round robin's turn must see it) */
+        transmit(n, p, s, pkt);
+        return;
+    }
     uint32_t c = ns_pkt_class(pkt);
     enqueue(n, s, c < s->nclasses ? c : s->nclasses - 1, pkt);
     serve(n, p, s);
