@@ -13,18 +13,29 @@ local order     = param("order", "random")         -- ranks in host order, or sh
 local lb        = param("lb", "ecmp")              -- ecmp | spray | flowlet | adaptive
 local spray     = param("spray", "random")         -- with lb=spray: random | roundrobin
 local subflows  = param("subflows", 1)             -- application splits each transfer into this many
-local transport = param("transport", "ideal")      -- ideal | dctcp
+local transport = param("transport", "ideal")      -- ideal | dctcp | dcqcn (RoCEv2, DCQCN; PFC on with switch=default)
 local init_window = param("init_window", 64)       -- dctcp: first window in packets (64: about one BDP)
 local ecn_kmin  = param("ecn_kmin", "100KB")       -- ECN marking from this queue, always above 4 x it
 local fault     = param("fault", "none")           -- leafspine: none | degraded | failed (leaf 1 - spine 1)
 local fault_rate = param("fault_rate", "100Gbps")  -- the degraded cable's rate
+local switch    = param("switch", "paper")         -- paper: the table below | default: netsim's (a real switch's)
+local connections = param("connections", "per_transfer") -- per_transfer | persistent (netsim.run)
+local recovery  = param("recovery", "gobackn")     -- dcqcn: gobackn (RoCE NICs) | selective (IRN)
 
--- 400 Gb/s, 500 ns cables everywhere; switches share a 32 MB buffer
+-- 400 Gb/s, 500 ns cables everywhere; with switch=paper switches share a 32 MB buffer
 -- (dynamic threshold) and mark ECN from ecn_kmin (100 KB) to 4 x ecn_kmin
--- of queue (dctcp; the ideal transport has unlimited buffers and ignores marks)
+-- of queue (dctcp, dcqcn; the ideal transport has unlimited buffers and ignores marks)
 local link = { rate = "400Gbps", latency = "500ns" }
 local kmin = netsim.size(ecn_kmin)
 local sw = { buffer = "32MB", shared = true, alpha = 1, ecn = { kmin = kmin, kmax = 4 * kmin } }
+-- switch=default: no switch table, so netsim's defaults of a real switch
+-- (4.4 MB per Tb/s shared, alpha 8, ECN from C x RTT / 7 to C x RTT; PFC
+-- under dcqcn, see man netsim-lua, switch); ecn_kmin then does not apply
+if switch == "default" then
+  sw = nil
+elseif switch ~= "paper" then
+  error("parameter switch must be paper or default (got " .. switch .. ")")
+end
 
 local fab
 if fabric == "leafspine" then
@@ -76,6 +87,13 @@ end
 
 local run = { fabric = fab, workload = w, lb = lb, subflows = subflows, transport = transport }
 if transport == "dctcp" then run.dctcp = { init_window = init_window } end
+if transport == "dcqcn" and recovery ~= "gobackn" then run.dcqcn = { recovery = recovery } end
+if connections ~= "per_transfer" then
+  if connections ~= "persistent" then
+    error("parameter connections must be per_transfer or persistent (got " .. connections .. ")")
+  end
+  run.connections = connections    -- congestion state carries over between transfers of a host pair
+end
 if lb == "spray" then run.spray = spray end
 local r = netsim.run(run)
 print(string.format("%s %s %s: %s, %d subflow(s), %s: %.3f ms, busiest link %.0f%% busy, peak queue %.0f KB, %d retransmits",
