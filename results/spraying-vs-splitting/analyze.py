@@ -16,6 +16,10 @@ writes into FIGURES:
   size.png            completion / lower bound vs size, per policy
   dctcp-cost.png      what DCTCP costs each policy (time vs the ideal transport)
   fault.png           a degraded or failed leaf-spine cable
+and, from the part realistic (issue 14: default switches, persistent
+connections, dcqcn with PFC), its own files, so that running that part
+alone leaves the others as they are:
+  realistic-points.csv, tables-realistic.md, realistic.png
 Needs h5py, numpy, pandas and matplotlib (/usr/bin/python3 has them).
 """
 
@@ -45,6 +49,16 @@ FABRIC_TITLE = {"leafspine": "leaf-spine, 256 hosts", "fattree": "fat-tree k=8, 
 WORKLOAD_TITLE = {"permutation": "permutation", "allreduce": "ring allreduce", "alltoall": "alltoall"}
 TRANSPORT_STYLE = {"ideal": "-", "dctcp": "--"}
 MATCH = 1.05   # "matches spraying": within 5 % of its completion time
+# parameters added by issue 14, with the defaults older sweeps ran with
+NEW_PARAMS = {"switch": "paper", "connections": "per_transfer", "recovery": "gobackn"}
+# the realistic part: its policies, and its settings in display order
+REAL_POLICIES = ["ecmp x1", "ecmp x4", "ecmp x16", "spray", "adaptive"]
+REAL_SETTINGS = [("paper", "per_transfer", "gobackn"), ("default", "per_transfer", "gobackn"),
+                 ("default", "persistent", "gobackn"), ("default", "persistent", "selective")]
+SETTING_TITLE = {("paper", "per_transfer", "gobackn"): "paper switch, per transfer",
+                 ("default", "per_transfer", "gobackn"): "default switch, per transfer",
+                 ("default", "persistent", "gobackn"): "default switch, persistent",
+                 ("default", "persistent", "selective"): "default, persistent, selective recovery"}
 
 
 def size_bytes(text):
@@ -106,6 +120,13 @@ def load(runs):
     d = pd.concat(frames, ignore_index=True)
     if "seed" not in d.columns:
         d["seed"] = 1
+    # sweeps from before issue 14 name neither the switch nor the connections:
+    # they ran with the scenario's defaults
+    for col, default in NEW_PARAMS.items():
+        d[col] = d[col].fillna(default) if col in d.columns else default
+    for col in ("timeouts", "pause_frames", "paused_seconds"):
+        if col not in d.columns:
+            d[col] = 0
     d["policy"] = d.apply(policy, axis=1)
     d["size"] = d["bytes"].map(size_bytes)
     d["size_mb"] = d["size"] / 1e6
@@ -114,8 +135,9 @@ def load(runs):
 
 def agg(d, keys):
     """mean, min and max over seeds of the main numbers"""
-    cols = ["norm_time", "time_s", "max_link_load", "peak_switch_queue_bytes", "max_congestion",
-            "retransmits", "ecn_marks", "drops", "wall_seconds", "packets"]
+    cols = [c for c in ("norm_time", "time_s", "max_link_load", "peak_switch_queue_bytes", "max_congestion",
+                        "retransmits", "ecn_marks", "drops", "wall_seconds", "packets", "timeouts",
+                        "pause_frames", "paused_seconds") if c in d.columns]
     g = d.groupby(keys, sort=False)[cols]
     out = g.mean()
     out = out.join(g.min().add_suffix("_min")).join(g.max().add_suffix("_max"))
@@ -466,14 +488,183 @@ def table_sens(a, part, param, label):
                      "peak queue KB"], rows)
 
 
+# --- issue 14: realistic switches, persistent connections, dcqcn ------------
+
+def setting(row):
+    return (row["switch"], row["connections"], row["recovery"])
+
+
+def real_rel(s, pol):
+    """'time / bound (time / ecmp x1's)' of one policy in a frame indexed by policy"""
+    if pol not in s.index:
+        return "-"
+    t = s.loc[pol, "time_s"]
+    base = s["time_s"].get("ecmp x1", np.nan)
+    return "%s (%s)" % (fmt(s.loc[pol, "norm_time"]), fmt(t / base) if not np.isnan(base) else "-")
+
+
+def real_rows(sel, by_setting):
+    rows = []
+    keys = ["fabric", "workload", "size", "transport"] + (["switch", "connections", "recovery"] if by_setting else [])
+    for key, s in sel.groupby(keys, sort=False):
+        s = s.set_index("policy")
+        x16, sp = s["time_s"].get("ecmp x16", np.nan), s["time_s"].get("spray", np.nan)
+        row = [key[0], key[1], fmt(key[2] / 1e6, 0), key[3]]
+        if by_setting:
+            row.append(SETTING_TITLE.get(tuple(key[4:7]), "/".join(key[4:7])))
+        row += [fmt(s["lower_bound_s"].iloc[0] * 1e3, 3)] + [real_rel(s, p) for p in REAL_POLICIES]
+        row.append(fmt(x16 / sp))
+        rows.append((key, row))
+    order = {k: i for i, k in enumerate(REAL_SETTINGS)}
+    rows.sort(key=lambda kr: (list(FABRIC_TITLE).index(kr[0][0]), list(WORKLOAD_TITLE).index(kr[0][1]),
+                              kr[0][2], kr[0][3], order.get(tuple(kr[0][4:7]), 99) if by_setting else 0))
+    return [r for _, r in rows]
+
+
+def table_real(a):
+    """the realistic setting (default switch, persistent, go-back-N), every size"""
+    sel = a[(a["part"] == "realistic")]
+    head = ["fabric", "workload", "MB", "transport", "bound ms"] + REAL_POLICIES + ["ecmp x16 / spray"]
+    return md_table(head, real_rows(sel, False))
+
+
+def table_real_settings(a):
+    """every setting of the realistic part at its comparison size"""
+    r = a[a["part"].str.startswith("realistic")]
+    if r.empty:
+        return ""
+    size = r.loc[r["part"] != "realistic", "size"].max() if (r["part"] != "realistic").any() else r["size"].max()
+    sel = r[r["size"] == size]
+    head = ["fabric", "workload", "MB", "transport", "setting", "bound ms"] + REAL_POLICIES + ["ecmp x16 / spray"]
+    return md_table(head, real_rows(sel, True))
+
+
+def table_real_counters(a):
+    """what the transports did: retransmissions, timeouts, ECN marks, PFC pauses"""
+    r = a[a["part"].str.startswith("realistic")]
+    if r.empty:
+        return ""
+    size = r["size"].max()
+    sel = r[r["size"] == size]
+    order = {k: i for i, k in enumerate(REAL_SETTINGS)}
+    rows = []
+    for key, s in sel.groupby(["fabric", "workload", "transport", "switch", "connections", "recovery"], sort=False):
+        for pol in REAL_POLICIES:
+            x = s[s["policy"] == pol]
+            if x.empty:
+                continue
+            x = x.iloc[0]
+            rows.append(((list(FABRIC_TITLE).index(key[0]), list(WORKLOAD_TITLE).index(key[1]), key[2],
+                          order.get(tuple(key[3:6]), 99), REAL_POLICIES.index(pol)),
+                         [key[0], key[1], key[2], SETTING_TITLE.get(tuple(key[3:6]), "/".join(key[3:6])), pol,
+                          fmt(x["norm_time"]), fmt(x["packets"], 0), fmt(x["retransmits"], 0),
+                          fmt(100.0 * x["retransmits"] / x["packets"], 1) if x["packets"] else "-",
+                          fmt(x["timeouts"], 1), fmt(x["ecn_marks"], 0), fmt(x["pause_frames"], 0),
+                          fmt(x["paused_seconds"] * 1e3, 2), fmt(x["drops"], 0),
+                          fmt(x["peak_switch_queue_bytes"] / 1e3, 0)]))
+    rows.sort(key=lambda kr: kr[0])
+    return md_table(["fabric", "workload", "transport", "setting", "policy", "time / bound", "data packets",
+                     "retransmits", "retransmits % of packets", "timeouts", "ECN marks", "pause frames",
+                     "paused ms (sum over ports)", "drops", "peak queue KB"], [r for _, r in rows])
+
+
+def fig_real(a, path):
+    """completion / lower bound per policy and setting, at the comparison size"""
+    r = a[a["part"].str.startswith("realistic")]
+    if r.empty:
+        return None
+    size = r["size"].max()
+    r = r[r["size"] == size]
+    combos = [(fab, wl) for fab in FABRIC_TITLE for wl in ("permutation", "allreduce")
+              if not r[(r["fabric"] == fab) & (r["workload"] == wl)].empty]
+    trs = [t for t in ("dctcp", "dcqcn") if not r[r["transport"] == t].empty]
+    settings = [st for st in REAL_SETTINGS if not r[r.apply(setting, axis=1) == st].empty]
+    fig, axes = panel_grid(len(trs), len(combos), "Completion time / lower bound per policy and setting "
+                           "(%s MB per rank; mean over seeds, bars min..max)" % fmt(size / 1e6, 0), w=5.2, h=3.8)
+    colors = ["tab:gray", "tab:cyan", "tab:blue", "tab:red"]
+    x = np.arange(len(REAL_POLICIES))
+    width = 0.8 / max(len(settings), 1)
+    for i, tr in enumerate(trs):
+        for j, (fab, wl) in enumerate(combos):
+            ax = axes[i][j]
+            s = r[(r["transport"] == tr) & (r["fabric"] == fab) & (r["workload"] == wl)]
+            for n, st in enumerate(settings):
+                q = s[s.apply(setting, axis=1) == st].set_index("policy").reindex(REAL_POLICIES)
+                if q["norm_time"].isna().all():
+                    continue
+                y = q["norm_time"].to_numpy()
+                lo, hi = q["norm_time_min"].to_numpy(), q["norm_time_max"].to_numpy()
+                ax.bar(x + (n - (len(settings) - 1) / 2) * width, y, width, color=colors[REAL_SETTINGS.index(st)],
+                       yerr=[np.nan_to_num(np.maximum(y - lo, 0)), np.nan_to_num(np.maximum(hi - y, 0))],
+                       capsize=2, label=SETTING_TITLE[st])
+            ax.axhline(1, color="black", lw=0.8)
+            ax.set_yscale("log")
+            ax.yaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1, 1.5, 2, 3, 5, 7)))
+            ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: "%g" % v))
+            ax.yaxis.set_minor_formatter(mticker.NullFormatter())
+            ax.set_xticks(x)
+            ax.set_xticklabels(REAL_POLICIES, fontsize=8)
+            ax.set_ylabel("completion / lower bound")
+            ax.set_title("%s, %s, %s" % (WORKLOAD_TITLE[wl], fab, tr))
+            ax.grid(alpha=0.3, axis="y", which="both")
+            if i == 0 and j == 0:
+                ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write_realistic(d, a, o):
+    """the realistic part's own files"""
+    keep = [c for c in ("part", "fabric", "workload", "order", "switch", "connections", "recovery", "init_window",
+                        "bytes", "size", "transport", "lb", "spray", "subflows", "policy", "seed", "time_s",
+                        "lower_bound_s", "norm_time", "max_link_load", "peak_switch_queue_bytes", "switch_drops",
+                        "max_congestion", "peak_queue_bytes", "retransmits", "timeouts", "ecn_marks", "drops",
+                        "pause_frames", "paused_seconds", "packets", "events", "wall_seconds", "point")
+            if c in d.columns]
+    d[keep].to_csv(os.path.join(o.figures, "realistic-points.csv"), index=False, float_format="%.6g")
+    fig = fig_real(a, os.path.join(o.figures, "realistic.png"))
+    seeds = sorted(d["seed"].unique())
+    text = ["# Issue 14: the question again with realistic switches, persistent connections and RoCE "
+            "(grid %s: %d points, seeds %s; simulation time %.0f s of one core)" % (
+                o.grid, len(d), ",".join(str(x) for x in seeds), d["wall_seconds"].sum()), "",
+            "Numbers are means over the seeds. Each cell: completion time / lower bound, and in brackets "
+            "completion time / that of ecmp x1 (single-path ECMP) in the same row. Last column: ecmp x16's "
+            "time over random spraying's (below 1: 16 pinned subflows win).", "",
+            "## Default switches (no switch table), persistent connections; dcqcn with PFC and go-back-N", "",
+            table_real(a), "",
+            "## The settings side by side (paper switch: 32 MB shared, alpha 1, ECN 100..400 KB; default: "
+            "netsim's; selective: dcqcn with IRN-style selective recovery)", "", table_real_settings(a), "",
+            "## What the transports did (largest size): retransmissions, timeouts, ECN marks, PFC pauses", "",
+            table_real_counters(a), ""]
+    text = "\n".join(text)
+    with open(os.path.join(o.figures, "tables-realistic.md"), "w") as f:
+        f.write(text)
+    print(text)
+    return [os.path.join(o.figures, "realistic-points.csv"), os.path.join(o.figures, "tables-realistic.md")] + \
+        ([fig] if fig else [])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("runs")
     ap.add_argument("figures")
     ap.add_argument("--grid", default="?", help="the grid's name, for titles and the tables' heading")
     o = ap.parse_args()
-    d = load(o.runs)
+    d_all = load(o.runs)
     os.makedirs(o.figures, exist_ok=True)
+    real = d_all["part"].str.startswith("realistic")
+    written = []
+    if real.any():
+        dr = d_all[real]
+        keys = [c for c in ("part", "fabric", "workload", "order", "switch", "connections", "recovery", "size",
+                            "transport", "lb", "spray", "subflows", "policy") if c in dr.columns]
+        written += write_realistic(dr, agg(dr, keys), o)
+    d = d_all[~real]
+    if d.empty:
+        print("analyze.py: %d points; wrote %s" % (len(d_all), ", ".join(os.path.basename(p) for p in written)))
+        return
     keep = [c for c in ("part", "fabric", "workload", "order", "fault", "fault_rate", "init_window", "ecn_kmin", "bytes", "size", "transport",
                         "lb", "spray", "subflows", "policy", "seed", "time_s", "lower_bound_s", "norm_time",
                         "max_link_load", "peak_switch_queue_bytes", "switch_drops", "max_congestion",
@@ -518,9 +709,9 @@ def main():
     with open(os.path.join(o.figures, "tables.md"), "w") as f:
         f.write(text)
     print(text)
-    print("analyze.py: %d points; wrote %s" % (len(d), ", ".join(
+    print("analyze.py: %d points; wrote %s" % (len(d_all), ", ".join(
         os.path.basename(p) for p in [os.path.join(o.figures, "points.csv"), os.path.join(o.figures, "tables.md")]
-        + [p for p in figs if p])))
+        + [p for p in figs if p] + written)))
 
 
 if __name__ == "__main__":
