@@ -90,6 +90,9 @@ int ns_transport_find(const char *name);
 const char *ns_transport_name(int row);
 /* 1 if transport `row` takes settings (a table named as the transport) */
 int ns_transport_has_settings(int row);
+/* 1 if transport `row` carries congestion state from one transfer of a pair
+ * of hosts to the next under run{connections = "persistent"} */
+int ns_transport_carries(int row);
 /* read the settings of transport `row` from `r`, over its defaults. For
  * c->transport's row they go into c (c->tp_settings); another row's are
  * checked, then dropped. NS_OK, or the reader's error (settings.h). */

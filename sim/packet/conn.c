@@ -1,0 +1,217 @@
+/*
+ * conn.c - persistent connections (run{connections = "persistent"}): the
+ * congestion state a transport carries from one transfer of an ordered pair
+ * of hosts (src, dst) to the next, as the long-lived queue pairs of
+ * collectives do. The transport says what it carries (conn_size, conn_save,
+ * conn_load: packet_int.h); this file keeps the records.
+ *
+ * Store. The pairs are known before the run (the workload's transfers): one
+ * record per distinct (src, dst), numbered in (src, dst) order, and each
+ * transfer's pair number, all allocated once when the model is built. A
+ * running transfer has a record of its own (struct ns_conn_xfer) from a
+ * pool, taken when it starts and returned when it completes.
+ *
+ * The rules (man/netsim-lua.5, "connections"):
+ *  - a transfer that starts loads its pair's record, the one saved by the
+ *    pair's last transfer to complete; before any has completed, the
+ *    transport's initial state stands;
+ *  - one transfer at a time holds a pair's record: a transfer that starts
+ *    while another transfer of its pair holds it (is still running: an
+ *    alltoall issues many at once) starts from the initial state, as under
+ *    per_transfer, so concurrency never multiplies the carried window;
+ *  - its k subflows share what it loads (ns_sflow_share for a window);
+ *  - when it completes (its last byte arrives: when the ops after it
+ *    start), its subflows are folded into its record (those whose senders
+ *    finished earlier were folded then, the others as they stand, ACKs
+ *    still on their way back not counted), and the record becomes its
+ *    pair's, replacing the one before: the last transfer to complete wins.
+ *    Completing releases the pair if the transfer held it.
+ */
+#include <config.h>
+#include "packet_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "sim/alloc.h"
+#include "sim/id.h"
+
+/* the record of a running transfer; its transport's record follows at
+ * offsetof(state) */
+struct ns_conn_xfer {
+    ns_sflow *subs;          /* its subflows not yet folded, linked through cx_next */
+    uint32_t  pair;
+    uint8_t   holds;         /* 1: it holds its pair's record */
+    uint64_t  state[];       /* conn_size bytes (8-byte aligned) */
+};
+
+/* a pair's record: flags, then the transport's record */
+enum { PAIR_SAVED = 1, PAIR_HELD = 2 };
+
+struct ns_conn {
+    size_t         stride;   /* bytes per pair: 16 bytes of flags, then the record */
+    uint32_t       npairs;
+    uint32_t      *pair_of;  /* per transfer: its pair */
+    unsigned char *pairs;    /* npairs x stride */
+    ns_pool        xpool;    /* records of running transfers */
+    struct ns_conn_xfer **running;   /* per transfer: its record while it runs, else NULL */
+};
+
+static inline unsigned char *
+pair_flags(struct ns_conn *c, uint32_t pair)
+{
+    return c->pairs + (size_t)pair * c->stride;
+}
+
+static inline unsigned char *
+pair_state(struct ns_conn *c, uint32_t pair)
+{
+    return pair_flags(c, pair) + 16;
+}
+
+typedef struct { uint64_t key; uint32_t xfer; } pair_key;
+
+static int
+cmp_key(const void *a, const void *b)
+{
+    const pair_key *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->xfer < y->xfer ? -1 : x->xfer > y->xfer;
+}
+
+int
+ns_conn_new(ns_pnet *n)
+{
+    ns_sim *sim = n->sim;
+    n->conn = NULL;
+    if (sim->cfg.connections != NS_CONN_PERSISTENT || n->tp->conn_size == 0)
+        return NS_OK;
+    struct ns_conn *c = ns_calloc(1, sizeof *c);
+    size_t nx = sim->nxfers;
+    pair_key *keys = ns_alloc((nx ? nx : 1) * sizeof *keys);
+    if (!c || !keys)
+        goto fail;
+    c->stride = (16 + n->tp->conn_size + 15) / 16 * 16;
+    ns_pool_init(&c->xpool, sizeof(struct ns_conn_xfer) + n->tp->conn_size, 64);
+    c->pair_of = ns_alloc((nx ? nx : 1) * sizeof *c->pair_of);
+    c->running = ns_calloc(nx ? nx : 1, sizeof *c->running);
+    if (!c->pair_of || !c->running)
+        goto fail;
+    /* number the pairs in (src, dst) order: sort the transfers by pair */
+    for (size_t i = 0; i < nx; i++) {
+        keys[i].key = (uint64_t)sim->xfers[i].src << 32 | sim->xfers[i].dst;
+        keys[i].xfer = (uint32_t)i;
+    }
+    qsort(keys, nx, sizeof *keys, cmp_key);
+    uint32_t np = 0;
+    for (size_t i = 0; i < nx; i++) {
+        if (i > 0 && keys[i].key != keys[i - 1].key)
+            np++;
+        c->pair_of[keys[i].xfer] = np;
+    }
+    c->npairs = nx ? np + 1 : 0;
+    ns_free(keys);
+    keys = NULL;
+    c->pairs = ns_calloc(c->npairs ? c->npairs : 1, c->stride);
+    if (!c->pairs)
+        goto fail;
+    n->conn = c;
+    return NS_OK;
+fail:
+    ns_free(keys);
+    n->conn = c;
+    ns_conn_free(n);
+    return ns_errorf(&sim->err, NS_ENOMEM, "out of memory for the connections of %zu transfers", nx);
+}
+
+void
+ns_conn_free(ns_pnet *n)
+{
+    struct ns_conn *c = n->conn;
+    if (!c)
+        return;
+    ns_pool_destroy(&c->xpool);
+    ns_free(c->pair_of);
+    ns_free(c->running);
+    ns_free(c->pairs);
+    ns_free(c);
+    n->conn = NULL;
+}
+
+int
+ns_conn_start(ns_pnet *n, uint32_t xi)
+{
+    struct ns_conn *c = n->conn;
+    if (!c)
+        return 0;
+    struct ns_conn_xfer *x = ns_pool_get(&c->xpool);
+    if (!x)
+        return -1;
+    memset(x, 0, sizeof *x + n->tp->conn_size);
+    x->pair = c->pair_of[xi];
+    unsigned char *fl = pair_flags(c, x->pair);
+    if (!(*fl & PAIR_HELD)) {
+        *fl |= PAIR_HELD;
+        x->holds = 1;
+    }
+    c->running[xi] = x;
+    return 0;
+}
+
+void
+ns_conn_attach(ns_pnet *n, ns_sflow *f)
+{
+    struct ns_conn *c = n->conn;
+    if (!c)
+        return;
+    struct ns_conn_xfer *x = c->running[f->xfer];
+    f->cx = x;
+    f->cx_prev = NULL;
+    f->cx_next = x->subs;
+    if (x->subs)
+        x->subs->cx_prev = f;
+    x->subs = f;
+    if (x->holds && (*pair_flags(c, x->pair) & PAIR_SAVED))
+        n->tp->conn_load(n, f, pair_state(c, x->pair));
+}
+
+/* fold f into its transfer's record and unlink it */
+static void
+fold(ns_pnet *n, ns_sflow *f)
+{
+    struct ns_conn_xfer *x = f->cx;
+    n->tp->conn_save(n, f, x->state);
+    if (f->cx_prev)
+        f->cx_prev->cx_next = f->cx_next;
+    else
+        x->subs = f->cx_next;
+    if (f->cx_next)
+        f->cx_next->cx_prev = f->cx_prev;
+    f->cx = NULL;
+    f->cx_next = f->cx_prev = NULL;
+}
+
+void
+ns_conn_sflow_done(ns_pnet *n, ns_sflow *f)
+{
+    if (f->cx)
+        fold(n, f);
+}
+
+void
+ns_conn_xfer_done(ns_pnet *n, uint32_t xi)
+{
+    struct ns_conn *c = n->conn;
+    if (!c || !c->running[xi])
+        return;
+    struct ns_conn_xfer *x = c->running[xi];
+    while (x->subs)
+        fold(n, x->subs);
+    unsigned char *fl = pair_flags(c, x->pair);
+    memcpy(pair_state(c, x->pair), x->state, n->tp->conn_size);
+    *fl |= PAIR_SAVED;
+    if (x->holds)
+        *fl &= (unsigned char)~PAIR_HELD;
+    c->running[xi] = NULL;
+    ns_pool_put(&c->xpool, x);
+}
