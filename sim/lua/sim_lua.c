@@ -249,10 +249,11 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
                     ns_lb_names[cfg->lb]);
     if (cfg->connections == NS_CONN_PERSISTENT && (cfg->model != NS_MODEL_PACKET ||
                                                    !ns_transport_carries(cfg->transport)))
-        ns_lua_warn(L, "run", "connections = \"persistent\" carries congestion state, and the %s model%s%s "
-                    "has none: it runs as \"per_transfer\"", ns_model_name(cfg->model),
-                    cfg->model == NS_MODEL_PACKET ? " with transport " : "",
-                    cfg->model == NS_MODEL_PACKET ? ns_transport_name(cfg->transport) : "");
+        ns_lua_warn(L, "run", "field 'connections': %s%s%s carries no congestion state from one transfer to "
+                    "the next; \"persistent\" runs as \"per_transfer\"",
+                    cfg->model == NS_MODEL_PACKET ? "transport \"" : "the ",
+                    cfg->model == NS_MODEL_PACKET ? ns_transport_name(cfg->transport) : ns_model_name(cfg->model),
+                    cfg->model == NS_MODEL_PACKET ? "\"" : " model");
     check_transport_settings(L, cfg);
     if (cfg->flowlet_gap_ps <= 0)
         ns_lua_fail(L, "run", "field 'flowlet_gap' must be positive");

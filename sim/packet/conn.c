@@ -12,20 +12,24 @@
  * pool, taken when it starts and returned when it completes.
  *
  * The rules (man/netsim-lua.5, "connections"):
- *  - a transfer that starts loads its pair's record, the one saved by the
- *    pair's last transfer to complete; before any has completed, the
- *    transport's initial state stands;
+ *  - a transfer that starts loads its pair's record; before any transfer
+ *    of the pair has completed, the transport's initial state stands;
  *  - one transfer at a time holds a pair's record: a transfer that starts
  *    while another transfer of its pair holds it (is still running: an
  *    alltoall issues many at once) starts from the initial state, as under
  *    per_transfer, so concurrency never multiplies the carried window;
  *  - its k subflows share what it loads (ns_sflow_share for a window);
  *  - when it completes (its last byte arrives: when the ops after it
- *    start), its subflows are folded into its record (those whose senders
- *    finished earlier were folded then, the others as they stand, ACKs
- *    still on their way back not counted), and the record becomes its
- *    pair's, replacing the one before: the last transfer to complete wins.
- *    Completing releases the pair if the transfer held it.
+ *    start), the record of its subflows as they stand (those whose senders
+ *    finished earlier as they finished) becomes its pair's, replacing the
+ *    one before, and the pair is released if the transfer held it;
+ *  - its ACKs still on their way back then update the pair's record: when
+ *    its last sender finishes, the record of its subflows as they finished
+ *    replaces the pair's, unless another transfer of the pair has completed
+ *    since. So a transfer that starts as the one before it completes (a
+ *    dependency) starts from that one's state at that moment, and one that
+ *    starts later from its final state.
+ * A transfer's record lives from its start until its last sender finishes.
  */
 #include <config.h>
 #include "packet_int.h"
@@ -38,34 +42,42 @@
 /* the record of a running transfer; its transport's record follows at
  * offsetof(state) */
 struct ns_conn_xfer {
-    ns_sflow *subs;          /* its subflows not yet folded, linked through cx_next */
+    ns_sflow *subs;          /* its subflows whose senders run, linked through cx_next */
     uint32_t  pair;
+    uint32_t  xfer;
     uint8_t   holds;         /* 1: it holds its pair's record */
+    uint8_t   completed;     /* its last byte has arrived */
+    /* the fold of its subflows whose senders finished: */
     uint64_t  state[];       /* conn_size bytes (8-byte aligned) */
 };
 
-/* a pair's record: flags, then the transport's record */
+/* a pair's record: a header, then the transport's record */
 enum { PAIR_SAVED = 1, PAIR_HELD = 2 };
+typedef struct pair_hdr {
+    uint32_t flags;          /* PAIR_* */
+    uint32_t writer;         /* the transfer that completed last */
+} pair_hdr;
+_Static_assert(sizeof(pair_hdr) <= 16, "a pair's header outgrows its 16 bytes");
 
 struct ns_conn {
-    size_t         stride;   /* bytes per pair: 16 bytes of flags, then the record */
+    size_t         stride;   /* bytes per pair: 16 bytes of header, then the record */
     uint32_t       npairs;
     uint32_t      *pair_of;  /* per transfer: its pair */
     unsigned char *pairs;    /* npairs x stride */
     ns_pool        xpool;    /* records of running transfers */
-    struct ns_conn_xfer **running;   /* per transfer: its record while it runs, else NULL */
+    struct ns_conn_xfer **running;   /* per transfer: its record until it completes, else NULL */
 };
 
-static inline unsigned char *
-pair_flags(struct ns_conn *c, uint32_t pair)
+static inline pair_hdr *
+pair_of(struct ns_conn *c, uint32_t pair)
 {
-    return c->pairs + (size_t)pair * c->stride;
+    return (pair_hdr *)(c->pairs + (size_t)pair * c->stride);
 }
 
 static inline unsigned char *
 pair_state(struct ns_conn *c, uint32_t pair)
 {
-    return pair_flags(c, pair) + 16;
+    return c->pairs + (size_t)pair * c->stride + 16;
 }
 
 typedef struct { uint64_t key; uint32_t xfer; } pair_key;
@@ -149,9 +161,10 @@ ns_conn_start(ns_pnet *n, uint32_t xi)
         return -1;
     memset(x, 0, sizeof *x + n->tp->conn_size);
     x->pair = c->pair_of[xi];
-    unsigned char *fl = pair_flags(c, x->pair);
-    if (!(*fl & PAIR_HELD)) {
-        *fl |= PAIR_HELD;
+    x->xfer = xi;
+    pair_hdr *h = pair_of(c, x->pair);
+    if (!(h->flags & PAIR_HELD)) {
+        h->flags |= PAIR_HELD;
         x->holds = 1;
     }
     c->running[xi] = x;
@@ -171,15 +184,27 @@ ns_conn_attach(ns_pnet *n, ns_sflow *f)
     if (x->subs)
         x->subs->cx_prev = f;
     x->subs = f;
-    if (x->holds && (*pair_flags(c, x->pair) & PAIR_SAVED))
+    if (x->holds && (pair_of(c, x->pair)->flags & PAIR_SAVED))
         n->tp->conn_load(n, f, pair_state(c, x->pair));
 }
 
-/* fold f into its transfer's record and unlink it */
+/* the transfer's fold becomes its pair's record */
 static void
-fold(ns_pnet *n, ns_sflow *f)
+save(ns_pnet *n, struct ns_conn_xfer *x)
+{
+    struct ns_conn *c = n->conn;
+    pair_hdr *h = pair_of(c, x->pair);
+    memcpy(pair_state(c, x->pair), x->state, n->tp->conn_size);
+    h->flags |= PAIR_SAVED;
+    h->writer = x->xfer;
+}
+
+void
+ns_conn_sflow_done(ns_pnet *n, ns_sflow *f)
 {
     struct ns_conn_xfer *x = f->cx;
+    if (!x)
+        return;
     n->tp->conn_save(n, f, x->state);
     if (f->cx_prev)
         f->cx_prev->cx_next = f->cx_next;
@@ -189,13 +214,13 @@ fold(ns_pnet *n, ns_sflow *f)
         f->cx_next->cx_prev = f->cx_prev;
     f->cx = NULL;
     f->cx_next = f->cx_prev = NULL;
-}
-
-void
-ns_conn_sflow_done(ns_pnet *n, ns_sflow *f)
-{
-    if (f->cx)
-        fold(n, f);
+    if (x->subs || !x->completed)
+        return;
+    /* the last sender of a completed transfer: its final state, unless a
+     * transfer of the pair completed after it */
+    if (pair_of(n->conn, x->pair)->writer == x->xfer)
+        save(n, x);
+    ns_pool_put(&n->conn->xpool, x);
 }
 
 void
@@ -205,13 +230,16 @@ ns_conn_xfer_done(ns_pnet *n, uint32_t xi)
     if (!c || !c->running[xi])
         return;
     struct ns_conn_xfer *x = c->running[xi];
-    while (x->subs)
-        fold(n, x->subs);
-    unsigned char *fl = pair_flags(c, x->pair);
-    memcpy(pair_state(c, x->pair), x->state, n->tp->conn_size);
-    *fl |= PAIR_SAVED;
-    if (x->holds)
-        *fl &= (unsigned char)~PAIR_HELD;
     c->running[xi] = NULL;
-    ns_pool_put(&c->xpool, x);
+    x->completed = 1;
+    save(n, x);
+    /* the senders still running, as they stand, go into the pair's record
+     * only (x keeps the fold of finished senders) */
+    for (ns_sflow *f = x->subs; f; f = f->cx_next)
+        n->tp->conn_save(n, f, pair_state(c, x->pair));
+    pair_hdr *h = pair_of(c, x->pair);
+    if (x->holds)
+        h->flags &= ~(uint32_t)PAIR_HELD;
+    if (!x->subs)
+        ns_pool_put(&c->xpool, x);
 }
