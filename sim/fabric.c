@@ -165,11 +165,7 @@ ns_fabric_finish(ns_fabric *f, ns_err *e)
     int rc = order_links(f, e);
     if (rc)
         return rc;
-    for (size_t i = 0; i < f->nlinks; i++) {
-        ns_flink *l = &f->links[i];
-        if (l->src >= f->nhosts)
-            l->buffer_bytes = f->cfgs[f->nodes[l->src].cfg].buffer_bytes;
-    }
+    ns_fabric_resolve_switches(f);
     f->host_attach = ns_alloc(f->nhosts * sizeof *f->host_attach);
     f->host_link = ns_alloc(f->nhosts * sizeof *f->host_link);
     if (!f->host_attach || !f->host_link)

@@ -28,15 +28,29 @@ enum { NS_TIER_HOST = 0, NS_TIER_LEAF = 1, NS_TIER_SPINE = 2, NS_TIER_CORE = 3, 
 
 #define NS_NAME_MAX 32
 
-/* output-queue settings of a switch's ports */
+/* output-queue settings of a switch's ports. What a scenario does not say
+ * is a current datacenter switch's (switch_defaults.c): `buffer_auto` and
+ * `ecn_auto` ask ns_fabric_finish to size them per switch and per port. */
 typedef struct ns_switch_cfg {
     uint64_t buffer_bytes;   /* per-port buffer, or the switch's shared pool; 0 = unlimited */
     int      shared;         /* 1: one pool per switch with a dynamic threshold */
     double   dt_alpha;       /* dynamic threshold: a port may hold alpha x free pool */
     int      ecn;            /* 1: RED-style marking on the instantaneous queue */
-    uint64_t ecn_kmin, ecn_kmax; /* bytes */
+    uint64_t ecn_kmin, ecn_kmax; /* bytes (kmin == kmax: step marking at kmin) */
     double   ecn_pmax;       /* marking probability at kmax (1 above it) */
+    uint8_t  buffer_auto;    /* 1: a shared pool sized from the switch's capacity */
+    uint8_t  ecn_auto;       /* 1: thresholds per port from its rate and the fabric's RTT */
+    int8_t   pfc;            /* NS_PFC_*: priority flow control on the ports into this switch */
+    uint64_t pfc_xoff, pfc_xon;  /* bytes per ingress port; 0: derived (switch_defaults.c) */
 } ns_switch_cfg;
+
+/* ns_switch_cfg.pfc: as the transport wants (lossless for RoCE), off, on */
+enum { NS_PFC_AUTO = -1, NS_PFC_OFF = 0, NS_PFC_ON = 1 };
+
+/* the defaults (switch_defaults.c), quoted by the run header and the man page */
+#define NS_BUFFER_BYTES_PER_TBPS 4400000.0   /* Tomahawk 4: 113 MB for 25.6 Tb/s */
+#define NS_BUFFER_DT_ALPHA       8.0         /* SONiC lossy profiles: dynamic_th 3, alpha = 2^3 */
+#define NS_ECN_K_DIVISOR         7           /* DCTCP: K > C x RTT / 7 */
 
 typedef struct ns_fnode {
     uint8_t  kind;           /* NS_NODE_HOST or NS_NODE_SWITCH */
@@ -54,7 +68,13 @@ typedef struct ns_flink {
     uint32_t reverse;        /* link index of the other direction */
     uint64_t rate_bps;
     ns_time  latency_ps;
-    uint64_t buffer_bytes;   /* buffer of the output port at src (0 = unlimited) */
+    uint64_t buffer_bytes;   /* buffer of the output port at src, or its switch's shared pool (0 = unlimited) */
+    /* resolved by ns_fabric_finish from the switch's settings: marking at the
+     * output port at src (ecn_kmax 0: none), and the PFC thresholds of the
+     * ingress at dst (pfc_xoff 0: none, or not decided until the run) */
+    uint64_t ecn_kmin, ecn_kmax;
+    double   ecn_pmax;
+    uint64_t pfc_xoff, pfc_xon;
 } ns_flink;
 
 /* an equal-cost next-hop set: links[off .. off+n) of fab->hops */
@@ -102,6 +122,15 @@ long ns_fabric_add_cable(ns_fabric *f, uint32_t a, uint32_t b, uint64_t rate_bps
                          ns_time latency_ps, ns_err *e);
 /* order links, check the shape, compute forwarding (sim/routing.c) */
 int ns_fabric_finish(ns_fabric *f, ns_err *e);
+
+/* switch_defaults.c: resolve buffers, marking and pause thresholds into the
+ * links (ns_fabric_finish calls it); describe the switches for the header */
+void ns_fabric_resolve_switches(ns_fabric *f);
+void ns_fabric_describe_switches(const ns_fabric *f, char *buf, size_t n);
+/* a port's bandwidth x the fabric's longest base RTT; the headroom an
+ * ingress needs above xoff to lose nothing */
+uint64_t ns_switch_bdp_bytes(const ns_fabric *f, const ns_flink *l);
+uint64_t ns_switch_headroom_bytes(const ns_fabric *f, const ns_flink *l);
 
 static inline uint32_t ns_fabric_host_node(const ns_fabric *f, uint32_t host_id) { (void)f; return host_id - 1; }
 static inline int ns_fabric_is_host(const ns_fabric *f, uint32_t node) { return node < f->nhosts; }

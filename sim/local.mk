@@ -14,7 +14,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/pool.c %reldir%/pool.h \
 	%reldir%/rng.c %reldir%/rng.h \
 	%reldir%/lib.c %reldir%/lib.h \
-	%reldir%/fabric.c %reldir%/fabric.h \
+	%reldir%/fabric.c %reldir%/fabric.h %reldir%/switch_defaults.c \
 	%reldir%/routing.c %reldir%/route.h %reldir%/plan.h \
 	%reldir%/taskgraph.c %reldir%/taskgraph.h \
 	%reldir%/results.c %reldir%/results.h \
@@ -25,7 +25,7 @@ libnetsim_a_SOURCES += \
 # (a row of transports.c each)
 libnetsim_a_SOURCES += \
 	%reldir%/packet/packet_int.h %reldir%/packet/packet_net.c \
-	%reldir%/packet/port.c %reldir%/packet/lb.c %reldir%/packet/host.c \
+	%reldir%/packet/port.c %reldir%/packet/pfc.c %reldir%/packet/lb.c %reldir%/packet/host.c \
 	%reldir%/packet/transports.c %reldir%/packet/conn.c \
 	%reldir%/packet/transport_ideal.c \
 	%reldir%/packet/transport_dctcp.c

@@ -25,6 +25,8 @@ typedef struct ns_link_stats {
     uint64_t peak_queue_bytes;
     uint64_t drops;           /* packets dropped at the port */
     uint64_t ecn_marks;       /* packets marked CE at the port */
+    uint64_t pause_frames;    /* PFC pause frames the far end sent to stop this port */
+    ns_time  paused_ps;       /* time the port spent paused */
 } ns_link_stats;
 
 typedef struct ns_net_ops {
@@ -88,6 +90,13 @@ const char *ns_model_name(int row);
 int ns_transport_find(const char *name);
 /* the name of row `row`, or NULL past the last row */
 const char *ns_transport_name(int row);
+/* 1 if transport `row` expects a lossless fabric (RoCE): switches whose
+ * `pfc` the scenario left unsaid run priority flow control under it */
+int ns_transport_wants_pfc(int row);
+/* 1 if transport `row` ignores buffers (the ideal transport: nothing dropped or marked) */
+int ns_transport_ignores_buffers(int row);
+/* 1 if PFC runs on the ports into switch configuration `cfg` under `transport` */
+int ns_pfc_on(const ns_fabric *f, uint32_t cfg, int transport);
 /* 1 if transport `row` takes settings (a table named as the transport) */
 int ns_transport_has_settings(int row);
 /* 1 if transport `row` carries congestion state from one transfer of a pair

@@ -68,6 +68,9 @@ typedef struct ns_xfer {
     ns_time  start_ps, finish_ps;   /* finish -1 while running */
     uint64_t packets;        /* data packets sent, retransmissions included */
     uint64_t retransmits;
+    uint64_t timeouts;       /* retransmission timeouts of its subflows */
+    ns_time  pause_ps;       /* time its sender's NIC was paused by PFC while it ran (the
+                              * model keeps the NIC's paused time at its start here until it ends) */
     uint64_t ecn_marks;      /* data packets that arrived marked */
     uint64_t delivered;      /* payload bytes delivered, each once */
 } ns_xfer;

@@ -135,6 +135,9 @@ TESTS += tests/diskfull.sh
 EXTRA_DIST += tests/diskfull.sh
 
 # no flow completion times when no transfer finished
+TESTS += tests/pfc.sh
+EXTRA_DIST += tests/pfc.sh
+
 TESTS += tests/fct_none.sh
 EXTRA_DIST += tests/fct_none.sh
 

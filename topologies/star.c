@@ -16,9 +16,14 @@ ns_fabric_common_defaults(ns_fabric_common *c)
     memset(c, 0, sizeof *c);
     c->mtu = 4096;
     c->header = 64;
-    c->sw.buffer_bytes = 0;
-    c->sw.dt_alpha = 1.0;
+    /* a current datacenter switch (sim/switch_defaults.c) */
+    c->sw.buffer_auto = 1;
+    c->sw.shared = 1;
+    c->sw.dt_alpha = NS_BUFFER_DT_ALPHA;
+    c->sw.ecn = 1;
+    c->sw.ecn_auto = 1;
     c->sw.ecn_pmax = 1.0;
+    c->sw.pfc = NS_PFC_AUTO;
 }
 
 ns_fabric *

@@ -33,11 +33,15 @@ new_box(lua_State *L)
         return 1;                                           \
     } while (0)
 
+/* switch = { buffer = size | "unlimited", shared =, alpha =, ecn = {...} | false,
+ * pfc = { xoff =, xon = } | true | false }: what it does not say stays as
+ * the defaults of a current datacenter switch (sim/switch_defaults.c) */
 static void
 read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
 {
-    static const char *const fields[] = {"buffer", "shared", "alpha", "ecn", NULL};
+    static const char *const fields[] = {"buffer", "shared", "alpha", "ecn", "pfc", NULL};
     static const char *const ecn_fields[] = {"kmin", "kmax", "pmax", NULL};
+    static const char *const pfc_fields[] = {"xoff", "xon", NULL};
     if (ns_lua_rawfield(L, t, "switch") == LUA_TNIL) {
         lua_pop(L, 1);
         return;
@@ -46,23 +50,68 @@ read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
     snprintf(c, sizeof c, "%s: switch", ctor);
     int st = lua_gettop(L);
     ns_lua_check_fields(L, st, c, fields);
-    sw->buffer_bytes = ns_lua_size(L, st, c, "buffer", 0, 0);
-    sw->shared = ns_lua_bool(L, st, c, "shared", 0);
-    sw->dt_alpha = ns_lua_num(L, st, c, "alpha", 0, 1.0, 1e-6, 1e6);
-    if (sw->shared && !sw->buffer_bytes)
+    int bt = ns_lua_rawfield(L, st, "buffer");
+    int unlimited = bt == LUA_TSTRING && strcmp(lua_tostring(L, -1), "unlimited") == 0;
+    lua_pop(L, 1);
+    if (unlimited) {
+        sw->buffer_auto = 0;
+        sw->shared = 0;
+        sw->buffer_bytes = 0;
+    } else if (bt != LUA_TNIL) {
+        sw->buffer_auto = 0;
+        sw->buffer_bytes = ns_lua_size(L, st, c, "buffer", 1, 0);
+        if (sw->buffer_bytes == 0)
+            ns_lua_fail(L, c, "field 'buffer' must be positive, or \"unlimited\"");
+        sw->shared = 0;
+    }
+    sw->shared = ns_lua_bool(L, st, c, "shared", sw->shared);
+    sw->dt_alpha = ns_lua_num(L, st, c, "alpha", 0, sw->dt_alpha, 1e-6, 1e6);
+    if (sw->shared && !sw->buffer_bytes && !sw->buffer_auto)
         ns_lua_fail(L, c, "a shared buffer needs a size (field 'buffer')");
-    if (ns_lua_rawfield(L, st, "ecn") != LUA_TNIL) {
+    int et = ns_lua_rawfield(L, st, "ecn");
+    if (et == LUA_TBOOLEAN) {
+        sw->ecn = lua_toboolean(L, -1);   /* true: the defaults */
+    } else if (et != LUA_TNIL) {
         char ce[80];
         snprintf(ce, sizeof ce, "%s.ecn", c);
-        int et = lua_gettop(L);
-        ns_lua_check_fields(L, et, ce, ecn_fields);
+        if (et != LUA_TTABLE)
+            ns_lua_fail(L, c, "field 'ecn' must be a table {kmin=, kmax=, pmax=} or false (got %s)",
+                        luaL_typename(L, -1));
+        int e = lua_gettop(L);
+        ns_lua_check_fields(L, e, ce, ecn_fields);
         sw->ecn = 1;
-        sw->ecn_kmin = ns_lua_size(L, et, ce, "kmin", 1, 0);
-        sw->ecn_kmax = ns_lua_size(L, et, ce, "kmax", 1, 0);
-        sw->ecn_pmax = ns_lua_num(L, et, ce, "pmax", 0, 1.0, 0, 1);
-        if (sw->ecn_kmax <= sw->ecn_kmin)
-            ns_lua_fail(L, ce, "kmax (%llu bytes) must exceed kmin (%llu bytes)",
+        sw->ecn_auto = 0;
+        sw->ecn_kmin = ns_lua_size(L, e, ce, "kmin", 1, 0);
+        sw->ecn_kmax = ns_lua_size(L, e, ce, "kmax", 1, 0);
+        sw->ecn_pmax = ns_lua_num(L, e, ce, "pmax", 0, 1.0, 0, 1);
+        if (sw->ecn_kmax < sw->ecn_kmin)
+            ns_lua_fail(L, ce, "kmax (%llu bytes) must be at least kmin (%llu bytes; equal: a step)",
                         (unsigned long long)sw->ecn_kmax, (unsigned long long)sw->ecn_kmin);
+    }
+    lua_pop(L, 1);
+    int pt = ns_lua_rawfield(L, st, "pfc");
+    if (pt == LUA_TBOOLEAN) {
+        sw->pfc = lua_toboolean(L, -1) ? NS_PFC_ON : NS_PFC_OFF;
+    } else if (pt != LUA_TNIL) {
+        char cp[80];
+        snprintf(cp, sizeof cp, "%s.pfc", c);
+        if (pt != LUA_TTABLE)
+            ns_lua_fail(L, c, "field 'pfc' must be a table {xoff=, xon=}, true or false (got %s)",
+                        luaL_typename(L, -1));
+        int p = lua_gettop(L);
+        ns_lua_check_fields(L, p, cp, pfc_fields);
+        sw->pfc = NS_PFC_ON;
+        sw->pfc_xoff = ns_lua_size(L, p, cp, "xoff", 0, 0);
+        sw->pfc_xon = ns_lua_size(L, p, cp, "xon", 0, 0);
+        if (ns_lua_has(L, p, "xon") && !ns_lua_has(L, p, "xoff"))
+            ns_lua_fail(L, cp, "'xon' needs 'xoff'");
+        if (sw->pfc_xoff && ns_lua_has(L, p, "xon") && sw->pfc_xon >= sw->pfc_xoff)
+            ns_lua_fail(L, cp, "xon (%llu bytes) must be below xoff (%llu bytes)",
+                        (unsigned long long)sw->pfc_xon, (unsigned long long)sw->pfc_xoff);
+        if (ns_lua_has(L, p, "xoff") && sw->pfc_xoff == 0)
+            ns_lua_fail(L, cp, "field 'xoff' must be positive");
+        if (ns_lua_has(L, p, "xon") && sw->pfc_xon == 0)
+            ns_lua_fail(L, cp, "field 'xon' must be positive");
     }
     lua_pop(L, 2);
 }

@@ -762,6 +762,18 @@ print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg,
            "seed %llu -> %s\n", cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model),
            ns_lb_names[cfg->lb], ns_transport_name(cfg->transport), cfg->subflows,
            ns_connections_names[cfg->connections], (unsigned long long)cfg->seed, output);
+    if (cfg->model == NS_MODEL_PACKET) {
+        /* what the scenario left to the defaults of a real switch */
+        char sw[1024];
+        int pfc = 0;
+        for (uint32_t c = 0; c < fab->ncfgs; c++)
+            pfc |= ns_pfc_on(fab, c, cfg->transport);
+        if (ns_transport_ignores_buffers(cfg->transport))
+            snprintf(sw, sizeof sw, "switch: unlimited buffers, no ECN (transport %s)", ns_transport_name(cfg->transport));
+        else
+            ns_fabric_describe_switches(fab, sw, sizeof sw);
+        printf("netsim: %s; PFC %s\n", sw, pfc ? "on (lossless)" : "off");
+    }
     fflush(stdout);
 }
 

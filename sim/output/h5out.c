@@ -234,7 +234,8 @@ fill_links(void *ctx, size_t first, size_t n, void *rowsp)
 
 typedef struct port_row {
     uint32_t link;
-    uint64_t tx_bytes, tx_packets, peak_queue_bytes, drops, ecn_marks;
+    uint64_t tx_bytes, tx_packets, peak_queue_bytes, drops, ecn_marks, pause_frames;
+    int64_t  paused_ps;
 } port_row;
 
 static void
@@ -251,6 +252,8 @@ fill_ports(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].peak_queue_bytes = s.peak_queue_bytes;
         rows[i].drops = s.drops;
         rows[i].ecn_marks = s.ecn_marks;
+        rows[i].pause_frames = s.pause_frames;
+        rows[i].paused_ps = s.paused_ps;
     }
 }
 
@@ -261,7 +264,9 @@ typedef struct xfer_row {
     uint64_t bytes;
     int64_t  start_ps, finish_ps;
     uint32_t subflows;
-    uint64_t packets, retransmits, ecn_marks;
+    uint64_t packets, retransmits, timeouts;
+    int64_t  pause_ps;
+    uint64_t ecn_marks;
 } xfer_row;
 
 static void
@@ -281,6 +286,8 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].subflows = x->subflows;
         rows[i].packets = x->packets;
         rows[i].retransmits = x->retransmits;
+        rows[i].timeouts = x->timeouts;
+        rows[i].pause_ps = x->finish_ps >= 0 ? x->pause_ps : 0;
         rows[i].ecn_marks = x->ecn_marks;
     }
 }
@@ -567,7 +574,8 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(port_row, link, NS_COL_U32, NULL), COL(port_row, tx_bytes, NS_COL_U64, "B"),
         COL(port_row, tx_packets, NS_COL_U64, NULL),
         COL(port_row, peak_queue_bytes, NS_COL_U64, "B"), COL(port_row, drops, NS_COL_U64, NULL),
-        COL(port_row, ecn_marks, NS_COL_U64, NULL),
+        COL(port_row, ecn_marks, NS_COL_U64, NULL), COL(port_row, pause_frames, NS_COL_U64, NULL),
+        COL(port_row, paused_ps, NS_COL_I64, "ps"),
     };
     static const ns_result_col xfer_cols[] = {
         COL(xfer_row, id, NS_COL_U32, NULL), COL(xfer_row, op, NS_COL_U32, NULL),
@@ -575,6 +583,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(xfer_row, bytes, NS_COL_U64, "B"), COL(xfer_row, start_ps, NS_COL_I64, "ps"),
         COL(xfer_row, finish_ps, NS_COL_I64, "ps"), COL(xfer_row, subflows, NS_COL_U32, NULL),
         COL(xfer_row, packets, NS_COL_U64, NULL), COL(xfer_row, retransmits, NS_COL_U64, NULL),
+        COL(xfer_row, timeouts, NS_COL_U64, NULL), COL(xfer_row, pause_ps, NS_COL_I64, "ps"),
         COL(xfer_row, ecn_marks, NS_COL_U64, NULL),
     };
     static const ns_result_col op_cols[] = {

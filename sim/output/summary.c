@@ -57,6 +57,7 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
         const ns_xfer *x = &sim->xfers[i];
         s->packets += x->packets;
         s->retransmits += x->retransmits;
+        s->timeouts += x->timeouts;
         s->ecn_marks += x->ecn_marks;
         if (x->finish_ps >= 0) {
             fct[nf++] = x->finish_ps - x->start_ps;
@@ -74,10 +75,17 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
 
     s->max_congestion_link = -1;
     s->peak_queue_link = -1;
+    s->paused_max_link = -1;
     for (size_t l = 0; l < fab->nlinks; l++) {
         ns_link_stats ls;
         sim->net->ops->link_stats(sim->net, (uint32_t)l, &ls);
         s->drops += ls.drops;
+        s->pause_frames += ls.pause_frames;
+        s->paused_ps += ls.paused_ps;
+        if (ls.paused_ps > s->paused_max_ps) {
+            s->paused_max_ps = ls.paused_ps;
+            s->paused_max_link = (int64_t)l;
+        }
         if (s->makespan_ps > 0) {
             double cap = (double)fab->links[l].rate_bps / 8.0 * ns_time_to_s(s->makespan_ps);
             double c = (double)ls.tx_bytes / cap;
@@ -164,6 +172,9 @@ ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
     fn(ctx, "retransmits", (double)s->retransmits, 1);
     fn(ctx, "ecn_marks", (double)s->ecn_marks, 1);
     fn(ctx, "drops", (double)s->drops, 1);
+    fn(ctx, "timeouts", (double)s->timeouts, 1);
+    fn(ctx, "pause_frames", (double)s->pause_frames, 1);
+    fn(ctx, "paused_seconds", ns_time_to_s(s->paused_ps), 0);
     fn(ctx, "max_congestion", s->max_congestion, 0);
     fn(ctx, "max_congestion_link", (double)s->max_congestion_link, 1);
     fn(ctx, "peak_queue_bytes", (double)s->peak_queue_bytes, 1);
@@ -220,6 +231,14 @@ ns_summary_print(const ns_summary *s, FILE *out)
     fprintf(out, "packets       %llu data, %llu retransmitted, %llu ECN-marked, %llu dropped\n",
             (unsigned long long)s->packets, (unsigned long long)s->retransmits,
             (unsigned long long)s->ecn_marks, (unsigned long long)s->drops);
+    if (s->timeouts > 0)
+        fprintf(out, "timeouts      %llu retransmission timeouts\n", (unsigned long long)s->timeouts);
+    if (s->pause_frames > 0) {
+        ns_format_time(s->paused_ps, a, sizeof a);
+        ns_format_time(s->paused_max_ps, b, sizeof b);
+        fprintf(out, "pfc           %llu pause frames; ports paused %s in all, at most %s (link %lld)\n",
+                (unsigned long long)s->pause_frames, a, b, (long long)s->paused_max_link);
+    }
     ns_format_size(s->peak_queue_bytes, d, sizeof d);
     fprintf(out, "congestion    max link load %.3f (link %lld), peak queue %s (link %lld)\n",
             s->max_congestion, (long long)s->max_congestion_link, d, (long long)s->peak_queue_link);

@@ -28,6 +28,11 @@ typedef struct ns_summary {
     uint64_t events;
     double   wall_seconds, events_per_second;
     uint64_t packets, retransmits, ecn_marks, drops;
+    uint64_t timeouts;           /* retransmission timeouts, over transfers */
+    uint64_t pause_frames;       /* PFC pause frames, over ports */
+    ns_time  paused_ps;          /* time ports spent paused, summed over ports */
+    ns_time  paused_max_ps;      /* the most one port spent paused */
+    int64_t  paused_max_link;
     double   max_congestion;     /* max over links of bytes carried / (rate x makespan) */
     int64_t  max_congestion_link;
     uint64_t peak_queue_bytes;

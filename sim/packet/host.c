@@ -46,7 +46,10 @@ ns_host_kick(ns_pnet *n, uint32_t host)
         return;
     if (!h->cur && !h->ctl_head)
         return;
-    const ns_port *p = &n->ports[n->fab->host_link[host]];
+    uint32_t link = n->fab->host_link[host];
+    const ns_port *p = &n->ports[link];
+    if (p->sched && !ns_port_ready(n, link))
+        return;   /* the port kicks the host when it can take a packet (paused by PFC, say) */
     ns_time t = p->free_ps > n->sim->now ? p->free_ps : n->sim->now;
     ns_sim_at(n->sim, &h->ev, t);
 }

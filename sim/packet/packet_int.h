@@ -57,6 +57,7 @@ typedef struct ns_pkt {
     uint32_t       payload;  /* data bytes carried */
     uint32_t       at;       /* node it is arriving at */
     uint32_t       entropy;  /* flow label hashed by switches */
+    uint32_t       in_link;  /* the link it came in on (PFC's ingress accounting), or NS_NONE */
     uint16_t       path_off; /* subflow offset, spent digit by digit (route.h) */
     uint8_t        type, flags;
 } ns_pkt;
@@ -68,14 +69,37 @@ typedef struct ns_port {
     uint64_t ps_per_byte;    /* serialization per byte when integral, else 0 */
     uint64_t rate_bps;
     ns_time  latency_ps;
-    uint64_t buffer_bytes;   /* 0: unlimited */
+    uint64_t buffer_bytes;   /* the port's buffer, or its switch's pool when shared; 0: unlimited */
     uint64_t enq_bytes;      /* bytes accepted so far (sent or queued) */
     uint64_t packets, drops, marks, peak_bytes;
+    uint64_t ecn_kmin, ecn_kmax;   /* marking thresholds (ecn set) */
+    double   ecn_pmax;
+    double   dt_alpha;       /* shared: the dynamic threshold */
     uint32_t to;             /* node at the far end */
     uint32_t sw;             /* owning switch node (for shared buffers), or UINT32_MAX */
+    uint32_t hidx;           /* shared: its place in the switch's busy heap, or NS_NONE */
+    /* PFC on this link: the ingress at `to` pauses this port */
+    uint64_t pause_frames;   /* pause (XOFF) frames the far end sent to stop this port */
+    ns_time  paused_ps;      /* time this port spent paused, up to paused_since */
+    ns_time  paused_since;   /* when the current pause began, or -1 */
     uint8_t  ecn, shared;
+    uint8_t  lossless;       /* a port of a switch that runs PFC: it never drops */
     uint8_t  sched;          /* 1: served by its scheduler (pnet->sched[link]), not the fast path */
 } ns_port;
+
+/* a switch's shared pool: how many bytes its ports hold, kept exactly
+ * without visiting every port per packet. A busy port holds
+ * (free_ps - now) x rate / 8e12 bytes ahead on the wire; the busy ports sit
+ * in a heap by free_ps, and the sums of rate x free_ps and of rate over
+ * them give the total at any `now` after the ports that fell idle are
+ * popped. Bytes waiting in schedulers' queues are counted apart. */
+typedef struct ns_swbuf {
+    unsigned __int128 rate_free;   /* sum of rate_bps x free_ps over the heap */
+    uint64_t  rate;                /* sum of rate_bps over the heap */
+    uint64_t  sched_queued;        /* bytes in the queues of its ports with a scheduler */
+    uint32_t *heap;                /* links, by free_ps; a slice of pnet->swheap */
+    uint32_t  n;
+} ns_swbuf;
 
 /* the traffic classes of a port, and its queue of trimmed headers */
 #define NS_PORT_CLASSES 8
@@ -86,6 +110,15 @@ typedef struct ns_pktq {
     struct ns_pkt *head, *tail;
 } ns_pktq;
 
+/* PFC at the ingress of link L (at its far end): bytes that came in on L
+ * and have not yet left the switch; over xoff the switch pauses L's port
+ * (after the cable's delay), and resumes it once they fall to xon */
+typedef struct ns_pfc_in {
+    uint64_t bytes, xoff, xon;
+    uint8_t  on;             /* PFC runs on this ingress */
+    uint8_t  xoff_sent;      /* the last frame sent was a pause */
+} ns_pfc_in;
+
 /* a port's scheduler: a waiting packet is on exactly one queue */
 typedef struct ns_port_sched {
     ns_event  tx_ev;         /* the link has sent the packet it was sending */
@@ -95,6 +128,7 @@ typedef struct ns_port_sched {
     uint32_t  rr;            /* the class whose round-robin turn it is */
     uint8_t   fresh;         /* 1: rr got its quantum for this turn */
     uint8_t   busy;          /* a packet is on the wire until the port's free_ps */
+    uint8_t   host;          /* a host's NIC port: the host is told when the port can take a packet */
     uint8_t   prio[NS_PORT_CLASSES];       /* 0 is served first */
     uint32_t  quantum[NS_PORT_CLASSES];    /* bytes a turn (weights within one level) */
     uint64_t  deficit[NS_PORT_CLASSES];
@@ -111,8 +145,9 @@ typedef struct ns_port_sched {
 enum {
     NS_TPF_UNLIMITED = 1,    /* buffers are unlimited and nothing is dropped (the ideal transport) */
     NS_TPF_ACKS      = 2,    /* the receiver sends an ACK per data packet (memory estimates) */
-    NS_TPF_ECN       = 4     /* the sender backs off on ECN marks: a marking port's queue stays
+    NS_TPF_ECN       = 4,    /* the sender backs off on ECN marks: a marking port's queue stays
                               * about its kmax (memory estimates) */
+    NS_TPF_LOSSLESS  = 8     /* expects a lossless fabric: PFC on unless a switch says pfc = false */
 };
 
 typedef struct ns_settings ns_settings;
@@ -199,6 +234,12 @@ struct ns_pnet {
     const ns_transport *tp;
     ns_port         *ports;      /* one per directed link */
     ns_port_sched  **sched;      /* per link, for ports with a scheduler; NULL when none has one */
+    ns_pfc_in       *pfc;        /* per link, when PFC runs anywhere; else NULL */
+    ns_pool          frame_pool; /* pause frames on their way up a cable */
+    ns_event         pfc_watch;  /* looks for a cycle of paused ports */
+    uint32_t         npaused;    /* ports paused now */
+    ns_swbuf        *swbuf;      /* per switch (node - nhosts), for shared pools */
+    uint32_t        *swheap;     /* the heaps' storage: switch s uses [first_link, first_link + nlinks) */
     ns_phost        *hosts;
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
@@ -232,7 +273,9 @@ ns_port_queue(const ns_pnet *n, uint32_t link, ns_time now)
 }
 /* RED-style marking probability for a packet finding `backlog` bytes queued:
  * 0 up to kmin, rising linearly to pmax at kmax, 1 above kmax */
-double ns_port_ecn_prob(const ns_switch_cfg *c, uint64_t backlog);
+double ns_port_ecn_prob(uint64_t kmin, uint64_t kmax, double pmax, uint64_t backlog);
+/* bytes held by the ports of switch `sw` (a shared pool) */
+uint64_t ns_switch_occupancy(ns_pnet *n, uint32_t sw, ns_time now);
 /* put p on link `link` at sim->now; it arrives at the far end later, or is
  * dropped (and freed). */
 void ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *p);
@@ -252,6 +295,18 @@ void ns_port_resume(ns_pnet *n, uint32_t link, uint32_t classes);
 void ns_port_send_header(ns_pnet *n, uint32_t link, ns_pkt *p);
 /* free the schedulers (with the model) */
 void ns_port_sched_free(ns_pnet *n);
+/* 1 if port `link` has a scheduler that can take a packet now (the host's
+ * NIC hands it one only then) */
+int  ns_port_ready(const ns_pnet *n, uint32_t link);
+
+/* pfc.c: priority flow control (one priority: every class pauses) */
+/* set up PFC on the ingress of every link into a switch that runs it;
+ * NS_OK, or NS_EINVAL when a buffer cannot hold its thresholds and headroom */
+int  ns_pfc_setup(ns_pnet *n);
+/* a packet that came in on p->in_link arrives at a switch / leaves it */
+void ns_pfc_arrive(ns_pnet *n, const ns_pkt *p);
+void ns_pfc_leave(ns_pnet *n, const ns_pkt *p);
+void ns_pfc_free(ns_pnet *n);
 
 /* lb.c: the outgoing link at switch `node` for a packet bound to host node `dst` */
 uint32_t ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p);

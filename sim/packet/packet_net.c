@@ -32,6 +32,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
     p->seq = p->cum = 0;
     p->size = p->payload = 0;
     p->at = NS_NONE;
+    p->in_link = NS_NONE;
     p->type = (uint8_t)type;
     p->flags = 0;
     if (type == NS_PKT_DATA) {
@@ -92,7 +93,17 @@ ns_pkt_arrive(ns_pnet *n, ns_pkt *p)
             n->tp->on_ack(n, f, p);
         return;
     }
+    if (n->pfc)
+        ns_pfc_arrive(n, p);   /* counted at this switch's ingress until it leaves */
     ns_port_send(n, ns_lb_choose(n, at, dst, p), p);
+}
+
+/* time the NIC of host `h` has been paused by PFC, so far */
+static ns_time
+nic_paused_ps(const ns_pnet *n, uint32_t h)
+{
+    const ns_port *p = &n->ports[n->fab->host_link[h]];
+    return p->paused_ps + (p->paused_since >= 0 ? n->sim->now - p->paused_since : 0);
 }
 
 void
@@ -101,6 +112,7 @@ ns_sflow_delivered(ns_pnet *n, ns_sflow *f)
     ns_xfer *x = &n->sim->xfers[f->xfer];
     x->delivered += f->rcv_bytes;
     if (--n->sf_left[f->xfer] == 0) {
+        x->pause_ps = nic_paused_ps(n, f->src) - x->pause_ps;
         ns_conn_xfer_done(n, f->xfer);   /* before ops that wait for it start */
         ns_sim_transfer_done(n->sim, f->xfer);
     }
@@ -127,6 +139,7 @@ pnet_start(ns_net *net, uint32_t xi)
     ns_plan plan;
     ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, xi);
     x->subflows = plan.k;
+    x->pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
     n->sf_left[xi] = plan.k;
     if (ns_conn_start(n, xi))
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for connections");
@@ -168,6 +181,8 @@ pnet_link_stats(ns_net *net, uint32_t link, ns_link_stats *s)
     s->peak_queue_bytes = p->peak_bytes;
     s->drops = p->drops;
     s->ecn_marks = p->marks;
+    s->pause_frames = p->pause_frames;
+    s->paused_ps = p->paused_ps + (p->paused_since >= 0 ? n->sim->now - p->paused_since : 0);
 }
 
 static uint64_t
@@ -185,6 +200,7 @@ pnet_free(ns_net *net)
      * transport state is still allocated */
     for (ns_sflow *f = n->live; f; f = f->live_next)
         n->tp->fini(n, f);
+    ns_pfc_free(n);
     ns_port_sched_free(n);
     ns_conn_free(n);
     ns_pool_destroy(&n->pkt_pool);
@@ -195,6 +211,8 @@ pnet_free(ns_net *net)
     ns_free(n->salt);
     ns_free(n->rr);
     ns_free(n->sf_left);
+    ns_free(n->swbuf);
+    ns_free(n->swheap);
     ns_rng_free(n->spray_rng);
     ns_rng_free(n->ecn_rng);
     ns_free(n);
@@ -231,12 +249,11 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
         double bdp = (double)k->rate_bps / 8 * (double)k->latency_ps * 1e-12;
         double q = 0;
         if (k->src >= f->nhosts) {
-            const ns_switch_cfg *sc = &f->cfgs[f->nodes[k->src].cfg];
             q = bdp;
-            if ((tp->flags & NS_TPF_ECN) && sc->ecn)
-                q = (double)sc->ecn_kmax;
-            else if (!(tp->flags & NS_TPF_UNLIMITED) && sc->buffer_bytes)
-                q = (double)sc->buffer_bytes;
+            if ((tp->flags & NS_TPF_ECN) && k->ecn_kmax)
+                q = (double)k->ecn_kmax;
+            else if (!(tp->flags & NS_TPF_UNLIMITED) && k->buffer_bytes)
+                q = (double)k->buffer_bytes;
         }
         in_links += (bdp + q) / (double)f->mtu + 1;
     }
@@ -247,7 +264,8 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
     size_t nsw = f->nnodes - f->nhosts;
     double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +
                (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
-               (double)wl->nops * sizeof(uint32_t) +
+               (double)wl->nops * sizeof(uint32_t) + (double)nsw * sizeof(ns_swbuf) +
+               (double)f->nlinks * sizeof(uint32_t) +
                (double)m->subflows * (sizeof(ns_sflow) + tp->state_size + sizeof(ns_event)) +
                (double)m->packets * sizeof(ns_pkt) +
                ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */
@@ -328,9 +346,11 @@ pnet_new(ns_sim *sim, ns_net **out)
     n->salt = ns_alloc(f->nnodes * sizeof *n->salt);
     n->rr = ns_calloc(nsw * f->nedges + 1, sizeof *n->rr);
     n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
+    n->swbuf = ns_calloc(nsw + 1, sizeof *n->swbuf);
+    n->swheap = ns_alloc((f->nlinks + 1) * sizeof *n->swheap);
     n->spray_rng = ns_rng_new(c->seed, NS_RNG_SPRAY, 0);
     n->ecn_rng = ns_rng_new(c->seed, NS_RNG_ECN, 0);
-    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left ||
+    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left || !n->swbuf || !n->swheap ||
         !n->spray_rng || !n->ecn_rng || ns_route_salts(c->seed, n->salt, f->nnodes)) {
         pnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
@@ -348,13 +368,23 @@ pnet_new(ns_sim *sim, ns_net **out)
         p->to = l->dst;
         ns_event_init(&p->ev, ns_port_deliver);
         p->sw = NS_NONE;
+        p->hidx = NS_NONE;
+        p->paused_since = -1;
         if (l->src >= f->nhosts) {
             const ns_switch_cfg *sc = &f->cfgs[f->nodes[l->src].cfg];
             p->sw = l->src;
-            p->buffer_bytes = sc->buffer_bytes;
-            p->shared = (uint8_t)(sc->shared && sc->buffer_bytes);
-            p->ecn = (uint8_t)sc->ecn;
+            p->buffer_bytes = l->buffer_bytes;
+            p->shared = (uint8_t)((sc->shared || sc->buffer_auto) && l->buffer_bytes);
+            p->dt_alpha = sc->dt_alpha;
+            p->ecn = (uint8_t)(sc->ecn && l->ecn_kmax);
+            p->ecn_kmin = l->ecn_kmin;
+            p->ecn_kmax = l->ecn_kmax;
+            p->ecn_pmax = l->ecn_pmax;
         }
+    }
+    for (size_t s = 0; s < nsw; s++) {
+        const ns_fnode *node = &f->nodes[f->nhosts + s];
+        n->swbuf[s].heap = n->swheap + node->first_link;
     }
     if (!n->unlimited) {   /* a transport that drops: a buffer must hold a packet */
         for (size_t i = 0; i < f->nlinks; i++) {
@@ -371,6 +401,11 @@ pnet_new(ns_sim *sim, ns_net **out)
     for (size_t h = 0; h < f->nhosts; h++) {
         ns_event_init(&n->hosts[h].ev, ns_host_tx);
         n->hosts[h].node = (uint32_t)h;
+    }
+    int rc = ns_pfc_setup(n);
+    if (rc) {
+        pnet_free(&n->net);   /* the message names switches of the fabric, not of the model */
+        return rc;
     }
     if (ns_conn_new(n)) {
         pnet_free(&n->net);

@@ -15,6 +15,7 @@
 
 #include <assert.h>
 #include "sim/alloc.h"
+#include "sim/id.h"
 #include "sim/rng.h"
 
 uint64_t
@@ -33,15 +34,96 @@ ser_ps(const ns_port *p, uint32_t bytes)
     return p->ps_per_byte ? (ns_time)(bytes * p->ps_per_byte) : ns_serialize_ps(bytes, p->rate_bps);
 }
 
-/* bytes queued in all ports of switch `sw` (shared buffer) */
-static uint64_t
-switch_occupancy(const ns_pnet *n, uint32_t sw, ns_time now)
+/* --- the shared pools (ns_swbuf in packet_int.h) --------------------------- */
+
+static inline ns_swbuf *
+swbuf_of(ns_pnet *n, const ns_port *p)
 {
-    const ns_fnode *node = &n->fab->nodes[sw];
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < node->nlinks; i++)
-        total += ns_port_queue(n, node->first_link + i, now);
-    return total;
+    return &n->swbuf[p->sw - n->fab->nhosts];
+}
+
+static void
+heap_swap(ns_pnet *n, ns_swbuf *b, uint32_t i, uint32_t j)
+{
+    uint32_t t = b->heap[i];
+    b->heap[i] = b->heap[j];
+    b->heap[j] = t;
+    n->ports[b->heap[i]].hidx = i;
+    n->ports[b->heap[j]].hidx = j;
+}
+
+static void
+heap_up(ns_pnet *n, ns_swbuf *b, uint32_t i)
+{
+    while (i > 0) {
+        uint32_t up = (i - 1) / 2;
+        if (n->ports[b->heap[up]].free_ps <= n->ports[b->heap[i]].free_ps)
+            return;
+        heap_swap(n, b, i, up);
+        i = up;
+    }
+}
+
+static void
+heap_down(ns_pnet *n, ns_swbuf *b, uint32_t i)
+{
+    for (;;) {
+        uint32_t l = 2 * i + 1, m = i;
+        if (l < b->n && n->ports[b->heap[l]].free_ps < n->ports[b->heap[m]].free_ps)
+            m = l;
+        if (l + 1 < b->n && n->ports[b->heap[l + 1]].free_ps < n->ports[b->heap[m]].free_ps)
+            m = l + 1;
+        if (m == i)
+            return;
+        heap_swap(n, b, i, m);
+        i = m;
+    }
+}
+
+/* pop the ports that have fallen idle by `now` */
+static void
+swbuf_drain(ns_pnet *n, ns_swbuf *b, ns_time now)
+{
+    while (b->n && n->ports[b->heap[0]].free_ps <= now) {
+        ns_port *p = &n->ports[b->heap[0]];
+        b->rate_free -= (unsigned __int128)p->rate_bps * (uint64_t)p->free_ps;
+        b->rate -= p->rate_bps;
+        p->hidx = NS_NONE;
+        if (--b->n) {
+            b->heap[0] = b->heap[b->n];
+            n->ports[b->heap[0]].hidx = 0;
+            heap_down(n, b, 0);
+        }
+    }
+}
+
+/* port p's free_ps moved later, from `old` (at sim->now) */
+static void
+swbuf_moved(ns_pnet *n, ns_port *p, ns_time old)
+{
+    ns_swbuf *b = swbuf_of(n, p);
+    swbuf_drain(n, b, n->sim->now);
+    if (p->hidx == NS_NONE) {
+        p->hidx = b->n++;
+        b->heap[p->hidx] = (uint32_t)(p - n->ports);
+        b->rate_free += (unsigned __int128)p->rate_bps * (uint64_t)p->free_ps;
+        b->rate += p->rate_bps;
+        heap_up(n, b, p->hidx);
+    } else {
+        b->rate_free += (unsigned __int128)p->rate_bps * (uint64_t)(p->free_ps - old);
+        heap_down(n, b, p->hidx);
+    }
+}
+
+uint64_t
+ns_switch_occupancy(ns_pnet *n, uint32_t sw, ns_time now)
+{
+    ns_swbuf *b = &n->swbuf[sw - n->fab->nhosts];
+    swbuf_drain(n, b, now);
+    unsigned __int128 bits = b->rate_free - (unsigned __int128)b->rate * (uint64_t)now;
+    /* round up: a partly sent packet still occupies the buffer */
+    uint64_t wire = (uint64_t)((bits + 8 * (uint64_t)NS_PS_PER_S - 1) / (8 * (uint64_t)NS_PS_PER_S));
+    return wire + b->sched_queued;
 }
 
 /* inlined in the fast path, as when it was their only caller */
@@ -49,33 +131,32 @@ switch_occupancy(const ns_pnet *n, uint32_t sw, ns_time now)
 
 /* 1 if a packet of `size` bytes finds no room */
 HOT int
-no_room(const ns_pnet *n, const ns_port *p, uint64_t backlog, uint32_t size, ns_time now)
+no_room(ns_pnet *n, const ns_port *p, uint64_t backlog, uint32_t size, ns_time now)
 {
     if (!p->shared)
         return backlog + size > p->buffer_bytes;
-    const ns_switch_cfg *c = &n->fab->cfgs[n->fab->nodes[p->sw].cfg];
-    uint64_t used = switch_occupancy(n, p->sw, now);
-    if (used + size > c->buffer_bytes)
+    uint64_t used = ns_switch_occupancy(n, p->sw, now);
+    if (used + size > p->buffer_bytes)
         return 1;
     /* dynamic threshold (Choudhury and Hahne): alpha x the free pool */
-    double threshold = c->dt_alpha * (double)(c->buffer_bytes - used);
+    double threshold = p->dt_alpha * (double)(p->buffer_bytes - used);
     return (double)(backlog + size) > threshold;
 }
 
 double
-ns_port_ecn_prob(const ns_switch_cfg *c, uint64_t backlog)
+ns_port_ecn_prob(uint64_t kmin, uint64_t kmax, double pmax, uint64_t backlog)
 {
-    if (backlog <= c->ecn_kmin)
+    if (backlog <= kmin)
         return 0;
-    if (backlog > c->ecn_kmax)
-        return 1;
-    return c->ecn_pmax * (double)(backlog - c->ecn_kmin) / (double)(c->ecn_kmax - c->ecn_kmin);
+    if (backlog > kmax)
+        return 1;   /* kmin == kmax: a step */
+    return pmax * (double)(backlog - kmin) / (double)(kmax - kmin);
 }
 
 HOT int
 ecn_mark(ns_pnet *n, const ns_port *p, uint64_t backlog)
 {
-    double prob = ns_port_ecn_prob(&n->fab->cfgs[n->fab->nodes[p->sw].cfg], backlog);
+    double prob = ns_port_ecn_prob(p->ecn_kmin, p->ecn_kmax, p->ecn_pmax, backlog);
     return prob >= 1 || (prob > 0 && ns_rng_uniform(n->ecn_rng) < prob);
 }
 
@@ -100,13 +181,17 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
         pkt->flags |= NS_PF_CE;
         p->marks++;
     }
-    ns_time start = p->free_ps > now ? p->free_ps : now;
+    ns_time old = p->free_ps;
+    ns_time start = old > now ? old : now;
     p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
+    if (p->shared)
+        swbuf_moved(n, p, old);
     p->enq_bytes += pkt->size;
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
     pkt->at = p->to;
+    pkt->in_link = link;
     pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
     pkt->next = NULL;
     if (p->tail) {
@@ -244,10 +329,18 @@ serve(ns_pnet *n, ns_port *p, ns_port_sched *s)
     if (!s->q[q].head)
         s->q[q].tail = NULL;
     s->queued -= pkt->size;
+    if (n->pfc && pkt->in_link != NS_NONE)
+        ns_pfc_leave(n, pkt);   /* it leaves the switch it came into */
     ns_time now = n->sim->now;
-    ns_time start = p->free_ps > now ? p->free_ps : now;
+    ns_time old = p->free_ps;
+    ns_time start = old > now ? old : now;
     p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
+    if (p->shared) {
+        swbuf_of(n, p)->sched_queued -= pkt->size;
+        swbuf_moved(n, p, old);
+    }
     pkt->at = p->to;
+    pkt->in_link = s->link;
     pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
     pkt->next = NULL;
     if (p->tail) {
@@ -269,11 +362,23 @@ sched_tx_done(void *simp, ns_event *ev)
     ns_port_sched *s = ns_container_of(ev, ns_port_sched, tx_ev);
     s->busy = 0;
     serve(n, &n->ports[s->link], s);
+    if (s->host && !s->busy)
+        ns_host_kick(n, n->fab->links[s->link].src);   /* the NIC may hand it the next packet */
+}
+
+int
+ns_port_ready(const ns_pnet *n, uint32_t link)
+{
+    const ns_port_sched *s = n->sched[link];
+    return !s->busy && !s->queued && !s->paused;
 }
 
 static void
-enqueue(ns_port_sched *s, uint32_t q, ns_pkt *pkt)
+enqueue(ns_pnet *n, ns_port_sched *s, uint32_t q, ns_pkt *pkt)
 {
+    ns_port *p = &n->ports[s->link];
+    if (p->shared)
+        swbuf_of(n, p)->sched_queued += pkt->size;
     pkt->next = NULL;
     if (s->q[q].tail)
         s->q[q].tail->next = pkt;
@@ -291,7 +396,7 @@ sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     ns_port_sched *s = n->sched[link];
     ns_time now = n->sim->now;
     uint64_t backlog = ns_port_queue(n, link, now);
-    if (p->buffer_bytes && !n->unlimited && no_room(n, p, backlog, pkt->size, now)) {
+    if (p->buffer_bytes && !n->unlimited && !p->lossless && no_room(n, p, backlog, pkt->size, now)) {
         p->drops++;
         ns_pkt_free(n, pkt);
         return;
@@ -305,7 +410,7 @@ sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
     uint32_t c = ns_pkt_class(pkt);
-    enqueue(s, c < s->nclasses ? c : s->nclasses - 1, pkt);
+    enqueue(n, s, c < s->nclasses ? c : s->nclasses - 1, pkt);
     serve(n, p, s);
 }
 
@@ -320,7 +425,7 @@ ns_port_send_header(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
-    enqueue(s, NS_PORT_HEADERS, pkt);
+    enqueue(n, s, NS_PORT_HEADERS, pkt);
     serve(n, p, s);
 }
 
@@ -338,4 +443,6 @@ ns_port_resume(ns_pnet *n, uint32_t link, uint32_t classes)
     assert(n->ports[link].sched);
     s->paused &= ~classes;
     serve(n, &n->ports[link], s);
+    if (s->host && !s->busy)
+        ns_host_kick(n, n->fab->links[link].src);
 }

@@ -10,6 +10,7 @@
 #include "packet_int.h"
 
 #include <string.h>
+#include "sim/fabric.h"
 #include "sim/settings.h"
 
 extern const ns_transport ns_tp_ideal;   /* transport_ideal.c */
@@ -46,6 +47,27 @@ ns_transport_name(int row)
 {
     const ns_transport *t = row_of(row);
     return t ? t->name : NULL;
+}
+
+int
+ns_transport_wants_pfc(int row)
+{
+    const ns_transport *t = row_of(row);
+    return t && (t->flags & NS_TPF_LOSSLESS);
+}
+
+int
+ns_transport_ignores_buffers(int row)
+{
+    const ns_transport *t = row_of(row);
+    return t && (t->flags & NS_TPF_UNLIMITED);
+}
+
+int
+ns_pfc_on(const ns_fabric *f, uint32_t cfg, int transport)
+{
+    int pfc = f->cfgs[cfg].pfc;
+    return pfc == NS_PFC_ON || (pfc == NS_PFC_AUTO && ns_transport_wants_pfc(transport));
 }
 
 int

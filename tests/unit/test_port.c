@@ -215,18 +215,16 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(20);
-    ns_switch_cfg c = {0};
-    c.ecn = 1;
-    c.ecn_kmin = 100000;
-    c.ecn_kmax = 400000;
-    c.ecn_pmax = 0.2;
-    is_near(ns_port_ecn_prob(&c, 0), 0, 0, "no marking on an empty queue");
-    is_near(ns_port_ecn_prob(&c, 100000), 0, 0, "no marking at kmin");
-    is_near(ns_port_ecn_prob(&c, 100001), 0.2 / 300000, 1e-12, "marking starts just above kmin");
-    is_near(ns_port_ecn_prob(&c, 250000), 0.1, 1e-12, "half way: pmax / 2");
-    is_near(ns_port_ecn_prob(&c, 400000), 0.2, 1e-12, "pmax at kmax");
-    is_near(ns_port_ecn_prob(&c, 400001), 1, 0, "always above kmax");
+    plan(22);
+#define K 100000, 400000, 0.2
+    is_near(ns_port_ecn_prob(K, 0), 0, 0, "no marking on an empty queue");
+    is_near(ns_port_ecn_prob(K, 100000), 0, 0, "no marking at kmin");
+    is_near(ns_port_ecn_prob(K, 100001), 0.2 / 300000, 1e-12, "marking starts just above kmin");
+    is_near(ns_port_ecn_prob(K, 250000), 0.1, 1e-12, "half way: pmax / 2");
+    is_near(ns_port_ecn_prob(K, 400000), 0.2, 1e-12, "pmax at kmax");
+    is_near(ns_port_ecn_prob(K, 400001), 1, 0, "always above kmax");
+    is_near(ns_port_ecn_prob(5000, 5000, 1, 5000), 0, 0, "a step (kmin == kmax): none at K");
+    is_near(ns_port_ecn_prob(5000, 5000, 1, 5001), 1, 0, "a step: every packet above K");
 
     ns_port p = {0};
     p.rate_bps = 100000000000ull;   /* 80 ps per byte */
