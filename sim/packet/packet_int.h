@@ -169,25 +169,34 @@ typedef struct ns_transport {
     void    (*fini)(ns_pnet *n, ns_sflow *f);
     /* Connections (run{connections = "persistent"}): the congestion state a
      * transport carries from one transfer of an ordered pair of hosts to the
-     * next, as long-lived queue pairs do. conn_size bytes of a record whose
-     * layout is the transport's own; 0 if it carries nothing (the ideal
-     * transport), and then conn_save and conn_load are NULL and
-     * "persistent" runs as "per_transfer". The model (conn.c) owns the
-     * records: one per pair that has transfers, allocated when the model is
-     * built, and one per running transfer, from a pool.
-     *  - conn_save folds subflow f's sender state into `state`, the record
-     *    of f's transfer, which starts zeroed: once per subflow, when its
-     *    sender finishes or, if it is still running then, when the transfer
-     *    completes. Folding the k subflows must keep splitting on equal
-     *    terms with one flow: windows and rates add up (their sum is what
-     *    one flow would have reached), per-path estimates (alpha, RTT) are
-     *    averaged. The record of a completed transfer becomes its pair's.
-     *  - conn_load, called right after init, starts subflow f from its
-     *    pair's record (never a zeroed one: before the pair has saved one,
-     *    init's state stands). f gets its share of what adds up:
-     *    ns_sflow_share(n, f, w) of a window w, or rate / k.
-     * A transport with its own state (a dcqcn: rate and alpha) adds a
-     * record type and these two functions, and sets conn_size. */
+     * next, as long-lived queue pairs do. A record of conn_size bytes whose
+     * layout is the transport's own (8-byte aligned); conn_size 0 if it
+     * carries nothing (the ideal transport): then conn_save and conn_load
+     * are NULL and "persistent" runs as "per_transfer". The model (conn.c)
+     * owns the records: one per pair of hosts that has transfers, allocated
+     * when the model is built, and one per running transfer, from a pool;
+     * conn.c also decides when to save and what a transfer loads (the rules
+     * are at its top and in man/netsim-lua.5).
+     *  - conn_save(n, f, state) folds subflow f's sender state (f->tp, still
+     *    valid) into `state`: a record that starts zeroed and holds the fold
+     *    of some other subflows of f's transfer. It is called once per
+     *    subflow as its sender finishes and, for the senders still running
+     *    when the transfer completes, once more on a copy; so a fold must
+     *    accumulate (sums, counts, extremes), never depend on the order,
+     *    and keep splitting on equal terms with one flow: windows and rates
+     *    add up (their sum is what one flow would have reached), per-path
+     *    estimates (alpha, RTT) are averaged (sum and count here, divided at
+     *    load).
+     *  - conn_load(n, f, state), called right after init (before the
+     *    subflow sends), starts subflow f from its pair's record, never a
+     *    zeroed one: before the pair has saved one, or when another transfer
+     *    of the pair holds it, init's state stands. f takes its share of what
+     *    adds up: ns_sflow_share(n, f, w) of a window w (init does the same
+     *    with the initial window), rate / k of a rate, k the subflows of
+     *    f's transfer (n->sim->xfers[f->xfer].subflows).
+     * A new transport with state to carry (a dcqcn: rate, target rate,
+     * alpha) defines its record type and these two functions and sets the
+     * three fields; nothing else changes. */
     size_t      conn_size;
     void    (*conn_save)(ns_pnet *n, const ns_sflow *f, void *state);
     void    (*conn_load)(ns_pnet *n, ns_sflow *f, const void *state);
