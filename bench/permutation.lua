@@ -11,12 +11,20 @@ local lb = param("lb", "ecmp")
 local transport = param("transport", "dctcp")
 local bytes = param("bytes", "10MB")
 local output = param("output", "permutation.h5")
+-- the switches: "bench" (4 MB per port, ECN 100 to 400 KB: the figures of
+-- results-*.md), "default" (no switch table: netsim-lua(5)'s defaults), or
+-- "pfc" (the defaults with PFC)
+local switch = param("switch", "bench")
+local sw
+if switch == "bench" then sw = { buffer = "4MB", ecn = { kmin = "100KB", kmax = "400KB" } }
+elseif switch == "pfc" then sw = { pfc = true }
+elseif switch ~= "default" then error("parameter switch must be bench, default or pfc (got " .. switch .. ")") end
 
 local fab = netsim.leafspine{
   leaves = leaves, spines = spines, hosts_per_leaf = hpl,
   host_link = { rate = "100Gbps", latency = "1us" },
   fabric_link = { rate = "100Gbps", latency = "1us" },
-  switch = { buffer = "4MB", ecn = { kmin = "100KB", kmax = "400KB" } },
+  switch = sw,
   mtu = 4096,
 }
 local n = leaves * hpl

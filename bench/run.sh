@@ -33,3 +33,14 @@ done
 for lb in ecmp spray; do
     bench "perm-1024-$lb-dctcp" "$here/permutation.lua" lb=$lb leaves=32 hpl=32 spines=32
 done
+# issue 14: the 1,024-host permutation of ../shared/data/ (the side-by-side
+# benchmark) under dctcp on htsim's UEC switch settings, and under dcqcn
+# with PFC on netsim's default switch (RoCE wants lossless: PFC on)
+data=${NETSIM_DATA:-$here/../../shared/data}
+if [ -f "$data/perm1024_10MB.cm" ]; then
+    bench "cm1024-ecmp-dctcp" "$here/cm_permutation.lua" cm="$data/perm1024_10MB.cm" transport=dctcp
+    bench "cm1024-ecmp-dcqcn-pfc" "$here/cm_permutation.lua" cm="$data/perm1024_10MB.cm" transport=dcqcn \
+        switch=default
+    bench "cm1024-spray-dcqcn-pfc" "$here/cm_permutation.lua" cm="$data/perm1024_10MB.cm" transport=dcqcn \
+        switch=default lb=spray
+fi

@@ -59,7 +59,7 @@ def _py(v):
 
 def unit_of(name):
     """The unit of a summary number or a column, from its name ('' if none)."""
-    if name in ("makespan", "wall_seconds") or name.startswith("fct_") or name.endswith("_s"):
+    if name == "makespan" or name.endswith("_seconds") or name.startswith("fct_") or name.endswith("_s"):
         return "s"
     if name.endswith("_ps"):
         return "ps"

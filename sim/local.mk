@@ -28,7 +28,9 @@ libnetsim_a_SOURCES += \
 	%reldir%/packet/port.c %reldir%/packet/pfc.c %reldir%/packet/lb.c %reldir%/packet/host.c \
 	%reldir%/packet/transports.c %reldir%/packet/conn.c \
 	%reldir%/packet/transport_ideal.c \
-	%reldir%/packet/transport_dctcp.c
+	%reldir%/packet/transport_dctcp.c \
+	%reldir%/packet/transport_dcqcn.c \
+	%reldir%/packet/dcqcn_rate.h
 
 # the flow model: max-min fair rates
 libnetsim_a_SOURCES += \

@@ -29,6 +29,11 @@ struct ns_settings {
     int64_t (*integer)(const ns_settings *s, const char *field, int64_t def, int64_t min, int64_t max);
     double  (*number)(const ns_settings *s, const char *field, double def, double min, double max);
     ns_time (*time)(const ns_settings *s, const char *field, ns_time def);   /* "10us" or seconds */
+    uint64_t (*rate)(const ns_settings *s, const char *field, uint64_t def);  /* "40Mbps" or bits/s */
+    uint64_t (*size)(const ns_settings *s, const char *field, uint64_t def);  /* "10MB" or bytes */
+    int     (*boolean)(const ns_settings *s, const char *field, int def);     /* 0 or 1 */
+    /* one of names[] (NULL-ended): its index */
+    int     (*option)(const ns_settings *s, const char *field, const char *const *names, int def);
     /* "what: msg" */
     int     (*fail)(const ns_settings *s, const char *msg);
 };

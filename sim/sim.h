@@ -24,7 +24,7 @@ typedef struct ns_rng ns_rng;
 /* the rows of the built-in models (ns_models[], net.h) and transports
  * (sim/packet/transports.c), for C callers; a new row needs no name here */
 enum { NS_MODEL_PACKET = 0, NS_MODEL_FLOW = 1 };
-enum { NS_TP_IDEAL = 0, NS_TP_DCTCP };
+enum { NS_TP_IDEAL = 0, NS_TP_DCTCP, NS_TP_DCQCN };
 enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE };
 enum { NS_SPRAY_RANDOM = 0, NS_SPRAY_ROUNDROBIN };
 enum { NS_CONN_PER_TRANSFER = 0, NS_CONN_PERSISTENT };
@@ -35,7 +35,7 @@ extern const char *const ns_flow_solver_names[]; /* "incremental", "component", 
 extern const char *const ns_connections_names[]; /* "per_transfer", "persistent", NULL */
 
 /* room for a transport's settings in a run configuration */
-#define NS_TP_SETTINGS_BYTES 64
+#define NS_TP_SETTINGS_BYTES 128
 
 typedef struct ns_run_cfg {
     uint64_t     seed;

@@ -19,8 +19,9 @@
  * switch tier (star 2, leaf-spine 4, fat tree 6).
  *
  * PFC: an ingress pauses its upstream port above xoff = C x RTT (the same
- * one-BDP figure: marking starts well before pausing) and resumes below
- * xon = xoff - 2 MTU. Headroom, the bytes that still arrive after xoff, is
+ * one-BDP figure: marking starts well before pausing), or less where the
+ * buffer's even share per ingress, less the headroom, is smaller (at least
+ * 2 MTU), and resumes below xon = xoff - 2 MTU. Headroom, the bytes that still arrive after xoff, is
  * 2 x the cable's bandwidth-delay product (the pause travels up, the last
  * bytes sent travel down) plus 2 MTU (a packet being sent at each end).
  */
@@ -95,9 +96,21 @@ ns_fabric_resolve_switches(ns_fabric *f)
             }
         }
         if (l->dst >= f->nhosts) {
-            const ns_switch_cfg *c = &f->cfgs[f->nodes[l->dst].cfg];
+            const ns_fnode *sw = &f->nodes[l->dst];
+            const ns_switch_cfg *c = &f->cfgs[sw->cfg];
             if (c->pfc != NS_PFC_OFF) {
                 uint64_t xoff = c->pfc_xoff ? c->pfc_xoff : bdp;
+                /* a derived xoff leaves every ingress its headroom in the
+                 * buffer: at most an even share of it, less the headroom */
+                const ns_flink *out = &f->links[sw->first_link];
+                if (!c->pfc_xoff && out->buffer_bytes) {
+                    uint64_t share = (c->shared || c->buffer_auto) ? out->buffer_bytes / sw->nlinks
+                                                                 : out->buffer_bytes;
+                    uint64_t room = ns_switch_headroom_bytes(f, l);
+                    room = share > room ? share - room : 0;
+                    if (room < xoff)
+                        xoff = room > 2 * (uint64_t)f->mtu ? room : 2 * (uint64_t)f->mtu;
+                }
                 uint64_t gap = 2 * (uint64_t)f->mtu;
                 l->pfc_xoff = xoff;
                 l->pfc_xon = c->pfc_xon ? c->pfc_xon : (xoff > gap + f->mtu ? xoff - gap : f->mtu);

@@ -19,7 +19,7 @@
 # their way (window 40 once they are in).
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
-plan 15
+plan 16
 
 S=$SRCDIR/tests/lua/connections.lua
 failed_runs=0
@@ -76,7 +76,14 @@ go sum_44 conn=persistent gap=1ms k=2 n1=32 n2=44
 # 6. two transfers of the pair at once: only one takes the carried window
 go conc_p conn=persistent gap=1ms n2=20 together=2
 go conc_t conn=per_transfer gap=1ms n2=20 together=2
-is "$failed_runs" 0 'every run of tests/lua/connections.lua succeeded (its own asserts: all delivered, nothing lost or marked)'
+# 7. DCQCN: the rate the incast of tests/lua/connections_dcqcn.lua left carries over
+for k in 1 2; do
+    for c in per_transfer persistent; do
+        run -q -o "dq_${c}_$k.h5" "$SRCDIR/tests/lua/connections_dcqcn.lua" conn=$c k=$k
+        [ "$status" -eq 0 ] || { failed_runs=$((failed_runs + 1)); sed 's/^/#   /' "$T/err"; }
+    done
+done
+is "$failed_runs" 0 'every run of tests/lua/connections.lua and connections_dcqcn.lua succeeded (their own asserts)'
 
 check "first transfer: 30 packets in two flights, R + 21 s + 2 L, whatever the mode" '
 for name in ("dep_p20", "dep_t20", "gap_p40", "conc_p"):
@@ -140,6 +147,15 @@ print("# persistent: %s, per transfer: %s ps" % (p, t))
 # the other waits an RTT for its last 10
 ok &= p[0] <= 31 * s + 2 * L and p[1] > R
 ok &= t[0] > R and t[1] > R
+'
+check "dcqcn: the incast is the same in both modes; alone afterwards, host 1 sends at the line rate per transfer and starts at its cut rate when persistent" '
+for k in (1, 2):
+    t, p = xf("dq_per_transfer_%d" % k), xf("dq_persistent_%d" % k)
+    ok &= t[:4] == p[:4]
+    line = (992 * 4096 + 320) * 8 * 10**12 // (100 * 10**9) + 2 * 10**6   # 4 MB: 992 full packets and 256 bytes, then 2 links of 1 us
+    print("# k = %d: alone %d ps per transfer (line rate %d), %d ps persistent" % (k, fct(t[4]), line, fct(p[4])))
+    ok &= line <= fct(t[4]) <= 1.01 * line
+    ok &= fct(p[4]) > 2 * fct(t[4])
 '
 run_checks '
 import h5py, math

@@ -41,6 +41,10 @@ check_PROGRAMS += tests/unit/test_port
 tests_unit_test_port_SOURCES = tests/unit/test_port.c tests/tap.h
 tests_unit_test_port_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_dcqcn
+tests_unit_test_dcqcn_SOURCES = tests/unit/test_dcqcn.c tests/tap.h
+tests_unit_test_dcqcn_LDADD = $(NETSIM_LIBS)
+
 check_PROGRAMS += tests/unit/test_topologies
 tests_unit_test_topologies_SOURCES = tests/unit/test_topologies.c tests/tap.h
 tests_unit_test_topologies_LDADD = $(NETSIM_LIBS)
@@ -100,6 +104,10 @@ EXTRA_DIST += tests/diloco_h5.sh
 TESTS += tests/traffic.sh
 EXTRA_DIST += tests/traffic.sh
 
+# the dcqcn transport: fair share, plain RoCE, go-back-N and selective repeat, bad settings
+TESTS += tests/dcqcn.sh
+EXTRA_DIST += tests/dcqcn.sh
+
 TESTS += tests/moe_h5.sh
 EXTRA_DIST += tests/moe_h5.sh
 
@@ -135,8 +143,8 @@ TESTS += tests/diskfull.sh
 EXTRA_DIST += tests/diskfull.sh
 
 # no flow completion times when no transfer finished
-TESTS += tests/pfc.sh
-EXTRA_DIST += tests/pfc.sh
+TESTS += tests/pfc.sh tests/switch_defaults.sh
+EXTRA_DIST += tests/pfc.sh tests/switch_defaults.sh
 
 TESTS += tests/fct_none.sh
 EXTRA_DIST += tests/fct_none.sh

@@ -15,7 +15,7 @@
 #  - bad settings are refused with the field named.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
-plan 28
+plan 29
 D="$SRCDIR/tests/data"
 
 scenario incast.lua <<'LUA'
@@ -117,8 +117,20 @@ ls "$T"/ring.h5 >/dev/null 2>&1; ok $((! $?)) 'no output file left'
 run ring.lua graph="$D/pfc_ring.graphml" pfc=off
 is "$status" 0 'the same ring without PFC (unlimited buffers under ideal) completes'
 
+check 'netsim_h5 reads the pause columns in seconds, the summary figures with their unit' "
+import sys
+sys.path.insert(0, SRCDIR + '/scripts')
+import netsim_h5
+with netsim_h5.open(T + '/incast.h5') as run:
+    ports = run.table('ports')
+    xf = run.table('transfers')
+    ok &= ports.attrs['units']['paused_s'] == 's' and (ports['paused_s'] > 0).sum() == 4
+    ok &= (abs(xf['pause_s'] * 1e12 - xf['pause_ps']) < 1).all()
+    ok &= netsim_h5.unit_of('paused_seconds') == 's' and run.summary['pause_frames'] == ports['pause_frames'].sum()"
+
 run_checks "import h5py
-T = '$T'"
+T = '$T'
+SRCDIR = '$SRCDIR'"
 
 expect_bad 'netsim.star{ hosts = 2, rate = "1Gbps", latency = "1us", switch = { pfc = "yes" } }' \
     "field 'pfc' must be a table {xoff=, xon=}, true or false" 'pfc of the wrong type'

@@ -140,6 +140,34 @@ lua_settings_time(const ns_settings *s, const char *field, ns_time def)
     return ns_lua_time(L, lua_gettop(L), s->what, field, 0, def);
 }
 
+static uint64_t
+lua_settings_rate(const ns_settings *s, const char *field, uint64_t def)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_rate(L, lua_gettop(L), s->what, field, 0, def);
+}
+
+static uint64_t
+lua_settings_size(const ns_settings *s, const char *field, uint64_t def)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_size(L, lua_gettop(L), s->what, field, 0, def);
+}
+
+static int
+lua_settings_boolean(const ns_settings *s, const char *field, int def)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_bool(L, lua_gettop(L), s->what, field, def);
+}
+
+static int
+lua_settings_option(const ns_settings *s, const char *field, const char *const *names, int def)
+{
+    lua_State *L = s->ctx;
+    return ns_lua_option(L, lua_gettop(L), s->what, field, names, def);
+}
+
 static int
 lua_settings_fail(const ns_settings *s, const char *msg)
 {
@@ -161,7 +189,8 @@ read_transport_settings(lua_State *L, ns_run_cfg *c)
         char what[64];
         snprintf(what, sizeof what, "run: %s", name);
         ns_settings r = {L, what, lua_settings_check, lua_settings_integer, lua_settings_number,
-                         lua_settings_time, lua_settings_fail};
+                         lua_settings_time, lua_settings_rate, lua_settings_size, lua_settings_boolean,
+                         lua_settings_option, lua_settings_fail};
         ns_transport_settings(row, &r, c);   /* raises on a bad value */
         lua_pop(L, 1);
     }

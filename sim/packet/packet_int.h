@@ -34,7 +34,8 @@ typedef struct ns_rng ns_rng;
 typedef struct ns_pnet ns_pnet;
 typedef struct ns_sflow ns_sflow;
 
-enum { NS_PKT_DATA = 0, NS_PKT_ACK = 1 };
+/* every type but data goes to the subflow's sender (its transport's on_ack) */
+enum { NS_PKT_DATA = 0, NS_PKT_ACK = 1, NS_PKT_CNP = 2, NS_PKT_NAK = 3 };
 enum {
     NS_PF_CE   = 1,   /* congestion experienced (set by a switch) */
     NS_PF_ECE  = 2,   /* ACK: echoes CE of the data packet it acknowledges */
@@ -77,7 +78,7 @@ typedef struct ns_port {
     double   dt_alpha;       /* shared: the dynamic threshold */
     uint32_t to;             /* node at the far end */
     uint32_t sw;             /* owning switch node (for shared buffers), or UINT32_MAX */
-    uint32_t hidx;           /* shared: its place in the switch's busy heap, or NS_NONE */
+    uint32_t hidx;           /* shared: 1 while it has an entry in its switch's busy heap, else NS_NONE */
     /* PFC on this link: the ingress at `to` pauses this port */
     uint64_t pause_frames;   /* pause (XOFF) frames the far end sent to stop this port */
     ns_time  paused_ps;      /* time this port spent paused, up to paused_since */
@@ -89,16 +90,25 @@ typedef struct ns_port {
 
 /* a switch's shared pool: how many bytes its ports hold, kept exactly
  * without visiting every port per packet. A busy port holds
- * (free_ps - now) x rate / 8e12 bytes ahead on the wire; the busy ports sit
- * in a heap by free_ps, and the sums of rate x free_ps and of rate over
- * them give the total at any `now` after the ports that fell idle are
- * popped. Bytes waiting in schedulers' queues are counted apart. */
+ * (free_ps - now) x rate / 8e12 bytes ahead on the wire, so the sums of
+ * rate x free_ps and of rate over the busy ports give the total at any
+ * `now`. A packet moves its port's free_ps: the sums change in O(1). To
+ * know when a port falls idle, each busy port has one entry in a heap
+ * keyed by a free_ps it had; an entry that comes due for a port that has
+ * since got more to send goes back in with its new free_ps, so the heap
+ * works once per busy stretch, not per packet. Bytes waiting in
+ * schedulers' queues are counted apart. */
+typedef struct ns_swentry {
+    ns_time  key;
+    uint32_t link;
+} ns_swentry;
+
 typedef struct ns_swbuf {
-    unsigned __int128 rate_free;   /* sum of rate_bps x free_ps over the heap */
-    uint64_t  rate;                /* sum of rate_bps over the heap */
-    uint64_t  sched_queued;        /* bytes in the queues of its ports with a scheduler */
-    uint32_t *heap;                /* links, by free_ps; a slice of pnet->swheap */
-    uint32_t  n;
+    unsigned __int128 rate_free;   /* sum of rate_bps x free_ps over the busy ports */
+    uint64_t   rate;               /* sum of rate_bps over them */
+    uint64_t   sched_queued;       /* bytes in the queues of its ports with a scheduler */
+    ns_swentry *heap;              /* a slice of pnet->swheap */
+    uint32_t   n;
 } ns_swbuf;
 
 /* the traffic classes of a port, and its queue of trimmed headers */
@@ -127,7 +137,6 @@ typedef struct ns_port_sched {
     uint32_t  paused;        /* bit c: class c waits (bit NS_PORT_HEADERS: the headers) */
     uint32_t  rr;            /* the class whose round-robin turn it is */
     uint8_t   fresh;         /* 1: rr got its quantum for this turn */
-    uint8_t   busy;          /* a packet is on the wire until the port's free_ps */
     uint8_t   host;          /* a host's NIC port: the host is told when the port can take a packet */
     uint8_t   prio[NS_PORT_CLASSES];       /* 0 is served first */
     uint32_t  quantum[NS_PORT_CLASSES];    /* bytes a turn (weights within one level) */
@@ -248,7 +257,7 @@ struct ns_pnet {
     ns_event         pfc_watch;  /* looks for a cycle of paused ports */
     uint32_t         npaused;    /* ports paused now */
     ns_swbuf        *swbuf;      /* per switch (node - nhosts), for shared pools */
-    uint32_t        *swheap;     /* the heaps' storage: switch s uses [first_link, first_link + nlinks) */
+    ns_swentry      *swheap;     /* the heaps' storage: switch s uses [first_link, first_link + nlinks) */
     ns_phost        *hosts;
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
@@ -284,7 +293,7 @@ ns_port_queue(const ns_pnet *n, uint32_t link, ns_time now)
  * 0 up to kmin, rising linearly to pmax at kmax, 1 above kmax */
 double ns_port_ecn_prob(uint64_t kmin, uint64_t kmax, double pmax, uint64_t backlog);
 /* bytes held by the ports of switch `sw` (a shared pool) */
-uint64_t ns_switch_occupancy(ns_pnet *n, uint32_t sw, ns_time now);
+double ns_switch_occupancy(ns_pnet *n, uint32_t sw, ns_time now);
 /* put p on link `link` at sim->now; it arrives at the far end later, or is
  * dropped (and freed). */
 void ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *p);
@@ -304,8 +313,8 @@ void ns_port_resume(ns_pnet *n, uint32_t link, uint32_t classes);
 void ns_port_send_header(ns_pnet *n, uint32_t link, ns_pkt *p);
 /* free the schedulers (with the model) */
 void ns_port_sched_free(ns_pnet *n);
-/* 1 if port `link` has a scheduler that can take a packet now (the host's
- * NIC hands it one only then) */
+/* 1 if port `link` (with a scheduler) holds no waiting packet and is not
+ * paused: the host's NIC hands it the next packet when its link is free */
 int  ns_port_ready(const ns_pnet *n, uint32_t link);
 
 /* pfc.c: priority flow control (one priority: every class pauses) */

@@ -265,7 +265,7 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
     double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +
                (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
                (double)wl->nops * sizeof(uint32_t) + (double)nsw * sizeof(ns_swbuf) +
-               (double)f->nlinks * sizeof(uint32_t) +
+               (double)f->nlinks * sizeof(ns_swentry) +
                (double)m->subflows * (sizeof(ns_sflow) + tp->state_size + sizeof(ns_event)) +
                (double)m->packets * sizeof(ns_pkt) +
                ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */

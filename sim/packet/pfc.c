@@ -220,7 +220,7 @@ one_class(ns_pnet *n, uint32_t link)
     if (n->ports[link].sched)
         return NS_OK;
     static const uint8_t prio[1] = {0};
-    static const uint32_t quantum[1] = {1};
+    const uint32_t quantum[1] = {n->fab->mtu};   /* a packet a turn: one pass of the round robin */
     return ns_port_set_classes(n, link, 1, prio, quantum);
 }
 
@@ -279,6 +279,7 @@ ns_pfc_setup(ns_pnet *n)
             n->pfc[in].xoff = f->links[in].pfc_xoff;
             n->pfc[in].xon = f->links[in].pfc_xon;
             n->ports[out].lossless = 1;
+            n->ports[out].shared = 0;   /* never drops: the pool's occupancy is never asked for */
             if ((rc = one_class(n, out)) || (rc = one_class(n, in)))
                 return rc;
             if (f->links[in].src < f->nhosts)

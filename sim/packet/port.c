@@ -43,87 +43,81 @@ swbuf_of(ns_pnet *n, const ns_port *p)
 }
 
 static void
-heap_swap(ns_pnet *n, ns_swbuf *b, uint32_t i, uint32_t j)
+heap_push(ns_swbuf *b, ns_time key, uint32_t link)
 {
-    uint32_t t = b->heap[i];
-    b->heap[i] = b->heap[j];
-    b->heap[j] = t;
-    n->ports[b->heap[i]].hidx = i;
-    n->ports[b->heap[j]].hidx = j;
-}
-
-static void
-heap_up(ns_pnet *n, ns_swbuf *b, uint32_t i)
-{
+    uint32_t i = b->n++;
     while (i > 0) {
         uint32_t up = (i - 1) / 2;
-        if (n->ports[b->heap[up]].free_ps <= n->ports[b->heap[i]].free_ps)
-            return;
-        heap_swap(n, b, i, up);
+        if (b->heap[up].key <= key)
+            break;
+        b->heap[i] = b->heap[up];
         i = up;
     }
+    b->heap[i].key = key;
+    b->heap[i].link = link;
 }
 
 static void
-heap_down(ns_pnet *n, ns_swbuf *b, uint32_t i)
+heap_pop(ns_swbuf *b)
 {
+    ns_swentry last = b->heap[--b->n];
+    uint32_t i = 0;
     for (;;) {
-        uint32_t l = 2 * i + 1, m = i;
-        if (l < b->n && n->ports[b->heap[l]].free_ps < n->ports[b->heap[m]].free_ps)
-            m = l;
-        if (l + 1 < b->n && n->ports[b->heap[l + 1]].free_ps < n->ports[b->heap[m]].free_ps)
-            m = l + 1;
-        if (m == i)
-            return;
-        heap_swap(n, b, i, m);
-        i = m;
+        uint32_t l = 2 * i + 1;
+        if (l >= b->n)
+            break;
+        if (l + 1 < b->n && b->heap[l + 1].key < b->heap[l].key)
+            l++;
+        if (last.key <= b->heap[l].key)
+            break;
+        b->heap[i] = b->heap[l];
+        i = l;
     }
+    b->heap[i] = last;
 }
 
-/* pop the ports that have fallen idle by `now` */
-static void
+/* settle the entries due by `now`: a port still busy goes back in with its
+ * free_ps, an idle one leaves the sums */
+static inline void
 swbuf_drain(ns_pnet *n, ns_swbuf *b, ns_time now)
 {
-    while (b->n && n->ports[b->heap[0]].free_ps <= now) {
-        ns_port *p = &n->ports[b->heap[0]];
-        b->rate_free -= (unsigned __int128)p->rate_bps * (uint64_t)p->free_ps;
-        b->rate -= p->rate_bps;
-        p->hidx = NS_NONE;
-        if (--b->n) {
-            b->heap[0] = b->heap[b->n];
-            n->ports[b->heap[0]].hidx = 0;
-            heap_down(n, b, 0);
+    while (b->n && b->heap[0].key <= now) {
+        uint32_t link = b->heap[0].link;
+        ns_port *p = &n->ports[link];
+        heap_pop(b);
+        if (p->free_ps > now) {
+            heap_push(b, p->free_ps, link);
+        } else {
+            b->rate_free -= (unsigned __int128)p->rate_bps * (uint64_t)p->free_ps;
+            b->rate -= p->rate_bps;
+            p->hidx = NS_NONE;
         }
     }
 }
 
 /* port p's free_ps moved later, from `old` (at sim->now) */
-static void
+static inline void
 swbuf_moved(ns_pnet *n, ns_port *p, ns_time old)
 {
     ns_swbuf *b = swbuf_of(n, p);
     swbuf_drain(n, b, n->sim->now);
-    if (p->hidx == NS_NONE) {
-        p->hidx = b->n++;
-        b->heap[p->hidx] = (uint32_t)(p - n->ports);
+    if (p->hidx == NS_NONE) {                     /* it was idle */
+        p->hidx = 1;
+        heap_push(b, p->free_ps, (uint32_t)(p - n->ports));
         b->rate_free += (unsigned __int128)p->rate_bps * (uint64_t)p->free_ps;
         b->rate += p->rate_bps;
-        heap_up(n, b, p->hidx);
     } else {
         b->rate_free += (unsigned __int128)p->rate_bps * (uint64_t)(p->free_ps - old);
-        heap_down(n, b, p->hidx);
     }
 }
 
-uint64_t
+double
 ns_switch_occupancy(ns_pnet *n, uint32_t sw, ns_time now)
 {
     ns_swbuf *b = &n->swbuf[sw - n->fab->nhosts];
     swbuf_drain(n, b, now);
     unsigned __int128 bits = b->rate_free - (unsigned __int128)b->rate * (uint64_t)now;
-    /* round up: a partly sent packet still occupies the buffer */
-    uint64_t wire = (uint64_t)((bits + 8 * (uint64_t)NS_PS_PER_S - 1) / (8 * (uint64_t)NS_PS_PER_S));
-    return wire + b->sched_queued;
+    return (double)bits / (8.0 * NS_PS_PER_S) + (double)b->sched_queued;
 }
 
 /* inlined in the fast path, as when it was their only caller */
@@ -135,11 +129,11 @@ no_room(ns_pnet *n, const ns_port *p, uint64_t backlog, uint32_t size, ns_time n
 {
     if (!p->shared)
         return backlog + size > p->buffer_bytes;
-    uint64_t used = ns_switch_occupancy(n, p->sw, now);
-    if (used + size > p->buffer_bytes)
+    double used = ns_switch_occupancy(n, p->sw, now);
+    if (used + size > (double)p->buffer_bytes)
         return 1;
     /* dynamic threshold (Choudhury and Hahne): alpha x the free pool */
-    double threshold = p->dt_alpha * (double)(p->buffer_bytes - used);
+    double threshold = p->dt_alpha * ((double)p->buffer_bytes - used);
     return (double)(backlog + size) > threshold;
 }
 
@@ -287,6 +281,8 @@ pick(ns_port_sched *s)
 {
     if (sendable(s, NS_PORT_HEADERS))
         return NS_PORT_HEADERS;
+    if (s->nclasses == 1)   /* PFC's ports: nothing to share */
+        return sendable(s, 0) ? 0 : -1;
     int level = -1;
     for (uint32_t c = 0; c < s->nclasses; c++)
         if (sendable(s, c) && (level < 0 || s->prio[c] < level))
@@ -315,30 +311,22 @@ pick(ns_port_sched *s)
     }
 }
 
-/* start sending the next packet if the link is free and one may go */
-static void
-serve(ns_pnet *n, ns_port *p, ns_port_sched *s)
+/* start sending the next packet if the link is free and one may go. The
+ * port's event (tx_ev) is armed only while packets wait: a packet that
+ * finds the port idle goes at once, and costs no event more than on the
+ * fast path. */
+/* put pkt on the wire of the free link of port p (a scheduler's) */
+static inline void
+transmit(ns_pnet *n, ns_port *p, ns_port_sched *s, ns_pkt *pkt)
 {
-    if (s->busy)
-        return;
-    int q = pick(s);
-    if (q < 0)
-        return;
-    ns_pkt *pkt = s->q[q].head;
-    s->q[q].head = pkt->next;
-    if (!s->q[q].head)
-        s->q[q].tail = NULL;
-    s->queued -= pkt->size;
     if (n->pfc && pkt->in_link != NS_NONE)
         ns_pfc_leave(n, pkt);   /* it leaves the switch it came into */
     ns_time now = n->sim->now;
     ns_time old = p->free_ps;
     ns_time start = old > now ? old : now;
     p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
-    if (p->shared) {
-        swbuf_of(n, p)->sched_queued -= pkt->size;
+    if (p->shared)
         swbuf_moved(n, p, old);
-    }
     pkt->at = p->to;
     pkt->in_link = s->link;
     pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
@@ -350,8 +338,37 @@ serve(ns_pnet *n, ns_port *p, ns_port_sched *s)
         ns_sim_at(n->sim, &p->ev, pkt->arrive_ps);
     }
     p->tail = pkt;
-    s->busy = 1;
-    ns_sim_at(n->sim, &s->tx_ev, p->free_ps);
+}
+
+/* start sending the next packet if the link is free and one may go. The
+ * port's event (tx_ev) is armed only while packets wait: a packet that
+ * finds the port idle goes at once (sched_send), and costs no event more
+ * than on the fast path. */
+static void
+serve(ns_pnet *n, ns_port *p, ns_port_sched *s)
+{
+    ns_time now = n->sim->now;
+    if (p->free_ps > now) {   /* the link is busy: come back when it is free */
+        if (s->queued && !ns_event_pending(&s->tx_ev))
+            ns_sim_at(n->sim, &s->tx_ev, p->free_ps);
+        return;
+    }
+    int q = pick(s);
+    if (q < 0)
+        return;
+    ns_pkt *pkt = s->q[q].head;
+    s->q[q].head = pkt->next;
+    if (!s->q[q].head)
+        s->q[q].tail = NULL;
+    s->queued -= pkt->size;
+    if (p->shared)
+        swbuf_of(n, p)->sched_queued -= pkt->size;
+    transmit(n, p, s, pkt);
+    if (s->queued) {
+        if (ns_event_pending(&s->tx_ev))
+            ns_sim_cancel(n->sim, &s->tx_ev);   /* due now, behind this packet's arrival */
+        ns_sim_at(n->sim, &s->tx_ev, p->free_ps);
+    }
 }
 
 static void
@@ -360,9 +377,8 @@ sched_tx_done(void *simp, ns_event *ev)
     ns_sim *sim = simp;
     ns_pnet *n = (ns_pnet *)sim->net;
     ns_port_sched *s = ns_container_of(ev, ns_port_sched, tx_ev);
-    s->busy = 0;
     serve(n, &n->ports[s->link], s);
-    if (s->host && !s->busy)
+    if (s->host && ns_port_ready(n, s->link))
         ns_host_kick(n, n->fab->links[s->link].src);   /* the NIC may hand it the next packet */
 }
 
@@ -370,7 +386,7 @@ int
 ns_port_ready(const ns_pnet *n, uint32_t link)
 {
     const ns_port_sched *s = n->sched[link];
-    return !s->busy && !s->queued && !s->paused;
+    return !s->queued && !s->paused;   /* the host sends when the link is free (its free_ps) */
 }
 
 static void
@@ -409,6 +425,12 @@ sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
+    if (s->nclasses == 1 && !s->queued && !s->paused && p->free_ps <= now) {
+        /* one class (PFC's ports), nothing waits and the link is free: at
+         * once (with classes, the round robin's turn must see it) */
+        transmit(n, p, s, pkt);
+        return;
+    }
     uint32_t c = ns_pkt_class(pkt);
     enqueue(n, s, c < s->nclasses ? c : s->nclasses - 1, pkt);
     serve(n, p, s);
@@ -443,6 +465,6 @@ ns_port_resume(ns_pnet *n, uint32_t link, uint32_t classes)
     assert(n->ports[link].sched);
     s->paused &= ~classes;
     serve(n, &n->ports[link], s);
-    if (s->host && !s->busy)
+    if (s->host && ns_port_ready(n, link))
         ns_host_kick(n, n->fab->links[link].src);
 }

@@ -15,12 +15,14 @@
 
 extern const ns_transport ns_tp_ideal;   /* transport_ideal.c */
 extern const ns_transport ns_tp_dctcp;   /* transport_dctcp.c */
+extern const ns_transport ns_tp_dcqcn;   /* transport_dcqcn.c */
 
-/* the transports, one row each; the row numbers of the first two are
- * NS_TP_IDEAL and NS_TP_DCTCP (sim.h) */
+/* the transports, one row each; the row numbers of the first three are
+ * NS_TP_IDEAL, NS_TP_DCTCP and NS_TP_DCQCN (sim.h) */
 const ns_transport *const ns_transports[] = {
     &ns_tp_ideal,
     &ns_tp_dctcp,
+    &ns_tp_dcqcn,
     NULL
 };
 
