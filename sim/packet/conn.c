@@ -7,9 +7,11 @@
  *
  * Store. The pairs are known before the run (the workload's transfers): one
  * record per distinct (src, dst), numbered in (src, dst) order, and each
- * transfer's pair number, all allocated once when the model is built. A
- * running transfer has a record of its own (struct ns_conn_xfer) from a
- * pool, taken when it starts and returned when it completes.
+ * transfer's pair number, all allocated once when the model is built
+ * (the transfers sorted by pair: O(n log n) once). A running transfer has a
+ * record of its own (struct ns_conn_xfer) from a pool, taken when it starts
+ * and returned once its last sender has finished: nothing is allocated per
+ * packet, and per transfer only when the pool grows.
  *
  * The rules (man/netsim-lua.5, "connections"):
  *  - a transfer that starts loads its pair's record; before any transfer
@@ -37,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/alloc.h"
-#include "sim/id.h"
 
 /* the record of a running transfer; its transport's record follows at
  * offsetof(state) */
