@@ -99,6 +99,9 @@ int ns_transport_ignores_buffers(int row);
 int ns_pfc_on(const ns_fabric *f, uint32_t cfg, int transport);
 /* 1 if transport `row` takes settings (a table named as the transport) */
 int ns_transport_has_settings(int row);
+/* 1 if transport `row` carries congestion state from one transfer of a pair
+ * of hosts to the next under run{connections = "persistent"} */
+int ns_transport_carries(int row);
 /* read the settings of transport `row` from `r`, over its defaults. For
  * c->transport's row they go into c (c->tp_settings); another row's are
  * checked, then dropped. NS_OK, or the reader's error (settings.h). */

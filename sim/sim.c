@@ -32,6 +32,7 @@ const ns_model *const ns_models[] = {
 const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", NULL};
 const char *const ns_spray_names[] = {"random", "roundrobin", NULL};
 const char *const ns_flow_solver_names[] = {"incremental", "component", "full", NULL};
+const char *const ns_connections_names[] = {"per_transfer", "persistent", NULL};
 
 void
 ns_run_cfg_defaults(ns_run_cfg *c)
@@ -43,6 +44,7 @@ ns_run_cfg_defaults(ns_run_cfg *c)
     c->spray = NS_SPRAY_RANDOM;
     c->flowlet_gap_ps = 10 * NS_PS_PER_US;
     c->subflows = 1;
+    c->connections = NS_CONN_PER_TRANSFER;
     c->transport = NS_TP_IDEAL;
     c->tp_settings_row = -1;
 }

@@ -27,10 +27,12 @@ enum { NS_MODEL_PACKET = 0, NS_MODEL_FLOW = 1 };
 enum { NS_TP_IDEAL = 0, NS_TP_DCTCP, NS_TP_DCQCN };
 enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE };
 enum { NS_SPRAY_RANDOM = 0, NS_SPRAY_ROUNDROBIN };
+enum { NS_CONN_PER_TRANSFER = 0, NS_CONN_PERSISTENT };
 
 extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", NULL */
 extern const char *const ns_spray_names[];      /* "random", "roundrobin", NULL */
 extern const char *const ns_flow_solver_names[]; /* "incremental", "component", "full", NULL */
+extern const char *const ns_connections_names[]; /* "per_transfer", "persistent", NULL */
 
 /* room for a transport's settings in a run configuration */
 #define NS_TP_SETTINGS_BYTES 128
@@ -42,6 +44,7 @@ typedef struct ns_run_cfg {
     int          spray;
     ns_time      flowlet_gap_ps;
     uint32_t     subflows;
+    int          connections;/* NS_CONN_*: congestion state per transfer, or carried per pair of hosts */
     int          transport;  /* a row of the transports (net.h) */
     int          tp_settings_row;   /* the transport tp_settings belong to; -1: none (each uses its defaults) */
     union {                  /* the settings as the transport's parser left them (ns_transport_settings) */

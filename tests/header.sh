@@ -18,7 +18,7 @@ i=0; while [ ! -s "$T/out" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 0.3
 kill -INT $pid; wait $pid; status=$?
 is "$status" 130 'a long run interrupted'
-is "$(head -n 1 "$T/out")" 'netsim: long.lua on leafspine (256 hosts), model packet, lb spray, transport dctcp, subflows 1, seed 1 -> long.h5' \
+is "$(head -n 1 "$T/out")" 'netsim: long.lua on leafspine (256 hosts), model packet, lb spray, transport dctcp, subflows 1, connections per_transfer, seed 1 -> long.h5' \
     'its header was printed when it started'
 grep -q '^makespan' "$T/out"; ok $((! $?)) 'and no summary, since it did not finish'
 

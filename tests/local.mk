@@ -257,3 +257,6 @@ TESTS += tests/reliability_lua.sh tests/reliability_output.sh tests/reliability_
 EXTRA_DIST += tests/reliability_lua.sh tests/reliability_output.sh tests/reliability_cli.sh
 
 include tests/fuzz/local.mk
+
+TESTS += tests/connections.sh
+EXTRA_DIST += tests/connections.sh

@@ -231,7 +231,7 @@ static void
 read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
 {
     static const char *const fields[] = {
-        "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "transport",
+        "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "connections", "transport",
         "seed", "until", "duration", "output", "sample", "flow_solver", NULL
     };
     const char *all[48];
@@ -257,6 +257,7 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     cfg->spray = ns_lua_option(L, 1, "run", "spray", ns_spray_names, NS_SPRAY_RANDOM);
     cfg->flowlet_gap_ps = ns_lua_time(L, 1, "run", "flowlet_gap", 0, cfg->flowlet_gap_ps);
     cfg->subflows = (uint32_t)ns_lua_int(L, 1, "run", "subflows", 0, 1, 1, 65535);
+    cfg->connections = ns_lua_option(L, 1, "run", "connections", ns_connections_names, NS_CONN_PER_TRANSFER);
     cfg->transport = read_row(L, "transport", ns_transport_name, NS_TP_IDEAL);
     read_transport_settings(L, cfg);
     cfg->seed = (uint64_t)ns_lua_int(L, 1, "run", "seed", 0, (lua_Integer)wl->seed, 0, INT64_MAX);
@@ -275,6 +276,13 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     if (ns_lua_has(L, 1, "flowlet_gap") && cfg->lb != NS_LB_FLOWLET)
         ns_lua_warn(L, "run", "field 'flowlet_gap' only applies with lb = \"flowlet\"; ignored with lb = \"%s\"",
                     ns_lb_names[cfg->lb]);
+    if (cfg->connections == NS_CONN_PERSISTENT && (cfg->model != NS_MODEL_PACKET ||
+                                                   !ns_transport_carries(cfg->transport)))
+        ns_lua_warn(L, "run", "field 'connections': %s%s%s carries no congestion state from one transfer to "
+                    "the next; \"persistent\" runs as \"per_transfer\"",
+                    cfg->model == NS_MODEL_PACKET ? "transport \"" : "the ",
+                    cfg->model == NS_MODEL_PACKET ? ns_transport_name(cfg->transport) : ns_model_name(cfg->model),
+                    cfg->model == NS_MODEL_PACKET ? "\"" : " model");
     check_transport_settings(L, cfg);
     if (cfg->flowlet_gap_ps <= 0)
         ns_lua_fail(L, "run", "field 'flowlet_gap' must be positive");
@@ -772,15 +780,17 @@ print_summary(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabr
 }
 
 /* the run's header, printed when it starts (not with -q or --json): what
- * runs, on what, with which model, policy and transport, into which file */
+ * runs, on what, with which model, policy, transport and connections, into
+ * which file */
 static void
 print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg, const char *output)
 {
     if (cmd->quiet || cmd->json)
         return;
-    printf("netsim: %s on %s (%zu hosts), model %s, lb %s, transport %s, subflows %u, seed %llu -> %s\n",
-           cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model), ns_lb_names[cfg->lb],
-           ns_transport_name(cfg->transport), cfg->subflows, (unsigned long long)cfg->seed, output);
+    printf("netsim: %s on %s (%zu hosts), model %s, lb %s, transport %s, subflows %u, connections %s, "
+           "seed %llu -> %s\n", cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model),
+           ns_lb_names[cfg->lb], ns_transport_name(cfg->transport), cfg->subflows,
+           ns_connections_names[cfg->connections], (unsigned long long)cfg->seed, output);
     if (cfg->model == NS_MODEL_PACKET) {
         /* what the scenario left to the defaults of a real switch */
         char sw[1024];

@@ -176,6 +176,39 @@ typedef struct ns_transport {
     void    (*on_data)(ns_pnet *n, ns_sflow *f, ns_pkt *p);  /* at the receiver; owns p */
     void    (*on_ack)(ns_pnet *n, ns_sflow *f, ns_pkt *p);   /* at the sender; owns p */
     void    (*fini)(ns_pnet *n, ns_sflow *f);
+    /* Connections (run{connections = "persistent"}): the congestion state a
+     * transport carries from one transfer of an ordered pair of hosts to the
+     * next, as long-lived queue pairs do. A record of conn_size bytes whose
+     * layout is the transport's own (8-byte aligned); conn_size 0 if it
+     * carries nothing (the ideal transport): then conn_save and conn_load
+     * are NULL and "persistent" runs as "per_transfer". The model (conn.c)
+     * owns the records: one per pair of hosts that has transfers, allocated
+     * when the model is built, and one per running transfer, from a pool;
+     * conn.c also decides when to save and what a transfer loads (the rules
+     * are at its top and in man/netsim-lua.5).
+     *  - conn_save(n, f, state) folds subflow f's sender state (f->tp, still
+     *    valid) into `state`: a record that starts zeroed and holds the fold
+     *    of some other subflows of f's transfer. It is called once per
+     *    subflow as its sender finishes and, for the senders still running
+     *    when the transfer completes, once more on a copy; so a fold must
+     *    accumulate (sums, counts, extremes), never depend on the order,
+     *    and keep splitting on equal terms with one flow: windows and rates
+     *    add up (their sum is what one flow would have reached), per-path
+     *    estimates (alpha, RTT) are averaged (sum and count here, divided at
+     *    load).
+     *  - conn_load(n, f, state), called right after init (before the
+     *    subflow sends), starts subflow f from its pair's record, never a
+     *    zeroed one: before the pair has saved one, or when another transfer
+     *    of the pair holds it, init's state stands. f takes its share of what
+     *    adds up: ns_sflow_share(n, f, w) of a window w (init does the same
+     *    with the initial window), rate / k of a rate, k the subflows of
+     *    f's transfer (n->sim->xfers[f->xfer].subflows).
+     * A new transport with state to carry (a dcqcn: rate, target rate,
+     * alpha) defines its record type and these two functions and sets the
+     * three fields; nothing else changes. */
+    size_t      conn_size;
+    void    (*conn_save)(ns_pnet *n, const ns_sflow *f, void *state);
+    void    (*conn_load)(ns_pnet *n, ns_sflow *f, const void *state);
 } ns_transport;
 
 extern const ns_transport *const ns_transports[];   /* transports.c, NULL-ended */
@@ -196,6 +229,7 @@ struct ns_sflow {
     uint64_t  rcv_bytes;     /* receiver: payload bytes received, each once */
     uint32_t  entropy;       /* ECMP flow label */
     uint16_t  path_off;      /* subflow index: distinct path choice */
+    uint16_t  sub;           /* its index among the subflows of its transfer (0..k-1) */
     uint8_t   in_ring;
     uint8_t   done;          /* the transport needs it no more: released once no packet refers to it */
     uint32_t  alive;         /* packets in the network that refer to this subflow */
@@ -204,6 +238,11 @@ struct ns_sflow {
     ns_time   last_send_ps;  /* flowlet detection */
     uint32_t  flowlet;
     void     *tp;            /* transport state (state_size bytes), NULL if none */
+    /* persistent connections: the record of its running transfer, and the
+     * transfer's other subflows not yet folded into it (conn.c); NULL once
+     * folded, or when connections are per transfer */
+    struct ns_conn_xfer *cx;
+    ns_sflow *cx_next, *cx_prev;
 };
 
 struct ns_pnet {
@@ -225,6 +264,7 @@ struct ns_pnet {
     ns_pool          pkt_pool, flow_pool, tp_pool;   /* packets, subflows, transport state */
     ns_sflow        *live;       /* subflows not yet released (a run stopped early frees their transport state) */
     uint32_t        *sf_left;    /* per transfer: subflows not yet delivered */
+    struct ns_conn  *conn;       /* persistent connections (conn.c); NULL when per transfer */
     ns_rng          *spray_rng, *ecn_rng;
     uint32_t         mss;        /* payload bytes per full packet */
     uint32_t         ack_size;   /* bytes of an ACK on the wire */
@@ -297,6 +337,34 @@ void ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p);  /* queue an ACK */
 void ns_host_tx(void *simp, ns_event *ev);
 /* take f off its sender's ring (before it is released: its last packet may
  * arrive before the sender's round robin comes back to it) */
+
+/* conn.c: persistent connections (run{connections = "persistent"}) */
+/* build the per-pair store for the run's transfers (n->conn stays NULL
+ * unless connections are persistent and the transport carries state);
+ * NS_OK or NS_ENOMEM (message in sim->err) */
+int  ns_conn_new(ns_pnet *n);
+void ns_conn_free(ns_pnet *n);      /* accepts n->conn == NULL */
+/* transfer xi starts (before its subflows): 0, or -1 (no memory) */
+int  ns_conn_start(ns_pnet *n, uint32_t xi);
+/* subflow f of a started transfer, just through the transport's init, loads
+ * its pair's record if its transfer holds one */
+void ns_conn_attach(ns_pnet *n, ns_sflow *f);
+/* f's sender is finished: fold it into its transfer's record */
+void ns_conn_sflow_done(ns_pnet *n, ns_sflow *f);
+/* transfer xi completed: fold its running subflows, save the record as its pair's */
+void ns_conn_xfer_done(ns_pnet *n, uint32_t xi);
+
+/* the share of subflow f (index f->sub of the k of its transfer) of a window
+ * of w packets: w is cut as a transfer's bytes are (plan.h): floor(w) / k,
+ * one more for the first floor(w) mod k subflows, and at least 1 */
+static inline double
+ns_sflow_share(const ns_pnet *n, const ns_sflow *f, double w)
+{
+    uint32_t k = n->sim->xfers[f->xfer].subflows;
+    uint64_t whole = w < 1 ? 0 : w > 4e18 ? (uint64_t)4e18 : (uint64_t)w;
+    uint64_t s = k > 1 ? whole / k + (f->sub < whole % k) : whole;
+    return s < 1 ? 1.0 : (double)s;
+}
 
 /* packet_net.c */
 ns_pkt *ns_pkt_new(ns_pnet *n, ns_sflow *f, int type);

@@ -113,6 +113,7 @@ ns_sflow_delivered(ns_pnet *n, ns_sflow *f)
     x->delivered += f->rcv_bytes;
     if (--n->sf_left[f->xfer] == 0) {
         x->pause_ps = nic_paused_ps(n, f->src) - x->pause_ps;
+        ns_conn_xfer_done(n, f->xfer);   /* before ops that wait for it start */
         ns_sim_transfer_done(n->sim, f->xfer);
     }
 }
@@ -121,6 +122,7 @@ void
 ns_sflow_finish(ns_pnet *n, ns_sflow *f)
 {
     ns_host_deactivate(n, f);
+    ns_conn_sflow_done(n, f);
     f->done = 1;
     if (f->alive == 0)
         release(n, f);
@@ -139,6 +141,8 @@ pnet_start(ns_net *net, uint32_t xi)
     x->subflows = plan.k;
     x->pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
     n->sf_left[xi] = plan.k;
+    if (ns_conn_start(n, xi))
+        return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for connections");
     for (uint32_t i = 0; i < plan.k; i++) {
         ns_sflow *f = ns_pool_get(&n->flow_pool);
         if (!f)
@@ -155,9 +159,11 @@ pnet_start(ns_net *net, uint32_t xi)
         f->npkts = (uint32_t)ns_plan_packets(f->bytes, n->mss);
         f->entropy = plan.label;
         f->path_off = ns_plan_path(&plan, i);
+        f->sub = (uint16_t)i;
         f->last_send_ps = -1;
         if (n->tp->init(n, f))
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
+        ns_conn_attach(n, f);
         ns_host_activate(n, f);
     }
     return NS_OK;
@@ -196,6 +202,7 @@ pnet_free(ns_net *net)
         n->tp->fini(n, f);
     ns_pfc_free(n);
     ns_port_sched_free(n);
+    ns_conn_free(n);
     ns_pool_destroy(&n->pkt_pool);
     ns_pool_destroy(&n->flow_pool);
     ns_pool_destroy(&n->tp_pool);
@@ -262,6 +269,8 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
                (double)m->subflows * (sizeof(ns_sflow) + tp->state_size + sizeof(ns_event)) +
                (double)m->packets * sizeof(ns_pkt) +
                ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */
+    if (c->connections == NS_CONN_PERSISTENT && tp->conn_size)   /* conn.c: per transfer and per pair, at most */
+        b += (double)wl->nops * (sizeof(uint32_t) + sizeof(void *) + 2.0 * (16 + (double)tp->conn_size));
     m->model = b > 1.8e19 ? UINT64_MAX : (uint64_t)b;
 }
 
@@ -397,6 +406,10 @@ pnet_new(ns_sim *sim, ns_net **out)
     if (rc) {
         pnet_free(&n->net);   /* the message names switches of the fabric, not of the model */
         return rc;
+    }
+    if (ns_conn_new(n)) {
+        pnet_free(&n->net);
+        return NS_ENOMEM;
     }
     *out = &n->net;
     return NS_OK;

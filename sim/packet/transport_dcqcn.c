@@ -29,6 +29,13 @@
  * A retransmission timeout (no progress of the cumulative point for rto
  * while packets are outstanding) resends from the cumulative point; the
  * timeout does not back off (a NIC retries with its fixed timeout).
+ *
+ * Connections. Under run{connections = "persistent"} (conn.c) a transfer
+ * leaves its pair the sums of its queue pairs' current and target rates and
+ * of their alpha; the next transfer's k queue pairs start at rate / k each
+ * and the mean alpha, and recover from there by the timer and the byte
+ * counter as after a cut (the timers do not run while the pair is idle).
+ * Each queue pair otherwise starts at the line rate, as a NIC's does.
  */
 #include <config.h>
 #include "packet_int.h"
@@ -316,6 +323,52 @@ incr_fire(void *simp, ns_event *ev)
         ns_sim_at(sim, &d->incr_ev, ns_time_add(sim->now, cfg_of(d->n)->rate_timer_ps));
 }
 
+/* --- persistent connections (conn.c) ---------------------------------------- */
+
+/* what a transfer carries for its pair under run{connections = "persistent"}:
+ * the sums of its queue pairs' current and target rates and of their alpha.
+ * The next transfer's k queue pairs take rate / k each (within the minimum
+ * and the line rate), the mean alpha, and recover from there as after a cut */
+typedef struct ns_dcqcn_conn {
+    double   rc_bps, rt_bps, alpha;   /* sums */
+    uint32_t n;                       /* queue pairs folded */
+} ns_dcqcn_conn;
+
+static void
+dcqcn_conn_save(ns_pnet *n, const ns_sflow *f, void *state)
+{
+    (void)n;
+    const ns_dcqcn *d = f->tp;
+    ns_dcqcn_conn *r = state;
+    if (!d)
+        return;
+    r->rc_bps += d->r.rc_bps;
+    r->rt_bps += d->r.rt_bps;
+    r->alpha += d->r.alpha;
+    r->n++;
+}
+
+static double
+clamp_rate(const ns_dcqcn *d, double bps)
+{
+    return bps > d->p.line_bps ? d->p.line_bps : bps < d->p.min_bps ? d->p.min_bps : bps;
+}
+
+static void
+dcqcn_conn_load(ns_pnet *n, ns_sflow *f, const void *state)
+{
+    ns_dcqcn *d = f->tp;
+    const ns_dcqcn_conn *r = state;
+    if (!d || r->n == 0 || !cfg_of(n)->rate_control)
+        return;
+    double k = n->sim->xfers[f->xfer].subflows;
+    d->r.rc_bps = clamp_rate(d, r->rc_bps / k);
+    d->r.rt_bps = clamp_rate(d, r->rt_bps / k);
+    d->r.alpha = r->alpha / r->n;
+    if (recovering(d))
+        ns_sim_at(n->sim, &d->incr_ev, ns_time_add(n->sim->now, cfg_of(n)->rate_timer_ps));
+}
+
 /* --- the receiver ------------------------------------------------------------ */
 
 /* a control packet of f to its sender */
@@ -593,5 +646,6 @@ dcqcn_parse(const ns_settings *r, void *settings)
 
 const ns_transport ns_tp_dcqcn = {
     "dcqcn", NS_TPF_ACKS | NS_TPF_ECN | NS_TPF_LOSSLESS, sizeof(ns_dcqcn), sizeof(ns_dcqcn_cfg), dcqcn_defaults, dcqcn_parse,
-    dcqcn_init, dcqcn_next, dcqcn_on_data, dcqcn_on_ack, dcqcn_fini
+    dcqcn_init, dcqcn_next, dcqcn_on_data, dcqcn_on_ack, dcqcn_fini,
+    sizeof(ns_dcqcn_conn), dcqcn_conn_save, dcqcn_conn_load
 };

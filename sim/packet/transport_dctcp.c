@@ -29,6 +29,19 @@
  * Receiver. It counts each payload byte once, echoes CE as ECE, and flags
  * the ACK of a duplicate (DSACK). The subflow is delivered when its last
  * new byte arrives.
+ *
+ * Subflows. The k subflows of a transfer share the initial window: subflow
+ * i starts with its share of init_window (ns_sflow_share: the window cut as
+ * the bytes are, at least one packet), so the first RTT of a transfer
+ * carries init_window packets however it is split (k of them when k is
+ * larger).
+ *
+ * Connections. Under run{connections = "persistent"} (conn.c) a transfer
+ * saves for its pair of hosts: the sum of its subflows' windows and of their
+ * slow-start thresholds (infinite if any is), the mean of their alpha, of
+ * their srtt and rttvar (over those with an RTT sample), the least min_rtt,
+ * the largest RTO and reordering multiplier. The next transfer's subflows
+ * load their share of the window and threshold and the rest as saved.
  */
 #include <config.h>
 #include "packet_int.h"
@@ -94,6 +107,19 @@ struct ns_dctcp {
     ns_time   sent0[RING0];
     uint8_t   st0[RING0], got0[RING0];
 };
+
+/* what a transfer carries for its pair under persistent connections:
+ * sums and extremes over its subflows (see the top of the file) */
+typedef struct ns_dctcp_conn {
+    double   cwnd, ssthresh;   /* sums, packets; ssthresh >= SS_INF: infinite */
+    double   alpha;            /* sum */
+    double   srtt, rttvar;     /* sums over the nrtt subflows with a sample, ps */
+    ns_time  min_rtt, rto;     /* least, largest */
+    uint32_t n, nrtt;          /* subflows folded; those with an RTT sample */
+    uint32_t reo_mult;         /* largest */
+} ns_dctcp_conn;
+
+#define SS_INF 1e18            /* ssthresh before the first reduction */
 
 static void rto_fire(void *simp, ns_event *ev);
 
@@ -184,11 +210,11 @@ dctcp_init(ns_pnet *n, ns_sflow *f)
     ns_event_init(&d->rto_ev, rto_fire);
     d->f = f;
     d->n = n;
-    d->cwnd = c->init_window;
-    d->ssthresh = 1e18;
+    d->cwnd = ns_sflow_share(n, f, c->init_window);   /* the transfer's subflows share it */
+    d->ssthresh = SS_INF;
     d->alpha = 1.0;          /* as the DCTCP paper: start cautious */
     d->reo_mult = 1;
-    d->win_end = c->init_window;
+    d->win_end = (uint32_t)d->cwnd;
     d->min_rtt = NS_TIME_MAX;
     d->rack_ps = -1;
     d->rto = c->min_rto_ps;
@@ -510,6 +536,55 @@ rto_fire(void *simp, ns_event *ev)
     ns_host_activate(d->n, d->f);
 }
 
+/* --- persistent connections (conn.c) ----------------------------------------- */
+
+static void
+dctcp_conn_save(ns_pnet *n, const ns_sflow *f, void *state)
+{
+    (void)n;
+    const ns_dctcp *d = f->tp;
+    ns_dctcp_conn *r = state;  /* zeroed before the first subflow */
+    if (!d)
+        return;
+    r->cwnd += d->cwnd;
+    r->ssthresh = d->ssthresh >= SS_INF || r->ssthresh >= SS_INF ? SS_INF : r->ssthresh + d->ssthresh;
+    r->alpha += d->alpha;
+    if (d->srtt > 0) {
+        r->srtt += (double)d->srtt;
+        r->rttvar += (double)d->rttvar;
+        if (r->nrtt == 0 || d->min_rtt < r->min_rtt)
+            r->min_rtt = d->min_rtt;
+        r->nrtt++;
+    }
+    if (d->rto > r->rto)
+        r->rto = d->rto;
+    if (d->reo_mult > r->reo_mult)
+        r->reo_mult = d->reo_mult;
+    r->n++;
+}
+
+static void
+dctcp_conn_load(ns_pnet *n, ns_sflow *f, const void *state)
+{
+    ns_dctcp *d = f->tp;
+    const ns_dctcp_conn *r = state;
+    if (!d || r->n == 0)
+        return;
+    d->cwnd = ns_sflow_share(n, f, r->cwnd);
+    d->ssthresh = r->ssthresh >= SS_INF ? SS_INF : ns_sflow_share(n, f, r->ssthresh);
+    d->win_end = (uint32_t)d->cwnd;
+    d->alpha = r->alpha / r->n;
+    if (r->nrtt) {
+        d->srtt = (ns_time)(r->srtt / r->nrtt + 0.5);
+        d->rttvar = (ns_time)(r->rttvar / r->nrtt + 0.5);
+        d->min_rtt = r->min_rtt;
+    }
+    if (r->rto > d->rto)
+        d->rto = r->rto;
+    if (r->reo_mult > d->reo_mult)
+        d->reo_mult = r->reo_mult;
+}
+
 /* --- settings ---------------------------------------------------------------- */
 
 static void
@@ -539,6 +614,9 @@ dctcp_parse(const ns_settings *r, void *settings)
 }
 
 const ns_transport ns_tp_dctcp = {
-    "dctcp", NS_TPF_ACKS | NS_TPF_ECN, sizeof(ns_dctcp), sizeof(ns_dctcp_cfg), dctcp_defaults, dctcp_parse,
-    dctcp_init, dctcp_next, dctcp_on_data, dctcp_on_ack, dctcp_fini
+    .name = "dctcp", .flags = NS_TPF_ACKS | NS_TPF_ECN, .state_size = sizeof(ns_dctcp),
+    .settings_size = sizeof(ns_dctcp_cfg), .defaults = dctcp_defaults, .parse = dctcp_parse,
+    .init = dctcp_init, .next = dctcp_next, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
+    .fini = dctcp_fini,
+    .conn_size = sizeof(ns_dctcp_conn), .conn_save = dctcp_conn_save, .conn_load = dctcp_conn_load
 };

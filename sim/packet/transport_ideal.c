@@ -54,7 +54,9 @@ ideal_fini(ns_pnet *n, ns_sflow *f)
     (void)f;
 }
 
+/* nothing to carry between transfers: no conn_* (persistent runs as per_transfer) */
 const ns_transport ns_tp_ideal = {
-    "ideal", NS_TPF_UNLIMITED, 0, 0, NULL, NULL,
-    ideal_init, ideal_next, ideal_on_data, ideal_on_ack, ideal_fini
+    .name = "ideal", .flags = NS_TPF_UNLIMITED, .state_size = 0, .settings_size = 0,
+    .init = ideal_init, .next = ideal_next, .on_data = ideal_on_data, .on_ack = ideal_on_ack,
+    .fini = ideal_fini
 };

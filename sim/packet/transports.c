@@ -80,6 +80,13 @@ ns_transport_has_settings(int row)
 }
 
 int
+ns_transport_carries(int row)
+{
+    const ns_transport *t = row_of(row);
+    return t && t->conn_size > 0;
+}
+
+int
 ns_transport_settings(int row, const ns_settings *r, ns_run_cfg *c)
 {
     const ns_transport *t = row_of(row);
