@@ -135,7 +135,7 @@ def load(runs):
 
 def agg(d, keys):
     """mean, min and max over seeds of the main numbers"""
-    cols = [c for c in ("norm_time", "time_s", "max_link_load", "peak_switch_queue_bytes", "max_congestion",
+    cols = [c for c in ("norm_time", "time_s", "lower_bound_s", "max_link_load", "peak_switch_queue_bytes", "max_congestion",
                         "retransmits", "ecn_marks", "drops", "wall_seconds", "packets", "timeouts",
                         "pause_frames", "paused_seconds") if c in d.columns]
     g = d.groupby(keys, sort=False)[cols]
