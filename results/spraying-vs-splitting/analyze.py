@@ -607,8 +607,13 @@ def fig_real(a, path):
             ax.set_ylabel("completion / lower bound")
             ax.set_title("%s, %s, %s" % (WORKLOAD_TITLE[wl], fab, tr))
             ax.grid(alpha=0.3, axis="y", which="both")
-            if i == 0 and j == 0:
-                ax.legend(fontsize=7)
+    # one legend for all panels: the settings of every panel (selective recovery only under dcqcn)
+    handles = {}
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    axes[0][0].legend([handles[SETTING_TITLE[st]] for st in settings if SETTING_TITLE[st] in handles],
+                      [SETTING_TITLE[st] for st in settings if SETTING_TITLE[st] in handles], fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
