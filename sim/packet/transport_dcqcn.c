@@ -293,6 +293,11 @@ dcqcn_next(ns_pnet *n, ns_sflow *f)
     }
     if (c->rate_control) {
         d->next_tx_ps = now + (ns_time)((double)p->size * 8e12 / d->r.rc_bps);
+        /* slower than the NIC: off its ring until the gap is over (host.c) */
+        f->held = d->r.rc_bps < d->p.line_bps;
+        f->hold_ps = d->next_tx_ps;
+        if (f->held && !ns_event_pending(&d->pace_ev))
+            ns_sim_at(n->sim, &d->pace_ev, d->next_tx_ps);
         if (recovering(d)) {
             d->bc_bytes += p->size;
             if (d->bc_bytes >= c->byte_counter) {
@@ -310,7 +315,7 @@ pace_fire(void *simp, ns_event *ev)
 {
     (void)simp;
     ns_dcqcn *d = ns_container_of(ev, ns_dcqcn, pace_ev);
-    ns_host_activate(d->n, d->f);
+    ns_host_resume(d->n, d->f);
 }
 
 static void
