@@ -802,6 +802,11 @@ print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg,
         else
             ns_fabric_describe_switches(fab, sw, sizeof sw);
         printf("netsim: %s; PFC %s\n", sw, pfc ? "on (lossless)" : "off");
+        char tp[512];
+        int how = ns_transport_describe(cfg->transport, cfg, tp, sizeof tp);
+        if (how)
+            printf("netsim: transport %s%s: %s\n", ns_transport_name(cfg->transport),
+                   how == 1 ? " (its defaults)" : "", tp);
     }
     fflush(stdout);
 }

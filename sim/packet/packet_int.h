@@ -209,6 +209,8 @@ typedef struct ns_transport {
     size_t      conn_size;
     void    (*conn_save)(ns_pnet *n, const ns_sflow *f, void *state);
     void    (*conn_load)(ns_pnet *n, ns_sflow *f, const void *state);
+    /* its settings in a line for the run's header ("init_window 10, ..."); NULL: none */
+    void    (*describe)(const void *settings, char *buf, size_t n);
 } ns_transport;
 
 extern const ns_transport *const ns_transports[];   /* transports.c, NULL-ended */

@@ -41,9 +41,11 @@
 #include "packet_int.h"
 #include "dcqcn_rate.h"
 
+#include <stdio.h>
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/settings.h"
+#include "sim/units.h"
 
 /* the settings: run{dcqcn = {...}} */
 typedef struct ns_dcqcn_cfg {
@@ -649,8 +651,32 @@ dcqcn_parse(const ns_settings *r, void *settings)
     return NS_OK;
 }
 
+static void
+dcqcn_describe(const void *settings, char *buf, size_t n)
+{
+    const ns_dcqcn_cfg *c = settings;
+    if (!c->rate_control) {
+        snprintf(buf, n, "rate_control off (line rate), recovery %s", recovery_names[c->recovery]);
+        return;
+    }
+    char cnp[32], k[32], t[32], b[32], ai[32], hai[32], rto[32];
+    ns_format_time(c->cnp_interval_ps, cnp, sizeof cnp);
+    ns_format_time(c->alpha_timer_ps, k, sizeof k);
+    ns_format_time(c->rate_timer_ps, t, sizeof t);
+    ns_format_size(c->byte_counter, b, sizeof b);
+    ns_format_rate(c->rai_bps, ai, sizeof ai);
+    ns_format_rate(c->rhai_bps, hai, sizeof hai);
+    ns_format_time(c->rto_ps, rto, sizeof rto);
+    snprintf(buf, n, "g %g, cnp_interval %s, alpha_timer %s, rate_timer %s, byte_counter %s, %u fast recovery "
+             "stages, rai %s, rhai %s, recovery %s, rto %s", c->g, cnp, k, t, b, c->stages, ai, hai,
+             recovery_names[c->recovery], rto);
+}
+
 const ns_transport ns_tp_dcqcn = {
-    "dcqcn", NS_TPF_ACKS | NS_TPF_ECN | NS_TPF_LOSSLESS, sizeof(ns_dcqcn), sizeof(ns_dcqcn_cfg), dcqcn_defaults, dcqcn_parse,
-    dcqcn_init, dcqcn_next, dcqcn_on_data, dcqcn_on_ack, dcqcn_fini,
-    sizeof(ns_dcqcn_conn), dcqcn_conn_save, dcqcn_conn_load
+    .name = "dcqcn", .flags = NS_TPF_ACKS | NS_TPF_ECN | NS_TPF_LOSSLESS, .state_size = sizeof(ns_dcqcn),
+    .settings_size = sizeof(ns_dcqcn_cfg), .defaults = dcqcn_defaults, .parse = dcqcn_parse,
+    .init = dcqcn_init, .next = dcqcn_next, .on_data = dcqcn_on_data, .on_ack = dcqcn_on_ack,
+    .fini = dcqcn_fini,
+    .conn_size = sizeof(ns_dcqcn_conn), .conn_save = dcqcn_conn_save, .conn_load = dcqcn_conn_load,
+    .describe = dcqcn_describe
 };
