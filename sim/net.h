@@ -93,6 +93,8 @@ const char *ns_transport_name(int row);
 /* 1 if transport `row` expects a lossless fabric (RoCE): switches whose
  * `pfc` the scenario left unsaid run priority flow control under it */
 int ns_transport_wants_pfc(int row);
+/* 1 if transport `row` backs off on ECN marks */
+int ns_transport_reacts_to_ecn(int row);
 /* 1 if transport `row` ignores buffers (the ideal transport: nothing dropped or marked) */
 int ns_transport_ignores_buffers(int row);
 /* 1 if PFC runs on the ports into switch configuration `cfg` under `transport` */

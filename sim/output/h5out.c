@@ -214,6 +214,7 @@ typedef struct link_row {
     uint64_t rate_bps;
     int64_t  latency_ps;
     uint64_t buffer_bytes;
+    char     name[NS_LINK_NAME_MAX];   /* "leaf3->spine7" */
 } link_row;
 
 static void
@@ -229,6 +230,7 @@ fill_links(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].rate_bps = l->rate_bps;
         rows[i].latency_ps = l->latency_ps;
         rows[i].buffer_bytes = l->buffer_bytes;
+        ns_fabric_link_name(f, first + i, rows[i].name, sizeof rows[i].name);
     }
 }
 
@@ -569,6 +571,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(link_row, id, NS_COL_U32, NULL), COL(link_row, src, NS_COL_U32, NULL),
         COL(link_row, dst, NS_COL_U32, NULL), COL(link_row, rate_bps, NS_COL_U64, "bit/s"),
         COL(link_row, latency_ps, NS_COL_I64, "ps"), COL(link_row, buffer_bytes, NS_COL_U64, "B"),
+        SCOL(link_row, name, NULL),
     };
     static const ns_result_col port_cols[] = {
         COL(port_row, link, NS_COL_U32, NULL), COL(port_row, tx_bytes, NS_COL_U64, "B"),

@@ -99,6 +99,13 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
             s->peak_queue_link = (int64_t)l;
         }
     }
+    if (s->max_congestion_link >= 0)
+        ns_fabric_link_name(fab, (size_t)s->max_congestion_link, s->max_congestion_name, sizeof s->max_congestion_name);
+    if (s->peak_queue_link >= 0)
+        ns_fabric_link_name(fab, (size_t)s->peak_queue_link, s->peak_queue_name, sizeof s->peak_queue_name);
+    if (s->paused_max_link >= 0)
+        ns_fabric_link_name(fab, (size_t)s->paused_max_link, s->paused_max_name, sizeof s->paused_max_name);
+    s->packet_model = sim->cfg.model == NS_MODEL_PACKET;
     /* compute utilisation: over the hosts that compute at all */
     size_t busy_hosts = 0;
     double util = 0;
@@ -228,20 +235,32 @@ ns_summary_print(const ns_summary *s, FILE *out)
     } else {
         fprintf(out, "fct           none: no transfer finished\n");
     }
-    fprintf(out, "packets       %llu data, %llu retransmitted, %llu ECN-marked, %llu dropped\n",
-            (unsigned long long)s->packets, (unsigned long long)s->retransmits,
-            (unsigned long long)s->ecn_marks, (unsigned long long)s->drops);
-    if (s->timeouts > 0)
-        fprintf(out, "timeouts      %llu retransmission timeouts\n", (unsigned long long)s->timeouts);
-    if (s->pause_frames > 0) {
-        ns_format_time(s->paused_ps, a, sizeof a);
-        ns_format_time(s->paused_max_ps, b, sizeof b);
-        fprintf(out, "pfc           %llu pause frames; ports paused %s in all, at most %s (link %lld)\n",
-                (unsigned long long)s->pause_frames, a, b, (long long)s->paused_max_link);
+    fprintf(out, "packets       %llu data, %llu retransmitted, %llu ECN-marked\n",
+            (unsigned long long)s->packets, (unsigned long long)s->retransmits, (unsigned long long)s->ecn_marks);
+    if (s->packet_model) {
+        /* what was lost or held: drops, timeouts, PFC pauses */
+        fprintf(out, "losses        %llu dropped, %llu timeouts", (unsigned long long)s->drops,
+                (unsigned long long)s->timeouts);
+        if (s->pause_frames > 0) {
+            ns_format_time(s->paused_ps, a, sizeof a);
+            ns_format_time(s->paused_max_ps, b, sizeof b);
+            fprintf(out, ", %llu PFC pause frames: ports paused %s in all, at most %s (%s, link %lld)",
+                    (unsigned long long)s->pause_frames, a, b, s->paused_max_name, (long long)s->paused_max_link);
+        } else {
+            fprintf(out, ", no PFC pause");
+        }
+        fputc('\n', out);
     }
     ns_format_size(s->peak_queue_bytes, d, sizeof d);
-    fprintf(out, "congestion    max link load %.3f (link %lld), peak queue %s (link %lld)\n",
-            s->max_congestion, (long long)s->max_congestion_link, d, (long long)s->peak_queue_link);
+    if (s->max_congestion_link >= 0)
+        fprintf(out, "congestion    max link load %.3f (%s, link %lld), ", s->max_congestion, s->max_congestion_name,
+                (long long)s->max_congestion_link);
+    else
+        fprintf(out, "congestion    no link carried anything, ");
+    if (s->peak_queue_link >= 0)
+        fprintf(out, "peak queue %s (%s, link %lld)\n", d, s->peak_queue_name, (long long)s->peak_queue_link);
+    else
+        fprintf(out, "no queue\n");
     for (size_t i = 0, off = 0; i < s->nkinds; i++) {
         if (s->kinds[i]->print)
             s->kinds[i]->print(&s->nums[off], s->compute_utilization, out);

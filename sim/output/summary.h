@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "sim/fabric.h"
 #include "sim/results.h"
 #include "sim/time.h"
 
@@ -33,6 +34,10 @@ typedef struct ns_summary {
     ns_time  paused_ps;          /* time ports spent paused, summed over ports */
     ns_time  paused_max_ps;      /* the most one port spent paused */
     int64_t  paused_max_link;
+    /* the names of the links above ("leaf3->spine7"), "" when none */
+    char     max_congestion_name[NS_LINK_NAME_MAX], peak_queue_name[NS_LINK_NAME_MAX],
+             paused_max_name[NS_LINK_NAME_MAX];
+    int      packet_model;       /* the losses line: the packet model loses and pauses, the flow model not */
     double   max_congestion;     /* max over links of bytes carried / (rate x makespan) */
     int64_t  max_congestion_link;
     uint64_t peak_queue_bytes;

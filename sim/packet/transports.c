@@ -59,6 +59,13 @@ ns_transport_wants_pfc(int row)
 }
 
 int
+ns_transport_reacts_to_ecn(int row)
+{
+    const ns_transport *t = row_of(row);
+    return t && (t->flags & NS_TPF_ECN);
+}
+
+int
 ns_transport_ignores_buffers(int row)
 {
     const ns_transport *t = row_of(row);
