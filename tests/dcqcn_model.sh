@@ -25,8 +25,9 @@ sim() {   # sim OUT.h5 SCENARIO ARGS...: one run, its exit status as a test
 # second half (100 ms, 10,000 samples).
 #
 # The fluid model (Zhu et al., "ECN or Delay: Lessons Learnt from Analysis
-# of DCQCN and TIMELY", CoNEXT 2016, section 3), re-derived here from the
-# rules in netsim-lua(5). One flow, rates in packets/s, S = the wire size
+# of DCQCN and TIMELY", CoNEXT 2016, section 3: its three equations for
+# R_C, R_T and alpha), each term re-derived here from the rules in
+# netsim-lua(5). One flow, rates in packets/s, S = the wire size
 # of a packet, p = the probability a packet is marked, marks independent:
 #   - the receiver sends at most one CNP per tau, so a cut comes once per
 #     window of tau (tau R packets) that holds a mark: cuts per second
@@ -98,6 +99,11 @@ done
 # buffer, and B's packet k = a-1 is dropped; from j = a on only B arrives,
 # one per tp, as one leaves: the backlog stays at n-1 packets before each
 # arrival, and nothing more is dropped. One drop, of B's packet k = a-1.
+# (Which of two packets arriving at the same picosecond goes first is the
+# simulator's tie-break: A's, here, every run. Were it B's, A's last packet
+# would be the one lost, found by the timeout, not a NAK, and the checks
+# below on which transfer resends would fail: a change of tie-break, not of
+# go-back-N.)
 #
 # Go-back-N: B's next packet k+1 arrives at (k+2) tp + d behind n-1
 # packets, leaves the switch at (k+2+n) tp + d, reaches host 3 at
