@@ -107,6 +107,9 @@ EXTRA_DIST += tests/traffic.sh
 # the dcqcn transport: fair share, plain RoCE, go-back-N and selective repeat, bad settings
 TESTS += tests/dcqcn.sh
 EXTRA_DIST += tests/dcqcn.sh
+# dcqcn against models: the fluid model's fixed point, one loss resent by hand
+TESTS += tests/dcqcn_model.sh
+EXTRA_DIST += tests/dcqcn_model.sh
 
 TESTS += tests/moe_h5.sh
 EXTRA_DIST += tests/moe_h5.sh
