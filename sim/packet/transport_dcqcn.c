@@ -344,14 +344,19 @@ typedef struct ns_dcqcn_conn {
 static void
 dcqcn_conn_save(ns_pnet *n, const ns_sflow *f, void *state)
 {
-    (void)n;
     const ns_dcqcn *d = f->tp;
     ns_dcqcn_conn *r = state;
     if (!d)
         return;
-    r->rc_bps += d->r.rc_bps;
-    r->rt_bps += d->r.rt_bps;
-    r->alpha += d->r.alpha;
+    /* alpha decays lazily (at the next CNP): what is carried has decayed
+     * for every alpha timer period the queue pair sent without a CNP */
+    const ns_dcqcn_cfg *c = cfg_of(n);
+    ns_dcqcn_rate now = d->r;
+    if (n->sim->now > d->alpha_ps)
+        ns_dcqcn_alpha_decay(&now, &d->p, (uint64_t)((n->sim->now - d->alpha_ps) / c->alpha_timer_ps));
+    r->rc_bps += now.rc_bps;
+    r->rt_bps += now.rt_bps;
+    r->alpha += now.alpha;
     r->n++;
 }
 
