@@ -146,8 +146,8 @@ TESTS += tests/diskfull.sh
 EXTRA_DIST += tests/diskfull.sh
 
 # no flow completion times when no transfer finished
-TESTS += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh
-EXTRA_DIST += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh
+TESTS += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests/summary_colls.sh
+EXTRA_DIST += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests/summary_colls.sh
 
 TESTS += tests/fct_none.sh
 EXTRA_DIST += tests/fct_none.sh

@@ -344,15 +344,11 @@ fill_colls(void *ctx, size_t first, size_t n, void *rowsp)
         memcpy(rows[i].algorithm, c->algorithm, sizeof rows[i].algorithm);
         rows[i].ranks = c->ranks;
         rows[i].bytes = c->bytes;
-        ns_time start = -1;
-        for (uint32_t k = c->first_op; k <= c->last_op; k++)
-            if (sim->op_start[k] >= 0 && (start < 0 || sim->op_start[k] < start))
-                start = sim->op_start[k];
+        ns_time start, finish, bound;
+        ns_sim_coll_span(sim, c, &start, &finish, &bound);
         rows[i].start_ps = start;
-        rows[i].finish_ps = sim->op_finish[c->last_op];
-        uint64_t rate = ns_fabric_min_host_rate(sim->fab, &wl->coll_hosts[c->hosts_off], c->ranks);
-        double lb = c->nic_bytes * 8.0 * 1e12 / (double)rate + 0.5;
-        rows[i].lower_bound_ps = lb < 9.2e18 ? (int64_t)lb : INT64_MAX;   /* past the clock: no overflow */
+        rows[i].finish_ps = finish;
+        rows[i].lower_bound_ps = bound;
     }
 }
 
