@@ -152,6 +152,12 @@ order_links(ns_fabric *f, ns_err *e)
     return NS_OK;
 }
 
+void
+ns_fabric_link_name(const ns_fabric *f, size_t l, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s->%s", f->nodes[f->links[l].src].name, f->nodes[f->links[l].dst].name);
+}
+
 int
 ns_fabric_finish(ns_fabric *f, ns_err *e)
 {

@@ -123,6 +123,10 @@ long ns_fabric_add_cable(ns_fabric *f, uint32_t a, uint32_t b, uint64_t rate_bps
 /* order links, check the shape, compute forwarding (sim/routing.c) */
 int ns_fabric_finish(ns_fabric *f, ns_err *e);
 
+/* "leaf3->spine7": the names of link l's ends (NS_LINK_NAME_MAX bytes hold it) */
+#define NS_LINK_NAME_MAX (2 * NS_NAME_MAX + 2)
+void ns_fabric_link_name(const ns_fabric *f, size_t l, char *buf, size_t n);
+
 /* switch_defaults.c: resolve buffers, marking and pause thresholds into the
  * links (ns_fabric_finish calls it); describe the switches for the header */
 void ns_fabric_resolve_switches(ns_fabric *f);

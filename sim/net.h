@@ -93,10 +93,15 @@ const char *ns_transport_name(int row);
 /* 1 if transport `row` expects a lossless fabric (RoCE): switches whose
  * `pfc` the scenario left unsaid run priority flow control under it */
 int ns_transport_wants_pfc(int row);
+/* 1 if transport `row` backs off on ECN marks */
+int ns_transport_reacts_to_ecn(int row);
 /* 1 if transport `row` ignores buffers (the ideal transport: nothing dropped or marked) */
 int ns_transport_ignores_buffers(int row);
 /* 1 if PFC runs on the ports into switch configuration `cfg` under `transport` */
 int ns_pfc_on(const ns_fabric *f, uint32_t cfg, int transport);
+/* transport `row`'s settings in a line, for the header: 0 if it has none,
+ * 1 if they are its defaults, 2 if the run set some */
+int ns_transport_describe(int row, const ns_run_cfg *c, char *buf, size_t n);
 /* 1 if transport `row` takes settings (a table named as the transport) */
 int ns_transport_has_settings(int row);
 /* 1 if transport `row` carries congestion state from one transfer of a pair

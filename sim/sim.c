@@ -469,3 +469,18 @@ ns_sim_run(ns_sim *sim)
     }
     return NS_OK;
 }
+
+void
+ns_sim_coll_span(const ns_sim *sim, const ns_coll *c, ns_time *start, ns_time *finish, ns_time *bound)
+{
+    const ns_workload *wl = sim->wl;
+    ns_time t = -1;
+    for (uint32_t k = c->first_op; k <= c->last_op; k++)
+        if (sim->op_start[k] >= 0 && (t < 0 || sim->op_start[k] < t))
+            t = sim->op_start[k];
+    *start = t;
+    *finish = sim->op_finish[c->last_op];
+    uint64_t rate = ns_fabric_min_host_rate(sim->fab, &wl->coll_hosts[c->hosts_off], c->ranks);
+    double lb = c->nic_bytes * 8.0 * 1e12 / (double)rate + 0.5;
+    *bound = lb < 9.2e18 ? (ns_time)lb : INT64_MAX;   /* past the clock: no overflow */
+}

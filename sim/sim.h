@@ -154,6 +154,10 @@ int ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg 
 
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
 int ns_sim_run(ns_sim *sim);
+/* collective c of the run: when its first op started and its last finished
+ * (-1: never), and its lower bound (the busiest rank's NIC bytes at the
+ * lowest NIC rate of its hosts; INT64_MAX past the clock) */
+void ns_sim_coll_span(const ns_sim *sim, const ns_coll *c, ns_time *start, ns_time *finish, ns_time *bound);
 const char *ns_sim_errmsg(const ns_sim *sim);
 
 /* schedule `ev` at absolute time `when` >= now; 0, or -1 with sim->err set */

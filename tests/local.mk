@@ -107,6 +107,9 @@ EXTRA_DIST += tests/traffic.sh
 # the dcqcn transport: fair share, plain RoCE, go-back-N and selective repeat, bad settings
 TESTS += tests/dcqcn.sh
 EXTRA_DIST += tests/dcqcn.sh
+# dcqcn against models: the fluid model's fixed point, one loss resent by hand
+TESTS += tests/dcqcn_model.sh
+EXTRA_DIST += tests/dcqcn_model.sh
 
 TESTS += tests/moe_h5.sh
 EXTRA_DIST += tests/moe_h5.sh
@@ -143,8 +146,8 @@ TESTS += tests/diskfull.sh
 EXTRA_DIST += tests/diskfull.sh
 
 # no flow completion times when no transfer finished
-TESTS += tests/pfc.sh tests/switch_defaults.sh
-EXTRA_DIST += tests/pfc.sh tests/switch_defaults.sh
+TESTS += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests/summary_colls.sh
+EXTRA_DIST += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests/summary_colls.sh
 
 TESTS += tests/fct_none.sh
 EXTRA_DIST += tests/fct_none.sh

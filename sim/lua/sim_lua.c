@@ -288,6 +288,30 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
         ns_lua_fail(L, "run", "field 'flowlet_gap' must be positive");
 }
 
+/* a warning when the run's result hinges on something it can tell is an
+ * artefact: buffers and marking given to a transport that ignores them, a
+ * transport that reacts to ECN on a fabric where no switch marks */
+static void
+warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
+{
+    if (cfg->model != NS_MODEL_PACKET)
+        return;
+    int set = 0, marks = 0, pfc = 0;
+    for (size_t i = fab->nhosts; i < fab->nnodes; i++) {
+        const ns_switch_cfg *c = &fab->cfgs[fab->nodes[i].cfg];
+        set |= (!c->buffer_auto && c->buffer_bytes) || (c->ecn && !c->ecn_auto);
+        marks |= c->ecn;
+        pfc |= ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
+    }
+    const char *tp = ns_transport_name(cfg->transport);
+    if (ns_transport_ignores_buffers(cfg->transport) && set)
+        ns_lua_warn(L, "run", "transport \"%s\" ignores switch buffers and ECN marking: the switch's buffer and "
+                    "ecn have no effect on this run (a transport that reacts to them: dctcp, dcqcn)", tp);
+    if (ns_transport_reacts_to_ecn(cfg->transport) && !marks && fab->nnodes > fab->nhosts)
+        ns_lua_warn(L, "run", "transport \"%s\" reacts to ECN marks, but no switch marks (ecn = false): it sees "
+                    "congestion as %s", tp, pfc ? "PFC pauses (and losses, if any)" : "losses");
+}
+
 /* the default output: the scenario's name with .h5, in the current folder */
 static void
 default_output(const char *script, char *buf, size_t n)
@@ -802,6 +826,11 @@ print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg,
         else
             ns_fabric_describe_switches(fab, sw, sizeof sw);
         printf("netsim: %s; PFC %s\n", sw, pfc ? "on (lossless)" : "off");
+        char tp[512];
+        int how = ns_transport_describe(cfg->transport, cfg, tp, sizeof tp);
+        if (how)
+            printf("netsim: transport %s%s: %s\n", ns_transport_name(cfg->transport),
+                   how == 1 ? " (its defaults)" : "", tp);
     }
     fflush(stdout);
 }
@@ -858,6 +887,7 @@ l_run(lua_State *L)
     }
     read_run_specs(L, &fab, &wl);
     read_run_options(L, cmd, wl, &cfg);
+    warn_artefacts(L, fab, &cfg);
     const char *output = read_run_output(L, cmd, outbuf, sizeof outbuf);
     admit_run(L, cmd, params, log, output);
     if (!cmd->no_output)

@@ -214,6 +214,7 @@ typedef struct link_row {
     uint64_t rate_bps;
     int64_t  latency_ps;
     uint64_t buffer_bytes;
+    char     name[NS_LINK_NAME_MAX];   /* "leaf3->spine7" */
 } link_row;
 
 static void
@@ -229,6 +230,7 @@ fill_links(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].rate_bps = l->rate_bps;
         rows[i].latency_ps = l->latency_ps;
         rows[i].buffer_bytes = l->buffer_bytes;
+        ns_fabric_link_name(f, first + i, rows[i].name, sizeof rows[i].name);
     }
 }
 
@@ -342,15 +344,11 @@ fill_colls(void *ctx, size_t first, size_t n, void *rowsp)
         memcpy(rows[i].algorithm, c->algorithm, sizeof rows[i].algorithm);
         rows[i].ranks = c->ranks;
         rows[i].bytes = c->bytes;
-        ns_time start = -1;
-        for (uint32_t k = c->first_op; k <= c->last_op; k++)
-            if (sim->op_start[k] >= 0 && (start < 0 || sim->op_start[k] < start))
-                start = sim->op_start[k];
+        ns_time start, finish, bound;
+        ns_sim_coll_span(sim, c, &start, &finish, &bound);
         rows[i].start_ps = start;
-        rows[i].finish_ps = sim->op_finish[c->last_op];
-        uint64_t rate = ns_fabric_min_host_rate(sim->fab, &wl->coll_hosts[c->hosts_off], c->ranks);
-        double lb = c->nic_bytes * 8.0 * 1e12 / (double)rate + 0.5;
-        rows[i].lower_bound_ps = lb < 9.2e18 ? (int64_t)lb : INT64_MAX;   /* past the clock: no overflow */
+        rows[i].finish_ps = finish;
+        rows[i].lower_bound_ps = bound;
     }
 }
 
@@ -569,6 +567,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(link_row, id, NS_COL_U32, NULL), COL(link_row, src, NS_COL_U32, NULL),
         COL(link_row, dst, NS_COL_U32, NULL), COL(link_row, rate_bps, NS_COL_U64, "bit/s"),
         COL(link_row, latency_ps, NS_COL_I64, "ps"), COL(link_row, buffer_bytes, NS_COL_U64, "B"),
+        SCOL(link_row, name, NULL),
     };
     static const ns_result_col port_cols[] = {
         COL(port_row, link, NS_COL_U32, NULL), COL(port_row, tx_bytes, NS_COL_U64, "B"),
@@ -613,6 +612,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
     bad |= attr_str(root, "model", ns_model_name(c->model));
     bad |= attr_str(root, "lb", ns_lb_names[c->lb]);
     bad |= attr_str(root, "transport", ns_transport_name(c->transport));
+    bad |= attr_str(root, "connections", ns_connections_names[c->connections]);
     bad |= attr_i64(root, "subflows", c->subflows);
     bad |= attr_str(root, "command_line", m->command_line ? m->command_line : "");
     bad |= attr_str(root, "scenario", m->scenario_path ? m->scenario_path : "");

@@ -5,6 +5,7 @@
 #include "summary.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -31,6 +32,101 @@ percentile(const ns_time *v, size_t n, double q)
     if (rank > n)
         rank = n;
     return v[rank - 1];
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* NCCL's bus bandwidth factor and the bytes S its algorithm bandwidth
+ * divides by the time (nccl-tests, PERFORMANCE.md): for allreduce,
+ * reducescatter and allgather `bytes` is the buffer per rank, S; for the
+ * others (an alltoall, perhaps from a skewed matrix, a permutation) the
+ * bus bandwidth is what it comes to for a uniform one, the bytes the
+ * busiest rank sends to the others over the time */
+static double
+bus_factor(const ns_coll *c, double *size)
+{
+    double n = c->ranks;
+    *size = (double)c->bytes;
+    if (strcmp(c->kind, "allreduce") == 0)
+        return n > 1 ? 2 * (n - 1) / n : 1;
+    if (strcmp(c->kind, "reducescatter") == 0 || strcmp(c->kind, "allgather") == 0)
+        return n > 1 ? (n - 1) / n : 1;
+    *size = c->nic_bytes;
+    return 1;
+}
+
+/* one line's numbers per collective kind */
+static int
+summarize_colls(ns_summary *s, const ns_sim *sim)
+{
+    const ns_workload *wl = sim->wl;
+    if (wl->ncolls == 0)
+        return 0;
+    double *dur = ns_alloc(wl->ncolls * sizeof *dur), *ratio = ns_alloc(wl->ncolls * sizeof *ratio),
+           *bus = ns_alloc(wl->ncolls * sizeof *bus);
+    if (!dur || !ratio || !bus) {
+        ns_free(dur);
+        ns_free(ratio);
+        ns_free(bus);
+        return -1;
+    }
+    for (size_t i = 0; i < wl->ncolls; i++) {
+        const char *kind = wl->colls[i].kind;
+        size_t k = 0;
+        while (k < s->ncolls && strcmp(s->colls[k].kind, kind) != 0)
+            k++;
+        if (k == s->ncolls) {
+            if (s->ncolls == NS_SUMMARY_COLL_KINDS)
+                continue;   /* more kinds than lines: the table has them all */
+            s->ncolls++;
+            ns_coll_summary *cs = &s->colls[k];
+            snprintf(cs->kind, sizeof cs->kind, "%s", kind);
+            size_t nd = 0, nr = 0;
+            for (size_t j = i; j < wl->ncolls; j++) {
+                const ns_coll *c = &wl->colls[j];
+                if (strcmp(c->kind, kind) != 0)
+                    continue;
+                cs->count++;
+                if (cs->count == 1)
+                    snprintf(cs->algorithm, sizeof cs->algorithm, "%s", c->algorithm);
+                else if (strcmp(cs->algorithm, c->algorithm) != 0)
+                    snprintf(cs->algorithm, sizeof cs->algorithm, "mixed");
+                ns_time start, finish, bound;
+                ns_sim_coll_span(sim, c, &start, &finish, &bound);
+                if (finish < 0 || start < 0)
+                    continue;
+                double t = (double)(finish - start);
+                double size, f = bus_factor(c, &size);
+                dur[nd] = t;
+                bus[nd] = t > 0 ? size * 8 / (t * 1e-12) * f : 0;
+                nd++;
+                if (bound > 0 && bound < INT64_MAX)
+                    ratio[nr++] = t / (double)bound;
+            }
+            cs->done = nd;
+            if (nd) {
+                qsort(dur, nd, sizeof *dur, cmp_double);
+                qsort(bus, nd, sizeof *bus, cmp_double);
+                cs->p50_ps = (ns_time)dur[(nd - 1) / 2];
+                cs->max_ps = (ns_time)dur[nd - 1];
+                cs->busbw_p50_bps = bus[(nd - 1) / 2];
+            }
+            if (nr) {
+                qsort(ratio, nr, sizeof *ratio, cmp_double);
+                cs->vs_bound_p50 = ratio[(nr - 1) / 2];
+                cs->vs_bound_max = ratio[nr - 1];
+            }
+        }
+    }
+    ns_free(dur);
+    ns_free(ratio);
+    ns_free(bus);
+    return 0;
 }
 
 int
@@ -99,6 +195,15 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
             s->peak_queue_link = (int64_t)l;
         }
     }
+    if (s->max_congestion_link >= 0)
+        ns_fabric_link_name(fab, (size_t)s->max_congestion_link, s->max_congestion_name, sizeof s->max_congestion_name);
+    if (s->peak_queue_link >= 0)
+        ns_fabric_link_name(fab, (size_t)s->peak_queue_link, s->peak_queue_name, sizeof s->peak_queue_name);
+    if (s->paused_max_link >= 0)
+        ns_fabric_link_name(fab, (size_t)s->paused_max_link, s->paused_max_name, sizeof s->paused_max_name);
+    s->packet_model = sim->cfg.model == NS_MODEL_PACKET;
+    if (summarize_colls(s, sim))
+        return -1;
     /* compute utilisation: over the hosts that compute at all */
     size_t busy_hosts = 0;
     double util = 0;
@@ -180,6 +285,22 @@ ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
     fn(ctx, "peak_queue_bytes", (double)s->peak_queue_bytes, 1);
     fn(ctx, "peak_queue_link", (double)s->peak_queue_link, 1);
     fn(ctx, "compute_utilization", s->compute_utilization, 0);
+    for (size_t i = 0; i < s->ncolls; i++) {
+        const ns_coll_summary *c = &s->colls[i];
+        char key[64];
+        snprintf(key, sizeof key, "%s_done", c->kind);
+        fn(ctx, key, (double)c->done, 1);
+        if (c->done == 0)
+            continue;   /* no percentiles of nothing */
+        snprintf(key, sizeof key, "%s_p50", c->kind);
+        fn(ctx, key, ns_time_to_s(c->p50_ps), 0);
+        snprintf(key, sizeof key, "%s_max", c->kind);
+        fn(ctx, key, ns_time_to_s(c->max_ps), 0);
+        snprintf(key, sizeof key, "%s_vs_lower_bound", c->kind);
+        fn(ctx, key, c->vs_bound_p50, 0);
+        snprintf(key, sizeof key, "%s_busbw_bps", c->kind);
+        fn(ctx, key, c->busbw_p50_bps, 0);
+    }
     for (size_t i = 0, off = 0; i < s->nkinds; i++) {
         for (size_t j = 0; j < s->kinds[i]->nnums; j++, off++) {
             const ns_result_num *d = &s->kinds[i]->nums[j];
@@ -228,20 +349,45 @@ ns_summary_print(const ns_summary *s, FILE *out)
     } else {
         fprintf(out, "fct           none: no transfer finished\n");
     }
-    fprintf(out, "packets       %llu data, %llu retransmitted, %llu ECN-marked, %llu dropped\n",
-            (unsigned long long)s->packets, (unsigned long long)s->retransmits,
-            (unsigned long long)s->ecn_marks, (unsigned long long)s->drops);
-    if (s->timeouts > 0)
-        fprintf(out, "timeouts      %llu retransmission timeouts\n", (unsigned long long)s->timeouts);
-    if (s->pause_frames > 0) {
-        ns_format_time(s->paused_ps, a, sizeof a);
-        ns_format_time(s->paused_max_ps, b, sizeof b);
-        fprintf(out, "pfc           %llu pause frames; ports paused %s in all, at most %s (link %lld)\n",
-                (unsigned long long)s->pause_frames, a, b, (long long)s->paused_max_link);
+    fprintf(out, "packets       %llu data, %llu retransmitted, %llu ECN-marked\n",
+            (unsigned long long)s->packets, (unsigned long long)s->retransmits, (unsigned long long)s->ecn_marks);
+    if (s->packet_model) {
+        /* what was lost or held: drops, timeouts, PFC pauses */
+        fprintf(out, "losses        %llu dropped, %llu timeouts", (unsigned long long)s->drops,
+                (unsigned long long)s->timeouts);
+        if (s->pause_frames > 0) {
+            ns_format_time(s->paused_ps, a, sizeof a);
+            ns_format_time(s->paused_max_ps, b, sizeof b);
+            fprintf(out, ", %llu PFC pause frames: ports paused %s in all, at most %s (%s, link %lld)",
+                    (unsigned long long)s->pause_frames, a, b, s->paused_max_name, (long long)s->paused_max_link);
+        } else {
+            fprintf(out, ", no PFC pause");
+        }
+        fputc('\n', out);
     }
     ns_format_size(s->peak_queue_bytes, d, sizeof d);
-    fprintf(out, "congestion    max link load %.3f (link %lld), peak queue %s (link %lld)\n",
-            s->max_congestion, (long long)s->max_congestion_link, d, (long long)s->peak_queue_link);
+    if (s->max_congestion_link >= 0)
+        fprintf(out, "congestion    max link load %.3f (%s, link %lld), ", s->max_congestion, s->max_congestion_name,
+                (long long)s->max_congestion_link);
+    else
+        fprintf(out, "congestion    no link carried anything, ");
+    if (s->peak_queue_link >= 0)
+        fprintf(out, "peak queue %s (%s, link %lld)\n", d, s->peak_queue_name, (long long)s->peak_queue_link);
+    else
+        fprintf(out, "no queue\n");
+    for (size_t i = 0; i < s->ncolls; i++) {
+        const ns_coll_summary *cs = &s->colls[i];
+        fprintf(out, "%-13s %llu done of %llu (%s)", cs->kind, (unsigned long long)cs->done,
+                (unsigned long long)cs->count, cs->algorithm);
+        if (cs->done > 0) {
+            ns_format_time(cs->p50_ps, a, sizeof a);
+            ns_format_time(cs->max_ps, b, sizeof b);
+            ns_format_rate((uint64_t)(cs->busbw_p50_bps + 0.5), d, sizeof d);
+            fprintf(out, ": p50 %s, max %s; %.2fx the lower bound (p50; max %.2fx); bus bandwidth %s (p50)",
+                    a, b, cs->vs_bound_p50, cs->vs_bound_max, d);
+        }
+        fputc('\n', out);
+    }
     for (size_t i = 0, off = 0; i < s->nkinds; i++) {
         if (s->kinds[i]->print)
             s->kinds[i]->print(&s->nums[off], s->compute_utilization, out);

@@ -10,12 +10,24 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "sim/fabric.h"
 #include "sim/results.h"
 #include "sim/time.h"
 
 #define NS_SUMMARY_NUMS_MAX 32   /* numbers of all result kinds together */
 
 typedef struct ns_sim ns_sim;
+
+/* the collectives of one kind (allreduce, ...) */
+#define NS_SUMMARY_COLL_KINDS 8
+typedef struct ns_coll_summary {
+    char     kind[16];
+    char     algorithm[24];      /* their algorithm, or "mixed" */
+    uint64_t count, done;
+    ns_time  p50_ps, max_ps;     /* durations of the finished ones */
+    double   vs_bound_p50, vs_bound_max;   /* duration / lower bound (0: no bound) */
+    double   busbw_p50_bps;      /* NCCL's bus bandwidth (algorithm bandwidth x its factor), median */
+} ns_coll_summary;
 
 typedef struct ns_summary {
     int      completed;          /* 1: every op finished */
@@ -33,6 +45,12 @@ typedef struct ns_summary {
     ns_time  paused_ps;          /* time ports spent paused, summed over ports */
     ns_time  paused_max_ps;      /* the most one port spent paused */
     int64_t  paused_max_link;
+    /* the names of the links above ("leaf3->spine7"), "" when none */
+    char     max_congestion_name[NS_LINK_NAME_MAX], peak_queue_name[NS_LINK_NAME_MAX],
+             paused_max_name[NS_LINK_NAME_MAX];
+    int      packet_model;
+    ns_coll_summary colls[NS_SUMMARY_COLL_KINDS];
+    size_t   ncolls;       /* the losses line: the packet model loses and pauses, the flow model not */
     double   max_congestion;     /* max over links of bytes carried / (rate x makespan) */
     int64_t  max_congestion_link;
     uint64_t peak_queue_bytes;

@@ -82,12 +82,10 @@ ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p)
     ns_host_kick(n, host);
 }
 
-void
-ns_host_tx(void *simp, ns_event *ev)
+/* the NIC sends one packet: a control packet first, else one from the ring */
+static void
+send_one(ns_pnet *n, ns_phost *h)
 {
-    (void)simp;
-    ns_phost *h = ns_container_of(ev, ns_phost, ev);
-    ns_pnet *n = (ns_pnet *)((ns_sim *)simp)->net;
     uint32_t link = n->fab->host_link[h->node];
     if (h->ctl_head) {
         ns_pkt *p = h->ctl_head;
@@ -105,8 +103,33 @@ ns_host_tx(void *simp, ns_event *ev)
             }
             h->cur = f->ring_next;
             ns_port_send(n, link, p);
+            /* a paced subflow that may not send when the NIC is next free
+             * leaves the ring now, rather than at a wasted turn */
+            if (f->held && f->in_ring && f->hold_ps > n->ports[link].free_ps)
+                ring_remove(h, f);
             break;
         }
     }
     ns_host_kick(n, h->node);
+}
+
+void
+ns_host_tx(void *simp, ns_event *ev)
+{
+    ns_phost *h = ns_container_of(ev, ns_phost, ev);
+    send_one((ns_pnet *)((ns_sim *)simp)->net, h);
+}
+
+void
+ns_host_resume(ns_pnet *n, ns_sflow *f)
+{
+    ns_phost *h = &n->hosts[f->src];
+    if (!f->in_ring)
+        ring_insert(h, f);
+    uint32_t link = n->fab->host_link[f->src];
+    const ns_port *p = &n->ports[link];
+    if (!ns_event_pending(&h->ev) && p->free_ps <= n->sim->now && (!p->sched || ns_port_ready(n, link)))
+        send_one(n, h);      /* the NIC is idle: now, in this event */
+    else
+        ns_host_kick(n, f->src);
 }

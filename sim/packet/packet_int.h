@@ -209,6 +209,8 @@ typedef struct ns_transport {
     size_t      conn_size;
     void    (*conn_save)(ns_pnet *n, const ns_sflow *f, void *state);
     void    (*conn_load)(ns_pnet *n, ns_sflow *f, const void *state);
+    /* its settings in a line for the run's header ("init_window 10, ..."); NULL: none */
+    void    (*describe)(const void *settings, char *buf, size_t n);
 } ns_transport;
 
 extern const ns_transport *const ns_transports[];   /* transports.c, NULL-ended */
@@ -231,11 +233,14 @@ struct ns_sflow {
     uint16_t  path_off;      /* subflow index: distinct path choice */
     uint16_t  sub;           /* its index among the subflows of its transfer (0..k-1) */
     uint8_t   in_ring;
+    uint8_t   held;          /* the transport paces it: after a packet it leaves the NIC's ring until
+                              * hold_ps, and the transport's timer puts it back (ns_host_resume) */
     uint8_t   done;          /* the transport needs it no more: released once no packet refers to it */
     uint32_t  alive;         /* packets in the network that refer to this subflow */
     ns_sflow *ring_next, *ring_prev;
     ns_sflow *live_next, *live_prev;   /* every subflow taken from the pool and not yet released */
     ns_time   last_send_ps;  /* flowlet detection */
+    ns_time   hold_ps;       /* held: when it may send again */
     uint32_t  flowlet;
     void     *tp;            /* transport state (state_size bytes), NULL if none */
     /* persistent connections: the record of its running transfer, and the
@@ -334,6 +339,10 @@ void ns_host_kick(ns_pnet *n, uint32_t host);          /* something may be senda
 void ns_host_activate(ns_pnet *n, ns_sflow *f);        /* f has packets to send */
 void ns_host_deactivate(ns_pnet *n, ns_sflow *f);      /* f has nothing more to send */
 void ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p);  /* queue an ACK */
+/* a paced subflow's gap is over (called from the transport's timer, an event
+ * of its own): back on the ring, and its packet goes at once if the NIC is
+ * idle (no event more) */
+void ns_host_resume(ns_pnet *n, ns_sflow *f);
 void ns_host_tx(void *simp, ns_event *ev);
 /* take f off its sender's ring (before it is released: its last packet may
  * arrive before the sender's round robin comes back to it) */

@@ -41,9 +41,11 @@
 #include "packet_int.h"
 #include "dcqcn_rate.h"
 
+#include <stdio.h>
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/settings.h"
+#include "sim/units.h"
 
 /* the settings: run{dcqcn = {...}} */
 typedef struct ns_dcqcn_cfg {
@@ -293,6 +295,11 @@ dcqcn_next(ns_pnet *n, ns_sflow *f)
     }
     if (c->rate_control) {
         d->next_tx_ps = now + (ns_time)((double)p->size * 8e12 / d->r.rc_bps);
+        /* slower than the NIC: off its ring until the gap is over (host.c) */
+        f->held = d->r.rc_bps < d->p.line_bps;
+        f->hold_ps = d->next_tx_ps;
+        if (f->held && !ns_event_pending(&d->pace_ev))
+            ns_sim_at(n->sim, &d->pace_ev, d->next_tx_ps);
         if (recovering(d)) {
             d->bc_bytes += p->size;
             if (d->bc_bytes >= c->byte_counter) {
@@ -310,7 +317,7 @@ pace_fire(void *simp, ns_event *ev)
 {
     (void)simp;
     ns_dcqcn *d = ns_container_of(ev, ns_dcqcn, pace_ev);
-    ns_host_activate(d->n, d->f);
+    ns_host_resume(d->n, d->f);
 }
 
 static void
@@ -337,14 +344,19 @@ typedef struct ns_dcqcn_conn {
 static void
 dcqcn_conn_save(ns_pnet *n, const ns_sflow *f, void *state)
 {
-    (void)n;
     const ns_dcqcn *d = f->tp;
     ns_dcqcn_conn *r = state;
     if (!d)
         return;
-    r->rc_bps += d->r.rc_bps;
-    r->rt_bps += d->r.rt_bps;
-    r->alpha += d->r.alpha;
+    /* alpha decays lazily (at the next CNP): what is carried has decayed
+     * for every alpha timer period the queue pair sent without a CNP */
+    const ns_dcqcn_cfg *c = cfg_of(n);
+    ns_dcqcn_rate now = d->r;
+    if (n->sim->now > d->alpha_ps)
+        ns_dcqcn_alpha_decay(&now, &d->p, (uint64_t)((n->sim->now - d->alpha_ps) / c->alpha_timer_ps));
+    r->rc_bps += now.rc_bps;
+    r->rt_bps += now.rt_bps;
+    r->alpha += now.alpha;
     r->n++;
 }
 
@@ -644,8 +656,32 @@ dcqcn_parse(const ns_settings *r, void *settings)
     return NS_OK;
 }
 
+static void
+dcqcn_describe(const void *settings, char *buf, size_t n)
+{
+    const ns_dcqcn_cfg *c = settings;
+    if (!c->rate_control) {
+        snprintf(buf, n, "rate_control off (line rate), recovery %s", recovery_names[c->recovery]);
+        return;
+    }
+    char cnp[32], k[32], t[32], b[32], ai[32], hai[32], rto[32];
+    ns_format_time(c->cnp_interval_ps, cnp, sizeof cnp);
+    ns_format_time(c->alpha_timer_ps, k, sizeof k);
+    ns_format_time(c->rate_timer_ps, t, sizeof t);
+    ns_format_size(c->byte_counter, b, sizeof b);
+    ns_format_rate(c->rai_bps, ai, sizeof ai);
+    ns_format_rate(c->rhai_bps, hai, sizeof hai);
+    ns_format_time(c->rto_ps, rto, sizeof rto);
+    snprintf(buf, n, "g %g, cnp_interval %s, alpha_timer %s, rate_timer %s, byte_counter %s, %u fast recovery "
+             "stages, rai %s, rhai %s, recovery %s, rto %s", c->g, cnp, k, t, b, c->stages, ai, hai,
+             recovery_names[c->recovery], rto);
+}
+
 const ns_transport ns_tp_dcqcn = {
-    "dcqcn", NS_TPF_ACKS | NS_TPF_ECN | NS_TPF_LOSSLESS, sizeof(ns_dcqcn), sizeof(ns_dcqcn_cfg), dcqcn_defaults, dcqcn_parse,
-    dcqcn_init, dcqcn_next, dcqcn_on_data, dcqcn_on_ack, dcqcn_fini,
-    sizeof(ns_dcqcn_conn), dcqcn_conn_save, dcqcn_conn_load
+    .name = "dcqcn", .flags = NS_TPF_ACKS | NS_TPF_ECN | NS_TPF_LOSSLESS, .state_size = sizeof(ns_dcqcn),
+    .settings_size = sizeof(ns_dcqcn_cfg), .defaults = dcqcn_defaults, .parse = dcqcn_parse,
+    .init = dcqcn_init, .next = dcqcn_next, .on_data = dcqcn_on_data, .on_ack = dcqcn_on_ack,
+    .fini = dcqcn_fini,
+    .conn_size = sizeof(ns_dcqcn_conn), .conn_save = dcqcn_conn_save, .conn_load = dcqcn_conn_load,
+    .describe = dcqcn_describe
 };

@@ -46,9 +46,11 @@
 #include <config.h>
 #include "packet_int.h"
 
+#include <stdio.h>
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/settings.h"
+#include "sim/units.h"
 
 /* the settings: run{dctcp = {...}} */
 typedef struct ns_dctcp_cfg {
@@ -613,10 +615,22 @@ dctcp_parse(const ns_settings *r, void *settings)
     return NS_OK;
 }
 
+static void
+dctcp_describe(const void *settings, char *buf, size_t n)
+{
+    const ns_dctcp_cfg *c = settings;
+    char rto[32], reo[32];
+    ns_format_time(c->min_rto_ps, rto, sizeof rto);
+    ns_format_time(c->reorder_ps, reo, sizeof reo);
+    snprintf(buf, n, "init_window %u packets, min_rto %s, g %g, reorder_window %s", c->init_window, rto, c->g,
+             c->reorder_ps ? reo : "2 srtt (adaptive)");
+}
+
 const ns_transport ns_tp_dctcp = {
     .name = "dctcp", .flags = NS_TPF_ACKS | NS_TPF_ECN, .state_size = sizeof(ns_dctcp),
     .settings_size = sizeof(ns_dctcp_cfg), .defaults = dctcp_defaults, .parse = dctcp_parse,
     .init = dctcp_init, .next = dctcp_next, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
     .fini = dctcp_fini,
-    .conn_size = sizeof(ns_dctcp_conn), .conn_save = dctcp_conn_save, .conn_load = dctcp_conn_load
+    .conn_size = sizeof(ns_dctcp_conn), .conn_save = dctcp_conn_save, .conn_load = dctcp_conn_load,
+    .describe = dctcp_describe
 };

@@ -59,6 +59,13 @@ ns_transport_wants_pfc(int row)
 }
 
 int
+ns_transport_reacts_to_ecn(int row)
+{
+    const ns_transport *t = row_of(row);
+    return t && (t->flags & NS_TPF_ECN);
+}
+
+int
 ns_transport_ignores_buffers(int row)
 {
     const ns_transport *t = row_of(row);
@@ -70,6 +77,20 @@ ns_pfc_on(const ns_fabric *f, uint32_t cfg, int transport)
 {
     int pfc = f->cfgs[cfg].pfc;
     return pfc == NS_PFC_ON || (pfc == NS_PFC_AUTO && ns_transport_wants_pfc(transport));
+}
+
+int
+ns_transport_describe(int row, const ns_run_cfg *c, char *buf, size_t n)
+{
+    const ns_transport *t = row_of(row);
+    if (!t || !t->describe || !t->settings_size)
+        return 0;
+    _Alignas(8) unsigned char scratch[NS_TP_SETTINGS_BYTES];
+    int set = c->tp_settings_row == row;
+    if (!set)
+        t->defaults(scratch);
+    t->describe(set ? (const void *)c->tp_settings.bytes : (const void *)scratch, buf, n);
+    return set ? 2 : 1;
 }
 
 int
