@@ -50,7 +50,8 @@ WORKLOAD_TITLE = {"permutation": "permutation", "allreduce": "ring allreduce", "
 TRANSPORT_STYLE = {"ideal": "-", "dctcp": "--"}
 MATCH = 1.05   # "matches spraying": within 5 % of its completion time
 # parameters added by issue 14, with the defaults older sweeps ran with
-NEW_PARAMS = {"switch": "paper", "connections": "per_transfer", "recovery": "gobackn"}
+NEW_PARAMS = {"switch": "paper", "connections": "per_transfer", "recovery": "gobackn", "pfc": "auto",
+              "rate_control": "on"}
 # the realistic part: its policies, and its settings in display order
 REAL_POLICIES = ["ecmp x1", "ecmp x4", "ecmp x16", "spray", "adaptive"]
 REAL_SETTINGS = [("paper", "per_transfer", "gobackn"), ("default", "per_transfer", "gobackn"),
@@ -521,6 +522,36 @@ def real_rows(sel, by_setting):
     return [r for _, r in rows]
 
 
+def real_parts(a):
+    """the realistic part's points but the check of PFC and rate control (realistic-why)"""
+    return a[a["part"].str.startswith("realistic") & (a["part"] != "realistic-why")]
+
+
+def table_real_why(a):
+    """dcqcn with and without PFC, with and without its rate control"""
+    w = a[a["part"] == "realistic-why"]
+    if w.empty:
+        return ""
+    combos = [("auto", "on"), ("off", "on"), ("auto", "off"), ("off", "off")]
+    names = {("auto", "on"): "DCQCN + PFC", ("off", "on"): "DCQCN, no PFC",
+             ("auto", "off"): "line rate + PFC (plain RoCE)", ("off", "off"): "line rate, no PFC"}
+    rows = []
+    for (fab, wl, size, pol), s in w.groupby(["fabric", "workload", "size", "policy"], sort=False):
+        row = [fab, wl, fmt(size / 1e6, 0), pol]
+        for c in combos:
+            x = s[(s["pfc"] == c[0]) & (s["rate_control"] == c[1])]
+            if x.empty:
+                row.append("-")
+                continue
+            x = x.iloc[0]
+            row.append("%s (%s rtx, %s drops, %s pauses)" % (fmt(x["norm_time"]), fmt(x["retransmits"], 0),
+                                                            fmt(x["drops"], 0), fmt(x["pause_frames"], 0)))
+        rows.append(((list(WORKLOAD_TITLE).index(wl), size, REAL_POLICIES.index(pol) if pol in REAL_POLICIES else 9),
+                     row))
+    rows.sort(key=lambda kr: kr[0])
+    return md_table(["fabric", "workload", "MB", "policy"] + [names[c] for c in combos], [r for _, r in rows])
+
+
 def table_real(a):
     """the realistic setting (default switch, persistent, go-back-N), every size"""
     sel = a[(a["part"] == "realistic")]
@@ -530,7 +561,7 @@ def table_real(a):
 
 def table_real_settings(a):
     """every setting of the realistic part at its comparison size"""
-    r = a[a["part"].str.startswith("realistic")]
+    r = real_parts(a)
     if r.empty:
         return ""
     size = r.loc[r["part"] != "realistic", "size"].max() if (r["part"] != "realistic").any() else r["size"].max()
@@ -541,7 +572,7 @@ def table_real_settings(a):
 
 def table_real_counters(a):
     """what the transports did: retransmissions, timeouts, ECN marks, PFC pauses"""
-    r = a[a["part"].str.startswith("realistic")]
+    r = real_parts(a)
     if r.empty:
         return ""
     size = r["size"].max()
@@ -570,7 +601,7 @@ def table_real_counters(a):
 
 def fig_real(a, path):
     """completion / lower bound per policy and setting, at the comparison size"""
-    r = a[a["part"].str.startswith("realistic")]
+    r = real_parts(a)
     if r.empty:
         return None
     size = r["size"].max()
@@ -622,7 +653,8 @@ def fig_real(a, path):
 
 def write_realistic(d, a, o):
     """the realistic part's own files"""
-    keep = [c for c in ("part", "fabric", "workload", "order", "switch", "connections", "recovery", "init_window",
+    keep = [c for c in ("part", "fabric", "workload", "order", "switch", "connections", "recovery", "pfc",
+                        "rate_control", "init_window",
                         "bytes", "size", "transport", "lb", "spray", "subflows", "policy", "seed", "time_s",
                         "lower_bound_s", "norm_time", "max_link_load", "peak_switch_queue_bytes", "switch_drops",
                         "max_congestion", "peak_queue_bytes", "retransmits", "timeouts", "ecn_marks", "drops",
@@ -643,6 +675,11 @@ def write_realistic(d, a, o):
             "netsim's; selective: dcqcn with IRN-style selective recovery)", "", table_real_settings(a), "",
             "## What the transports did (largest size): retransmissions, timeouts, ECN marks, PFC pauses", "",
             table_real_counters(a), ""]
+    t = table_real_why(a)
+    if t:
+        text += ["## Why dcqcn loses: with and without PFC, with and without DCQCN's rate control (default switch, "
+                 "persistent connections, go-back-N; time / bound, retransmitted packets, drops, pause frames)", "",
+                 t, ""]
     text = "\n".join(text)
     with open(os.path.join(o.figures, "tables-realistic.md"), "w") as f:
         f.write(text)
@@ -663,7 +700,8 @@ def main():
     written = []
     if real.any():
         dr = d_all[real]
-        keys = [c for c in ("part", "fabric", "workload", "order", "switch", "connections", "recovery", "size",
+        keys = [c for c in ("part", "fabric", "workload", "order", "switch", "connections", "recovery", "pfc",
+                            "rate_control", "size",
                             "transport", "lb", "spray", "subflows", "policy") if c in dr.columns]
         written += write_realistic(dr, agg(dr, keys), o)
     d = d_all[~real]

@@ -135,7 +135,8 @@ fi
 # policies ecmp x1, x4, x16, random spraying, adaptive. Beside it, at
 # REAL_ONE: the same with per-transfer connections, with the paper's switch
 # table (and per-transfer connections: the old setting on today's netsim),
-# and dcqcn with selective recovery (IRN) instead of go-back-N
+# dcqcn with selective recovery (IRN) instead of go-back-N, and dcqcn
+# without PFC or without its rate control
 if has realistic; then
     # real NAME WORKLOADS... PARAMS: the policies of the realistic part
     real() {
@@ -150,6 +151,12 @@ if has realistic; then
     sweep realistic-irn-spray fabric=$FABRICS workload=$WORKLOADS order=random transport=dcqcn seed=$SEEDS $BASE \
         bytes=$REAL_ONE switch=default connections=persistent recovery=selective lb=spray,adaptive spray=random \
         subflows=1
+    # why dcqcn loses: PFC off (pfc=off) and DCQCN's rate control off
+    # (rate_control=off: plain RoCE at line rate), leaf-spine only
+    WHY="fabric=leafspine workload=$WORKLOADS order=random transport=dcqcn seed=$SEEDS $BASE bytes=$REAL_ONE"
+    WHY="$WHY switch=default connections=persistent recovery=gobackn pfc=auto,off rate_control=on,off"
+    sweep realistic-why-ecmp $WHY lb=ecmp spray=random subflows=1,4
+    sweep realistic-why-spray $WHY lb=spray spray=random subflows=1
 fi
 t1=$(date +%s)
 echo "run.sh: sweeps took $((t1 - t0)) s (grid $grid, -j $jobs)"

@@ -21,6 +21,8 @@ local fault_rate = param("fault_rate", "100Gbps")  -- the degraded cable's rate
 local switch    = param("switch", "paper")         -- paper: the table below | default: netsim's (a real switch's)
 local connections = param("connections", "per_transfer") -- per_transfer | persistent (netsim.run)
 local recovery  = param("recovery", "gobackn")     -- dcqcn: gobackn (RoCE NICs) | selective (IRN)
+local pfc       = param("pfc", "auto")             -- auto: netsim's choice (on under dcqcn) | off
+local rate_control = param("rate_control", "on")   -- dcqcn: on (DCQCN) | off (plain RoCE, line rate)
 
 -- 400 Gb/s, 500 ns cables everywhere; with switch=paper switches share a 32 MB buffer
 -- (dynamic threshold) and mark ECN from ecn_kmin (100 KB) to 4 x ecn_kmin
@@ -35,6 +37,13 @@ if switch == "default" then
   sw = nil
 elseif switch ~= "paper" then
   error("parameter switch must be paper or default (got " .. switch .. ")")
+end
+-- pfc=off: PFC off even under dcqcn (losses then recovered by the transport)
+if pfc == "off" then
+  sw = sw or {}
+  sw.pfc = false
+elseif pfc ~= "auto" then
+  error("parameter pfc must be auto or off (got " .. pfc .. ")")
 end
 
 local fab
@@ -87,7 +96,15 @@ end
 
 local run = { fabric = fab, workload = w, lb = lb, subflows = subflows, transport = transport }
 if transport == "dctcp" then run.dctcp = { init_window = init_window } end
-if transport == "dcqcn" and recovery ~= "gobackn" then run.dcqcn = { recovery = recovery } end
+if transport == "dcqcn" then
+  if recovery ~= "gobackn" then run.dcqcn = { recovery = recovery } end
+  if rate_control == "off" then
+    run.dcqcn = run.dcqcn or {}
+    run.dcqcn.rate_control = false
+  elseif rate_control ~= "on" then
+    error("parameter rate_control must be on or off (got " .. rate_control .. ")")
+  end
+end
 if connections ~= "per_transfer" then
   if connections ~= "persistent" then
     error("parameter connections must be per_transfer or persistent (got " .. connections .. ")")
