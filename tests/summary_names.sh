@@ -10,7 +10,7 @@
 # cross leaf1->spine1 and spine1->leaf2, the busiest links.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
-plan 14
+plan 13
 
 scenario two.lua <<'LUA'
 local sw = param("switch", "default")

@@ -78,7 +78,6 @@ typedef struct ns_port {
     double   dt_alpha;       /* shared: the dynamic threshold */
     uint32_t to;             /* node at the far end */
     uint32_t sw;             /* owning switch node (for shared buffers), or UINT32_MAX */
-    uint32_t hidx;           /* shared: 1 while it has an entry in its switch's busy heap, else NS_NONE */
     /* PFC on this link: the ingress at `to` pauses this port */
     uint64_t pause_frames;   /* pause (XOFF) frames the far end sent to stop this port */
     ns_time  paused_ps;      /* time this port spent paused, up to paused_since */
@@ -88,27 +87,17 @@ typedef struct ns_port {
     uint8_t  sched;          /* 1: served by its scheduler (pnet->sched[link]), not the fast path */
 } ns_port;
 
-/* a switch's shared pool: how many bytes its ports hold, kept exactly
- * without visiting every port per packet. A busy port holds
- * (free_ps - now) x rate / 8e12 bytes ahead on the wire, so the sums of
- * rate x free_ps and of rate over the busy ports give the total at any
- * `now`. A packet moves its port's free_ps: the sums change in O(1). To
- * know when a port falls idle, each busy port has one entry in a heap
- * keyed by a free_ps it had; an entry that comes due for a port that has
- * since got more to send goes back in with its new free_ps, so the heap
- * works once per busy stretch, not per packet. Bytes waiting in
- * schedulers' queues are counted apart. */
-typedef struct ns_swentry {
-    ns_time  key;
-    uint32_t link;
-} ns_swentry;
-
+/* a switch's shared pool. The dynamic threshold needs the bytes all its
+ * ports hold, which the fast path knows only port by port (from each
+ * port's free time). `bound` is an upper bound of them: every byte admitted
+ * is added, none taken off as it leaves. A packet that the bound admits
+ * would be admitted by the exact figure too (less held means more room);
+ * only when the bound refuses is the exact figure summed over the ports,
+ * and the bound set to it. So decisions are exact, and the sum over the
+ * ports runs about once per pool's worth of traffic, or per packet only
+ * when the pool is nearly full. */
 typedef struct ns_swbuf {
-    unsigned __int128 rate_free;   /* sum of rate_bps x free_ps over the busy ports */
-    uint64_t   rate;               /* sum of rate_bps over them */
-    uint64_t   sched_queued;       /* bytes in the queues of its ports with a scheduler */
-    ns_swentry *heap;              /* a slice of pnet->swheap */
-    uint32_t   n;
+    uint64_t bound;
 } ns_swbuf;
 
 /* the traffic classes of a port, and its queue of trimmed headers */
@@ -262,7 +251,6 @@ struct ns_pnet {
     ns_event         pfc_watch;  /* looks for a cycle of paused ports */
     uint32_t         npaused;    /* ports paused now */
     ns_swbuf        *swbuf;      /* per switch (node - nhosts), for shared pools */
-    ns_swentry      *swheap;     /* the heaps' storage: switch s uses [first_link, first_link + nlinks) */
     ns_phost        *hosts;
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
@@ -297,8 +285,8 @@ ns_port_queue(const ns_pnet *n, uint32_t link, ns_time now)
 /* RED-style marking probability for a packet finding `backlog` bytes queued:
  * 0 up to kmin, rising linearly to pmax at kmax, 1 above kmax */
 double ns_port_ecn_prob(uint64_t kmin, uint64_t kmax, double pmax, uint64_t backlog);
-/* bytes held by the ports of switch `sw` (a shared pool) */
-double ns_switch_occupancy(ns_pnet *n, uint32_t sw, ns_time now);
+/* bytes held by the ports of switch `sw` (a shared pool), summed over them */
+uint64_t ns_switch_occupancy(const ns_pnet *n, uint32_t sw, ns_time now);
 /* put p on link `link` at sim->now; it arrives at the far end later, or is
  * dropped (and freed). */
 void ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *p);

@@ -212,7 +212,6 @@ pnet_free(ns_net *net)
     ns_free(n->rr);
     ns_free(n->sf_left);
     ns_free(n->swbuf);
-    ns_free(n->swheap);
     ns_rng_free(n->spray_rng);
     ns_rng_free(n->ecn_rng);
     ns_free(n);
@@ -265,7 +264,6 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
     double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +
                (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
                (double)wl->nops * sizeof(uint32_t) + (double)nsw * sizeof(ns_swbuf) +
-               (double)f->nlinks * sizeof(ns_swentry) +
                (double)m->subflows * (sizeof(ns_sflow) + tp->state_size + sizeof(ns_event)) +
                (double)m->packets * sizeof(ns_pkt) +
                ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */
@@ -347,10 +345,9 @@ pnet_new(ns_sim *sim, ns_net **out)
     n->rr = ns_calloc(nsw * f->nedges + 1, sizeof *n->rr);
     n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
     n->swbuf = ns_calloc(nsw + 1, sizeof *n->swbuf);
-    n->swheap = ns_alloc((f->nlinks + 1) * sizeof *n->swheap);
     n->spray_rng = ns_rng_new(c->seed, NS_RNG_SPRAY, 0);
     n->ecn_rng = ns_rng_new(c->seed, NS_RNG_ECN, 0);
-    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left || !n->swbuf || !n->swheap ||
+    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left || !n->swbuf ||
         !n->spray_rng || !n->ecn_rng || ns_route_salts(c->seed, n->salt, f->nnodes)) {
         pnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
@@ -368,7 +365,6 @@ pnet_new(ns_sim *sim, ns_net **out)
         p->to = l->dst;
         ns_event_init(&p->ev, ns_port_deliver);
         p->sw = NS_NONE;
-        p->hidx = NS_NONE;
         p->paused_since = -1;
         if (l->src >= f->nhosts) {
             const ns_switch_cfg *sc = &f->cfgs[f->nodes[l->src].cfg];
@@ -381,10 +377,6 @@ pnet_new(ns_sim *sim, ns_net **out)
             p->ecn_kmax = l->ecn_kmax;
             p->ecn_pmax = l->ecn_pmax;
         }
-    }
-    for (size_t s = 0; s < nsw; s++) {
-        const ns_fnode *node = &f->nodes[f->nhosts + s];
-        n->swbuf[s].heap = n->swheap + node->first_link;
     }
     if (!n->unlimited) {   /* a transport that drops: a buffer must hold a packet */
         for (size_t i = 0; i < f->nlinks; i++) {

@@ -42,82 +42,14 @@ swbuf_of(ns_pnet *n, const ns_port *p)
     return &n->swbuf[p->sw - n->fab->nhosts];
 }
 
-static void
-heap_push(ns_swbuf *b, ns_time key, uint32_t link)
+uint64_t
+ns_switch_occupancy(const ns_pnet *n, uint32_t sw, ns_time now)
 {
-    uint32_t i = b->n++;
-    while (i > 0) {
-        uint32_t up = (i - 1) / 2;
-        if (b->heap[up].key <= key)
-            break;
-        b->heap[i] = b->heap[up];
-        i = up;
-    }
-    b->heap[i].key = key;
-    b->heap[i].link = link;
-}
-
-static void
-heap_pop(ns_swbuf *b)
-{
-    ns_swentry last = b->heap[--b->n];
-    uint32_t i = 0;
-    for (;;) {
-        uint32_t l = 2 * i + 1;
-        if (l >= b->n)
-            break;
-        if (l + 1 < b->n && b->heap[l + 1].key < b->heap[l].key)
-            l++;
-        if (last.key <= b->heap[l].key)
-            break;
-        b->heap[i] = b->heap[l];
-        i = l;
-    }
-    b->heap[i] = last;
-}
-
-/* settle the entries due by `now`: a port still busy goes back in with its
- * free_ps, an idle one leaves the sums */
-static inline void
-swbuf_drain(ns_pnet *n, ns_swbuf *b, ns_time now)
-{
-    while (b->n && b->heap[0].key <= now) {
-        uint32_t link = b->heap[0].link;
-        ns_port *p = &n->ports[link];
-        heap_pop(b);
-        if (p->free_ps > now) {
-            heap_push(b, p->free_ps, link);
-        } else {
-            b->rate_free -= (unsigned __int128)p->rate_bps * (uint64_t)p->free_ps;
-            b->rate -= p->rate_bps;
-            p->hidx = NS_NONE;
-        }
-    }
-}
-
-/* port p's free_ps moved later, from `old` (at sim->now) */
-static inline void
-swbuf_moved(ns_pnet *n, ns_port *p, ns_time old)
-{
-    ns_swbuf *b = swbuf_of(n, p);
-    swbuf_drain(n, b, n->sim->now);
-    if (p->hidx == NS_NONE) {                     /* it was idle */
-        p->hidx = 1;
-        heap_push(b, p->free_ps, (uint32_t)(p - n->ports));
-        b->rate_free += (unsigned __int128)p->rate_bps * (uint64_t)p->free_ps;
-        b->rate += p->rate_bps;
-    } else {
-        b->rate_free += (unsigned __int128)p->rate_bps * (uint64_t)(p->free_ps - old);
-    }
-}
-
-double
-ns_switch_occupancy(ns_pnet *n, uint32_t sw, ns_time now)
-{
-    ns_swbuf *b = &n->swbuf[sw - n->fab->nhosts];
-    swbuf_drain(n, b, now);
-    unsigned __int128 bits = b->rate_free - (unsigned __int128)b->rate * (uint64_t)now;
-    return (double)bits / (8.0 * NS_PS_PER_S) + (double)b->sched_queued;
+    const ns_fnode *node = &n->fab->nodes[sw];
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < node->nlinks; i++)
+        total += ns_port_queue(n, node->first_link + i, now);
+    return total;
 }
 
 /* inlined in the fast path, as when it was their only caller */
@@ -129,12 +61,21 @@ no_room(ns_pnet *n, const ns_port *p, uint64_t backlog, uint32_t size, ns_time n
 {
     if (!p->shared)
         return backlog + size > p->buffer_bytes;
-    double used = ns_switch_occupancy(n, p->sw, now);
-    if (used + size > (double)p->buffer_bytes)
+    /* dynamic threshold (Choudhury and Hahne): at most alpha x the free
+     * pool; first on the bound of what the switch holds, exactly only if
+     * that refuses (ns_swbuf) */
+    ns_swbuf *b = swbuf_of(n, p);
+    uint64_t pool = p->buffer_bytes, need = backlog + size;
+    if (b->bound + size <= pool && (double)need <= p->dt_alpha * (double)(pool - b->bound)) {
+        b->bound += size;
+        return 0;
+    }
+    uint64_t used = ns_switch_occupancy(n, p->sw, now);
+    b->bound = used;
+    if (used + size > pool || (double)need > p->dt_alpha * (double)(pool - used))
         return 1;
-    /* dynamic threshold (Choudhury and Hahne): alpha x the free pool */
-    double threshold = p->dt_alpha * ((double)p->buffer_bytes - used);
-    return (double)(backlog + size) > threshold;
+    b->bound += size;
+    return 0;
 }
 
 double
@@ -175,11 +116,8 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
         pkt->flags |= NS_PF_CE;
         p->marks++;
     }
-    ns_time old = p->free_ps;
-    ns_time start = old > now ? old : now;
+    ns_time start = p->free_ps > now ? p->free_ps : now;
     p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
-    if (p->shared)
-        swbuf_moved(n, p, old);
     p->enq_bytes += pkt->size;
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
@@ -322,11 +260,8 @@ transmit(ns_pnet *n, ns_port *p, ns_port_sched *s, ns_pkt *pkt)
     if (n->pfc && pkt->in_link != NS_NONE)
         ns_pfc_leave(n, pkt);   /* it leaves the switch it came into */
     ns_time now = n->sim->now;
-    ns_time old = p->free_ps;
-    ns_time start = old > now ? old : now;
+    ns_time start = p->free_ps > now ? p->free_ps : now;
     p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
-    if (p->shared)
-        swbuf_moved(n, p, old);
     pkt->at = p->to;
     pkt->in_link = s->link;
     pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
@@ -361,8 +296,6 @@ serve(ns_pnet *n, ns_port *p, ns_port_sched *s)
     if (!s->q[q].head)
         s->q[q].tail = NULL;
     s->queued -= pkt->size;
-    if (p->shared)
-        swbuf_of(n, p)->sched_queued -= pkt->size;
     transmit(n, p, s, pkt);
     if (s->queued) {
         if (ns_event_pending(&s->tx_ev))
@@ -392,9 +325,7 @@ ns_port_ready(const ns_pnet *n, uint32_t link)
 static void
 enqueue(ns_pnet *n, ns_port_sched *s, uint32_t q, ns_pkt *pkt)
 {
-    ns_port *p = &n->ports[s->link];
-    if (p->shared)
-        swbuf_of(n, p)->sched_queued += pkt->size;
+    (void)n;
     pkt->next = NULL;
     if (s->q[q].tail)
         s->q[q].tail->next = pkt;
@@ -443,6 +374,8 @@ ns_port_send_header(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     ns_port_sched *s = n->sched[link];
     assert(p->sched);
     uint64_t backlog = ns_port_queue(n, link, n->sim->now);
+    if (p->shared)
+        swbuf_of(n, p)->bound += pkt->size;   /* admitted without no_room: the bound counts it */
     p->enq_bytes += pkt->size;
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
