@@ -20,7 +20,7 @@
 #             for --full and --medium, DIR/figures for --quick and --tiny)
 # Times with -j 2 on 2 cores shared with other jobs (README.md has the
 # measurements): --tiny 20 s, --quick 8 min, --medium 1 h, --full 3 to 5 h;
-# the part realistic alone: --quick 8 min, --medium or --full 16 min.
+# the part realistic alone: --quick 6 min, --medium or --full 12 to 15 min.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
