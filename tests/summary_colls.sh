@@ -10,10 +10,12 @@
 #    (n-1)/n, p50 the second smallest of three, max the largest, as
 #    /collectives has them;
 #  - an alltoall of 1 MB per pair: the busiest rank sends 7 MB, bus
-#    bandwidth 7 MB x 8 / t.
+#    bandwidth 7 MB x 8 / t;
+#  - a MoE line: layer passes, dispatch and combine times, the busiest
+#    host's load against the mean, assignments dropped (by hand below).
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
-plan 5
+plan 7
 
 scenario colls.lua <<'LUA'
 local fab = netsim.star{ hosts = 8, rate = "100Gbps", latency = "1us" }
@@ -32,9 +34,10 @@ grep -q '^allreduce     1 done of 1 (ring): p50 [0-9.]* ms, max [0-9.]* ms; 1\.0
 ok $? "an allreduce line ($(grep '^allreduce' "$T/out"))"
 grep -q '^allgather     3 done of 3 (ring): ' "$T/out"; ok $? 'an allgather line counts three'
 run --json colls.lua
+cp "$T/out" "$T/colls.json"
 check 'the numbers of the lines: by hand, and against /collectives' "
 import json
-d = json.loads(open(T + '/out').read().strip().splitlines()[-1])
+d = json.loads(open(T + '/colls.json').read().strip().splitlines()[-1])
 f = h5py.File(T + '/colls.h5')
 c = f['collectives'][:]
 def dur(kind):
@@ -51,9 +54,35 @@ ok &= abs(d['alltoall_busbw_bps'] - 7e6 * 8 / a2a) < 1e-3 * d['alltoall_busbw_bp
 ok &= 1 <= d['alltoall_vs_lower_bound'] < 1.1"
 check 'the bus bandwidth of a collective near its bound is near the NIC rate, never above' "
 import json
-d = json.loads(open(T + '/out').read().strip().splitlines()[-1])
+d = json.loads(open(T + '/colls.json').read().strip().splitlines()[-1])
 for k in ('allreduce', 'allgather', 'alltoall'):
     ok &= 0.9 * 100e9 < d[k + '_busbw_bps'] <= 100e9"
+
+# MoE: top_k = experts sends every token to every expert; capacity factor
+# 0.5 keeps floor(0.5 n T) = 2,000 of the n T = 4,000 assignments each of the
+# E = 4 experts gets: 8,000 dropped a layer, 16,000 over 2 layers, and every
+# host exactly as loaded as the mean (imbalance 1)
+scenario moe.lua <<'LUA'
+local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload()
+w:moe{ hosts = fab:hosts(), experts = 4, top_k = 4, tokens = 1000, hidden = 64, dtype_bytes = 2,
+       capacity_factor = 0.5, layers = 2 }
+netsim.run{ fabric = fab, workload = w, output = "moe.h5" }
+LUA
+run moe.lua
+grep -q '^moe           2 layer passes: dispatch p50 [0-9.]* us, max [0-9.]* us; combine p50 [0-9.]* us, max [0-9.]* us; busiest host 1.000x the mean load (worst pass); 16000 assignments dropped$' "$T/out"
+ok $? "a MoE line ($(grep '^moe ' "$T/out"))"
+run --json moe.lua
+cp "$T/out" "$T/moe.json"
+check 'the MoE numbers: 16,000 dropped and imbalance 1 by hand, the times as /moe_layers has them' "
+import json
+d = json.loads(open(T + '/moe.json').read().strip().splitlines()[-1])
+m = h5py.File(T + '/moe.h5')['moe_layers'][:]
+ok &= d['moe_passes'] == 2 and d['moe_dropped'] == 16000 and d['moe_imbalance_max'] == 1.0
+disp = sorted(m['dispatch_ps'] * 1e-12)
+comb = sorted(m['combine_ps'] * 1e-12)
+ok &= abs(d['moe_dispatch_p50'] - disp[0]) < 1e-15 and abs(d['moe_dispatch_max'] - disp[1]) < 1e-15
+ok &= abs(d['moe_combine_p50'] - comb[0]) < 1e-15 and abs(d['moe_combine_max'] - comb[1]) < 1e-15"
 run_checks "import h5py
 T = '$T'"
 finish

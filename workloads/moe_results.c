@@ -7,7 +7,11 @@
 #include <config.h>
 #include "moe.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "sim/alloc.h"
+#include "sim/units.h"
 
 const ns_moe_layer *
 ns_moe_layers(const ns_workload *w, size_t *n)
@@ -90,9 +94,101 @@ static const ns_result_table tables[] = {
     { "moe_layers", moe_cols, sizeof moe_cols / sizeof moe_cols[0], sizeof(moe_row), moe_nrows, fill_moe },
 };
 
+/* --- the summary: one line for the MoE layers ------------------------------- */
+
+enum { NUM_PASSES, NUM_DISPATCH_P50, NUM_DISPATCH_MAX, NUM_COMBINE_P50, NUM_COMBINE_MAX, NUM_IMBALANCE_MAX,
+       NUM_DROPPED };
+
+static const ns_result_num nums[] = {
+    [NUM_PASSES] = { "moe_passes", 1 },                 /* layer passes (forward and backward) */
+    [NUM_DISPATCH_P50] = { "moe_dispatch_p50", 0 },     /* s, over the passes whose dispatch finished */
+    [NUM_DISPATCH_MAX] = { "moe_dispatch_max", 0 },
+    [NUM_COMBINE_P50] = { "moe_combine_p50", 0 },
+    [NUM_COMBINE_MAX] = { "moe_combine_max", 0 },
+    [NUM_IMBALANCE_MAX] = { "moe_imbalance_max", 0 },   /* busiest host's assignments / mean, worst pass */
+    [NUM_DROPPED] = { "moe_dropped", 1 },               /* assignments over capacity, all passes */
+};
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* the median and the largest of the n times (ps) in t, in seconds; sorts t */
+static void
+p50_max(int64_t *t, size_t n, ns_result_value *p50, ns_result_value *max)
+{
+    if (!n)
+        return;
+    qsort(t, n, sizeof *t, cmp_i64);
+    p50->f = ns_time_to_s(t[(n - 1) / 2]);
+    max->f = ns_time_to_s(t[n - 1]);
+}
+
+static int
+summarize(const ns_result_run *r, ns_result_summary *s)
+{
+    size_t n = r->set->nrecs;
+    if (!n)
+        return 0;
+    int64_t *disp = ns_alloc(n * sizeof *disp), *comb = ns_alloc(n * sizeof *comb);
+    if (!disp || !comb) {
+        ns_free(disp);
+        ns_free(comb);
+        return -1;
+    }
+    size_t nd = 0, nc = 0;
+    uint64_t dropped = 0;
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ns_moe_layer *m = ns_result_at(r->set, i);
+        int64_t d = span(r->op_start[m->dispatch_start], r->op_finish[m->dispatch_done]);
+        int64_t c = span(r->op_start[m->combine_start], r->op_finish[m->combine_done]);
+        if (d >= 0)
+            disp[nd++] = d;
+        if (c >= 0)
+            comb[nc++] = c;
+        dropped += m->dropped;
+        double imb = m->tokens_mean > 0 ? (double)m->tokens_max / m->tokens_mean : 0;
+        if (imb > worst)
+            worst = imb;
+    }
+    s->v[NUM_PASSES].u = n;
+    p50_max(disp, nd, &s->v[NUM_DISPATCH_P50], &s->v[NUM_DISPATCH_MAX]);
+    p50_max(comb, nc, &s->v[NUM_COMBINE_P50], &s->v[NUM_COMBINE_MAX]);
+    s->v[NUM_IMBALANCE_MAX].f = worst;
+    s->v[NUM_DROPPED].u = dropped;
+    ns_free(disp);
+    ns_free(comb);
+    return 0;
+}
+
+static void
+print(const ns_result_value *v, double compute_utilization, FILE *out)
+{
+    (void)compute_utilization;
+    if (!v[NUM_PASSES].u)
+        return;
+    char a[32], b[32], c[32], d[32];
+    ns_format_time((ns_time)(v[NUM_DISPATCH_P50].f * 1e12 + 0.5), a, sizeof a);
+    ns_format_time((ns_time)(v[NUM_DISPATCH_MAX].f * 1e12 + 0.5), b, sizeof b);
+    ns_format_time((ns_time)(v[NUM_COMBINE_P50].f * 1e12 + 0.5), c, sizeof c);
+    ns_format_time((ns_time)(v[NUM_COMBINE_MAX].f * 1e12 + 0.5), d, sizeof d);
+    fprintf(out, "moe           %llu layer passes: dispatch p50 %s, max %s; combine p50 %s, max %s; busiest "
+            "host %.3fx the mean load (worst pass); %llu assignments dropped\n",
+            (unsigned long long)v[NUM_PASSES].u, a, b, c, d, v[NUM_IMBALANCE_MAX].f,
+            (unsigned long long)v[NUM_DROPPED].u);
+}
+
 const ns_result_kind ns_moe_results = {
     .name = "moe",
     .rec_size = sizeof(ns_moe_layer),
     .tables = tables,
     .ntables = sizeof tables / sizeof tables[0],
+    .nums = nums,
+    .nnums = sizeof nums / sizeof nums[0],
+    .summarize = summarize,
+    .print = print,
 };
