@@ -95,6 +95,28 @@ ecn_mark(ns_pnet *n, const ns_port *p, uint64_t backlog)
     return prob >= 1 || (prob > 0 && ns_rng_uniform(n->ecn_rng) < prob);
 }
 
+/* put pkt on the wire of port p (link `link`) behind what it has accepted:
+ * it starts when the link is free and arrives a serialization and a
+ * latency later; the port's one event is its first packet's arrival */
+HOT void
+on_wire(ns_pnet *n, ns_port *p, uint32_t link, ns_pkt *pkt)
+{
+    ns_time now = n->sim->now;
+    ns_time start = p->free_ps > now ? p->free_ps : now;
+    p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
+    pkt->at = p->to;
+    pkt->in_link = link;
+    pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
+    pkt->next = NULL;
+    if (p->tail) {
+        p->tail->next = pkt;
+    } else {
+        p->head = pkt;
+        ns_sim_at(n->sim, &p->ev, pkt->arrive_ps);
+    }
+    p->tail = pkt;
+}
+
 static void sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt);
 
 void
@@ -116,23 +138,11 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
         pkt->flags |= NS_PF_CE;
         p->marks++;
     }
-    ns_time start = p->free_ps > now ? p->free_ps : now;
-    p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
     p->enq_bytes += pkt->size;
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
-    pkt->at = p->to;
-    pkt->in_link = link;
-    pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
-    pkt->next = NULL;
-    if (p->tail) {
-        p->tail->next = pkt;
-    } else {
-        p->head = pkt;
-        ns_sim_at(n->sim, &p->ev, pkt->arrive_ps);
-    }
-    p->tail = pkt;
+    on_wire(n, p, link, pkt);
 }
 
 void
@@ -259,20 +269,7 @@ transmit(ns_pnet *n, ns_port *p, ns_port_sched *s, ns_pkt *pkt)
 {
     if (n->pfc && pkt->in_link != NS_NONE)
         ns_pfc_leave(n, pkt);   /* it leaves the switch it came into */
-    ns_time now = n->sim->now;
-    ns_time start = p->free_ps > now ? p->free_ps : now;
-    p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
-    pkt->at = p->to;
-    pkt->in_link = s->link;
-    pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
-    pkt->next = NULL;
-    if (p->tail) {
-        p->tail->next = pkt;
-    } else {
-        p->head = pkt;
-        ns_sim_at(n->sim, &p->ev, pkt->arrive_ps);
-    }
-    p->tail = pkt;
+    on_wire(n, p, s->link, pkt);
 }
 
 /* start sending the next packet if the link is free and one may go. The
@@ -323,9 +320,8 @@ ns_port_ready(const ns_pnet *n, uint32_t link)
 }
 
 static void
-enqueue(ns_pnet *n, ns_port_sched *s, uint32_t q, ns_pkt *pkt)
+enqueue(ns_port_sched *s, uint32_t q, ns_pkt *pkt)
 {
-    (void)n;
     pkt->next = NULL;
     if (s->q[q].tail)
         s->q[q].tail->next = pkt;
@@ -363,7 +359,7 @@ sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
         return;
     }
     uint32_t c = ns_pkt_class(pkt);
-    enqueue(n, s, c < s->nclasses ? c : s->nclasses - 1, pkt);
+    enqueue(s, c < s->nclasses ? c : s->nclasses - 1, pkt);
     serve(n, p, s);
 }
 
@@ -380,7 +376,7 @@ ns_port_send_header(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
-    enqueue(n, s, NS_PORT_HEADERS, pkt);
+    enqueue(s, NS_PORT_HEADERS, pkt);
     serve(n, p, s);
 }
 
