@@ -106,9 +106,11 @@ grep -q '^True' "$T/disp.chk"; ok $? 'moe-alltoall: per-host dispatch carries th
 import sys, glob, h5py, numpy as np
 d = sys.argv[1]
 cap_ok, bytes_ok, bound_ok = True, True, True
+nfiles = ncap = 0     # a check over no file, or no capacity run, must not pass
 for path in sorted(glob.glob(d + "/*/*.h5")):
     if path.endswith("results.h5"):
         continue
+    nfiles += 1
     with h5py.File(path, "r") as f:
         p = dict(zip([x.decode() for x in f["scenario/params/name"][:]],
                      [x.decode() for x in f["scenario/params/value"][:]]))
@@ -117,15 +119,16 @@ for path in sorted(glob.glob(d + "/*/*.h5")):
     # capacity factor c: an expert takes floor(c x 32 hosts x T x k / 64) assignments; 2 experts a host
     if float(p["capacity"]) > 0:
         cap = int(float(p["capacity"]) * 32 * int(p["tokens"]) * int(p["top_k"]) / 64)
+        ncap += 1
         # (at Zipf 1.5 the hottest expert wants ~45 % of all assignments: it is full)
         cap_ok &= bool(((ml["tokens_max"] >= cap) & (ml["tokens_max"] <= 2 * cap)).all())
     # conservation: the transfers carry each layer's dispatch bytes twice (dispatch, combine)
     bytes_ok &= int(total) == 2 * int(ml["dispatch_bytes"].sum())
     # no all-to-all beats its lower bound
     bound_ok &= bool((co["finish_ps"] - co["start_ps"] >= co["lower_bound_ps"]).all())
-print("cap", cap_ok)
-print("bytes", bytes_ok)
-print("bound", bound_ok)
+print("cap", cap_ok and ncap > 0, ncap)
+print("bytes", bytes_ok and nfiles > 0, nfiles)
+print("bound", bound_ok and nfiles > 0)
 # flow and packet agree on ECMP at Zipf 1.5 (receiver-bound): within 1 %
 import pandas as pd
 a = pd.read_csv(d + "/main-flow/results.csv").set_index(["zipf", "policy"])
