@@ -363,6 +363,11 @@ ns_sflow_share(const ns_pnet *n, const ns_sflow *f, double w)
     return s < 1 ? 1.0 : (double)s;
 }
 
+/* ring.c: a receiver's ring of one-byte flags over [base, base + *cap) (a
+ * power of two), in `inline0` until it first grows: make it hold `need`
+ * slots (a power of two at least need); 0, or -1 (no memory, ring unchanged) */
+int ns_flag_ring_grow(uint8_t **ring, const uint8_t *inline0, uint32_t *cap, uint32_t base, uint32_t need);
+
 /* packet_net.c */
 ns_pkt *ns_pkt_new(ns_pnet *n, ns_sflow *f, int type);
 void ns_pkt_free(ns_pnet *n, ns_pkt *p);

@@ -174,24 +174,6 @@ grow_send_ring(ns_dctcp *d, uint32_t need)
     return 0;
 }
 
-static int
-grow_recv_ring(ns_dctcp *d, uint32_t need)
-{
-    uint32_t cap = d->rcap;
-    while (cap < need)
-        cap *= 2;
-    uint8_t *got = ns_calloc(cap, 1);
-    if (!got)
-        return -1;
-    for (uint32_t i = 0; i < d->rcap; i++)
-        got[(d->rnxt + i) & (cap - 1)] = d->got[(d->rnxt + i) & (d->rcap - 1)];
-    if (d->got != d->got0)
-        ns_free(d->got);
-    d->got = got;
-    d->rcap = cap;
-    return 0;
-}
-
 static inline uint8_t *st_of(ns_dctcp *d, uint32_t s) { return &d->st[s & (d->cap - 1)]; }
 static inline ns_time *sent_of(ns_dctcp *d, uint32_t s) { return &d->sent[s & (d->cap - 1)]; }
 
@@ -307,7 +289,7 @@ dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     uint32_t s = p->seq;
     int dup = 1;
     if (s >= d->rnxt) {
-        if (s - d->rnxt >= d->rcap && grow_recv_ring(d, s - d->rnxt + 1)) {
+        if (s - d->rnxt >= d->rcap && ns_flag_ring_grow(&d->got, d->got0, &d->rcap, d->rnxt, s - d->rnxt + 1)) {
             ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for transport state");
             ns_pkt_free(n, p);
             return;
