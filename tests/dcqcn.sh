@@ -7,33 +7,25 @@
 D="$SRCDIR/tests/lua/dcqcn"
 plan 42
 
-sim() {   # sim OUT.h5 SCENARIO ARGS...: one run, its exit status as a test
-    out=$1; scen=$2; shift 2
-    ( cd "$T" && "$NETSIM" -q -o "$out" "$D/$scen" "$@" ) >"$T/out" 2>"$T/err"
-    st=$?
-    is "$st" 0 "$scen $*: runs"
-    [ "$st" -eq 0 ] || sed 's/^/#   /' "$T/err"
-}
-
 # (a) n equal flows into one 100 Gb/s port (mtu 4096, header 64: 4032 payload
 # bytes per 4096 on the wire). Fair share: each gets 1/n of the link, so each
 # finishes at about n * bytes / (12.5e9 * 4032/4096) s. DCQCN starts every
 # flow at line rate and cuts on CNPs; the start-up transient (a few ms of
 # recovery with the paper's 40 Mb/s additive step) is amortized by long
 # flows: 500 MB each for 2 flows, 2 GB each for 4.
-sim fair2.h5 fair.lua n=2 bytes=500e6
-sim fair4.h5 fair.lua n=4 bytes=2e9
+run_to fair2.h5 "$D/fair.lua" n=2 bytes=500e6
+run_to fair4.h5 "$D/fair.lua" n=4 bytes=2e9
 # plain RoCE (rate_control = false) with a buffer that never fills: both
 # flows send at line rate all the time, so the port queues one flow's worth
 # of wire bytes (20e6 * 4096/4032) and both finish at 2 * bytes / payload rate
-sim plain.h5 fair.lua n=2 bytes=20e6 rate_control=0 buffer=1GB
+run_to plain.h5 "$D/fair.lua" n=2 bytes=20e6 rate_control=0 buffer=1GB
 # (b) the small-buffer incast, once per recovery
-sim gbn.h5 loss.lua recovery=gobackn
-sim sel.h5 loss.lua recovery=selective
+run_to gbn.h5 "$D/loss.lua" recovery=gobackn
+run_to sel.h5 "$D/loss.lua" recovery=selective
 # the same incast on a lossless fabric: PFC asked for, and PFC left unsaid
 # (dcqcn expects a lossless fabric, so the switch runs PFC)
-sim pfc.h5 loss.lua recovery=gobackn pfc=1
-sim pfcdef.h5 loss.lua recovery=gobackn pfc=unsaid
+run_to pfc.h5 "$D/loss.lua" recovery=gobackn pfc=1
+run_to pfcdef.h5 "$D/loss.lua" recovery=gobackn pfc=unsaid
 
 for n in 2 4; do
     check "fair$n: Jain's index of the throughputs > 0.99" "

@@ -8,14 +8,6 @@
 D="$SRCDIR/tests/lua/dcqcn"
 plan 20
 
-sim() {   # sim OUT.h5 SCENARIO ARGS...: one run, its exit status as a test
-    out=$1; scen=$2; shift 2
-    ( cd "$T" && "$NETSIM" -q -o "$out" "$D/$scen" "$@" ) >"$T/out" 2>"$T/err"
-    st=$?
-    is "$st" 0 "$scen $*: runs"
-    [ "$st" -eq 0 ] || sed 's/^/#   /' "$T/err"
-}
-
 # (a) DCQCN's fixed point. fixed.lua: 2 flows from time 0 into one 40 Gb/s
 # port (star, 1us cables), a buffer that never fills, marking from
 # Kmin = 5 KB to Kmax = 200 KB at up to Pmax = 1%, the DCQCN defaults
@@ -72,8 +64,8 @@ sim() {   # sim OUT.h5 SCENARIO ARGS...: one run, its exit status as a test
 # and checks that the run is where the model holds: the link busy, and
 # both flows near C/N (DCQCN evens two flows out slowly: over 100 ms the
 # smaller share was 92-100% of the larger, seeds 1-3; 85% is asked).
-sim fp4096.h5 fixed.lua n=2 rate=40Gbps mtu=4096
-sim fp1024.h5 fixed.lua n=2 rate=40Gbps mtu=1024
+run_to fp4096.h5 "$D/fixed.lua" n=2 rate=40Gbps mtu=4096
+run_to fp1024.h5 "$D/fixed.lua" n=2 rate=40Gbps mtu=1024
 for c in "4096 66.9" "1024 20.5"; do
     set -- $c
     check "fixed point, 40 Gb/s, 2 flows, mtu $1: mean queue within 25% of the fluid model's q* ($2 KB)" "
@@ -121,7 +113,7 @@ done
 # Each transfer: packets = its own (a, or 400) + its retransmits.
 for c in "16 1us 31" "8 1us 23" "16 2us 43" "8 3us 47"; do
     set -- $c
-    sim "gbn$1_$2.h5" onedrop.lua a=$1 buffer=$(($1 * 4096)) latency=$2 recovery=gobackn
+    run_to "gbn$1_$2.h5" "$D/onedrop.lua" a=$1 buffer=$(($1 * 4096)) latency=$2 recovery=gobackn
     check "go-back-N, burst $1, cables $2: one drop, and B resends n + 3 + floor((4d + 2ta)/tp) = $3" "
 t, d = tr('gbn$1_$2.h5'), drops('gbn$1_$2.h5')
 print('# drops', d, 'retransmits', list(t['retransmits']), 'timeouts', list(t['timeouts']))
@@ -131,7 +123,7 @@ ok &= $3 == $1 + 3 + int((4 * ${2%us}e-6 + 2 * 64 * 8 / 100e9) / (4096 * 8 / 100
 done
 for c in "16 1us" "8 3us"; do
     set -- $c
-    sim "sel$1_$2.h5" onedrop.lua a=$1 buffer=$(($1 * 4096)) latency=$2 recovery=selective
+    run_to "sel$1_$2.h5" "$D/onedrop.lua" a=$1 buffer=$(($1 * 4096)) latency=$2 recovery=selective
     check "selective repeat, burst $1, cables $2: one drop, B resends exactly that packet" "
 t, d = tr('sel$1_$2.h5'), drops('sel$1_$2.h5')
 print('# drops', d, 'retransmits', list(t['retransmits']), 'timeouts', list(t['timeouts']))

@@ -2,7 +2,7 @@
 #   NETSIM  the binary under test, SRCDIR the source tree, T a scratch folder
 #   (under the build folder, removed at exit), PY a Python with h5py or "".
 # Functions: plan N, ok COND-STATUS MSG, is GOT WANT MSG, skip_all MSG, finish,
-# run ARGS..., scenario NAME, expect_bad TEXT PATTERN DESCRIPTION [ARGS...].
+# run ARGS..., run_to OUT.h5 SCENARIO ARGS..., scenario NAME, expect_bad TEXT PATTERN DESCRIPTION [ARGS...].
 
 : "${NETSIM:=$(pwd)/netsim}"
 : "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -31,6 +31,16 @@ finish() { [ "$_failed" -eq 0 ]; exit $?; }
 run() {
     ( cd "$T" && "$NETSIM" "$@" ) >"$T/out" 2>"$T/err"
     status=$?
+}
+# run_to OUT.h5 SCENARIO [NAME=VALUE ...]: run SCENARIO quietly into
+# $T/OUT.h5 as one test (exit status 0, named after the scenario's file and
+# the parameters); its stderr is shown when it fails
+run_to() {
+    _out=$1; _scen=$2; shift 2
+    ( cd "$T" && "$NETSIM" -q -o "$_out" "$_scen" "$@" ) >"$T/out" 2>"$T/err"
+    _st=$?
+    is "$_st" 0 "$(basename "$_scen") $*: runs"
+    [ "$_st" -eq 0 ] || sed 's/^/#   /' "$T/err"
 }
 # write a scenario file: scenario NAME <<EOF ... EOF
 scenario() { cat >"$T/$1"; }
