@@ -382,8 +382,7 @@ build(greader *r, const ns_graph_spec *s, ns_fabric **out, ns_err *e)
     uint64_t switches = r->nv - hosts;
     char what[600];
     snprintf(what, sizeof what, "graph '%s': this fabric", s->display);
-    int mrc = ns_mem_check(ns_mem_fabric_shape(r->nv, hosts, r->ne, hosts < switches ? hosts : switches),
-                           what, NULL, e);
+    int mrc = ns_mem_fabric_check(r->nv, hosts, r->ne, hosts < switches ? hosts : switches, what, e);
     if (mrc)
         return mrc;
     ns_fabric *f = ns_topo_begin("graph", &s->common);

@@ -143,10 +143,9 @@ ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e)
         return rc;
     const ns_ls_shape *sh = &s->shape;
     uint64_t hosts = (uint64_t)sh->leaves * sh->hosts_per_leaf;
-    if ((rc = ns_mem_check(ns_mem_fabric_shape(hosts + sh->leaves + sh->spines, hosts,
-                                               hosts + (uint64_t)sh->leaves * sh->spines * sh->links_per_spine,
-                                               sh->leaves),
-                           "leafspine: this fabric", NULL, e)))
+    if ((rc = ns_mem_fabric_check(hosts + sh->leaves + sh->spines, hosts,
+                                   hosts + (uint64_t)sh->leaves * sh->spines * sh->links_per_spine,
+                                   sh->leaves, "leafspine: this fabric", e)))
         return rc;
     ns_fabric *f = ns_topo_begin("leafspine", &s->common);
     if (!f)
@@ -190,8 +189,7 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
         switches += (uint64_t)s->dc[d].ls.leaves + s->dc[d].ls.spines;
         leaves += s->dc[d].ls.leaves;
     }
-    int mrc = ns_mem_check(ns_mem_fabric_shape(hosts + switches, hosts, hosts + cables, leaves),
-                           "multidc: this fabric", NULL, e);
+    int mrc = ns_mem_fabric_check(hosts + switches, hosts, hosts + cables, leaves, "multidc: this fabric", e);
     if (mrc)
         return mrc;
 
