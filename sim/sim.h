@@ -117,6 +117,7 @@ struct ns_sim {
     size_t            xfers_done;
     ns_delay         *delays;                 /* sorted by op: found by binary search */
     size_t            ndelays;
+    ns_time          *coll_cut_ps;            /* per collective: its WAN cut bound (0: crosses none) */
 
     /* observers */
     ns_event          sample_ev;
@@ -155,8 +156,11 @@ int ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg 
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
 int ns_sim_run(ns_sim *sim);
 /* collective c of the run: when its first op started and its last finished
- * (-1: never), and its lower bound (the busiest rank's NIC bytes at the
- * lowest NIC rate of its hosts; INT64_MAX past the clock) */
+ * (-1: never), and its lower bound: the larger of the NIC bound (the busiest
+ * rank's NIC bytes at the lowest NIC rate of its hosts) and the cut bound
+ * (for each datacentre, the bytes the collective's transfers move out of it
+ * over the capacity of the links that leave it, plus the shortest latency of
+ * those links; the same into it), INT64_MAX past the clock */
 void ns_sim_coll_span(const ns_sim *sim, const ns_coll *c, ns_time *start, ns_time *finish, ns_time *bound);
 const char *ns_sim_errmsg(const ns_sim *sim);
 
