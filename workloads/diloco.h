@@ -80,7 +80,8 @@ extern const ns_result_kind ns_train_results;
 const ns_iter *ns_train_iters(const ns_workload *w, size_t *n);
 /* workers numbered so far: the highest worker of w's records */
 uint32_t ns_train_workers(const ns_workload *w);
-/* the peak cross-worker rate the schedules of w need, bit/s */
+/* the cross-worker rate, bit/s, at which every sync of the schedules of w
+ * lasts its window (overlap steps, one step without overlap) */
 double ns_train_peak_bandwidth(const ns_workload *w);
 /* for builders: append a record (its index, or -1 with NS_ENOMEM in e), and
  * raise the peak bandwidth to bps */

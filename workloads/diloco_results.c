@@ -14,7 +14,7 @@
 /* the set's state, beside its records */
 typedef struct train_state {
     uint32_t nworkers;             /* highest worker of any record */
-    double   peak_bandwidth_bps;   /* peak cross-worker rate needed, over the schedules */
+    double   peak_bandwidth_bps;   /* rate at which each sync lasts its window, over the schedules */
 } train_state;
 
 _Static_assert(sizeof(train_state) <= NS_RESULT_STATE_MAX, "train_state fits a set's state");
@@ -213,7 +213,7 @@ enum { NUM_WORKERS, NUM_BYTES_EXCHANGED, NUM_PEAK_BANDWIDTH };
 static const ns_result_num nums[] = {
     [NUM_WORKERS] = { "workers", 1 },                       /* workers in /iterations */
     [NUM_BYTES_EXCHANGED] = { "bytes_exchanged", 1 },       /* bytes sent across workers */
-    [NUM_PEAK_BANDWIDTH] = { "peak_bandwidth_bps", 0 },     /* peak cross-worker rate needed */
+    [NUM_PEAK_BANDWIDTH] = { "peak_bandwidth_bps", 0 },     /* rate at which each sync lasts its window */
 };
 
 /* compute utilization: the mean over workers with finished steps of compute / wall time */
@@ -250,8 +250,12 @@ print(const ns_result_value *v, double compute_utilization, FILE *out)
         return;
     ns_format_size(v[NUM_BYTES_EXCHANGED].u, d, sizeof d);
     ns_format_rate((uint64_t)(v[NUM_PEAK_BANDWIDTH].f + 0.5), a, sizeof a);
+    /* peak_bandwidth_bps is not what keeps compute busy (a blocking sync blocks
+     * at any rate): it is the rate at which each sync lasts its window, and
+     * says so; netsim-lua(5) gives the utilisation that rate implies */
     fprintf(out, "training      %u workers, compute utilization %.4f (mean of compute / wall time), "
-            "%s exchanged, peak bandwidth needed %s\n", (unsigned)v[NUM_WORKERS].u, compute_utilization, d, a);
+            "%s exchanged, each sync within its window (overlap steps, or 1) at %s\n",
+            (unsigned)v[NUM_WORKERS].u, compute_utilization, d, a);
 }
 
 static const ns_result_table tables[] = {

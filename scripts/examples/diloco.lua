@@ -29,6 +29,6 @@ w:diloco{
   buckets = 4, fragments = fragments, overlap = overlap, quant_bits = quant,
 }
 local r = netsim.run{ fabric = fab, workload = w, output = "diloco.h5" }
-print(string.format("%s over a %s WAN: %.3f s, compute utilization %.3f, %.1f MB exchanged, peak bandwidth needed %.2f Gbps",
+print(string.format("%s over a %s WAN: %.3f s, compute utilization %.3f, %.1f MB exchanged, each sync within its window at %.2f Gbps",
                     mode, wan, r.makespan, r.compute_utilization, r.bytes_exchanged / 1e6,
                     r.peak_bandwidth_bps / 1e9))
