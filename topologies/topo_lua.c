@@ -68,6 +68,9 @@ read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
     sw->dt_alpha = ns_lua_num(L, st, c, "alpha", 0, sw->dt_alpha, 1e-6, 1e6);
     if (sw->shared && !sw->buffer_bytes && !sw->buffer_auto)
         ns_lua_fail(L, c, "a shared buffer needs a size (field 'buffer')");
+    if (!sw->shared && !sw->buffer_auto)
+        ns_lua_warn_unused(L, st, c, "alpha", "a shared buffer (shared = true, or the default buffer)",
+                           unlimited ? "buffer = \"unlimited\"" : "a buffer per port (shared = false)");
     int et = ns_lua_rawfield(L, st, "ecn");
     if (et == LUA_TBOOLEAN) {
         sw->ecn = lua_toboolean(L, -1);   /* true: the defaults */

@@ -137,17 +137,20 @@ read_straggler(lua_State *L, int t, ns_diloco_spec *s)
     if (!ns_lua_has(L, st, "dist"))
         ns_lua_fail(L, c, "field 'dist' is required (\"lognormal\" or \"gamma\")");
     int d = ns_lua_option(L, st, c, "dist", dists, 0);
+    /* the other distribution's fields: checked, then ignored with a warning */
+    double sigma = ns_lua_num(L, st, c, "sigma", d == 0, 0, 0, 10);
+    double mu = ns_lua_num(L, st, c, "mu", 0, 0, -10, 10);
+    double shape = ns_lua_num(L, st, c, "shape", d == 1, 1, 1e-3, 1e9);
     if (d == 0) {
         s->straggler = NS_STRAGGLER_LOGNORMAL;
-        s->straggler_sigma = ns_lua_num(L, st, c, "sigma", 1, 0, 0, 10);
-        s->straggler_mu = ns_lua_num(L, st, c, "mu", 0, 0, -10, 10);
-        if (ns_lua_has(L, st, "shape"))
-            ns_lua_fail(L, c, "field 'shape' belongs to dist = \"gamma\"");
+        s->straggler_sigma = sigma;
+        s->straggler_mu = mu;
+        ns_lua_warn_unused(L, st, c, "shape", "dist = \"gamma\"", "dist = \"lognormal\"");
     } else {
         s->straggler = NS_STRAGGLER_GAMMA;
-        s->straggler_shape = ns_lua_num(L, st, c, "shape", 1, 1, 1e-3, 1e9);
-        if (ns_lua_has(L, st, "sigma") || ns_lua_has(L, st, "mu"))
-            ns_lua_fail(L, c, "fields 'sigma' and 'mu' belong to dist = \"lognormal\"");
+        s->straggler_shape = shape;
+        ns_lua_warn_unused(L, st, c, "sigma", "dist = \"lognormal\"", "dist = \"gamma\"");
+        ns_lua_warn_unused(L, st, c, "mu", "dist = \"lognormal\"", "dist = \"gamma\"");
     }
     lua_pop(L, 1);
 }
@@ -204,6 +207,21 @@ w_diloco(lua_State *L)
     s.algorithm = ns_lua_option(L, 2, CTOR, "algorithm", algs, NS_ALG_RING);
     read_straggler(L, 2, &s);
     s.label = ns_lua_str(L, 2, CTOR, "label", 0, NULL);
+    /* the fields of the other modes: read and checked above, ignored here */
+    char in_use[32];
+    snprintf(in_use, sizeof in_use, "mode = \"%s\"", ns_train_mode_names[s.mode]);
+    if (dp) {
+        ns_lua_warn_unused(L, 2, CTOR, "inner_steps", "mode = \"diloco\" or \"streaming\"", in_use);
+        ns_lua_warn_unused(L, 2, CTOR, "quant_bits", "mode = \"diloco\" or \"streaming\"", in_use);
+    } else {
+        ns_lua_warn_unused(L, 2, CTOR, "buckets", "mode = \"dp\"", in_use);
+        ns_lua_warn_unused(L, 2, CTOR, "backward_fraction", "mode = \"dp\"", in_use);
+    }
+    if (s.mode != NS_TRAIN_STREAMING) {
+        static const char *const streaming[] = {"fragments", "pattern", "overlap", NULL};
+        for (int k = 0; streaming[k]; k++)
+            ns_lua_warn_unused(L, 2, CTOR, streaming[k], "mode = \"streaming\"", in_use);
+    }
     uint32_t start, done;
     ns_err e = {0};
     if (ns_wl_diloco(w, &s, &start, &done, &e))

@@ -213,15 +213,29 @@ run_fields(const char *const *fields, const char **buf, size_t n)
     return buf;
 }
 
-/* a transport's settings table given with another transport */
+/* a transport's settings table given with another transport, or any
+ * transport setting under a model without transports (the flow model);
+ * flow_solver under the packet model */
 static void
 check_transport_settings(lua_State *L, const ns_run_cfg *c)
 {
+    char applies[64], in_use[64];
+    if (c->model != NS_MODEL_PACKET) {
+        snprintf(in_use, sizeof in_use, "model = \"%s\"", ns_model_name(c->model));
+        ns_lua_warn_unused(L, 1, "run", "transport", "model = \"packet\"", in_use);
+    } else {
+        snprintf(in_use, sizeof in_use, "transport = \"%s\"", ns_transport_name(c->transport));
+        ns_lua_warn_unused(L, 1, "run", "flow_solver", "model = \"flow\"", "model = \"packet\"");
+    }
     for (int row = 0; ns_transport_name(row); row++) {
         const char *name = ns_transport_name(row);
-        if (row != c->transport && ns_transport_has_settings(row) && ns_lua_has(L, 1, name))
-            ns_lua_warn(L, "run", "field '%s' only applies with transport = \"%s\"; ignored with transport = \"%s\"",
-                        name, name, ns_transport_name(c->transport));
+        if (!ns_transport_has_settings(row) || (row == c->transport && c->model == NS_MODEL_PACKET))
+            continue;
+        if (c->model == NS_MODEL_PACKET)
+            snprintf(applies, sizeof applies, "transport = \"%s\"", name);
+        else
+            snprintf(applies, sizeof applies, "model = \"packet\" and transport = \"%s\"", name);
+        ns_lua_warn_unused(L, 1, "run", name, applies, in_use);
     }
 }
 
@@ -270,12 +284,12 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     cfg->until_ps = ns_lua_time(L, 1, "run", "duration", 0, cfg->until_ps);
     cfg->sample_ps = ns_lua_time(L, 1, "run", "sample", 0, 0);
     cfg->flow_solver = ns_lua_option(L, 1, "run", "flow_solver", ns_flow_solver_names, 0);
-    if (ns_lua_has(L, 1, "spray") && cfg->lb != NS_LB_SPRAY)
-        ns_lua_warn(L, "run", "field 'spray' only applies with lb = \"spray\"; ignored with lb = \"%s\"",
-                    ns_lb_names[cfg->lb]);
-    if (ns_lua_has(L, 1, "flowlet_gap") && cfg->lb != NS_LB_FLOWLET)
-        ns_lua_warn(L, "run", "field 'flowlet_gap' only applies with lb = \"flowlet\"; ignored with lb = \"%s\"",
-                    ns_lb_names[cfg->lb]);
+    char lb[48];
+    snprintf(lb, sizeof lb, "lb = \"%s\"", ns_lb_names[cfg->lb]);
+    if (cfg->lb != NS_LB_SPRAY)
+        ns_lua_warn_unused(L, 1, "run", "spray", "lb = \"spray\"", lb);
+    if (cfg->lb != NS_LB_FLOWLET)
+        ns_lua_warn_unused(L, 1, "run", "flowlet_gap", "lb = \"flowlet\"", lb);
     if (cfg->connections == NS_CONN_PERSISTENT && (cfg->model != NS_MODEL_PACKET ||
                                                    !ns_transport_carries(cfg->transport)))
         ns_lua_warn(L, "run", "field 'connections': %s%s%s carries no congestion state from one transfer to "
@@ -294,14 +308,22 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
 static void
 warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
 {
-    if (cfg->model != NS_MODEL_PACKET)
-        return;
-    int set = 0, marks = 0, pfc = 0;
+    int set = 0, marks = 0, pfc = 0, given = 0;
     for (size_t i = fab->nhosts; i < fab->nnodes; i++) {
         const ns_switch_cfg *c = &fab->cfgs[fab->nodes[i].cfg];
         set |= (!c->buffer_auto && c->buffer_bytes) || (c->ecn && !c->ecn_auto);
+        given |= !c->buffer_auto || !c->ecn || !c->ecn_auto || c->pfc != NS_PFC_AUTO ||
+                 c->dt_alpha != NS_BUFFER_DT_ALPHA;
         marks |= c->ecn;
-        pfc |= ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
+        if (cfg->model == NS_MODEL_PACKET)
+            pfc |= ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
+    }
+    if (cfg->model != NS_MODEL_PACKET) {
+        /* the flow model has no queues: the same rule as a transport's settings */
+        if (given)
+            ns_lua_warn(L, "run", "the fabric's switch settings (buffer, ecn, pfc) only apply with model = "
+                        "\"packet\"; ignored with model = \"%s\"", ns_model_name(cfg->model));
+        return;
     }
     const char *tp = ns_transport_name(cfg->transport);
     if (ns_transport_ignores_buffers(cfg->transport) && set)
