@@ -18,7 +18,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/routing.c %reldir%/route.h %reldir%/plan.h \
 	%reldir%/taskgraph.c %reldir%/taskgraph.h \
 	%reldir%/results.c %reldir%/results.h \
-	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/settings.h \
+	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/settings.h %reldir%/eta.c %reldir%/eta.h \
 	%reldir%/budget.c %reldir%/budget.h %reldir%/estimate.c %reldir%/estimate.h %reldir%/ranges.c
 
 # the packet model: hosts, ports, load balancing, one file per transport

@@ -87,6 +87,7 @@ usage(FILE *out)
           "                      estimate, do not simulate\n"
           "      --max-memory SIZE  refuse runs estimated to need more, fail allocations past it\n"
           "                      (default: this machine's memory)\n"
+          "      --progress-log FILE  append a line per progress sample (4 a second) to FILE\n"
           "  -h, --help          this help\n"
           "  -V, --version       print the version\n"
           "\n"
@@ -290,6 +291,7 @@ main(int argc, char **argv)
         {"model", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'j'}, {"check", no_argument, NULL, 'c'},
         {"max-memory", required_argument, NULL, 'M'}, {"sandbox", no_argument, NULL, 'S'},
+        {"progress-log", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}
     };
     scenario sc;
@@ -338,6 +340,7 @@ main(int argc, char **argv)
         case 'j': cmd->json = 1; break;
         case 'c': cmd->check = 1; break;
         case 'S': cmd->sandbox = 1; break;
+        case 'P': cmd->progress_log = optarg; break;
         case 'h': usage(stdout); return EXIT_SUCCESS;
         case 'V': printf("netsim %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
         default:

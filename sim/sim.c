@@ -67,6 +67,62 @@ ns_model_name(int row)
     return NULL;
 }
 
+/* links on the path from host a to host b (1-based; a != b): the NIC's,
+ * the switch hops (every equal-cost next hop leads as far), the downlink */
+static uint32_t
+path_links(const ns_fabric *f, uint32_t a, uint32_t b)
+{
+    uint32_t dst = ns_fabric_host_node(f, b), node = f->host_attach[ns_fabric_host_node(f, a)], n = 1;
+    while (node != f->host_attach[dst] && n < f->nnodes) {
+        const ns_hopset *hs = ns_fabric_route(f, node, dst);
+        if (hs->n == 0)
+            break;
+        node = f->links[f->hops[hs->off]].dst;
+        n++;
+    }
+    return n + 1;
+}
+
+static void
+link_bytes_total(ns_sim *sim)
+{
+    const ns_fabric *f = sim->fab;
+    uint32_t payload = f->mtu > f->header ? f->mtu - f->header : 1;
+    /* an ACK per data packet, back along a path as long */
+    int acks = sim->cfg.model == NS_MODEL_PACKET && ns_transport_acks(sim->cfg.transport);
+    double sum = 0;
+    for (size_t i = 0; i < sim->nxfers; i++) {
+        const ns_xfer *x = &sim->xfers[i];
+        if (x->src == x->dst || x->bytes == 0)
+            continue;
+        double packets = (double)((x->bytes + payload - 1) / payload);
+        double wire = (double)x->bytes + packets * f->header * (acks ? 2 : 1);
+        sum += wire * path_links(f, x->src, x->dst);
+    }
+    sim->link_bytes_total = sum;
+}
+
+void
+ns_sim_progress(const ns_sim *sim, ns_progress *out)
+{
+    out->link_bytes = 0;
+    out->link_bytes_total = sim->link_bytes_total;
+    for (size_t l = 0; l < sim->fab->nlinks; l++) {
+        ns_link_stats ls;
+        sim->net->ops->link_stats(sim->net, (uint32_t)l, &ls);
+        out->link_bytes += (double)ls.tx_bytes;
+    }
+    double payload = sim->fab->mtu > sim->fab->header ? (double)(sim->fab->mtu - sim->fab->header) : 1;
+    out->sent_bytes = out->delivered_bytes = out->total_bytes = 0;
+    for (size_t i = 0; i < sim->nxfers; i++) {
+        const ns_xfer *x = &sim->xfers[i];
+        double b = (double)x->bytes, sent = (double)x->packets * payload;
+        out->total_bytes += b;
+        out->sent_bytes += sent < b ? sent : b;
+        out->delivered_bytes += (double)x->delivered;
+    }
+}
+
 const char *
 ns_sim_errmsg(const ns_sim *sim)
 {
@@ -311,6 +367,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         sim->cpus[h].head = sim->cpus[h].tail = NS_NONE;
         sim->cpus[h].busy_ps = 0;
     }
+    link_bytes_total(sim);
     if (cut_bounds(sim)) {
         rc = ns_enomem(e, "the simulation");
         goto fail;

@@ -118,6 +118,7 @@ struct ns_sim {
     ns_delay         *delays;                 /* sorted by op: found by binary search */
     size_t            ndelays;
     ns_time          *coll_cut_ps;            /* per collective: its WAN cut bound (0: crosses none) */
+    double            link_bytes_total;       /* sum over transfers of wire bytes x links on the path */
 
     /* observers */
     ns_event          sample_ev;
@@ -163,6 +164,18 @@ int ns_sim_run(ns_sim *sim);
  * those links; the same into it), INT64_MAX past the clock */
 void ns_sim_coll_span(const ns_sim *sim, const ns_coll *c, ns_time *start, ns_time *finish, ns_time *bound);
 const char *ns_sim_errmsg(const ns_sim *sim);
+
+/* how far a run is, for the progress line: the bytes of its transfers,
+ * sent (data packets x payload, at most each transfer's bytes) and
+ * delivered, and the bytes in all; the bytes the links have carried so far
+ * (headers and acks included) and the wire bytes of all transfers times the
+ * links on their path (what the links carry in all, acks and retransmissions
+ * left out); O(transfers + links) */
+typedef struct ns_progress {
+    double sent_bytes, delivered_bytes, total_bytes;
+    double link_bytes, link_bytes_total;
+} ns_progress;
+void ns_sim_progress(const ns_sim *sim, ns_progress *out);
 
 /* schedule `ev` at absolute time `when` >= now; 0, or -1 with sim->err set */
 int ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when);

@@ -57,6 +57,10 @@ check_PROGRAMS += tests/unit/test_diloco
 tests_unit_test_diloco_SOURCES = tests/unit/test_diloco.c tests/tap.h
 tests_unit_test_diloco_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_eta
+tests_unit_test_eta_SOURCES = tests/unit/test_eta.c tests/tap.h
+tests_unit_test_eta_LDADD = $(NETSIM_LIBS)
+
 check_PROGRAMS += tests/unit/test_maxmin
 tests_unit_test_maxmin_SOURCES = tests/unit/test_maxmin.c tests/tap.h
 tests_unit_test_maxmin_LDADD = $(NETSIM_LIBS)

@@ -31,6 +31,7 @@
 #include "param.h"
 #include "sim/alloc.h"
 #include "sim/estimate.h"
+#include "sim/eta.h"
 #include "sim/output/h5out.h"
 #include "sim/output/summary.h"
 #include "sim/settings.h"
@@ -664,9 +665,39 @@ out_discard(out_file *of)
 /* --- run: the simulation -------------------------------------------------------------- */
 
 typedef struct progress_ctx {
-    double  t0, last;
-    int     shown;
+    double  t0, last, cpu0;    /* wall seconds at the start and at the last sample; CPU seconds at the start */
+    int     shown, line;       /* shown: the line is on the terminal; line: show it */
+    FILE   *log;               /* --progress-log, or NULL */
+    ns_eta  eta;
 } progress_ctx;
+
+/* a progress sample: the line on a terminal (every quarter second), a row
+ * of the log; `end`: the run's last row, after its last event */
+static void
+progress_sample(progress_ctx *p, ns_sim *sim, double now, int end)
+{
+    double el = now - p->t0;
+    ns_progress pr;
+    ns_sim_progress(sim, &pr);
+    double ops = (double)sim->wl->nops, done = (double)sim->ops_done;
+    double left = ns_eta_update(&p->eta, el, ns_eta_work(&pr, done, ops));
+    if (p->log)
+        fprintf(p->log, "%.3f %.3f %.9g %llu %.0f %.0f %.17g %.17g %.17g %.17g %.17g %.3f\n", el,
+                (double)clock() / CLOCKS_PER_SEC - p->cpu0,
+                ns_time_to_s(sim->now), (unsigned long long)sim->events, done, ops, pr.sent_bytes,
+                pr.delivered_bytes, pr.total_bytes, pr.link_bytes, pr.link_bytes_total, end ? 0.0 : left);
+    if (!p->line || end)
+        return;
+    char t[32], eta[32] = "?";
+    ns_format_time(sim->now, t, sizeof t);
+    if (left >= 0)
+        snprintf(eta, sizeof eta, "%.0f s", left);
+    fprintf(stderr, "\r\033[K[netsim] t = %s  %.1f%% of bytes  %.1f%% of ops  %.3g events/s  %.0f s, about %s left",
+            t, pr.total_bytes > 0 ? 100 * pr.delivered_bytes / pr.total_bytes : 100.0, ops > 0 ? 100 * done / ops : 0,
+            el > 0 ? (double)sim->events / el : 0, el, eta);
+    fflush(stderr);
+    p->shown = 1;
+}
 
 static void
 show_progress(void *ctxp, ns_sim *sim)
@@ -676,16 +707,7 @@ show_progress(void *ctxp, ns_sim *sim)
     if (now - p->last < 0.25)
         return;
     p->last = now;
-    double el = now - p->t0;
-    double frac = sim->wl->nops ? (double)sim->ops_done / (double)sim->wl->nops : 0;
-    char t[32], eta[32] = "?";
-    ns_format_time(sim->now, t, sizeof t);
-    if (frac > 0.001)
-        snprintf(eta, sizeof eta, "%.0f s", el * (1 - frac) / frac);
-    fprintf(stderr, "\r\033[K[netsim] t = %s  %.1f%% of ops  %.3g events/s  about %s left",
-            t, 100 * frac, el > 0 ? (double)sim->events / el : 0, eta);
-    fflush(stderr);
-    p->shown = 1;
+    progress_sample(p, sim, now, 0);
 }
 
 /* run sim to its end (or its limit, or a signal), with a progress line on
@@ -693,14 +715,28 @@ show_progress(void *ctxp, ns_sim *sim)
 static int
 run_sim(const ns_cmdline *cmd, ns_sim *sim, ns_summary *s, ns_err *e)
 {
-    progress_ctx pc = { wall_now(), wall_now(), 0 };
-    if (cmd->progress && !cmd->quiet)
+    progress_ctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.t0 = pc.last = wall_now();
+    pc.cpu0 = (double)clock() / CLOCKS_PER_SEC;
+    pc.line = cmd->progress && !cmd->quiet;
+    ns_eta_init(&pc.eta);
+    if (cmd->progress_log && !(pc.log = fopen(cmd->progress_log, "a")))
+        return ns_errorf(e, NS_EIO, "cannot open the progress log '%s': %s", cmd->progress_log, strerror(errno));
+    if (pc.log)
+        fprintf(pc.log, "# %s: wall_s cpu_s sim_s events ops_done ops sent_bytes delivered_bytes total_bytes "
+                "link_bytes link_bytes_total left_s\n", cmd->script);
+    if (pc.line || pc.log)
         ns_sim_set_progress(sim, show_progress, &pc, 1 << 16);
     sim->stop_flag = (volatile int *)cmd->stop;
     sim->max_events = cmd->max_events;
     int rc = ns_sim_run(sim);
-    if (cmd->progress && !cmd->quiet)
+    if (pc.line || pc.log)
         ns_sim_set_progress(sim, NULL, NULL, 0);   /* pc ends with this function */
+    if (pc.log) {
+        progress_sample(&pc, sim, wall_now(), 1);
+        fclose(pc.log);
+    }
     if (pc.shown)
         fprintf(stderr, "\r\033[K");
     if (rc)
