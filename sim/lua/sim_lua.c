@@ -996,6 +996,9 @@ l_run(lua_State *L)
     int rc = NS_OK;
     if (cmd->isolation && wl->njobs)
         rc = run_alone(cmd, fab, wl, &cfg, &e);
+    else if (cmd->isolation)
+        ns_lua_warn(L, "run", "--isolation compares the jobs of a run of several (workload = {w1, w2, ...}); "
+                    "this run has one workload: nothing to compare");
     if (rc == NS_OK) {
         rc = simulate(cmd, params, log, fab, wl, &cfg, &of, &s, &e);
     } else {
