@@ -190,7 +190,11 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     }
     sim->xfers = ns_calloc(nx ? nx : 1, sizeof *sim->xfers);
     sim->delays = ns_alloc((nd ? nd : 1) * sizeof *sim->delays);
-    if (!sim->xfers || !sim->delays) {
+    if (wl->njobs && (sim->job_xfer0 = ns_calloc(wl->njobs, sizeof *sim->job_xfer0)))
+        for (size_t i = wl->nops; i-- > 0;)   /* a job's transfers are consecutive: its first */
+            if (sim->op_xfer[i] != NS_NONE)
+                sim->job_xfer0[wl->ops[i].job] = sim->op_xfer[i];
+    if (!sim->xfers || !sim->delays || (wl->njobs && !sim->job_xfer0)) {
         rc = ns_enomem(e, "the simulation");
         goto fail;
     }
@@ -251,6 +255,7 @@ ns_sim_free(ns_sim *sim)
     ns_free(sim->ready);
     ns_free(sim->cpus);
     ns_free(sim->xfers);
+    ns_free(sim->job_xfer0);
     ns_free(sim->delays);
     ns_free(sim);
 }

@@ -16,7 +16,7 @@
 # d, its makespan (from t0) 2 tau + d - t0. Both makespans: shared - t0.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
-plan 43
+plan 44
 
 scenario uplink.lua <<'LUA'
 local bstart = param("bstart", "0us")
@@ -89,14 +89,17 @@ local a = netsim.workload{ name = "ring_a" }
 a:allreduce{ hosts = fab:allocate{ hosts = 8 }, bytes = "8MB" }
 local b = netsim.workload{ name = "ring_b" }
 b:allreduce{ hosts = fab:allocate{ hosts = 8 }, bytes = "8MB" }
-netsim.run{ fabric = fab, workload = { a, b }, lb = param("lb", "ecmp"), transport = "ideal" }
+netsim.run{ fabric = fab, workload = { a, b }, lb = param("lb", "ecmp"), transport = param("tp", "ideal") }
 LUA
 for lb in ecmp spray; do
     ( cd "$T" && "$NETSIM" -q --isolation -o "disj_$lb.h5" disjoint.lua lb=$lb ) >"$T/out" 2>"$T/err"
     is $? 0 "disjoint.lua lb=$lb --isolation: runs"
 done
-check 'disjoint leaves: each job takes its time alone, to the picosecond (ecmp and spray)' "
-for lb in ('ecmp', 'spray'):
+# DCTCP marks at random and spraying draws paths: a job's draws are its own
+( cd "$T" && "$NETSIM" -q --isolation -o disj_dctcp.h5 disjoint.lua lb=spray tp=dctcp ) >"$T/out" 2>"$T/err"
+is $? 0 'disjoint.lua lb=spray tp=dctcp --isolation: runs'
+check 'disjoint leaves: each job takes its time alone, to the picosecond (ecmp, spray, spray with dctcp)' "
+for lb in ('ecmp', 'spray', 'dctcp'):
     j = h5py.File(T + '/disj_%s.h5' % lb)['jobs'][:]
     for r in j:
         ok &= r['alone_ps'] > 0 and r['makespan_ps'] == r['alone_ps'] and r['slowdown'] == 1.0
