@@ -24,7 +24,8 @@ enum {
     NS_RNG_FAULTS    = 7,
     NS_RNG_PERMUTATION = 8,   /* w:permutation: id = its index among the workload's permutations */
     NS_RNG_STRAGGLER = 9,     /* w:diloco straggler factors: id = the worker's number */
-    NS_RNG_MOE       = 10     /* w:moe token routing: id = its index among the workload's w:moe */
+    NS_RNG_MOE       = 10,    /* w:moe token routing: id = its index among the workload's w:moe */
+    NS_RNG_PLACEMENT = 11     /* fab:allocate{policy = "random"}: id = hosts held before it */
 };
 
 /* a new stream for (seed, purpose, id), NULL when out of memory */

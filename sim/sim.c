@@ -68,11 +68,14 @@ ns_model_name(int row)
 }
 
 /* links on the path from host a to host b (1-based; a != b): the NIC's,
- * the switch hops (every equal-cost next hop leads as far), the downlink */
+ * the switch hops (every equal-cost next hop leads as far), the downlink;
+ * 1 when a's NIC cable reaches b itself */
 static uint32_t
 path_links(const ns_fabric *f, uint32_t a, uint32_t b)
 {
     uint32_t dst = ns_fabric_host_node(f, b), node = f->host_attach[ns_fabric_host_node(f, a)], n = 1;
+    if (ns_fabric_is_host(f, node))
+        return 1;   /* a cable between two hosts (netsim.pair) */
     while (node != f->host_attach[dst] && n < f->nnodes) {
         const ns_hopset *hs = ns_fabric_route(f, node, dst);
         if (hs->n == 0)
@@ -339,7 +342,11 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     }
     sim->xfers = ns_calloc(nx ? nx : 1, sizeof *sim->xfers);
     sim->delays = ns_alloc((nd ? nd : 1) * sizeof *sim->delays);
-    if (!sim->xfers || !sim->delays) {
+    if (wl->njobs && (sim->job_xfer0 = ns_calloc(wl->njobs, sizeof *sim->job_xfer0)))
+        for (size_t i = wl->nops; i-- > 0;)   /* a job's transfers are consecutive: its first */
+            if (sim->op_xfer[i] != NS_NONE)
+                sim->job_xfer0[wl->ops[i].job] = sim->op_xfer[i];
+    if (!sim->xfers || !sim->delays || (wl->njobs && !sim->job_xfer0)) {
         rc = ns_enomem(e, "the simulation");
         goto fail;
     }
@@ -405,6 +412,7 @@ ns_sim_free(ns_sim *sim)
     ns_free(sim->ready);
     ns_free(sim->cpus);
     ns_free(sim->xfers);
+    ns_free(sim->job_xfer0);
     ns_free(sim->delays);
     ns_free(sim->coll_cut_ps);
     ns_free(sim);

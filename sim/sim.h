@@ -114,6 +114,7 @@ struct ns_sim {
     ns_cpu           *cpus;                   /* one per host */
     ns_xfer          *xfers;
     size_t            nxfers;
+    uint32_t         *job_xfer0;              /* several jobs: each job's first transfer, else NULL */
     size_t            xfers_done;
     ns_delay         *delays;                 /* sorted by op: found by binary search */
     size_t            ndelays;
@@ -153,6 +154,17 @@ void ns_sim_free(ns_sim *sim);
  */
 int ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
                     const uint32_t *order, ns_err *e);
+
+/*
+ * The index of transfer x within its job: what its flow label (ECMP path,
+ * sprayed packets' draws) is made from, so that a job's transfers take the
+ * same paths beside other jobs as alone (--isolation compares like with like).
+ */
+static inline uint32_t
+ns_sim_label_xfer(const ns_sim *sim, uint32_t x)
+{
+    return sim->job_xfer0 ? x - sim->job_xfer0[sim->wl->ops[sim->xfers[x].op].job] : x;
+}
 
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
 int ns_sim_run(ns_sim *sim);

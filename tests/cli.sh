@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli.sh - the command line: options, parameters, outputs, exit codes.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 25
+plan 26
 
 scenario s.lua <<'LUA'
 local bytes = param("bytes", "1MB")
@@ -74,4 +74,15 @@ ok $? 'the log has a header naming its columns'
 tail -n 1 "$T/p.log" | awk '{ exit !(NF == 12 && $5 == $6 && $7 == 1000000 && $8 == 1000000 && $9 == 1000000 &&
                                       $10 == 2031872 && $11 == 2031872 && $12 == 0) }'
 ok $? "its end row: the transfer sent and delivered, 2,031,872 bytes over the links of 2,031,872 ($(tail -n 1 "$T/p.log"))"
+# on a pair the one cable joins the hosts: 1 link a transfer, both ways
+scenario pr.lua <<'LUA'
+local fab = netsim.pair{ rate = "10Gbps", latency = "1us" }
+local w = netsim.workload()
+w:transfer{ src = 1, dst = 2, bytes = "1MB" }
+w:transfer{ src = 2, dst = 1, bytes = "1MB" }
+netsim.run{ fabric = fab, workload = w, output = "pr.h5" }
+LUA
+run -q --progress-log pr.log pr.lua
+tail -n 1 "$T/pr.log" | awk '{ exit !($10 == 2031872 && $11 == 2031872) }'
+ok $? "a pair: 2 transfers x 1 link x 1,015,936 = 2,031,872 link bytes ($(tail -n 1 "$T/pr.log"))"
 finish

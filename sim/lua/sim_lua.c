@@ -32,6 +32,7 @@
 #include "sim/alloc.h"
 #include "sim/estimate.h"
 #include "sim/eta.h"
+#include "sim/jobs.h"
 #include "sim/output/h5out.h"
 #include "sim/output/summary.h"
 #include "sim/settings.h"
@@ -240,6 +241,49 @@ check_transport_settings(lua_State *L, const ns_run_cfg *c)
     }
 }
 
+/*
+ * The jobs of run{workload = {w1, w2, ...}} (or of one workload that has a
+ * name or a start), the list at index idx: their merged workload, boxed as
+ * a workload (freed by the collector) in a table with the jobs' workloads,
+ * left on the stack so that all of them stay anchored for the whole run.
+ */
+static ns_workload *
+read_jobs(lua_State *L, int idx)
+{
+    size_t n = lua_istable(L, idx) ? lua_rawlen(L, idx) : 1;
+    if (n == 0)
+        ns_lua_fail(L, "run", "field 'workload' is an empty list (give one workload, or a list of workloads)");
+    if (n > NS_JOBS_MAX)
+        ns_lua_fail(L, "run", "field 'workload' lists %zu jobs, at most %d in one run", n, NS_JOBS_MAX);
+    lua_createtable(L, (int)n + 1, 0);
+    int anchor = lua_gettop(L);
+    const ns_workload **ws = lua_newuserdatauv(L, n * sizeof *ws, 0);
+    lua_rawseti(L, anchor, (lua_Integer)n + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (lua_istable(L, idx))
+            lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        else
+            lua_pushvalue(L, idx);
+        if (!luaL_testudata(L, -1, NS_WORKLOAD_MT))
+            ns_lua_fail(L, "run", "workload[%zu] must be a workload (from netsim.workload()), got %s", i + 1,
+                        luaL_typename(L, -1));
+        ws[i] = ns_lua_check_workload(L, -1);
+        lua_rawseti(L, anchor, (lua_Integer)i + 1);
+    }
+    ns_workload **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, NS_WORKLOAD_MT);
+    lua_rawsetp(L, anchor, box);   /* the anchor holds the box too */
+    ns_err e = {0};
+    ns_jobs_overlap ov;
+    if (ns_jobs_merge(ws, n, box, &ov, &e))
+        ns_lua_fail(L, "run", "%s", e.msg);
+    if (ov.host)
+        ns_lua_warn(L, "run", "jobs '%s' and '%s' both use host %u (and perhaps more): they share its NIC "
+                    "and its compute", ns_job_name(*box, ov.job_a), ns_job_name(*box, ov.job_b), ov.host);
+    return *box;
+}
+
 /* the fabric and the workload of run{...} (argument 1), read raw; both
  * handles are left on the stack, which anchors them for the whole run */
 static void
@@ -254,9 +298,15 @@ read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
     if (ns_lua_rawfield(L, 1, "fabric") == LUA_TNIL)
         ns_lua_fail(L, "run", "field 'fabric' is required");
     *fab = ns_lua_check_fabric(L, -1);
-    if (ns_lua_rawfield(L, 1, "workload") == LUA_TNIL)
+    int t = ns_lua_rawfield(L, 1, "workload");
+    if (t == LUA_TNIL)
         ns_lua_fail(L, "run", "field 'workload' is required");
-    *wl = ns_lua_check_workload(L, -1);
+    if (t != LUA_TTABLE) {
+        *wl = ns_lua_check_workload(L, -1);
+        if (!(*wl)->name[0] && (*wl)->start_ps == 0)
+            return;             /* one workload, no job of its own: run as it is */
+    }
+    *wl = read_jobs(L, lua_gettop(L));
 }
 
 /* the run options of run{...} (argument 1) into cfg, with the command
@@ -796,6 +846,40 @@ out:
     return rc;
 }
 
+/*
+ * --isolation: each job of a run of several, simulated alone on the fabric
+ * with the run's options (from time 0; its arrival time shifts nothing
+ * alone), its makespan into wl->jobs[j].alone_ps for the slowdowns.
+ */
+static int
+run_alone(const ns_cmdline *cmd, const ns_fabric *fab, ns_workload *wl, const ns_run_cfg *cfg, ns_err *e)
+{
+    for (size_t j = 0; j < wl->njobs; j++) {
+        ns_sim *sim = NULL;
+        int rc = ns_sim_new(fab, wl->jobs[j].src, cfg, &sim, e);
+        if (rc == NS_OK) {
+            sim->stop_flag = (volatile int *)cmd->stop;
+            rc = ns_sim_run(sim);
+            if (rc == NS_OK && sim->stopped == 1)
+                rc = ns_errorf(e, NS_EINTR, "interrupted while running job '%s' alone (--isolation)",
+                               wl->jobs[j].name);
+            else if (rc)
+                ns_errorf(e, rc, "job '%s' alone (--isolation): %s", wl->jobs[j].name, ns_sim_errmsg(sim));
+        }
+        if (rc == NS_OK && sim->ops_done == sim->wl->nops) {
+            ns_time end = 0;
+            for (size_t i = 0; i < sim->wl->nops; i++)
+                if (sim->op_finish[i] > end)
+                    end = sim->op_finish[i];
+            wl->jobs[j].alone_ps = end;
+        }
+        ns_sim_free(sim);
+        if (rc)
+            return rc;
+    }
+    return NS_OK;
+}
+
 /* --check: build the simulation and free it; the summary has only the ops */
 static int
 check_only(lua_State *L, ns_runlog *log, const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
@@ -967,7 +1051,18 @@ l_run(lua_State *L)
     if (err)
         output_error(L, log, err, "cannot write output '%s': %s", output, strerror(err));
     ns_err e = {0};
-    int rc = simulate(cmd, params, log, fab, wl, &cfg, &of, &s, &e);
+    int rc = NS_OK;
+    if (cmd->isolation && wl->njobs)
+        rc = run_alone(cmd, fab, wl, &cfg, &e);
+    else if (cmd->isolation)
+        ns_lua_warn(L, "run", "--isolation compares the jobs of a run of several (workload = {w1, w2, ...}); "
+                    "this run has one workload: nothing to compare");
+    if (rc == NS_OK) {
+        rc = simulate(cmd, params, log, fab, wl, &cfg, &of, &s, &e);
+    } else {
+        out_discard(&of);
+        log->interrupted = rc == NS_EINTR;
+    }
     if (rc) {
         log->sim_failed = rc != NS_EINVAL;
         lua_pushstring(L, e.msg);
