@@ -55,4 +55,12 @@ ns_hash64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* draw i (0, 1, ...) of the counter-based stream `base`: SplitMix64's
+ * i-th output from state base (a well-tested generator, one hash a draw) */
+static inline uint64_t
+ns_hash_draw(uint64_t base, uint64_t i)
+{
+    return ns_hash64(base + i * UINT64_C(0x9e3779b97f4a7c15));
+}
+
 #endif

@@ -151,21 +151,23 @@ summarize_kinds(ns_summary *s, const ns_sim *sim)
                 continue;       /* of several jobs, only the kinds a job uses */
             if (s->nkinds == NS_SUMMARY_KINDS || off + k->nnums > NS_SUMMARY_NUMS_MAX)
                 return 0;       /* more than the summary holds: the tables have them all */
+            /* one job: each kind sees the utilization as the kinds before it left it */
+            double in = wl->njobs > 1 ? util : s->compute_utilization;
             size_t at = s->nkinds++;
             s->kinds[at] = k;
             s->kind_job[at] = j;
-            s->kind_util[at] = util;
+            s->kind_util[at] = in;
             if (k->summarize) {
                 ns_result_run r;
                 if (ns_result_run_open(&r, src, set, sim->op_start + op0, sim->op_finish + op0))
                     return -1;
-                ns_result_summary rs = { &s->nums[off], util, 0 };
+                ns_result_summary rs = { &s->nums[off], in, 0 };
                 int rc = k->summarize(&r, &rs);
                 ns_result_run_close(&r);
                 if (rc)
                     return -1;
                 s->kind_util[at] = rs.compute_utilization;
-                if (!wl->njobs || wl->njobs == 1) {
+                if (wl->njobs <= 1) {
                     s->compute_utilization = rs.compute_utilization;
                     s->owns_utilization |= rs.owns_utilization;
                 }

@@ -21,8 +21,8 @@
 static inline uint32_t
 spray_draw(ns_pnet *n, ns_sflow *f)
 {
-    uint64_t who = ns_hash64(((uint64_t)f->entropy << 32) | f->sub);
-    return (uint32_t)(ns_hash64(n->spray_key ^ who ^ f->flowlet++) >> 32);
+    uint64_t base = ns_hash64(n->spray_key ^ ns_hash64(((uint64_t)f->entropy << 32) | f->sub));
+    return (uint32_t)(ns_hash_draw(base, f->flowlet++) >> 32);
 }
 
 ns_pkt *

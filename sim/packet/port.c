@@ -97,7 +97,7 @@ ecn_mark(ns_pnet *n, const ns_port *p, uint64_t backlog)
     if (prob <= 0)
         return 0;
     /* a uniform draw from the port's index and its packet count (packet_int.h: ecn_key) */
-    uint64_t h = ns_hash64(n->ecn_key ^ ((uint64_t)(p - n->ports) << 40) ^ p->packets);
+    uint64_t h = ns_hash_draw(ns_hash64(n->ecn_key ^ (uint64_t)(p - n->ports)), p->packets);
     return (double)(h >> 11) * 0x1.0p-53 < prob;
 }
 
