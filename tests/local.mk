@@ -76,7 +76,8 @@ tests_unit_test_flow_paths_LDADD = $(NETSIM_LIBS)
 TESTS += $(check_PROGRAMS)
 
 TESTS += tests/cli.sh
-EXTRA_DIST += tests/cli.sh
+TESTS += tests/installed_scripts.sh
+EXTRA_DIST += tests/cli.sh tests/installed_scripts.sh
 
 TESTS += tests/scenarios.sh
 EXTRA_DIST += tests/scenarios.sh
