@@ -26,7 +26,7 @@ local a = netsim.workload{ name = "a" }
 a:transfer{ src = 1, dst = 3, bytes = 10e6 }
 local b = netsim.workload{ name = "b", start = bstart }
 b:transfer{ src = 2, dst = 4, bytes = 10e6 }
-netsim.run{ fabric = fab, workload = { a, b }, model = "flow", transport = "ideal" }
+netsim.run{ fabric = fab, workload = { a, b }, model = "flow" }
 LUA
 run_to both.h5 uplink.lua
 ( cd "$T" && "$NETSIM" --isolation -o iso.h5 uplink.lua ) >"$T/iso.txt" 2>"$T/err"

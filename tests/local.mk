@@ -152,8 +152,8 @@ EXTRA_DIST += tests/diskfull.sh
 
 # no flow completion times when no transfer finished
 TESTS += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests/summary_colls.sh
-TESTS += tests/jobs.sh
-EXTRA_DIST += tests/jobs.sh
+TESTS += tests/jobs.sh tests/training.sh
+EXTRA_DIST += tests/jobs.sh tests/training.sh
 EXTRA_DIST += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests/summary_colls.sh
 
 TESTS += tests/fct_none.sh

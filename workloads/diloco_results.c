@@ -254,8 +254,10 @@ print(const ns_result_value *v, double compute_utilization, FILE *out)
      * at any rate): it is the rate at which each sync lasts its window, and
      * says so; netsim-lua(5) gives the utilisation that rate implies */
     fprintf(out, "training      %u workers, compute utilization %.4f (mean of compute / wall time), "
-            "%s exchanged, each sync within its window (overlap steps, or 1) at %s\n",
-            (unsigned)v[NUM_WORKERS].u, compute_utilization, d, a);
+            "%s exchanged", (unsigned)v[NUM_WORKERS].u, compute_utilization, d);
+    if (v[NUM_PEAK_BANDWIDTH].f > 0)   /* w:training has no sync windows */
+        fprintf(out, ", each sync within its window (overlap steps, or 1) at %s", a);
+    fputc('\n', out);
 }
 
 static const ns_result_table tables[] = {
