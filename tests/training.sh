@@ -7,7 +7,7 @@
 # t_f = 60,129,542 ps (rounded), its backward 2 t_f.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
-plan 27
+plan 28
 
 scenario train.lua <<'LUA'
 local tp, pp, dp = param("tp", 1), param("pp", 1), param("dp", 1)
@@ -42,6 +42,10 @@ for f, want in (('gpipe.h5', 8), ('1f1b.h5', 4)):
     fb = c[c['label'] == b'bwd']['start_ps'].min()
     nf = ((c['label'] == b'fwd') & (c['start_ps'] < fb)).sum() // 2    # 2 layers a stage
     print('#', f, nf); ok &= nf == want"
+check 'GPipe: each stage computes 8 x 3 t_F, stage i ends at (33 - 2 i) t_F: the utilisation is their mean, 0.8045 (by hand)' "
+u = h5py.File(T + '/gpipe.h5')['summary'].attrs['compute_utilization']
+want = sum(24 / (33 - 2 * i) for i in range(4)) / 4
+print('#', u, want); ok &= abs(u - want) < 1e-3"
 check 'tensor parallel: 4 allreduces of b s h x 2 bytes per layer and micro-batch (64 of 2,097,152 B)' "
 c = h5py.File(T + '/tp.h5')['collectives'][:]
 ok &= len(c) == 4 * 8 * 2 and set(c['bytes']) == {1024 * 1024 * 2} and set(c['ranks']) == {2}"

@@ -389,7 +389,7 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
                 if (b->pend[i].merge == t + 1 && (rc = after(b, (uint32_t)m, b->pend[i].done)))
                     return rc;
             ns_iter it = { base + k + 1, t, b->first[(size_t)k * b->n], b->last[(size_t)k * b->n],
-                           (uint32_t)m, b->sent[k] };
+                           (uint32_t)m, b->sent[k], 0 };
             if (ns_train_add_iter(w, &it, b->e) < 0)
                 return failed(b->e);
             b->end[k] = (uint32_t)m;

@@ -65,6 +65,9 @@ typedef struct ns_iter {
     uint32_t compute_op;      /* the op whose finish ends the step's compute */
     uint32_t end_op;          /* the op whose finish ends the step (compute and any blocking sync) */
     uint64_t bytes_sent;      /* bytes this worker sent across workers during this step's syncs */
+    ns_time  busy_ps;         /* its compute time, when not the span from the step's start to the end of
+                               * its compute (w:training: the sum of its compute ops, so that pipeline
+                               * bubbles count as waiting); 0: that span */
 } ns_iter;
 
 /*

@@ -113,7 +113,7 @@ prepare(ns_result_run *r)
         if (start < 0 || cend < 0 || end < 0)
             continue;   /* the run stopped before this step ended */
         ws->steps++;
-        ws->compute_ps += cend - start;
+        ws->compute_ps += it->busy_ps > 0 ? it->busy_ps : cend - start;
         ws->wall_ps += end - start;
     }
     for (uint32_t k = 0; k < nw; k++) {

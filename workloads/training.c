@@ -36,6 +36,7 @@ typedef struct builder {
     uint32_t *group;         /* hosts of a collective */
     uint32_t *ends;          /* per rank: the end of its step */
     uint64_t *sent;          /* per rank: bytes its data-parallel allreduces sent this step */
+    ns_time  *busy;          /* per rank: its compute time this step */
     const char *label;
 } builder;
 
@@ -75,6 +76,7 @@ compute(builder *b, uint32_t r, ns_time d, const char *label)
     long op = ns_wl_compute(b->w, b->s->hosts[r], d, label, b->e);
     if (op < 0 || on_rank(b, r, (uint32_t)op))
         return -1;
+    b->busy[r] += d;
     b->last_compute[r] = (uint32_t)op;
     return 0;
 }
@@ -231,6 +233,7 @@ one_step(builder *b, uint32_t step, uint32_t start)
     for (uint32_t r = 0; r < b->n; r++) {
         b->first[r] = NONE;
         b->sent[r] = 0;
+        b->busy[r] = 0;
     }
     for (uint32_t d = 0; d < s->dp; d++)
         for (uint32_t p = 0; p < s->pp; p++)
@@ -253,7 +256,8 @@ one_step(builder *b, uint32_t step, uint32_t start)
                 if (dp_buckets(b, p, t))
                     return -1;
     for (uint32_t r = 0; r < b->n; r++) {
-        ns_iter it = { r + 1, step, b->first[r], b->last_compute[r], b->ends[r], b->sent[r] };
+        uint32_t begin = step == 1 ? start : b->last[r];   /* the training's start, or its previous step's end */
+        ns_iter it = { r + 1, step, begin, b->last_compute[r], b->ends[r], b->sent[r], b->busy[r] };
         if (ns_train_add_iter(b->w, &it, b->e) < 0)
             return -1;
         b->last[r] = b->ends[r];
@@ -310,12 +314,13 @@ ns_wl_training(ns_workload *w, const ns_training_spec *s, uint32_t *start_op, ui
     b.last_compute = ns_alloc(n * sizeof *b.last_compute);
     b.ends = ns_alloc(n * sizeof *b.ends);
     b.sent = ns_alloc(n * sizeof *b.sent);
+    b.busy = ns_alloc(n * sizeof *b.busy);
     b.grad = ns_alloc(nl * sizeof *b.grad);
     b.fw = ns_alloc(nm * sizeof *b.fw);
     b.bw = ns_alloc(nm * sizeof *b.bw);
     b.group = ns_alloc(ng * sizeof *b.group);
     ns_wl_mark mark = ns_wl_mark_take(w);
-    if (!b.last || !b.first || !b.pfirst || !b.last_compute || !b.ends || !b.sent || !b.grad || !b.fw || !b.bw || !b.group) {
+    if (!b.last || !b.first || !b.pfirst || !b.last_compute || !b.ends || !b.sent || !b.busy || !b.grad || !b.fw || !b.bw || !b.group) {
         rc = ns_enomem(e, "training");
         goto out;
     }
@@ -347,6 +352,7 @@ out:
     ns_free(b.last_compute);
     ns_free(b.ends);
     ns_free(b.sent);
+    ns_free(b.busy);
     ns_free(b.grad);
     ns_free(b.fw);
     ns_free(b.bw);

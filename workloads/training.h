@@ -29,8 +29,11 @@
  * micro-batch's backward has made all its gradients, while the backward
  * pass goes on; the next step starts on a GPU when its buckets are reduced.
  *
- * One ns_iter per rank and step (/iterations): the step's first op, its
- * last compute op, and the end of its step (its buckets reduced).
+ * One ns_iter per rank and step (/iterations): the step begins at the
+ * training's start marker (step 1) or at the end of the rank's previous
+ * step, its compute ends with its last compute op, the step with its
+ * buckets reduced; its compute time is the sum of its compute ops, so that
+ * pipeline bubbles and exposed communication count as waiting.
  */
 #ifndef NS_TRAINING_H
 #define NS_TRAINING_H
