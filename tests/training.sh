@@ -7,7 +7,7 @@
 # t_f = 60,129,542 ps (rounded), its backward 2 t_f.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
-plan 28
+plan 32
 
 scenario train.lua <<'LUA'
 local tp, pp, dp = param("tp", 1), param("pp", 1), param("dp", 1)
@@ -17,7 +17,7 @@ local w = netsim.workload()
 w:training{ hosts = fab:hosts(), model = { layers = 8, hidden = 1024, seq = 1024 },
   gpu = { flops = 1e15, efficiency = 0.5 }, tp = tp, pp = pp, dp = dp, microbatches = param("M", 1),
   schedule = pp > 1 and param("schedule", "1f1b") or nil, steps = param("steps", 1),
-  bucket = dp > 1 and param("bucket", "25MB") or nil }
+  bucket = dp > 1 and param("bucket", "25MB") or nil, zero = dp > 1 and param("zero", 0) or nil }
 netsim.run{ fabric = fab, workload = w, transport = "ideal" }
 LUA
 run_to one.h5 train.lua
@@ -27,6 +27,8 @@ run_to 1f1b.h5 train.lua pp=4 M=8 schedule=1f1b
 run_to tp.h5 train.lua tp=2 M=2
 run_to dp1.h5 train.lua dp=2 rate=10Tbps bucket=1GB
 run_to dpn.h5 train.lua dp=2 rate=10Tbps bucket=1B
+run_to z1.h5 train.lua dp=2 rate=10Tbps bucket=1B zero=1
+run_to z3.h5 train.lua dp=2 rate=10Tbps bucket=1B zero=3
 
 check 'one GPU: a step is 8 x (t_f + 2 t_f) exactly; two steps twice that' "
 tf = 60129542
@@ -70,6 +72,20 @@ last = c[c['start_ps'].argmax()]
 ok &= exposed == last['finish_ps'] - last['start_ps']
 print('# exposed', exposed, 'one bucket', c1['finish_ps'][0] - c1['start_ps'][0])
 ok &= exposed * 7 < c1['finish_ps'][0] - c1['start_ps'][0]"
+check 'ZeRO-1 moves exactly DDP s bytes (reduce-scatters and one allgather), ZeRO-3 1.5 times (2(n-1)X against 3(n-1)X)' "
+def moved(f): return int(h5py.File(T + '/' + f)['transfers']['bytes'].sum())
+X = 8 * 12582912 * 2
+ok &= moved('dpn.h5') == 2 * X and moved('z1.h5') == 2 * X and moved('z3.h5') == 3 * X
+c = h5py.File(T + '/z3.h5')['collectives'][:]
+ok &= sorted(set(c['kind'])) == [b'allgather', b'reducescatter'] and (c['kind'] == b'allgather').sum() == 16"
+check 'ZeRO-3: every forward of layer k starts after its weights are gathered; ZeRO-1 ends after the allgather' "
+o = ops('z3.h5'); c = h5py.File(T + '/z3.h5')['collectives'][:]
+ag = c[c['kind'] == b'allgather']
+fw = o[(o['kind'] == b'compute') & (o['label'] == b'fwd') & (o['node'] == 1)]
+ok &= len(fw) == 8
+for k in range(8): ok &= fw['start_ps'][k] >= ag['finish_ps'][k]
+c1 = h5py.File(T + '/z1.h5')['collectives'][:]
+ok &= mk('z1.h5') == c1[c1['kind'] == b'allgather']['finish_ps'].max()"
 check '/iterations: a row per rank and step; blocked time = the exposed allreduce' "
 it = h5py.File(T + '/dp1.h5')['iterations'][:]
 c = h5py.File(T + '/dp1.h5')['collectives'][:]
@@ -90,7 +106,7 @@ w:training{ hosts = fab:hosts(), $M, tp = 2, pp = 1, dp = 1 }" "bad.lua:3: train
 expect_bad "$W
 w:training{ hosts = fab:hosts(), model = { layers = 6, hidden = 64, seq = 64 }, gpu = { flops = 1e15 }, pp = 4 }" "model.layers (6) must be a multiple of pp (4)" 'layers not a multiple of pp'
 expect_bad "$W
-w:training{ hosts = fab:hosts(), $M, dp = 4, zero = 3 }" "field 'zero' (ZeRO stages 1-3) is not supported yet" 'zero asked'
+w:training{ hosts = fab:hosts(), $M, dp = 4, zero = 4 }" "bad.lua:3: training: field 'zero' must be <= 3 (got 4)" 'zero = 4'
 expect_bad "$W
 w:training{ hosts = fab:hosts(), model = { layers = 8, hidden = 64, seq = 64, moe = {} }, gpu = { flops = 1e15 }, dp = 4 }" "model.moe (expert parallelism) is not supported yet" 'model.moe asked'
 finish

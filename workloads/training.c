@@ -37,6 +37,10 @@ typedef struct builder {
     uint32_t *ends;          /* per rank: the end of its step */
     uint64_t *sent;          /* per rank: bytes its data-parallel allreduces sent this step */
     ns_time  *busy;          /* per rank: its compute time this step */
+    uint32_t *ag_f, *ag_b;   /* ZeRO-3: per (stage, tensor rank) group x layer, the done op of the
+                              * allgather of the layer's weights before its forward (backward) passes */
+    uint32_t  cur_layer;     /* the layer being built, and its direction, for compute() */
+    int       cur_bw;
     const char *label;
 } builder;
 
@@ -77,6 +81,12 @@ compute(builder *b, uint32_t r, ns_time d, const char *label)
     if (op < 0 || on_rank(b, r, (uint32_t)op))
         return -1;
     b->busy[r] += d;
+    if (b->s->zero == 3) {   /* ZeRO-3: the layer's weights gathered first */
+        uint32_t g = r % (b->s->pp * b->s->tp);   /* (stage, tensor rank) */
+        const uint32_t *ag = b->cur_bw ? b->ag_b : b->ag_f;
+        if (ns_wl_after(b->w, (uint32_t)op, ag[(size_t)g * b->lps + b->cur_layer], b->e))
+            return -1;
+    }
     b->last_compute[r] = (uint32_t)op;
     return 0;
 }
@@ -118,6 +128,8 @@ stage_pass(builder *b, uint32_t d, uint32_t p, uint32_t m, int bw)
             mlp = ns_training_forward_ps(s, 2);
     for (uint32_t i = 0; i < b->lps; i++) {
         uint32_t k = bw ? b->lps - 1 - i : i;
+        b->cur_layer = k;
+        b->cur_bw = bw;
         int rc = s->tp == 1 ? compute(b, r0, bw ? 2 * whole : whole, bw ? "bwd" : "fwd")
                : !bw ? tp_part(b, d, p, attn, "fwd") || tp_part(b, d, p, mlp, "fwd")
                      : tp_part(b, d, p, 2 * mlp, "bwd") || tp_part(b, d, p, 2 * attn, "bwd");
@@ -192,21 +204,61 @@ pipeline_transfers(builder *b)
     return 0;
 }
 
-/* the data-parallel buckets of (p, t): their allreduces, and each rank's end of step after them */
+/* bytes the ranks of group (p, t) sent in collective co */
+static void
+count_sent(builder *b, const ns_coll_ops *co, uint32_t p, uint32_t t)
+{
+    const ns_training_spec *s = b->s;
+    for (uint32_t op = co->start_op; op <= co->done_op; op++) {
+        const ns_op *o = &b->w->ops[op];
+        if (o->kind == NS_OP_TRANSFER)
+            for (uint32_t d = 0; d < s->dp; d++)
+                if (o->node == s->hosts[rank_of(b, d, p, t)])
+                    b->sent[rank_of(b, d, p, t)] += o->bytes;
+    }
+}
+
+/* a collective over the dp replicas of (p, t): allreduce, reduce-scatter or allgather */
+static int
+dp_coll(builder *b, uint32_t p, uint32_t t, int kind, uint64_t bytes, ns_coll_ops *co)
+{
+    const ns_training_spec *s = b->s;
+    for (uint32_t d = 0; d < s->dp; d++)
+        b->group[d] = s->hosts[rank_of(b, d, p, t)];
+    int rc = kind == 0 ? ns_wl_allreduce(b->w, b->group, s->dp, bytes, s->algorithm, 1, "dp", co, b->e)
+           : kind == 1 ? ns_wl_reducescatter(b->w, b->group, s->dp, bytes, s->algorithm, 1, "dp", co, b->e)
+                       : ns_wl_allgather(b->w, b->group, s->dp, bytes, s->algorithm, 1, "dp", co, b->e);
+    if (rc)
+        return -1;
+    count_sent(b, co, p, t);
+    return 0;
+}
+
+/* the data-parallel buckets of (p, t): their allreduces (ZeRO: reduce-scatters,
+ * and for ZeRO-1 and 2 the allgather of the updated weights), and each rank's
+ * end of step after them */
 static int
 dp_buckets(builder *b, uint32_t p, uint32_t t)
 {
     const ns_training_spec *s = b->s;
     uint64_t per_layer = s->params / s->layers / s->tp * s->dtype_bytes, acc = 0;
+    long gather = -1;        /* ZeRO-1, 2: the allgather's start marker */
+    ns_coll_ops ag;
+    if (s->zero == 1 || s->zero == 2) {
+        if (dp_coll(b, p, t, 2, per_layer * b->lps, &ag))
+            return -1;
+        gather = ag.start_op;
+        for (uint32_t d = 0; d < s->dp; d++)
+            if (ns_wl_after(b->w, b->ends[rank_of(b, d, p, t)], ag.done_op, b->e))
+                return -1;
+    }
     for (uint32_t i = 0; i < b->lps; i++) {
         uint32_t k = b->lps - 1 - i;          /* backward order */
         acc += per_layer;
         if (acc < s->bucket_bytes && k > 0)
             continue;
-        for (uint32_t d = 0; d < s->dp; d++)
-            b->group[d] = s->hosts[rank_of(b, d, p, t)];
         ns_coll_ops co;
-        if (ns_wl_allreduce(b->w, b->group, s->dp, acc, s->algorithm, 1, "dp", &co, b->e))
+        if (dp_coll(b, p, t, s->zero ? 1 : 0, acc, &co))
             return -1;
         for (uint32_t d = 0; d < s->dp; d++) {
             uint32_t r = rank_of(b, d, p, t);
@@ -214,14 +266,40 @@ dp_buckets(builder *b, uint32_t p, uint32_t t)
                 ns_wl_after(b->w, b->ends[r], co.done_op, b->e))
                 return -1;
         }
-        for (uint32_t op = co.start_op; op <= co.done_op; op++) {
-            const ns_op *o = &b->w->ops[op];
-            if (o->kind == NS_OP_TRANSFER)
-                for (uint32_t d = 0; d < s->dp; d++)
-                    if (o->node == s->hosts[rank_of(b, d, p, t)])
-                        b->sent[rank_of(b, d, p, t)] += o->bytes;
-        }
+        if (gather >= 0 && ns_wl_after(b->w, (uint32_t)gather, co.done_op, b->e))
+            return -1;
         acc = 0;
+    }
+    return 0;
+}
+
+/* ZeRO-3: the allgathers of each layer's weights of (p, t) for this step,
+ * forward ones in layer order, then backward ones in reverse, each after
+ * the previous (the first after the ranks' previous step, or `start`) */
+static int
+zero3_gathers(builder *b, uint32_t p, uint32_t t, uint32_t start)
+{
+    const ns_training_spec *s = b->s;
+    uint64_t per_layer = s->params / s->layers / s->tp * s->dtype_bytes;
+    uint32_t g = p * s->tp + t, prev = NONE;
+    for (uint32_t i = 0; i < 2 * b->lps; i++) {
+        int bw = i >= b->lps;
+        uint32_t k = bw ? 2 * b->lps - 1 - i : i;
+        ns_coll_ops co;
+        if (dp_coll(b, p, t, 2, per_layer, &co))
+            return -1;
+        if (prev != NONE) {
+            if (ns_wl_after(b->w, co.start_op, prev, b->e))
+                return -1;
+        } else {
+            for (uint32_t d = 0; d < s->dp; d++) {
+                uint32_t r = rank_of(b, d, p, t);
+                if (ns_wl_after(b->w, co.start_op, b->last[r] != NONE ? b->last[r] : start, b->e))
+                    return -1;
+            }
+        }
+        (bw ? b->ag_b : b->ag_f)[(size_t)g * b->lps + k] = co.done_op;
+        prev = co.done_op;
     }
     return 0;
 }
@@ -235,6 +313,11 @@ one_step(builder *b, uint32_t step, uint32_t start)
         b->sent[r] = 0;
         b->busy[r] = 0;
     }
+    if (s->zero == 3)
+        for (uint32_t p = 0; p < s->pp; p++)
+            for (uint32_t t = 0; t < s->tp; t++)
+                if (zero3_gathers(b, p, t, start))
+                    return -1;
     for (uint32_t d = 0; d < s->dp; d++)
         for (uint32_t p = 0; p < s->pp; p++)
             if (stage_schedule(b, d, p))
@@ -315,12 +398,15 @@ ns_wl_training(ns_workload *w, const ns_training_spec *s, uint32_t *start_op, ui
     b.ends = ns_alloc(n * sizeof *b.ends);
     b.sent = ns_alloc(n * sizeof *b.sent);
     b.busy = ns_alloc(n * sizeof *b.busy);
+    size_t ngl = (size_t)s->pp * s->tp * b.lps;
+    b.ag_f = ns_alloc(ngl * sizeof *b.ag_f);
+    b.ag_b = ns_alloc(ngl * sizeof *b.ag_b);
     b.grad = ns_alloc(nl * sizeof *b.grad);
     b.fw = ns_alloc(nm * sizeof *b.fw);
     b.bw = ns_alloc(nm * sizeof *b.bw);
     b.group = ns_alloc(ng * sizeof *b.group);
     ns_wl_mark mark = ns_wl_mark_take(w);
-    if (!b.last || !b.first || !b.pfirst || !b.last_compute || !b.ends || !b.sent || !b.busy || !b.grad || !b.fw || !b.bw || !b.group) {
+    if (!b.last || !b.first || !b.pfirst || !b.last_compute || !b.ends || !b.sent || !b.busy || !b.ag_f || !b.ag_b || !b.grad || !b.fw || !b.bw || !b.group) {
         rc = ns_enomem(e, "training");
         goto out;
     }
@@ -353,6 +439,8 @@ out:
     ns_free(b.ends);
     ns_free(b.sent);
     ns_free(b.busy);
+    ns_free(b.ag_f);
+    ns_free(b.ag_b);
     ns_free(b.grad);
     ns_free(b.fw);
     ns_free(b.bw);

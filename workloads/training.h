@@ -28,6 +28,15 @@
  * allreduce over the dp replicas of the rank starts once the last
  * micro-batch's backward has made all its gradients, while the backward
  * pass goes on; the next step starts on a GPU when its buckets are reduced.
+ * ZeRO (zero = 1, 2): each bucket is reduce-scattered instead (each
+ * replica keeps the reduced shard it updates), and once all are, the
+ * stage's updated parameters are allgathered (P/L/tp x dtype bytes a layer)
+ * before the next step: DDP's bytes, in two collectives. ZeRO-3 (FSDP):
+ * parameters stay sharded; each layer's weights are allgathered before
+ * its forward passes of the step and again before its backward passes,
+ * one layer after another ahead of the compute (prefetch: a layer's gather
+ * starts when the previous layer's is done), gradients reduce-scattered in
+ * buckets as with ZeRO-1: 1.5 times DDP's bytes.
  *
  * One ns_iter per rank and step (/iterations): the step begins at the
  * training's start marker (step 1) or at the end of the rank's previous
@@ -57,6 +66,7 @@ typedef struct ns_training_spec {
     uint32_t microbatches;
     int      schedule;          /* NS_PIPE_* */
     uint64_t bucket_bytes;      /* DDP's gradient bucket */
+    int      zero;              /* ZeRO stage 0 (DDP), 1, 2 or 3 */
     uint32_t steps;
     int      algorithm;         /* of the allreduces (collectives.h) */
     const char *label;

@@ -73,9 +73,7 @@ w_training(lua_State *L)
     s.dp = (uint32_t)ns_lua_int(L, 2, CTOR, "dp", 0, 1, 1, 1 << 20);
     if (ns_lua_int(L, 2, CTOR, "ep", 0, 1, 1, 1 << 16) != 1)
         ns_lua_fail(L, CTOR, "field 'ep' (expert parallelism) is not supported yet by w:training: use w:moe");
-    if (ns_lua_int(L, 2, CTOR, "zero", 0, 0, 0, 3) != 0)
-        ns_lua_fail(L, CTOR, "field 'zero' (ZeRO stages 1-3) is not supported yet by w:training: "
-                    "leave it out (plain data parallelism, DDP)");
+    s.zero = (int)ns_lua_int(L, 2, CTOR, "zero", 0, 0, 0, 3);
     if ((uint64_t)s.tp * s.pp * s.dp != n)
         ns_lua_fail(L, CTOR, "tp x pp x dp = %u x %u x %u = %llu ranks, but 'hosts' lists %zu", s.tp, s.pp, s.dp,
                     (unsigned long long)s.tp * s.pp * s.dp, n);
@@ -92,8 +90,11 @@ w_training(lua_State *L)
     s.label = ns_lua_str(L, 2, CTOR, "label", 0, NULL);
     if (s.pp == 1)
         ns_lua_warn_unused(L, 2, CTOR, "schedule", "pp > 1", "pp = 1");
-    if (s.dp == 1)
+    if (s.dp == 1) {
         ns_lua_warn_unused(L, 2, CTOR, "bucket", "dp > 1", "dp = 1");
+        ns_lua_warn_unused(L, 2, CTOR, "zero", "dp > 1", "dp = 1");
+        s.zero = 0;             /* nothing to shard over one replica */
+    }
     uint32_t start, done;
     ns_err e = {0};
     if (ns_wl_training(w, &s, &start, &done, &e))
