@@ -34,6 +34,10 @@ enum { NS_FRAG_STRIDED = 0, NS_FRAG_SEQUENTIAL };
 extern const char *const ns_frag_pattern_names[];    /* "strided", "sequential", NULL */
 enum { NS_STRAGGLER_NONE = 0, NS_STRAGGLER_LOGNORMAL, NS_STRAGGLER_GAMMA };
 
+/* granularity of a streaming step: one compute block, or layer by layer */
+enum { NS_GRAN_STEP = 0, NS_GRAN_LAYER = 1 };
+extern const char *const ns_train_granularity_names[];   /* "step", "layer", NULL */
+
 typedef struct ns_diloco_spec {
     const uint32_t *hosts;         /* nworkers x hosts_per_worker ids, worker by worker (borrowed) */
     uint32_t  nworkers, hosts_per_worker;
@@ -49,6 +53,7 @@ typedef struct ns_diloco_spec {
     uint32_t  fragments;           /* streaming: P, 1 <= P <= layers */
     int       pattern;             /* streaming: NS_FRAG_* */
     uint32_t  overlap;             /* streaming: tau, < inner_steps */
+    int       per_layer;           /* streaming: steps as forward and backward per layer (NS_GRAN_LAYER) */
     uint32_t  quant_bits;          /* diloco, streaming: bits per exchanged value; 0: 8 x bytes_per_param */
     int       inner_allreduce;     /* allreduce the gradients inside each worker every step */
     int       algorithm;           /* of the cross-worker allreduces (NS_ALG_*) */

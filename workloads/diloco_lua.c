@@ -161,7 +161,7 @@ w_diloco(lua_State *L)
     static const char *const fields[] = {
         "workers", "params", "layers", "bytes_per_param", "step_time", "mode", "inner_steps",
         "outer_steps", "steps", "buckets", "backward_fraction", "fragments", "pattern", "overlap",
-        "quant_bits", "inner_allreduce", "algorithm", "straggler", "after", "label", NULL
+        "quant_bits", "inner_allreduce", "algorithm", "straggler", "granularity", "after", "label", NULL
     };
     static const char *const algs[] = {"ring", "halving_doubling", "direct", NULL};
     ns_workload *w = ns_lua_begin_builder(L, CTOR, fields);
@@ -199,11 +199,16 @@ w_diloco(lua_State *L)
                     s.fragments, s.layers);
     s.pattern = ns_lua_option(L, 2, CTOR, "pattern", ns_frag_pattern_names, NS_FRAG_STRIDED);
     s.overlap = (uint32_t)ns_lua_int(L, 2, CTOR, "overlap", 0, 0, 0, INT32_MAX);
+    s.per_layer = ns_lua_option(L, 2, CTOR, "granularity", ns_train_granularity_names, NS_GRAN_STEP) == NS_GRAN_LAYER &&
+                  s.mode == NS_TRAIN_STREAMING;
     if (s.mode == NS_TRAIN_STREAMING && s.overlap >= s.inner_steps)
         ns_lua_fail(L, CTOR, "field 'overlap' (%u) must be smaller than 'inner_steps' (%u)",
                     s.overlap, s.inner_steps);
     s.quant_bits = (uint32_t)ns_lua_int(L, 2, CTOR, "quant_bits", 0, 0, 1, 64);
     s.inner_allreduce = ns_lua_bool(L, 2, CTOR, "inner_allreduce", 0);
+    if (s.inner_allreduce && s.per_layer)
+        ns_lua_fail(L, CTOR, "inner_allreduce with granularity = \"layer\" is not supported yet "
+                    "(the inner allreduce is modelled per step): use granularity = \"step\"");
     s.algorithm = ns_lua_option(L, 2, CTOR, "algorithm", algs, NS_ALG_RING);
     read_straggler(L, 2, &s);
     s.label = ns_lua_str(L, 2, CTOR, "label", 0, NULL);
@@ -215,10 +220,12 @@ w_diloco(lua_State *L)
         ns_lua_warn_unused(L, 2, CTOR, "quant_bits", "mode = \"diloco\" or \"streaming\"", in_use);
     } else {
         ns_lua_warn_unused(L, 2, CTOR, "buckets", "mode = \"dp\"", in_use);
-        ns_lua_warn_unused(L, 2, CTOR, "backward_fraction", "mode = \"dp\"", in_use);
+        if (!s.per_layer)
+            ns_lua_warn_unused(L, 2, CTOR, "backward_fraction", "mode = \"dp\" or granularity = \"layer\"",
+                               in_use);
     }
     if (s.mode != NS_TRAIN_STREAMING) {
-        static const char *const streaming[] = {"fragments", "pattern", "overlap", NULL};
+        static const char *const streaming[] = {"fragments", "pattern", "overlap", "granularity", NULL};
         for (int k = 0; streaming[k]; k++)
             ns_lua_warn_unused(L, 2, CTOR, streaming[k], "mode = \"streaming\"", in_use);
     }

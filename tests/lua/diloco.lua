@@ -158,3 +158,27 @@ for _, c in ipairs(implied) do
   print("-- " .. what)
   near(at.compute_utilization, c[2], 0.02 * c[2], what)
 end
+
+-- 9. issue 17, item 2: Streaming DiLoCo layer by layer (granularity =
+-- "layer"). A step of T = 30 ms on 4 layers, backward 2/3: forwards of
+-- 2.5 ms (layers 1..4), backwards of 5 ms (layers 4..1). P = 2 strided
+-- fragments ({1,3}, {2,4}), H = 2, tau = 0, 6 steps: fragment 1 syncs after
+-- steps 1, 3, 5, fragment 2 after steps 2, 4, 6, each of 25e6 params x 2 B
+-- (a two-rank ring: S = AR2(50e6)). Fragment 1's sync starts at the end of
+-- the step (layer 1's backward is last) and gates the next step's first
+-- forward: it blocks S, as by steps. Fragment 2's starts once layer 2's
+-- backward is done (5 ms before the end of the step) and gates layer 2's
+-- forward (2.5 ms into the next step): it blocks S - 7.5 ms; after step 6 it
+-- gates only the end (S - 5 ms). By steps every sync blocks S.
+do
+  local S = AR2(50000000, ppb, lat)
+  local spec = { workers = { { 1 }, { 2 } }, params = 50e6, layers = 4, fragments = 2, bytes_per_param = 2,
+                 step_time = ps(T), mode = "streaming", inner_steps = 2, steps = 6, overlap = 0, pattern = "strided" }
+  spec.granularity = "step"
+  check(run(wan, spec).makespan_ps, 6 * T + 6 * S, "by steps: every sync blocks S")
+  spec.granularity = "layer"
+  check(run(wan, spec).makespan_ps, 6 * T + 6 * S - 2 * 7500000000 - 5000000000,
+        "by layers: fragment 2 blocks S - 7.5 ms (S - 5 ms after the last step)")
+  spec.bytes_per_param = 0
+  check(run(wan, spec).makespan_ps, 6 * T, "by layers with free syncs: steps x step time exactly")
+end
