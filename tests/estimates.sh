@@ -12,7 +12,7 @@
 #  - igraph's parse of a GraphML file counts against --max-memory.
 # Memory refusals exit 1 (as limits.sh), bad input exits 2; no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 30
+plan 33
 
 # expect STATUS PATTERN DESCRIPTION -- ARGS...: status, message, no file, within 2 s
 expect() {
@@ -127,4 +127,18 @@ expect 1 "g.lua:1: graph 'g20k.graphml': reading it would need about 4[34].[0-9]
     'a GraphML file of 3.1 MB under 30MB' -- --max-memory 30MB g.lua
 run --check --max-memory 100MB g.lua
 is "$status" 0 'with 100MB it is read and built'
+
+# 2^24 leaves x 2^24 spines x 2^16 cables is 2^64 cables: the product
+# wrapped to 0 and passed the cable limit (then the memory check counted
+# 16777216 cables)
+scenario wrap.lua <<'LUA'
+local f = netsim.leafspine{ leaves = 16777216, spines = 16777216, links_per_spine = 65536, hosts_per_leaf = 1,
+  host_link = { rate = "100Gbps", latency = "1us" } }
+LUA
+run --check wrap.lua
+is "$status" 2 'leaves x spines x links_per_spine = 2^64: exit status 2'
+grep -q 'wrap.lua:1: leafspine: 16777216 leaves x 16777216 spines x 65536 links_per_spine is more than 134217728 cables' "$T/err"
+ok $? "refused by the cable limit ($(head -c 200 "$T/err"))"
+ls "$T"/*.h5 >/dev/null 2>&1
+ok $((! $?)) 'no output file'
 finish

@@ -41,7 +41,8 @@ check_shape(const ns_ls_shape *s, const char *what, ns_err *e)
     if ((uint64_t)s->leaves * s->hosts_per_leaf > MAX_HOSTS)
         return ns_errorf(e, NS_EINVAL, "%s: %u leaves x %u hosts_per_leaf is more than %u hosts", what,
                          s->leaves, s->hosts_per_leaf, MAX_HOSTS);
-    if ((uint64_t)s->leaves * s->spines * s->links_per_spine > MAX_CABLES)
+    /* 2^24 x 2^24 x 2^16 is 2^64: 128 bits, or it wraps to 0 and passes */
+    if ((unsigned __int128)s->leaves * s->spines * s->links_per_spine > MAX_CABLES)
         return ns_errorf(e, NS_EINVAL, "%s: %u leaves x %u spines x %u links_per_spine is more than %u cables",
                          what, s->leaves, s->spines, s->links_per_spine, MAX_CABLES);
     if (s->host_link.rate_bps == 0 || s->fabric_link.rate_bps == 0)
