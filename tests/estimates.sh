@@ -12,7 +12,7 @@
 #  - igraph's parse of a GraphML file counts against --max-memory.
 # Memory refusals exit 1 (as limits.sh), bad input exits 2; no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 33
+plan 38
 
 # expect STATUS PATTERN DESCRIPTION -- ARGS...: status, message, no file, within 2 s
 expect() {
@@ -127,6 +127,22 @@ expect 1 "g.lua:1: graph 'g20k.graphml': reading it would need about 4[34].[0-9]
     'a GraphML file of 3.1 MB under 30MB' -- --max-memory 30MB g.lua
 run --check --max-memory 100MB g.lua
 is "$status" 0 'with 100MB it is read and built'
+
+# background at load 0.9 on 16 hosts of 100 Gbps for 100 s: 1.6e12 bit/s
+# x 0.9 x 100 s / 8 over the websearch CDF's mean (1.67 MB): about 10.8
+# million flows,
+# each a delay, a transfer and two dependencies (it drew them until the
+# memory allowed ran out: 3.7 s under 1 GB, minutes under a machine's)
+scenario bg.lua <<'LUA'
+local fab = netsim.star{ hosts = 16, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload()
+w:background{ hosts = fab:hosts(), fabric = fab, load = 0.9, sizes = "websearch", ["until"] = param("u", "100s") }
+LUA
+expect 1 'bg.lua:3: background: its flows would need about [0-9.]* GB of memory (about 108[0-9]* flows expected: load x NIC rates x until / mean size), more than the 1 GB' \
+    'background for 100 s under 1GB' -- --max-memory 1GB bg.lua
+run --check bg.lua u=1e6s
+grep -q 'bg.lua:3: background: about 1.081e+11 flows expected (load x NIC rates x until / mean size), more than 536870911' "$T/err"
+ok $? "for 10^6 s: more flows than a workload takes, refused at once ($(head -c 200 "$T/err"))"
 
 # 2^24 leaves x 2^24 spines x 2^16 cables is 2^64 cables: the product
 # wrapped to 0 and passed the cable limit (then the memory check counted
