@@ -19,6 +19,8 @@
 #include "budget.h"
 #include "id.h"
 
+_Static_assert(sizeof(ns_cpu) <= NS_MEM_HOST_BYTES, "a host's state outgrows its share of the budget (budget.h)");
+
 extern const ns_model ns_packet_model;   /* sim/packet/packet_net.c */
 extern const ns_model ns_flow_model;     /* sim/flow/flow_net.c */
 
