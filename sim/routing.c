@@ -180,6 +180,25 @@ out:
     return rc;
 }
 
+uint32_t
+ns_fabric_pinned_paths(const ns_fabric *f, uint32_t src, uint32_t dst)
+{
+    uint32_t node = f->host_attach[src], target = f->host_attach[dst];
+    uint64_t s = 1;
+    if (node < f->nhosts)
+        return 1;   /* two hosts on one cable */
+    for (size_t hops = 0; node != target && hops < f->nlinks; hops++) {
+        const ns_hopset *hs = ns_fabric_route(f, node, dst);
+        if (hs->n == 0)
+            break;
+        s *= hs->n;
+        if (s > NS_PIN_MAX_PATHS)
+            return NS_PIN_MAX_PATHS;
+        node = f->links[f->hops[hs->off]].dst;
+    }
+    return (uint32_t)s;
+}
+
 void
 ns_routing_lib_init(void)
 {

@@ -146,7 +146,7 @@ pnet_start(ns_net *net, uint32_t xi)
     ns_xfer *x = &n->sim->xfers[xi];
     uint32_t src = x->src - 1, dst = x->dst - 1;
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
+    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
     x->pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
     n->sf_left[xi] = plan.k;
