@@ -162,6 +162,11 @@ void ns_sim_free(ns_sim *sim);
  */
 int ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
                     const uint32_t *order, ns_err *e);
+/* the time series (run{sample =}): NS_OK, or NS_EINVAL when the sample
+ * period is shorter than one packet of the mtu takes on the fabric's
+ * fastest link (rows finer than that repeat the row before: a link's
+ * counters move a packet at a time); checked by ns_check_ranges too */
+int ns_check_sample(const ns_fabric *f, const ns_run_cfg *c, ns_err *e);
 
 /*
  * The index of transfer x within its job: what its flow label (ECMP path,

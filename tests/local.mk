@@ -217,6 +217,10 @@ EXTRA_DIST += tests/results_quick.sh results/spraying-vs-splitting/.gitignore \
 TESTS += tests/fault.sh tests/interrupt.sh tests/limits.sh tests/digests.sh
 EXTRA_DIST += tests/fault.sh tests/interrupt.sh tests/limits.sh tests/digests.sh tests/valgrind.sh
 
+# estimates before allocations: output share, builders, sample, multiplying builders, GraphML
+TESTS += tests/estimates.sh
+EXTRA_DIST += tests/estimates.sh
+
 check_PROGRAMS += tests/unit/test_limits
 tests_unit_test_limits_SOURCES = tests/unit/test_limits.c tests/tap.h
 tests_unit_test_limits_LDADD = $(NETSIM_LIBS)

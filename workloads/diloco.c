@@ -20,6 +20,7 @@
 #include <string.h>
 #include "collectives.h"
 #include "sim/alloc.h"
+#include "sim/estimate.h"
 #include "sim/id.h"
 #include "sim/rng.h"
 #include "wl_build.h"
@@ -477,6 +478,37 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
     return NS_OK;
 }
 
+/* Make room for the least the schedule adds, before building it, so that
+ * outer_steps = 1e9 is refused at once with the estimate rather than after
+ * filling the memory allowed: every host's compute ops of every step (one,
+ * or in dp a forward and one per bucket), a marker per worker and step, and
+ * the transfers of the cross-worker syncs (N x buckets in dp, outer_steps in
+ * diloco, outer_steps x fragments in streaming; each of n allreduces over W
+ * ranks, at least 2 (W - 1) transfers a rank by ring or direct, 2 floor(log2
+ * W) by halving-doubling), each op after at least one other. A lower bound:
+ * the allreduces reserve the rest of theirs as they are built. */
+static int
+reserve_steps(ns_workload *w, const ns_diloco_spec *s, uint64_t N, uint32_t P, ns_err *e)
+{
+    uint64_t W = s->nworkers, n = s->hosts_per_worker;
+    uint64_t per_host = s->mode == NS_TRAIN_DP ? 1 + (uint64_t)s->buckets : 1;
+    uint64_t syncs = s->mode == NS_TRAIN_DP ? N * s->buckets :
+                     s->mode == NS_TRAIN_STREAMING ? (uint64_t)s->outer_steps * P : s->outer_steps;
+    uint64_t per_rank = 2 * (W - 1);
+    if (s->algorithm == NS_ALG_HALVING_DOUBLING) {
+        per_rank = 0;
+        for (uint64_t v = W; v > 1; v >>= 1)
+            per_rank += 2;
+    }
+    /* at most 2^32 steps, 2^32 hosts, 2^32 buckets: 128-bit products, saturated */
+    unsigned __int128 comp = (unsigned __int128)N * W * n * per_host + (unsigned __int128)N * W;
+    unsigned __int128 x = (unsigned __int128)syncs * n * W * per_rank;
+    unsigned __int128 ops = comp + x;
+    uint64_t cap = UINT64_MAX / 8;
+    uint64_t o = ops > cap ? cap : (uint64_t)ops, t = x > cap ? cap : (uint64_t)x;
+    return ns_wl_reserve(w, o, o, t, "diloco", e);
+}
+
 int
 ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32_t *done_op, ns_err *e)
 {
@@ -500,6 +532,8 @@ ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32
     snprintf(b.lab_step, sizeof b.lab_step, "%s_step", lab);
     size_t nh = (size_t)b.W * b.n;
     uint32_t P = s->mode == NS_TRAIN_STREAMING ? s->fragments : 1;
+    if ((rc = reserve_steps(w, s, b.N, P, e)))
+        return rc;
     b.group = ns_alloc(b.W * sizeof *b.group);
     b.first = ns_alloc(nh * sizeof *b.first);
     b.last = ns_alloc(nh * sizeof *b.last);

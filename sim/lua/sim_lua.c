@@ -1032,6 +1032,11 @@ l_run(lua_State *L)
     }
     read_run_specs(L, &fab, &wl);
     read_run_options(L, cmd, wl, &cfg);
+    {
+        ns_err se = {0};
+        if (ns_check_sample(fab, &cfg, &se))
+            ns_lua_fail(L, "run", "%s", se.msg);
+    }
     warn_artefacts(L, fab, &cfg);
     const char *output = read_run_output(L, cmd, outbuf, sizeof outbuf);
     admit_run(L, cmd, params, log, output);

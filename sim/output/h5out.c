@@ -19,7 +19,9 @@
 #include "summary.h"
 
 #define BLOCK_ROWS 4096
-#define TS_ROWS 64            /* time-series rows buffered before a write */
+#define TS_ROWS 64            /* time-series rows buffered before a write, at most */
+#define TS_BUF_BYTES ((size_t)4 << 20)    /* ... and at most this much of each matrix, but one row */
+#define TS_CHUNK_COLS ((size_t)1 << 17)   /* links in one chunk: 1 MiB a chunk row */
 
 /* files whose H5Fclose failed in this process (ns_h5out_lib_close): process-wide, as HDF5's state is */
 static unsigned files_unclosed;
@@ -33,7 +35,8 @@ struct ns_h5out {
     size_t    ts_buffered;
     ns_time   ts_last_ps;       /* time of the last row taken, -1 before the first */
     int64_t  *buf_time;
-    uint64_t *buf_link, *buf_queue;   /* TS_ROWS x nlinks */
+    size_t    ts_bufrows;       /* rows buffered before a write: ns_h5out_ts_rows() */
+    uint64_t *buf_link, *buf_queue;   /* ts_bufrows x nlinks */
     uint64_t *prev_tx;          /* cumulative tx bytes at the last sample */
     int       ts_failed;
     int       io_errno;         /* errno of the first failed write, 0 if none was seen */
@@ -571,10 +574,32 @@ out:
 
 /* --- time series ---------------------------------------------------------- */
 
+size_t
+ns_h5out_ts_rows(size_t nlinks)
+{
+    size_t r = TS_BUF_BYTES / (8 * (nlinks ? nlinks : 1));
+    return r < 1 ? 1 : r > TS_ROWS ? TS_ROWS : r;
+}
+
+uint64_t
+ns_h5out_mem(size_t nlinks, int sampled)
+{
+    /* a block of table rows (BLOCK_ROWS of at most 128 bytes), HDF5's chunk
+     * caches (1 MiB a dataset, three open at once) and a chunk and its
+     * deflated copy while one is written */
+    uint64_t b = (uint64_t)BLOCK_ROWS * 128 + ((uint64_t)5 << 20);
+    if (sampled) {
+        uint64_t rows = ns_h5out_ts_rows(nlinks);
+        /* the two row buffers, the last sample's counters, the times */
+        b += 8 * (2 * rows * (uint64_t)nlinks + nlinks + 1 + rows) + 16;
+    }
+    return b;
+}
+
 static hid_t
 ts_dataset(hid_t grp, const char *name, size_t ncols, hsize_t chunk_rows, const char *unit)
 {
-    hsize_t dims[2] = {0, ncols}, maxdims[2] = {H5S_UNLIMITED, ncols}, chunk[2] = {chunk_rows, ncols ? ncols : 1};
+    hsize_t dims[2] = {0, ncols}, maxdims[2] = {H5S_UNLIMITED, ncols}, chunk[2] = {chunk_rows, ncols < 1 ? 1 : ncols > TS_CHUNK_COLS ? TS_CHUNK_COLS : ncols};
     int rank = ncols ? 2 : 1;
     hid_t sp = H5Screate_simple(rank, dims, maxdims), pl = H5Pcreate(H5P_DATASET_CREATE), ds = H5I_INVALID_HID;
     if (sp >= 0 && pl >= 0 && H5Pset_chunk(pl, rank, chunk) >= 0 && H5Pset_deflate(pl, 4) >= 0)
@@ -636,9 +661,10 @@ ns_h5out_sample(void *hp, ns_sim *sim)
         hsize_t chunk = (1u << 20) / (8 * (h->nlinks ? h->nlinks : 1));
         if (chunk < 1) chunk = 1;
         if (chunk > 1024) chunk = 1024;
-        h->buf_time = ns_alloc(TS_ROWS * sizeof *h->buf_time);
-        h->buf_link = ns_alloc(TS_ROWS * h->nlinks * sizeof *h->buf_link + 8);
-        h->buf_queue = ns_alloc(TS_ROWS * h->nlinks * sizeof *h->buf_queue + 8);
+        h->ts_bufrows = ns_h5out_ts_rows(h->nlinks);
+        h->buf_time = ns_alloc(h->ts_bufrows * sizeof *h->buf_time);
+        h->buf_link = ns_alloc(h->ts_bufrows * h->nlinks * sizeof *h->buf_link + 8);
+        h->buf_queue = ns_alloc(h->ts_bufrows * h->nlinks * sizeof *h->buf_queue + 8);
         h->prev_tx = ns_calloc(h->nlinks + 1, sizeof *h->prev_tx);
         if (g >= 0) {
             h->ts_time = ts_dataset(g, "time_ps", 0, 1024, "ps");
@@ -664,7 +690,7 @@ ns_h5out_sample(void *hp, ns_sim *sim)
         h->buf_queue[r * h->nlinks + l] = s.queue_bytes;
         h->prev_tx[l] = s.tx_bytes;
     }
-    if (++h->ts_buffered == TS_ROWS)
+    if (++h->ts_buffered == h->ts_bufrows)
         ts_flush(h);
 }
 
