@@ -49,6 +49,8 @@ for c in $CASES; do
     go "ecmp_${n}_$s" n=$n spines=$s lb=ecmp
     go "rr_${n}_$s" n=$n spines=$s lb=spray spray=roundrobin
 done
+go failed n=5 spines=4 failed=2
+go failedflow n=5 spines=4 failed=2 model=flow
 go rules mode=rules
 go rulesflow mode=rules model=flow
 go ring mode=ring bytes=1000000 transport=dctcp
@@ -83,6 +85,14 @@ for c in '$CASES'.split():
     ok &= got >= n_f_s(n, s)
     more += got > n_f_s(n, s)
 ok &= more >= 3"
+
+# a failed cable (leaf 1 - spine 2) leaves s = 3 paths: n = 5, r = 2, m = 3;
+# the three uplinks left carry 5 f / 3 = 400,000 payload bytes, 425,600 in all
+check "failed cable: s = 3 paths left, pieces [1, 1, 1, 3, 3], 425,600 bytes on each uplink left" "
+for name in ('failed', 'failedflow'):
+    ok &= subflows(name) == [1, 1, 1, 3, 3]
+    up = links(name, 'leaf1', 'spine')
+    ok &= sorted(up) == [425600] * 3 if len(up) == 3 else sorted(up) == [0, 425600, 425600, 425600]"
 
 # mode=rules (tests/data/ethereal.lua): transfers 1-4 leaf1 -> leaf2 form one
 # batch of 4 (the 4th after a 0 s compute op, at the same picosecond): whole,

@@ -1,7 +1,8 @@
 -- ethereal.lua: traffic for tests/ethereal.sh (lb = "ethereal", arXiv 2407.00550).
 -- Packets of 1,000 payload bytes (mtu 1064, header 64), 100 Gb/s links.
 --   mode=theorem: a leaf-spine of 2 leaves x `spines` spines; n transfers of
---     `bytes` each, host i of leaf 1 to host i of leaf 2, all at time 0.
+--     `bytes` each, host i of leaf 1 to host i of leaf 2, all at time 0;
+--     failed=k leaves the cable between leaf 1 and spine k out.
 --   mode=rules: 3 leaves x 4 spines x 4 hosts, transfers of 240,000 bytes:
 --     three leaf1 -> leaf2 at time 0 and a fourth after a compute op of 0 s
 --     (the same instant: one batch of 4); one leaf1 -> leaf3 at time 0 (a
@@ -17,8 +18,10 @@ local link = { rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()
 local fab
 if mode == "theorem" then
+  local failed = param("failed", 0)
   fab = netsim.leafspine{ leaves = 2, spines = s, hosts_per_leaf = n, host_link = link, fabric_link = link,
-                          mtu = 1064, header = 64 }
+                          mtu = 1064, header = 64,
+                          failed = failed > 0 and { leaf = 1, spine = failed } or nil }
   for i = 1, n do w:transfer{ src = i, dst = n + i, bytes = bytes } end
 elseif mode == "rules" then
   fab = netsim.leafspine{ leaves = 3, spines = 4, hosts_per_leaf = 4, host_link = link, fabric_link = link,
