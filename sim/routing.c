@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "rng.h"
 #include "route.h"
+#include "sim.h"
 
 /* the per-switch cache of recent next-hop sets, to share identical sets */
 #define RECENT 8
@@ -197,6 +198,12 @@ ns_fabric_pinned_paths(const ns_fabric *f, uint32_t src, uint32_t dst)
         node = f->links[f->hops[hs->off]].dst;
     }
     return (uint32_t)s;
+}
+
+uint32_t
+ns_fabric_most_subflows(const ns_fabric *f, int lb, uint32_t subflows, uint32_t src, uint32_t dst)
+{
+    return lb == NS_LB_ETHEREAL ? ns_fabric_pinned_paths(f, src, dst) : subflows;
 }
 
 void

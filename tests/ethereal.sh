@@ -42,6 +42,11 @@ netsim.run{ fabric = fab, workload = w, lb = "ethereal", subflows = 2, output = 
     "bad.lua:4: run: field 'subflows' must be 1 with lb = \"ethereal\", which cuts transfers itself (got 2)" \
     'ethereal with subflows = 2'
 
+# the memory estimate counts the pieces: n = 3 over s = 8 is 3 x 8 subflows
+run --check "$S" n=3 spines=8
+cat "$T/out" "$T/err" | grep -q 'packet model .* for 24 subflows'
+ok $? 'the memory estimate of n = 3, s = 8 counts 24 subflows'
+
 for c in $CASES; do
     n=${c%:*}; s=${c#*:}
     go "eth_${n}_$s" n=$n spines=$s

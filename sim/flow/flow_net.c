@@ -543,9 +543,18 @@ static void
 fnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, uint64_t peak_xfers,
               ns_mem_est *m)
 {
-    (void)wl;
+    uint32_t most = c->subflows;
+    if (c->lb == NS_LB_ETHEREAL)
+        for (size_t i = 0; i < wl->nops; i++) {
+            const ns_op *o = &wl->ops[i];
+            if (o->kind != NS_OP_TRANSFER || !ns_plan_crosses(o->bytes, o->node, o->dst))
+                continue;
+            uint32_t k = ns_plan_subflows(o->bytes, ns_fabric_most_subflows(f, c->lb, c->subflows,
+                                                                            o->node - 1, o->dst - 1));
+            most = k > most ? k : most;
+        }
     m->packets = 0;
-    m->subflows = peak_xfers * c->subflows;
+    m->subflows = peak_xfers * most;
     m->model = ns_mem_mad(ns_mem_mad(0, f->nlinks, 256), m->subflows, 320);
 }
 
