@@ -56,6 +56,8 @@ for c in $CASES; do
 done
 go failed n=5 spines=4 failed=2
 go failedflow n=5 spines=4 failed=2 model=flow
+go ft mode=fattree
+go ftflow mode=fattree model=flow
 go rules mode=rules
 go rulesflow mode=rules model=flow
 go ring mode=ring bytes=1000000 transport=dctcp
@@ -98,6 +100,19 @@ for name in ('failed', 'failedflow'):
     ok &= subflows(name) == [1, 1, 1, 3, 3]
     up = links(name, 'leaf1', 'spine')
     ok &= sorted(up) == [425600] * 3 if len(up) == 3 else sorted(up) == [0, 425600, 425600, 425600]"
+
+# a k=4 fat-tree: between pods s = 2 aggregation x 2 core = 4 paths, one per
+# core; n = 5 gives [1, 1, 1, 1, 4] and every core carries 5 f / 4 = 300,000
+# payload bytes (319,200); within the pod s = 2 aggregation switches, n = 3
+# gives [1, 1, 2] and each carries 1.5 f = 360,000 down to edge 2 (383,040);
+# edge 1's two uplinks carry 2 x 319,200 + 383,040 = 1,021,440 each
+check "fat-tree: pieces [1,1,1,1,4] between pods and [1,1,2] within; every core 319,200 bytes" "
+for name in ('ft', 'ftflow'):
+    ok &= subflows(name) == [1, 1, 1, 1, 4, 1, 1, 2]
+    ok &= links(name, 'core', 'agg7') + links(name, 'core', 'agg8') == [319200] * 4
+    ok &= links(name, 'agg1', 'edge2') + links(name, 'agg2', 'edge2') == [383040] * 2
+    ok &= links(name, 'edge1', 'agg') == [1021440] * 2
+ok &= all_links('ft') == all_links('ftflow')"
 
 # mode=rules (tests/data/ethereal.lua): transfers 1-4 leaf1 -> leaf2 form one
 # batch of 4 (the 4th after a 0 s compute op, at the same picosecond): whole,

@@ -8,6 +8,9 @@
 --     (the same instant: one batch of 4); one leaf1 -> leaf3 at time 0 (a
 --     batch of 1); one within leaf 1; two leaf2 -> leaf1 after a 1 us
 --     compute (a batch of 2); one leaf2 -> leaf1 after a 2 us compute (alone).
+--   mode=fattree: a k=4 fat-tree; five transfers of 240,000 bytes from edge 1
+--     (hosts 1-2) to edge 8 in pod 4 (hosts 15-16), three from edge 1 to
+--     edge 2 in pod 1 (hosts 3-4), all at time 0.
 --   mode=ring: a ring allreduce of `bytes` over 4 leaves x 4 spines x 4 hosts.
 --   mode=permutation: a permutation of `bytes` on the same fabric.
 local mode = param("mode", "theorem")
@@ -37,6 +40,10 @@ elseif mode == "rules" then
   w:transfer{ src = 6, dst = 2, bytes = b, after = { c1 } }
   local c2 = w:compute{ node = 7, duration = "2us" }
   w:transfer{ src = 7, dst = 3, bytes = b, after = { c2 } }
+elseif mode == "fattree" then
+  fab = netsim.fattree{ k = 4, rate = "100Gbps", latency = "1us", mtu = 1064, header = 64 }
+  for i = 1, 5 do w:transfer{ src = 1 + i % 2, dst = 15 + i % 2, bytes = 240000 } end
+  for i = 1, 3 do w:transfer{ src = 1 + i % 2, dst = 3 + i % 2, bytes = 240000 } end
 else
   fab = netsim.leafspine{ leaves = 4, spines = 4, hosts_per_leaf = 4, host_link = link, fabric_link = link }
   if mode == "ring" then
