@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 PLACEMENTS = ["packed", "spread", "random"]
-LBS = ["ecmp", "spray", "adaptive"]
+LBS = ["ecmp", "spray", "adaptive", "ethereal"]
 JOBS = [("job1", "data parallel (ring allreduce)"), ("job2", "MoE (all-to-all)")]
 
 

@@ -6,7 +6,7 @@
 # prints the table (tables.md) and draws slowdown.png.
 #
 # usage: ./run.sh [--full | --tiny] [-j N] [-o DIR]
-#   --full   (default) 3 placements x 3 lb x 3 seeds = 27 runs, about 4 min
+#   --full   (default) 3 placements x 4 lb x 3 seeds = 36 runs, about 5 min
 #            with -j 2 on 2 cores
 #   --tiny   a 32-host fabric, 2 placements x ECMP, for the test suite (seconds)
 #   -j N     points at once (default 2)
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 done
 out=${out:-$HERE/runs/$grid}
 case $grid in
-full) GRID="placement=packed,spread,random lb=ecmp,spray,adaptive seed=1..3" FIGS=$HERE ;;
+full) GRID="placement=packed,spread,random lb=ecmp,spray,adaptive,ethereal seed=1..3" FIGS=$HERE ;;
 tiny) GRID="placement=packed,spread lb=ecmp seed=1 leaves=4 hosts_per_leaf=4 spines=4 grad=1MB tokens=64 hidden=1024"
       FIGS=$out ;;
 esac
