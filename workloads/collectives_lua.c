@@ -72,7 +72,9 @@ rooted(lua_State *L, const char *ctor, rooted_fn *fn)
         r++;
     if (r == n)
         ns_lua_fail(L, ctor, "field 'root' must be one of the hosts of field 'hosts' (got %lld)", (long long)root);
-    int alg = ns_lua_option(L, 2, ctor, "algorithm", algs, 0) == 0 ? NS_ALG_RING : NS_ALG_DIRECT;
+    /* NCCL: broadcast and reduce run on a ring, gather and scatter are grouped send/recv */
+    int def = strcmp(ctor, "gather") == 0 || strcmp(ctor, "scatter") == 0;
+    int alg = ns_lua_option(L, 2, ctor, "algorithm", algs, def) == 0 ? NS_ALG_RING : NS_ALG_DIRECT;
     lua_Integer chunks = ns_lua_int(L, 2, ctor, "chunks", 0, 1, 1, 1 << 20);
     const char *label = ns_lua_str(L, 2, ctor, "label", 0, NULL);
     ns_coll_ops out;
