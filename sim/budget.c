@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include "alloc.h"
 #include "fabric.h"
+#include "sim.h"
+#include "sim/output/h5out.h"
 #include "units.h"
 
 /* --- what the machine has --------------------------------------------------- */
@@ -73,6 +75,31 @@ ns_mem_fabric_shape(uint64_t nodes, uint64_t hosts, uint64_t cables, uint64_t ed
     b = ns_mem_mad(b, smul(switches, edge_nodes), sizeof(ns_hopset) + sizeof(uint32_t) + sizeof(double));
     b = ns_mem_mad(b, 2 * cables, sizeof(uint32_t));            /* next-hop candidates while routing */
     return b;
+}
+
+uint64_t
+ns_mem_run_floor(uint64_t hosts, uint64_t cables)
+{
+    uint64_t b = ns_mem_mad(NS_MEM_BASE_BYTES, hosts, sizeof(ns_cpu));
+    b = ns_mem_mad(b, 2 * cables, NS_MEM_FLOW_LINK_BYTES);
+    return ns_mem_add(b, ns_h5out_mem(0, 0));
+}
+
+int
+ns_mem_fabric_check(uint64_t nodes, uint64_t hosts, uint64_t cables, uint64_t edge_nodes, const char *what,
+                    ns_err *e)
+{
+    uint64_t fab = ns_mem_fabric_shape(nodes, hosts, cables, edge_nodes);
+    uint64_t run = ns_mem_add(fab, ns_mem_run_floor(hosts, cables));
+    if (run <= ns_mem_budget())
+        return NS_OK;
+    char a[32], b[32], detail[256];
+    ns_format_size(fab, a, sizeof a);
+    ns_format_size(run, b, sizeof b);
+    snprintf(detail, sizeof detail, "%llu nodes, %llu of them hosts, and %llu cables: %s to build, "
+             "%s at least to run it", (unsigned long long)nodes, (unsigned long long)hosts,
+             (unsigned long long)cables, a, b);
+    return ns_mem_check(run, what, detail, e);
 }
 
 uint64_t

@@ -55,6 +55,18 @@ int ns_mem_check(uint64_t bytes, const char *what, const char *detail, ns_err *e
 
 /* a fabric of this shape, before it is built (builders check it first) */
 uint64_t ns_mem_fabric_shape(uint64_t nodes, uint64_t hosts, uint64_t cables, uint64_t edge_nodes);
+/* the least memory any run on a fabric of this shape needs besides the
+ * fabric: the hosts' state in the driver, the cheapest model's per-link
+ * state (NS_MEM_FLOW_LINK_BYTES, the flow model's), the HDF5 writer's
+ * tables, and the program */
+#define NS_MEM_FLOW_LINK_BYTES 256
+uint64_t ns_mem_run_floor(uint64_t hosts, uint64_t cables);
+/* A builder's check, before it allocates anything: NS_OK, or NS_ENOMEM with
+ * "WHAT would need about X of memory to build, at least Y to run (...)" when
+ * the fabric of this shape, or the least a run on it needs, is over the
+ * budget. `what` is "star: this fabric". */
+int ns_mem_fabric_check(uint64_t nodes, uint64_t hosts, uint64_t cables, uint64_t edge_nodes,
+                        const char *what, ns_err *e);
 /* a built fabric */
 uint64_t ns_mem_fabric(const ns_fabric *f);
 

@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "fabric.h"
 #include "net.h"
+#include "sim/output/h5out.h"
 #include "sim.h"
 #include "taskgraph.h"
 #include "units.h"
@@ -100,10 +101,8 @@ ns_mem_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, 
     m->fabric = ns_mem_fabric(f);
     m->workload = ns_mem_workload(wl, f->nhosts);
     ns_models[c->model]->estimate(f, wl, c, widest_level(wl), m);
-    /* HDF5 rows (4,096 at a time, up to 128 bytes), time-series rows and
-     * per-link counters, and HDF5's chunk caches (1 MiB a dataset) */
-    m->output = ns_mem_mad(4096 * 128 + ((uint64_t)8 << 20), f->nlinks,
-                           64 * 2 * sizeof(uint64_t) + sizeof(uint64_t));
+    /* what the HDF5 writer holds (sim/output/h5out.c) */
+    m->output = ns_h5out_mem(f->nlinks, c->sample_ps > 0);
     m->total = ns_mem_add(ns_mem_add(ns_mem_add(ns_mem_add(NS_MEM_BASE_BYTES, m->fabric), m->workload),
                                      m->model), m->output);
 }

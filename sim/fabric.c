@@ -35,6 +35,7 @@ ns_fabric_free(ns_fabric *f)
     ns_free(f->edge_node);
     ns_free(f->route);
     ns_free(f->hops);
+    ns_free(f->held);
     ns_free(f);
 }
 

@@ -105,6 +105,10 @@ typedef struct ns_fabric {
     ns_hopset     *route;        /* [(switch node - nhosts) * nedges + edge]: next hops towards the edge node */
     uint32_t      *hops;         /* link indices */
     size_t         nhops, hops_cap;
+
+    /* hosts handed out to jobs by fab:allocate (topologies/allocate.h), NULL until the first */
+    uint8_t       *held;
+    size_t         nheld;
 } ns_fabric;
 
 ns_fabric *ns_fabric_new(void);

@@ -16,9 +16,9 @@ libnetsim_a_SOURCES += \
 	%reldir%/lib.c %reldir%/lib.h \
 	%reldir%/fabric.c %reldir%/fabric.h %reldir%/switch_defaults.c \
 	%reldir%/routing.c %reldir%/route.h %reldir%/plan.h \
-	%reldir%/taskgraph.c %reldir%/taskgraph.h \
+	%reldir%/taskgraph.c %reldir%/taskgraph.h %reldir%/jobs.c %reldir%/jobs.h \
 	%reldir%/results.c %reldir%/results.h \
-	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/settings.h \
+	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/settings.h %reldir%/eta.c %reldir%/eta.h \
 	%reldir%/budget.c %reldir%/budget.h %reldir%/estimate.c %reldir%/estimate.h %reldir%/ranges.c
 
 # the packet model: hosts, ports, load balancing, one file per transport
@@ -39,7 +39,7 @@ libnetsim_a_SOURCES += \
 
 # output: the HDF5 writer and the end-of-run summary
 libnetsim_a_SOURCES += \
-	%reldir%/output/summary.c %reldir%/output/summary.h \
+	%reldir%/output/summary.c %reldir%/output/summary.h %reldir%/output/job_stats.c \
 	%reldir%/output/h5out.c %reldir%/output/h5out.h
 
 # the Lua bindings

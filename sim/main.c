@@ -83,10 +83,13 @@ usage(FILE *out)
           "      --json          print the end-of-run summary as one JSON object\n"
           "                      (the scenario's own output goes to standard error)\n"
           "      --sandbox       no os, io, debug or C modules for the scenario\n"
+          "      --isolation     in a run of several jobs, also run each job alone on the\n"
+          "                      fabric and report its slowdown\n"
           "      --check         load and build everything, report sizes and the memory\n"
           "                      estimate, do not simulate\n"
           "      --max-memory SIZE  refuse runs estimated to need more, fail allocations past it\n"
           "                      (default: this machine's memory)\n"
+          "      --progress-log FILE  append a line per progress sample (4 a second) to FILE\n"
           "  -h, --help          this help\n"
           "  -V, --version       print the version\n"
           "\n"
@@ -290,6 +293,8 @@ main(int argc, char **argv)
         {"model", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'j'}, {"check", no_argument, NULL, 'c'},
         {"max-memory", required_argument, NULL, 'M'}, {"sandbox", no_argument, NULL, 'S'},
+        {"progress-log", required_argument, NULL, 'P'},
+        {"isolation", no_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}
     };
     scenario sc;
@@ -338,6 +343,8 @@ main(int argc, char **argv)
         case 'j': cmd->json = 1; break;
         case 'c': cmd->check = 1; break;
         case 'S': cmd->sandbox = 1; break;
+        case 'P': cmd->progress_log = optarg; break;
+        case 'I': cmd->isolation = 1; break;
         case 'h': usage(stdout); return EXIT_SUCCESS;
         case 'V': printf("netsim %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
         default:

@@ -97,6 +97,8 @@ int ns_transport_wants_pfc(int row);
 int ns_transport_reacts_to_ecn(int row);
 /* 1 if transport `row` ignores buffers (the ideal transport: nothing dropped or marked) */
 int ns_transport_ignores_buffers(int row);
+/* its receiver sends an ACK (a header's bytes) per data packet */
+int ns_transport_acks(int row);
 /* 1 if PFC runs on the ports into switch configuration `cfg` under `transport` */
 int ns_pfc_on(const ns_fabric *f, uint32_t cfg, int transport);
 /* transport `row`'s settings in a line, for the header: 0 if it has none,

@@ -26,6 +26,30 @@ days(double seconds, char *buf, size_t n)
 }
 
 int
+ns_check_sample(const ns_fabric *f, const ns_run_cfg *c, ns_err *e)
+{
+    if (c->sample_ps <= 0)
+        return NS_OK;
+    /* a row more often than one packet of the mtu takes on the fastest link
+     * repeats what the row before said (a link's counters move a packet at a
+     * time) and only grows the file */
+    uint64_t fastest = 0;
+    for (size_t l = 0; l < f->nlinks; l++)
+        if (f->links[l].rate_bps > fastest)
+            fastest = f->links[l].rate_bps;
+    ns_time floor_ps = fastest ? ns_serialize_ps(f->mtu, fastest) : 0;
+    if (c->sample_ps >= floor_ps)
+        return NS_OK;
+    char got[32], fl[32], r[32];
+    ns_format_time(c->sample_ps, got, sizeof got);
+    ns_format_time(floor_ps, fl, sizeof fl);
+    ns_format_rate(fastest, r, sizeof r);
+    return ns_errorf(e, NS_EINVAL, "field 'sample' is %s, shorter than one packet of the mtu (%u bytes) takes on "
+                     "the fastest link (%s): give at least %s (rows of %zu links every %s would only repeat "
+                     "the row before, and fill the disk)", got, f->mtu, r, fl, f->nlinks, got);
+}
+
+int
 ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
                 const uint32_t *order, ns_err *e)
 {
@@ -50,6 +74,9 @@ ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
         return ns_errorf(e, NS_EINVAL, "the workload moves %s%s in all, more than netsim's byte counters allow "
                          "(2^60 bytes, 1.15 EB)", total > UINT64_MAX ? "more than " : "", b);
     }
+    int rc0 = ns_check_sample(f, c, e);
+    if (rc0)
+        return rc0;
     if (c->until_ps > 0 || n == 0)
         return NS_OK;   /* the run stops at `until`, before the clock's end */
 

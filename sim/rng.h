@@ -24,7 +24,8 @@ enum {
     NS_RNG_FAULTS    = 7,
     NS_RNG_PERMUTATION = 8,   /* w:permutation: id = its index among the workload's permutations */
     NS_RNG_STRAGGLER = 9,     /* w:diloco straggler factors: id = the worker's number */
-    NS_RNG_MOE       = 10     /* w:moe token routing: id = its index among the workload's w:moe */
+    NS_RNG_MOE       = 10,    /* w:moe token routing: id = its index among the workload's w:moe */
+    NS_RNG_PLACEMENT = 11     /* fab:allocate{policy = "random"}: id = hosts held before it */
 };
 
 /* a new stream for (seed, purpose, id), NULL when out of memory */
@@ -52,6 +53,14 @@ ns_hash64(uint64_t x)
     x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
     x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
     return x ^ (x >> 31);
+}
+
+/* draw i (0, 1, ...) of the counter-based stream `base`: SplitMix64's
+ * i-th output from state base (a well-tested generator, one hash a draw) */
+static inline uint64_t
+ns_hash_draw(uint64_t base, uint64_t i)
+{
+    return ns_hash64(base + i * UINT64_C(0x9e3779b97f4a7c15));
 }
 
 #endif

@@ -67,6 +67,65 @@ ns_model_name(int row)
     return NULL;
 }
 
+/* links on the path from host a to host b (1-based; a != b): the NIC's,
+ * the switch hops (every equal-cost next hop leads as far), the downlink;
+ * 1 when a's NIC cable reaches b itself */
+static uint32_t
+path_links(const ns_fabric *f, uint32_t a, uint32_t b)
+{
+    uint32_t dst = ns_fabric_host_node(f, b), node = f->host_attach[ns_fabric_host_node(f, a)], n = 1;
+    if (ns_fabric_is_host(f, node))
+        return 1;   /* a cable between two hosts (netsim.pair) */
+    while (node != f->host_attach[dst] && n < f->nnodes) {
+        const ns_hopset *hs = ns_fabric_route(f, node, dst);
+        if (hs->n == 0)
+            break;
+        node = f->links[f->hops[hs->off]].dst;
+        n++;
+    }
+    return n + 1;
+}
+
+static void
+link_bytes_total(ns_sim *sim)
+{
+    const ns_fabric *f = sim->fab;
+    uint32_t payload = f->mtu > f->header ? f->mtu - f->header : 1;
+    /* an ACK per data packet, back along a path as long */
+    int acks = sim->cfg.model == NS_MODEL_PACKET && ns_transport_acks(sim->cfg.transport);
+    double sum = 0;
+    for (size_t i = 0; i < sim->nxfers; i++) {
+        const ns_xfer *x = &sim->xfers[i];
+        if (x->src == x->dst || x->bytes == 0)
+            continue;
+        double packets = (double)((x->bytes + payload - 1) / payload);
+        double wire = (double)x->bytes + packets * f->header * (acks ? 2 : 1);
+        sum += wire * path_links(f, x->src, x->dst);
+    }
+    sim->link_bytes_total = sum;
+}
+
+void
+ns_sim_progress(const ns_sim *sim, ns_progress *out)
+{
+    out->link_bytes = 0;
+    out->link_bytes_total = sim->link_bytes_total;
+    for (size_t l = 0; l < sim->fab->nlinks; l++) {
+        ns_link_stats ls;
+        sim->net->ops->link_stats(sim->net, (uint32_t)l, &ls);
+        out->link_bytes += (double)ls.tx_bytes;
+    }
+    double payload = sim->fab->mtu > sim->fab->header ? (double)(sim->fab->mtu - sim->fab->header) : 1;
+    out->sent_bytes = out->delivered_bytes = out->total_bytes = 0;
+    for (size_t i = 0; i < sim->nxfers; i++) {
+        const ns_xfer *x = &sim->xfers[i];
+        double b = (double)x->bytes, sent = (double)x->packets * payload;
+        out->total_bytes += b;
+        out->sent_bytes += sent < b ? sent : b;
+        out->delivered_bytes += (double)x->delivered;
+    }
+}
+
 const char *
 ns_sim_errmsg(const ns_sim *sim)
 {
@@ -132,6 +191,99 @@ check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e)
     return NS_OK;
 }
 
+/*
+ * The WAN cut bound of every collective (ns_sim_coll_span). For a datacentre
+ * d (the nodes whose dc is d), every byte a transfer of the collective moves
+ * from a host in d to a host outside d crosses a link that leaves d, and
+ * every byte into d one that enters it. With B bytes out of d and links out
+ * of d of total rate C, the last byte is on such a link no sooner than
+ * B * 8 / C after the collective starts, and reaches the far end no sooner
+ * than the shortest latency L of those links later: the collective cannot
+ * finish before B * 8 / C + L (the same into d). Headers only add bytes,
+ * so the payload B keeps the bound conservative. The bound counts the
+ * bytes the collective's own transfers move across the cut, so it is the
+ * algorithm's: a ring allreduce of S bytes per rank whose ranks in d are
+ * consecutive on the ring crosses the cut once each way, with 2 (n - 1) / n
+ * S bytes each way; an alltoall of S per pair with k of its n ranks in d
+ * moves k (n - k) S each way. Fabrics without datacentres (dc 0) have none.
+ * NS_OK, or NS_ENOMEM.
+ */
+static int
+cut_bounds(ns_sim *sim)
+{
+    const ns_fabric *fab = sim->fab;
+    const ns_workload *wl = sim->wl;
+    sim->coll_cut_ps = ns_calloc(wl->ncolls ? wl->ncolls : 1, sizeof *sim->coll_cut_ps);
+    if (!sim->coll_cut_ps)
+        return NS_ENOMEM;
+    int32_t ndc = 0;
+    for (size_t v = 0; v < fab->nnodes; v++)
+        if (fab->nodes[v].dc > ndc)
+            ndc = fab->nodes[v].dc;
+    if (ndc < 2 || wl->ncolls == 0)
+        return NS_OK;
+    size_t m = (size_t)ndc + 1;
+    /* per datacentre and direction (0: out, 1: in): capacity, shortest latency, bytes */
+    uint64_t *cap = ns_calloc(2 * m, sizeof *cap);
+    ns_time *lat = ns_alloc(2 * m * sizeof *lat);
+    double *bytes = ns_alloc(2 * m * sizeof *bytes);
+    if (!cap || !lat || !bytes) {
+        ns_free(cap);
+        ns_free(lat);
+        ns_free(bytes);
+        return NS_ENOMEM;
+    }
+    for (size_t i = 0; i < 2 * m; i++)
+        lat[i] = INT64_MAX;
+    for (size_t l = 0; l < fab->nlinks; l++) {
+        const ns_flink *k = &fab->links[l];
+        int32_t a = fab->nodes[k->src].dc, b = fab->nodes[k->dst].dc;
+        if (a == b)
+            continue;
+        if (a > 0) {
+            cap[2 * a] += k->rate_bps;
+            if (k->latency_ps < lat[2 * a])
+                lat[2 * a] = k->latency_ps;
+        }
+        if (b > 0) {
+            cap[2 * b + 1] += k->rate_bps;
+            if (k->latency_ps < lat[2 * b + 1])
+                lat[2 * b + 1] = k->latency_ps;
+        }
+    }
+    for (size_t c = 0; c < wl->ncolls; c++) {
+        const ns_coll *cl = &wl->colls[c];
+        for (size_t i = 0; i < 2 * m; i++)
+            bytes[i] = 0;
+        for (uint32_t o = cl->first_op; o <= cl->last_op; o++) {
+            const ns_op *op = &wl->ops[o];
+            if (op->kind != NS_OP_TRANSFER || op->parent != (int32_t)c)
+                continue;
+            int32_t a = fab->nodes[ns_fabric_host_node(fab, op->node)].dc;
+            int32_t b = fab->nodes[ns_fabric_host_node(fab, op->dst)].dc;
+            if (a == b)
+                continue;
+            if (a > 0)
+                bytes[2 * a] += (double)op->bytes;
+            if (b > 0)
+                bytes[2 * b + 1] += (double)op->bytes;
+        }
+        double worst = 0;
+        for (size_t i = 2; i < 2 * m; i++) {
+            if (bytes[i] <= 0 || cap[i] == 0)
+                continue;
+            double t = bytes[i] * 8.0 * 1e12 / (double)cap[i] + (double)lat[i];
+            if (t > worst)
+                worst = t;
+        }
+        sim->coll_cut_ps[c] = worst < 9.2e18 ? (ns_time)(worst + 0.5) : INT64_MAX;
+    }
+    ns_free(cap);
+    ns_free(lat);
+    ns_free(bytes);
+    return NS_OK;
+}
+
 int
 ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
            ns_sim **out, ns_err *e)
@@ -190,7 +342,11 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     }
     sim->xfers = ns_calloc(nx ? nx : 1, sizeof *sim->xfers);
     sim->delays = ns_alloc((nd ? nd : 1) * sizeof *sim->delays);
-    if (!sim->xfers || !sim->delays) {
+    if (wl->njobs && (sim->job_xfer0 = ns_calloc(wl->njobs, sizeof *sim->job_xfer0)))
+        for (size_t i = wl->nops; i-- > 0;)   /* a job's transfers are consecutive: its first */
+            if (sim->op_xfer[i] != NS_NONE)
+                sim->job_xfer0[wl->ops[i].job] = sim->op_xfer[i];
+    if (!sim->xfers || !sim->delays || (wl->njobs && !sim->job_xfer0)) {
         rc = ns_enomem(e, "the simulation");
         goto fail;
     }
@@ -217,6 +373,11 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         sim->cpus[h].running = NS_NONE;
         sim->cpus[h].head = sim->cpus[h].tail = NS_NONE;
         sim->cpus[h].busy_ps = 0;
+    }
+    link_bytes_total(sim);
+    if (cut_bounds(sim)) {
+        rc = ns_enomem(e, "the simulation");
+        goto fail;
     }
     ns_err_clear(&sim->err);
     rc = model->create(sim, &sim->net);
@@ -251,7 +412,9 @@ ns_sim_free(ns_sim *sim)
     ns_free(sim->ready);
     ns_free(sim->cpus);
     ns_free(sim->xfers);
+    ns_free(sim->job_xfer0);
     ns_free(sim->delays);
+    ns_free(sim->coll_cut_ps);
     ns_free(sim);
 }
 
@@ -483,4 +646,7 @@ ns_sim_coll_span(const ns_sim *sim, const ns_coll *c, ns_time *start, ns_time *f
     uint64_t rate = ns_fabric_min_host_rate(sim->fab, &wl->coll_hosts[c->hosts_off], c->ranks);
     double lb = c->nic_bytes * 8.0 * 1e12 / (double)rate + 0.5;
     *bound = lb < 9.2e18 ? (ns_time)lb : INT64_MAX;   /* past the clock: no overflow */
+    ns_time cut = sim->coll_cut_ps[c - wl->colls];
+    if (cut > *bound)
+        *bound = cut;
 }

@@ -114,9 +114,12 @@ struct ns_sim {
     ns_cpu           *cpus;                   /* one per host */
     ns_xfer          *xfers;
     size_t            nxfers;
+    uint32_t         *job_xfer0;              /* several jobs: each job's first transfer, else NULL */
     size_t            xfers_done;
     ns_delay         *delays;                 /* sorted by op: found by binary search */
     size_t            ndelays;
+    ns_time          *coll_cut_ps;            /* per collective: its WAN cut bound (0: crosses none) */
+    double            link_bytes_total;       /* sum over transfers of wire bytes x links on the path */
 
     /* observers */
     ns_event          sample_ev;
@@ -151,14 +154,45 @@ void ns_sim_free(ns_sim *sim);
  */
 int ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
                     const uint32_t *order, ns_err *e);
+/* the time series (run{sample =}): NS_OK, or NS_EINVAL when the sample
+ * period is shorter than one packet of the mtu takes on the fabric's
+ * fastest link (rows finer than that repeat the row before: a link's
+ * counters move a packet at a time); checked by ns_check_ranges too */
+int ns_check_sample(const ns_fabric *f, const ns_run_cfg *c, ns_err *e);
+
+/*
+ * The index of transfer x within its job: what its flow label (ECMP path,
+ * sprayed packets' draws) is made from, so that a job's transfers take the
+ * same paths beside other jobs as alone (--isolation compares like with like).
+ */
+static inline uint32_t
+ns_sim_label_xfer(const ns_sim *sim, uint32_t x)
+{
+    return sim->job_xfer0 ? x - sim->job_xfer0[sim->wl->ops[sim->xfers[x].op].job] : x;
+}
 
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
 int ns_sim_run(ns_sim *sim);
 /* collective c of the run: when its first op started and its last finished
- * (-1: never), and its lower bound (the busiest rank's NIC bytes at the
- * lowest NIC rate of its hosts; INT64_MAX past the clock) */
+ * (-1: never), and its lower bound: the larger of the NIC bound (the busiest
+ * rank's NIC bytes at the lowest NIC rate of its hosts) and the cut bound
+ * (for each datacentre, the bytes the collective's transfers move out of it
+ * over the capacity of the links that leave it, plus the shortest latency of
+ * those links; the same into it), INT64_MAX past the clock */
 void ns_sim_coll_span(const ns_sim *sim, const ns_coll *c, ns_time *start, ns_time *finish, ns_time *bound);
 const char *ns_sim_errmsg(const ns_sim *sim);
+
+/* how far a run is, for the progress line: the bytes of its transfers,
+ * sent (data packets x payload, at most each transfer's bytes) and
+ * delivered, and the bytes in all; the bytes the links have carried so far
+ * (headers and acks included) and the wire bytes of all transfers times the
+ * links on their path (what the links carry in all, acks and retransmissions
+ * left out); O(transfers + links) */
+typedef struct ns_progress {
+    double sent_bytes, delivered_bytes, total_bytes;
+    double link_bytes, link_bytes_total;
+} ns_progress;
+void ns_sim_progress(const ns_sim *sim, ns_progress *out);
 
 /* schedule `ev` at absolute time `when` >= now; 0, or -1 with sim->err set */
 int ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when);

@@ -56,6 +56,7 @@ ns_wl_free(ns_workload *w)
     ns_free(w->colls);
     ns_free(w->coll_hosts);
     ns_results_free(&w->results);
+    ns_free(w->jobs);
     ns_free(w);
 }
 
@@ -108,6 +109,12 @@ intern(ns_workload *w, const char *label, ns_err *e)
     w->labels[w->nlabels] = copy;
     w->label_hash[j] = (uint32_t)w->nlabels;
     return (long)w->nlabels++;
+}
+
+long
+ns_wl_intern(ns_workload *w, const char *label, ns_err *e)
+{
+    return intern(w, label, e);
 }
 
 const char *

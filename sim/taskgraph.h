@@ -34,6 +34,7 @@ typedef struct ns_op {
     int32_t  parent;       /* collective (or other group) id, NS_NO_PARENT if none */
     int32_t  line;         /* scenario line that made it, 0 if unknown */
     uint8_t  kind;
+    uint16_t job;          /* the job it belongs to (0-based; 0 in a run of one workload) */
 } ns_op;
 
 /* a collective: recorded in /collectives with its lower bound */
@@ -47,6 +48,25 @@ typedef struct ns_coll {
     uint32_t hosts_off;       /* its hosts: wl->coll_hosts[hosts_off .. + ranks) */
     uint32_t first_op, last_op;  /* ops [first_op, last_op] belong to it; last_op completes it */
 } ns_coll;
+
+/*
+ * A job of a run of several workloads (netsim.run{workload = {w1, w2}}):
+ * its ops are ops[first_op .. first_op + nops) of the merged workload (plus
+ * its arrival timer start_op, when it arrives after 0), its collectives
+ * colls[first_coll .. first_coll + ncolls). src is the workload it was made
+ * from (borrowed: its result records index its own ops, from 0).
+ */
+#define NS_JOB_NAME_MAX 32
+typedef struct ns_job {
+    char      name[NS_JOB_NAME_MAX];
+    ns_time   start_ps;            /* arrival: its first ops wait until then */
+    uint32_t  first_op, nops;
+    int64_t   start_op;            /* its arrival timer (a delay op), -1 if none */
+    uint32_t  first_coll, ncolls;
+    uint32_t  nhosts;              /* distinct hosts its ops name */
+    ns_time   alone_ps;            /* its makespan run alone (--isolation), -1 if not run */
+    const struct ns_workload *src;
+} ns_job;
 
 typedef struct ns_workload {
     ns_op    *ops;
@@ -66,6 +86,10 @@ typedef struct ns_workload {
     uint64_t  seed;              /* seed of the workload's random draws */
     uint32_t  max_host;          /* highest host id named by any op */
     int       cur_line;          /* line stamped on new ops (set by the Lua layer) */
+    char      name[NS_JOB_NAME_MAX];   /* as a job: its name ("" = job<i>) */
+    ns_time   start_ps;          /* as a job: its arrival time */
+    ns_job   *jobs;              /* a merged workload's jobs (jobs.h), NULL otherwise */
+    size_t    njobs;
     char      chunk[256];        /* scenario file name, for messages */
 } ns_workload;
 
@@ -89,6 +113,8 @@ void ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t par
 /* a new collective record; returns its id or -1 */
 long ns_wl_add_coll(ns_workload *w, const ns_coll *c, const uint32_t *hosts, ns_err *e);
 const char *ns_wl_label(const ns_workload *w, uint32_t label);
+/* the id of `label` interned in w (0 for ""), or -1 with a message in e */
+long ns_wl_intern(ns_workload *w, const char *label, ns_err *e);
 
 /*
  * The dependencies as adjacency lists, in the order they were declared:

@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli.sh - the command line: options, parameters, outputs, exit codes.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 22
+plan 26
 
 scenario s.lua <<'LUA'
 local bytes = param("bytes", "1MB")
@@ -56,4 +56,33 @@ run -s 7 s.lua
 grep -q '^RESULT	2	2000000	7' "$T/out"; ok $? '--seed sets netsim.seed'
 run s.lua bytes
 is "$status" 2 'a parameter without = is bad usage'
+# --progress-log: a header per run and a row per sample, the last at the
+# end: one transfer of 1 MB host1 -> host2 on a star crosses 2 links with
+# 1e6 + ceil(1e6 / 4032) x 64 = 1,015,936 wire bytes (MTU 4096, 64-byte
+# headers, the ideal transport: no ACKs): link_bytes_total 2,031,872, all
+# carried at the end, where the estimate left is 0
+scenario p.lua <<'LUA'
+local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us" }
+local w = netsim.workload()
+w:transfer{ src = 1, dst = 2, bytes = "1MB" }
+netsim.run{ fabric = fab, workload = w, output = "p.h5" }
+LUA
+run -q --progress-log p.log p.lua
+is "$status" 0 '--progress-log with -q'
+grep -q '^# p.lua: wall_s cpu_s sim_s events ops_done ops sent_bytes delivered_bytes total_bytes link_bytes link_bytes_total left_s$' "$T/p.log"
+ok $? 'the log has a header naming its columns'
+tail -n 1 "$T/p.log" | awk '{ exit !(NF == 12 && $5 == $6 && $7 == 1000000 && $8 == 1000000 && $9 == 1000000 &&
+                                      $10 == 2031872 && $11 == 2031872 && $12 == 0) }'
+ok $? "its end row: the transfer sent and delivered, 2,031,872 bytes over the links of 2,031,872 ($(tail -n 1 "$T/p.log"))"
+# on a pair the one cable joins the hosts: 1 link a transfer, both ways
+scenario pr.lua <<'LUA'
+local fab = netsim.pair{ rate = "10Gbps", latency = "1us" }
+local w = netsim.workload()
+w:transfer{ src = 1, dst = 2, bytes = "1MB" }
+w:transfer{ src = 2, dst = 1, bytes = "1MB" }
+netsim.run{ fabric = fab, workload = w, output = "pr.h5" }
+LUA
+run -q --progress-log pr.log pr.lua
+tail -n 1 "$T/pr.log" | awk '{ exit !($10 == 2031872 && $11 == 2031872) }'
+ok $? "a pair: 2 transfers x 1 link x 1,015,936 = 2,031,872 link bytes ($(tail -n 1 "$T/pr.log"))"
 finish

@@ -72,8 +72,10 @@ for c in "4096 66.9" "1024 20.5"; do
 q = mean_queue('fp$1.h5'); qs = qstar(40e9, 2, $1); print('# measured %.0f B, model %.0f B, ratio %.3f' % (q, qs, q / qs))
 ok &= abs(qs / 1000 - $2) < 0.05   # the model as worked out above
 ok &= abs(q / qs - 1) < 0.25"
-    check "fixed point, mtu $1: the link stays busy (>= 99.5%), as at a fixed point with a queue" "
-u = utilization('fp$1.h5'); print('# utilization', u); ok &= u >= 0.995"
+    # (busy 99.1-99.8% of the second half over seeds 1-6 at mtu 4096; the
+    # limit cycles above idle it 2-15%)
+    check "fixed point, mtu $1: the link stays busy (>= 99%), as at a fixed point with a queue" "
+u = utilization('fp$1.h5'); print('# utilization', u); ok &= u >= 0.99"
     check "fixed point, mtu $1: the model's C/N each: the flows' shares over the second half within 15%" "
 x = sent('fp$1.h5', [1, 2]); print('# bytes sent by hosts 1, 2', x); ok &= x.min() / x.max() > 0.85"
 done

@@ -1,7 +1,7 @@
 """hdf5_schema.py - compare the objects man/netsim-hdf5.5 documents with those
 a results file holds, both ways, with their types and units.
 
-usage: python3 hdf5_schema.py MANPAGE FILE.h5
+usage: python3 hdf5_schema.py MANPAGE FILE.h5 [FILE.h5 ...]  (several: what they hold together)
 
 Prints one line per difference, each starting with its kind:
   undocumented: PATH TYPE          in the file, not in the man page
@@ -103,16 +103,24 @@ def shape_of(t):
 
 def main():
     docs, bad = parse_man(sys.argv[1])
-    with h5py.File(sys.argv[2], "r") as f:
-        objs = walk(f)
+    objs = {}
+    for path in sys.argv[2:]:     # several files: the union of what they hold
+        with h5py.File(path, "r") as f:
+            objs.update(walk(f))
     problems = ["malformed: %s" % b for b in bad]
     # a documented name with KIND in it stands for one per kind (a collective's
     # kind): it matches every such object, and none need be in a given file
-    templates = {p: re.compile("^" + re.escape(p).replace("KIND", "[a-z]+") + "$") for p in docs if "KIND" in p}
+    # (KIND: [a-z]+); so does jobI_ (a job's number) and NAME (a summary number's name)
+    def template(p):
+        rx = re.escape(p).replace("KIND", "[a-z]+").replace("jobI_", "job[0-9]+_").replace("NAME", "[a-z0-9_]+")
+        return re.compile("^" + rx + "$")
+    templates = {p: template(p) for p in docs if "KIND" in p or "jobI_" in p or "NAME" in p}
     for p in sorted(objs):
         t = next((d for d, rx in templates.items() if rx.match(p)), None)
         if t is not None and p not in docs:
             docs[p] = docs[t]
+            if "NAME" in t and objs[p][0] in ("int64", "float64"):
+                docs[p] = (objs[p][0], docs[t][1])   # NAME stands for numbers of either type
     for t in templates:
         del docs[t]
     for p in sorted(objs):

@@ -12,7 +12,19 @@ cp "$SRCDIR/tests/data/sweep.lua" "$T/s.lua"
 run -q -o run.h5 s.lua n=3
 is "$status" 0 'a run with parameters and time series'
 
-"$PY" "$CHECK" "$MAN" "$T/run.h5" >"$T/schema" 2>&1
+# and a run of two jobs (with --isolation): /jobs and the jobs' summary numbers
+cat >"$T/jobs.lua" <<'LUA'
+local fab = netsim.star{ hosts = 8, rate = "100Gbps", latency = "1us" }
+local a = netsim.workload{ name = "ring" }
+a:allreduce{ hosts = {1, 2, 3, 4}, bytes = "1MB" }
+local b = netsim.workload{ name = "moe", start = "5us" }
+b:moe{ hosts = {5, 6, 7, 8}, experts = 4, top_k = 1, tokens = 64, hidden = 256, dtype_bytes = 2, layers = 1 }
+netsim.run{ fabric = fab, workload = { a, b }, transport = "ideal" }
+LUA
+run -q --isolation -o jobs.h5 jobs.lua
+[ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
+
+"$PY" "$CHECK" "$MAN" "$T/run.h5" "$T/jobs.h5" >"$T/schema" 2>&1
 st=$?
 sed 's/^/# /' "$T/schema"
 is "$(grep -c '^undocumented:' "$T/schema")" 0 'every group, dataset, column and attribute in the file is documented'

@@ -36,7 +36,7 @@ ok $? "--check prints the memory estimate ($(grep estimate "$T/out"))"
 scenario million.lua <<LUA
 local fab = netsim.leafspine{ leaves = 15625, spines = 64, hosts_per_leaf = 64, $LINK }
 LUA
-expect 1 'million.lua:1: leafspine: this fabric would need about [0-9.]* GB of memory, more than the 1 GB netsim may use here' \
+expect 1 'million.lua:1: leafspine: this fabric would need about [0-9.]* GB of memory (1015689 nodes, 1000000 of them hosts, and 2000000 cables: [0-9.]* GB to build, [0-9.]* GB at least to run it), more than the 1 GB netsim may use here' \
     'a million hosts with --max-memory 1GB' -- --max-memory 1GB million.lua
 
 # collectives too large are refused before their task graph (or an
@@ -58,9 +58,17 @@ LUA
 expect 1 'ring.lua:4: allreduce: its task graph would need about [0-9.]* GB of memory' \
     'a ring allreduce of 20,000 ranks in 4 chunks with --max-memory 1GB' -- --max-memory 1GB ring.lua
 
-# a run estimated past the memory allowed (the program alone counts 25 MB)
-expect 1 'small.lua:4: run: this run would need about [0-9.]* MB of memory (fabric .*), more than the 20 MB netsim may use' \
-    'a run with --max-memory 20MB' -- --max-memory 20MB small.lua
+# a run estimated past the memory allowed (the program alone counts 25 MB,
+# the fabric and the least a run on it needs 31 MB: the builder lets it
+# pass; 100,000 transfers, 80 bytes each and the driver's 60, take it past 40 MB)
+scenario heavy.lua <<LUA
+local fab = netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = 4, $LINK }
+local w = netsim.workload()
+for i = 1, 100000 do w:transfer{ src = 1, dst = 2, bytes = "1KB" } end
+netsim.run{ fabric = fab, workload = w, output = "heavy.h5" }
+LUA
+expect 1 'heavy.lua:4: run: this run would need about [0-9.]* MB of memory (fabric .*), more than the 40 MB netsim may use' \
+    'a run with --max-memory 40MB' -- --max-memory 40MB heavy.lua
 run --max-memory lots small.lua
 is "$status" 2 '--max-memory needs a size'
 

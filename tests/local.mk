@@ -57,6 +57,10 @@ check_PROGRAMS += tests/unit/test_diloco
 tests_unit_test_diloco_SOURCES = tests/unit/test_diloco.c tests/tap.h
 tests_unit_test_diloco_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_eta
+tests_unit_test_eta_SOURCES = tests/unit/test_eta.c tests/tap.h
+tests_unit_test_eta_LDADD = $(NETSIM_LIBS)
+
 check_PROGRAMS += tests/unit/test_maxmin
 tests_unit_test_maxmin_SOURCES = tests/unit/test_maxmin.c tests/tap.h
 tests_unit_test_maxmin_LDADD = $(NETSIM_LIBS)
@@ -72,7 +76,8 @@ tests_unit_test_flow_paths_LDADD = $(NETSIM_LIBS)
 TESTS += $(check_PROGRAMS)
 
 TESTS += tests/cli.sh
-EXTRA_DIST += tests/cli.sh
+TESTS += tests/installed_scripts.sh
+EXTRA_DIST += tests/cli.sh tests/installed_scripts.sh
 
 TESTS += tests/scenarios.sh
 EXTRA_DIST += tests/scenarios.sh
@@ -147,6 +152,8 @@ EXTRA_DIST += tests/diskfull.sh
 
 # no flow completion times when no transfer finished
 TESTS += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests/summary_colls.sh
+TESTS += tests/jobs.sh tests/training.sh
+EXTRA_DIST += tests/jobs.sh tests/training.sh
 EXTRA_DIST += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests/summary_colls.sh
 
 TESTS += tests/fct_none.sh
@@ -205,6 +212,10 @@ EXTRA_DIST += tests/results_quick.sh results/spraying-vs-splitting/.gitignore \
 # hardening: allocation failures, interrupted runs, absurd sizes, determinism digests
 TESTS += tests/fault.sh tests/interrupt.sh tests/limits.sh tests/digests.sh
 EXTRA_DIST += tests/fault.sh tests/interrupt.sh tests/limits.sh tests/digests.sh tests/valgrind.sh
+
+# estimates before allocations: output share, builders, sample, multiplying builders, GraphML
+TESTS += tests/estimates.sh
+EXTRA_DIST += tests/estimates.sh
 
 check_PROGRAMS += tests/unit/test_limits
 tests_unit_test_limits_SOURCES = tests/unit/test_limits.c tests/tap.h

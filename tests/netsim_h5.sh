@@ -80,9 +80,9 @@ with netsim_h5.open(path) as run, h5py.File(path) as f:
 filled = path.replace(".h5", "-filled.h5")
 shutil.copy(path, filled)
 with h5py.File(filled, "r+") as f:
-    for name, rows in (("collectives", [(0, b"allreduce", b"ring", 3, 1000, 10, 110, 50),
-                                        (1, b"alltoall", b"direct", 3, 64, 200, -1, 40)]),
-                       ("iterations", [(1, 1, 0, 100, 30, 500), (1, 2, 100, -1, -1, 0)])):
+    for name, rows in (("collectives", [(0, b"allreduce", b"ring", 3, 1000, 10, 110, 50, 0),
+                                        (1, b"alltoall", b"direct", 3, 64, 200, -1, 40, 0)]),
+                       ("iterations", [(1, 1, 0, 100, 30, 500, 0), (1, 2, 100, -1, -1, 0, 0)])):
         dt, attrs = f[name].dtype, dict(f[name].attrs)
         del f[name]
         ds = f.create_dataset(name, data=np.array(rows, dtype=dt))

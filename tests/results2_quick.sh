@@ -10,7 +10,7 @@
 "$PY" -c 'import pandas, matplotlib' 2>/dev/null || skip_all 'no pandas or matplotlib for that Python'
 command -v parallel >/dev/null 2>&1 || skip_all 'no GNU parallel (Debian: parallel)'
 export NETSIM NETSIM_PYTHON="$PY"
-plan 22
+plan 26
 
 png() {   # png FILE: exists and starts with the PNG signature
     [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
@@ -141,4 +141,27 @@ grep -q '^cap True' "$T/moe.chk"; ok $? 'capacity factor 1: the busiest host rec
 grep -q '^bytes True' "$T/moe.chk"; ok $? 'transfers carry 2 x the dispatch bytes of every layer'
 grep -q '^bound True' "$T/moe.chk"; ok $? 'no all-to-all beats its lower bound'
 grep -q '^ratio True' "$T/moe.chk"; ok $? 'packet / flow within 1 % for skewed ECMP'
+# --- Multi-tenant -----------------------------------------------------------
+# the tiny grid: 4 leaves x 4 hosts, 4 spines (non-blocking), the DP job on 8
+# hosts, the MoE job on the other 8. Packed, they hold leaves 1-2 and 3-4 and
+# share no link: each takes exactly its time alone (slowdown 1); spread, they
+# share every uplink: no faster than alone
+M=$T/mt
+sh "$SRCDIR/results/multi-tenant/run.sh" --tiny -o "$M" -j 2 >"$T/mt.out" 2>&1
+st=$?
+ok $st 'multi-tenant: run.sh --tiny exits 0'
+[ $st = 0 ] || sed 's/^/# /' "$T/mt.out" | tail -20
+is "$(rows "$M/sweep/results.csv")" 2 'multi-tenant: 2 points (packed, spread) in results.csv'
+png "$M/slowdown.png"; ok $? 'multi-tenant: the PNG figure'
+"$PY" - "$M/sweep/results.csv" >"$T/mt.chk" <<'PY'
+import sys, pandas as pd
+d = pd.read_csv(sys.argv[1]).set_index("placement")
+ok = all(d.loc["packed", k] == 1.0 for k in ("job1_slowdown", "job2_slowdown"))
+ok &= all(d.loc["spread", k] >= 1.0 for k in ("job1_slowdown", "job2_slowdown"))
+ok &= all(d.loc[p, "jobs"] == 2 for p in ("packed", "spread"))
+print(" ".join("%s %.4f/%.4f" % (p, d.loc[p, "job1_slowdown"], d.loc[p, "job2_slowdown"]) for p in ("packed", "spread")))
+sys.exit(0 if ok else 1)
+PY
+ok $? "multi-tenant: packed jobs take exactly their time alone, spread ones no less ($(tr '\n' ' ' <"$T/mt.chk"))"
+
 finish

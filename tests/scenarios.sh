@@ -29,6 +29,10 @@ expected() {
     quickstart.lua) echo "8 128000000" ;;
     # 64 hosts, each sending 4 MB across the fabric
     spray-vs-ecmp.lua) echo "64 256000000" ;;
+    # 16 tp pairs x 2 layers x 4 micro-batches x 4 allreduces of 2 MiB (4 transfers, 4 MiB each);
+    # 192 activation and gradient sends of 1 MiB; 8 DDP buckets of 24 MiB over 4 replicas
+    # (24 transfers, 6 x 24 MiB each)
+    training.lua) echo "2432 3556769792" ;;
     *) echo "" ;;
     esac
 }

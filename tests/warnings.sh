@@ -4,7 +4,7 @@
 # use, so that one scenario sweeps over transports and policies (issue 19,
 # item 7). A bad value in such a table is still an error.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 7
+plan 18
 scenario sweep.lua <<'LUA'
 local transport = param("transport", "ideal")
 local lb = param("lb", "ecmp")
@@ -27,4 +27,67 @@ grep -q "field 'dctcp'\|field 'spray'" "$T/err"; ok $((! $?)) 'no warning for th
 grep -c 'warning' "$T/err" | grep -qx 1; ok $? 'only flowlet_gap is warned about'
 run -q sweep.lua iw=0
 is "$status" 2 'a bad value in a table not in use is still an error'
+# the flow model has no transport, no queues: transport, its tables and the
+# switch settings are warned about (one line each); flow_solver under packets
+scenario models.lua <<'LUA'
+local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us", switch = { ecn = false } }
+local w = netsim.workload()
+w:transfer{ src = 1, dst = 2, bytes = "1MB" }
+netsim.run{ fabric = fab, workload = w, output = "m.h5", model = param("model", "flow"), transport = "dctcp",
+            dctcp = { init_window = 10 }, dcqcn = {}, flow_solver = "full" }
+LUA
+run -q models.lua
+is "$status" 0 'transport settings under the flow model: the run goes on'
+grep -q '^netsim: models.lua:4: warning: run: field .transport. only applies with model = "packet"; ignored with model = "flow"$' "$T/err" &&
+grep -q "^netsim: models.lua:4: warning: run: field 'dctcp' only applies with model = \"packet\" and transport = \"dctcp\"; ignored with model = \"flow\"$" "$T/err" &&
+grep -q "^netsim: models.lua:4: warning: run: field 'dcqcn' only applies with model = \"packet\" and transport = \"dcqcn\"; ignored with model = \"flow\"$" "$T/err" &&
+grep -q "warning: run: the fabric's switch settings (buffer, ecn, pfc) only apply with model = \"packet\"; ignored with model = \"flow\"$" "$T/err"
+ok $? 'transport, dctcp, dcqcn and the switch under the flow model: one line each'
+grep -c 'warning' "$T/err" | grep -qx 4; ok $? 'four warnings, flow_solver not among them'
+run -q models.lua model=packet
+grep -q "warning: run: field 'flow_solver' only applies with model = \"flow\"; ignored with model = \"packet\"$" "$T/err" &&
+grep -q "warning: run: field 'dcqcn' only applies with transport = \"dcqcn\"; ignored with transport = \"dctcp\"$" "$T/err"
+ok $? 'under packets: flow_solver and dcqcn are warned about, transport and dctcp are not'
+
+# a switch's alpha applies to a shared buffer only
+scenario alpha.lua <<'LUA'
+local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us", switch = { buffer = "1MB", alpha = 2 } }
+local w = netsim.workload()
+w:transfer{ src = 1, dst = 2, bytes = "1MB" }
+netsim.run{ fabric = fab, workload = w, output = "a.h5", transport = "dctcp" }
+LUA
+run -q alpha.lua
+grep -q "^netsim: alpha.lua:1: warning: star: switch: field 'alpha' only applies with a shared buffer (shared = true, or the default buffer); ignored with a buffer per port (shared = false)$" "$T/err"
+ok $? "alpha with a buffer per port ($(grep alpha "$T/err"))"
+
+# w:diloco: the fields of the other modes, and of the other straggler distribution
+scenario modes.lua <<'LUA'
+local mode = param("mode", "dp")
+local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us" }
+local w = netsim.workload()
+w:diloco{ workers = { { 1 }, { 2 } }, params = 1000, step_time = "1ms", mode = mode, inner_steps = 2, steps = 4,
+          buckets = 2, backward_fraction = 0.5, fragments = 1, pattern = "sequential", overlap = 1,
+          quant_bits = 8, straggler = { dist = param("dist", "lognormal"), sigma = 0.1, mu = 0, shape = 4 } }
+netsim.run{ fabric = fab, workload = w, output = "d.h5" }
+LUA
+run -q modes.lua
+is "$status" 0 'a dp schedule given every mode'"'"'s fields runs'
+w=$(grep -c "^netsim: modes.lua:4: warning: diloco: field '[a-z_]*' only applies with mode = \"[a-z\" or]*\"; ignored with mode = \"dp\"$" "$T/err")
+grep -q "field 'inner_steps' only applies with mode = \"diloco\" or \"streaming\"; ignored with mode = \"dp\"" "$T/err" &&
+grep -q "field 'quant_bits' only applies with mode = \"diloco\" or \"streaming\"" "$T/err" &&
+grep -q "field 'overlap' only applies with mode = \"streaming\"; ignored with mode = \"dp\"" "$T/err"
+ok $? "dp: inner_steps, quant_bits, fragments, pattern, overlap warned about ($w lines)"
+is "$w" 5 'five of them, buckets and backward_fraction not'
+grep -q "warning: diloco: straggler: field 'shape' only applies with dist = \"gamma\"; ignored with dist = \"lognormal\"$" "$T/err"
+ok $? 'a lognormal straggler given a shape'
+run -q modes.lua mode=diloco dist=gamma
+grep -q "field 'buckets' only applies with mode = \"dp\"; ignored with mode = \"diloco\"" "$T/err" &&
+grep -q "field 'backward_fraction' only applies with mode = \"dp\"; ignored with mode = \"diloco\"" "$T/err" &&
+grep -q "field 'fragments' only applies with mode = \"streaming\"; ignored with mode = \"diloco\"" "$T/err" &&
+grep -q "straggler: field 'sigma' only applies with dist = \"lognormal\"; ignored with dist = \"gamma\"" "$T/err" &&
+grep -q "straggler: field 'mu' only applies with dist = \"lognormal\"; ignored with dist = \"gamma\"" "$T/err" &&
+! grep -q "field 'inner_steps'\|field 'quant_bits'\|field 'shape'" "$T/err"
+ok $? 'diloco with a gamma straggler: buckets, backward_fraction, fragments, sigma, mu; not inner_steps, quant_bits, shape'
+run -q modes.lua mode=streaming
+grep -q "field 'fragments'\|field 'overlap'\|field 'pattern'\|field 'inner_steps'" "$T/err"; ok $((! $?)) 'streaming uses fragments, pattern, overlap, inner_steps'
 finish

@@ -35,8 +35,7 @@ ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e)
         return ns_errorf(e, NS_EINVAL, "fattree: the link rate must be positive");
     /* k^3/4 hosts, 5k^2/4 switches, 3k^3/4 cables, k^2/2 edge switches */
     uint64_t k3 = (uint64_t)k * k * k, k2 = (uint64_t)k * k;
-    int mrc = ns_mem_check(ns_mem_fabric_shape(k3 / 4 + 5 * k2 / 4, k3 / 4, 3 * k3 / 4, k2 / 2),
-                           "fattree: this fabric", NULL, e);
+    int mrc = ns_mem_fabric_check(k3 / 4 + 5 * k2 / 4, k3 / 4, 3 * k3 / 4, k2 / 2, "fattree: this fabric", e);
     if (mrc)
         return mrc;
     ns_fabric *f = ns_topo_begin("fattree", &s->common);

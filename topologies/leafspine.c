@@ -41,7 +41,8 @@ check_shape(const ns_ls_shape *s, const char *what, ns_err *e)
     if ((uint64_t)s->leaves * s->hosts_per_leaf > MAX_HOSTS)
         return ns_errorf(e, NS_EINVAL, "%s: %u leaves x %u hosts_per_leaf is more than %u hosts", what,
                          s->leaves, s->hosts_per_leaf, MAX_HOSTS);
-    if ((uint64_t)s->leaves * s->spines * s->links_per_spine > MAX_CABLES)
+    /* 2^24 x 2^24 x 2^16 is 2^64: 128 bits, or it wraps to 0 and passes */
+    if ((unsigned __int128)s->leaves * s->spines * s->links_per_spine > MAX_CABLES)
         return ns_errorf(e, NS_EINVAL, "%s: %u leaves x %u spines x %u links_per_spine is more than %u cables",
                          what, s->leaves, s->spines, s->links_per_spine, MAX_CABLES);
     if (s->host_link.rate_bps == 0 || s->fabric_link.rate_bps == 0)
@@ -143,10 +144,9 @@ ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e)
         return rc;
     const ns_ls_shape *sh = &s->shape;
     uint64_t hosts = (uint64_t)sh->leaves * sh->hosts_per_leaf;
-    if ((rc = ns_mem_check(ns_mem_fabric_shape(hosts + sh->leaves + sh->spines, hosts,
-                                               hosts + (uint64_t)sh->leaves * sh->spines * sh->links_per_spine,
-                                               sh->leaves),
-                           "leafspine: this fabric", NULL, e)))
+    if ((rc = ns_mem_fabric_check(hosts + sh->leaves + sh->spines, hosts,
+                                   hosts + (uint64_t)sh->leaves * sh->spines * sh->links_per_spine,
+                                   sh->leaves, "leafspine: this fabric", e)))
         return rc;
     ns_fabric *f = ns_topo_begin("leafspine", &s->common);
     if (!f)
@@ -190,8 +190,7 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
         switches += (uint64_t)s->dc[d].ls.leaves + s->dc[d].ls.spines;
         leaves += s->dc[d].ls.leaves;
     }
-    int mrc = ns_mem_check(ns_mem_fabric_shape(hosts + switches, hosts, hosts + cables, leaves),
-                           "multidc: this fabric", NULL, e);
+    int mrc = ns_mem_fabric_check(hosts + switches, hosts, hosts + cables, leaves, "multidc: this fabric", e);
     if (mrc)
         return mrc;
 

@@ -6,4 +6,5 @@ libnetsim_a_SOURCES += \
 	%reldir%/fattree.c \
 	%reldir%/graph.c \
 	%reldir%/star.c \
+	%reldir%/allocate.c %reldir%/allocate.h \
 	%reldir%/topo_lua.c

@@ -78,8 +78,7 @@ ns_topo_star(const ns_star_spec *s, ns_fabric **out, ns_err *e)
     *out = NULL;
     if (s->hosts < 1)
         return ns_errorf(e, NS_EINVAL, "star: hosts must be >= 1 (got %u)", s->hosts);
-    int mrc = ns_mem_check(ns_mem_fabric_shape((uint64_t)s->hosts + 1, s->hosts, s->hosts, 1),
-                           "star: this fabric", NULL, e);
+    int mrc = ns_mem_fabric_check((uint64_t)s->hosts + 1, s->hosts, s->hosts, 1, "star: this fabric", e);
     if (mrc)
         return mrc;
     ns_fabric *f = ns_topo_begin("star", &s->common);

@@ -4,6 +4,7 @@
  */
 #include <config.h>
 #include "topo.h"
+#include "allocate.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -68,6 +69,9 @@ read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
     sw->dt_alpha = ns_lua_num(L, st, c, "alpha", 0, sw->dt_alpha, 1e-6, 1e6);
     if (sw->shared && !sw->buffer_bytes && !sw->buffer_auto)
         ns_lua_fail(L, c, "a shared buffer needs a size (field 'buffer')");
+    if (!sw->shared && !sw->buffer_auto)
+        ns_lua_warn_unused(L, st, c, "alpha", "a shared buffer (shared = true, or the default buffer)",
+                           unlimited ? "buffer = \"unlimited\"" : "a buffer per port (shared = false)");
     int et = ns_lua_rawfield(L, st, "ecn");
     if (et == LUA_TBOOLEAN) {
         sw->ecn = lua_toboolean(L, -1);   /* true: the defaults */
@@ -427,6 +431,32 @@ f_hosts(lua_State *L)
     return 1;
 }
 
+/* fab:allocate{hosts = n, policy = "packed" | "spread" | "random", seed = s}:
+ * n hosts no earlier allocation holds (topologies/allocate.h) */
+static int
+f_allocate(lua_State *L)
+{
+    static const char *const fields[] = {"hosts", "policy", "seed", NULL};
+    ns_fabric *f = ns_lua_check_fabric(L, 1);
+    ns_lua_check_args(L, 2, "allocate", fields);
+    lua_Integer n = ns_lua_int(L, 2, "allocate", "hosts", 1, 0, 1, (lua_Integer)f->nhosts);
+    int policy = ns_lua_option(L, 2, "allocate", "policy", ns_alloc_policy_names, NS_ALLOC_PACKED);
+    lua_Integer seed = 1;
+    if (lua_getglobal(L, "netsim") == LUA_TTABLE && ns_lua_rawfield(L, -1, "seed") == LUA_TNUMBER)
+        seed = lua_tointeger(L, -1);
+    seed = ns_lua_int(L, 2, "allocate", "seed", 0, seed, 0, INT64_MAX);
+    uint32_t *out = lua_newuserdatauv(L, (size_t)n * sizeof *out, 0);
+    ns_err e = {0};
+    if (ns_fabric_allocate(f, (size_t)n, policy, (uint64_t)seed, out, &e))
+        return ns_lua_raise(L, &e);
+    lua_createtable(L, (int)n, 0);
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_pushinteger(L, out[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
 static int
 f_index(lua_State *L)
 {
@@ -444,11 +474,13 @@ f_index(lua_State *L)
         lua_pushinteger(L, f->mtu);
     else if (strcmp(k, "hosts") == 0)
         lua_pushcfunction(L, f_hosts);
+    else if (strcmp(k, "allocate") == 0)
+        lua_pushcfunction(L, f_allocate);
     else if (strcmp(k, "paths") == 0) {
         lua_getmetatable(L, 1);
         lua_getfield(L, -1, "paths");
     } else
-        return luaL_error(L, "fabric has no field '%s' (it has nhosts, nswitches, nlinks, kind, mtu, hosts, paths)", k);
+        return luaL_error(L, "fabric has no field '%s' (it has nhosts, nswitches, nlinks, kind, mtu, hosts, allocate, paths)", k);
     return 1;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "flowdist.h"
 #include "sim/alloc.h"
+#include "sim/estimate.h"
 #include "sim/rng.h"
 
 int
@@ -32,6 +33,28 @@ ns_wl_background(ns_workload *w, const ns_background_spec *s, ns_traffic_ops *ou
     for (size_t i = 0; i < s->n; i++)
         cum[i] = total += (double)s->rate_bps[i];
     double lambda = s->load * total / (8 * mean);   /* flows per second, all hosts */
+    /* the flows expected (Poisson: within a few square roots of it), with
+     * their ops (a delay and a transfer each, two dependencies), before
+     * drawing them: until = 1e6 s is refused at once, not once the memory
+     * allowed has filled up */
+    double expect = lambda * ((double)s->until_ps * 1e-12);
+    if (expect > (double)(INT32_MAX / 4) * 1.01) {
+        ns_free(cum);
+        return ns_errorf(e, NS_EINVAL, "background: about %.4g flows expected (load x NIC rates x until / mean "
+                         "size), more than %d; shorten 'until' or lower 'load'", expect, INT32_MAX / 4);
+    }
+    {
+        uint64_t n = (uint64_t)expect;
+        char detail[128];
+        snprintf(detail, sizeof detail, "about %llu flows expected: load x NIC rates x until / mean size",
+                 (unsigned long long)n);
+        uint64_t need = ns_mem_add(ns_mem_mad(0, n, sizeof(ns_timed_flow)), ns_mem_ops(2 * n, 2 * n, n));
+        int mrc = ns_mem_check(ns_mem_add(need, ns_alloc_live_bytes()), "background: its flows", detail, e);
+        if (mrc) {
+            ns_free(cum);
+            return mrc;
+        }
+    }
 
     /* a stream per call, by its rank among the workload's w:background: the
      * flows do not change when ops are added before it */

@@ -20,12 +20,14 @@
 #include <string.h>
 #include "collectives.h"
 #include "sim/alloc.h"
+#include "sim/estimate.h"
 #include "sim/id.h"
 #include "sim/rng.h"
 #include "wl_build.h"
 
 const char *const ns_train_mode_names[] = {"dp", "diloco", "streaming", NULL};
 const char *const ns_frag_pattern_names[] = {"strided", "sequential", NULL};
+const char *const ns_train_granularity_names[] = {"step", "layer", NULL};
 
 #define LABEL_ROOM (NS_LABEL_MAX - 1 - 6)   /* room left for the "_inner" suffix */
 
@@ -35,6 +37,7 @@ const char *const ns_frag_pattern_names[] = {"strided", "sequential", NULL};
 typedef struct sync_ev {
     uint32_t done;
     uint32_t merge;
+    uint32_t layer;     /* by layer: the fragment's first layer, whose forward of step `merge` waits */
 } sync_ev;
 
 typedef struct build {
@@ -42,6 +45,7 @@ typedef struct build {
     const ns_diloco_spec *s;
     ns_err               *e;
     uint32_t              W, n, N, H, tau;
+    uint32_t              t;          /* the step being built */
     char                  lab[NS_LABEL_MAX], lab_sync[NS_LABEL_MAX], lab_inner[NS_LABEL_MAX],
                           lab_step[NS_LABEL_MAX];
     uint32_t             *group;      /* [W]: the hosts of one shard */
@@ -56,6 +60,8 @@ typedef struct build {
     uint32_t             *end;        /* [W]: end marker of the previous step */
     uint64_t             *sent;       /* [W]: bytes sent in this step's syncs */
     uint64_t             *frag_bytes; /* [fragments]: bytes of each fragment's sync */
+    uint32_t             *frag_low;   /* [fragments]: its lowest layer (0-based) */
+    uint32_t             *lfwd, *lbwd;/* by layer: [W*n*layers] this step's forward, backward op per layer */
     sync_ev              *pend;
     size_t                npend, pend_cap;
     ns_rng              **rng;        /* [W], or NULL without stragglers */
@@ -188,6 +194,9 @@ build_free(build *b)
     ns_free(b->end);
     ns_free(b->sent);
     ns_free(b->frag_bytes);
+    ns_free(b->frag_low);
+    ns_free(b->lfwd);
+    ns_free(b->lbwd);
     ns_free(b->pend);
     if (b->rng)
         for (uint32_t w = 0; w < b->W; w++)
@@ -235,9 +244,10 @@ shard_sync(build *b, uint64_t bytes, const uint32_t *prev)
     return NS_OK;
 }
 
-/* join the shards of the sync just built into one marker, pending until step `merge` */
+/* join the shards of the sync just built into one marker, pending until step
+ * `merge` (by layer: until the forward of `layer` in step `merge`) */
 static int
-add_pending(build *b, uint32_t merge)
+add_pending(build *b, uint32_t merge, uint32_t layer)
 {
     long m = ns_wl_marker(b->w, b->lab_sync, b->e);
     if (m < 0)
@@ -249,7 +259,47 @@ add_pending(build *b, uint32_t merge)
     }
     if (ns_grow((void **)&b->pend, &b->pend_cap, b->npend + 1, sizeof *b->pend))
         return ns_enomem(b->e, "a training schedule");
-    b->pend[b->npend++] = (sync_ev){ (uint32_t)m, merge };
+    b->pend[b->npend++] = (sync_ev){ (uint32_t)m, merge, layer };
+    return NS_OK;
+}
+
+/*
+ * By layer (streaming, granularity "layer"): step t of worker w on each of
+ * its hosts is the forward of layers 1..L (fwd split evenly) then their
+ * backward from L down to 1 (bwd split evenly). The forward of a layer waits
+ * for the syncs that must be merged before this step and whose fragment's
+ * first layer it is (the fragment's other layers come later in the forward).
+ */
+static int
+layer_step(build *b, uint32_t w, ns_time fwd, ns_time bwd)
+{
+    const ns_diloco_spec *s = b->s;
+    uint32_t L = s->layers;
+    int rc;
+    for (uint32_t h = 0; h < b->n; h++) {
+        size_t i = (size_t)w * b->n + h;
+        uint32_t host = s->hosts[i], prev = b->end[w];
+        for (uint32_t k = 0; k < 2 * L; k++) {
+            int back = k >= L;
+            uint32_t l = back ? 2 * L - 1 - k : k;
+            ns_time dl = (ns_time)ns_split((uint64_t)(back ? bwd : fwd), L, back ? L - 1 - l : l);
+            long op = ns_wl_compute(b->w, host, dl, b->lab, b->e);
+            if (op < 0)
+                return failed(b->e);
+            if ((rc = after(b, (uint32_t)op, prev)))
+                return rc;
+            if (!back)
+                for (size_t j = 0; j < b->npend; j++)
+                    if (b->pend[j].merge == b->t && b->pend[j].layer == l &&
+                        (rc = after(b, (uint32_t)op, b->pend[j].done)))
+                        return rc;
+            (back ? b->lbwd : b->lfwd)[i * L + l] = (uint32_t)op;
+            prev = (uint32_t)op;
+        }
+        b->first[i] = b->lfwd[i * L];
+        b->last[i] = b->ready[i] = b->lbwd[i * L];
+    }
+    b->inner[w] = NS_NONE;
     return NS_OK;
 }
 
@@ -268,8 +318,10 @@ compute_step(build *b, uint32_t w)
         return ns_errorf(b->e, NS_EINVAL, "diloco: a straggling step of worker %u would last %g s",
                          w + 1, d * 1e-12);
     ns_time dur = (ns_time)llround(d);
-    ns_time bwd = s->mode == NS_TRAIN_DP ? (ns_time)llround(s->backward_fraction * (double)dur) : 0;
+    ns_time bwd = s->mode == NS_TRAIN_DP || s->per_layer ? (ns_time)llround(s->backward_fraction * (double)dur) : 0;
     int rc;
+    if (s->per_layer)
+        return layer_step(b, w, dur - bwd, bwd);
     for (uint32_t h = 0; h < b->n; h++) {
         size_t i = (size_t)w * b->n + h;
         uint32_t host = s->hosts[i];
@@ -329,7 +381,7 @@ syncs_at(build *b, uint32_t t)
                 return rc;
             memcpy(b->prev, b->shard, b->n * sizeof *b->prev);
         }
-        return add_pending(b, t + 1);
+        return add_pending(b, t + 1, 0);
     }
     memcpy(b->wait, b->ready, nh * sizeof *b->wait);
     if (s->mode == NS_TRAIN_DILOCO) {
@@ -337,16 +389,19 @@ syncs_at(build *b, uint32_t t)
             return NS_OK;
         if ((rc = shard_sync(b, exchange_bytes(s, s->params), NULL)))
             return rc;
-        return add_pending(b, t + 1);
+        return add_pending(b, t + 1, 0);
     }
     /* streaming: fragment p syncs after steps (p+1) H / P + k H */
     for (uint32_t p = 0; p < s->fragments; p++) {
         uint32_t off = (uint32_t)(((uint64_t)p + 1) * b->H / s->fragments);
         if (t < off || (t - off) % b->H)
             continue;
+        if (s->per_layer)       /* once the backward of its first layer (its last to finish) is done */
+            for (size_t i = 0; i < nh; i++)
+                b->wait[i] = b->lbwd[i * s->layers + b->frag_low[p]];
         if ((rc = shard_sync(b, b->frag_bytes[p], NULL)))
             return rc;
-        if ((rc = add_pending(b, t + b->tau + 1)))
+        if ((rc = add_pending(b, t + b->tau + 1, b->frag_low[p])))
             return rc;
     }
     return NS_OK;
@@ -365,10 +420,18 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
     for (uint32_t k = 0; k < b->W; k++)
         b->end[k] = (uint32_t)st;
     for (uint32_t t = 1; t <= b->N; t++) {
+        b->t = t;
         for (uint32_t k = 0; k < b->W; k++) {
             b->sent[k] = 0;
             if ((rc = compute_step(b, k)))
                 return rc;
+        }
+        if (s->per_layer) {     /* the syncs merged into this step's forwards */
+            size_t j = 0;
+            for (size_t i = 0; i < b->npend; i++)
+                if (b->pend[i].merge != t)
+                    b->pend[j++] = b->pend[i];
+            b->npend = j;
         }
         if ((rc = syncs_at(b, t)))
             return rc;
@@ -385,19 +448,19 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
                     return rc;
             if (b->inner[k] != NS_NONE && (rc = after(b, (uint32_t)m, b->inner[k])))
                 return rc;
-            for (size_t i = 0; i < b->npend; i++)
+            for (size_t i = 0; i < b->npend && !s->per_layer; i++)
                 if (b->pend[i].merge == t + 1 && (rc = after(b, (uint32_t)m, b->pend[i].done)))
                     return rc;
             ns_iter it = { base + k + 1, t, b->first[(size_t)k * b->n], b->last[(size_t)k * b->n],
-                           (uint32_t)m, b->sent[k] };
+                           (uint32_t)m, b->sent[k], 0 };
             if (ns_train_add_iter(w, &it, b->e) < 0)
                 return failed(b->e);
             b->end[k] = (uint32_t)m;
         }
-        /* forget the syncs merged now */
+        /* forget the syncs merged now (by layer: at the next step's forwards) */
         size_t j = 0;
         for (size_t i = 0; i < b->npend; i++)
-            if (b->pend[i].merge != t + 1)
+            if (s->per_layer || b->pend[i].merge != t + 1)
                 b->pend[j++] = b->pend[i];
         b->npend = j;
     }
@@ -413,6 +476,37 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
     *start_op = (uint32_t)st;
     *done_op = (uint32_t)done;
     return NS_OK;
+}
+
+/* Make room for the least the schedule adds, before building it, so that
+ * outer_steps = 1e9 is refused at once with the estimate rather than after
+ * filling the memory allowed: every host's compute ops of every step (one,
+ * or in dp a forward and one per bucket), a marker per worker and step, and
+ * the transfers of the cross-worker syncs (N x buckets in dp, outer_steps in
+ * diloco, outer_steps x fragments in streaming; each of n allreduces over W
+ * ranks, at least 2 (W - 1) transfers a rank by ring or direct, 2 floor(log2
+ * W) by halving-doubling), each op after at least one other. A lower bound:
+ * the allreduces reserve the rest of theirs as they are built. */
+static int
+reserve_steps(ns_workload *w, const ns_diloco_spec *s, uint64_t N, uint32_t P, ns_err *e)
+{
+    uint64_t W = s->nworkers, n = s->hosts_per_worker;
+    uint64_t per_host = s->mode == NS_TRAIN_DP ? 1 + (uint64_t)s->buckets : 1;
+    uint64_t syncs = s->mode == NS_TRAIN_DP ? N * s->buckets :
+                     s->mode == NS_TRAIN_STREAMING ? (uint64_t)s->outer_steps * P : s->outer_steps;
+    uint64_t per_rank = 2 * (W - 1);
+    if (s->algorithm == NS_ALG_HALVING_DOUBLING) {
+        per_rank = 0;
+        for (uint64_t v = W; v > 1; v >>= 1)
+            per_rank += 2;
+    }
+    /* at most 2^32 steps, 2^32 hosts, 2^32 buckets: 128-bit products, saturated */
+    unsigned __int128 comp = (unsigned __int128)N * W * n * per_host + (unsigned __int128)N * W;
+    unsigned __int128 x = (unsigned __int128)syncs * n * W * per_rank;
+    unsigned __int128 ops = comp + x;
+    uint64_t cap = UINT64_MAX / 8;
+    uint64_t o = ops > cap ? cap : (uint64_t)ops, t = x > cap ? cap : (uint64_t)x;
+    return ns_wl_reserve(w, o, o, t, "diloco", e);
 }
 
 int
@@ -438,6 +532,8 @@ ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32
     snprintf(b.lab_step, sizeof b.lab_step, "%s_step", lab);
     size_t nh = (size_t)b.W * b.n;
     uint32_t P = s->mode == NS_TRAIN_STREAMING ? s->fragments : 1;
+    if ((rc = reserve_steps(w, s, b.N, P, e)))
+        return rc;
     b.group = ns_alloc(b.W * sizeof *b.group);
     b.first = ns_alloc(nh * sizeof *b.first);
     b.last = ns_alloc(nh * sizeof *b.last);
@@ -450,16 +546,26 @@ ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32
     b.end = ns_alloc(b.W * sizeof *b.end);
     b.sent = ns_calloc(b.W, sizeof *b.sent);
     b.frag_bytes = ns_alloc(P * sizeof *b.frag_bytes);
+    b.frag_low = ns_alloc(P * sizeof *b.frag_low);
+    if (s->per_layer) {
+        b.lfwd = ns_alloc(nh * s->layers * sizeof *b.lfwd);
+        b.lbwd = ns_alloc(nh * s->layers * sizeof *b.lbwd);
+    }
     if (s->straggler != NS_STRAGGLER_NONE && (b.rng = ns_calloc(b.W, sizeof *b.rng)))
         for (uint32_t k = 0; k < b.W; k++)
             if (!(b.rng[k] = ns_rng_new(w->seed, NS_RNG_STRAGGLER, (uint64_t)ns_train_workers(w) + k + 1)))
                 rc = NS_ENOMEM;
     if (rc || !b.group || !b.first || !b.last || !b.bwd || !b.ready || !b.wait || !b.shard || !b.prev ||
-        !b.inner || !b.end || !b.sent || !b.frag_bytes || (s->straggler != NS_STRAGGLER_NONE && !b.rng)) {
+        !b.inner || !b.end || !b.sent || !b.frag_bytes || !b.frag_low ||
+        (s->per_layer && (!b.lfwd || !b.lbwd)) || (s->straggler != NS_STRAGGLER_NONE && !b.rng)) {
         build_free(&b);
         return ns_enomem(e, "a training schedule");
     }
     fragment_bytes(s, P, b.frag_bytes);
+    for (uint32_t p = 0, l0 = 0; p < P; p++) {   /* strided: layer p; sequential: its block's first */
+        b.frag_low[p] = s->pattern == NS_FRAG_STRIDED ? p : l0;
+        l0 += (uint32_t)ns_split(s->layers, P, p);
+    }
     ns_wl_mark mark = ns_wl_mark_take(w);
     rc = build_steps(&b, start_op, done_op);
     if (rc)

@@ -34,6 +34,10 @@ enum { NS_FRAG_STRIDED = 0, NS_FRAG_SEQUENTIAL };
 extern const char *const ns_frag_pattern_names[];    /* "strided", "sequential", NULL */
 enum { NS_STRAGGLER_NONE = 0, NS_STRAGGLER_LOGNORMAL, NS_STRAGGLER_GAMMA };
 
+/* granularity of a streaming step: one compute block, or layer by layer */
+enum { NS_GRAN_STEP = 0, NS_GRAN_LAYER = 1 };
+extern const char *const ns_train_granularity_names[];   /* "step", "layer", NULL */
+
 typedef struct ns_diloco_spec {
     const uint32_t *hosts;         /* nworkers x hosts_per_worker ids, worker by worker (borrowed) */
     uint32_t  nworkers, hosts_per_worker;
@@ -49,6 +53,7 @@ typedef struct ns_diloco_spec {
     uint32_t  fragments;           /* streaming: P, 1 <= P <= layers */
     int       pattern;             /* streaming: NS_FRAG_* */
     uint32_t  overlap;             /* streaming: tau, < inner_steps */
+    int       per_layer;           /* streaming: steps as forward and backward per layer (NS_GRAN_LAYER) */
     uint32_t  quant_bits;          /* diloco, streaming: bits per exchanged value; 0: 8 x bytes_per_param */
     int       inner_allreduce;     /* allreduce the gradients inside each worker every step */
     int       algorithm;           /* of the cross-worker allreduces (NS_ALG_*) */
@@ -65,6 +70,9 @@ typedef struct ns_iter {
     uint32_t compute_op;      /* the op whose finish ends the step's compute */
     uint32_t end_op;          /* the op whose finish ends the step (compute and any blocking sync) */
     uint64_t bytes_sent;      /* bytes this worker sent across workers during this step's syncs */
+    ns_time  busy_ps;         /* its compute time, when not the span from the step's start to the end of
+                               * its compute (w:training: the sum of its compute ops, so that pipeline
+                               * bubbles count as waiting); 0: that span */
 } ns_iter;
 
 /*
@@ -80,7 +88,8 @@ extern const ns_result_kind ns_train_results;
 const ns_iter *ns_train_iters(const ns_workload *w, size_t *n);
 /* workers numbered so far: the highest worker of w's records */
 uint32_t ns_train_workers(const ns_workload *w);
-/* the peak cross-worker rate the schedules of w need, bit/s */
+/* the cross-worker rate, bit/s, at which every sync of the schedules of w
+ * lasts its window (overlap steps, one step without overlap) */
 double ns_train_peak_bandwidth(const ns_workload *w);
 /* for builders: append a record (its index, or -1 with NS_ENOMEM in e), and
  * raise the peak bandwidth to bps */

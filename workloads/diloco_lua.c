@@ -137,17 +137,20 @@ read_straggler(lua_State *L, int t, ns_diloco_spec *s)
     if (!ns_lua_has(L, st, "dist"))
         ns_lua_fail(L, c, "field 'dist' is required (\"lognormal\" or \"gamma\")");
     int d = ns_lua_option(L, st, c, "dist", dists, 0);
+    /* the other distribution's fields: checked, then ignored with a warning */
+    double sigma = ns_lua_num(L, st, c, "sigma", d == 0, 0, 0, 10);
+    double mu = ns_lua_num(L, st, c, "mu", 0, 0, -10, 10);
+    double shape = ns_lua_num(L, st, c, "shape", d == 1, 1, 1e-3, 1e9);
     if (d == 0) {
         s->straggler = NS_STRAGGLER_LOGNORMAL;
-        s->straggler_sigma = ns_lua_num(L, st, c, "sigma", 1, 0, 0, 10);
-        s->straggler_mu = ns_lua_num(L, st, c, "mu", 0, 0, -10, 10);
-        if (ns_lua_has(L, st, "shape"))
-            ns_lua_fail(L, c, "field 'shape' belongs to dist = \"gamma\"");
+        s->straggler_sigma = sigma;
+        s->straggler_mu = mu;
+        ns_lua_warn_unused(L, st, c, "shape", "dist = \"gamma\"", "dist = \"lognormal\"");
     } else {
         s->straggler = NS_STRAGGLER_GAMMA;
-        s->straggler_shape = ns_lua_num(L, st, c, "shape", 1, 1, 1e-3, 1e9);
-        if (ns_lua_has(L, st, "sigma") || ns_lua_has(L, st, "mu"))
-            ns_lua_fail(L, c, "fields 'sigma' and 'mu' belong to dist = \"lognormal\"");
+        s->straggler_shape = shape;
+        ns_lua_warn_unused(L, st, c, "sigma", "dist = \"lognormal\"", "dist = \"gamma\"");
+        ns_lua_warn_unused(L, st, c, "mu", "dist = \"lognormal\"", "dist = \"gamma\"");
     }
     lua_pop(L, 1);
 }
@@ -158,7 +161,7 @@ w_diloco(lua_State *L)
     static const char *const fields[] = {
         "workers", "params", "layers", "bytes_per_param", "step_time", "mode", "inner_steps",
         "outer_steps", "steps", "buckets", "backward_fraction", "fragments", "pattern", "overlap",
-        "quant_bits", "inner_allreduce", "algorithm", "straggler", "after", "label", NULL
+        "quant_bits", "inner_allreduce", "algorithm", "straggler", "granularity", "after", "label", NULL
     };
     static const char *const algs[] = {"ring", "halving_doubling", "direct", NULL};
     ns_workload *w = ns_lua_begin_builder(L, CTOR, fields);
@@ -196,14 +199,36 @@ w_diloco(lua_State *L)
                     s.fragments, s.layers);
     s.pattern = ns_lua_option(L, 2, CTOR, "pattern", ns_frag_pattern_names, NS_FRAG_STRIDED);
     s.overlap = (uint32_t)ns_lua_int(L, 2, CTOR, "overlap", 0, 0, 0, INT32_MAX);
+    s.per_layer = ns_lua_option(L, 2, CTOR, "granularity", ns_train_granularity_names, NS_GRAN_STEP) == NS_GRAN_LAYER &&
+                  s.mode == NS_TRAIN_STREAMING;
     if (s.mode == NS_TRAIN_STREAMING && s.overlap >= s.inner_steps)
         ns_lua_fail(L, CTOR, "field 'overlap' (%u) must be smaller than 'inner_steps' (%u)",
                     s.overlap, s.inner_steps);
     s.quant_bits = (uint32_t)ns_lua_int(L, 2, CTOR, "quant_bits", 0, 0, 1, 64);
     s.inner_allreduce = ns_lua_bool(L, 2, CTOR, "inner_allreduce", 0);
+    if (s.inner_allreduce && s.per_layer)
+        ns_lua_fail(L, CTOR, "inner_allreduce with granularity = \"layer\" is not supported yet "
+                    "(the inner allreduce is modelled per step): use granularity = \"step\"");
     s.algorithm = ns_lua_option(L, 2, CTOR, "algorithm", algs, NS_ALG_RING);
     read_straggler(L, 2, &s);
     s.label = ns_lua_str(L, 2, CTOR, "label", 0, NULL);
+    /* the fields of the other modes: read and checked above, ignored here */
+    char in_use[32];
+    snprintf(in_use, sizeof in_use, "mode = \"%s\"", ns_train_mode_names[s.mode]);
+    if (dp) {
+        ns_lua_warn_unused(L, 2, CTOR, "inner_steps", "mode = \"diloco\" or \"streaming\"", in_use);
+        ns_lua_warn_unused(L, 2, CTOR, "quant_bits", "mode = \"diloco\" or \"streaming\"", in_use);
+    } else {
+        ns_lua_warn_unused(L, 2, CTOR, "buckets", "mode = \"dp\"", in_use);
+        if (!s.per_layer)
+            ns_lua_warn_unused(L, 2, CTOR, "backward_fraction", "mode = \"dp\" or granularity = \"layer\"",
+                               in_use);
+    }
+    if (s.mode != NS_TRAIN_STREAMING) {
+        static const char *const streaming[] = {"fragments", "pattern", "overlap", "granularity", NULL};
+        for (int k = 0; streaming[k]; k++)
+            ns_lua_warn_unused(L, 2, CTOR, streaming[k], "mode = \"streaming\"", in_use);
+    }
     uint32_t start, done;
     ns_err e = {0};
     if (ns_wl_diloco(w, &s, &start, &done, &e))

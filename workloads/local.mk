@@ -5,6 +5,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/wl_methods.c %reldir%/wl_build.h \
 	%reldir%/collectives.c %reldir%/collectives.h %reldir%/collectives_lua.c \
 	%reldir%/diloco.c %reldir%/diloco.h %reldir%/diloco_lua.c %reldir%/diloco_results.c \
+	%reldir%/training.c %reldir%/training.h %reldir%/training_lua.c \
 	%reldir%/textfile.c %reldir%/textfile.h \
 	%reldir%/flowdist.c %reldir%/flowdist.h \
 	%reldir%/traffic.c %reldir%/traffic.h %reldir%/background.c %reldir%/replay.c \

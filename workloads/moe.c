@@ -7,10 +7,12 @@
 #include "moe.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "collectives.h"
 #include "wl_build.h"
 #include "sim/alloc.h"
+#include "sim/estimate.h"
 #include "sim/rng.h"
 
 #define REJECT_TRIES 64   /* draws before a pick falls back to an exact scan */
@@ -344,6 +346,32 @@ alltoall(ns_workload *w, const ns_moe_spec *s, const uint64_t *matrix, const cha
     return after_all(w, c->start_op, f, e) ? e->code : NS_OK;
 }
 
+/* Before anything is allocated, so that layers = 1e9 is refused at once
+ * with the estimate: the routing kept for the backward pass (two n x n
+ * matrices and a vector a layer), and what the layers add, every pass
+ * through a layer: at most n (n - 1) transfers in each of its two
+ * alltoalls, the attention's and the experts' compute ops (n each, twice
+ * in the backward pass), markers, and as the collectives count at most 4
+ * dependencies a transfer (counted: 44 ops and 96 dependencies a layer of 4
+ * hosts, against 46 and 112 reserved). */
+static int
+reserve_layers(ns_workload *w, const ns_moe_spec *s, uint64_t keep, ns_err *e)
+{
+    uint64_t n = s->n;
+    uint64_t route = ns_mem_mad(0, keep, (2 * n * n + n) * sizeof(uint64_t));
+    char detail[96];
+    snprintf(detail, sizeof detail, "the routing of %llu layers of %llu hosts", (unsigned long long)keep,
+             (unsigned long long)n);
+    int rc = ns_mem_check(ns_mem_add(route, ns_alloc_live_bytes()), "moe: its routing", detail, e);
+    if (rc)
+        return rc;
+    uint64_t passes = (uint64_t)s->layers * (1 + !!s->backward);
+    uint64_t x = ns_mem_mad(0, passes, 2 * n * (n - 1));
+    uint64_t ops = ns_mem_add(x, ns_mem_mad(0, passes, 4 * n + 6));
+    uint64_t deps = ns_mem_mad(ns_mem_mad(0, passes, 4 * n), x, 4);
+    return ns_wl_reserve(w, ops, deps, x, "moe", e);
+}
+
 int
 ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
 {
@@ -362,6 +390,8 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
         goto out;
     /* the routing of every layer is kept for the backward pass */
     size_t keep = s->backward ? L : 1;
+    if ((rc = reserve_layers(w, s, keep, e)))
+        goto out;
     assign = ns_alloc(nn * keep * sizeof *assign);
     sent = ns_alloc(nn * keep * sizeof *sent);
     recv = ns_alloc(n * keep * sizeof *recv);

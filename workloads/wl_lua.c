@@ -10,6 +10,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdio.h>
 #include <string.h>
 #include "sim/lua/lua_util.h"
 #include "sim/lua/netsimlib.h"
@@ -36,8 +37,10 @@ ns_lua_checked(lua_State *L, long rc, const ns_err *e)
 static int
 l_workload(lua_State *L)
 {
-    static const char *const fields[] = {"seed", NULL};
+    static const char *const fields[] = {"seed", "name", "start", NULL};
     lua_Integer seed = 1;
+    const char *name = NULL;
+    ns_time start = 0;
     lua_settop(L, 1);
     /* the default seed: netsim.seed (--seed, else 1) */
     if (lua_getglobal(L, "netsim") == LUA_TTABLE && ns_lua_rawfield(L, -1, "seed") == LUA_TNUMBER)
@@ -46,6 +49,11 @@ l_workload(lua_State *L)
     if (!lua_isnoneornil(L, 1)) {
         ns_lua_check_args(L, 1, "workload", fields);
         seed = ns_lua_int(L, 1, "workload", "seed", 0, seed, 0, INT64_MAX);
+        name = ns_lua_str(L, 1, "workload", "name", 0, NULL);
+        start = ns_lua_time(L, 1, "workload", "start", 0, 0);
+        if (name && (!*name || strlen(name) >= NS_JOB_NAME_MAX))
+            ns_lua_fail(L, "workload", "field 'name' must be 1 to %d bytes (got %zu)", NS_JOB_NAME_MAX - 1,
+                        strlen(name));
     }
     ns_workload **box = lua_newuserdatauv(L, sizeof *box, 0);
     *box = NULL;
@@ -54,6 +62,9 @@ l_workload(lua_State *L)
     if (!*box)
         return luaL_error(L, "workload: out of memory");
     ns_wl_results_init(*box);   /* every output has the builders' tables */
+    if (name)
+        snprintf((*box)->name, sizeof (*box)->name, "%s", name);
+    (*box)->start_ps = start;
     ns_lua_stamp_line(L, *box);
     return 1;
 }

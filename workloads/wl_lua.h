@@ -22,6 +22,7 @@ void ns_lua_workload_methods(lua_State *L, int methods_idx);
 /* the methods of each builder file */
 extern const luaL_Reg ns_collectives_methods[];   /* collectives_lua.c */
 extern const luaL_Reg ns_diloco_methods[];        /* diloco_lua.c */
+extern const luaL_Reg ns_training_methods[];      /* training_lua.c */
 extern const luaL_Reg ns_lua_traffic_methods[];   /* background, replay: traffic_lua.c */
 extern const luaL_Reg ns_lua_moe_methods[];       /* moe: moe_lua.c */
 extern const luaL_Reg ns_lua_chakra_methods[];    /* chakra: chakra_lua.c */

@@ -11,7 +11,7 @@ void
 ns_lua_workload_methods(lua_State *L, int methods_idx)
 {
     static const luaL_Reg *const tables[] = {
-        ns_collectives_methods, ns_diloco_methods, ns_lua_traffic_methods, ns_lua_moe_methods, ns_lua_chakra_methods, NULL
+        ns_collectives_methods, ns_diloco_methods, ns_lua_traffic_methods, ns_lua_moe_methods, ns_lua_chakra_methods, ns_training_methods, NULL
     };
     for (const luaL_Reg *const *t = tables; *t; t++) {
         lua_pushvalue(L, methods_idx);

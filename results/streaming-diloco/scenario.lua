@@ -56,10 +56,12 @@ local w = netsim.workload()
 w:diloco{
   workers = { fab:hosts{ dc = 1 }, fab:hosts{ dc = 2 } },
   params = math.floor(m.params), layers = m.layers, bytes_per_param = bpp, step_time = m.step,
-  mode = me.mode, inner_steps = H,
+  -- each mode only its own fields: the others would be ignored with a warning
+  mode = me.mode, inner_steps = me.mode ~= "dp" and H or nil,
   outer_steps = me.mode ~= "dp" and outer or (dp_steps > 0 and dp_steps or outer * H),
-  buckets = m.layers // per_frag,                 -- dp: one gradient bucket per 3 layers
-  fragments = m.layers // per_frag, overlap = me.overlap, quant_bits = me.quant_bits,
+  buckets = me.mode == "dp" and m.layers // per_frag or nil,   -- dp: one gradient bucket per 3 layers
+  fragments = me.mode == "streaming" and m.layers // per_frag or nil, overlap = me.overlap,
+  quant_bits = me.quant_bits,
 }
 local r = netsim.run{ fabric = fab, workload = w, model = "flow", output = "diloco.h5" }
 do

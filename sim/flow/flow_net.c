@@ -443,7 +443,7 @@ fnet_start(ns_net *net, uint32_t xi)
     ns_xfer *x = &n->sim->xfers[xi];
     uint32_t src = x->src - 1, dst = x->dst - 1;
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, xi);
+    ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
     n->sf_left[xi] = plan.k;
     uint32_t label = plan.label;

@@ -74,6 +74,14 @@ ns_lua_warn(lua_State *L, const char *ctor, const char *fmt, ...)
     lua_pop(L, 1);
 }
 
+void
+ns_lua_warn_unused(lua_State *L, int t, const char *ctor, const char *field, const char *applies,
+                   const char *in_use)
+{
+    if (ns_lua_has(L, t, field))
+        ns_lua_warn(L, ctor, "field '%s' only applies with %s; ignored with %s", field, applies, in_use);
+}
+
 int
 ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)
 {

@@ -27,7 +27,13 @@ typedef struct ns_workload ns_workload;
 /* "netsim: FILE:LINE: warning: CTOR: MESSAGE" on stderr, and go on: for a
  * setting that does not apply to the choices made (one scenario sweeps over
  * transports and policies; the setting is ignored, not an error) */
-void ns_lua_warn(lua_State *L, const char *ctor, const char *fmt, ...);
+void ns_lua_warn(lua_State *L, const char *ctor, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* the one rule for a setting of a mode, transport or policy not in use: if
+ * table t has `field`, warn "field 'FIELD' only applies with APPLIES;
+ * ignored with IN_USE" (e.g. applies = "mode = \"dp\"") and go on */
+void ns_lua_warn_unused(lua_State *L, int t, const char *ctor, const char *field, const char *applies,
+                        const char *in_use);
 int ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

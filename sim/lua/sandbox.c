@@ -31,6 +31,19 @@ guarded_exit(lua_State *L)
     return lua_gettop(L);
 }
 
+/* push global `name`, read raw: strict.c (opened before) raises on a global
+ * never declared, and a host program may not have opened the library
+ * (the fuzz targets open no os, io or package); returns its type */
+static int
+raw_global(lua_State *L, const char *name)
+{
+    lua_pushglobaltable(L);
+    lua_pushstring(L, name);
+    int ty = lua_rawget(L, -2);
+    lua_remove(L, -2);
+    return ty;
+}
+
 /* remove global `name` and its package.loaded entry */
 static void
 drop_library(lua_State *L, const char *name)
@@ -47,7 +60,7 @@ drop_library(lua_State *L, const char *name)
 static void
 drop_c_modules(lua_State *L)
 {
-    if (lua_getglobal(L, LUA_LOADLIBNAME) != LUA_TTABLE) {
+    if (raw_global(L, LUA_LOADLIBNAME) != LUA_TTABLE) {
         lua_pop(L, 1);
         return;
     }
@@ -75,7 +88,7 @@ ns_luaopen_sandbox(lua_State *L)
         drop_c_modules(L);
         return 0;
     }
-    if (lua_getglobal(L, LUA_OSLIBNAME) == LUA_TTABLE) {
+    if (raw_global(L, LUA_OSLIBNAME) == LUA_TTABLE) {
         if (lua_getfield(L, -1, "exit") == LUA_TFUNCTION) {
             lua_pushvalue(L, lua_upvalueindex(NS_LUA_UV_RUNLOG));
             lua_pushcclosure(L, guarded_exit, 2);

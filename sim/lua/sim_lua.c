@@ -31,6 +31,8 @@
 #include "param.h"
 #include "sim/alloc.h"
 #include "sim/estimate.h"
+#include "sim/eta.h"
+#include "sim/jobs.h"
 #include "sim/output/h5out.h"
 #include "sim/output/summary.h"
 #include "sim/settings.h"
@@ -213,16 +215,73 @@ run_fields(const char *const *fields, const char **buf, size_t n)
     return buf;
 }
 
-/* a transport's settings table given with another transport */
+/* a transport's settings table given with another transport, or any
+ * transport setting under a model without transports (the flow model);
+ * flow_solver under the packet model */
 static void
 check_transport_settings(lua_State *L, const ns_run_cfg *c)
 {
+    char applies[64], in_use[64];
+    if (c->model != NS_MODEL_PACKET) {
+        snprintf(in_use, sizeof in_use, "model = \"%s\"", ns_model_name(c->model));
+        ns_lua_warn_unused(L, 1, "run", "transport", "model = \"packet\"", in_use);
+    } else {
+        snprintf(in_use, sizeof in_use, "transport = \"%s\"", ns_transport_name(c->transport));
+        ns_lua_warn_unused(L, 1, "run", "flow_solver", "model = \"flow\"", "model = \"packet\"");
+    }
     for (int row = 0; ns_transport_name(row); row++) {
         const char *name = ns_transport_name(row);
-        if (row != c->transport && ns_transport_has_settings(row) && ns_lua_has(L, 1, name))
-            ns_lua_warn(L, "run", "field '%s' only applies with transport = \"%s\"; ignored with transport = \"%s\"",
-                        name, name, ns_transport_name(c->transport));
+        if (!ns_transport_has_settings(row) || (row == c->transport && c->model == NS_MODEL_PACKET))
+            continue;
+        if (c->model == NS_MODEL_PACKET)
+            snprintf(applies, sizeof applies, "transport = \"%s\"", name);
+        else
+            snprintf(applies, sizeof applies, "model = \"packet\" and transport = \"%s\"", name);
+        ns_lua_warn_unused(L, 1, "run", name, applies, in_use);
     }
+}
+
+/*
+ * The jobs of run{workload = {w1, w2, ...}} (or of one workload that has a
+ * name or a start), the list at index idx: their merged workload, boxed as
+ * a workload (freed by the collector) in a table with the jobs' workloads,
+ * left on the stack so that all of them stay anchored for the whole run.
+ */
+static ns_workload *
+read_jobs(lua_State *L, int idx)
+{
+    size_t n = lua_istable(L, idx) ? lua_rawlen(L, idx) : 1;
+    if (n == 0)
+        ns_lua_fail(L, "run", "field 'workload' is an empty list (give one workload, or a list of workloads)");
+    if (n > NS_JOBS_MAX)
+        ns_lua_fail(L, "run", "field 'workload' lists %zu jobs, at most %d in one run", n, NS_JOBS_MAX);
+    lua_createtable(L, (int)n + 1, 0);
+    int anchor = lua_gettop(L);
+    const ns_workload **ws = lua_newuserdatauv(L, n * sizeof *ws, 0);
+    lua_rawseti(L, anchor, (lua_Integer)n + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (lua_istable(L, idx))
+            lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        else
+            lua_pushvalue(L, idx);
+        if (!luaL_testudata(L, -1, NS_WORKLOAD_MT))
+            ns_lua_fail(L, "run", "workload[%zu] must be a workload (from netsim.workload()), got %s", i + 1,
+                        luaL_typename(L, -1));
+        ws[i] = ns_lua_check_workload(L, -1);
+        lua_rawseti(L, anchor, (lua_Integer)i + 1);
+    }
+    ns_workload **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, NS_WORKLOAD_MT);
+    lua_rawsetp(L, anchor, box);   /* the anchor holds the box too */
+    ns_err e = {0};
+    ns_jobs_overlap ov;
+    if (ns_jobs_merge(ws, n, box, &ov, &e))
+        ns_lua_fail(L, "run", "%s", e.msg);
+    if (ov.host)
+        ns_lua_warn(L, "run", "jobs '%s' and '%s' both use host %u (and perhaps more): they share its NIC "
+                    "and its compute", ns_job_name(*box, ov.job_a), ns_job_name(*box, ov.job_b), ov.host);
+    return *box;
 }
 
 /* the fabric and the workload of run{...} (argument 1), read raw; both
@@ -239,9 +298,15 @@ read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
     if (ns_lua_rawfield(L, 1, "fabric") == LUA_TNIL)
         ns_lua_fail(L, "run", "field 'fabric' is required");
     *fab = ns_lua_check_fabric(L, -1);
-    if (ns_lua_rawfield(L, 1, "workload") == LUA_TNIL)
+    int t = ns_lua_rawfield(L, 1, "workload");
+    if (t == LUA_TNIL)
         ns_lua_fail(L, "run", "field 'workload' is required");
-    *wl = ns_lua_check_workload(L, -1);
+    if (t != LUA_TTABLE) {
+        *wl = ns_lua_check_workload(L, -1);
+        if (!(*wl)->name[0] && (*wl)->start_ps == 0)
+            return;             /* one workload, no job of its own: run as it is */
+    }
+    *wl = read_jobs(L, lua_gettop(L));
 }
 
 /* the run options of run{...} (argument 1) into cfg, with the command
@@ -270,12 +335,12 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     cfg->until_ps = ns_lua_time(L, 1, "run", "duration", 0, cfg->until_ps);
     cfg->sample_ps = ns_lua_time(L, 1, "run", "sample", 0, 0);
     cfg->flow_solver = ns_lua_option(L, 1, "run", "flow_solver", ns_flow_solver_names, 0);
-    if (ns_lua_has(L, 1, "spray") && cfg->lb != NS_LB_SPRAY)
-        ns_lua_warn(L, "run", "field 'spray' only applies with lb = \"spray\"; ignored with lb = \"%s\"",
-                    ns_lb_names[cfg->lb]);
-    if (ns_lua_has(L, 1, "flowlet_gap") && cfg->lb != NS_LB_FLOWLET)
-        ns_lua_warn(L, "run", "field 'flowlet_gap' only applies with lb = \"flowlet\"; ignored with lb = \"%s\"",
-                    ns_lb_names[cfg->lb]);
+    char lb[48];
+    snprintf(lb, sizeof lb, "lb = \"%s\"", ns_lb_names[cfg->lb]);
+    if (cfg->lb != NS_LB_SPRAY)
+        ns_lua_warn_unused(L, 1, "run", "spray", "lb = \"spray\"", lb);
+    if (cfg->lb != NS_LB_FLOWLET)
+        ns_lua_warn_unused(L, 1, "run", "flowlet_gap", "lb = \"flowlet\"", lb);
     if (cfg->connections == NS_CONN_PERSISTENT && (cfg->model != NS_MODEL_PACKET ||
                                                    !ns_transport_carries(cfg->transport)))
         ns_lua_warn(L, "run", "field 'connections': %s%s%s carries no congestion state from one transfer to "
@@ -294,14 +359,22 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
 static void
 warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
 {
-    if (cfg->model != NS_MODEL_PACKET)
-        return;
-    int set = 0, marks = 0, pfc = 0;
+    int set = 0, marks = 0, pfc = 0, given = 0;
     for (size_t i = fab->nhosts; i < fab->nnodes; i++) {
         const ns_switch_cfg *c = &fab->cfgs[fab->nodes[i].cfg];
         set |= (!c->buffer_auto && c->buffer_bytes) || (c->ecn && !c->ecn_auto);
+        given |= !c->buffer_auto || !c->ecn || !c->ecn_auto || c->pfc != NS_PFC_AUTO ||
+                 c->dt_alpha != NS_BUFFER_DT_ALPHA;
         marks |= c->ecn;
-        pfc |= ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
+        if (cfg->model == NS_MODEL_PACKET)
+            pfc |= ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
+    }
+    if (cfg->model != NS_MODEL_PACKET) {
+        /* the flow model has no queues: the same rule as a transport's settings */
+        if (given)
+            ns_lua_warn(L, "run", "the fabric's switch settings (buffer, ecn, pfc) only apply with model = "
+                        "\"packet\"; ignored with model = \"%s\"", ns_model_name(cfg->model));
+        return;
     }
     const char *tp = ns_transport_name(cfg->transport);
     if (ns_transport_ignores_buffers(cfg->transport) && set)
@@ -642,9 +715,39 @@ out_discard(out_file *of)
 /* --- run: the simulation -------------------------------------------------------------- */
 
 typedef struct progress_ctx {
-    double  t0, last;
-    int     shown;
+    double  t0, last, cpu0;    /* wall seconds at the start and at the last sample; CPU seconds at the start */
+    int     shown, line;       /* shown: the line is on the terminal; line: show it */
+    FILE   *log;               /* --progress-log, or NULL */
+    ns_eta  eta;
 } progress_ctx;
+
+/* a progress sample: the line on a terminal (every quarter second), a row
+ * of the log; `end`: the run's last row, after its last event */
+static void
+progress_sample(progress_ctx *p, ns_sim *sim, double now, int end)
+{
+    double el = now - p->t0;
+    ns_progress pr;
+    ns_sim_progress(sim, &pr);
+    double ops = (double)sim->wl->nops, done = (double)sim->ops_done;
+    double left = ns_eta_update(&p->eta, el, ns_eta_work(&pr, done, ops));
+    if (p->log)
+        fprintf(p->log, "%.3f %.3f %.9g %llu %.0f %.0f %.17g %.17g %.17g %.17g %.17g %.3f\n", el,
+                (double)clock() / CLOCKS_PER_SEC - p->cpu0,
+                ns_time_to_s(sim->now), (unsigned long long)sim->events, done, ops, pr.sent_bytes,
+                pr.delivered_bytes, pr.total_bytes, pr.link_bytes, pr.link_bytes_total, end ? 0.0 : left);
+    if (!p->line || end)
+        return;
+    char t[32], eta[32] = "?";
+    ns_format_time(sim->now, t, sizeof t);
+    if (left >= 0)
+        snprintf(eta, sizeof eta, "%.0f s", left);
+    fprintf(stderr, "\r\033[K[netsim] t = %s  %.1f%% of bytes  %.1f%% of ops  %.3g events/s  %.0f s, about %s left",
+            t, pr.total_bytes > 0 ? 100 * pr.delivered_bytes / pr.total_bytes : 100.0, ops > 0 ? 100 * done / ops : 0,
+            el > 0 ? (double)sim->events / el : 0, el, eta);
+    fflush(stderr);
+    p->shown = 1;
+}
 
 static void
 show_progress(void *ctxp, ns_sim *sim)
@@ -654,16 +757,7 @@ show_progress(void *ctxp, ns_sim *sim)
     if (now - p->last < 0.25)
         return;
     p->last = now;
-    double el = now - p->t0;
-    double frac = sim->wl->nops ? (double)sim->ops_done / (double)sim->wl->nops : 0;
-    char t[32], eta[32] = "?";
-    ns_format_time(sim->now, t, sizeof t);
-    if (frac > 0.001)
-        snprintf(eta, sizeof eta, "%.0f s", el * (1 - frac) / frac);
-    fprintf(stderr, "\r\033[K[netsim] t = %s  %.1f%% of ops  %.3g events/s  about %s left",
-            t, 100 * frac, el > 0 ? (double)sim->events / el : 0, eta);
-    fflush(stderr);
-    p->shown = 1;
+    progress_sample(p, sim, now, 0);
 }
 
 /* run sim to its end (or its limit, or a signal), with a progress line on
@@ -671,14 +765,28 @@ show_progress(void *ctxp, ns_sim *sim)
 static int
 run_sim(const ns_cmdline *cmd, ns_sim *sim, ns_summary *s, ns_err *e)
 {
-    progress_ctx pc = { wall_now(), wall_now(), 0 };
-    if (cmd->progress && !cmd->quiet)
+    progress_ctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.t0 = pc.last = wall_now();
+    pc.cpu0 = (double)clock() / CLOCKS_PER_SEC;
+    pc.line = cmd->progress && !cmd->quiet;
+    ns_eta_init(&pc.eta);
+    if (cmd->progress_log && !(pc.log = fopen(cmd->progress_log, "a")))
+        return ns_errorf(e, NS_EIO, "cannot open the progress log '%s': %s", cmd->progress_log, strerror(errno));
+    if (pc.log)
+        fprintf(pc.log, "# %s: wall_s cpu_s sim_s events ops_done ops sent_bytes delivered_bytes total_bytes "
+                "link_bytes link_bytes_total left_s\n", cmd->script);
+    if (pc.line || pc.log)
         ns_sim_set_progress(sim, show_progress, &pc, 1 << 16);
     sim->stop_flag = (volatile int *)cmd->stop;
     sim->max_events = cmd->max_events;
     int rc = ns_sim_run(sim);
-    if (cmd->progress && !cmd->quiet)
+    if (pc.line || pc.log)
         ns_sim_set_progress(sim, NULL, NULL, 0);   /* pc ends with this function */
+    if (pc.log) {
+        progress_sample(&pc, sim, wall_now(), 1);
+        fclose(pc.log);
+    }
     if (pc.shown)
         fprintf(stderr, "\r\033[K");
     if (rc)
@@ -736,6 +844,40 @@ out:
     out_discard(&of);
     ns_sim_free(sim);
     return rc;
+}
+
+/*
+ * --isolation: each job of a run of several, simulated alone on the fabric
+ * with the run's options (from time 0; its arrival time shifts nothing
+ * alone), its makespan into wl->jobs[j].alone_ps for the slowdowns.
+ */
+static int
+run_alone(const ns_cmdline *cmd, const ns_fabric *fab, ns_workload *wl, const ns_run_cfg *cfg, ns_err *e)
+{
+    for (size_t j = 0; j < wl->njobs; j++) {
+        ns_sim *sim = NULL;
+        int rc = ns_sim_new(fab, wl->jobs[j].src, cfg, &sim, e);
+        if (rc == NS_OK) {
+            sim->stop_flag = (volatile int *)cmd->stop;
+            rc = ns_sim_run(sim);
+            if (rc == NS_OK && sim->stopped == 1)
+                rc = ns_errorf(e, NS_EINTR, "interrupted while running job '%s' alone (--isolation)",
+                               wl->jobs[j].name);
+            else if (rc)
+                ns_errorf(e, rc, "job '%s' alone (--isolation): %s", wl->jobs[j].name, ns_sim_errmsg(sim));
+        }
+        if (rc == NS_OK && sim->ops_done == sim->wl->nops) {
+            ns_time end = 0;
+            for (size_t i = 0; i < sim->wl->nops; i++)
+                if (sim->op_finish[i] > end)
+                    end = sim->op_finish[i];
+            wl->jobs[j].alone_ps = end;
+        }
+        ns_sim_free(sim);
+        if (rc)
+            return rc;
+    }
+    return NS_OK;
 }
 
 /* --check: build the simulation and free it; the summary has only the ops */
@@ -887,6 +1029,11 @@ l_run(lua_State *L)
     }
     read_run_specs(L, &fab, &wl);
     read_run_options(L, cmd, wl, &cfg);
+    {
+        ns_err se = {0};
+        if (ns_check_sample(fab, &cfg, &se))
+            ns_lua_fail(L, "run", "%s", se.msg);
+    }
     warn_artefacts(L, fab, &cfg);
     const char *output = read_run_output(L, cmd, outbuf, sizeof outbuf);
     admit_run(L, cmd, params, log, output);
@@ -909,7 +1056,18 @@ l_run(lua_State *L)
     if (err)
         output_error(L, log, err, "cannot write output '%s': %s", output, strerror(err));
     ns_err e = {0};
-    int rc = simulate(cmd, params, log, fab, wl, &cfg, &of, &s, &e);
+    int rc = NS_OK;
+    if (cmd->isolation && wl->njobs)
+        rc = run_alone(cmd, fab, wl, &cfg, &e);
+    else if (cmd->isolation)
+        ns_lua_warn(L, "run", "--isolation compares the jobs of a run of several (workload = {w1, w2, ...}); "
+                    "this run has one workload: nothing to compare");
+    if (rc == NS_OK) {
+        rc = simulate(cmd, params, log, fab, wl, &cfg, &of, &s, &e);
+    } else {
+        out_discard(&of);
+        log->interrupted = rc == NS_EINTR;
+    }
     if (rc) {
         log->sim_failed = rc != NS_EINVAL;
         lua_pushstring(L, e.msg);

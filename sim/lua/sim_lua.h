@@ -25,6 +25,8 @@ typedef struct ns_cmdline {
     uint64_t      seed;           /* -s */
     int           model;          /* --model, or -1 */
     int           quiet, json, check, progress;
+    const char   *progress_log;   /* --progress-log: a line per progress sample to this file, or NULL */
+    int           isolation;      /* --isolation: each job of a run of several also runs alone */
     int           sandbox;        /* --sandbox: no os, io, debug or C modules (sim/lua/sandbox.c) */
     int           no_output;      /* simulate but write no file (the fuzz harness) */
     uint64_t      max_events;     /* stop each run after this many events, 0 = no limit (the fuzz harness) */

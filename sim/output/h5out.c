@@ -19,7 +19,9 @@
 #include "summary.h"
 
 #define BLOCK_ROWS 4096
-#define TS_ROWS 64            /* time-series rows buffered before a write */
+#define TS_ROWS 64            /* time-series rows buffered before a write, at most */
+#define TS_BUF_BYTES ((size_t)4 << 20)    /* ... and at most this much of each matrix, but one row */
+#define TS_CHUNK_COLS ((size_t)1 << 17)   /* links in one chunk: 1 MiB a chunk row */
 
 /* files whose H5Fclose failed in this process (ns_h5out_lib_close): process-wide, as HDF5's state is */
 static unsigned files_unclosed;
@@ -33,7 +35,8 @@ struct ns_h5out {
     size_t    ts_buffered;
     ns_time   ts_last_ps;       /* time of the last row taken, -1 before the first */
     int64_t  *buf_time;
-    uint64_t *buf_link, *buf_queue;   /* TS_ROWS x nlinks */
+    size_t    ts_bufrows;       /* rows buffered before a write: ns_h5out_ts_rows() */
+    uint64_t *buf_link, *buf_queue;   /* ts_bufrows x nlinks */
     uint64_t *prev_tx;          /* cumulative tx bytes at the last sample */
     int       ts_failed;
     int       io_errno;         /* errno of the first failed write, 0 if none was seen */
@@ -269,6 +272,7 @@ typedef struct xfer_row {
     uint64_t packets, retransmits, timeouts;
     int64_t  pause_ps;
     uint64_t ecn_marks;
+    uint32_t job;
 } xfer_row;
 
 static void
@@ -291,6 +295,7 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].timeouts = x->timeouts;
         rows[i].pause_ps = x->finish_ps >= 0 ? x->pause_ps : 0;
         rows[i].ecn_marks = x->ecn_marks;
+        rows[i].job = sim->wl->ops[x->op].job;
     }
 }
 
@@ -301,6 +306,7 @@ typedef struct op_row {
     int64_t  start_ps, finish_ps;
     int32_t  parent;
     char     label[NS_LABEL_MAX];
+    uint32_t job;
 } op_row;
 
 static void
@@ -319,6 +325,7 @@ fill_ops(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].finish_ps = sim->op_finish[k];
         rows[i].parent = o->parent;
         snprintf(rows[i].label, sizeof rows[i].label, "%s", ns_wl_label(sim->wl, o->label));
+        rows[i].job = o->job;
     }
 }
 
@@ -329,6 +336,7 @@ typedef struct coll_row {
     uint32_t ranks;
     uint64_t bytes;
     int64_t  start_ps, finish_ps, lower_bound_ps;
+    uint32_t job;
 } coll_row;
 
 static void
@@ -349,50 +357,249 @@ fill_colls(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].start_ps = start;
         rows[i].finish_ps = finish;
         rows[i].lower_bound_ps = bound;
+        rows[i].job = wl->ops[c->last_op].job;
     }
 }
 
-/* --- the workload's result tables (sim/results.h) --------------------------- */
+/* --- /jobs: one row per job ------------------------------------------------ */
+
+typedef struct job_row {
+    uint32_t job;
+    char     name[NS_JOB_NAME_MAX];
+    uint32_t hosts;
+    int64_t  start_ps, finish_ps, makespan_ps, alone_ps;
+    double   slowdown;
+    uint64_t ops, ops_done, transfers, transfers_done, bytes;
+    int64_t  fct_p50_ps, fct_p99_ps;
+} job_row;
+
+static void
+fill_jobs(void *ctx, size_t first, size_t n, void *rowsp)
+{
+    const ns_job_summary *js = ctx;
+    job_row *rows = rowsp;
+    for (size_t i = 0; i < n; i++) {
+        const ns_job_summary *j = &js[first + i];
+        job_row *r = &rows[i];
+        r->job = (uint32_t)(first + i);
+        memcpy(r->name, j->name, sizeof r->name);
+        r->hosts = j->hosts;
+        r->start_ps = j->start_ps;
+        r->finish_ps = j->finish_ps;
+        r->makespan_ps = j->makespan_ps;
+        r->alone_ps = j->alone_ps;
+        r->slowdown = j->slowdown;
+        r->ops = j->ops;
+        r->ops_done = j->ops_done;
+        r->transfers = j->transfers;
+        r->transfers_done = j->transfers_done;
+        r->bytes = j->bytes;
+        r->fct_p50_ps = j->fct_p50_ps;
+        r->fct_p99_ps = j->fct_p99_ps;
+    }
+}
+
+/* /jobs of a run of several workloads (none otherwise): 0, or -1 when out of memory */
+static int
+write_jobs(hid_t root, const ns_sim *sim, int *bad)
+{
+    static const ns_result_col cols[] = {
+        COL(job_row, job, NS_COL_U32, NULL), SCOL(job_row, name, NULL), COL(job_row, hosts, NS_COL_U32, NULL),
+        COL(job_row, start_ps, NS_COL_I64, "ps"), COL(job_row, finish_ps, NS_COL_I64, "ps"),
+        COL(job_row, makespan_ps, NS_COL_I64, "ps"), COL(job_row, alone_ps, NS_COL_I64, "ps"),
+        COL(job_row, slowdown, NS_COL_F64, NULL), COL(job_row, ops, NS_COL_U64, NULL),
+        COL(job_row, ops_done, NS_COL_U64, NULL), COL(job_row, transfers, NS_COL_U64, NULL),
+        COL(job_row, transfers_done, NS_COL_U64, NULL), COL(job_row, bytes, NS_COL_U64, "B"),
+        COL(job_row, fct_p50_ps, NS_COL_I64, "ps"), COL(job_row, fct_p99_ps, NS_COL_I64, "ps"),
+    };
+    size_t nj = sim->wl->njobs;
+    if (!nj)
+        return 0;
+    ns_job_summary *js = ns_alloc(nj * sizeof *js);
+    if (!js || ns_summary_jobs(sim, js)) {
+        ns_free(js);
+        return -1;
+    }
+    *bad |= write_table(root, "jobs", cols, NCOLS(cols), sizeof(job_row), nj, fill_jobs, js);
+    ns_free(js);
+    return 0;
+}
+
+/* --- the workload's result tables (sim/results.h), job by job ---------------- */
+
+/*
+ * A job's result records index its own ops from 0 (jobs.h): each job's
+ * tables are filled from its own workload, with the run's op times from its
+ * first op on, and the rows of all jobs go into one table with a last
+ * column `job`. A run of one workload is one job.
+ */
+typedef struct job_view {
+    const ns_workload *src;
+    uint32_t           first_op;
+    uint32_t           job;
+} job_view;
+
+/* the jobs of sim's workload as views (ns_free them); NULL when out of memory */
+static job_view *
+job_views(const ns_sim *sim, size_t *n)
+{
+    const ns_workload *wl = sim->wl;
+    *n = wl->njobs ? wl->njobs : 1;
+    job_view *v = ns_calloc(*n, sizeof *v);
+    if (!v)
+        return NULL;
+    if (!wl->njobs)
+        v[0].src = wl;
+    for (size_t j = 0; j < wl->njobs; j++)
+        v[j] = (job_view){ wl->jobs[j].src, wl->jobs[j].first_op, (uint32_t)j };
+    return v;
+}
 
 typedef struct result_fill {
     const ns_result_table *table;
-    const ns_result_run   *run;
+    ns_result_run         *runs;     /* per view: open, or .set NULL when the job lacks the kind */
+    const job_view        *views;
+    size_t                 nviews;
+    size_t                 wide;     /* bytes of a written row: the table's row and its job */
+    void                  *tmp;      /* rows of the table's own size */
 } result_fill;
 
 static void
-fill_result(void *ctx, size_t first, size_t n, void *rows)
+fill_result(void *ctx, size_t first, size_t n, void *rowsp)
 {
     const result_fill *f = ctx;
-    f->table->fill(f->run, first, n, rows);
+    char *rows = rowsp;
+    size_t base = 0, done = 0;
+    for (size_t j = 0; j < f->nviews && done < n; j++) {
+        if (!f->runs[j].set)
+            continue;
+        size_t rows_j = f->table->nrows(&f->runs[j]);
+        size_t lo = first + done;
+        if (lo < base + rows_j) {
+            size_t k = lo - base, m = rows_j - k < n - done ? rows_j - k : n - done;
+            memset(f->tmp, 0, m * f->table->row_size);
+            f->table->fill(&f->runs[j], k, m, f->tmp);
+            for (size_t r = 0; r < m; r++) {
+                char *row = rows + (done + r) * f->wide;
+                uint32_t job = f->views[j].job;
+                memcpy(row, (char *)f->tmp + r * f->table->row_size, f->table->row_size);
+                memcpy(row + f->wide - 8, &job, sizeof job);
+            }
+            done += m;
+        }
+        base += rows_j;
+    }
 }
 
-/* every table of every result kind of the workload, at the root: 0, or -1
- * when out of memory; a table that could not be written sets *bad */
+/* one table of a result kind over the jobs that have it */
+static int
+write_result_table(hid_t root, const ns_result_table *tb, result_fill *f)
+{
+    ns_result_col cols[32];
+    if (tb->ncols + 1 > sizeof cols / sizeof cols[0])
+        return -1;
+    memcpy(cols, tb->cols, tb->ncols * sizeof *cols);
+    f->wide = (tb->row_size + 8 + 7) / 8 * 8;
+    cols[tb->ncols] = (ns_result_col){ "job", f->wide - 8, NS_COL_U32, 0, NULL };
+    size_t nrows = 0;
+    for (size_t j = 0; j < f->nviews; j++)
+        if (f->runs[j].set)
+            nrows += tb->nrows(&f->runs[j]);
+    f->table = tb;
+    f->tmp = ns_alloc(BLOCK_ROWS * tb->row_size);
+    if (!f->tmp)
+        return -1;
+    int rc = write_table(root, tb->name, cols, tb->ncols + 1, f->wide, nrows, fill_result, f);
+    ns_free(f->tmp);
+    f->tmp = NULL;
+    return rc;
+}
+
+/* the kinds in use by any job, in the order of first use */
+static size_t
+result_kinds(const job_view *v, size_t nv, const ns_result_kind **kinds)
+{
+    size_t nk = 0;
+    for (size_t j = 0; j < nv; j++)
+        for (size_t i = 0; i < v[j].src->results.n; i++) {
+            const ns_result_kind *k = v[j].src->results.set[i].kind;
+            size_t x = 0;
+            while (x < nk && kinds[x] != k)
+                x++;
+            if (x == nk && nk < NS_RESULT_KINDS_MAX)
+                kinds[nk++] = k;
+        }
+    return nk;
+}
+
+/* every table of every result kind of the jobs, at the root: 0, or -1 when
+ * out of memory; a table that could not be written sets *bad */
 static int
 write_results(hid_t root, const ns_sim *sim, int *bad)
 {
-    const ns_workload *wl = sim->wl;
-    for (size_t i = 0; i < wl->results.n; i++) {
-        const ns_result_set *set = &wl->results.set[i];
-        ns_result_run r;
-        if (ns_result_run_open(&r, wl, set, sim->op_start, sim->op_finish))
-            return -1;
-        for (size_t t = 0; t < set->kind->ntables; t++) {
-            const ns_result_table *tb = &set->kind->tables[t];
-            result_fill f = { tb, &r };
-            *bad |= write_table(root, tb->name, tb->cols, tb->ncols, tb->row_size, tb->nrows(&r), fill_result, &f);
+    size_t nv;
+    job_view *v = job_views(sim, &nv);
+    ns_result_run *runs = ns_calloc(nv ? nv : 1, sizeof *runs);
+    const ns_result_kind *kinds[NS_RESULT_KINDS_MAX];
+    int rc = -1;
+    if (!v || !runs)
+        goto out;
+    size_t nk = result_kinds(v, nv, kinds);
+    for (size_t k = 0; k < nk; k++) {
+        int failed = 0;
+        for (size_t j = 0; j < nv; j++) {
+            const ns_result_set *set = ns_results_cfind(&v[j].src->results, kinds[k]);
+            memset(&runs[j], 0, sizeof runs[j]);
+            if (set && ns_result_run_open(&runs[j], v[j].src, set, sim->op_start + v[j].first_op,
+                                          sim->op_finish + v[j].first_op)) {
+                runs[j].set = NULL;
+                failed = 1;
+            }
         }
-        ns_result_run_close(&r);
+        result_fill f = { NULL, runs, v, nv, 0, NULL };
+        for (size_t t = 0; !failed && t < kinds[k]->ntables; t++)
+            *bad |= write_result_table(root, &kinds[k]->tables[t], &f);
+        for (size_t j = 0; j < nv; j++)
+            if (runs[j].set)
+                ns_result_run_close(&runs[j]);
+        if (failed)
+            goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    ns_free(runs);
+    ns_free(v);
+    return rc;
 }
 
 /* --- time series ---------------------------------------------------------- */
 
+size_t
+ns_h5out_ts_rows(size_t nlinks)
+{
+    size_t r = TS_BUF_BYTES / (8 * (nlinks ? nlinks : 1));
+    return r < 1 ? 1 : r > TS_ROWS ? TS_ROWS : r;
+}
+
+uint64_t
+ns_h5out_mem(size_t nlinks, int sampled)
+{
+    /* a block of table rows (BLOCK_ROWS of at most 128 bytes), HDF5's chunk
+     * caches (1 MiB a dataset, three open at once) and a chunk and its
+     * deflated copy while one is written */
+    uint64_t b = (uint64_t)BLOCK_ROWS * 128 + ((uint64_t)5 << 20);
+    if (sampled) {
+        uint64_t rows = ns_h5out_ts_rows(nlinks);
+        /* the two row buffers, the last sample's counters, the times */
+        b += 8 * (2 * rows * (uint64_t)nlinks + nlinks + 1 + rows) + 16;
+    }
+    return b;
+}
+
 static hid_t
 ts_dataset(hid_t grp, const char *name, size_t ncols, hsize_t chunk_rows, const char *unit)
 {
-    hsize_t dims[2] = {0, ncols}, maxdims[2] = {H5S_UNLIMITED, ncols}, chunk[2] = {chunk_rows, ncols ? ncols : 1};
+    hsize_t dims[2] = {0, ncols}, maxdims[2] = {H5S_UNLIMITED, ncols}, chunk[2] = {chunk_rows, ncols < 1 ? 1 : ncols > TS_CHUNK_COLS ? TS_CHUNK_COLS : ncols};
     int rank = ncols ? 2 : 1;
     hid_t sp = H5Screate_simple(rank, dims, maxdims), pl = H5Pcreate(H5P_DATASET_CREATE), ds = H5I_INVALID_HID;
     if (sp >= 0 && pl >= 0 && H5Pset_chunk(pl, rank, chunk) >= 0 && H5Pset_deflate(pl, 4) >= 0)
@@ -454,9 +661,10 @@ ns_h5out_sample(void *hp, ns_sim *sim)
         hsize_t chunk = (1u << 20) / (8 * (h->nlinks ? h->nlinks : 1));
         if (chunk < 1) chunk = 1;
         if (chunk > 1024) chunk = 1024;
-        h->buf_time = ns_alloc(TS_ROWS * sizeof *h->buf_time);
-        h->buf_link = ns_alloc(TS_ROWS * h->nlinks * sizeof *h->buf_link + 8);
-        h->buf_queue = ns_alloc(TS_ROWS * h->nlinks * sizeof *h->buf_queue + 8);
+        h->ts_bufrows = ns_h5out_ts_rows(h->nlinks);
+        h->buf_time = ns_alloc(h->ts_bufrows * sizeof *h->buf_time);
+        h->buf_link = ns_alloc(h->ts_bufrows * h->nlinks * sizeof *h->buf_link + 8);
+        h->buf_queue = ns_alloc(h->ts_bufrows * h->nlinks * sizeof *h->buf_queue + 8);
         h->prev_tx = ns_calloc(h->nlinks + 1, sizeof *h->prev_tx);
         if (g >= 0) {
             h->ts_time = ts_dataset(g, "time_ps", 0, 1024, "ps");
@@ -482,7 +690,7 @@ ns_h5out_sample(void *hp, ns_sim *sim)
         h->buf_queue[r * h->nlinks + l] = s.queue_bytes;
         h->prev_tx[l] = s.tx_bytes;
     }
-    if (++h->ts_buffered == TS_ROWS)
+    if (++h->ts_buffered == h->ts_bufrows)
         ts_flush(h);
 }
 
@@ -583,18 +791,18 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(xfer_row, finish_ps, NS_COL_I64, "ps"), COL(xfer_row, subflows, NS_COL_U32, NULL),
         COL(xfer_row, packets, NS_COL_U64, NULL), COL(xfer_row, retransmits, NS_COL_U64, NULL),
         COL(xfer_row, timeouts, NS_COL_U64, NULL), COL(xfer_row, pause_ps, NS_COL_I64, "ps"),
-        COL(xfer_row, ecn_marks, NS_COL_U64, NULL),
+        COL(xfer_row, ecn_marks, NS_COL_U64, NULL), COL(xfer_row, job, NS_COL_U32, NULL),
     };
     static const ns_result_col op_cols[] = {
         COL(op_row, id, NS_COL_U32, NULL), SCOL(op_row, kind, NULL), COL(op_row, node, NS_COL_U32, NULL),
         COL(op_row, start_ps, NS_COL_I64, "ps"), COL(op_row, finish_ps, NS_COL_I64, "ps"),
-        COL(op_row, parent, NS_COL_I32, NULL), SCOL(op_row, label, NULL),
+        COL(op_row, parent, NS_COL_I32, NULL), SCOL(op_row, label, NULL), COL(op_row, job, NS_COL_U32, NULL),
     };
     static const ns_result_col coll_cols[] = {
         COL(coll_row, id, NS_COL_U32, NULL), SCOL(coll_row, kind, NULL), SCOL(coll_row, algorithm, NULL),
         COL(coll_row, ranks, NS_COL_U32, NULL), COL(coll_row, bytes, NS_COL_U64, "B"),
         COL(coll_row, start_ps, NS_COL_I64, "ps"), COL(coll_row, finish_ps, NS_COL_I64, "ps"),
-        COL(coll_row, lower_bound_ps, NS_COL_I64, "ps"),
+        COL(coll_row, lower_bound_ps, NS_COL_I64, "ps"), COL(coll_row, job, NS_COL_U32, NULL),
     };
     const ns_fabric *fab = sim->fab;
     const ns_workload *wl = sim->wl;
@@ -647,7 +855,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
     bad |= write_table(root, "transfers", xfer_cols, NCOLS(xfer_cols), sizeof(xfer_row), sim->nxfers, fill_xfers, sim);
     bad |= write_table(root, "ops", op_cols, NCOLS(op_cols), sizeof(op_row), wl->nops, fill_ops, sim);
     bad |= write_table(root, "collectives", coll_cols, NCOLS(coll_cols), sizeof(coll_row), wl->ncolls, fill_colls, sim);
-    if (write_results(root, sim, &bad))
+    if (write_results(root, sim, &bad) || write_jobs(root, sim, &bad))
         goto fail;
     g = H5Gcreate2(root, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)

@@ -21,8 +21,8 @@ cmp_time(const void *a, const void *b)
 }
 
 /* nearest-rank percentile of sorted v[0..n) */
-static ns_time
-percentile(const ns_time *v, size_t n, double q)
+ns_time
+ns_percentile(const ns_time *v, size_t n, double q)
 {
     if (n == 0)
         return 0;
@@ -129,6 +129,55 @@ summarize_colls(ns_summary *s, const ns_sim *sim)
     return 0;
 }
 
+/*
+ * The result kinds' numbers, kind by kind and job by job (a job's records
+ * index its own ops: its run sees the op times from its first op on), and
+ * perhaps their own utilization. The numbers of a run of one job are the
+ * utilization's too; with several, each job's kind lines print their own.
+ */
+static int
+summarize_kinds(ns_summary *s, const ns_sim *sim)
+{
+    const ns_workload *wl = sim->wl;
+    size_t nj = wl->njobs ? wl->njobs : 1, off = 0;
+    double util = s->compute_utilization;
+    for (size_t j = 0; j < nj; j++) {
+        const ns_workload *src = wl->njobs ? wl->jobs[j].src : wl;
+        uint32_t op0 = wl->njobs ? wl->jobs[j].first_op : 0;
+        for (size_t i = 0; i < src->results.n; i++) {
+            const ns_result_set *set = &src->results.set[i];
+            const ns_result_kind *k = set->kind;
+            if (wl->njobs > 1 && set->nrecs == 0)
+                continue;       /* of several jobs, only the kinds a job uses */
+            if (s->nkinds == NS_SUMMARY_KINDS || off + k->nnums > NS_SUMMARY_NUMS_MAX)
+                return 0;       /* more than the summary holds: the tables have them all */
+            /* one job: each kind sees the utilization as the kinds before it left it */
+            double in = wl->njobs > 1 ? util : s->compute_utilization;
+            size_t at = s->nkinds++;
+            s->kinds[at] = k;
+            s->kind_job[at] = j;
+            s->kind_util[at] = in;
+            if (k->summarize) {
+                ns_result_run r;
+                if (ns_result_run_open(&r, src, set, sim->op_start + op0, sim->op_finish + op0))
+                    return -1;
+                ns_result_summary rs = { &s->nums[off], in, 0 };
+                int rc = k->summarize(&r, &rs);
+                ns_result_run_close(&r);
+                if (rc)
+                    return -1;
+                s->kind_util[at] = rs.compute_utilization;
+                if (wl->njobs <= 1) {
+                    s->compute_utilization = rs.compute_utilization;
+                    s->owns_utilization |= rs.owns_utilization;
+                }
+            }
+            off += k->nnums;
+        }
+    }
+    return 0;
+}
+
 int
 ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
 {
@@ -163,8 +212,8 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
     }
     s->transfers_done = nf;
     qsort(fct, nf, sizeof *fct, cmp_time);
-    s->fct_p50_ps = percentile(fct, nf, 0.50);
-    s->fct_p99_ps = percentile(fct, nf, 0.99);
+    s->fct_p50_ps = ns_percentile(fct, nf, 0.50);
+    s->fct_p99_ps = ns_percentile(fct, nf, 0.99);
     s->fct_max_ps = nf ? fct[nf - 1] : 0;
     s->fct_mean_ps = nf ? sum / (double)nf : 0;
     ns_free(fct);
@@ -214,26 +263,17 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
         }
     }
     s->compute_utilization = busy_hosts ? util / (double)busy_hosts : 0;
-    /* the result kinds: their numbers, perhaps their own utilization */
-    size_t off = 0;
-    for (size_t i = 0; i < wl->results.n; i++) {
-        const ns_result_set *set = &wl->results.set[i];
-        const ns_result_kind *k = set->kind;
-        assert(off + k->nnums <= NS_SUMMARY_NUMS_MAX);
-        s->kinds[s->nkinds++] = k;
-        if (k->summarize) {
-            ns_result_run r;
-            if (ns_result_run_open(&r, wl, set, sim->op_start, sim->op_finish))
-                return -1;
-            ns_result_summary rs = { &s->nums[off], s->compute_utilization, 0 };
-            int rc = k->summarize(&r, &rs);
-            ns_result_run_close(&r);
-            if (rc)
-                return -1;
-            s->compute_utilization = rs.compute_utilization;
-            s->owns_utilization |= rs.owns_utilization;
+    if (summarize_kinds(s, sim))
+        return -1;
+    if (wl->njobs) {
+        ns_job_summary *all = ns_alloc(wl->njobs * sizeof *all);
+        if (!all || ns_summary_jobs(sim, all)) {
+            ns_free(all);
+            return -1;
         }
-        off += k->nnums;
+        s->njobs = wl->njobs;
+        memcpy(s->jobs, all, (wl->njobs < NS_SUMMARY_JOBS ? wl->njobs : NS_SUMMARY_JOBS) * sizeof *all);
+        ns_free(all);
     }
     s->events = sim->events;
     s->wall_seconds = wall_seconds;
@@ -249,8 +289,28 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
 void
 ns_summary_unrun(ns_summary *s, const ns_workload *wl)
 {
-    for (size_t i = 0; i < wl->results.n && s->nkinds < NS_RESULT_KINDS_MAX; i++)
-        s->kinds[s->nkinds++] = wl->results.set[i].kind;   /* numbers stay 0 */
+    size_t nj = wl->njobs ? wl->njobs : 1, off = 0;
+    for (size_t j = 0; j < nj; j++) {
+        const ns_workload *src = wl->njobs ? wl->jobs[j].src : wl;
+        for (size_t i = 0; i < src->results.n && s->nkinds < NS_SUMMARY_KINDS; i++) {
+            const ns_result_kind *k = src->results.set[i].kind;
+            if (wl->njobs > 1 && src->results.set[i].nrecs == 0)
+                continue;
+            if (off + k->nnums > NS_SUMMARY_NUMS_MAX)
+                return;
+            s->kind_job[s->nkinds] = j;
+            s->kinds[s->nkinds++] = k;   /* numbers stay 0 */
+            off += k->nnums;
+        }
+    }
+    s->njobs = wl->njobs;
+    for (size_t j = 0; j < wl->njobs && j < NS_SUMMARY_JOBS; j++) {
+        snprintf(s->jobs[j].name, sizeof s->jobs[j].name, "%s", wl->jobs[j].name);
+        s->jobs[j].start_ps = wl->jobs[j].start_ps;
+        s->jobs[j].ops = wl->jobs[j].nops;
+        s->jobs[j].hosts = wl->jobs[j].nhosts;
+        s->jobs[j].finish_ps = s->jobs[j].alone_ps = -1;
+    }
 }
 
 void
@@ -304,7 +364,34 @@ ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
     for (size_t i = 0, off = 0; i < s->nkinds; i++) {
         for (size_t j = 0; j < s->kinds[i]->nnums; j++, off++) {
             const ns_result_num *d = &s->kinds[i]->nums[j];
-            fn(ctx, d->name, d->integral ? (double)s->nums[off].u : s->nums[off].f, d->integral);
+            char key[96];
+            if (s->njobs > 1)    /* each job's own: job2_moe_passes */
+                snprintf(key, sizeof key, "job%zu_%s", s->kind_job[i] + 1, d->name);
+            else
+                snprintf(key, sizeof key, "%s", d->name);
+            fn(ctx, key, d->integral ? (double)s->nums[off].u : s->nums[off].f, d->integral);
+        }
+    }
+    if (s->njobs)
+        fn(ctx, "jobs", (double)s->njobs, 1);
+    for (size_t j = 0; j < s->njobs && j < NS_SUMMARY_JOBS; j++) {
+        const ns_job_summary *jb = &s->jobs[j];
+        char key[64];
+        snprintf(key, sizeof key, "job%zu_makespan", j + 1);
+        fn(ctx, key, ns_time_to_s(jb->makespan_ps), 0);
+        snprintf(key, sizeof key, "job%zu_transfers_done", j + 1);
+        fn(ctx, key, (double)jb->transfers_done, 1);
+        if (jb->transfers_done) {
+            snprintf(key, sizeof key, "job%zu_fct_p50", j + 1);
+            fn(ctx, key, ns_time_to_s(jb->fct_p50_ps), 0);
+            snprintf(key, sizeof key, "job%zu_fct_p99", j + 1);
+            fn(ctx, key, ns_time_to_s(jb->fct_p99_ps), 0);
+        }
+        if (jb->alone_ps >= 0) {
+            snprintf(key, sizeof key, "job%zu_alone", j + 1);
+            fn(ctx, key, ns_time_to_s(jb->alone_ps), 0);
+            snprintf(key, sizeof key, "job%zu_slowdown", j + 1);
+            fn(ctx, key, jb->slowdown, 0);
         }
     }
     fn(ctx, "peak_packets", (double)s->peak_packets, 1);
@@ -331,6 +418,40 @@ ns_summary_print_json(const ns_summary *s, FILE *out)
     fputc('{', out);
     ns_summary_visit(s, json_field, &c);
     fputs("}\n", out);
+}
+
+/* a line per job, each followed by its result kinds' lines */
+static void
+print_jobs(const ns_summary *s, FILE *out)
+{
+    for (size_t j = 0; j < s->njobs && j < NS_SUMMARY_JOBS; j++) {
+        const ns_job_summary *jb = &s->jobs[j];
+        char a[32], b[32], c[32], d[32];
+        if (jb->start_ps > 0)
+            ns_format_time(jb->start_ps, a, sizeof a);
+        else
+            snprintf(a, sizeof a, "0");
+        ns_format_time(jb->makespan_ps, b, sizeof b);
+        fprintf(out, "job %-9s %u hosts, arrives at %s: makespan %s%s, %llu transfers", jb->name, jb->hosts, a, b,
+                jb->finish_ps < 0 ? " (unfinished)" : "", (unsigned long long)jb->transfers_done);
+        if (jb->transfers_done) {
+            ns_format_time(jb->fct_p50_ps, c, sizeof c);
+            ns_format_time(jb->fct_p99_ps, d, sizeof d);
+            fprintf(out, " (FCT p50 %s, p99 %s)", c, d);
+        }
+        if (jb->alone_ps >= 0) {
+            ns_format_time(jb->alone_ps, c, sizeof c);
+            fprintf(out, "; alone %s, slowdown %.3fx", c, jb->slowdown);
+        }
+        fputc('\n', out);
+        for (size_t i = 0, off = 0; i < s->nkinds; i++) {
+            if (s->kind_job[i] == j && s->kinds[i]->print)
+                s->kinds[i]->print(&s->nums[off], s->kind_util[i], out);
+            off += s->kinds[i]->nnums;
+        }
+    }
+    if (s->njobs > NS_SUMMARY_JOBS)
+        fprintf(out, "jobs          %zu more in /jobs\n", s->njobs - NS_SUMMARY_JOBS);
 }
 
 void
@@ -388,11 +509,14 @@ ns_summary_print(const ns_summary *s, FILE *out)
         }
         fputc('\n', out);
     }
-    for (size_t i = 0, off = 0; i < s->nkinds; i++) {
-        if (s->kinds[i]->print)
-            s->kinds[i]->print(&s->nums[off], s->compute_utilization, out);
-        off += s->kinds[i]->nnums;
-    }
+    if (s->njobs)
+        print_jobs(s, out);
+    else
+        for (size_t i = 0, off = 0; i < s->nkinds; i++) {
+            if (s->kinds[i]->print)
+                s->kinds[i]->print(&s->nums[off], s->kind_util[i], out);
+            off += s->kinds[i]->nnums;
+        }
     if (!s->owns_utilization && s->compute_utilization > 0)
         fprintf(out, "compute       utilization %.4f\n", s->compute_utilization);
     fprintf(out, "events        %llu in %.3f s wall (%.3g events/s), peak RSS %.1f MB\n",

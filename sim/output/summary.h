@@ -11,10 +11,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "sim/fabric.h"
+#include "sim/taskgraph.h"
 #include "sim/results.h"
 #include "sim/time.h"
 
-#define NS_SUMMARY_NUMS_MAX 32   /* numbers of all result kinds together */
+#define NS_SUMMARY_NUMS_MAX 64   /* numbers of all result kinds together */
+#define NS_SUMMARY_KINDS    16   /* result kinds (of all jobs) with numbers in the summary */
+#define NS_SUMMARY_JOBS     16   /* jobs with lines and numbers of their own (all are in /jobs) */
 
 typedef struct ns_sim ns_sim;
 
@@ -28,6 +31,25 @@ typedef struct ns_coll_summary {
     double   vs_bound_p50, vs_bound_max;   /* duration / lower bound (0: no bound) */
     double   busbw_p50_bps;      /* NCCL's bus bandwidth (algorithm bandwidth x its factor), median */
 } ns_coll_summary;
+
+/* one job of a run of several (sim/jobs.h): a row of /jobs */
+typedef struct ns_job_summary {
+    char     name[NS_JOB_NAME_MAX];
+    ns_time  start_ps;           /* arrival */
+    ns_time  finish_ps;          /* its last op's finish, -1 when it did not finish */
+    ns_time  makespan_ps;        /* finish - arrival (to the end of the run if unfinished) */
+    ns_time  alone_ps;           /* its makespan on the fabric alone (--isolation), -1 if not run */
+    double   slowdown;           /* makespan / alone, 0 when alone is not known */
+    uint64_t ops, ops_done, transfers, transfers_done, bytes;
+    ns_time  fct_p50_ps, fct_p99_ps;   /* of its finished transfers (0 if none) */
+    uint32_t hosts;
+} ns_job_summary;
+
+/* the nearest-rank percentile q (0..1] of sorted v[0 .. n); 0 when n is 0 */
+ns_time ns_percentile(const ns_time *v, size_t n, double q);
+
+/* every job of sim's workload into out[0 .. wl->njobs): 0, or -1 when out of memory */
+int ns_summary_jobs(const ns_sim *sim, ns_job_summary *out);
 
 typedef struct ns_summary {
     int      completed;          /* 1: every op finished */
@@ -59,8 +81,12 @@ typedef struct ns_summary {
                                     result kind takes it over (owns_utilization) */
     /* the numbers of the workload's result kinds (sim/results.h), kind by kind in the order of
      * registration, each kind's in the order of its nums */
-    const ns_result_kind *kinds[NS_RESULT_KINDS_MAX];
+    const ns_result_kind *kinds[NS_SUMMARY_KINDS];
     size_t   nkinds;
+    size_t   kind_job[NS_SUMMARY_KINDS];     /* the job of each kind's numbers (0 with one job) */
+    double   kind_util[NS_SUMMARY_KINDS];    /* the utilization its lines print */
+    ns_job_summary jobs[NS_SUMMARY_JOBS];    /* the first jobs of a run of several */
+    size_t   njobs;                          /* jobs of the run: 0 for one workload run as it is */
     ns_result_value nums[NS_SUMMARY_NUMS_MAX];
     int      owns_utilization;   /* a kind's lines report compute_utilization */
     uint64_t peak_packets;       /* most packets alive at once (memory) */

@@ -258,7 +258,12 @@ struct ns_pnet {
     ns_sflow        *live;       /* subflows not yet released (a run stopped early frees their transport state) */
     uint32_t        *sf_left;    /* per transfer: subflows not yet delivered */
     struct ns_conn  *conn;       /* persistent connections (conn.c); NULL when per transfer */
-    ns_rng          *spray_rng, *ecn_rng;
+    /* keys of the per-packet random draws (spraying, ECN marking): a draw is
+     * a hash of its key and of what it is for (a subflow's packet count, a
+     * port's packet count), not the next number of a shared stream, so the
+     * draws of one port or subflow do not depend on the traffic elsewhere
+     * (a job's draws are the same beside another job as alone) */
+    uint64_t         spray_key, ecn_key;
     uint32_t         mss;        /* payload bytes per full packet */
     uint32_t         ack_size;   /* bytes of an ACK on the wire */
     int              lb, spray, unlimited;

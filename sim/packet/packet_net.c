@@ -16,6 +16,15 @@
 #include "sim/rng.h"
 #include "sim/route.h"
 
+/* random spraying: the next packet's entropy, drawn for subflow f from its
+ * label, its index and its packet count (packet_int.h: spray_key) */
+static inline uint32_t
+spray_draw(ns_pnet *n, ns_sflow *f)
+{
+    uint64_t base = ns_hash64(n->spray_key ^ ns_hash64(((uint64_t)f->entropy << 32) | f->sub));
+    return (uint32_t)(ns_hash_draw(base, f->flowlet++) >> 32);
+}
+
 ns_pkt *
 ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
 {
@@ -39,7 +48,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
         n->data_packets++;
         n->sim->xfers[f->xfer].packets++;
         if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM) {
-            p->entropy = ns_rng_u32(n->spray_rng);
+            p->entropy = spray_draw(n, f);
         } else if (n->lb == NS_LB_FLOWLET) {
             if (f->last_send_ps >= 0 && n->sim->now - f->last_send_ps > n->flowlet_gap_ps)
                 f->flowlet++;
@@ -52,7 +61,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
         n->ack_packets++;
         p->entropy = ns_route_reverse_label(f->entropy);
         if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM)
-            p->entropy = ns_rng_u32(n->spray_rng);
+            p->entropy = spray_draw(n, f);
     }
     p->path_off = f->path_off;
     return p;
@@ -137,7 +146,7 @@ pnet_start(ns_net *net, uint32_t xi)
     ns_xfer *x = &n->sim->xfers[xi];
     uint32_t src = x->src - 1, dst = x->dst - 1;
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, xi);
+    ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
     x->pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
     n->sf_left[xi] = plan.k;
@@ -212,8 +221,6 @@ pnet_free(ns_net *net)
     ns_free(n->rr);
     ns_free(n->sf_left);
     ns_free(n->swbuf);
-    ns_rng_free(n->spray_rng);
-    ns_rng_free(n->ecn_rng);
     ns_free(n);
 }
 
@@ -345,10 +352,10 @@ pnet_new(ns_sim *sim, ns_net **out)
     n->rr = ns_calloc(nsw * f->nedges + 1, sizeof *n->rr);
     n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
     n->swbuf = ns_calloc(nsw + 1, sizeof *n->swbuf);
-    n->spray_rng = ns_rng_new(c->seed, NS_RNG_SPRAY, 0);
-    n->ecn_rng = ns_rng_new(c->seed, NS_RNG_ECN, 0);
+    n->spray_key = ns_hash64(ns_hash64(c->seed) ^ NS_RNG_SPRAY);
+    n->ecn_key = ns_hash64(ns_hash64(c->seed) ^ NS_RNG_ECN);
     if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left || !n->swbuf ||
-        !n->spray_rng || !n->ecn_rng || ns_route_salts(c->seed, n->salt, f->nnodes)) {
+        ns_route_salts(c->seed, n->salt, f->nnodes)) {
         pnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
     }

@@ -92,7 +92,13 @@ HOT int
 ecn_mark(ns_pnet *n, const ns_port *p, uint64_t backlog)
 {
     double prob = ns_port_ecn_prob(p->ecn_kmin, p->ecn_kmax, p->ecn_pmax, backlog);
-    return prob >= 1 || (prob > 0 && ns_rng_uniform(n->ecn_rng) < prob);
+    if (prob >= 1)
+        return 1;
+    if (prob <= 0)
+        return 0;
+    /* a uniform draw from the port's index and its packet count (packet_int.h: ecn_key) */
+    uint64_t h = ns_hash_draw(ns_hash64(n->ecn_key ^ (uint64_t)(p - n->ports)), p->packets);
+    return (double)(h >> 11) * 0x1.0p-53 < prob;
 }
 
 /* put pkt on the wire of port p (link `link`) behind what it has accepted:

@@ -66,6 +66,13 @@ ns_transport_reacts_to_ecn(int row)
 }
 
 int
+ns_transport_acks(int row)
+{
+    const ns_transport *t = row_of(row);
+    return t && (t->flags & NS_TPF_ACKS);
+}
+
+int
 ns_transport_ignores_buffers(int row)
 {
     const ns_transport *t = row_of(row);

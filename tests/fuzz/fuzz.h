@@ -35,6 +35,12 @@ void ns_fuzz_require(int cond, const char *what, const char *input);
 /* the source tree: $SRCDIR (make check sets it), else the one built from */
 const char *ns_fuzz_srcdir(void);
 
+/* run `source` as the scenario fuzz.lua in the sandbox of fuzz_lua.c; with
+ * `arg`, the chunk is trusted: it gets `arg` as its argument (...) and a
+ * global fuzz_require(cond, what) that aborts when cond is false. Checks
+ * that no netsim block is left (`target` names the target) */
+void ns_fuzz_lua(const char *target, const char *source, const char *arg);
+
 /* the netsim allocator must hold no block between inputs */
 void ns_fuzz_no_leak(const char *target);
 

@@ -6,7 +6,7 @@
 ## A new target: fuzz_NAME.c, its block below, a line in FUZZ_TARGETS,
 ## tests/fuzz/seeds/NAME/ and tests/fuzz/regress/NAME/.
 
-FUZZ_TARGETS = units graphml replay cdf scenario chakra
+FUZZ_TARGETS = units graphml replay cdf scenario chakra failures
 FUZZ_COMMON = %reldir%/fuzz.h %reldir%/fuzz_util.c %reldir%/driver.c
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -DNS_FUZZ_SRCDIR='"$(abs_top_srcdir)"'
 
@@ -35,7 +35,7 @@ check_PROGRAMS += %reldir%/fuzz_cdf
 %canon_reldir%_fuzz_cdf_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
 
 check_PROGRAMS += %reldir%/fuzz_scenario
-%canon_reldir%_fuzz_scenario_SOURCES = %reldir%/fuzz_scenario.c $(FUZZ_COMMON)
+%canon_reldir%_fuzz_scenario_SOURCES = %reldir%/fuzz_scenario.c %reldir%/fuzz_lua.c $(FUZZ_COMMON)
 %canon_reldir%_fuzz_scenario_CPPFLAGS = $(FUZZ_CPPFLAGS) -DNS_FUZZ_NAME='"scenario"' -DNS_FUZZ_SUFFIX='".lua"' \
 	-DNS_FUZZ_DIRS='"tests/fuzz/regress/scenario tests/fuzz/seeds/scenario scripts/examples tests/lua tests/data bench"'
 %canon_reldir%_fuzz_scenario_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
@@ -46,9 +46,15 @@ check_PROGRAMS += %reldir%/fuzz_chakra
 	-DNS_FUZZ_DIRS='"tests/fuzz/regress/chakra tests/fuzz/seeds/chakra tests/data/chakra/bad"'
 %canon_reldir%_fuzz_chakra_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
 
+check_PROGRAMS += %reldir%/fuzz_failures
+%canon_reldir%_fuzz_failures_SOURCES = %reldir%/fuzz_failures.c %reldir%/fuzz_lua.c $(FUZZ_COMMON)
+%canon_reldir%_fuzz_failures_CPPFLAGS = $(FUZZ_CPPFLAGS) -DNS_FUZZ_NAME='"failures"' -DNS_FUZZ_SUFFIX='".lua"' \
+	-DNS_FUZZ_DIRS='"tests/fuzz/regress/failures tests/fuzz/seeds/failures"'
+%canon_reldir%_fuzz_failures_LDADD = $(NETSIM_LIBS) $(FUZZ_LIBS)
+
 EXTRA_DIST += %reldir%/README %reldir%/run.sh %reldir%/seeds %reldir%/regress \
 	%reldir%/units.dict %reldir%/graphml.dict %reldir%/scenario.dict \
-	%reldir%/replay.dict %reldir%/cdf.dict
+	%reldir%/replay.dict %reldir%/cdf.dict %reldir%/failures.dict
 
 # make fuzz [FUZZ_TARGETS="units ..."] [FUZZ_SECONDS=N]: fuzz each target for
 # N seconds (one after the other, one process each); the corpus grows in

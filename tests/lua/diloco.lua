@@ -133,3 +133,52 @@ check(a.makespan_ps, a2.makespan_ps, "stragglers: the same seed gives the same r
 assert(a.makespan_ps ~= c.makespan_ps, "stragglers: another seed gives another run")
 -- mean factor exp(sigma^2 / 2) = 1.1331; its standard error over 2000 steps is 0.0135
 near(a.makespan_ps / (2000 * T), math.exp(0.125), 0.055, "stragglers: mean step time / step_time")
+
+-- 8. issue 19, item 3: peak_bandwidth_bps is the rate at which each sync lasts
+-- its window. Run every mode on a pair of hosts of exactly that rate (1 us of
+-- latency): the utilisation is the one netsim-lua(5) says it implies, by hand
+-- here, within 2 % (headers, 64 B per 4032 B, and latency are left out of
+-- the rate): diloco H = 4: H / (H + 1) = 0.8; streaming P = 2, tau = 1: 1;
+-- streaming P = 2, tau = 0: H / (H + P) = 4 / 6; dp, B = 4 buckets behind a
+-- backward pass of b = 2/3 of the step: 1 / (2 - b + b / B) = 1 / 1.5
+local implied = {
+  { { mode = "diloco", inner_steps = 4, outer_steps = 3 }, 0.8 },
+  { { mode = "streaming", inner_steps = 4, outer_steps = 3, fragments = 2, overlap = 1 }, 1.0 },
+  { { mode = "streaming", inner_steps = 4, outer_steps = 3, fragments = 2, overlap = 0 }, 4 / 6 },
+  { { mode = "dp", steps = 6, buckets = 4 }, 1 / 1.5 },
+}
+for _, c in ipairs(implied) do
+  local sp = c[1]
+  sp.workers, sp.params, sp.layers, sp.bytes_per_param, sp.step_time = { { 1 }, { 2 } }, P, 4, 2, ps(T)
+  local free = netsim.pair{ rate = "1Tbps", latency = "1us" }
+  local peak = run(free, sp).peak_bandwidth_bps
+  local at = run(netsim.pair{ rate = math.floor(peak + 0.5), latency = "1us" }, sp)
+  local what = ("%s, tau %s, at its peak_bandwidth_bps %.4g Gbps: utilization %.4f, implied %.4f")
+               :format(sp.mode, sp.overlap or 0, peak / 1e9, at.compute_utilization, c[2])
+  print("-- " .. what)
+  near(at.compute_utilization, c[2], 0.02 * c[2], what)
+end
+
+-- 9. issue 17, item 2: Streaming DiLoCo layer by layer (granularity =
+-- "layer"). A step of T = 30 ms on 4 layers, backward 2/3: forwards of
+-- 2.5 ms (layers 1..4), backwards of 5 ms (layers 4..1). P = 2 strided
+-- fragments ({1,3}, {2,4}), H = 2, tau = 0, 6 steps: fragment 1 syncs after
+-- steps 1, 3, 5, fragment 2 after steps 2, 4, 6, each of 25e6 params x 2 B
+-- (a two-rank ring: S = AR2(50e6)). Fragment 1's sync starts at the end of
+-- the step (layer 1's backward is last) and gates the next step's first
+-- forward: it blocks S, as by steps. Fragment 2's starts once layer 2's
+-- backward is done (5 ms before the end of the step) and gates layer 2's
+-- forward (2.5 ms into the next step): it blocks S - 7.5 ms; after step 6 it
+-- gates only the end (S - 5 ms). By steps every sync blocks S.
+do
+  local S = AR2(50000000, ppb, lat)
+  local spec = { workers = { { 1 }, { 2 } }, params = 50e6, layers = 4, fragments = 2, bytes_per_param = 2,
+                 step_time = ps(T), mode = "streaming", inner_steps = 2, steps = 6, overlap = 0, pattern = "strided" }
+  spec.granularity = "step"
+  check(run(wan, spec).makespan_ps, 6 * T + 6 * S, "by steps: every sync blocks S")
+  spec.granularity = "layer"
+  check(run(wan, spec).makespan_ps, 6 * T + 6 * S - 2 * 7500000000 - 5000000000,
+        "by layers: fragment 2 blocks S - 7.5 ms (S - 5 ms after the last step)")
+  spec.bytes_per_param = 0
+  check(run(wan, spec).makespan_ps, 6 * T, "by layers with free syncs: steps x step time exactly")
+end

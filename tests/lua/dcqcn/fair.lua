@@ -10,6 +10,6 @@ local fab = netsim.star{ hosts = n + 1, rate = "100Gbps", latency = "1us", mtu =
   switch = { buffer = param("buffer", "4MB"), ecn = { kmin = 5000, kmax = 200000, pmax = 0.01 }, pfc = false } }
 local w = netsim.workload()
 for h = 1, n do w:transfer{ src = h, dst = n + 1, bytes = bytes } end
-local r = netsim.run{ fabric = fab, workload = w, transport = "dcqcn",
+local r = netsim.run{ fabric = fab, workload = w, transport = "dcqcn", seed = tonumber(param("seed", "1")),
   dcqcn = { rate_control = param("rate_control", "1") == "1" } }
 assert(r.completed == 1 and r.bytes == n * bytes, "every byte delivered")

@@ -4,4 +4,4 @@ local w = netsim.workload()
 local t = w:transfer{ src = 1, dst = 2, bytes = "8TB" }
 local c = w:compute{ node = 3, duration = 9.2e6, after = t }
 w:compute{ node = 3, duration = "9000000s", after = c }
-netsim.run{ fabric = fab, workload = w, until = "9.2e6s", sample = "1ps", subflows = 65535 }
+netsim.run{ fabric = fab, workload = w, until = "9.2e6s", sample = "8.4e6s", subflows = 65535 }

@@ -1,0 +1,1 @@
+{ degraded = { leaf = 1, spine = 1 } }

@@ -1,0 +1,1 @@
+{ spines = 1, failed = { leaf = 1, spine = 1 } }

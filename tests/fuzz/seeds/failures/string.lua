@@ -1,0 +1,1 @@
+{ failed = "leaf1-spine1" }

@@ -1,0 +1,1 @@
+{ failed = { { leaf = 1, spine = 1 }, { leaf = 1, spine = 1 } } }

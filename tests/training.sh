@@ -1,0 +1,112 @@
+#!/bin/sh
+# training.sh - w:training (issue 17, item 1) against hand calculations.
+#
+# The model: 8 layers, hidden h = 1024, seq s = 1024, batch 1, bf16, so a
+# layer has P_l = 12 h^2 = 12,582,912 weights; its forward pass costs
+# 2 P_l s + 4 s^2 h = 30,064,771,072 FLOPs, at 1e15 x 0.5 FLOP/s
+# t_f = 60,129,542 ps (rounded), its backward 2 t_f.
+. "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+[ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
+plan 32
+
+scenario train.lua <<'LUA'
+local tp, pp, dp = param("tp", 1), param("pp", 1), param("dp", 1)
+local n = tp * pp * dp
+local fab = netsim.star{ hosts = n, rate = param("rate", "100Tbps"), latency = "0ns" }
+local w = netsim.workload()
+w:training{ hosts = fab:hosts(), model = { layers = 8, hidden = 1024, seq = 1024 },
+  gpu = { flops = 1e15, efficiency = 0.5 }, tp = tp, pp = pp, dp = dp, microbatches = param("M", 1),
+  schedule = pp > 1 and param("schedule", "1f1b") or nil, steps = param("steps", 1),
+  bucket = dp > 1 and param("bucket", "25MB") or nil, zero = dp > 1 and param("zero", 0) or nil }
+netsim.run{ fabric = fab, workload = w, transport = "ideal" }
+LUA
+run_to one.h5 train.lua
+run_to two.h5 train.lua steps=2
+run_to gpipe.h5 train.lua pp=4 M=8 schedule=gpipe
+run_to 1f1b.h5 train.lua pp=4 M=8 schedule=1f1b
+run_to tp.h5 train.lua tp=2 M=2
+run_to dp1.h5 train.lua dp=2 rate=10Tbps bucket=1GB
+run_to dpn.h5 train.lua dp=2 rate=10Tbps bucket=1B
+run_to z1.h5 train.lua dp=2 rate=10Tbps bucket=1B zero=1
+run_to z3.h5 train.lua dp=2 rate=10Tbps bucket=1B zero=3
+
+check 'one GPU: a step is 8 x (t_f + 2 t_f) exactly; two steps twice that' "
+tf = 60129542
+ok &= mk('one.h5') == 8 * 3 * tf
+ok &= mk('two.h5') == 2 * 8 * 3 * tf"
+check 'GPipe and 1F1B, 4 stages, 8 micro-batches: (M + p - 1)(t_F + t_B) within 0.1% (the transfers on the way: 2 MB at 100 Tb/s)' "
+tF = 2 * 60129542; want = (8 + 4 - 1) * (tF + 2 * tF)
+for f in ('gpipe.h5', '1f1b.h5'):
+    print('#', f, mk(f), want); ok &= want <= mk(f) <= want * 1.001"
+check 'peak in-flight activations: stage 1 runs 8 forwards before its first backward under GPipe (M), 4 under 1F1B (p)' "
+for f, want in (('gpipe.h5', 8), ('1f1b.h5', 4)):
+    o = ops(f); c = o[(o['node'] == 1) & (o['kind'] == b'compute')]
+    fb = c[c['label'] == b'bwd']['start_ps'].min()
+    nf = ((c['label'] == b'fwd') & (c['start_ps'] < fb)).sum() // 2    # 2 layers a stage
+    print('#', f, nf); ok &= nf == want"
+check 'GPipe: each stage computes 8 x 3 t_F, stage i ends at (33 - 2 i) t_F: the utilisation is their mean, 0.8045 (by hand)' "
+u = h5py.File(T + '/gpipe.h5')['summary'].attrs['compute_utilization']
+want = sum(24 / (33 - 2 * i) for i in range(4)) / 4
+print('#', u, want); ok &= abs(u - want) < 1e-3"
+check 'tensor parallel: 4 allreduces of b s h x 2 bytes per layer and micro-batch (64 of 2,097,152 B)' "
+c = h5py.File(T + '/tp.h5')['collectives'][:]
+ok &= len(c) == 4 * 8 * 2 and set(c['bytes']) == {1024 * 1024 * 2} and set(c['ranks']) == {2}"
+check 'tensor parallel: a rank computes half of each part (attention: a third of the weights and the attention FLOPs; MLP: two thirds), and waits for each allreduce: the step is their sum' "
+W = 2 * 12582912 * 1024; A = 4 * 1024 * 1024 * 1024
+a = round((W / 3 + A) / 2 / 5e14 * 1e12); m = round(W * 2 / 3 / 2 / 5e14 * 1e12)
+o = ops('tp.h5'); c = o[(o['node'] == 1) & (o['kind'] == b'compute')]
+ok &= c['finish_ps'].sum() - c['start_ps'].sum() == 2 * 8 * 3 * (a + m)
+co = h5py.File(T + '/tp.h5')['collectives'][:]
+ok &= mk('tp.h5') == 2 * 8 * 3 * (a + m) + (co['finish_ps'] - co['start_ps']).sum()"
+check 'data parallel, one bucket: the allreduce of all 201,326,592 gradient bytes starts when the backward ends, the step ends with it' "
+c = h5py.File(T + '/dp1.h5')['collectives'][:]
+ok &= len(c) == 1 and c['bytes'][0] == 8 * 12582912 * 2 and c['start_ps'][0] == 8 * 3 * 60129542
+ok &= mk('dp1.h5') == c['finish_ps'][0]"
+check 'data parallel, a bucket per layer: the first starts after the forward and the last layer backward (10 t_f), only the last one is exposed' "
+c = h5py.File(T + '/dpn.h5')['collectives'][:]
+c1 = h5py.File(T + '/dp1.h5')['collectives'][:]
+ok &= len(c) == 8 and set(c['bytes']) == {12582912 * 2}
+ok &= c['start_ps'].min() == 10 * 60129542 and c['start_ps'].max() == 8 * 3 * 60129542
+exposed = mk('dpn.h5') - 8 * 3 * 60129542
+last = c[c['start_ps'].argmax()]
+ok &= exposed == last['finish_ps'] - last['start_ps']
+print('# exposed', exposed, 'one bucket', c1['finish_ps'][0] - c1['start_ps'][0])
+ok &= exposed * 7 < c1['finish_ps'][0] - c1['start_ps'][0]"
+check 'ZeRO-1 moves exactly DDP s bytes (reduce-scatters and one allgather), ZeRO-3 1.5 times (2(n-1)X against 3(n-1)X)' "
+def moved(f): return int(h5py.File(T + '/' + f)['transfers']['bytes'].sum())
+X = 8 * 12582912 * 2
+ok &= moved('dpn.h5') == 2 * X and moved('z1.h5') == 2 * X and moved('z3.h5') == 3 * X
+c = h5py.File(T + '/z3.h5')['collectives'][:]
+ok &= sorted(set(c['kind'])) == [b'allgather', b'reducescatter'] and (c['kind'] == b'allgather').sum() == 16"
+check 'ZeRO-3: every forward of layer k starts after its weights are gathered; ZeRO-1 ends after the allgather' "
+o = ops('z3.h5'); c = h5py.File(T + '/z3.h5')['collectives'][:]
+ag = c[c['kind'] == b'allgather']
+fw = o[(o['kind'] == b'compute') & (o['label'] == b'fwd') & (o['node'] == 1)]
+ok &= len(fw) == 8
+for k in range(8): ok &= fw['start_ps'][k] >= ag['finish_ps'][k]
+c1 = h5py.File(T + '/z1.h5')['collectives'][:]
+ok &= mk('z1.h5') == c1[c1['kind'] == b'allgather']['finish_ps'].max()"
+check '/iterations: a row per rank and step; blocked time = the exposed allreduce' "
+it = h5py.File(T + '/dp1.h5')['iterations'][:]
+c = h5py.File(T + '/dp1.h5')['collectives'][:]
+ok &= len(it) == 2 and list(it['worker']) == [1, 2]
+for r in it: ok &= r['blocked_ps'] == c['finish_ps'][0] - c['start_ps'][0]"
+
+run_checks "import h5py
+T = '$T'
+def mk(f): return int(h5py.File(T + '/' + f)['summary'].attrs['makespan_ps'])
+def ops(f): return h5py.File(T + '/' + f)['ops'][:]"
+
+# bad input: a clear error naming the file:line, the field and the numbers
+W='local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload()'
+M='model = { layers = 8, hidden = 64, seq = 64 }, gpu = { flops = 1e15 }'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), $M, tp = 2, pp = 1, dp = 1 }" "bad.lua:3: training: tp x pp x dp = 2 x 1 x 1 = 2 ranks, but 'hosts' lists 4" 'ranks and hosts disagree'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), model = { layers = 6, hidden = 64, seq = 64 }, gpu = { flops = 1e15 }, pp = 4 }" "model.layers (6) must be a multiple of pp (4)" 'layers not a multiple of pp'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), $M, dp = 4, zero = 4 }" "bad.lua:3: training: field 'zero' must be <= 3 (got 4)" 'zero = 4'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), model = { layers = 8, hidden = 64, seq = 64, moe = {} }, gpu = { flops = 1e15 }, dp = 4 }" "model.moe (expert parallelism) is not supported yet" 'model.moe asked'
+finish
