@@ -21,7 +21,7 @@
  * cut into c near-equal chunks that each run the whole algorithm on their
  * own (chunk j's step s waits only for chunk j's step s - 1).
  * nic_bytes of the record is the most payload bytes any rank sends or
- * receives (a NIC is full duplex).
+ * receives (a NIC is full duplex); the rooted collectives below set it otherwise.
  */
 #ifndef NS_COLLECTIVES_H
 #define NS_COLLECTIVES_H
