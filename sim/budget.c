@@ -9,8 +9,7 @@
 #include <unistd.h>
 #include "alloc.h"
 #include "fabric.h"
-#include "sim.h"
-#include "sim/output/h5out.h"
+#include "sim/output/h5mem.h"
 #include "units.h"
 
 /* --- what the machine has --------------------------------------------------- */
@@ -80,7 +79,7 @@ ns_mem_fabric_shape(uint64_t nodes, uint64_t hosts, uint64_t cables, uint64_t ed
 uint64_t
 ns_mem_run_floor(uint64_t hosts, uint64_t cables)
 {
-    uint64_t b = ns_mem_mad(NS_MEM_BASE_BYTES, hosts, sizeof(ns_cpu));
+    uint64_t b = ns_mem_mad(NS_MEM_BASE_BYTES, hosts, NS_MEM_HOST_BYTES);
     b = ns_mem_mad(b, 2 * cables, NS_MEM_FLOW_LINK_BYTES);
     return ns_mem_add(b, ns_h5out_mem(0, 0));
 }

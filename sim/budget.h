@@ -60,6 +60,9 @@ uint64_t ns_mem_fabric_shape(uint64_t nodes, uint64_t hosts, uint64_t cables, ui
  * state (NS_MEM_FLOW_LINK_BYTES, the flow model's), the HDF5 writer's
  * tables, and the program */
 #define NS_MEM_FLOW_LINK_BYTES 256
+/* a host's compute state in a run (ns_cpu, sim.h: checked there), here so
+ * that the budget needs no part of the simulation */
+#define NS_MEM_HOST_BYTES 64
 uint64_t ns_mem_run_floor(uint64_t hosts, uint64_t cables);
 /* A builder's check, before it allocates anything: NS_OK, or NS_ENOMEM with
  * "WHAT would need about X of memory to build, at least Y to run (...)" when

@@ -9,7 +9,7 @@
 #include "alloc.h"
 #include "fabric.h"
 #include "net.h"
-#include "sim/output/h5out.h"
+#include "sim/output/h5mem.h"
 #include "sim.h"
 #include "taskgraph.h"
 #include "units.h"

@@ -45,3 +45,9 @@ ns_evq_pop(ns_evq *q)
 {
     return q->kind == NS_EVQ_HEAP ? ns_evq_heap_pop(q) : ns_evq_cal_pop(q);
 }
+
+int
+ns_evq_due_at(const ns_evq *q, ns_time t)
+{
+    return q->kind == NS_EVQ_HEAP ? ns_evq_heap_due_at(q, t) : ns_evq_cal_due_at(q, t);
+}

@@ -81,6 +81,9 @@ int ns_evq_push(ns_evq *q, ns_event *ev, ns_time when);
 void ns_evq_cancel(ns_evq *q, ns_event *ev);
 /* remove and return the earliest event, NULL if empty */
 ns_event *ns_evq_pop(ns_evq *q);
+/* 1 if an event is queued at time t, when none is queued before t (t is
+ * the last popped time, the clock); O(1) */
+int ns_evq_due_at(const ns_evq *q, ns_time t);
 static inline size_t ns_evq_size(const ns_evq *q) { return q->n; }
 
 #endif

@@ -218,6 +218,18 @@ ns_evq_cal_cancel(ns_evq *q, ns_event *ev)
     }
 }
 
+/* an event at t is in t's bucket, whose list is sorted: with none queued
+ * before t, it is that list's first */
+int
+ns_evq_cal_due_at(const ns_evq *q, ns_time t)
+{
+    if (q->n == 0)
+        return 0;
+    const ns_event *head = &q->bucket[((uint64_t)t >> q->shift) & (q->nb - 1)];
+    const ns_event *e = next_of(head);
+    return e != head && e->when_ps == t;
+}
+
 /* the earliest event of all, by looking at every bucket's head */
 static ns_event *
 direct_search(ns_evq *q)

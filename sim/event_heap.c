@@ -104,6 +104,13 @@ ns_evq_heap_push(ns_evq *q, ns_event *ev, ns_time when)
     return 0;
 }
 
+/* the root is the earliest event */
+int
+ns_evq_heap_due_at(const ns_evq *q, ns_time t)
+{
+    return q->n > 0 && (uint64_t)(q->ent[0].key >> 64) == (uint64_t)t;
+}
+
 void
 ns_evq_heap_cancel(ns_evq *q, ns_event *ev)
 {

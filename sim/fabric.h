@@ -167,5 +167,17 @@ uint64_t ns_fabric_path_count(const ns_fabric *f, uint32_t a, uint32_t b);
 
 /* implemented in sim/routing.c */
 int ns_fabric_compute_routes(ns_fabric *f, ns_err *e);
+/* the pinned paths (route.h: ns_route_pin) from host node src to host node
+ * dst: the product of the equal-cost choices along path 0, which is every
+ * equal-cost path in a fabric whose choices do not depend on the way taken
+ * (leaf-spine, fat-tree, datacentres joined by WAN links); 1 under one
+ * switch; capped at NS_PIN_MAX_PATHS. O(hops) */
+#define NS_PIN_MAX_PATHS 32767u
+uint32_t ns_fabric_pinned_paths(const ns_fabric *f, uint32_t src, uint32_t dst);
+/* the most subflows asked for a transfer from host node src to dst under
+ * policy `lb` (NS_LB_*, sim.h) with run{subflows = subflows}: `subflows`,
+ * or under ethereal its pinned paths (a left-over transfer's s / gcd(r, s)
+ * is at most s); for the estimates made before a run */
+uint32_t ns_fabric_most_subflows(const ns_fabric *f, int lb, uint32_t subflows, uint32_t src, uint32_t dst);
 
 #endif

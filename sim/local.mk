@@ -40,6 +40,7 @@ libnetsim_a_SOURCES += \
 # output: the HDF5 writer and the end-of-run summary
 libnetsim_a_SOURCES += \
 	%reldir%/output/summary.c %reldir%/output/summary.h %reldir%/output/job_stats.c \
+	%reldir%/output/h5mem.c %reldir%/output/h5mem.h \
 	%reldir%/output/h5out.c %reldir%/output/h5out.h
 
 # the Lua bindings

@@ -11,9 +11,12 @@
  * largest. A subflow of b bytes is ceil(b / mss) packets, all of mss payload
  * bytes but the last.
  * Paths: every subflow of a transfer carries the transfer's flow label
- * (route.h: ns_route_label) and starts with path offset i, which the
- * switches spend digit by digit (ns_route_pick), so the k subflows take k
- * distinct paths wherever the fabric has k.
+ * (route.h: ns_route_label) and starts with path offset path0 + i, which
+ * the switches spend digit by digit (ns_route_pick), so the k subflows take
+ * k distinct paths wherever the fabric has k. path0 is 0 but under
+ * lb = "ethereal", where the driver (sim.c) chooses k and path0 for each
+ * transfer of a batch and the switches spend the offset without a hash
+ * (ns_route_pin): path p is then the same p for every label.
  */
 #ifndef NS_PLAN_H
 #define NS_PLAN_H
@@ -26,6 +29,7 @@ typedef struct ns_plan {
     uint32_t k;              /* subflows */
     uint32_t mss;            /* payload bytes of a full packet */
     uint32_t label;          /* the flow label of every subflow */
+    uint32_t path0;          /* the path offset of subflow 0 */
 } ns_plan;
 
 /* 1 if a transfer of `bytes` from host node src to dst crosses the network */
@@ -58,15 +62,18 @@ ns_plan_cut(ns_plan *p, uint64_t bytes, uint32_t subflows, uint32_t mss)
     p->extra = bytes % p->k;
     p->mss = mss;
     p->label = 0;
+    p->path0 = 0;
 }
 
-/* the plan of transfer `xfer` of `bytes` (> 0) from host node src to dst */
+/* the plan of transfer `xfer` of `bytes` (> 0) from host node src to dst,
+ * cut into the `subflows` its driver asked for, subflow 0 on path `path0` */
 static inline void
-ns_plan_make(ns_plan *p, uint64_t bytes, uint32_t subflows, uint32_t mss, uint32_t src, uint32_t dst,
-             uint32_t xfer)
+ns_plan_make(ns_plan *p, uint64_t bytes, uint32_t subflows, uint32_t path0, uint32_t mss, uint32_t src,
+             uint32_t dst, uint32_t xfer)
 {
     ns_plan_cut(p, bytes, subflows, mss);
     p->label = ns_route_label(src, dst, xfer);
+    p->path0 = path0;
 }
 
 /* bytes of subflow i */
@@ -80,8 +87,7 @@ ns_plan_bytes(const ns_plan *p, uint32_t i)
 static inline uint16_t
 ns_plan_path(const ns_plan *p, uint32_t i)
 {
-    (void)p;
-    return (uint16_t)i;
+    return (uint16_t)(p->path0 + i);
 }
 
 #endif

@@ -51,6 +51,18 @@ ns_route_pick(uint32_t salt, uint32_t label, uint32_t *off, uint32_t n)
     return idx;
 }
 
+/* the next-hop index in [0, n) for a pinned path (lb = "ethereal", source
+ * routing): the offset's next digit, no hash; spends it. Path p of a pair
+ * of edge switches is the same p for every flow: its digits in the radix
+ * of each choice on the way */
+static inline uint32_t
+ns_route_pin(uint32_t *off, uint32_t n)
+{
+    uint32_t idx = *off % n;
+    *off /= n;
+    return idx;
+}
+
 /* per-node salts for a run with `seed`: fills salt[0..nnodes); 0 or -1 (no memory) */
 int ns_route_salts(uint64_t seed, uint32_t *salt, size_t nnodes);
 

@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "rng.h"
 #include "route.h"
+#include "sim.h"
 
 /* the per-switch cache of recent next-hop sets, to share identical sets */
 #define RECENT 8
@@ -178,6 +179,31 @@ out:
     if (have_g) igraph_destroy(&g);
     if (have_edges) igraph_vector_int_destroy(&edges);
     return rc;
+}
+
+uint32_t
+ns_fabric_pinned_paths(const ns_fabric *f, uint32_t src, uint32_t dst)
+{
+    uint32_t node = f->host_attach[src], target = f->host_attach[dst];
+    uint64_t s = 1;
+    if (node < f->nhosts)
+        return 1;   /* two hosts on one cable */
+    for (size_t hops = 0; node != target && hops < f->nlinks; hops++) {
+        const ns_hopset *hs = ns_fabric_route(f, node, dst);
+        if (hs->n == 0)
+            break;
+        s *= hs->n;
+        if (s > NS_PIN_MAX_PATHS)
+            return NS_PIN_MAX_PATHS;
+        node = f->links[f->hops[hs->off]].dst;
+    }
+    return (uint32_t)s;
+}
+
+uint32_t
+ns_fabric_most_subflows(const ns_fabric *f, int lb, uint32_t subflows, uint32_t src, uint32_t dst)
+{
+    return lb == NS_LB_ETHEREAL ? ns_fabric_pinned_paths(f, src, dst) : subflows;
 }
 
 void

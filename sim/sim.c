@@ -14,10 +14,13 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "alloc.h"
 #include "budget.h"
 #include "id.h"
+
+_Static_assert(sizeof(ns_cpu) <= NS_MEM_HOST_BYTES, "a host's state outgrows its share of the budget (budget.h)");
 
 extern const ns_model ns_packet_model;   /* sim/packet/packet_net.c */
 extern const ns_model ns_flow_model;     /* sim/flow/flow_net.c */
@@ -29,7 +32,16 @@ const ns_model *const ns_models[] = {
     NULL
 };
 
-const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", NULL};
+static void eth_fire(void *simp, ns_event *ev);
+
+/* a transfer of a lb = "ethereal" batch, while it is grouped (see eth_fire) */
+typedef struct ns_eth_rec {
+    uint64_t key;            /* source edge node << 32 | destination edge node */
+    uint32_t pos;            /* order of start */
+    uint32_t x;
+} ns_eth_rec;
+
+const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", "ethereal", NULL};
 const char *const ns_spray_names[] = {"random", "roundrobin", NULL};
 const char *const ns_flow_solver_names[] = {"incremental", "component", "full", NULL};
 const char *const ns_connections_names[] = {"per_transfer", "persistent", NULL};
@@ -300,6 +312,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     if (!sim)
         return ns_enomem(e, "the simulation");
     ns_event_init(&sim->sample_ev, NULL);
+    ns_event_init(&sim->eth_ev, eth_fire);
     const ns_model *model = ns_models[cfg->model];
     if (ns_evq_init(&sim->evq, model->evq)) {
         ns_free(sim);
@@ -351,6 +364,19 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         goto fail;
     }
     sim->nxfers = nx;
+    if (cfg->lb == NS_LB_ETHEREAL) {
+        if (cfg->subflows != 1) {
+            rc = ns_errorf(e, NS_EINVAL, "lb \"ethereal\" cuts transfers itself: subflows must be 1 (got %u)",
+                           cfg->subflows);
+            goto fail;
+        }
+        sim->eth_pend = ns_alloc((nx ? nx : 1) * sizeof *sim->eth_pend);
+        sim->eth_rec = ns_alloc((nx ? nx : 1) * sizeof *sim->eth_rec);
+        if (!sim->eth_pend || !sim->eth_rec) {
+            rc = ns_enomem(e, "the simulation");
+            goto fail;
+        }
+    }
     for (size_t i = 0; i < wl->nops; i++) {
         if (wl->ops[i].kind != NS_OP_DELAY)
             continue;
@@ -413,6 +439,8 @@ ns_sim_free(ns_sim *sim)
     ns_free(sim->cpus);
     ns_free(sim->xfers);
     ns_free(sim->job_xfer0);
+    ns_free(sim->eth_pend);
+    ns_free(sim->eth_rec);
     ns_free(sim->delays);
     ns_free(sim->coll_cut_ps);
     ns_free(sim);
@@ -481,6 +509,89 @@ find_delay(ns_sim *sim, uint32_t op)
     return &sim->delays[lo];
 }
 
+/* --- lb = "ethereal": batches ----------------------------------------------
+ *
+ * The source switch assigns paths to the transfers of a batch: those that
+ * start at one picosecond from hosts under one edge switch to hosts under
+ * another (arXiv 2407.00550). A transfer that starts waits in eth_pend;
+ * eth_ev, queued at the same instant, fires once nothing else is due then
+ * (so transfers made ready by later events of the instant join the batch),
+ * assigns every pending transfer its subflows and path0, and hands them to
+ * the network model in the order they started. With n transfers in a
+ * group and s pinned paths (ns_fabric_pinned_paths), r = n mod s: the first
+ * n - r go whole to paths 0, 1, ..., s - 1, 0, ... in turn; the last r are
+ * cut into m = s / gcd(r, s) equal pieces each, leftover t's pieces on
+ * paths t m, t m + 1, ... (mod s), so every path gets r / gcd(r, s) pieces. */
+
+static int
+eth_cmp(const void *a, const void *b)
+{
+    const ns_eth_rec *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return p->pos < q->pos ? -1 : p->pos > q->pos;
+}
+
+static uint32_t
+gcd_u32(uint32_t a, uint32_t b)
+{
+    while (b) {
+        uint32_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+static int
+eth_join(ns_sim *sim, uint32_t x)
+{
+    sim->eth_pend[sim->eth_n++] = x;
+    if (!ns_event_pending(&sim->eth_ev) && ns_sim_at(sim, &sim->eth_ev, sim->now))
+        return sim->err.code;
+    return NS_OK;
+}
+
+static void
+eth_fire(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    if (ns_evq_due_at(&sim->evq, sim->now)) {
+        ns_sim_at(sim, ev, sim->now);   /* after the instant's other events */
+        return;
+    }
+    const ns_fabric *f = sim->fab;
+    size_t n = sim->eth_n;
+    for (size_t i = 0; i < n; i++) {
+        const ns_xfer *xf = &sim->xfers[sim->eth_pend[i]];
+        uint32_t a = f->host_attach[xf->src - 1], b = f->host_attach[xf->dst - 1];
+        sim->eth_rec[i] = (ns_eth_rec){ ((uint64_t)a << 32) | b, (uint32_t)i, sim->eth_pend[i] };
+    }
+    qsort(sim->eth_rec, n, sizeof *sim->eth_rec, eth_cmp);
+    for (size_t lo = 0, hi; lo < n; lo = hi) {
+        for (hi = lo + 1; hi < n && sim->eth_rec[hi].key == sim->eth_rec[lo].key; hi++)
+            ;
+        const ns_xfer *x0 = &sim->xfers[sim->eth_rec[lo].x];
+        uint32_t s = ns_fabric_pinned_paths(f, x0->src - 1, x0->dst - 1);
+        uint32_t cnt = (uint32_t)(hi - lo), r = cnt % s, whole = cnt - r;
+        uint32_t m = r ? s / gcd_u32(r, s) : 1;
+        for (uint32_t j = 0; j < cnt; j++) {
+            ns_xfer *xf = &sim->xfers[sim->eth_rec[lo + j].x];
+            if (j < whole) {
+                xf->subflows = 1;
+                xf->path0 = j % s;
+            } else {
+                xf->subflows = m;
+                xf->path0 = (uint32_t)((uint64_t)(j - whole) * m % s);
+            }
+        }
+    }
+    sim->eth_n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sim->net->ops->start(sim->net, sim->eth_pend[i]))
+            return;   /* the error is in sim->err */
+}
+
 static int
 start_op(ns_sim *sim, uint32_t op)
 {
@@ -515,6 +626,10 @@ start_op(ns_sim *sim, uint32_t op)
             op_done(sim, op);
             return NS_OK;
         }
+        xf->subflows = sim->cfg.subflows;
+        xf->path0 = 0;
+        if (sim->cfg.lb == NS_LB_ETHEREAL)
+            return eth_join(sim, x);
         return sim->net->ops->start(sim->net, x);
     }
     case NS_OP_DELAY:

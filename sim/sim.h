@@ -25,11 +25,11 @@ typedef struct ns_rng ns_rng;
  * (sim/packet/transports.c), for C callers; a new row needs no name here */
 enum { NS_MODEL_PACKET = 0, NS_MODEL_FLOW = 1 };
 enum { NS_TP_IDEAL = 0, NS_TP_DCTCP, NS_TP_DCQCN };
-enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE };
+enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE, NS_LB_ETHEREAL };
 enum { NS_SPRAY_RANDOM = 0, NS_SPRAY_ROUNDROBIN };
 enum { NS_CONN_PER_TRANSFER = 0, NS_CONN_PERSISTENT };
 
-extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", NULL */
+extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", "ethereal", NULL */
 extern const char *const ns_spray_names[];      /* "random", "roundrobin", NULL */
 extern const char *const ns_flow_solver_names[]; /* "incremental", "component", "full", NULL */
 extern const char *const ns_connections_names[]; /* "per_transfer", "persistent", NULL */
@@ -63,7 +63,8 @@ void ns_run_cfg_defaults(ns_run_cfg *c);
 typedef struct ns_xfer {
     uint32_t op;
     uint32_t src, dst;       /* host ids, 1-based */
-    uint32_t subflows;
+    uint32_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
+    uint32_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h) */
     uint64_t bytes;
     ns_time  start_ps, finish_ps;   /* finish -1 while running */
     uint64_t packets;        /* data packets sent, retransmissions included */
@@ -120,6 +121,13 @@ struct ns_sim {
     size_t            ndelays;
     ns_time          *coll_cut_ps;            /* per collective: its WAN cut bound (0: crosses none) */
     double            link_bytes_total;       /* sum over transfers of wire bytes x links on the path */
+
+    /* lb = "ethereal": the transfers that started at this instant, to be
+     * assigned paths as one batch once nothing else is due now (sim.c) */
+    ns_event          eth_ev;
+    uint32_t         *eth_pend;               /* in the order they started */
+    size_t            eth_n;
+    struct ns_eth_rec *eth_rec;               /* scratch for grouping them */
 
     /* observers */
     ns_event          sample_ev;

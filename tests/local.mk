@@ -97,6 +97,10 @@ EXTRA_DIST += tests/bad_input_faults.sh
 TESTS += tests/lb.sh
 EXTRA_DIST += tests/lb.sh tests/lb_check.py
 
+# lb = "ethereal": Ethereal's theorem (busiest uplink n f / s), the pieces, batches, both models
+TESTS += tests/ethereal.sh
+EXTRA_DIST += tests/ethereal.sh
+
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh
 

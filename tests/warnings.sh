@@ -82,7 +82,7 @@ grep -q "warning: diloco: straggler: field 'shape' only applies with dist = \"ga
 ok $? 'a lognormal straggler given a shape'
 run -q modes.lua mode=diloco dist=gamma
 grep -q "field 'buckets' only applies with mode = \"dp\"; ignored with mode = \"diloco\"" "$T/err" &&
-grep -q "field 'backward_fraction' only applies with mode = \"dp\"; ignored with mode = \"diloco\"" "$T/err" &&
+grep -q "field 'backward_fraction' only applies with mode = \"dp\" or granularity = \"layer\"; ignored with mode = \"diloco\"" "$T/err" &&
 grep -q "field 'fragments' only applies with mode = \"streaming\"; ignored with mode = \"diloco\"" "$T/err" &&
 grep -q "straggler: field 'sigma' only applies with dist = \"lognormal\"; ignored with dist = \"gamma\"" "$T/err" &&
 grep -q "straggler: field 'mu' only applies with dist = \"lognormal\"; ignored with dist = \"gamma\"" "$T/err" &&

@@ -77,6 +77,7 @@ typedef struct fnet {
     int              mode;        /* NS_MM_* */
     int              spread;      /* 1: spray/adaptive, 0: one hashed path */
     int              flowlet;
+    int              pinned;      /* 1: ethereal, the offset names the path (ns_route_pin) */
     uint32_t         mss, header;
     uint32_t        *salt;        /* per node ECMP salt */
     uint32_t        *sf_left;     /* per transfer: subflows not yet delivered */
@@ -250,8 +251,9 @@ hop_delay(const ns_flink *l, uint32_t pkt)
     return l->latency_ps + ns_serialize_ps(pkt, l->rate_bps);
 }
 
-/* one hashed path from switch `a` to the attachment of host node `dst`,
- * as ns_lb_choose walks it; returns the hops or -1 (no route) */
+/* one hashed (or, under ethereal, pinned) path from switch `a` to the
+ * attachment of host node `dst`, as ns_lb_choose walks it; returns the
+ * hops or -1 (no route) */
 static long
 walk_ecmp(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off)
 {
@@ -262,7 +264,8 @@ walk_ecmp(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off)
         const ns_hopset *hs = ns_fabric_route(fab, node, dst);
         if (hs->n == 0 || (size_t)cnt >= fab->nlinks)
             return -1;
-        uint32_t idx = hs->n == 1 ? 0 : ns_route_pick(n->salt[node], label, &off, hs->n);
+        uint32_t idx = hs->n == 1 ? 0 : n->pinned ? ns_route_pin(&off, hs->n)
+                                                  : ns_route_pick(n->salt[node], label, &off, hs->n);
         uint32_t link = fab->hops[hs->off + idx];
         n->rlinks[cnt] = link;
         n->rcoefs[cnt] = NS_MM_Q;
@@ -443,7 +446,7 @@ fnet_start(ns_net *net, uint32_t xi)
     ns_xfer *x = &n->sim->xfers[xi];
     uint32_t src = x->src - 1, dst = x->dst - 1;
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
+    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
     n->sf_left[xi] = plan.k;
     uint32_t label = plan.label;
@@ -540,9 +543,18 @@ static void
 fnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, uint64_t peak_xfers,
               ns_mem_est *m)
 {
-    (void)wl;
+    uint32_t most = c->subflows;
+    if (c->lb == NS_LB_ETHEREAL)
+        for (size_t i = 0; i < wl->nops; i++) {
+            const ns_op *o = &wl->ops[i];
+            if (o->kind != NS_OP_TRANSFER || !ns_plan_crosses(o->bytes, o->node, o->dst))
+                continue;
+            uint32_t k = ns_plan_subflows(o->bytes, ns_fabric_most_subflows(f, c->lb, c->subflows,
+                                                                            o->node - 1, o->dst - 1));
+            most = k > most ? k : most;
+        }
     m->packets = 0;
-    m->subflows = peak_xfers * c->subflows;
+    m->subflows = peak_xfers * most;
     m->model = ns_mem_mad(ns_mem_mad(0, f->nlinks, 256), m->subflows, 320);
 }
 
@@ -579,6 +591,7 @@ fnet_new(ns_sim *sim, ns_net **out)
     n->mode = c->flow_solver;
     n->spread = c->lb == NS_LB_SPRAY || c->lb == NS_LB_ADAPTIVE;
     n->flowlet = c->lb == NS_LB_FLOWLET;
+    n->pinned = c->lb == NS_LB_ETHEREAL;
     n->mss = fab->mtu - fab->header;
     n->header = fab->header;
     n->free_slot = NS_NONE;

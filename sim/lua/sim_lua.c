@@ -341,6 +341,9 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
         ns_lua_warn_unused(L, 1, "run", "spray", "lb = \"spray\"", lb);
     if (cfg->lb != NS_LB_FLOWLET)
         ns_lua_warn_unused(L, 1, "run", "flowlet_gap", "lb = \"flowlet\"", lb);
+    if (cfg->lb == NS_LB_ETHEREAL && cfg->subflows != 1)
+        ns_lua_fail(L, "run", "field 'subflows' must be 1 with lb = \"ethereal\", which cuts transfers itself "
+                    "(got %u)", (unsigned)cfg->subflows);
     if (cfg->connections == NS_CONN_PERSISTENT && (cfg->model != NS_MODEL_PACKET ||
                                                    !ns_transport_carries(cfg->transport)))
         ns_lua_warn(L, "run", "field 'connections': %s%s%s carries no congestion state from one transfer to "

@@ -7,6 +7,7 @@
  */
 #include <config.h>
 #include "h5out.h"
+#include "h5mem.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -18,9 +19,7 @@
 #include "sim/sim.h"
 #include "summary.h"
 
-#define BLOCK_ROWS 4096
-#define TS_ROWS 64            /* time-series rows buffered before a write, at most */
-#define TS_BUF_BYTES ((size_t)4 << 20)    /* ... and at most this much of each matrix, but one row */
+#define BLOCK_ROWS NS_H5OUT_BLOCK_ROWS
 #define TS_CHUNK_COLS ((size_t)1 << 17)   /* links in one chunk: 1 MiB a chunk row */
 
 /* files whose H5Fclose failed in this process (ns_h5out_lib_close): process-wide, as HDF5's state is */
@@ -573,28 +572,6 @@ out:
 }
 
 /* --- time series ---------------------------------------------------------- */
-
-size_t
-ns_h5out_ts_rows(size_t nlinks)
-{
-    size_t r = TS_BUF_BYTES / (8 * (nlinks ? nlinks : 1));
-    return r < 1 ? 1 : r > TS_ROWS ? TS_ROWS : r;
-}
-
-uint64_t
-ns_h5out_mem(size_t nlinks, int sampled)
-{
-    /* a block of table rows (BLOCK_ROWS of at most 128 bytes), HDF5's chunk
-     * caches (1 MiB a dataset, three open at once) and a chunk and its
-     * deflated copy while one is written */
-    uint64_t b = (uint64_t)BLOCK_ROWS * 128 + ((uint64_t)5 << 20);
-    if (sampled) {
-        uint64_t rows = ns_h5out_ts_rows(nlinks);
-        /* the two row buffers, the last sample's counters, the times */
-        b += 8 * (2 * rows * (uint64_t)nlinks + nlinks + 1 + rows) + 16;
-    }
-    return b;
-}
 
 static hid_t
 ts_dataset(hid_t grp, const char *name, size_t ncols, hsize_t chunk_rows, const char *unit)

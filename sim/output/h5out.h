@@ -29,12 +29,6 @@ typedef struct ns_h5meta {
     const char         *scenario_path;
 } ns_h5meta;
 
-/* rows of /timeseries buffered before a write: 64, or fewer so that each
- * matrix's buffer stays within 4 MiB (one row for 512 Ki links or more) */
-size_t ns_h5out_ts_rows(size_t nlinks);
-/* the memory the writer holds for a fabric of nlinks links, with or
- * without a time series (the output term of the run's estimate) */
-uint64_t ns_h5out_mem(size_t nlinks, int sampled);
 int ns_h5out_open(ns_h5out **out, const char *path, size_t nlinks, ns_err *e);
 /* the sampler: one row of /timeseries at sim->now */
 void ns_h5out_sample(void *h5out, ns_sim *sim);

@@ -12,7 +12,9 @@
  *            roundrobin: successive packets to successive links, per switch
  *            and destination;
  *   adaptive the link with the fewest queued bytes, ties broken from the
- *            hashed choice onwards.
+ *            hashed choice onwards;
+ *   ethereal no hash: the offset alone names the path (ns_route_pin), as
+ *            the driver assigned it to the subflow (source routing).
  */
 #include <config.h>
 #include "packet_int.h"
@@ -32,7 +34,8 @@ ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p)
     if (hs->n == 1)
         return links[0];
     uint32_t off = p->path_off;
-    uint32_t idx = ns_route_pick(n->salt[node], p->entropy, &off, hs->n);
+    uint32_t idx = n->lb == NS_LB_ETHEREAL ? ns_route_pin(&off, hs->n)
+                                           : ns_route_pick(n->salt[node], p->entropy, &off, hs->n);
     p->path_off = (uint16_t)off;
     if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_ROUNDROBIN) {
         size_t entry = (size_t)(node - f->nhosts) * f->nedges + f->nodes[attach].edge;

@@ -146,7 +146,7 @@ pnet_start(ns_net *net, uint32_t xi)
     ns_xfer *x = &n->sim->xfers[xi];
     uint32_t src = x->src - 1, dst = x->dst - 1;
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, n->sim->cfg.subflows, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
+    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
     x->pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
     n->sf_left[xi] = plan.k;
@@ -238,12 +238,16 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
     /* every packet of the workload (and its ACK) */
     double total = 0, in_links = 0;
     uint64_t nsub = 0;
+    uint32_t most = c->subflows;
     for (size_t i = 0; i < wl->nops; i++) {
         const ns_op *o = &wl->ops[i];
         if (o->kind != NS_OP_TRANSFER || !ns_plan_crosses(o->bytes, o->node, o->dst))
             continue;
         total += (double)(o->bytes / mss + 1) * (tp->flags & NS_TPF_ACKS ? 2 : 1);
-        nsub += ns_plan_subflows(o->bytes, c->subflows);
+        uint32_t k = ns_plan_subflows(o->bytes, ns_fabric_most_subflows(f, c->lb, c->subflows,
+                                                                        o->node - 1, o->dst - 1));
+        nsub += k;
+        most = k > most ? k : most;
     }
     /* what the links hold: a bandwidth-delay product each, plus the queue
      * of a switch port: under a transport that backs off on ECN its
@@ -265,7 +269,7 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
     }
     double pk = total < in_links ? total : in_links;
     m->packets = pk > 1e18 ? (uint64_t)1e18 : (uint64_t)pk;
-    uint64_t alive = peak_xfers * c->subflows;
+    uint64_t alive = peak_xfers * most;
     m->subflows = alive < nsub ? alive : nsub;
     size_t nsw = f->nnodes - f->nhosts;
     double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +

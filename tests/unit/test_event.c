@@ -50,9 +50,12 @@ check_queue(int kind, const char *name)
     ns_time last = -1;
     uint64_t last_seq = 0;
     int sorted = 1, popped = 0;
+    int due = 0, due_right = 1, due_seen = 0;   /* ns_evq_due_at(last) before each pop */
     while (ns_evq_size(&q)) {
         item *x = (item *)ns_evq_pop(&q);
         popped++;
+        if (popped > 1)
+            due_right &= due == (x->ev.when_ps == last);
         if (x->ev.when_ps < last || (x->ev.when_ps == last && x->ev.seq < last_seq))
             sorted = 0;
         last = x->ev.when_ps;
@@ -71,9 +74,13 @@ check_queue(int kind, const char *name)
             ns_evq_push(&q, &it[next].ev, last + d);
             next++;
         }
+        due = ns_evq_due_at(&q, last);
+        due_seen += due;
     }
     ok(sorted, "%d events with growth, shrinking and jumps come out by (time, insertion)", popped);
     is_int(popped, next, "every event came out once");
+    ok(due_right, "an event is due at the clock exactly when the next one popped is at it");
+    ok(due_seen > 100 && due_seen < popped - 100, "  (due %d times of %d)", due_seen, popped);
 
     for (int i = 0; i < 5; i++) {
         ns_event_init(&it[i].ev, nop);
@@ -99,7 +106,7 @@ check_queue(int kind, const char *name)
 int
 main(void)
 {
-    plan(18);
+    plan(22);
     check_queue(NS_EVQ_CALENDAR, "calendar queue");
     rs = 12345;
     check_queue(NS_EVQ_HEAP, "4-ary heap");
