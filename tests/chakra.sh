@@ -1,9 +1,13 @@
 #!/bin/sh
 # chakra.sh - w:chakra (workloads/chakra.c): every trace of tests/data/chakra
 # loads, with the node, dependency and byte counts that the protobuf Python
-# package reads from the same .proto; each single-collective trace takes the
-# time of the Lua-built collective within 1 % (packet and flow model); bad
-# traces exit 2 naming the file, the byte offset and what was expected.
+# package reads from the same .proto, and per collective kind the nodes and
+# bytes that /collectives holds; each single-collective trace (the shared
+# ones, and broadcast, reduce, gather, scatter ones that tests/chakra_make.py
+# writes) takes the time of the Lua-built collective within 1 % (packet and
+# flow model); process groups from a process_group:init node run over their
+# ranks; bad traces exit 2 naming the file, the byte offset and what was
+# expected.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
 PB=""
@@ -16,7 +20,24 @@ protoc -I "$SRCDIR/workloads" --python_out="$T" "$SRCDIR/workloads/chakra.proto"
     skip_all "protoc cannot compile workloads/chakra.proto"
 
 D=$SRCDIR/tests/data/chakra
-plan 67
+plan 103
+
+# per collective kind: the collective nodes (with comm_size) and their bytes
+# as /collectives has them: each row is `ranks` nodes of `bytes` each (an
+# alltoall's bytes column is the largest pair, comm_size / ranks)
+h5kinds() {   # FILE.h5: prints "kind nodes bytes" per kind, in name order
+    $PB - "$1" <<'EOS'
+import sys, h5py
+k = {}
+for r in h5py.File(sys.argv[1])['collectives'][:]:
+    kind, n, b = r['kind'].decode(), int(r['ranks']), int(r['bytes'])
+    e = k.setdefault(kind, [0, 0])
+    e[0] += n
+    e[1] += b * n * (n if kind == 'alltoall' else 1)
+for kind in sorted(k):
+    print(kind, k[kind][0], k[kind][1])
+EOS
+}
 
 # the single collectives: counts, then the time against the Lua-built collective
 for kind in all_reduce all_gather reduce_scatter all_to_all; do
@@ -74,6 +95,12 @@ print("counts", info.nodes // 4, info.deps // 4, info.bytes // 4, info.nodes % 4
 print("makespan", netsim.run{ fabric = fab, workload = w, output = "r.h5" }.makespan)
 EOS
 run -q r.lua
+wantk=$($PB "$SRCDIR/tests/chakra_check.py" "$T" --kinds "$D/real/chakra.0.et" "$D/real/chakra.0.et" \
+        "$D/real/chakra.0.et" "$D/real/chakra.0.et" | tr '\n' ' ')
+got=$(h5kinds "$T/r.h5" | tr '\n' ' ')
+[ "$got" = "$wantk" ] && case $wantk in allreduce*broadcast*) true ;; *) false ;; esac
+ok $? "real trace, 4 ranks: collective nodes and bytes per kind, as protobuf reads them ($wantk; netsim: $got)"
+
 is "$status" 0 "real trace: loads and runs with repair = true ($(head -c 200 "$T/err"))"
 is "$(grep '^counts' "$T/out" | cut -f2- | tr '\t' ' ')" "$want 0 0 0" \
     "real trace: per rank nodes, deps, bytes as protobuf reads them ($want)"
@@ -168,4 +195,91 @@ is "$status" 2 "unmatched receive: exit status 2"
 grep -q "unmatched.1.et: byte [0-9]*: recv node 1 (from rank 0, tag 8) has no matching send" "$T/err"
 ok $? "unmatched receive: message names the file, the byte and the node ($(head -c 300 "$T/err"))"
 bad_trace "$D/bad/cycle.et" ", algorithm = 'tree'" "chakra: field 'algorithm' must be one of" "unknown algorithm"
+
+# broadcast, reduce, gather, scatter: one collective of 1 MiB over 4 ranks,
+# its root from the trace (broadcast 2, reduce none: 0, gather 3, scatter 1),
+# against w:broadcast etc. over the same hosts with that root
+G=$T/gen
+mkdir -p "$G"
+$PB "$SRCDIR/tests/chakra_make.py" "$T" "$G" || echo "# chakra_make.py failed"
+for kind in broadcast reduce gather scatter; do
+    case $kind in
+        broadcast) root=3 ;; reduce) root=1 ;; gather) root=4 ;; scatter) root=2 ;;
+    esac
+    want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" "$G/$kind.0.et" "$G/$kind.1.et" "$G/$kind.2.et" "$G/$kind.3.et") ||
+        want="chakra_check.py failed"
+    wantk=$($PB "$SRCDIR/tests/chakra_check.py" "$T" --kinds "$G/$kind.0.et" "$G/$kind.1.et" "$G/$kind.2.et" "$G/$kind.3.et")
+    scenario k.lua <<EOS
+local fab = netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = 2,
+    host_link = { rate = "100Gbps", latency = "1us" }, fabric_link = { rate = "100Gbps", latency = "1us" } }
+local w = netsim.workload()
+local _, info = w:chakra{ files = "$G/$kind.%d.et", ranks = 4, hosts = fab:hosts() }
+print("counts", info.nodes, info.deps, info.bytes)
+for _, model in ipairs{ "packet", "flow" } do
+    local a = netsim.run{ fabric = fab, workload = w, model = model, output = "k-" .. model .. ".h5" }.makespan
+    local v = netsim.workload()
+    v:$kind{ hosts = fab:hosts(), bytes = 1048576, root = $root }
+    local b = netsim.run{ fabric = fab, workload = v, model = model, output = "l-" .. model .. ".h5" }.makespan
+    print("time", model, a, b, math.abs(a - b) / b)
+end
+EOS
+    rm -f "$T"/k-*.h5 "$T"/l-*.h5
+    run -q k.lua
+    is "$status" 0 "$kind: loads and runs ($(head -c 200 "$T/err"))"
+    is "$(grep '^counts' "$T/out" | cut -f2- | tr '\t' ' ')" "$want" "$kind: nodes, deps, bytes as protobuf reads them ($want)"
+    got=$(h5kinds "$T/k-packet.h5")
+    [ "$got" = "$wantk" ] && [ "$wantk" = "$kind 4 4194304" ]
+    ok $? "$kind: one $kind of 4 ranks of 1 MiB in /collectives, as protobuf reads the trace ($wantk; netsim: $got)"
+    # the lower bound: what the root's NIC must carry at 100 Gb/s (80 ps a
+    # byte): broadcast, reduce 1 MiB; gather, scatter the 3 segments of 256 KiB
+    # that are not the root's
+    case $kind in broadcast|reduce) lb=$((1048576 * 80)) ;; *) lb=$((3 * 262144 * 80)) ;; esac
+    is "$($PB -c "import h5py; print(h5py.File('$T/k-packet.h5')['collectives']['lower_bound_ps'][0])")" "$lb" \
+        "$kind: lower_bound_ps, the root's NIC load over its rate ($lb)"
+    for model in packet flow; do
+        line=$(grep "^time	$model" "$T/out")
+        echo "# $kind $model: chakra, lua, relative difference: $(echo "$line" | cut -f3-)"
+        awk -v r="$(echo "$line" | cut -f5)" 'BEGIN { exit !(r != "" && r <= 0.01) }'
+        ok $? "$kind, $model model: within 1 % of the Lua-built $kind from the trace's root"
+    done
+done
+
+# process groups: an allreduce on group "1" (ranks 0, 1) and one on group
+# "2" (ranks 2, 3) at once, then a broadcast on group "0" (every rank) from
+# root 3, as the process_group:init node defines them
+want=$($PB "$SRCDIR/tests/chakra_check.py" "$T" --kinds "$G/pg.0.et" "$G/pg.1.et" "$G/pg.2.et" "$G/pg.3.et" | tr '\n' ' ')
+scenario g.lua <<EOS
+local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
+local w = netsim.workload()
+local _, info = w:chakra{ files = "$G/pg.%d.et", ranks = 4, hosts = fab:hosts() }
+print("grouped", info.grouped)
+for _, model in ipairs{ "packet", "flow" } do
+    local a = netsim.run{ fabric = fab, workload = w, model = model, output = "g-" .. model .. ".h5" }.makespan
+    local v = netsim.workload()
+    local x = v:allreduce{ hosts = { 1, 2 }, bytes = 1048576 }
+    local y = v:allreduce{ hosts = { 3, 4 }, bytes = 1048576 }
+    v:broadcast{ hosts = fab:hosts(), bytes = 1048576, root = 4, after = { x, y } }
+    local b = netsim.run{ fabric = fab, workload = v, model = model, output = "h-" .. model .. ".h5" }.makespan
+    print("time", model, a, b, math.abs(a - b) / b)
+end
+EOS
+run -q g.lua
+is "$status" 0 "process groups: load and run ($(head -c 200 "$T/err"))"
+! grep -q "warning" "$T/err" && grep -q "^grouped	8$" "$T/out"
+ok $? "process groups: all 8 collective nodes naming a group resolved, no warning"
+got=$(h5kinds "$T/g-packet.h5" | tr '\n' ' ')
+[ "$got" = "$want" ] && [ "$want" = "allreduce 4 4194304 broadcast 4 4194304 " ]
+ok $? "process groups: two 2-rank allreduces and one 4-rank broadcast, as protobuf reads the trace ($want; netsim: $got)"
+for model in packet flow; do
+    line=$(grep "^time	$model" "$T/out")
+    echo "# process groups $model: chakra, lua, relative difference: $(echo "$line" | cut -f3-)"
+    awk -v r="$(echo "$line" | cut -f5)" 'BEGIN { exit !(r != "" && r <= 0.01) }'
+    ok $? "process groups, $model model: within 1 % of the same collectives built in Lua"
+done
+expect_bad "local w = netsim.workload()
+w:chakra{ files = \"$G/nogroup.%d.et\", ranks = 4, hosts = { 1, 2, 3, 4 } }" \
+    "nogroup.2.et: byte [0-9]*: collective node 1: process group '1' does not hold rank 2" "a group without the rank"
+expect_bad "local w = netsim.workload()
+w:chakra{ files = \"$G/badroot.%d.et\", ranks = 4, hosts = { 1, 2, 3, 4 } }" \
+    "badroot.0.et: byte 8: collective node 1 (BROADCAST): root 4 is not a rank of its group (expected 0..3)" "a root outside the group"
 finish

@@ -127,7 +127,7 @@ TESTS += tests/bad_input_moe.sh
 EXTRA_DIST += tests/bad_input_moe.sh
 
 TESTS += tests/chakra.sh
-EXTRA_DIST += tests/chakra.sh tests/chakra_check.py
+EXTRA_DIST += tests/chakra.sh tests/chakra_check.py tests/chakra_make.py
 
 TESTS += tests/flow_model.sh
 EXTRA_DIST += tests/flow_model.sh

@@ -30,9 +30,18 @@ typedef struct cnode {
     uint64_t num_ops;      /* FLOPs of a compute node, 0 if not given */
     uint64_t comm_size;
     int64_t  comm_type, comm_src, comm_dst, comm_tag;
+    int64_t  root;         /* a collective's root, a rank of its group ("root" or "root_rank") */
     uint32_t deps_off, ndeps;   /* its dependencies: trace deps[deps_off .. + ndeps) */
-    uint8_t  type, is_cpu, has_size, has_type, has_src, has_dst, has_pg;
+    int32_t  pg;           /* its process group: an index into the trace's pgn[], -1: none */
+    uint8_t  type, is_cpu, has_size, has_type, has_src, has_dst, has_root;
 } cnode;
+
+/* a process group as a process_group:init node defines it */
+typedef struct pgdef {
+    char     *name;
+    uint32_t *ranks;   /* global ranks, in group-rank order; n == 0: every rank */
+    size_t    n;
+} pgdef;
 
 /* one file */
 typedef struct trace {
@@ -42,6 +51,10 @@ typedef struct trace {
     uint64_t   *deps;      /* node ids as read */
     uint32_t   *dep_idx;   /* the same, as node indices (NONE: dropped) */
     size_t      nd, dcap;
+    char      **pgn;       /* the pg_name values its nodes carry, each once */
+    size_t      npgn, pgncap;
+    pgdef      *defs;      /* the process groups its process_group:init nodes define */
+    size_t      ndefs, defcap;
 } trace;
 
 static void
@@ -50,6 +63,99 @@ trace_free(trace *t)
     ns_free(t->n);
     ns_free(t->deps);
     ns_free(t->dep_idx);
+    for (size_t i = 0; i < t->npgn; i++)
+        ns_free(t->pgn[i]);
+    ns_free(t->pgn);
+    for (size_t i = 0; i < t->ndefs; i++) {
+        ns_free(t->defs[i].name);
+        ns_free(t->defs[i].ranks);
+    }
+    ns_free(t->defs);
+}
+
+static char *
+dup_str(const char *s, size_t len)
+{
+    char *d = ns_alloc(len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = 0;
+    }
+    return d;
+}
+
+/* the index of pg_name `name` in t->pgn, added if new; -1: out of memory */
+static int32_t
+intern_pg(trace *t, const char *name)
+{
+    for (size_t i = 0; i < t->npgn; i++)
+        if (strcmp(t->pgn[i], name) == 0)
+            return (int32_t)i;
+    if (t->npgn >= INT32_MAX || ns_grow((void **)&t->pgn, &t->pgncap, t->npgn + 1, sizeof *t->pgn))
+        return -1;
+    if (!(t->pgn[t->npgn] = dup_str(name, strlen(name))))
+        return -1;
+    return (int32_t)t->npgn++;
+}
+
+/*
+ * The process groups of a process_group:init node's inputs.values, as
+ * PyTorch's execution trace records them and Chakra's converter keeps them
+ * (the repr of a Python list holding a JSON list):
+ *   ['[{"pg_name": "0", ..., "ranks": [], "group_size": 4, ...}, {"pg_name": "1", ..., "ranks": [0, 1], ...}]']
+ * Read tolerantly: each "pg_name" (its value a string or a number) takes the
+ * first "ranks" list after it and before the next "pg_name"; an empty list
+ * is every rank (PyTorch's default group). A name defined twice keeps its
+ * first definition. Returns NS_OK or NS_ENOMEM.
+ */
+static int
+parse_pgs(trace *t, const char *s)
+{
+    static const char key[] = "pg_name";
+    const char *p = s;
+    while ((p = strstr(p, key))) {
+        p += sizeof key - 1;
+        while (*p && strchr("\\\"' :", *p))
+            p++;
+        size_t len = strcspn(p, "\\\"',}");
+        const char *name = p;
+        p += len;
+        const char *next = strstr(p, key), *rk = strstr(p, "\"ranks");
+        if (!rk)
+            rk = strstr(p, "'ranks");
+        if (len == 0 || !rk || (next && rk > next))
+            continue;
+        const char *q = strchr(rk, '[');
+        if (!q || (next && q > next))
+            continue;
+        int dup = 0;
+        for (size_t i = 0; i < t->ndefs && !dup; i++)
+            dup = strlen(t->defs[i].name) == len && memcmp(t->defs[i].name, name, len) == 0;
+        if (dup)
+            continue;
+        if (ns_grow((void **)&t->defs, &t->defcap, t->ndefs + 1, sizeof *t->defs))
+            return NS_ENOMEM;
+        pgdef *d = &t->defs[t->ndefs];
+        memset(d, 0, sizeof *d);
+        if (!(d->name = dup_str(name, len)))
+            return NS_ENOMEM;
+        t->ndefs++;
+        size_t cap = 0;
+        for (q++; *q && *q != ']';) {
+            char *end;
+            unsigned long long v = strtoull(q, &end, 10);
+            if (end == q) {   /* a separator */
+                q++;
+                continue;
+            }
+            q = end;
+            if (ns_grow((void **)&d->ranks, &cap, d->n + 1, sizeof *d->ranks))
+                return NS_ENOMEM;
+            d->ranks[d->n++] = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+        }
+        p = q;
+    }
+    return NS_OK;
 }
 
 static void *
@@ -112,7 +218,7 @@ attr_int(const ChakraProtoMsg__AttributeProto *a, int64_t *v)
  * simulation: known, read past without a warning */
 static const char *const ignored_attrs[] = {
     "fw_parent", "fw_tid", "op_schema", "rf_id", "scope", "seq_id", "tid", "involved_dim",
-    "pg_name", "comm_priority", "tensor_size", "is_recv", NULL
+    "comm_priority", "tensor_size", "is_recv", "stream", NULL
 };
 
 static int
@@ -124,11 +230,12 @@ is_ignored(const char *name)
     return 0;
 }
 
-/* the node's attributes into c; returns the number netsim does not know */
-static uint64_t
-read_attrs(const ChakraProtoMsg__Node *m, cnode *c)
+/* the node's attributes into c (pg_name interned in t); counts those
+ * netsim does not know in *unknown; NS_OK or NS_ENOMEM */
+static int
+read_attrs(const ChakraProtoMsg__Node *m, cnode *c, trace *t, uint64_t *unknown)
 {
-    uint64_t unknown = 0;
+    c->pg = -1;
     for (size_t i = 0; i < m->n_attr; i++) {
         const ChakraProtoMsg__AttributeProto *a = m->attr[i];
         int64_t v = 0;
@@ -148,13 +255,16 @@ read_attrs(const ChakraProtoMsg__Node *m, cnode *c)
             c->comm_tag = v;
         else if (strcmp(name, "num_ops") == 0 && has && v >= 0)
             c->num_ops = (uint64_t)v;
-        else if (strcmp(name, "pg_name") == 0)
-            c->has_pg = a->value_case == CHAKRA_PROTO_MSG__ATTRIBUTE_PROTO__VALUE_STRING_VAL && a->string_val &&
-                        a->string_val[0];
-        else if (!is_ignored(name))
-            unknown++;
+        else if ((strcmp(name, "root") == 0 || strcmp(name, "root_rank") == 0) && has)
+            c->root = v, c->has_root = 1;
+        else if (strcmp(name, "pg_name") == 0) {
+            if (a->value_case == CHAKRA_PROTO_MSG__ATTRIBUTE_PROTO__VALUE_STRING_VAL && a->string_val &&
+                a->string_val[0] && (c->pg = intern_pg(t, a->string_val)) < 0)
+                return NS_ENOMEM;
+        } else if (!is_ignored(name))
+            (*unknown)++;
     }
-    return unknown;
+    return NS_OK;
 }
 
 /* read one file into t; counts go to out */
@@ -250,8 +360,15 @@ read_trace(const char *path, trace *t, ns_chakra_info *out, ns_err *e)
         if (m->n_data_deps)
             memcpy(t->deps + t->nd + m->n_ctrl_deps, m->data_deps, m->n_data_deps * sizeof *t->deps);
         t->nd += nd;
-        out->unknown_attrs += read_attrs(m, c);
+        rc = read_attrs(m, c, t, &out->unknown_attrs);
+        if (rc == NS_OK && m->type == CHAKRA_PROTO_MSG__NODE_TYPE__METADATA_NODE && m->name &&
+            strstr(m->name, "process_group:init") && m->inputs && m->inputs->values)
+            rc = parse_pgs(t, m->inputs->values);
         chakra_proto_msg__node__free_unpacked(m, &pb_allocator);
+        if (rc) {
+            rc = ns_enomem(e, "a Chakra trace");
+            break;
+        }
         pos += (size_t)n;
     }
     if (rc == NS_OK && first)
@@ -395,10 +512,17 @@ modelled_coll(const cnode *c)
         return 0;
     if (!c->has_type)
         return 1;   /* comm_type absent is 0, ALL_REDUCE, in proto3 */
-    return c->comm_type == CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__ALL_REDUCE ||
-           c->comm_type == CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__ALL_GATHER ||
-           c->comm_type == CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__REDUCE_SCATTER ||
-           c->comm_type == CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__ALL_TO_ALL;
+    switch (c->comm_type) {
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__ALL_REDUCE:
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__ALL_GATHER:
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__REDUCE_SCATTER:
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__ALL_TO_ALL:
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__BROADCAST:
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__REDUCE:
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__GATHER:
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__SCATTER: return 1;
+    default: return 0;
+    }
 }
 
 static ns_time
@@ -413,20 +537,31 @@ compute_ps(const ns_chakra_spec *s, const cnode *c)
                                                                  : INT64_MAX / 4;
 }
 
-/* build the k-th collective from rank 0's node c over all ranks */
+/* build the collective of node c (every member's alike) over hosts[0..n),
+ * the hosts of its group's ranks, root the group rank of a rooted one */
 static int
-build_coll(ns_workload *w, const ns_chakra_spec *s, const cnode *c, const char *label, ns_coll_ops *o,
-           ns_err *e)
+build_coll(ns_workload *w, const ns_chakra_spec *s, const cnode *c, const uint32_t *hosts, size_t n,
+           uint32_t root, const char *label, ns_coll_ops *o, ns_err *e)
 {
     int alg = s->algorithm;
-    size_t n = s->ranks;
+    /* rooted collectives: the pipelined chain of NCCL's broadcast and reduce
+     * for "ring" (and halving_doubling, which they lack), else direct */
+    int ralg = alg == NS_ALG_DIRECT ? NS_ALG_DIRECT : NS_ALG_RING;
     switch (c->has_type ? c->comm_type : 0) {
     case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__ALL_REDUCE:
-        return ns_wl_allreduce(w, s->hosts, n, c->comm_size, alg, 1, label, o, e);
+        return ns_wl_allreduce(w, hosts, n, c->comm_size, alg, 1, label, o, e);
     case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__ALL_GATHER:
-        return ns_wl_allgather(w, s->hosts, n, c->comm_size, alg, 1, label, o, e);
+        return ns_wl_allgather(w, hosts, n, c->comm_size, alg, 1, label, o, e);
     case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__REDUCE_SCATTER:
-        return ns_wl_reducescatter(w, s->hosts, n, c->comm_size, alg, 1, label, o, e);
+        return ns_wl_reducescatter(w, hosts, n, c->comm_size, alg, 1, label, o, e);
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__BROADCAST:
+        return ns_wl_broadcast(w, hosts, n, c->comm_size, root, ralg, 1, label, o, e);
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__REDUCE:
+        return ns_wl_reduce(w, hosts, n, c->comm_size, root, ralg, 1, label, o, e);
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__GATHER:   /* gather and scatter: direct, as NCCL */
+        return ns_wl_gather(w, hosts, n, c->comm_size, root, NS_ALG_DIRECT, 1, label, o, e);
+    case CHAKRA_PROTO_MSG__COLLECTIVE_COMM_TYPE__SCATTER:
+        return ns_wl_scatter(w, hosts, n, c->comm_size, root, NS_ALG_DIRECT, 1, label, o, e);
     default: {   /* ALL_TO_ALL: comm_size per rank, split evenly over the ranks */
         int rc = ns_wl_alltoall_reserve(w, n, e);
         if (rc)
@@ -437,7 +572,7 @@ build_coll(ns_workload *w, const ns_chakra_spec *s, const cnode *c, const char *
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < n; j++)
                 m[i * n + j] = i == j ? 0 : c->comm_size / n;
-        rc = ns_wl_alltoallv(w, s->hosts, n, m, NS_ALG_DIRECT, label, o, e);
+        rc = ns_wl_alltoallv(w, hosts, n, m, NS_ALG_DIRECT, label, o, e);
         ns_free(m);
         return rc;
     }
@@ -449,11 +584,135 @@ coll_name(int64_t t)
 {
     switch (t) {
     case 0: return "ALL_REDUCE";
+    case 1: return "REDUCE";
     case 2: return "ALL_GATHER";
+    case 3: return "GATHER";
+    case 4: return "SCATTER";
+    case 5: return "BROADCAST";
     case 6: return "ALL_TO_ALL";
     case 7: return "REDUCE_SCATTER";
     default: return "another collective";
     }
+}
+
+/* the process groups the collective nodes run over: group 0 is every rank */
+typedef struct groups {
+    size_t     n, cap;
+    char     **name;      /* [g]: borrowed from a trace's defs; NULL for group 0 */
+    uint32_t **ranks;     /* [g]: borrowed, or NULL for group 0 */
+    size_t    *size;      /* [g] */
+    uint32_t **of;        /* of[r][i]: the group of node i of rank r (collective nodes) */
+} groups;
+
+static void
+groups_free(groups *g, size_t R)
+{
+    for (size_t r = 0; g->of && r < R; r++)
+        ns_free(g->of[r]);
+    ns_free(g->of);
+    ns_free(g->name);
+    ns_free(g->ranks);
+    ns_free(g->size);
+}
+
+/*
+ * Resolve every modelled collective node's pg_name to a group: the first
+ * definition of that name in any rank's process_group:init node. A node
+ * without pg_name, with an undefined one (counted in out->pg_colls), or
+ * whose group holds every rank runs over every rank (group 0). Errors: a
+ * group naming a rank outside 0..R-1 or twice, a node whose group does not
+ * hold its own rank.
+ */
+static int
+resolve_groups(const ns_chakra_spec *s, trace *const *tr, groups *g, ns_chakra_info *out, ns_err *e)
+{
+    size_t R = s->ranks;
+    size_t nt = s->replicate ? 1 : R;
+    memset(g, 0, sizeof *g);
+    if (!(g->of = ns_calloc(R, sizeof *g->of)))
+        return ns_enomem(e, "a Chakra workload");
+    if (ns_grow((void **)&g->name, &g->cap, 1, sizeof *g->name))
+        return ns_enomem(e, "a Chakra workload");
+    size_t cap2 = 0, cap3 = 0;
+    if (ns_grow((void **)&g->ranks, &cap2, 1, sizeof *g->ranks) || ns_grow((void **)&g->size, &cap3, 1, sizeof *g->size))
+        return ns_enomem(e, "a Chakra workload");
+    g->name[0] = NULL;
+    g->ranks[0] = NULL;
+    g->size[0] = R;
+    g->n = 1;
+    uint8_t *seen = ns_calloc(R, 1);
+    if (!seen)
+        return ns_enomem(e, "a Chakra workload");
+    int rc = NS_OK;
+    for (size_t r = 0; r < R && rc == NS_OK; r++) {
+        const trace *t = tr[r];
+        if (!(g->of[r] = ns_alloc((t->nn + 1) * sizeof *g->of[r]))) {
+            rc = ns_enomem(e, "a Chakra workload");
+            break;
+        }
+        for (size_t i = 0; i < t->nn && rc == NS_OK; i++) {
+            const cnode *c = &t->n[i];
+            g->of[r][i] = 0;
+            if (kind_of(c) != K_COLL || !modelled_coll(c) || c->pg < 0)
+                continue;
+            const char *name = t->pgn[c->pg];
+            const pgdef *d = NULL;
+            for (size_t k = 0; k < nt && !d; k++)
+                for (size_t m = 0; m < tr[k]->ndefs && !d; m++)
+                    if (strcmp(tr[k]->defs[m].name, name) == 0)
+                        d = &tr[k]->defs[m];
+            if (!d) {
+                out->pg_colls++;
+                continue;
+            }
+            out->pg_resolved++;
+            int world = d->n == 0 || d->n == R;   /* every rank, in rank order: group 0 */
+            for (size_t k = 0; k < d->n && world; k++)
+                world = d->ranks[k] == k;
+            if (world)
+                continue;
+            size_t gi = 1;
+            while (gi < g->n && g->ranks[gi] != d->ranks)
+                gi++;
+            if (gi == g->n) {   /* a group seen for the first time: check it */
+                memset(seen, 0, R);
+                for (size_t k = 0; k < d->n; k++) {
+                    if (d->ranks[k] >= R || seen[d->ranks[k]]) {
+                        rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: collective node %llu: process group "
+                                       "'%s' %s rank %u (expected distinct ranks 0..%zu)", t->path,
+                                       (unsigned long long)c->off, (unsigned long long)c->id, name,
+                                       d->ranks[k] >= R ? "names" : "names twice", d->ranks[k], R - 1);
+                        break;
+                    }
+                    seen[d->ranks[k]] = 1;
+                }
+                if (rc)
+                    break;
+                if (ns_grow((void **)&g->name, &g->cap, g->n + 1, sizeof *g->name) ||
+                    ns_grow((void **)&g->ranks, &cap2, g->n + 1, sizeof *g->ranks) ||
+                    ns_grow((void **)&g->size, &cap3, g->n + 1, sizeof *g->size)) {
+                    rc = ns_enomem(e, "a Chakra workload");
+                    break;
+                }
+                g->name[g->n] = d->name;
+                g->ranks[g->n] = d->ranks;
+                g->size[g->n] = d->n;
+                g->n++;
+            }
+            int member = 0;
+            for (size_t k = 0; k < d->n && !member; k++)
+                member = d->ranks[k] == r;
+            if (!member) {
+                rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: collective node %llu: process group '%s' "
+                               "does not hold rank %zu, whose trace this is (expected a group of the rank)",
+                               t->path, (unsigned long long)c->off, (unsigned long long)c->id, name, r);
+                break;
+            }
+            g->of[r][i] = (uint32_t)gi;
+        }
+    }
+    ns_free(seen);
+    return rc;
 }
 
 /* a send or a receive, for pairing: (src, dst, tag), then file order */
@@ -554,6 +813,8 @@ build(ns_workload *w, const ns_chakra_spec *s, trace *const *tr, ns_chakra_info 
     uint32_t **op = ns_calloc(R, sizeof *op);          /* op[r][i]: the op of node i of rank r */
     uint32_t **cstart = ns_calloc(R, sizeof *cstart);  /* collective nodes: the start marker */
     size_t *ncoll = ns_calloc(R, sizeof *ncoll);
+    groups gr = {0};
+    uint32_t *ghosts = NULL, *members = NULL;   /* a group's hosts and ranks */
     if (!op || !cstart || !ncoll) {
         rc = ns_enomem(e, "a Chakra workload");
         goto out;
@@ -608,7 +869,6 @@ build(ns_workload *w, const ns_chakra_spec *s, trace *const *tr, ns_chakra_info 
                 out->colls++;
                 out->comm_bytes += c->comm_size;
                 if (modelled_coll(c)) {
-                    out->pg_colls += c->has_pg;
                     op[r][i] = NONE;   /* filled below, when every rank's k-th collective is known */
                     continue;
                 }
@@ -628,60 +888,84 @@ build(ns_workload *w, const ns_chakra_spec *s, trace *const *tr, ns_chakra_info 
             op[r][i] = (uint32_t)o;
         }
     }
-    /* collectives: the k-th modelled collective node of every rank is one collective */
-    {
-        size_t *cur = ncoll;   /* per rank: index of its next collective node */
+    /* collectives: the k-th modelled collective node of a group on every
+     * member rank is one collective over the group's ranks */
+    if ((rc = resolve_groups(s, tr, &gr, out, e)))
+        goto out;
+    if (!(ghosts = ns_alloc((R + 1) * sizeof *ghosts)) || !(members = ns_alloc((R + 1) * sizeof *members))) {
+        rc = ns_enomem(e, "a Chakra workload");
+        goto out;
+    }
+    for (size_t g = 0; g < gr.n; g++) {
+        size_t p = gr.size[g];
+        for (size_t k = 0; k < p; k++) {
+            members[k] = gr.ranks[g] ? gr.ranks[g][k] : (uint32_t)k;
+            ghosts[k] = s->hosts[members[k]];
+            ncoll[members[k]] = 0;   /* the cursor of the member */
+        }
+        size_t *cur = ncoll;
         for (;;) {
             size_t have = 0;
-            for (size_t r = 0; r < R; r++) {
+            for (size_t k = 0; k < p; k++) {
+                size_t r = members[k];
                 const trace *t = tr[r];
-                while (cur[r] < t->nn && !(kind_of(&t->n[cur[r]]) == K_COLL && modelled_coll(&t->n[cur[r]])))
+                while (cur[r] < t->nn && !(kind_of(&t->n[cur[r]]) == K_COLL && modelled_coll(&t->n[cur[r]]) &&
+                                           gr.of[r][cur[r]] == g))
                     cur[r]++;
                 have += cur[r] < t->nn;
             }
             if (have == 0)
                 break;
-            const cnode *c0 = cur[0] < tr[0]->nn ? &tr[0]->n[cur[0]] : NULL;
-            for (size_t r = 0; r < R; r++) {
+            size_t r0 = members[0];
+            const cnode *c0 = cur[r0] < tr[r0]->nn ? &tr[r0]->n[cur[r0]] : NULL;
+            for (size_t k = 0; k < p; k++) {
+                size_t r = members[k];
                 const cnode *c = cur[r] < tr[r]->nn ? &tr[r]->n[cur[r]] : NULL;
                 if (c && c0 && c->comm_size == c0->comm_size && c->comm_type == c0->comm_type)
                     continue;
                 const cnode *ref = c0 ? c0 : c;     /* the node that has no match */
-                const trace *tref = c0 ? tr[0] : tr[r];
+                const trace *tref = c0 ? tr[r0] : tr[r];
                 if (c && c0)
                     rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: collective node %llu (%s, %llu bytes) "
-                                   "does not match rank 0's (%s, %llu bytes; expected every rank's collective "
+                                   "does not match rank %zu's (%s, %llu bytes; expected every rank's collective "
                                    "nodes in the same order, with the same type and size)", tr[r]->path,
                                    (unsigned long long)c->off, (unsigned long long)c->id, coll_name(c->comm_type),
-                                   (unsigned long long)c->comm_size, coll_name(c0->comm_type),
+                                   (unsigned long long)c->comm_size, r0, coll_name(c0->comm_type),
                                    (unsigned long long)c0->comm_size);
                 else
                     rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: collective node %llu (%s, %llu bytes) "
-                                   "has no counterpart in rank %zu (expected every rank to take part in every "
-                                   "collective)", tref->path, (unsigned long long)ref->off,
+                                   "has no counterpart in rank %zu (expected every rank of %s to take part in "
+                                   "every collective)", tref->path, (unsigned long long)ref->off,
                                    (unsigned long long)ref->id, coll_name(ref->comm_type),
-                                   (unsigned long long)ref->comm_size, c ? (size_t)0 : r);
+                                   (unsigned long long)ref->comm_size, c ? r0 : r,
+                                   g ? "the process group" : "the trace");
                 goto out;
             }
-            if (R < 2) {   /* a collective over one rank moves nothing */
+            if (c0->has_root && (c0->root < 0 || (uint64_t)c0->root >= p)) {
+                rc = ns_errorf(e, NS_EINVAL, "chakra: %s: byte %llu: collective node %llu (%s): root %lld is not a "
+                               "rank of its group (expected 0..%zu)", tr[r0]->path, (unsigned long long)c0->off,
+                               (unsigned long long)c0->id, coll_name(c0->comm_type), (long long)c0->root, p - 1);
+                goto out;
+            }
+            if (p < 2) {   /* a collective over one rank moves nothing */
                 long m = ns_wl_marker(w, label, e);
                 if (m < 0) {
                     rc = e->code;
                     goto out;
                 }
-                op[0][cur[0]] = cstart[0][cur[0]] = (uint32_t)m;
+                op[r0][cur[r0]] = cstart[r0][cur[r0]] = (uint32_t)m;
             } else {
                 ns_coll_ops co;
-                rc = build_coll(w, s, c0, label, &co, e);
+                rc = build_coll(w, s, c0, ghosts, p, c0->has_root ? (uint32_t)c0->root : 0, label, &co, e);
                 if (rc)
                     goto out;
-                for (size_t r = 0; r < R; r++) {
-                    op[r][cur[r]] = co.done_op;
-                    cstart[r][cur[r]] = co.start_op;
+                for (size_t k = 0; k < p; k++) {
+                    op[members[k]][cur[members[k]]] = co.done_op;
+                    cstart[members[k]][cur[members[k]]] = co.start_op;
                 }
             }
-            for (size_t r = 0; r < R; r++)
-                cur[r]++;
+            for (size_t k = 0; k < p; k++)
+                cur[members[k]]++;
         }
     }
     /* sends and receives pair by (src, dst, tag), in file order */
@@ -728,6 +1012,9 @@ out:
     ns_free(op);
     ns_free(cstart);
     ns_free(ncoll);
+    groups_free(&gr, R);
+    ns_free(ghosts);
+    ns_free(members);
     return rc;
 }
 

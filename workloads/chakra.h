@@ -14,14 +14,22 @@
  *   COMM_RECV_NODE     a marker done when the matching send's transfer is:
  *                      sends and receives pair by (source rank, destination
  *                      rank, comm_tag), first to first
- *   COMM_COLL_NODE     the k-th collective node of every rank together form
- *                      one netsim collective over all ranks (comm_type:
- *                      ALL_REDUCE, ALL_GATHER, REDUCE_SCATTER, ALL_TO_ALL;
- *                      comm_size bytes per rank; a process group named by
- *                      pg_name is not resolved: counted); a collective node without
- *                      comm_size, or of another comm_type, is a marker
- *                      (counted in the warnings)
- *   METADATA_NODE      a marker; any other type: a marker, counted
+ *   COMM_COLL_NODE     the k-th collective node of a process group on every
+ *                      rank of the group together form one netsim collective
+ *                      over the group's ranks (comm_type: ALL_REDUCE,
+ *                      ALL_GATHER, REDUCE_SCATTER, ALL_TO_ALL, BROADCAST,
+ *                      REDUCE, GATHER, SCATTER; comm_size bytes per rank; the
+ *                      root of a rooted one from a "root" or "root_rank"
+ *                      attribute, a rank of the group, else the group's
+ *                      first). The group: pg_name, as a process_group:init
+ *                      node of any rank defines it; without pg_name, or with
+ *                      one no such node defines (counted), all ranks. A
+ *                      collective node without comm_size, or of another
+ *                      comm_type, is a marker (counted in the warnings)
+ *   METADATA_NODE      a marker (a process_group:init one also defines the
+ *                      process groups, from its inputs.values: JSON objects
+ *                      with "pg_name" and "ranks", [] meaning every rank);
+ *                      any other type: a marker, counted
  * ctrl_deps and data_deps become dependencies (ns_wl_after).
  */
 #ifndef NS_CHAKRA_H
@@ -58,8 +66,9 @@ typedef struct ns_chakra_info {
     uint64_t unknown_types;       /* nodes of a type netsim does not model (made markers) */
     uint64_t unknown_attrs;       /* attributes netsim does not know */
     uint64_t unmodelled_colls;    /* collective nodes made markers */
-    uint64_t pg_colls;            /* collective nodes naming a process group (pg_name), which
-                                     netsim runs over all ranks */
+    uint64_t pg_colls;            /* collective nodes naming a process group (pg_name) that no
+                                     process_group:init node defines: run over all ranks */
+    uint64_t pg_resolved;         /* collective nodes naming a process group that one defines */
     uint64_t dropped_deps;        /* dependencies dropped by `repair` */
 } ns_chakra_info;
 

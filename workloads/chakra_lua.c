@@ -172,12 +172,13 @@ w_chakra(lua_State *L)
              (unsigned long long)o.unknown_types, "nodes");
     if (o.unmodelled_colls)
         warn(L, "%llu %s without comm_size or of a type other than ALL_REDUCE, ALL_GATHER, REDUCE_SCATTER, "
-             "ALL_TO_ALL became markers", (unsigned long long)o.unmodelled_colls, "collective nodes");
+             "ALL_TO_ALL, BROADCAST, REDUCE, GATHER, SCATTER became markers", (unsigned long long)o.unmodelled_colls,
+             "collective nodes");
     if (o.unknown_attrs)
         warn(L, "%llu %s netsim does not know were ignored", (unsigned long long)o.unknown_attrs, "attributes");
     if (o.pg_colls)
-        warn(L, "%llu %s a process group (pg_name), which netsim does not resolve: they run over all ranks",
-             (unsigned long long)o.pg_colls, "collective nodes name");
+        warn(L, "%llu %s a process group (pg_name) that no process_group:init node of the trace defines: they "
+             "run over all ranks", (unsigned long long)o.pg_colls, "collective nodes name");
     if (o.dropped_deps)
         warn(L, "%llu %s on missing nodes, on the node itself or on later records were dropped (repair = true)",
              (unsigned long long)o.dropped_deps, "dependencies");
@@ -192,6 +193,7 @@ w_chakra(lua_State *L)
     push_count(L, "sends", o.sends);
     push_count(L, "recvs", o.recvs);
     push_count(L, "collectives", o.colls);
+    push_count(L, "grouped", o.pg_resolved);
     push_count(L, "unknown_types", o.unknown_types);
     push_count(L, "unknown_attrs", o.unknown_attrs);
     push_count(L, "dropped_deps", o.dropped_deps);

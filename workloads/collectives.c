@@ -222,9 +222,10 @@ end_step(cb *c)
     return NS_OK;
 }
 
-/* the done marker, the record, the parents */
+/* the done marker, the record, the parents; nic_bytes < 0: the busiest
+ * rank's payload, else the lower bound's bytes as given */
 static int
-cb_finish(cb *c, const char *kind, int algorithm, uint64_t bytes, ns_coll_ops *out)
+cb_finish(cb *c, const char *kind, int algorithm, uint64_t bytes, double nic_bytes, ns_coll_ops *out)
 {
     ns_workload *w = c->w;
     long done = ns_wl_marker(w, c->label, c->e);
@@ -252,7 +253,7 @@ cb_finish(cb *c, const char *kind, int algorithm, uint64_t bytes, ns_coll_ops *o
         if (c->recv[i] > busiest)
             busiest = c->recv[i];
     }
-    rec.nic_bytes = (double)busiest;
+    rec.nic_bytes = nic_bytes < 0 ? (double)busiest : nic_bytes;
     rec.first_op = c->first;
     rec.last_op = last;
     long id = ns_wl_add_coll(w, &rec, c->hosts, c->e);
@@ -485,7 +486,7 @@ build_reduce(ns_workload *w, int kind, const uint32_t *hosts, size_t n, uint64_t
             rc = halving_doubling(&c, kind, x, wsum, lo, hi);
     }
     if (rc == NS_OK)
-        rc = cb_finish(&c, kn, algorithm, bytes, out);
+        rc = cb_finish(&c, kn, algorithm, bytes, -1, out);
     ns_free(wsum);
     ns_free(lo);
     ns_free(hi);
@@ -514,6 +515,142 @@ ns_wl_allgather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
                 int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
 {
     return build_reduce(w, K_ALLGATHER, hosts, n, bytes, algorithm, chunks, label, out, e);
+}
+
+/* --- broadcast, reduce, gather, scatter ---------------------------------- */
+
+enum { K_BROADCAST = 0, K_REDUCE, K_GATHER, K_SCATTER };
+static const char *const rooted_names[] = {"broadcast", "reduce", "gather", "scatter"};
+
+/* a transfer of `bytes` from rank i to rank j that waits for ops a and b
+ * (NS_NONE: none; neither: the start marker); its id in *op */
+static int
+xfer_after(cb *c, uint32_t i, uint32_t j, uint64_t bytes, uint32_t a, uint32_t b, uint32_t *op)
+{
+    long t = ns_wl_transfer(c->w, c->hosts[i], c->hosts[j], bytes, c->label, c->e);
+    if (t < 0)
+        return failed(c->e);
+    int rc;
+    if (a == NS_NONE && b == NS_NONE)
+        a = c->start;
+    if (a != NS_NONE && (rc = dep(c, (uint32_t)t, a)))
+        return rc;
+    if (b != NS_NONE && b != a && (rc = dep(c, (uint32_t)t, b)))
+        return rc;
+    c->sent[i] += bytes;
+    c->recv[j] += bytes;
+    *op = (uint32_t)t;
+    return NS_OK;
+}
+
+/*
+ * One chunk of x bytes of a rooted collective. Position k of the chain is
+ * rank (root + k) mod n. prev[k]: the transfer of the previous chunk at hop
+ * (or, direct, to or from position) k, which this chunk's waits for: a
+ * connection sends its chunks in order.
+ * ring: a chain; broadcast and scatter flow outwards (hop s: position s to
+ * s+1; scatter carries the segments of positions s+1 .. n-1), reduce and
+ * gather inwards (hop s: position n-1-s to n-2-s; gather carries the
+ * segments of positions n-1-s .. n-1); hop s waits for hop s-1 of its chunk.
+ * direct: the root sends to (broadcast, scatter) or receives from (reduce,
+ * gather) every other rank at once: the whole chunk, or the rank's segment.
+ */
+static int
+rooted_chunk(cb *c, int kind, int algorithm, uint32_t root, uint64_t x, uint32_t *prev)
+{
+    uint32_t n = c->n;
+    int out = kind == K_BROADCAST || kind == K_SCATTER, seg = kind == K_GATHER || kind == K_SCATTER;
+    uint32_t last = NS_NONE;   /* the previous hop of this chunk (ring) */
+    int rc;
+    for (uint32_t s = 0; s + 1 < n; s++) {
+        uint32_t from, to;   /* positions */
+        uint64_t b = x;
+        if (algorithm == NS_ALG_RING) {
+            from = out ? s : n - 1 - s;
+            to = out ? s + 1 : n - 2 - s;
+            if (seg) {       /* the segments of the positions beyond the hop */
+                b = 0;
+                for (uint32_t k = out ? to : from; k < n; k++)
+                    b += ns_split(x, n, (root + k) % n);
+            }
+        } else {
+            from = out ? 0 : s + 1;
+            to = out ? s + 1 : 0;
+            if (seg)
+                b = ns_split(x, n, (root + s + 1) % n);
+        }
+        uint32_t op;
+        if ((rc = xfer_after(c, (root + from) % n, (root + to) % n, b,
+                             algorithm == NS_ALG_RING ? last : NS_NONE, prev[s], &op)))
+            return rc;
+        prev[s] = last = op;
+    }
+    return NS_OK;
+}
+
+static int
+build_rooted(ns_workload *w, int kind, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+             int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
+{
+    const char *kn = rooted_names[kind];
+    if (algorithm != NS_ALG_RING && algorithm != NS_ALG_DIRECT)
+        return ns_errorf(e, NS_EINVAL, "%s: algorithm must be \"ring\" or \"direct\" (got %s)", kn,
+                         algorithm >= 0 && algorithm <= NS_ALG_PAIRWISE ? ns_alg_names[algorithm] : "?");
+    if (chunks < 1)
+        return ns_errorf(e, NS_EINVAL, "%s: chunks must be >= 1 (got %u)", kn, chunks);
+    if (root >= n)
+        return ns_errorf(e, NS_EINVAL, "%s: root must be a rank, 0 .. %zu (got %u)", kn, n ? n - 1 : 0, root);
+    int rc0 = reserve(w, kn, n, 2 * (uint64_t)chunks, e);
+    if (rc0)
+        return rc0;
+    ns_wl_mark mark = ns_wl_mark_take(w);
+    cb c;
+    uint32_t *prev = NULL;
+    int rc = cb_init(&c, w, kn, hosts, n, label, e);
+    if (rc == NS_OK && !(prev = ns_alloc(n * sizeof *prev)))
+        rc = ns_enomem(e, kn);
+    for (size_t k = 0; rc == NS_OK && k < n; k++)
+        prev[k] = NS_NONE;
+    for (uint32_t j = 0; j < chunks && rc == NS_OK; j++)
+        rc = rooted_chunk(&c, kind, algorithm, root, ns_split(bytes, chunks, j), prev);
+    /* the lower bound: what the root's NIC must carry whatever the algorithm */
+    double nic = kind == K_BROADCAST || kind == K_REDUCE ? (double)bytes
+                                                         : (double)(bytes - ns_split(bytes, n, root));
+    if (rc == NS_OK)
+        rc = cb_finish(&c, kn, algorithm, bytes, n > 1 ? nic : 0, out);
+    ns_free(prev);
+    cb_free(&c);
+    if (rc)
+        ns_wl_rollback(w, &mark);
+    return rc;
+}
+
+int
+ns_wl_broadcast(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+                int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
+{
+    return build_rooted(w, K_BROADCAST, hosts, n, bytes, root, algorithm, chunks, label, out, e);
+}
+
+int
+ns_wl_reduce(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+             int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
+{
+    return build_rooted(w, K_REDUCE, hosts, n, bytes, root, algorithm, chunks, label, out, e);
+}
+
+int
+ns_wl_gather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+             int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
+{
+    return build_rooted(w, K_GATHER, hosts, n, bytes, root, algorithm, chunks, label, out, e);
+}
+
+int
+ns_wl_scatter(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+              int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
+{
+    return build_rooted(w, K_SCATTER, hosts, n, bytes, root, algorithm, chunks, label, out, e);
 }
 
 /* --- alltoall, permutation ----------------------------------------------- */
@@ -567,7 +704,7 @@ ns_wl_alltoallv(ns_workload *w, const uint32_t *hosts, size_t n, const uint64_t 
         }
     }
     if (rc == NS_OK)
-        rc = cb_finish(&c, "alltoall", algorithm, biggest, out);
+        rc = cb_finish(&c, "alltoall", algorithm, biggest, -1, out);
     cb_free(&c);
     if (rc)
         ns_wl_rollback(w, &mark);
@@ -619,7 +756,7 @@ ns_wl_permutation(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t byte
             rc = end_step(&c);
     }
     if (rc == NS_OK)
-        rc = cb_finish(&c, "permutation", NS_ALG_DIRECT, bytes, out);
+        rc = cb_finish(&c, "permutation", NS_ALG_DIRECT, bytes, -1, out);
     ns_rng_free(rng);
     ns_free(perm);
     cb_free(&c);

@@ -21,7 +21,7 @@
  * cut into c near-equal chunks that each run the whole algorithm on their
  * own (chunk j's step s waits only for chunk j's step s - 1).
  * nic_bytes of the record is the most payload bytes any rank sends or
- * receives (a NIC is full duplex).
+ * receives (a NIC is full duplex); the rooted collectives below set it otherwise.
  */
 #ifndef NS_COLLECTIVES_H
 #define NS_COLLECTIVES_H
@@ -47,6 +47,30 @@ int ns_wl_reducescatter(ns_workload *w, const uint32_t *hosts, size_t n, uint64_
                         int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
 int ns_wl_allgather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
                     int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+/*
+ * Rooted collectives over hosts[0..n), root a rank (index into hosts):
+ * broadcast (the root's `bytes` to every rank), reduce (every rank's `bytes`
+ * summed at the root), gather (segment k, ns_split(bytes, n, k), from every
+ * rank k to the root), scatter (segment k from the root to rank k).
+ * algorithm NS_ALG_RING: a pipelined chain root, root+1, ..., root-1 (mod n)
+ * (outwards for broadcast and scatter, inwards for reduce and gather), as
+ * NCCL's ring broadcast and reduce; NS_ALG_DIRECT: the root exchanges with
+ * every rank at once, as NCCL's gather and scatter (grouped send/recv).
+ * With chunks = c the buffer is cut into c near-equal chunks; a chunk's
+ * transfer waits for the previous chunk's transfer on the same hop (direct:
+ * to or from the same rank) and, ring, for its own chunk's previous hop.
+ * The record's nic_bytes is the root's unavoidable load: `bytes` for
+ * broadcast and reduce, bytes minus the root's segment for gather and
+ * scatter. Errors: another algorithm, chunks < 1, root >= n.
+ */
+int ns_wl_broadcast(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+                    int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+int ns_wl_reduce(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+                 int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+int ns_wl_gather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+                 int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+int ns_wl_scatter(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes, uint32_t root,
+                  int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
 /* refuses, with an estimate, an alltoall over n hosts too large for the
  * machine; called before its n x n matrix is even built */
 int ns_wl_alltoall_reserve(ns_workload *w, size_t n, ns_err *e);

@@ -1,6 +1,7 @@
 /*
  * collectives_lua.c - Lua bindings of the collectives: w:allreduce,
- * w:reducescatter, w:allgather, w:alltoall and w:permutation. Each returns
+ * w:reducescatter, w:allgather, w:broadcast, w:reduce, w:gather, w:scatter,
+ * w:alltoall and w:permutation. Each returns
  * one handle, the collective's done marker; `after` applies to its start
  * marker. The builders themselves are in collectives.c.
  */
@@ -50,6 +51,42 @@ reduce(lua_State *L, const char *ctor, reduce_fn *fn)
 static int w_allreduce(lua_State *L) { return reduce(L, "allreduce", ns_wl_allreduce); }
 static int w_reducescatter(lua_State *L) { return reduce(L, "reducescatter", ns_wl_reducescatter); }
 static int w_allgather(lua_State *L) { return reduce(L, "allgather", ns_wl_allgather); }
+
+typedef int rooted_fn(ns_workload *, const uint32_t *, size_t, uint64_t, uint32_t, int, uint32_t,
+                      const char *, ns_coll_ops *, ns_err *);
+
+/* broadcast, reduce, gather, scatter: `root` is a host of `hosts` (default
+ * the first), passed on as its rank */
+static int
+rooted(lua_State *L, const char *ctor, rooted_fn *fn)
+{
+    static const char *const fields[] = {"hosts", "bytes", "root", "algorithm", "chunks", "after", "label", NULL};
+    static const char *const algs[] = {"ring", "direct", NULL};
+    ns_workload *w = ns_lua_begin_builder(L, ctor, fields);
+    size_t n;
+    const uint32_t *hosts = ns_lua_hosts(L, 2, ctor, "hosts", &n);
+    uint64_t bytes = ns_lua_size(L, 2, ctor, "bytes", 1, 0);
+    lua_Integer root = ns_lua_int(L, 2, ctor, "root", 0, hosts[0], 1, UINT32_MAX);
+    size_t r = 0;
+    while (r < n && hosts[r] != (uint32_t)root)
+        r++;
+    if (r == n)
+        ns_lua_fail(L, ctor, "field 'root' must be one of the hosts of field 'hosts' (got %lld)", (long long)root);
+    /* NCCL: broadcast and reduce run on a ring, gather and scatter are grouped send/recv */
+    int def = strcmp(ctor, "gather") == 0 || strcmp(ctor, "scatter") == 0;
+    int alg = ns_lua_option(L, 2, ctor, "algorithm", algs, def) == 0 ? NS_ALG_RING : NS_ALG_DIRECT;
+    lua_Integer chunks = ns_lua_int(L, 2, ctor, "chunks", 0, 1, 1, 1 << 20);
+    const char *label = ns_lua_str(L, 2, ctor, "label", 0, NULL);
+    ns_coll_ops out;
+    ns_err e = {0};
+    int rc = fn(w, hosts, n, bytes, (uint32_t)r, alg, (uint32_t)chunks, label, &out, &e);
+    return push_result(L, w, rc, &out, &e, ctor);
+}
+
+static int w_broadcast(lua_State *L) { return rooted(L, "broadcast", ns_wl_broadcast); }
+static int w_reduce(lua_State *L) { return rooted(L, "reduce", ns_wl_reduce); }
+static int w_gather(lua_State *L) { return rooted(L, "gather", ns_wl_gather); }
+static int w_scatter(lua_State *L) { return rooted(L, "scatter", ns_wl_scatter); }
 
 /* field `matrix`: a Lua table of n rows of n sizes; returns n * n entries
  * in a userdata left on the stack top */
@@ -141,6 +178,10 @@ const luaL_Reg ns_collectives_methods[] = {
     {"allreduce", w_allreduce},
     {"reducescatter", w_reducescatter},
     {"allgather", w_allgather},
+    {"broadcast", w_broadcast},
+    {"reduce", w_reduce},
+    {"gather", w_gather},
+    {"scatter", w_scatter},
     {"alltoall", w_alltoall},
     {"permutation", w_permutation},
     {NULL, NULL}

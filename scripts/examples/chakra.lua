@@ -1,7 +1,8 @@
 -- chakra.lua: a workload from Chakra execution traces (w:chakra). Rank 0 of a
 -- real PyTorch trace, replicated over `ranks` hosts of a leaf-spine: its
 -- compute nodes keep each GPU busy for their recorded durations, and its
--- allreduce kernels become ring allreduces over all ranks. The trace names
+-- allreduce kernels become ring allreduces over all ranks (its broadcast kernels,
+-- pipelined chains from rank 0). The trace names
 -- nodes it does not hold and has cycles, so it needs repair = true (the
 -- dropped dependencies are counted in a warning). Try:
 --   netsim scripts/examples/chakra.lua ranks=8 algorithm=halving_doubling
