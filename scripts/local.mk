@@ -26,7 +26,7 @@ dist_netsim_python_DATA = %reldir%/netsim_h5.py
 dist_noinst_DATA += \
 	%reldir%/examples/quickstart.lua %reldir%/examples/leafspine.lua \
 	%reldir%/examples/spray-vs-ecmp.lua %reldir%/examples/allreduce.lua \
-	%reldir%/examples/diloco.lua %reldir%/examples/moe.lua %reldir%/examples/chakra.lua \
+	%reldir%/examples/diloco.lua %reldir%/examples/moe.lua %reldir%/examples/chakra.lua %reldir%/examples/training.lua \
 	%reldir%/bootstrap.sh \
 	%reldir%/analysis.ipynb %reldir%/figures/quickstart-util.png
 

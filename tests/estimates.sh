@@ -56,8 +56,13 @@ run --check star.lua hosts=200000
 est=$(sed -n 's/^check: memory estimate \([0-9.]*\) MB .*/\1/p' "$T/out")
 run --json -q star.lua hosts=200000
 rss=$(sed -n 's/.*"peak_rss_bytes": *\([0-9.e+]*\).*/\1/p' "$T/out")
-awk -v e="$est" -v r="$rss" 'BEGIN { exit !(e * 1e6 >= r && e * 1e6 <= 1.5 * r) }'
-ok $? "a 200,000-host star: estimate $est MB, peak RSS $rss bytes: within 1 to 1.5 times"
+if ldd "$NETSIM" 2>/dev/null | grep -q libasan; then
+    # AddressSanitizer's shadow memory and quarantine are not netsim's: no comparison
+    ok 0 "a 200,000-host star: estimate against peak RSS # SKIP AddressSanitizer build"
+else
+    awk -v e="$est" -v r="$rss" 'BEGIN { exit !(e * 1e6 >= r && e * 1e6 <= 1.5 * r) }'
+    ok $? "a 200,000-host star: estimate $est MB, peak RSS $rss bytes: within 1 to 1.5 times"
+fi
 
 # a star of 16M hosts with 8 GB: 6.4 GB to build (16,000,001 nodes of 60 B,
 # 64M link records of 80 B twice, 12 B a host, 8 B a link end), 15.65 GB

@@ -204,7 +204,9 @@ EXTRA_DIST += tests/results2_quick.sh \
 	results/moe-alltoall/README.md results/moe-alltoall/scenario.lua \
 	results/moe-alltoall/run.sh results/moe-alltoall/analyze.py \
 	results/moe-alltoall/tables.md results/moe-alltoall/alltoall_vs_skew.png \
-	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png results/grid.sh
+	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png results/grid.sh \
+	results/multi-tenant/README.md results/multi-tenant/scenario.lua results/multi-tenant/run.sh \
+	results/multi-tenant/analyze.py results/multi-tenant/tables.md results/multi-tenant/slowdown.png
 
 # results/spraying-vs-splitting: run.sh --tiny and analyze.py end to end
 TESTS += tests/results_quick.sh
