@@ -4,7 +4,7 @@
 # use, so that one scenario sweeps over transports and policies (issue 19,
 # item 7). A bad value in such a table is still an error.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 18
+plan 21
 scenario sweep.lua <<'LUA'
 local transport = param("transport", "ideal")
 local lb = param("lb", "ecmp")
@@ -67,7 +67,8 @@ local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us" }
 local w = netsim.workload()
 w:diloco{ workers = { { 1 }, { 2 } }, params = 1000, step_time = "1ms", mode = mode, inner_steps = 2, steps = 4,
           buckets = 2, backward_fraction = 0.5, fragments = 1, pattern = "sequential", overlap = 1,
-          quant_bits = 8, straggler = { dist = param("dist", "lognormal"), sigma = 0.1, mu = 0, shape = 4 } }
+          quant_bits = 8, straggler = { dist = param("dist", "lognormal"), sigma = 0.1, mu = 0, shape = 4 },
+          granularity = param("gran", nil) }
 netsim.run{ fabric = fab, workload = w, output = "d.h5" }
 LUA
 run -q modes.lua
@@ -90,4 +91,11 @@ grep -q "straggler: field 'mu' only applies with dist = \"lognormal\"; ignored w
 ok $? 'diloco with a gamma straggler: buckets, backward_fraction, fragments, sigma, mu; not inner_steps, quant_bits, shape'
 run -q modes.lua mode=streaming
 grep -q "field 'fragments'\|field 'overlap'\|field 'pattern'\|field 'inner_steps'" "$T/err"; ok $((! $?)) 'streaming uses fragments, pattern, overlap, inner_steps'
+# granularity is streaming's; by layer, streaming uses backward_fraction too
+run -q modes.lua mode=diloco gran=layer
+grep -q "field 'granularity' only applies with mode = \"streaming\"; ignored with mode = \"diloco\"" "$T/err"
+ok $? 'diloco given granularity = layer: warned'
+run -q modes.lua mode=streaming gran=layer
+is "$status" 0 'streaming by layer runs'
+grep -q "field 'backward_fraction'" "$T/err"; ok $((! $?)) 'streaming by layer uses backward_fraction (no warning)'
 finish
