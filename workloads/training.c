@@ -41,7 +41,6 @@ typedef struct builder {
                               * allgather of the layer's weights before its forward (backward) passes */
     uint32_t  cur_layer;     /* the layer being built, and its direction, for compute() */
     int       cur_bw;
-    const char *label;
 } builder;
 
 static uint32_t
@@ -378,7 +377,6 @@ ns_wl_training(ns_workload *w, const ns_training_spec *s, uint32_t *start_op, ui
     b.n = s->tp * s->pp * s->dp;
     b.lps = s->layers / s->pp;
     b.M = s->microbatches;
-    b.label = s->label;
     /* ops, roughly: the computes, the collectives' ops, the pipeline's transfers */
     uint64_t per_step = (uint64_t)b.n * b.M * b.lps * 2 * (s->tp > 1 ? 2 : 1);
     uint64_t tp_colls = s->tp > 1 ? (uint64_t)s->dp * s->pp * b.M * b.lps * 4 : 0;
