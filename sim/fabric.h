@@ -106,6 +106,11 @@ typedef struct ns_fabric {
     uint32_t      *hops;         /* link indices */
     size_t         nhops, hops_cap;
 
+    /* servers (fabric{ server = { gpus = G, nvlink = {...} } }): hosts are
+     * GPUs, numbered server by server, so host node h is GPU h % G of server
+     * h / G; 0 when every host is a single-NIC endpoint */
+    uint32_t       gpus_per_server;
+
     /* hosts handed out to jobs by fab:allocate (topologies/allocate.h), NULL until the first */
     uint8_t       *held;
     size_t         nheld;
@@ -159,6 +164,11 @@ ns_fabric_downlink(const ns_fabric *f, uint32_t h)
 {
     return f->links[f->host_link[h]].reverse;
 }
+
+/* the server (0-based) of host node h and its GPU index inside it (its
+ * rail when rails are on); only when f->gpus_per_server > 0 */
+static inline uint32_t ns_fabric_server_of(const ns_fabric *f, uint32_t h) { return h / f->gpus_per_server; }
+static inline uint32_t ns_fabric_local_of(const ns_fabric *f, uint32_t h) { return h % f->gpus_per_server; }
 
 /* the lowest NIC rate among the given hosts (1-based ids) */
 uint64_t ns_fabric_min_host_rate(const ns_fabric *f, const uint32_t *hosts, size_t n);
