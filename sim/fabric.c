@@ -32,6 +32,7 @@ ns_fabric_free(ns_fabric *f)
     ns_free(f->cfgs);
     ns_free(f->host_attach);
     ns_free(f->host_link);
+    ns_free(f->host_nvlink);
     ns_free(f->edge_node);
     ns_free(f->route);
     ns_free(f->hops);
@@ -177,13 +178,29 @@ ns_fabric_finish(ns_fabric *f, ns_err *e)
     f->host_link = ns_alloc(f->nhosts * sizeof *f->host_link);
     if (!f->host_attach || !f->host_link)
         return ns_enomem(e, "a fabric");
+    if (f->gpus_per_server && !(f->host_nvlink = ns_alloc(f->nhosts * sizeof *f->host_nvlink)))
+        return ns_enomem(e, "a fabric");
     for (size_t h = 0; h < f->nhosts; h++) {
         const ns_fnode *n = &f->nodes[h];
-        if (n->nlinks != 1)
-            return ns_errorf(e, NS_EINVAL, "%s: host '%s' has %u links; a host has exactly one (its NIC)",
-                             f->kind, n->name, n->nlinks);
-        f->host_link[h] = n->first_link;
-        f->host_attach[h] = f->links[n->first_link].dst;
+        uint32_t want = f->gpus_per_server ? 2 : 1;
+        if (n->nlinks != want)
+            return ns_errorf(e, NS_EINVAL, "%s: host '%s' has %u links; a host has exactly %s", f->kind,
+                             n->name, n->nlinks, want == 1 ? "one (its NIC)" : "two (its NIC and its NVLink)");
+        uint32_t nic = UINT32_MAX, nvl = UINT32_MAX;
+        for (uint32_t i = 0; i < n->nlinks; i++) {
+            uint32_t l = n->first_link + i;
+            if (f->nodes[f->links[l].dst].tier == NS_TIER_SCALEUP)
+                nvl = l;
+            else
+                nic = l;
+        }
+        if (nic == UINT32_MAX || (f->gpus_per_server && nvl == UINT32_MAX))
+            return ns_errorf(e, NS_EINVAL, "%s: host '%s' needs one link to the fabric%s", f->kind, n->name,
+                             f->gpus_per_server ? " and one to its server's scale-up switch" : "");
+        f->host_link[h] = nic;
+        if (f->gpus_per_server)
+            f->host_nvlink[h] = nvl;
+        f->host_attach[h] = f->links[f->host_link[h]].dst;
     }
     rc = ns_fabric_compute_routes(f, e);
     if (rc)
@@ -223,6 +240,12 @@ count_paths(const ns_fabric *f, uint32_t v, uint32_t target, uint32_t edge, uint
 uint64_t
 ns_fabric_path_count(const ns_fabric *f, uint32_t a, uint32_t b)
 {
+    if (a == b)
+        return 1;
+    uint32_t na = ns_fabric_nic_host(f, a - 1, b - 1);
+    if (na == UINT32_MAX)
+        return 1;   /* inside a server: through its NVLink switch */
+    a = na + 1;
     uint32_t sa = f->host_attach[a - 1], sb = f->host_attach[b - 1];
     if (a == b)
         return 1;

@@ -10,8 +10,17 @@
  *
  * Numbering: nodes are 0-based inside (user ids are index + 1). Hosts come
  * first, so host h (1-based, as in scenarios) is node h - 1. Every host has
- * exactly one link (its NIC). Links are directed, one per direction of a
- * cable; `reverse` names the opposite direction.
+ * one link to the scale-out fabric (its NIC); in a fabric of servers it also
+ * has one to its server's scale-up (NVLink) switch. Links are directed, one
+ * per direction of a cable; `reverse` names the opposite direction.
+ *
+ * Servers (topologies/servers.c): G GPUs per server, each a host with its
+ * own NIC, joined by one scale-up switch per server (nodes nvs0 .. nvs0 +
+ * servers - 1, cabled to their GPUs in GPU order). A packet from GPU a to
+ * GPU b goes over NVLink when both are in one server; otherwise out of a's
+ * NIC, unless PXN is on and b's NIC is on another rail: then over NVLink to
+ * the GPU of a's server on b's rail, which sends it out of its own NIC
+ * (the only case where a host forwards).
  */
 #ifndef NS_FABRIC_H
 #define NS_FABRIC_H
@@ -24,7 +33,8 @@
 enum { NS_NODE_HOST = 0, NS_NODE_SWITCH = 1 };
 
 /* tiers, for the output tables and selectors */
-enum { NS_TIER_HOST = 0, NS_TIER_LEAF = 1, NS_TIER_SPINE = 2, NS_TIER_CORE = 3, NS_TIER_GATEWAY = 4 };
+enum { NS_TIER_HOST = 0, NS_TIER_LEAF = 1, NS_TIER_SPINE = 2, NS_TIER_CORE = 3, NS_TIER_GATEWAY = 4,
+       NS_TIER_SCALEUP = 5 /* a server's NVLink switch */ };
 
 #define NS_NAME_MAX 32
 
@@ -110,6 +120,10 @@ typedef struct ns_fabric {
      * GPUs, numbered server by server, so host node h is GPU h % G of server
      * h / G; 0 when every host is a single-NIC endpoint */
     uint32_t       gpus_per_server;
+    uint32_t       nvs0;         /* node of server 0's scale-up switch */
+    uint8_t        rails;        /* 1: NIC r of every server on the leaf of rail r */
+    uint8_t        pxn;          /* 1: cross-rail traffic moves to the right rail over NVLink first */
+    uint32_t      *host_nvlink;  /* host -> its outgoing NVLink link (servers only, else NULL) */
 
     /* hosts handed out to jobs by fab:allocate (topologies/allocate.h), NULL until the first */
     uint8_t       *held;
@@ -169,6 +183,45 @@ ns_fabric_downlink(const ns_fabric *f, uint32_t h)
  * rail when rails are on); only when f->gpus_per_server > 0 */
 static inline uint32_t ns_fabric_server_of(const ns_fabric *f, uint32_t h) { return h / f->gpus_per_server; }
 static inline uint32_t ns_fabric_local_of(const ns_fabric *f, uint32_t h) { return h % f->gpus_per_server; }
+
+/* 1 if a packet from host node h to host node dst leaves h over NVLink */
+static inline int
+ns_fabric_via_nvlink(const ns_fabric *f, uint32_t h, uint32_t dst)
+{
+    return f->gpus_per_server && (ns_fabric_server_of(f, h) == ns_fabric_server_of(f, dst) ||
+                                  (f->pxn && ns_fabric_local_of(f, h) != ns_fabric_local_of(f, dst)));
+}
+
+/* the link host node h sends on towards host node dst */
+static inline uint32_t
+ns_fabric_egress(const ns_fabric *f, uint32_t h, uint32_t dst)
+{
+    return ns_fabric_via_nvlink(f, h, dst) ? f->host_nvlink[h] : f->host_link[h];
+}
+
+/* at scale-up switch `nvs`, the link towards host node dst: to dst itself
+ * when it is in this server, else (PXN) to this server's GPU on dst's rail */
+static inline uint32_t
+ns_fabric_scaleup_next(const ns_fabric *f, uint32_t nvs, uint32_t dst)
+{
+    uint32_t g = (nvs - f->nvs0) * f->gpus_per_server + ns_fabric_local_of(f, dst);
+    return f->links[f->host_nvlink[g]].reverse;
+}
+
+/* the host node whose NIC takes traffic from host node h to dst into the
+ * scale-out fabric: h itself, or under PXN its server's GPU on dst's rail;
+ * UINT32_MAX when the traffic stays inside one server */
+static inline uint32_t
+ns_fabric_nic_host(const ns_fabric *f, uint32_t h, uint32_t dst)
+{
+    if (!f->gpus_per_server)
+        return h;
+    if (ns_fabric_server_of(f, h) == ns_fabric_server_of(f, dst))
+        return UINT32_MAX;
+    if (ns_fabric_via_nvlink(f, h, dst))
+        return ns_fabric_server_of(f, h) * f->gpus_per_server + ns_fabric_local_of(f, dst);
+    return h;
+}
 
 /* the lowest NIC rate among the given hosts (1-based ids) */
 uint64_t ns_fabric_min_host_rate(const ns_fabric *f, const uint32_t *hosts, size_t n);

@@ -184,6 +184,9 @@ out:
 uint32_t
 ns_fabric_pinned_paths(const ns_fabric *f, uint32_t src, uint32_t dst)
 {
+    src = ns_fabric_nic_host(f, src, dst);
+    if (src == UINT32_MAX)
+        return 1;   /* inside a server: one NVLink switch */
     uint32_t node = f->host_attach[src], target = f->host_attach[dst];
     uint64_t s = 1;
     if (node < f->nhosts)

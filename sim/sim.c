@@ -85,7 +85,14 @@ ns_model_name(int row)
 static uint32_t
 path_links(const ns_fabric *f, uint32_t a, uint32_t b)
 {
-    uint32_t dst = ns_fabric_host_node(f, b), node = f->host_attach[ns_fabric_host_node(f, a)], n = 1;
+    uint32_t src = ns_fabric_host_node(f, a), dst = ns_fabric_host_node(f, b), n = 1;
+    if (f->gpus_per_server && ns_fabric_server_of(f, src) == ns_fabric_server_of(f, dst))
+        return 2;   /* NVLink up, NVLink down */
+    if (ns_fabric_via_nvlink(f, src, dst)) {   /* PXN: NVLink up and down to the GPU on dst's rail */
+        src = ns_fabric_server_of(f, src) * f->gpus_per_server + ns_fabric_local_of(f, dst);
+        n = 3;
+    }
+    uint32_t node = f->host_attach[src];
     if (ns_fabric_is_host(f, node))
         return 1;   /* a cable between two hosts (netsim.pair) */
     while (node != f->host_attach[dst] && n < f->nnodes) {
@@ -564,7 +571,11 @@ eth_fire(void *simp, ns_event *ev)
     size_t n = sim->eth_n;
     for (size_t i = 0; i < n; i++) {
         const ns_xfer *xf = &sim->xfers[sim->eth_pend[i]];
-        uint32_t a = f->host_attach[xf->src - 1], b = f->host_attach[xf->dst - 1];
+        /* batches by the edge switches the transfer crosses the fabric
+         * between (inside a server: its NVLink switch, a batch of its own) */
+        uint32_t nic = ns_fabric_nic_host(f, xf->src - 1, xf->dst - 1);
+        uint32_t a = nic == UINT32_MAX ? f->nvs0 + ns_fabric_server_of(f, xf->src - 1) : f->host_attach[nic];
+        uint32_t b = nic == UINT32_MAX ? a : f->host_attach[xf->dst - 1];
         sim->eth_rec[i] = (ns_eth_rec){ ((uint64_t)a << 32) | b, (uint32_t)i, sim->eth_pend[i] };
     }
     qsort(sim->eth_rec, n, sizeof *sim->eth_rec, eth_cmp);
@@ -748,6 +759,69 @@ ns_sim_run(ns_sim *sim)
     return NS_OK;
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* on a fabric of servers, the bound of collective c from its own transfers:
+ * the most bytes any of its ranks sends out of (or takes in through) one
+ * port, its NIC or its NVLink, over that port's rate. -1 when out of memory
+ * (the caller falls back to the NIC bound) */
+static double
+server_bound_ps(const ns_sim *sim, const ns_coll *c)
+{
+    const ns_fabric *f = sim->fab;
+    const ns_workload *wl = sim->wl;
+    size_t r = c->ranks;
+    uint64_t *key = ns_alloc((r ? r : 1) * sizeof *key);
+    double *load = ns_calloc(4 * (r ? r : 1), sizeof *load);   /* per rank: NIC out, NVLink out, NIC in, NVLink in */
+    if (!key || !load) {
+        ns_free(key);
+        ns_free(load);
+        return -1;
+    }
+    for (size_t i = 0; i < r; i++)
+        key[i] = (uint64_t)wl->coll_hosts[c->hosts_off + i] << 32 | i;
+    qsort(key, r, sizeof *key, cmp_u64);
+    for (uint32_t k = c->first_op; k <= c->last_op; k++) {
+        const ns_op *o = &wl->ops[k];
+        if (o->kind != NS_OP_TRANSFER || o->node == o->dst)
+            continue;
+        uint32_t a = o->node - 1, b = o->dst - 1;
+        int out_nvl = ns_fabric_via_nvlink(f, a, b);
+        int in_nvl = ns_fabric_server_of(f, a) == ns_fabric_server_of(f, b);
+        for (int side = 0; side < 2; side++) {
+            uint64_t h = side ? o->dst : o->node;
+            size_t lo = 0, hi = r;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if ((key[mid] >> 32) < h)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < r && (key[lo] >> 32) == h)
+                load[4 * (key[lo] & 0xffffffffu) + 2 * side + (side ? in_nvl : out_nvl)] += (double)o->bytes;
+        }
+    }
+    double worst = 0;
+    for (size_t i = 0; i < r; i++) {
+        uint32_t h = wl->coll_hosts[c->hosts_off + i] - 1;
+        double nic = (double)f->links[f->host_link[h]].rate_bps, nvl = (double)f->links[f->host_nvlink[h]].rate_bps;
+        for (int side = 0; side < 2; side++) {
+            double t1 = load[4 * i + 2 * side] * 8e12 / nic, t2 = load[4 * i + 2 * side + 1] * 8e12 / nvl;
+            worst = t1 > worst ? t1 : worst;
+            worst = t2 > worst ? t2 : worst;
+        }
+    }
+    ns_free(key);
+    ns_free(load);
+    return worst;
+}
+
 void
 ns_sim_coll_span(const ns_sim *sim, const ns_coll *c, ns_time *start, ns_time *finish, ns_time *bound)
 {
@@ -759,7 +833,10 @@ ns_sim_coll_span(const ns_sim *sim, const ns_coll *c, ns_time *start, ns_time *f
     *start = t;
     *finish = sim->op_finish[c->last_op];
     uint64_t rate = ns_fabric_min_host_rate(sim->fab, &wl->coll_hosts[c->hosts_off], c->ranks);
-    double lb = c->nic_bytes * 8.0 * 1e12 / (double)rate + 0.5;
+    double lb = sim->fab->gpus_per_server ? server_bound_ps(sim, c) : -1;
+    if (lb < 0)
+        lb = c->nic_bytes * 8.0 * 1e12 / (double)rate;
+    lb += 0.5;
     *bound = lb < 9.2e18 ? (ns_time)lb : INT64_MAX;   /* past the clock: no overflow */
     ns_time cut = sim->coll_cut_ps[c - wl->colls];
     if (cut > *bound)

@@ -130,7 +130,8 @@ ns_fabric_describe_switches(const ns_fabric *f, char *buf, size_t n)
         const ns_flink *first = NULL;   /* a port of a switch with this configuration */
         uint64_t pool = 0;
         for (size_t i = 0; i < f->nlinks && !first; i++)
-            if (f->links[i].src >= f->nhosts && f->nodes[f->links[i].src].cfg == ci)
+            if (f->links[i].src >= f->nhosts && f->nodes[f->links[i].src].cfg == ci &&
+                f->nodes[f->links[i].src].tier != NS_TIER_SCALEUP)   /* NVLink: the servers' line */
                 first = &f->links[i];
         if (!first)
             continue;

@@ -8,7 +8,8 @@
  * every aggregation switch; aggregation switch a (0-based in its pod) of
  * every pod is cabled to core switches a*h .. a*h + h-1.
  *
- * Numbering (1-based, global): hosts pod by pod, edge switch by edge switch;
+ * Numbering (1-based, global): hosts pod by pod, edge switch by edge switch
+ * (with servers, server by server, on the edge switches servers.c says);
  * edge switch i of pod p is "edge<(p-1)*h + i>" and its number is the `leaf`
  * field of its hosts and itself; "agg<n>" and "core<n>" likewise. Hosts,
  * edge and aggregation switches carry their pod. Switch nodes come edges,
@@ -33,9 +34,14 @@ ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e)
         return ns_errorf(e, NS_EINVAL, "fattree: field 'k' must be <= 400 (got %u)", k);
     if (s->link.rate_bps == 0)
         return ns_errorf(e, NS_EINVAL, "fattree: the link rate must be positive");
-    /* k^3/4 hosts, 5k^2/4 switches, 3k^3/4 cables, k^2/2 edge switches */
+    /* the rail groups of G edge switches lie within a pod: G divides k/2 */
+    int mrc = ns_servers_check(&s->common.server, k / 2, k / 2, "fattree", "edge switch", e);
+    if (mrc)
+        return mrc;
+    /* k^3/4 hosts, 5k^2/4 switches, 3k^3/4 cables, k^2/2 edge switches (and the servers' scale-up switches) */
     uint64_t k3 = (uint64_t)k * k * k, k2 = (uint64_t)k * k;
-    int mrc = ns_mem_fabric_check(k3 / 4 + 5 * k2 / 4, k3 / 4, 3 * k3 / 4, k2 / 2, "fattree: this fabric", e);
+    uint64_t nvs = s->common.server.gpus ? k3 / 4 / s->common.server.gpus : 0, nvl = nvs ? k3 / 4 : 0;
+    mrc = ns_mem_fabric_check(k3 / 4 + 5 * k2 / 4 + nvs, k3 / 4, 3 * k3 / 4 + nvl, k2 / 2, "fattree: this fabric", e);
     if (mrc)
         return mrc;
     ns_fabric *f = ns_topo_begin("fattree", &s->common);
@@ -50,7 +56,7 @@ ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e)
     int rc = NS_EINVAL;
 
     for (uint32_t v = 0; v < nhosts; v++) {
-        uint32_t edge = v / h;   /* global 0-based edge switch */
+        uint32_t edge = ns_servers_host_leaf(&s->common.server, h, v);   /* global 0-based edge switch */
         snprintf(name, sizeof name, "host%u", v + 1);
         if (ns_fabric_add_node(f, NS_NODE_HOST, NS_TIER_HOST, 0, name, 0, (int)(edge / h + 1),
                                (int)(edge + 1), e) < 0)
@@ -72,7 +78,7 @@ ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e)
             goto fail;
     }
     for (uint32_t v = 0; v < nhosts; v++)
-        if (ns_fabric_add_cable(f, v, edge0 + v / h, rate, lat, e) < 0)
+        if (ns_fabric_add_cable(f, v, edge0 + ns_servers_host_leaf(&s->common.server, h, v), rate, lat, e) < 0)
             goto fail;
     for (uint32_t p = 0; p < k; p++)
         for (uint32_t i = 0; i < h; i++)
@@ -86,6 +92,8 @@ ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e)
                     goto fail;
     f->npods = (int32_t)k;
     f->nleaves = (int32_t)(k * h);
+    if ((rc = ns_servers_add(f, &s->common.server, e)))
+        goto fail;
     return ns_topo_end(f, NS_OK, out, e);
 fail:
     return ns_topo_end(f, rc, out, e);

@@ -4,7 +4,8 @@
  *
  * Numbering (user ids are 1-based):
  *   hosts     leaf by leaf: host h sits on leaf ceil(h / hosts_per_leaf);
- *             in a multidc, datacenter by datacenter;
+ *             in a multidc, datacenter by datacenter; with servers, server
+ *             by server and on the leaves servers.c says;
  *   switches  after the hosts: leaves, then spines (then, in a multidc, the
  *             gateway), datacenter by datacenter;
  *   names     every kind is numbered globally: "host17", "leaf3",
@@ -52,14 +53,15 @@ check_shape(const ns_ls_shape *s, const char *what, ns_err *e)
 
 /* the hosts of one leaf-spine: ids host0+1 .., on leaves leaf0+1 .. */
 static int
-add_hosts(ns_fabric *f, const ns_ls_shape *s, int dc, uint32_t host0, uint32_t leaf0, ns_err *e)
+add_hosts(ns_fabric *f, const ns_ls_shape *s, const ns_server_spec *sv, int dc, uint32_t host0, uint32_t leaf0,
+          ns_err *e)
 {
     char name[NS_NAME_MAX];
     uint32_t n = s->leaves * s->hosts_per_leaf;
     for (uint32_t h = 0; h < n; h++) {
         snprintf(name, sizeof name, "host%u", host0 + h + 1);
         if (ns_fabric_add_node(f, NS_NODE_HOST, NS_TIER_HOST, 0, name, dc, 0,
-                               (int)(leaf0 + h / s->hosts_per_leaf + 1), e) < 0)
+                               (int)(leaf0 + ns_servers_host_leaf(sv, s->hosts_per_leaf, h) + 1), e) < 0)
             return e->code;
     }
     return NS_OK;
@@ -99,8 +101,9 @@ find_fault(const ns_ls_fault *fl, size_t n, uint32_t l, uint32_t p, uint32_t c)
  * slower or missing); its hosts are nodes host_node0 ..; returns the node
  * of its first spine in *spine_node */
 static int
-add_switches(ns_fabric *f, const ns_ls_shape *s, const ns_ls_fault *faults, size_t nfaults, int dc, int cfg,
-             uint32_t host_node0, uint32_t leaf0, uint32_t spine0, uint32_t *spine_node, ns_err *e)
+add_switches(ns_fabric *f, const ns_ls_shape *s, const ns_server_spec *sv, const ns_ls_fault *faults,
+             size_t nfaults, int dc, int cfg, uint32_t host_node0, uint32_t leaf0, uint32_t spine0,
+             uint32_t *spine_node, ns_err *e)
 {
     char name[NS_NAME_MAX];
     uint32_t leaf_node = (uint32_t)f->nnodes;
@@ -117,7 +120,7 @@ add_switches(ns_fabric *f, const ns_ls_shape *s, const ns_ls_fault *faults, size
     }
     uint32_t n = s->leaves * s->hosts_per_leaf;
     for (uint32_t h = 0; h < n; h++)
-        if (ns_fabric_add_cable(f, host_node0 + h, leaf_node + h / s->hosts_per_leaf,
+        if (ns_fabric_add_cable(f, host_node0 + h, leaf_node + ns_servers_host_leaf(sv, s->hosts_per_leaf, h),
                                 s->host_link.rate_bps, s->host_link.latency_ps, e) < 0)
             return e->code;
     for (uint32_t l = 0; l < s->leaves; l++)
@@ -140,20 +143,24 @@ ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e)
     int rc = check_shape(&s->shape, "leafspine", e);
     if (!rc)
         rc = check_faults(&s->shape, s->faults, s->nfaults, e);
+    if (!rc)
+        rc = ns_servers_check(&s->common.server, s->shape.leaves, s->shape.hosts_per_leaf, "leafspine", "leaf", e);
     if (rc)
         return rc;
     const ns_ls_shape *sh = &s->shape;
     uint64_t hosts = (uint64_t)sh->leaves * sh->hosts_per_leaf;
-    if ((rc = ns_mem_fabric_check(hosts + sh->leaves + sh->spines, hosts,
-                                   hosts + (uint64_t)sh->leaves * sh->spines * sh->links_per_spine,
+    uint64_t nvs = s->common.server.gpus ? hosts / s->common.server.gpus : 0, nvl = nvs ? hosts : 0;
+    if ((rc = ns_mem_fabric_check(hosts + sh->leaves + sh->spines + nvs, hosts,
+                                   hosts + nvl + (uint64_t)sh->leaves * sh->spines * sh->links_per_spine,
                                    sh->leaves, "leafspine: this fabric", e)))
         return rc;
     ns_fabric *f = ns_topo_begin("leafspine", &s->common);
     if (!f)
         return ns_enomem(e, "a leaf-spine");
     uint32_t spine_node;
-    if ((rc = add_hosts(f, &s->shape, 0, 0, 0, e)) ||
-        (rc = add_switches(f, &s->shape, s->faults, s->nfaults, 0, 0, 0, 0, 0, &spine_node, e)))
+    if ((rc = add_hosts(f, &s->shape, &s->common.server, 0, 0, 0, e)) ||
+        (rc = add_switches(f, &s->shape, &s->common.server, s->faults, s->nfaults, 0, 0, 0, 0, 0, &spine_node, e)) ||
+        (rc = ns_servers_add(f, &s->common.server, e)))
         goto fail;
     f->nleaves = (int32_t)s->shape.leaves;
     return ns_topo_end(f, NS_OK, out, e);
@@ -176,6 +183,8 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
         char what[48];
         snprintf(what, sizeof what, "multidc: dc %u", d + 1);
         int rc = check_shape(&s->dc[d].ls, what, e);
+        if (!rc)
+            rc = ns_servers_check(&s->common.server, s->dc[d].ls.leaves, s->dc[d].ls.hosts_per_leaf, what, "leaf", e);
         if (rc)
             return rc;
         hosts += (uint64_t)s->dc[d].ls.leaves * s->dc[d].ls.hosts_per_leaf;
@@ -190,7 +199,9 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
         switches += (uint64_t)s->dc[d].ls.leaves + s->dc[d].ls.spines;
         leaves += s->dc[d].ls.leaves;
     }
-    int mrc = ns_mem_fabric_check(hosts + switches, hosts, hosts + cables, leaves, "multidc: this fabric", e);
+    uint64_t nvs = s->common.server.gpus ? hosts / s->common.server.gpus : 0, nvl = nvs ? hosts : 0;
+    int mrc = ns_mem_fabric_check(hosts + switches + nvs, hosts, hosts + cables + nvl, leaves,
+                                  "multidc: this fabric", e);
     if (mrc)
         return mrc;
 
@@ -206,7 +217,7 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
     /* hosts first, datacenter by datacenter */
     uint32_t host0 = 0, leaf0 = 0, spine0 = 0;
     for (uint32_t d = 0; d < s->dcs; d++) {
-        if ((rc = add_hosts(f, &s->dc[d].ls, (int)d + 1, host0, leaf0, e)))
+        if ((rc = add_hosts(f, &s->dc[d].ls, &s->common.server, (int)d + 1, host0, leaf0, e)))
             goto fail;
         host0 += s->dc[d].ls.leaves * s->dc[d].ls.hosts_per_leaf;
         leaf0 += s->dc[d].ls.leaves;
@@ -221,7 +232,8 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
             goto fail;
         }
         uint32_t spine_node;
-        if ((rc = add_switches(f, &dc->ls, NULL, 0, (int)d + 1, cfg, host0, leaf0, spine0, &spine_node, e)))
+        if ((rc = add_switches(f, &dc->ls, &s->common.server, NULL, 0, (int)d + 1, cfg, host0, leaf0, spine0,
+                               &spine_node, e)))
             goto fail;
         char name[NS_NAME_MAX];
         snprintf(name, sizeof name, "gateway%u", d + 1);
@@ -244,7 +256,7 @@ ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e)
                     goto fail;
     f->ndcs = (int32_t)s->dcs;
     f->nleaves = (int32_t)leaf0;
-    if ((rc = ns_fabric_finish(f, e)))
+    if ((rc = ns_servers_add(f, &s->common.server, e)) || (rc = ns_fabric_finish(f, e)))
         goto fail;
     ns_free(gw);
     *out = f;

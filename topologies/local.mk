@@ -6,5 +6,6 @@ libnetsim_a_SOURCES += \
 	%reldir%/fattree.c \
 	%reldir%/graph.c \
 	%reldir%/star.c \
+	%reldir%/servers.c \
 	%reldir%/allocate.c %reldir%/allocate.h \
 	%reldir%/topo_lua.c

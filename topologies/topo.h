@@ -17,11 +17,33 @@ typedef struct ns_link_spec {
     ns_time  latency_ps;
 } ns_link_spec;
 
+/* servers of several GPUs (topologies/servers.c): every host is a GPU with
+ * its own NIC; the `gpus` GPUs of a server share a scale-up switch, each by
+ * one `nvlink` cable. With `rails`, NIC r of every server goes to the leaf
+ * of rail r of its group (leaves come in groups of `gpus`, hosts_per_leaf
+ * servers per group); without, a server's NICs share one leaf. `pxn`: a GPU
+ * reaches another server's GPU on another rail over NVLink to its own
+ * server's GPU on that rail first (NCCL's PXN); needs rails. */
+typedef struct ns_server_spec {
+    uint32_t     gpus;        /* 0: hosts are single-NIC endpoints, no servers */
+    ns_link_spec nvlink;
+    int          rails;
+    int          pxn;
+} ns_server_spec;
+
+/* the NVLink a scenario that names no rate or latency gets: NVLink 4 as in
+ * an HGX H100 server (18 links x 25 GB/s per direction = 450 GB/s = 3.6
+ * Tb/s per GPU, through NVSwitch), and a hop's latency */
+#define NS_NVLINK_RATE_BPS  3600000000000ull
+#define NS_NVLINK_LATENCY_PS 250000
+#define NS_SERVER_GPUS       8
+
 /* settings every builder shares */
 typedef struct ns_fabric_common {
-    uint32_t      mtu;        /* bytes on the wire, header included */
-    uint32_t      header;     /* bytes per packet */
-    ns_switch_cfg sw;         /* switch output queues */
+    uint32_t       mtu;        /* bytes on the wire, header included */
+    uint32_t       header;     /* bytes per packet */
+    ns_switch_cfg  sw;         /* switch output queues */
+    ns_server_spec server;     /* gpus 0: none */
 } ns_fabric_common;
 
 void ns_fabric_common_defaults(ns_fabric_common *c);
@@ -112,6 +134,15 @@ int ns_topo_leafspine(const ns_leafspine_spec *s, ns_fabric **out, ns_err *e);
 int ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e);
 int ns_topo_multidc(const ns_multidc_spec *s, ns_fabric **out, ns_err *e);
 int ns_topo_graph(const ns_graph_spec *s, ns_fabric **out, ns_err *e);
+
+/* servers.c: check that `leaves` leaves of `hosts_per_leaf` NICs each hold
+ * whole servers (`what` names the fabric in messages); the 0-based leaf of
+ * host h (0-based, within the leaves) ; add the scale-up switches and their
+ * cables to a fabric whose other nodes and cables are all in place */
+int ns_servers_check(const ns_server_spec *sv, uint32_t leaves, uint32_t hosts_per_leaf, const char *what,
+                     const char *leaf_word, ns_err *e);
+uint32_t ns_servers_host_leaf(const ns_server_spec *sv, uint32_t hosts_per_leaf, uint32_t h);
+int ns_servers_add(ns_fabric *f, const ns_server_spec *sv, ns_err *e);
 
 /* shared by builders: a new fabric with the common settings applied and
  * switch configuration 0 added; NULL on no memory */

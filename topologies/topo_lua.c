@@ -120,6 +120,45 @@ read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
     lua_pop(L, 2);
 }
 
+/* server = { gpus =, nvlink = { rate =, latency = } }, rails =, pxn = (fields
+ * of the constructor): servers of several GPUs (topologies/servers.c) */
+static void
+read_server(lua_State *L, int t, const char *ctor, ns_server_spec *sv)
+{
+    static const char *const fields[] = {"gpus", "nvlink", NULL};
+    if (ns_lua_rawfield(L, t, "server") == LUA_TNIL) {
+        lua_pop(L, 1);
+        if (ns_lua_has(L, t, "rails") || ns_lua_has(L, t, "pxn"))
+            ns_lua_fail(L, ctor, "fields 'rails' and 'pxn' need 'server' (server = { gpus = ..., nvlink = {...} })");
+        return;
+    }
+    char c[64];
+    snprintf(c, sizeof c, "%s: server", ctor);
+    if (lua_type(L, -1) != LUA_TTABLE)
+        ns_lua_fail(L, ctor, "field 'server' must be a table { gpus = ..., nvlink = { rate = ..., latency = ... } } "
+                    "(got %s)", luaL_typename(L, -1));
+    int st = lua_gettop(L);
+    ns_lua_check_fields(L, st, c, fields);
+    sv->gpus = (uint32_t)ns_lua_int(L, st, c, "gpus", 0, NS_SERVER_GPUS, 1, 1024);
+    ns_link_spec def = {NS_NVLINK_RATE_BPS, NS_NVLINK_LATENCY_PS};
+    sv->nvlink = def;
+    if (ns_lua_rawfield(L, st, "nvlink") != LUA_TNIL) {
+        static const char *const lf[] = {"rate", "latency", NULL};
+        char cl[80];
+        snprintf(cl, sizeof cl, "%s.nvlink", c);
+        if (lua_type(L, -1) != LUA_TTABLE)
+            ns_lua_fail(L, c, "field 'nvlink' must be a table { rate = ..., latency = ... } (got %s)",
+                        luaL_typename(L, -1));
+        int lt = lua_gettop(L);
+        ns_lua_check_fields(L, lt, cl, lf);
+        sv->nvlink.rate_bps = ns_lua_rate(L, lt, cl, "rate", 0, def.rate_bps);
+        sv->nvlink.latency_ps = ns_lua_time(L, lt, cl, "latency", 0, def.latency_ps);
+    }
+    lua_pop(L, 2);
+    sv->rails = ns_lua_bool(L, t, ctor, "rails", 1);
+    sv->pxn = ns_lua_bool(L, t, ctor, "pxn", 0);
+}
+
 static void
 read_common(lua_State *L, int t, const char *ctor, ns_fabric_common *c)
 {
@@ -135,6 +174,7 @@ read_common(lua_State *L, int t, const char *ctor, ns_fabric_common *c)
     c->mtu = (uint32_t)mtu;
     c->header = (uint32_t)header;
     read_switch(L, t, ctor, &c->sw);
+    read_server(L, t, ctor, &c->server);
 }
 
 /* a {rate=, latency=} table in field `field` (or the constructor's own fields) */
@@ -259,7 +299,8 @@ static int
 l_leafspine(lua_State *L)
 {
     static const char *const fields[] = {"leaves", "spines", "hosts_per_leaf", "links_per_spine", "host_link",
-                                         "fabric_link", "mtu", "header", "switch", "degraded", "failed", NULL};
+                                         "fabric_link", "mtu", "header", "switch", "degraded", "failed",
+                                         "server", "rails", "pxn", NULL};
     ns_lua_check_args(L, 1, "leafspine", fields);
     ns_leafspine_spec s;
     read_common(L, 1, "leafspine", &s.common);
@@ -276,7 +317,8 @@ l_leafspine(lua_State *L)
 static int
 l_fattree(lua_State *L)
 {
-    static const char *const fields[] = {"k", "rate", "latency", "mtu", "header", "switch", NULL};
+    static const char *const fields[] = {"k", "rate", "latency", "mtu", "header", "switch", "server", "rails",
+                                         "pxn", NULL};
     ns_lua_check_args(L, 1, "fattree", fields);
     ns_fattree_spec s;
     read_common(L, 1, "fattree", &s.common);
@@ -305,7 +347,8 @@ read_dc(lua_State *L, int t, const char *ctor, ns_dc_spec *dc)
 static int
 l_multidc(lua_State *L)
 {
-    static const char *const fields[] = {"dcs", "dc", "wan", "gateway_link", "mtu", "header", "switch", NULL};
+    static const char *const fields[] = {"dcs", "dc", "wan", "gateway_link", "mtu", "header", "switch",
+                                         "server", "rails", "pxn", NULL};
     static const char *const wan_fields[] = {"rate", "latency", "links", NULL};
     ns_lua_check_args(L, 1, "multidc", fields);
     ns_multidc_spec s;
@@ -375,6 +418,9 @@ static int
 l_graph(lua_State *L)
 {
     static const char *const fields[] = {"file", "mtu", "header", "switch", NULL};
+    if (lua_istable(L, 1) && (ns_lua_has(L, 1, "server") || ns_lua_has(L, 1, "rails") || ns_lua_has(L, 1, "pxn")))
+        ns_lua_fail(L, "graph", "servers of several GPUs (fields 'server', 'rails', 'pxn') are not supported on "
+                    "GraphML fabrics yet; use leafspine, fattree or multidc");
     ns_lua_check_args(L, 1, "graph", fields);
     ns_graph_spec s;
     read_common(L, 1, "graph", &s.common);
@@ -404,11 +450,19 @@ f_gc(lua_State *L)
 static int
 f_hosts(lua_State *L)
 {
-    static const char *const fields[] = {"leaf", "pod", "dc", NULL};
+    static const char *const fields[] = {"leaf", "pod", "dc", "server", "rail", NULL};
     ns_fabric *f = ns_lua_check_fabric(L, 1);
     int leaf = 0, pod = 0, dc = 0;
+    uint32_t server = 0, rail = 0, g = f->gpus_per_server;
     if (!lua_isnoneornil(L, 2)) {
         ns_lua_check_args(L, 2, "hosts", fields);
+        if (!g && (ns_lua_has(L, 2, "server") || ns_lua_has(L, 2, "rail")))
+            ns_lua_fail(L, "hosts", "this fabric has no servers (build it with server = { gpus = ... })");
+        if (g) {
+            uint32_t nservers = (uint32_t)(f->nhosts / g);
+            server = (uint32_t)ns_lua_int(L, 2, "hosts", "server", 0, 0, 1, nservers);
+            rail = (uint32_t)ns_lua_int(L, 2, "hosts", "rail", 0, 0, 1, g);
+        }
         leaf = (int)ns_lua_int(L, 2, "hosts", "leaf", 0, 0, 1, INT32_MAX);
         pod = (int)ns_lua_int(L, 2, "hosts", "pod", 0, 0, 1, INT32_MAX);
         dc = (int)ns_lua_int(L, 2, "hosts", "dc", 0, 0, 1, INT32_MAX);
@@ -424,6 +478,9 @@ f_hosts(lua_State *L)
     for (size_t h = 0; h < f->nhosts; h++) {
         const ns_fnode *n = &f->nodes[h];
         if ((leaf && n->leaf != leaf) || (pod && n->pod != pod) || (dc && n->dc != dc))
+            continue;
+        if ((server && ns_fabric_server_of(f, (uint32_t)h) + 1 != server) ||
+            (rail && ns_fabric_local_of(f, (uint32_t)h) + 1 != rail))
             continue;
         lua_pushinteger(L, (lua_Integer)h + 1);
         lua_rawseti(L, -2, ++k);
@@ -472,6 +529,10 @@ f_index(lua_State *L)
         lua_pushstring(L, f->kind);
     else if (strcmp(k, "mtu") == 0)
         lua_pushinteger(L, f->mtu);
+    else if (strcmp(k, "nservers") == 0)
+        lua_pushinteger(L, f->gpus_per_server ? (lua_Integer)(f->nhosts / f->gpus_per_server) : 0);
+    else if (strcmp(k, "gpus_per_server") == 0)
+        lua_pushinteger(L, f->gpus_per_server);
     else if (strcmp(k, "hosts") == 0)
         lua_pushcfunction(L, f_hosts);
     else if (strcmp(k, "allocate") == 0)
@@ -480,7 +541,7 @@ f_index(lua_State *L)
         lua_getmetatable(L, 1);
         lua_getfield(L, -1, "paths");
     } else
-        return luaL_error(L, "fabric has no field '%s' (it has nhosts, nswitches, nlinks, kind, mtu, hosts, allocate, paths)", k);
+        return luaL_error(L, "fabric has no field '%s' (it has nhosts, nswitches, nlinks, kind, mtu, nservers, gpus_per_server, hosts, allocate, paths)", k);
     return 1;
 }
 

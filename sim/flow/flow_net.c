@@ -3,7 +3,10 @@
  *
  * A transfer becomes k fluid subflows, cut as at packet level (the subflow
  * plan, sim/plan.h). A subflow crosses its source's NIC link, a route between the two
- * switches the hosts hang on, and the destination's downlink; its rate is
+ * switches the hosts hang on, and the destination's downlink (inside a
+ * server: its NVLink up and the scale-up switch's link down; under PXN the
+ * route starts at the scale-up switch, through the GPU on the right rail);
+ * its rate is
  * its max-min fair share (maxmin.c), re-solved after every batch of
  * arrivals and departures that happen at the same picosecond.
  *
@@ -251,6 +254,24 @@ hop_delay(const ns_flink *l, uint32_t pkt)
     return l->latency_ps + ns_serialize_ps(pkt, l->rate_bps);
 }
 
+/* a route from a scale-up switch (PXN: the sender's GPU is on another
+ * rail than dst's) starts with the link to its server's GPU on dst's rail
+ * and that GPU's NIC, at full weight: put them in the route's first two
+ * slots and return the leaf the rest starts from; else return a */
+static uint32_t
+pxn_prefix(fnet *n, uint32_t a, uint32_t dst, size_t *cnt)
+{
+    const ns_fabric *fab = n->fab;
+    if (fab->nodes[a].tier != NS_TIER_SCALEUP)
+        return a;
+    uint32_t l1 = ns_fabric_scaleup_next(fab, a, dst), l2 = fab->host_link[fab->links[l1].dst];
+    n->rlinks[*cnt] = l1;
+    n->rcoefs[(*cnt)++] = NS_MM_Q;
+    n->rlinks[*cnt] = l2;
+    n->rcoefs[(*cnt)++] = NS_MM_Q;
+    return fab->links[l2].dst;
+}
+
 /* one hashed (or, under ethereal, pinned) path from switch `a` to the
  * attachment of host node `dst`, as ns_lb_choose walks it; returns the
  * hops or -1 (no route) */
@@ -258,8 +279,9 @@ static long
 walk_ecmp(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off)
 {
     const ns_fabric *fab = n->fab;
-    uint32_t target = fab->host_attach[dst], node = a;
-    long cnt = 0;
+    size_t first = 0;
+    uint32_t target = fab->host_attach[dst], node = pxn_prefix(n, a, dst, &first);
+    long cnt = (long)first;
     while (node != target) {
         const ns_hopset *hs = ns_fabric_route(fab, node, dst);
         if (hs->n == 0 || (size_t)cnt >= fab->nlinks)
@@ -293,6 +315,7 @@ walk_spray(fnet *n, uint32_t a, uint32_t dst)
     const ns_fabric *fab = n->fab;
     uint32_t target = fab->host_attach[dst];
     size_t ncur = 1, cnt = 0;
+    a = pxn_prefix(n, a, dst, &cnt);
     next_stamp(n);
     n->layer[0] = a;
     n->nstamp[a] = n->stamp;
@@ -452,8 +475,10 @@ fnet_start(ns_net *net, uint32_t xi)
     uint32_t label = plan.label;
     if (n->flowlet)
         label = ns_route_flowlet_label(label, 0);   /* flowlet 0, as ns_pkt_new labels it */
-    uint32_t up = fab->host_link[src], a = fab->host_attach[src];
+    uint32_t up = ns_fabric_egress(fab, src, dst), a = fab->links[up].dst;
     const ns_flink *upl = &fab->links[up];
+    /* inside a server: up its NVLink, down the scale-up switch's link to dst */
+    int in_server = fab->gpus_per_server && ns_fabric_server_of(fab, src) == ns_fabric_server_of(fab, dst);
     for (uint32_t i = 0; i < plan.k; i++) {
         uint64_t b = ns_plan_bytes(&plan, i);
         uint64_t npk = ns_plan_packets(b, n->mss);
@@ -461,7 +486,10 @@ fnet_start(ns_net *net, uint32_t xi)
         uint32_t pkt = (uint32_t)((b < n->mss ? b : n->mss) + n->header);
         uint32_t down = NS_NONE, g = NS_NONE;
         ns_time delay = upl->latency_ps;
-        if (a != dst) {   /* through switches (else two hosts on one cable) */
+        if (in_server) {
+            down = ns_fabric_scaleup_next(fab, a, dst);
+            delay += hop_delay(&fab->links[down], pkt);
+        } else if (a != dst) {   /* through switches (else two hosts on one cable) */
             int rc = route_group(n, a, dst, label, ns_plan_path(&plan, i), &g);
             if (rc)
                 return rc;

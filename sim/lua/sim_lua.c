@@ -364,6 +364,8 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
 {
     int set = 0, marks = 0, pfc = 0, given = 0;
     for (size_t i = fab->nhosts; i < fab->nnodes; i++) {
+        if (fab->nodes[i].tier == NS_TIER_SCALEUP)
+            continue;   /* NVLink: lossless by construction, not the scenario's switch settings */
         const ns_switch_cfg *c = &fab->cfgs[fab->nodes[i].cfg];
         set |= (!c->buffer_auto && c->buffer_bytes) || (c->ecn && !c->ecn_auto);
         given |= !c->buffer_auto || !c->ecn || !c->ecn_auto || c->pfc != NS_PFC_AUTO ||
@@ -960,6 +962,16 @@ print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg,
            "seed %llu -> %s\n", cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model),
            ns_lb_names[cfg->lb], ns_transport_name(cfg->transport), cfg->subflows,
            ns_connections_names[cfg->connections], (unsigned long long)cfg->seed, output);
+    if (fab->gpus_per_server) {
+        /* what the scenario left to the defaults of an HGX server */
+        const ns_flink *nvl = &fab->links[fab->host_nvlink[0]];
+        char r[32], l[32];
+        ns_format_rate(nvl->rate_bps, r, sizeof r);
+        ns_format_time(nvl->latency_ps, l, sizeof l);
+        printf("netsim: servers: %zu x %u GPUs, NVLink %s and %s per hop (lossless), rails %s, PXN %s\n",
+               fab->nhosts / fab->gpus_per_server, fab->gpus_per_server, r, l, fab->rails ? "on" : "off",
+               fab->pxn ? "on" : "off");
+    }
     if (cfg->model == NS_MODEL_PACKET) {
         /* what the scenario left to the defaults of a real switch */
         char sw[1024];

@@ -192,6 +192,7 @@ typedef struct node_row {
     char     kind[8];
     char     name[NS_NAME_MAX];
     int32_t  dc, pod, leaf, tier;
+    int32_t  server, rail;   /* 1-based, 0 when not applicable (fabric.h: servers) */
 } node_row;
 
 static void
@@ -208,6 +209,18 @@ fill_nodes(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].pod = v->pod;
         rows[i].leaf = v->leaf;
         rows[i].tier = v->tier;
+        rows[i].server = rows[i].rail = 0;
+        uint32_t g = f->gpus_per_server, node = (uint32_t)(first + i);
+        if (!g)
+            continue;
+        if (v->kind == NS_NODE_HOST) {
+            rows[i].server = (int32_t)ns_fabric_server_of(f, node) + 1;
+            rows[i].rail = (int32_t)ns_fabric_local_of(f, node) + 1;
+        } else if (v->tier == NS_TIER_SCALEUP) {
+            rows[i].server = (int32_t)(node - f->nvs0) + 1;
+        } else if (v->tier == NS_TIER_LEAF && f->rails && v->leaf > 0) {
+            rows[i].rail = (v->leaf - 1) % (int32_t)g + 1;   /* rail groups: G leaves in rail order */
+        }
     }
 }
 
@@ -747,6 +760,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(node_row, id, NS_COL_U32, NULL), SCOL(node_row, kind, NULL), SCOL(node_row, name, NULL),
         COL(node_row, dc, NS_COL_I32, NULL), COL(node_row, pod, NS_COL_I32, NULL),
         COL(node_row, leaf, NS_COL_I32, NULL), COL(node_row, tier, NS_COL_I32, NULL),
+        COL(node_row, server, NS_COL_I32, NULL), COL(node_row, rail, NS_COL_I32, NULL),
     };
     static const ns_result_col link_cols[] = {
         COL(link_row, id, NS_COL_U32, NULL), COL(link_row, src, NS_COL_U32, NULL),

@@ -2,7 +2,8 @@
  * host.c - a host's NIC: sends control packets (ACKs) first, then one data
  * packet at a time from the subflows that have something to send, round
  * robin, each as soon as the NIC has finished the previous packet. So a
- * sender paces at its NIC rate and its own queue never grows.
+ * sender paces at its NIC rate and its own queue never grows. A GPU of a
+ * server has a second sender of the same kind on its NVLink port.
  */
 #include <config.h>
 #include "packet_int.h"
@@ -39,14 +40,14 @@ ring_remove(ns_phost *h, ns_sflow *f)
 }
 
 void
-ns_host_kick(ns_pnet *n, uint32_t host)
+ns_host_kick(ns_pnet *n, uint32_t sender)
 {
-    ns_phost *h = &n->hosts[host];
+    ns_phost *h = &n->hosts[sender];
     if (ns_event_pending(&h->ev))
         return;
     if (!h->cur && !h->ctl_head)
         return;
-    uint32_t link = n->fab->host_link[host];
+    uint32_t link = h->link;
     const ns_port *p = &n->ports[link];
     if (p->sched && !ns_port_ready(n, link))
         return;   /* the port kicks the host when it can take a packet (paused by PFC, say) */
@@ -58,35 +59,36 @@ void
 ns_host_activate(ns_pnet *n, ns_sflow *f)
 {
     if (!f->in_ring)
-        ring_insert(&n->hosts[f->src], f);
-    ns_host_kick(n, f->src);
+        ring_insert(&n->hosts[f->tx], f);
+    ns_host_kick(n, f->tx);
 }
 
 void
 ns_host_deactivate(ns_pnet *n, ns_sflow *f)
 {
     if (f->in_ring)
-        ring_remove(&n->hosts[f->src], f);
+        ring_remove(&n->hosts[f->tx], f);
 }
 
 void
 ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p)
 {
-    ns_phost *h = &n->hosts[host];
+    uint32_t sender = ns_host_sender(n, host, p->flow->src);
+    ns_phost *h = &n->hosts[sender];
     p->next = NULL;
     if (h->ctl_tail)
         h->ctl_tail->next = p;
     else
         h->ctl_head = p;
     h->ctl_tail = p;
-    ns_host_kick(n, host);
+    ns_host_kick(n, sender);
 }
 
 /* the NIC sends one packet: a control packet first, else one from the ring */
 static void
 send_one(ns_pnet *n, ns_phost *h)
 {
-    uint32_t link = n->fab->host_link[h->node];
+    uint32_t link = h->link;
     if (h->ctl_head) {
         ns_pkt *p = h->ctl_head;
         h->ctl_head = p->next;
@@ -110,7 +112,7 @@ send_one(ns_pnet *n, ns_phost *h)
             break;
         }
     }
-    ns_host_kick(n, h->node);
+    ns_host_kick(n, (uint32_t)(h - n->hosts));
 }
 
 void
@@ -123,13 +125,13 @@ ns_host_tx(void *simp, ns_event *ev)
 void
 ns_host_resume(ns_pnet *n, ns_sflow *f)
 {
-    ns_phost *h = &n->hosts[f->src];
+    ns_phost *h = &n->hosts[f->tx];
     if (!f->in_ring)
         ring_insert(h, f);
-    uint32_t link = n->fab->host_link[f->src];
+    uint32_t link = h->link;
     const ns_port *p = &n->ports[link];
     if (!ns_event_pending(&h->ev) && p->free_ps <= n->sim->now && (!p->sched || ns_port_ready(n, link)))
         send_one(n, h);      /* the NIC is idle: now, in this event */
     else
-        ns_host_kick(n, f->src);
+        ns_host_kick(n, f->tx);
 }

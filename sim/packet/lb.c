@@ -15,6 +15,9 @@
  *            hashed choice onwards;
  *   ethereal no hash: the offset alone names the path (ns_route_pin), as
  *            the driver assigned it to the subflow (source routing).
+ * A server's scale-up switch has no route table: it sends to the GPU the
+ * packet is for, or under PXN to the GPU of its server on the destination's
+ * rail, whose NIC takes it on (fabric.h).
  */
 #include <config.h>
 #include "packet_int.h"
@@ -29,10 +32,12 @@ ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p)
     uint32_t attach = f->host_attach[dst];
     if (attach == node)
         return ns_fabric_downlink(f, dst);
+    if (node < f->nhosts)
+        return f->host_link[node];   /* a GPU passing PXN traffic on: out of its NIC */
     const ns_hopset *hs = ns_fabric_route(f, node, dst);
     const uint32_t *links = &f->hops[hs->off];
-    if (hs->n == 1)
-        return links[0];
+    if (hs->n <= 1)   /* one way on; none: a scale-up switch, which routes by GPU */
+        return hs->n ? links[0] : ns_fabric_scaleup_next(f, node, dst);
     uint32_t off = p->path_off;
     uint32_t idx = n->lb == NS_LB_ETHEREAL ? ns_route_pin(&off, hs->n)
                                            : ns_route_pick(n->salt[node], p->entropy, &off, hs->n);

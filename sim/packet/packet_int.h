@@ -204,9 +204,13 @@ typedef struct ns_transport {
 
 extern const ns_transport *const ns_transports[];   /* transports.c, NULL-ended */
 
+/* a sender of a host: its NIC, or (servers) its NVLink port, each with a
+ * clock and a ring of its own; n->hosts[h] is host node h's NIC and
+ * n->hosts[nhosts + h] its NVLink (ns_host_sender) */
 typedef struct ns_phost {
-    ns_event  ev;            /* the NIC is free to send the next packet */
+    ns_event  ev;            /* the port is free to send the next packet */
     uint32_t  node;
+    uint32_t  link;          /* the link it sends on */
     ns_sflow *cur;           /* ring of subflows with something to send */
     ns_pkt   *ctl_head, *ctl_tail;   /* ACKs waiting for the NIC, sent first */
 } ns_phost;
@@ -214,6 +218,7 @@ typedef struct ns_phost {
 struct ns_sflow {
     uint32_t  xfer;          /* transfer index */
     uint32_t  src, dst;      /* host nodes */
+    uint32_t  tx;            /* its sender (ns_phost index, ns_host_sender) */
     uint64_t  bytes;
     uint32_t  npkts;         /* data packets needed */
     uint32_t  next_seq;      /* next new packet to send */
@@ -328,10 +333,22 @@ void ns_pfc_free(ns_pnet *n);
 uint32_t ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p);
 
 /* host.c */
-void ns_host_kick(ns_pnet *n, uint32_t host);          /* something may be sendable */
+/* the sender of host node h for packets to host node dst, and of link l */
+static inline uint32_t
+ns_host_sender(const ns_pnet *n, uint32_t h, uint32_t dst)
+{
+    return h + (ns_fabric_via_nvlink(n->fab, h, dst) ? (uint32_t)n->fab->nhosts : 0);
+}
+static inline uint32_t
+ns_host_link_sender(const ns_pnet *n, uint32_t link)
+{
+    uint32_t h = n->fab->links[link].src;
+    return h + (n->fab->gpus_per_server && n->fab->host_nvlink[h] == link ? (uint32_t)n->fab->nhosts : 0);
+}
+void ns_host_kick(ns_pnet *n, uint32_t sender);        /* something may be sendable */
 void ns_host_activate(ns_pnet *n, ns_sflow *f);        /* f has packets to send */
 void ns_host_deactivate(ns_pnet *n, ns_sflow *f);      /* f has nothing more to send */
-void ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p);  /* queue an ACK */
+void ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p);  /* queue an ACK from `host` to its subflow's sender */
 /* a paced subflow's gap is over (called from the transport's timer, an event
  * of its own): back on the ring, and its packet goes at once if the NIC is
  * idle (no event more) */

@@ -102,7 +102,7 @@ ns_pkt_arrive(ns_pnet *n, ns_pkt *p)
             n->tp->on_ack(n, f, p);
         return;
     }
-    if (n->pfc)
+    if (n->pfc && at >= n->fab->nhosts)
         ns_pfc_arrive(n, p);   /* counted at this switch's ingress until it leaves */
     ns_port_send(n, ns_lb_choose(n, at, dst, p), p);
 }
@@ -164,6 +164,7 @@ pnet_start(ns_net *net, uint32_t xi)
         f->xfer = xi;
         f->src = src;
         f->dst = dst;
+        f->tx = ns_host_sender(n, src, dst);
         f->bytes = ns_plan_bytes(&plan, i);
         f->npkts = (uint32_t)ns_plan_packets(f->bytes, n->mss);
         f->entropy = plan.label;
@@ -351,7 +352,8 @@ pnet_new(ns_sim *sim, ns_net **out)
     ns_pool_init(&n->tp_pool, n->tp->state_size ? n->tp->state_size : 1, 256);
     size_t nsw = f->nnodes - f->nhosts;
     n->ports = ns_calloc(f->nlinks ? f->nlinks : 1, sizeof *n->ports);
-    n->hosts = ns_calloc(f->nhosts, sizeof *n->hosts);
+    size_t nsenders = f->nhosts * (f->gpus_per_server ? 2 : 1);
+    n->hosts = ns_calloc(nsenders, sizeof *n->hosts);
     n->salt = ns_alloc(f->nnodes * sizeof *n->salt);
     n->rr = ns_calloc(nsw * f->nedges + 1, sizeof *n->rr);
     n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
@@ -401,9 +403,10 @@ pnet_new(ns_sim *sim, ns_net **out)
             }
         }
     }
-    for (size_t h = 0; h < f->nhosts; h++) {
-        ns_event_init(&n->hosts[h].ev, ns_host_tx);
-        n->hosts[h].node = (uint32_t)h;
+    for (size_t s = 0; s < nsenders; s++) {
+        ns_event_init(&n->hosts[s].ev, ns_host_tx);
+        n->hosts[s].node = (uint32_t)(s % f->nhosts);
+        n->hosts[s].link = s < f->nhosts ? f->host_link[s] : f->host_nvlink[s - f->nhosts];
     }
     int rc = ns_pfc_setup(n);
     if (rc) {

@@ -315,7 +315,7 @@ sched_tx_done(void *simp, ns_event *ev)
     ns_port_sched *s = ns_container_of(ev, ns_port_sched, tx_ev);
     serve(n, &n->ports[s->link], s);
     if (s->host && ns_port_ready(n, s->link))
-        ns_host_kick(n, n->fab->links[s->link].src);   /* the NIC may hand it the next packet */
+        ns_host_kick(n, ns_host_link_sender(n, s->link));   /* the NIC may hand it the next packet */
 }
 
 int
@@ -401,5 +401,5 @@ ns_port_resume(ns_pnet *n, uint32_t link, uint32_t classes)
     s->paused &= ~classes;
     serve(n, &n->ports[link], s);
     if (s->host && ns_port_ready(n, link))
-        ns_host_kick(n, n->fab->links[link].src);
+        ns_host_kick(n, ns_host_link_sender(n, link));
 }

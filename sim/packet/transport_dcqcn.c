@@ -155,7 +155,7 @@ dcqcn_init(ns_pnet *n, ns_sflow *f)
     ns_event_init(&d->rto_ev, rto_fire);
     d->f = f;
     d->n = n;
-    d->p.line_bps = (double)n->ports[n->fab->host_link[f->src]].rate_bps;
+    d->p.line_bps = (double)n->ports[n->hosts[f->tx].link].rate_bps;   /* its NIC, or its NVLink port */
     d->p.min_bps = (double)c->min_rate_bps;
     if (d->p.min_bps > d->p.line_bps)
         d->p.min_bps = d->p.line_bps;
