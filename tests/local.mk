@@ -100,6 +100,8 @@ EXTRA_DIST += tests/lb.sh tests/lb_check.py
 # lb = "ethereal": Ethereal's theorem (busiest uplink n f / s), the pieces, batches, both models
 TESTS += tests/ethereal.sh
 EXTRA_DIST += tests/ethereal.sh
+TESTS += tests/servers.sh
+EXTRA_DIST += tests/servers.sh
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

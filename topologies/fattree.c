@@ -35,7 +35,7 @@ ns_topo_fattree(const ns_fattree_spec *s, ns_fabric **out, ns_err *e)
     if (s->link.rate_bps == 0)
         return ns_errorf(e, NS_EINVAL, "fattree: the link rate must be positive");
     /* the rail groups of G edge switches lie within a pod: G divides k/2 */
-    int mrc = ns_servers_check(&s->common.server, k / 2, k / 2, "fattree", "edge switch", e);
+    int mrc = ns_servers_check(&s->common.server, k / 2, k / 2, "fattree", "edge", e);
     if (mrc)
         return mrc;
     /* k^3/4 hosts, 5k^2/4 switches, 3k^3/4 cables, k^2/2 edge switches (and the servers' scale-up switches) */

@@ -19,6 +19,7 @@
 #include "topo.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int
 ns_servers_check(const ns_server_spec *sv, uint32_t leaves, uint32_t hosts_per_leaf, const char *what,
@@ -33,12 +34,13 @@ ns_servers_check(const ns_server_spec *sv, uint32_t leaves, uint32_t hosts_per_l
         return ns_errorf(e, NS_EINVAL, "%s: pxn = true needs rails = true (PXN moves data to the GPU on the "
                          "destination's rail; without rails a server's NICs share one %s)", what, leaf_word);
     if (sv->rails && leaves % g)
-        return ns_errorf(e, NS_EINVAL, "%s: with rails = true the %ss come in groups of %u (one per rail, "
-                         "server.gpus = %u), but there are %u; use a multiple of %u, or rails = false",
-                         what, leaf_word, g, g, leaves, g);
+        return ns_errorf(e, NS_EINVAL, "%s: with rails = true a server's %u NICs go to %u different %s switches "
+                         "(one per rail, server.gpus = %u), so the %u %s switches%s must come in groups of %u; "
+                         "use a multiple of %u, or rails = false", what, g, g, leaf_word, g, leaves, leaf_word,
+                         strcmp(leaf_word, "edge") == 0 ? " of a pod" : "", g, g);
     if (!sv->rails && hosts_per_leaf % g)
-        return ns_errorf(e, NS_EINVAL, "%s: with rails = false a server's %u NICs share one %s, but a %s "
-                         "takes %u hosts; use a multiple of %u", what, g, leaf_word, leaf_word, hosts_per_leaf, g);
+        return ns_errorf(e, NS_EINVAL, "%s: with rails = false a server's %u NICs share one %s switch, but one "
+                         "takes %u hosts; use a multiple of %u", what, g, leaf_word, hosts_per_leaf, g);
     return NS_OK;
 }
 

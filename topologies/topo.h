@@ -140,7 +140,7 @@ int ns_topo_graph(const ns_graph_spec *s, ns_fabric **out, ns_err *e);
  * host h (0-based, within the leaves) ; add the scale-up switches and their
  * cables to a fabric whose other nodes and cables are all in place */
 int ns_servers_check(const ns_server_spec *sv, uint32_t leaves, uint32_t hosts_per_leaf, const char *what,
-                     const char *leaf_word, ns_err *e);
+                     const char *leaf_word, ns_err *e);   /* leaf_word: "leaf" or "edge" */
 uint32_t ns_servers_host_leaf(const ns_server_spec *sv, uint32_t hosts_per_leaf, uint32_t h);
 int ns_servers_add(ns_fabric *f, const ns_server_spec *sv, ns_err *e);
 
