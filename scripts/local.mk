@@ -27,6 +27,7 @@ dist_noinst_DATA += \
 	%reldir%/examples/quickstart.lua %reldir%/examples/leafspine.lua \
 	%reldir%/examples/spray-vs-ecmp.lua %reldir%/examples/allreduce.lua \
 	%reldir%/examples/diloco.lua %reldir%/examples/moe.lua %reldir%/examples/chakra.lua %reldir%/examples/training.lua \
+	%reldir%/examples/rails.lua \
 	%reldir%/bootstrap.sh \
 	%reldir%/analysis.ipynb %reldir%/figures/quickstart-util.png
 

@@ -27,6 +27,10 @@ expected() {
     moe.lua) echo "448 -" ;;
     # 8 hosts, each sending 16 MB to the next
     quickstart.lua) echo "8 128000000" ;;
+    # 32 servers of 8 GPUs, 64 MB: reduce-scatter and allgather in each server (7 steps x 8
+    # transfers of 8 MB each) and a 32-rank ring allreduce of 8 MB per rail (2 x 31 steps x 32
+    # transfers of 250 KB): 2 x 32 x 56 + 8 x 1,984 transfers, 2 x 14.336 GB + 3.968 GB
+    rails.lua) echo "19456 32640000000" ;;
     # 64 hosts, each sending 4 MB across the fabric
     spray-vs-ecmp.lua) echo "64 256000000" ;;
     # 16 tp pairs x 2 layers x 4 micro-batches x 4 allreduces of 2 MiB (4 transfers, 4 MiB each);
