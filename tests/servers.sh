@@ -43,6 +43,10 @@ print("pxn", p:paths(1, 2), p:paths(1, 4), p:paths(1, 6), p:paths(1, 5))
 print("norails", list(n:hosts{ leaf = 2 }), n:paths(1, 2), n:paths(1, 3))
 print("fattree", ft.nhosts, ft.nswitches, list(ft:hosts{ leaf = 2 }), list(ft:hosts{ leaf = 3 }), ft:paths(1, 2), ft:paths(1, 3))
 print("multidc", md.nhosts, md.nservers, list(md:hosts{ dc = 2, rail = 1 }))
+-- an NVL72-like scale-up domain: 72 GPUs per NVLink switch, a server's NICs on one leaf
+local nvl = netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = 72, host_link = link,
+                              server = { gpus = 72, nvlink = { rate = "7.2Tbps" } }, rails = false }
+print("nvl72", nvl.nhosts, nvl.nservers, nvl.nswitches, nvl:paths(1, 72), nvl:paths(1, 73), #nvl:hosts{ server = 2 })
 LUA
 run shapes.lua
 is "$status" 0 'the shapes scenario runs'
@@ -53,6 +57,7 @@ is "$(grep '^paths' "$T/out")" "paths	1	1	2	2	2" 'paths: in a server 1, same rai
 is "$(grep '^pxn' "$T/out")" "pxn	1	1	2	2" 'PXN: cross-rail to the same group takes the rail leaf (1), to another group its 2 spines'
 is "$(grep '^norails' "$T/out")" "norails	3,4	1	2" 'rails = false: server 2 on leaf 2; 2 paths between servers of different leaves'
 is "$(grep '^fattree' "$T/out")" "fattree	16	28	2,4	5,7	1	1" 'fat-tree k = 4 with servers of 2: 20 + 8 switches, rail groups of 2 edge switches'
+is "$(grep '^nvl72' "$T/out")" "nvl72	144	2	6	1	2	72" 'NVL72: 2 domains of 72 GPUs, one NVLink switch each'
 is "$(grep '^multidc' "$T/out")" "multidc	8	4	5,7" 'multidc: servers numbered on, datacenter by datacenter'
 
 # --- /topology/nodes: server and rail columns ----------------------------------
