@@ -46,6 +46,8 @@ print("multidc", md.nhosts, md.nservers, list(md:hosts{ dc = 2, rail = 1 }))
 -- an NVL72-like scale-up domain: 72 GPUs per NVLink switch, a server's NICs on one leaf
 local nvl = netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = 72, host_link = link,
                               server = { gpus = 72, nvlink = { rate = "7.2Tbps" } }, rails = false }
+local a = netsim.leafspine{ leaves = 4, spines = 2, hosts_per_leaf = 2, host_link = link, server = { gpus = 2 } }
+print("spread", list(a:allocate{ hosts = 4, policy = "spread" }), list(a:allocate{ hosts = 2, policy = "packed" }))
 print("nvl72", nvl.nhosts, nvl.nservers, nvl.nswitches, nvl:paths(1, 72), nvl:paths(1, 73), #nvl:hosts{ server = 2 })
 LUA
 run shapes.lua
@@ -57,6 +59,7 @@ is "$(grep '^paths' "$T/out")" "paths	1	1	2	2	2" 'paths: in a server 1, same rai
 is "$(grep '^pxn' "$T/out")" "pxn	1	1	2	2" 'PXN: cross-rail to the same group takes the rail leaf (1), to another group its 2 spines'
 is "$(grep '^norails' "$T/out")" "norails	3,4	1	2" 'rails = false: server 2 on leaf 2; 2 paths between servers of different leaves'
 is "$(grep '^fattree' "$T/out")" "fattree	16	28	2,4	5,7	1	1" 'fat-tree k = 4 with servers of 2: 20 + 8 switches, rail groups of 2 edge switches'
+is "$(grep '^spread' "$T/out")" "spread	1,3,5,7	2,4" 'fab:allocate spread takes one GPU of each server in turn; packed the lowest free'
 is "$(grep '^nvl72' "$T/out")" "nvl72	144	2	6	1	2	72" 'NVL72: 2 domains of 72 GPUs, one NVLink switch each'
 is "$(grep '^multidc' "$T/out")" "multidc	8	4	5,7" 'multidc: servers numbered on, datacenter by datacenter'
 

@@ -18,7 +18,15 @@ cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* spread: the free hosts by group (the node their NIC reaches), round robin */
+/* the group of host h for spread: the node its NIC reaches, or on a fabric
+ * of servers its server (its NVLink switch): one GPU of each server in turn */
+static inline uint32_t
+group_of(const ns_fabric *f, uint32_t h)
+{
+    return f->gpus_per_server ? f->nvs0 + ns_fabric_server_of(f, h) : f->host_attach[h];
+}
+
+/* spread: the free hosts by group, round robin */
 static int
 take_spread(const ns_fabric *f, size_t n, uint32_t *out, ns_err *e)
 {
@@ -35,13 +43,13 @@ take_spread(const ns_fabric *f, size_t n, uint32_t *out, ns_err *e)
     for (size_t i = 0; i < f->nnodes; i++)
         first_of[i] = UINT32_MAX;
     for (uint32_t h = 0; h < nh; h++)
-        if (first_of[f->host_attach[h]] == UINT32_MAX)
-            first_of[f->host_attach[h]] = h;
+        if (first_of[group_of(f, h)] == UINT32_MAX)
+            first_of[group_of(f, h)] = h;
     /* counting sort of hosts by their group's first host */
     size_t *count = cursor;
     memset(count, 0, nh * sizeof *count);
     for (uint32_t h = 0; h < nh; h++)
-        count[first_of[f->host_attach[h]]]++;
+        count[first_of[group_of(f, h)]]++;
     size_t ng = 0;
     gstart[0] = 0;
     for (size_t g = 0; g < nh; g++)
@@ -51,7 +59,7 @@ take_spread(const ns_fabric *f, size_t n, uint32_t *out, ns_err *e)
             ng++;
         }
     for (uint32_t h = 0; h < nh; h++)
-        order[count[first_of[f->host_attach[h]]]++] = h;
+        order[count[first_of[group_of(f, h)]]++] = h;
     for (size_t g = 0; g < ng; g++)
         cursor[g] = gstart[g];
     size_t k = 0;

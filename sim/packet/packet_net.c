@@ -273,12 +273,13 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
     uint64_t alive = peak_xfers * most;
     m->subflows = alive < nsub ? alive : nsub;
     size_t nsw = f->nnodes - f->nhosts;
-    double b = (double)f->nlinks * sizeof(ns_port) + (double)f->nhosts * sizeof(ns_phost) +
+    double senders = (double)f->nhosts * (f->gpus_per_server ? 2 : 1);   /* NICs and NVLink ports */
+    double b = (double)f->nlinks * sizeof(ns_port) + senders * sizeof(ns_phost) +
                (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
                (double)wl->nops * sizeof(uint32_t) + (double)nsw * sizeof(ns_swbuf) +
                (double)m->subflows * (sizeof(ns_sflow) + tp->state_size + sizeof(ns_event)) +
                (double)m->packets * sizeof(ns_pkt) +
-               ((double)f->nlinks + 2.0 * (double)f->nhosts) * sizeof(ns_event);   /* the calendar's buckets */
+               ((double)f->nlinks + 2.0 * senders) * sizeof(ns_event);   /* the calendar's buckets */
     if (c->connections == NS_CONN_PERSISTENT && tp->conn_size)   /* conn.c: per transfer and per pair, at most */
         b += (double)wl->nops * (sizeof(uint32_t) + sizeof(void *) + 2.0 * (16 + (double)tp->conn_size));
     m->model = b > 1.8e19 ? UINT64_MAX : (uint64_t)b;
