@@ -85,7 +85,7 @@ expect_bad "local fab = netsim.graph{ file = 'broken.graphml' }
 $RUN" "bad.lua:1: graph 'broken.graphml': not a GraphML file igraph can read (Line 3" 'a broken GraphML file'
 
 expect_bad "local fab = netsim.graph{ file = 'kind.graphml', rate = '1Gbps' }
-$RUN" "bad.lua:1: graph: unknown field 'rate' (expected one of: file, mtu, header, switch)" 'a misspelt graph field'
+$RUN" "bad.lua:1: graph: unknown field 'rate' (expected one of: file, mtu, header, switch, pxn)" 'a misspelt graph field'
 
 # a graph file is found beside the scenario, whatever the current folder
 mkdir -p "$T/sub"

@@ -73,6 +73,8 @@ run_to nicflow.h5 "$S" src=1 dst=4 model=flow
 run_to pxn.h5 "$S" src=1 dst=4 pxn=true
 run_to pxnflow.h5 "$S" src=1 dst=4 pxn=true model=flow
 run_to same.h5 "$S" src=1 dst=4 pxn=true
+cp "$SRCDIR/tests/data/servers.graphml" "$T/"
+run_to graphpxn.h5 "$S" src=1 dst=4 pxn=true graph=true
 # --- collectives: bounds from the port each byte crosses ----------------------
 run_to ar_in.h5 "$S" mode=ring hosts=1,2 bytes=3200000
 run_to ar_nic.h5 "$S" mode=ring hosts=1,3 bytes=3200000
@@ -84,7 +86,15 @@ for lb in ecmp spray; do
         run_to "a2aflow_${lb}_$pxn.h5" "$S" mode=a2a lb=$lb pxn=$pxn bytes=1000000 model=flow
     done
 done
+run_to a2agraph.h5 "$S" mode=a2a transport=dctcp lb=spray pxn=true bytes=1000000 graph=true
 
+check 'GraphML: the same fabric from a file gives the same numbers, to the byte and picosecond' "
+for a, b in (('a2a_spray_true', 'a2agraph'), ('pxn', 'graphpxn')):
+    for t in ('transfers', 'ports'):
+        x, y = h5(a)[t][:], h5(b)[t][:]
+        ok &= len(x) > 0 and all((x[n] == y[n]).all() for n in x.dtype.names)
+n = h5('a2agraph')['topology/nodes'][:]
+ok &= [int(r['server']) for r in n[:8]] == [1, 1, 2, 2, 3, 3, 4, 4] and [int(r['tier']) for r in n[14:]] == [5] * 4"
 check '/topology/nodes: server and rail of every GPU, NVLink switch and rail leaf' "
 n = h5('shape')['topology/nodes'][:]
 name = [r['name'].decode() for r in n]
@@ -171,7 +181,18 @@ expect_bad "netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = 2, $L, se
 expect_bad 'netsim.fattree{ k = 4, rate = "400Gbps", latency = "1us", server = { gpus = 4 } }' \
     'bad.lua:1: fattree: with rails = true .* the 2 edge switches of a pod must come in groups of 4' 'fat-tree rail groups across pods'
 expect_bad 'netsim.graph{ file = "x.graphml", server = { gpus = 2 } }' \
-    'bad.lua:1: graph: servers of several GPUs .* are not supported on GraphML fabrics yet' 'servers on a GraphML fabric'
+    "bad.lua:1: graph: a GraphML fabric describes its servers itself (switches of tier \"nvswitch\"" 'server = on a GraphML fabric'
+# GraphML servers that do not fit: write variants of tests/data/servers.graphml
+G=$SRCDIR/tests/data/servers.graphml
+sed 's|<edge source="nvswitch1" target="host2">|<edge source="nvswitch1" target="host3">|' "$G" >"$T/swap.graphml"
+expect_bad 'netsim.graph{ file = "swap.graphml" }' \
+    "graph 'swap.graphml': node 15 (nvswitch1): scale-up switch 1 (in file order) must join hosts 1 to 2" 'GraphML: a GPU on the wrong server'
+sed '/<edge source="nvswitch4" target="host8">/d' "$G" >"$T/short.graphml"
+expect_bad 'netsim.graph{ file = "short.graphml" }' \
+    "graph 'short.graphml': node 18 (nvswitch4): a scale-up switch joins 1 GPUs, but the first one joins 2" 'GraphML: servers of unequal size'
+sed 's|<edge source="nvswitch4" target="host8">|<edge source="nvswitch4" target="spine1">|' "$G" >"$T/tosw.graphml"
+expect_bad 'netsim.graph{ file = "tosw.graphml" }' \
+    "graph 'tosw.graphml': node 18 (nvswitch4): a scale-up switch (tier \"nvswitch\") is cabled to switch 'spine1'" 'GraphML: a scale-up switch cabled to a switch'
 expect_bad "local f = netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = 2, $L }
 f:hosts{ server = 1 }" 'bad.lua:2: hosts: this fabric has no servers' 'fab:hosts{ server = } without servers'
 expect_bad "local f = netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = 2, $L, server = { gpus = 2 } }

@@ -46,6 +46,7 @@ typedef struct gnode {
     uint32_t degree;               /* cables at this node */
     uint32_t attach;               /* hosts: the file index at the other end of its (first) cable */
     uint32_t has_hosts;            /* switches: hosts are cabled to it */
+    uint32_t has_nic;              /* hosts: attach is set */
     uint32_t index;                /* node index in the fabric */
     char     name[NS_NAME_MAX];
 } gnode;
@@ -173,7 +174,7 @@ read_group(greader *r, ns_err *e, size_t v, const char *attr, int32_t *out)
 static int
 read_tier(greader *r, ns_err *e, size_t v)
 {
-    static const char *const tiers[] = {"host", "leaf", "spine", "core", "gateway", NULL};
+    static const char *const tiers[] = {"host", "leaf", "spine", "core", "gateway", "nvswitch", NULL};
     gnode *n = &r->nodes[v];
     int t = vtype(r, "tier");
     igraph_integer_t vi = (igraph_integer_t)v;
@@ -182,10 +183,10 @@ read_tier(greader *r, ns_err *e, size_t v)
         double x = VAN(r->g, "tier", vi);
         if (isnan(x))
             return NS_OK;
-        if (x != floor(x) || x < 0 || x > NS_TIER_GATEWAY) {
+        if (x != floor(x) || x < 0 || x > NS_TIER_SCALEUP) {
             char txt[64];
             snprintf(txt, sizeof txt, "%g", x);
-            return node_error(r, e, v, "attribute 'tier' must be 0 to 4 or a tier name (got %s)", txt);
+            return node_error(r, e, v, "attribute 'tier' must be 0 to 5 or a tier name (got %s)", txt);
         }
         n->tier = (int)x;
     } else if (t == IGRAPH_ATTRIBUTE_STRING) {
@@ -196,8 +197,8 @@ read_tier(greader *r, ns_err *e, size_t v)
             if (strcmp(tiers[i], s) == 0)
                 n->tier = i;
         if (n->tier < 0)
-            return node_error(r, e, v, "attribute 'tier' must be \"host\", \"leaf\", \"spine\", \"core\" or "
-                              "\"gateway\" (got \"%s\")", s);
+            return node_error(r, e, v, "attribute 'tier' must be \"host\", \"leaf\", \"spine\", \"core\", "
+                              "\"gateway\" or \"nvswitch\" (got \"%s\")", s);
     } else if (t >= 0) {
         return node_error(r, e, v, "attribute 'tier' must be a string or a number");
     }
@@ -288,10 +289,16 @@ read_edges(greader *r, ns_err *e)
         gnode *na = &r->nodes[a], *nb = &r->nodes[b];
         na->degree++;
         nb->degree++;
-        if (na->kind == NS_NODE_HOST && na->degree == 1)
+        /* a host's attachment: the other end of its first cable that is not
+         * to a scale-up switch (its NIC's) */
+        if (na->kind == NS_NODE_HOST && nb->tier != NS_TIER_SCALEUP && !na->has_nic) {
             na->attach = (uint32_t)b;
-        if (nb->kind == NS_NODE_HOST && nb->degree == 1)
+            na->has_nic = 1;
+        }
+        if (nb->kind == NS_NODE_HOST && na->tier != NS_TIER_SCALEUP && !nb->has_nic) {
             nb->attach = (uint32_t)a;
+            nb->has_nic = 1;
+        }
     }
     return NS_OK;
 }
@@ -374,22 +381,82 @@ out:
     return rc;
 }
 
+/* servers in a graph: scale-up switches (tier "nvswitch") each cabled to G
+ * hosts, the same G for all, the k-th (in file order) to the k-th G hosts
+ * (each once), and every host to one of them. Sets *gpus (0: none) */
+static int
+check_servers(greader *r, const ns_graph_spec *s, uint32_t *gpus, ns_err *e)
+{
+    size_t nhosts = 0, k = 0;
+    uint32_t g = 0;
+    for (size_t v = 0; v < r->nv; v++)
+        nhosts += r->nodes[v].kind == NS_NODE_HOST;
+    /* scale-up switch file index by server, and the GPUs seen */
+    for (size_t v = 0; v < r->nv; v++) {
+        gnode *n = &r->nodes[v];
+        if (n->tier != NS_TIER_SCALEUP)
+            continue;
+        uint32_t deg = 0;
+        for (size_t i = 0; i < r->ne; i++) {
+            const gedge *d = &r->edges[i];
+            if (d->a != v && d->b != v)
+                continue;
+            const gnode *o = &r->nodes[d->a == v ? d->b : d->a];
+            if (o->kind != NS_NODE_HOST)
+                return node_error(r, e, v, "a scale-up switch (tier \"nvswitch\") is cabled to switch '%s'; it "
+                                  "joins the GPUs (hosts) of one server only", o->name);
+            deg++;
+        }
+        if (!g)
+            g = deg;
+        if (deg == 0 || deg != g)
+            return node_error(r, e, v, "a scale-up switch joins %u GPUs, but the first one joins %u; every "
+                              "server has the same number", deg, g);
+        /* its GPUs must be hosts k g + 1 .. (k + 1) g */
+        for (size_t i = 0; i < r->ne; i++) {
+            const gedge *d = &r->edges[i];
+            if (d->a != v && d->b != v)
+                continue;
+            const gnode *o = &r->nodes[d->a == v ? d->b : d->a];
+            if (o->index < k * g || o->index >= (k + 1) * g)
+                return node_error(r, e, v, "scale-up switch %zu (in file order) must join hosts %zu to %zu, the "
+                                  "GPUs of server %zu (hosts are numbered server by server), not '%s' (host %u)",
+                                  k + 1, k * g + 1, (k + 1) * g, k + 1, o->name, o->index + 1);
+        }
+        k++;
+    }
+    if (g && k * g != nhosts)
+        return ns_errorf(e, NS_EINVAL, "graph '%s': %zu scale-up switches of %u GPUs join %zu hosts, but the graph "
+                         "has %zu; every host is a GPU of one server", s->display, k, g, k * g, nhosts);
+    if (!g && s->common.server.pxn)
+        return ns_errorf(e, NS_EINVAL, "graph '%s': pxn = true needs servers (switches of tier \"nvswitch\")",
+                         s->display);
+    *gpus = g;
+    return NS_OK;
+}
+
 /* the fabric from the parsed arrays */
 static int
 build(greader *r, const ns_graph_spec *s, ns_fabric **out, ns_err *e)
 {
-    /* hosts first (file order), then switches (file order) */
+    /* hosts first (file order), then switches (file order), scale-up
+     * switches last (file order: server by server) */
     uint32_t next = 0;
     for (size_t v = 0; v < r->nv; v++)
         if (r->nodes[v].kind == NS_NODE_HOST)
             r->nodes[v].index = next++;
-    for (size_t v = 0; v < r->nv; v++)
-        if (r->nodes[v].kind == NS_NODE_SWITCH)
-            r->nodes[v].index = next++;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t v = 0; v < r->nv; v++)
+            if (r->nodes[v].kind == NS_NODE_SWITCH && (r->nodes[v].tier == NS_TIER_SCALEUP) == pass)
+                r->nodes[v].index = next++;
+    uint32_t gpus = 0;
+    int rc0 = check_servers(r, s, &gpus, e);
+    if (rc0)
+        return rc0;
     /* hosts without groups take their switch's; default tiers */
     for (size_t v = 0; v < r->nv; v++) {
         gnode *n = &r->nodes[v];
-        if (n->kind != NS_NODE_HOST || n->degree == 0)
+        if (n->kind != NS_NODE_HOST || !n->has_nic)
             continue;
         gnode *sw = &r->nodes[n->attach];
         if (sw->kind != NS_NODE_SWITCH)
@@ -411,17 +478,28 @@ build(greader *r, const ns_graph_spec *s, ns_fabric **out, ns_err *e)
     ns_fabric *f = ns_topo_begin("graph", &s->common);
     if (!f)
         return ns_enomem(e, "a graph");
+    int nvl_cfg = 0;
+    if (gpus && (nvl_cfg = ns_servers_scaleup_cfg(f)) < 0) {
+        ns_fabric_free(f);
+        return ns_enomem(e, "a graph");
+    }
+    f->pxn = (uint8_t)(gpus && s->common.server.pxn);
     int rc = NS_EINVAL;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 3; pass++) {
         for (size_t v = 0; v < r->nv; v++) {
             gnode *n = &r->nodes[v];
-            if (n->kind != (pass ? NS_NODE_SWITCH : NS_NODE_HOST))
+            if (n->kind != (pass ? NS_NODE_SWITCH : NS_NODE_HOST) ||
+                (pass && (n->tier == NS_TIER_SCALEUP) != (pass == 2)))
                 continue;
+            if (pass == 2 && !f->gpus_per_server)
+                f->nvs0 = (uint32_t)f->nnodes;
             int tier = n->tier >= 0 ? n->tier
                      : n->kind == NS_NODE_HOST ? NS_TIER_HOST
                      : n->has_hosts ? NS_TIER_LEAF : NS_TIER_SPINE;
-            if (ns_fabric_add_node(f, n->kind, tier, 0, n->name, n->dc, n->pod, n->leaf, e) < 0)
+            if (ns_fabric_add_node(f, n->kind, tier, pass == 2 ? nvl_cfg : 0, n->name, n->dc, n->pod, n->leaf, e) < 0)
                 goto fail;
+            if (pass == 2)
+                f->gpus_per_server = gpus;
             if (n->dc > f->ndcs) f->ndcs = n->dc;
             if (n->pod > f->npods) f->npods = n->pod;
             if (n->leaf > f->nleaves) f->nleaves = n->leaf;

@@ -54,6 +54,14 @@ ns_servers_host_leaf(const ns_server_spec *sv, uint32_t hosts_per_leaf, uint32_t
 }
 
 int
+ns_servers_scaleup_cfg(ns_fabric *f)
+{
+    ns_switch_cfg nvl = {0};   /* lossless, unmarked: see above */
+    nvl.pfc = NS_PFC_OFF;
+    return ns_fabric_add_cfg(f, &nvl);
+}
+
+int
 ns_servers_add(ns_fabric *f, const ns_server_spec *sv, ns_err *e)
 {
     uint32_t g = sv->gpus;
@@ -62,9 +70,7 @@ ns_servers_add(ns_fabric *f, const ns_server_spec *sv, ns_err *e)
     if (f->nhosts % g)
         return ns_errorf(e, NS_EINVAL, "%s: %zu hosts do not make whole servers of %u GPUs", f->kind,
                          f->nhosts, g);
-    ns_switch_cfg nvl = {0};   /* lossless, unmarked: see above */
-    nvl.pfc = NS_PFC_OFF;
-    int cfg = ns_fabric_add_cfg(f, &nvl);
+    int cfg = ns_servers_scaleup_cfg(f);
     if (cfg < 0)
         return ns_enomem(e, "the servers' NVLink switches");
     f->gpus_per_server = g;

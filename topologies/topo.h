@@ -143,6 +143,8 @@ int ns_servers_check(const ns_server_spec *sv, uint32_t leaves, uint32_t hosts_p
                      const char *leaf_word, ns_err *e);   /* leaf_word: "leaf" or "edge" */
 uint32_t ns_servers_host_leaf(const ns_server_spec *sv, uint32_t hosts_per_leaf, uint32_t h);
 int ns_servers_add(ns_fabric *f, const ns_server_spec *sv, ns_err *e);
+/* the switch configuration of scale-up switches (lossless, unmarked): its index, or -1 (no memory) */
+int ns_servers_scaleup_cfg(ns_fabric *f);
 
 /* shared by builders: a new fabric with the common settings applied and
  * switch configuration 0 added; NULL on no memory */

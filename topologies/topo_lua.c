@@ -126,6 +126,8 @@ static void
 read_server(lua_State *L, int t, const char *ctor, ns_server_spec *sv)
 {
     static const char *const fields[] = {"gpus", "nvlink", NULL};
+    if (strcmp(ctor, "graph") == 0)
+        return;   /* a graph's servers are in its file (l_graph) */
     if (ns_lua_rawfield(L, t, "server") == LUA_TNIL) {
         lua_pop(L, 1);
         if (ns_lua_has(L, t, "rails") || ns_lua_has(L, t, "pxn"))
@@ -417,13 +419,14 @@ resolve_path(lua_State *L, const char *file)
 static int
 l_graph(lua_State *L)
 {
-    static const char *const fields[] = {"file", "mtu", "header", "switch", NULL};
-    if (lua_istable(L, 1) && (ns_lua_has(L, 1, "server") || ns_lua_has(L, 1, "rails") || ns_lua_has(L, 1, "pxn")))
-        ns_lua_fail(L, "graph", "servers of several GPUs (fields 'server', 'rails', 'pxn') are not supported on "
-                    "GraphML fabrics yet; use leafspine, fattree or multidc");
+    static const char *const fields[] = {"file", "mtu", "header", "switch", "pxn", NULL};
+    if (lua_istable(L, 1) && (ns_lua_has(L, 1, "server") || ns_lua_has(L, 1, "rails")))
+        ns_lua_fail(L, "graph", "a GraphML fabric describes its servers itself (switches of tier \"nvswitch\" "
+                    "cabled to the GPUs of a server), not with fields 'server' and 'rails'");
     ns_lua_check_args(L, 1, "graph", fields);
     ns_graph_spec s;
     read_common(L, 1, "graph", &s.common);
+    s.common.server.pxn = ns_lua_bool(L, 1, "graph", "pxn", 0);
     s.display = ns_lua_str_keep(L, 1, "graph", "file", 1, NULL);   /* on the stack while we build */
     if (!*s.display)
         ns_lua_fail(L, "graph", "field 'file' is empty");

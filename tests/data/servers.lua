@@ -4,12 +4,18 @@
 -- every GPU of servers 2..4 and to the other GPU of its own server.
 local rails = param("rails", "true") == "true"
 local pxn = param("pxn", "false") == "true"
-local fab = netsim.leafspine{
-    leaves = 4, spines = 2, hosts_per_leaf = 2,
-    host_link = { rate = "400Gbps", latency = "1us" },
-    server = { gpus = 2, nvlink = { rate = "3.2Tbps", latency = "250ns" } },
-    rails = rails, pxn = pxn,
-}
+-- graph=true: the same fabric from tests/data/servers.graphml (rails only)
+local fab
+if param("graph", "false") == "true" then
+    fab = netsim.graph{ file = "servers.graphml", pxn = pxn }
+else
+    fab = netsim.leafspine{
+        leaves = 4, spines = 2, hosts_per_leaf = 2,
+        host_link = { rate = "400Gbps", latency = "1us" },
+        server = { gpus = 2, nvlink = { rate = "3.2Tbps", latency = "250ns" } },
+        rails = rails, pxn = pxn,
+    }
+end
 local w = netsim.workload()
 local mode = param("mode", "one")
 local bytes = param("bytes", 403200)
