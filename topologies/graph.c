@@ -4,8 +4,9 @@
  * Node attributes: `kind` ("host" or "switch", required), `name` (default:
  * the GraphML id), `dc`, `pod`, `leaf` (1-based groups for the selectors of
  * fab:hosts{}; a host without them takes its switch's), `tier` ("host",
- * "leaf", "spine", "core", "gateway" or 0..4; default leaf for a switch with
- * hosts, spine for one without). Edge attributes: `rate` (a string with a
+ * "leaf", "spine", "core", "gateway", "nvswitch" or 0..5; default leaf for a
+ * switch with hosts, spine for one without; "nvswitch": the scale-up switch
+ * of a server, see check_servers). Edge attributes: `rate` (a string with a
  * unit, "100Gbps", or a number in bits/s) and `latency` (a string with a
  * unit, "1us", or a number in seconds), both required. Every edge is one
  * cable (two directions), whatever the graph's edgedefault says; parallel
