@@ -768,8 +768,10 @@ cmp_u64(const void *a, const void *b)
 
 /* on a fabric of servers, the bound of collective c from its own transfers:
  * the most bytes any of its ranks sends out of (or takes in through) one
- * port, its NIC or its NVLink, over that port's rate. -1 when out of memory
- * (the caller falls back to the NIC bound) */
+ * port, its NIC or its NVLink, over that port's rate; when its NVLink and NIC
+ * transfers come one after the other (c->phased: a hierarchical collective
+ * of one chunk), a rank's NVLink time plus its NIC time. -1 when out of
+ * memory (the caller falls back to the NIC bound) */
 static double
 server_bound_ps(const ns_sim *sim, const ns_coll *c)
 {
@@ -813,8 +815,8 @@ server_bound_ps(const ns_sim *sim, const ns_coll *c)
         double nic = (double)f->links[f->host_link[h]].rate_bps, nvl = (double)f->links[f->host_nvlink[h]].rate_bps;
         for (int side = 0; side < 2; side++) {
             double t1 = load[4 * i + 2 * side] * 8e12 / nic, t2 = load[4 * i + 2 * side + 1] * 8e12 / nvl;
-            worst = t1 > worst ? t1 : worst;
-            worst = t2 > worst ? t2 : worst;
+            double t = c->phased ? t1 + t2 : t1 > t2 ? t1 : t2;
+            worst = t > worst ? t : worst;
         }
     }
     ns_free(key);

@@ -47,6 +47,8 @@ typedef struct ns_coll {
                                  lower bound is nic_bytes * 8 / (lowest NIC rate of its hosts) */
     uint32_t hosts_off;       /* its hosts: wl->coll_hosts[hosts_off .. + ranks) */
     uint32_t first_op, last_op;  /* ops [first_op, last_op] belong to it; last_op completes it */
+    uint8_t  phased;          /* 1: each rank's NVLink and NIC transfers come one after the other
+                                 (hierarchical, one chunk): on a fabric of servers the bound adds them */
 } ns_coll;
 
 /*

@@ -102,6 +102,8 @@ TESTS += tests/ethereal.sh
 EXTRA_DIST += tests/ethereal.sh
 TESTS += tests/servers.sh
 EXTRA_DIST += tests/servers.sh
+TESTS += tests/hierarchical.sh
+EXTRA_DIST += tests/hierarchical.sh
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

@@ -26,7 +26,7 @@
 #include "sim/rng.h"
 #include "wl_build.h"
 
-const char *const ns_alg_names[] = {"ring", "halving_doubling", "direct", "pairwise", NULL};
+const char *const ns_alg_names[] = {"ring", "halving_doubling", "direct", "pairwise", "hierarchical", NULL};
 
 typedef struct step_op {
     uint32_t op, src, dst;   /* ranks */
@@ -515,6 +515,115 @@ ns_wl_allgather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
                 int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
 {
     return build_reduce(w, K_ALLGATHER, hosts, n, bytes, algorithm, chunks, label, out, e);
+}
+
+/* --- hierarchical: inside the servers, then across them ------------------ */
+
+/* one step t of a ring over each of `ng` groups of `p` ranks, group g being
+ * ranks base(g) + k * stride (k = 0 .. p-1): reduce-scatter (ag = 0) or
+ * allgather (ag = 1) of group g's buffer of x[g] bytes cut into p segments,
+ * segment numbering as ring(); then the step ends. A group's label says which
+ * level it is (the ops of a level carry it). */
+static int
+ring_step_groups(cb *c, int ag, uint32_t ng, uint32_t gstride, uint32_t p, uint32_t stride, const uint64_t *x,
+                 uint32_t t, const char *label)
+{
+    const char *keep = c->label;
+    c->label = label;
+    int rc = NS_OK;
+    for (uint32_t g = 0; g < ng && rc == NS_OK; g++)
+        for (uint32_t i = 0; i < p && rc == NS_OK; i++) {
+            uint64_t seg = ag ? ((uint64_t)i + p - t) % p : ((uint64_t)i + 2 * (uint64_t)p - t - 1) % p;
+            rc = xfer(c, g * gstride + i * stride, g * gstride + ((i + 1) % p) * stride, ns_split(x[g], p, seg));
+        }
+    c->label = keep;
+    return rc ? rc : end_step(c);
+}
+
+/*
+ * Hierarchical allreduce, reduce-scatter and allgather over S servers of L
+ * ranks each (rank s L + l is GPU l of server s), chunk of x bytes:
+ *   allreduce:      ring reduce-scatter of x inside every server (GPU l ends
+ *                   with segment l, x_l = split(x, L, l) bytes), a ring
+ *                   allreduce of x_l across the servers among the GPUs l
+ *                   (one ring per rail), ring allgather inside every server;
+ *   reduce-scatter: the first two steps with a reduce-scatter across;
+ *   allgather:      ring allgather of x_l across (GPU l of every server
+ *                   brings split(x_l, S, s)), then allgather inside.
+ * Inside a server the transfers go over NVLink, across over the NICs.
+ */
+static int
+hierarchical(cb *c, int kind, uint32_t S, uint32_t L, uint64_t x, uint64_t *xs)
+{
+    int rc;
+    /* labels of the levels: the collective's, cut to leave room, and a suffix */
+    char in_rs[32], in_ag[32], across[32];
+    int room = 31 - 7;
+    snprintf(in_rs, sizeof in_rs, "%.*s/in-rs", room, c->label);
+    snprintf(in_ag, sizeof in_ag, "%.*s/in-ag", room, c->label);
+    snprintf(across, sizeof across, "%.*s/across", room, c->label);
+    /* servers: S groups of L consecutive ranks, each the whole x */
+    for (uint32_t g = 0; g < S; g++)
+        xs[g] = x;
+    if (kind != K_ALLGATHER)
+        for (uint32_t t = 0; t + 1 < L; t++)
+            if ((rc = ring_step_groups(c, 0, S, L, L, 1, xs, t, in_rs)))
+                return rc;
+    /* rails: L groups (GPU l of each server, stride L), group l x_l bytes */
+    for (uint32_t l = 0; l < L; l++)
+        xs[l] = ns_split(x, L, l);
+    if (kind != K_ALLGATHER)
+        for (uint32_t t = 0; t + 1 < S; t++)
+            if ((rc = ring_step_groups(c, 0, L, 1, S, L, xs, t, across)))
+                return rc;
+    if (kind != K_REDUCESCATTER)
+        for (uint32_t t = 0; t + 1 < S; t++)
+            if ((rc = ring_step_groups(c, 1, L, 1, S, L, xs, t, across)))
+                return rc;
+    for (uint32_t g = 0; g < S; g++)
+        xs[g] = x;
+    if (kind != K_REDUCESCATTER)
+        for (uint32_t t = 0; t + 1 < L; t++)
+            if ((rc = ring_step_groups(c, 1, S, L, L, 1, xs, t, in_ag)))
+                return rc;
+    return NS_OK;
+}
+
+int
+ns_wl_hierarchical(ns_workload *w, int which, const uint32_t *hosts, size_t n, uint32_t local, uint64_t bytes,
+                   uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e)
+{
+    if (which < K_ALLREDUCE || which > K_ALLGATHER)
+        return ns_errorf(e, NS_EINVAL, "hierarchical: not a reduction (%d)", which);
+    const char *kn = kind_names[which];
+    if (chunks < 1)
+        return ns_errorf(e, NS_EINVAL, "%s: chunks must be >= 1 (got %u)", kn, chunks);
+    if (local < 1 || n % local)
+        return ns_errorf(e, NS_EINVAL, "%s: hierarchical needs the same number of ranks in every server "
+                         "(%zu ranks, %u per server)", kn, n, local);
+    uint32_t S = (uint32_t)(n / local), L = local;
+    /* transfers per rank: 2 (L - 1) inside, 2 (S - 1) across, per chunk */
+    int rc0 = reserve(w, kn, n, (2 * (uint64_t)L + 2 * (uint64_t)S) * chunks, e);
+    if (rc0)
+        return rc0;
+    ns_wl_mark mark = ns_wl_mark_take(w);
+    cb c;
+    uint64_t *xs = ns_alloc(((S > L ? S : L) + 1) * sizeof *xs);
+    int rc = xs ? cb_init(&c, w, kn, hosts, n, label, e) : ns_enomem(e, kn);
+    for (uint32_t j = 0; j < chunks && rc == NS_OK; j++) {
+        reset_deps(&c);
+        rc = hierarchical(&c, which, S, L, ns_split(bytes, chunks, j), xs);
+    }
+    if (rc == NS_OK)
+        rc = cb_finish(&c, kn, NS_ALG_HIERARCHICAL, bytes, -1, out);
+    if (rc == NS_OK)
+        w->colls[out->coll].phased = chunks == 1;
+    ns_free(xs);
+    if (xs)
+        cb_free(&c);
+    if (rc)
+        ns_wl_rollback(w, &mark);
+    return rc;
 }
 
 /* --- broadcast, reduce, gather, scatter ---------------------------------- */

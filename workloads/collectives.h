@@ -31,8 +31,8 @@
 #include "sim/error.h"
 #include "sim/taskgraph.h"
 
-enum { NS_ALG_RING = 0, NS_ALG_HALVING_DOUBLING, NS_ALG_DIRECT, NS_ALG_PAIRWISE };
-extern const char *const ns_alg_names[];   /* "ring", "halving_doubling", "direct", "pairwise", NULL */
+enum { NS_ALG_RING = 0, NS_ALG_HALVING_DOUBLING, NS_ALG_DIRECT, NS_ALG_PAIRWISE, NS_ALG_HIERARCHICAL };
+extern const char *const ns_alg_names[];   /* "ring", "halving_doubling", "direct", "pairwise", "hierarchical", NULL */
 
 typedef struct ns_coll_ops {
     uint32_t start_op;   /* marker: make it wait for what the collective comes after */
@@ -47,6 +47,14 @@ int ns_wl_reducescatter(ns_workload *w, const uint32_t *hosts, size_t n, uint64_
                         int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
 int ns_wl_allgather(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t bytes,
                     int algorithm, uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
+/* hierarchical allreduce (which 0), reduce-scatter (1) or allgather (2) of
+ * `bytes` over n ranks in servers of `local` ranks: hosts[s local + l] is
+ * GPU l of server s (the caller orders them). Rings inside every server and
+ * one ring per GPU index across the servers (collectives.c: hierarchical);
+ * the transfers of each level carry the label (cut to 24 bytes) with
+ * "/in-rs" (inside the servers, reduce-scatter), "/across" or "/in-ag". */
+int ns_wl_hierarchical(ns_workload *w, int which, const uint32_t *hosts, size_t n, uint32_t local, uint64_t bytes,
+                       uint32_t chunks, const char *label, ns_coll_ops *out, ns_err *e);
 /*
  * Rooted collectives over hosts[0..n), root a rank (index into hosts):
  * broadcast (the root's `bytes` to every rank), reduce (every rank's `bytes`

@@ -10,7 +10,9 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdlib.h>
 #include <string.h>
+#include "sim/fabric.h"
 #include "sim/lua/lua_util.h"
 #include "wl_lua.h"
 
@@ -31,26 +33,117 @@ push_result(lua_State *L, ns_workload *w, int rc, const ns_coll_ops *out, const 
 }
 
 static int
-reduce(lua_State *L, const char *ctor, reduce_fn *fn)
+cmp_host(const void *a, const void *b)
 {
-    static const char *const fields[] = {"hosts", "bytes", "algorithm", "chunks", "after", "label", NULL};
-    static const char *const algs[] = {"ring", "halving_doubling", "direct", NULL};
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* the servers of a hierarchical collective: `fabric = fab` (its servers) or
+ * `gpus_per_server = G` (host h in server (h - 1) / G). Orders hosts[] in
+ * place server by server (servers in the order of their first host in the
+ * list, a server's hosts by id, so GPU l of every server plays rank l
+ * of its server and the rings across join one rail) and returns the ranks per server,
+ * which must be the same for every server */
+static uint32_t
+server_order(lua_State *L, const char *ctor, uint32_t *hosts, size_t n)
+{
+    uint32_t g = 0;
+    if (ns_lua_has(L, 2, "fabric")) {
+        ns_lua_rawfield(L, 2, "fabric");
+        const ns_fabric *fab = ns_lua_check_fabric(L, -1);
+        lua_pop(L, 1);
+        g = fab->gpus_per_server;
+        if (!g)
+            ns_lua_fail(L, ctor, "algorithm \"hierarchical\": the fabric has no servers (build it with "
+                        "server = { gpus = ... }), or give gpus_per_server");
+        if (ns_lua_has(L, 2, "gpus_per_server"))
+            ns_lua_fail(L, ctor, "give 'fabric' or 'gpus_per_server', not both");
+        for (size_t i = 0; i < n; i++)
+            if (hosts[i] > fab->nhosts)
+                ns_lua_fail(L, ctor, "field 'hosts': %u is not a host of the fabric (hosts are 1..%zu)", hosts[i],
+                            fab->nhosts);
+    } else if (ns_lua_has(L, 2, "gpus_per_server")) {
+        g = (uint32_t)ns_lua_int(L, 2, ctor, "gpus_per_server", 1, 0, 1, 1 << 20);
+    } else {
+        ns_lua_fail(L, ctor, "algorithm \"hierarchical\" needs the servers: fabric = fab (a fabric built with "
+                    "server = {...}) or gpus_per_server = G");
+    }
+    /* stable grouping: key = (rank of the server's first appearance, position) */
+    uint64_t *key = lua_newuserdatauv(L, n * sizeof *key, 0);
+    uint32_t *copy = lua_newuserdatauv(L, n * sizeof *copy, 0);
+    uint32_t *sid = lua_newuserdatauv(L, n * sizeof *sid, 0);   /* server of each group, 0-based */
+    size_t nserv = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t sv = (hosts[i] - 1) / g;
+        size_t first = i;
+        for (size_t j = 0; j < i; j++)
+            if ((hosts[j] - 1) / g == sv) {
+                first = (size_t)(key[j] >> 32);
+                break;
+            }
+        if (first == i) {
+            sid[nserv] = sv;
+            first = nserv++;
+        }
+        key[i] = (uint64_t)first << 32 | i;   /* i only counts; the order within a server is by host id */
+        copy[i] = hosts[i];
+    }
+    /* counting by server */
+    size_t *count = lua_newuserdatauv(L, (nserv + 1) * sizeof *count, 0);
+    memset(count, 0, (nserv + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[(key[i] >> 32) + 1]++;
+    for (size_t k = 1; k <= nserv; k++)
+        if (count[k] != count[1])
+            ns_lua_fail(L, ctor, "algorithm \"hierarchical\" needs the same number of hosts in every server: "
+                        "server %u has %zu of the hosts, server %u has %zu", sid[0] + 1, count[1],
+                        sid[k - 1] + 1, count[k]);
+    size_t per = count[1];
+    for (size_t k = 1; k <= nserv; k++)
+        count[k] += count[k - 1];
+    for (size_t i = 0; i < n; i++)
+        hosts[count[key[i] >> 32]++] = copy[i];
+    /* inside a server by host id: GPU index order, so the rings across the
+     * servers join the GPUs of one rail */
+    for (size_t k = 0; k < nserv; k++)
+        qsort(hosts + k * per, per, sizeof *hosts, cmp_host);
+    lua_pop(L, 4);
+    return (uint32_t)per;
+}
+
+static int
+reduce(lua_State *L, const char *ctor, reduce_fn *fn, int which)
+{
+    static const char *const fields[] = {"hosts", "bytes", "algorithm", "chunks", "fabric", "gpus_per_server",
+                                         "after", "label", NULL};
+    static const char *const algs[] = {"ring", "halving_doubling", "direct", "hierarchical", NULL};
     ns_workload *w = ns_lua_begin_builder(L, ctor, fields);
     size_t n;
-    const uint32_t *hosts = ns_lua_hosts(L, 2, ctor, "hosts", &n);
+    uint32_t *hosts = ns_lua_hosts(L, 2, ctor, "hosts", &n);
     uint64_t bytes = ns_lua_size(L, 2, ctor, "bytes", 1, 0);
     int alg = ns_lua_option(L, 2, ctor, "algorithm", algs, NS_ALG_RING);
+    if (alg == 3)
+        alg = NS_ALG_HIERARCHICAL;   /* the list skips the alltoall's "pairwise" */
     lua_Integer chunks = ns_lua_int(L, 2, ctor, "chunks", 0, 1, 1, 1 << 20);
     const char *label = ns_lua_str(L, 2, ctor, "label", 0, NULL);
     ns_coll_ops out;
     ns_err e = {0};
-    int rc = fn(w, hosts, n, bytes, alg, (uint32_t)chunks, label, &out, &e);
+    int rc;
+    if (alg == NS_ALG_HIERARCHICAL) {
+        uint32_t local = server_order(L, ctor, hosts, n);
+        rc = ns_wl_hierarchical(w, which, hosts, n, local, bytes, (uint32_t)chunks, label, &out, &e);
+    } else {
+        ns_lua_warn_unused(L, 2, ctor, "fabric", "algorithm = \"hierarchical\"", "this algorithm");
+        ns_lua_warn_unused(L, 2, ctor, "gpus_per_server", "algorithm = \"hierarchical\"", "this algorithm");
+        rc = fn(w, hosts, n, bytes, alg, (uint32_t)chunks, label, &out, &e);
+    }
     return push_result(L, w, rc, &out, &e, ctor);
 }
 
-static int w_allreduce(lua_State *L) { return reduce(L, "allreduce", ns_wl_allreduce); }
-static int w_reducescatter(lua_State *L) { return reduce(L, "reducescatter", ns_wl_reducescatter); }
-static int w_allgather(lua_State *L) { return reduce(L, "allgather", ns_wl_allgather); }
+static int w_allreduce(lua_State *L) { return reduce(L, "allreduce", ns_wl_allreduce, 0); }
+static int w_reducescatter(lua_State *L) { return reduce(L, "reducescatter", ns_wl_reducescatter, 1); }
+static int w_allgather(lua_State *L) { return reduce(L, "allgather", ns_wl_allgather, 2); }
 
 typedef int rooted_fn(ns_workload *, const uint32_t *, size_t, uint64_t, uint32_t, int, uint32_t,
                       const char *, ns_coll_ops *, ns_err *);
