@@ -5,9 +5,10 @@
 -- the 1/8 shard, then allgather inside each server. Compared with one flat
 -- ring over all 256 GPUs. Try:
 --   netsim scripts/examples/rails.lua how=flat
+--   netsim scripts/examples/rails.lua how=hierarchical
 --   netsim scripts/examples/rails.lua pxn=true how=flat
 --   netsim scripts/examples/rails.lua rails=false how=flat
-local how   = param("how", "staged")     -- staged | flat
+local how   = param("how", "staged")     -- staged | hierarchical | flat
 local bytes = netsim.size(param("bytes", "64MB"))
 local G, servers = 8, 32
 
@@ -21,6 +22,8 @@ local fab = netsim.leafspine{
 local w = netsim.workload()
 if how == "flat" then
     w:allreduce{ hosts = fab:hosts(), bytes = bytes, label = "flat ring" }
+elseif how == "hierarchical" then   -- the same three levels, built in (no barrier between levels)
+    w:allreduce{ hosts = fab:hosts(), bytes = bytes, algorithm = "hierarchical", fabric = fab }
 else
     local inside, across = {}, {}
     for s = 1, servers do
