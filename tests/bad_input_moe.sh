@@ -74,7 +74,7 @@ w:delay{ duration = '-1ms' }" "bad.lua:3: delay: field 'duration': time must be 
 moe() { printf '%s\nw:moe{ hosts = fab:hosts(), experts = 8, tokens = 100, hidden = 64, %s }\n%s' "$STAR" "$1" "$RUN"; }
 expect_bad "$(moe 'top_k = 9')" "bad.lua:3: moe: field 'top_k' must be <= experts = 8 (got 9)" 'top_k > experts'
 expect_bad "$(moe 'top_k = 2, dispatch = "per_node"')" \
-    "bad.lua:3: moe: field 'dispatch' must be one of \"per_expert\", \"per_host\" (got \"per_node\")" 'an unknown dispatch'
+    "bad.lua:3: moe: field 'dispatch' must be one of \"per_expert\", \"per_host\", \"two_stage\" (got \"per_node\")" 'an unknown dispatch'
 expect_bad "$(moe 'top_k = 0')" "moe: field 'top_k' must be >= 1 (got 0)" 'top_k = 0'
 expect_bad "$(moe 'top_k = 2, skew = "zipf"')" \
     "moe: field 'skew' must be \"uniform\", { zipf = s } or { dirichlet = alpha } (got \"zipf\")" 'a skew given as a bare name'

@@ -104,6 +104,8 @@ TESTS += tests/servers.sh
 EXTRA_DIST += tests/servers.sh
 TESTS += tests/hierarchical.sh
 EXTRA_DIST += tests/hierarchical.sh
+TESTS += tests/moe_two_stage.sh
+EXTRA_DIST += tests/moe_two_stage.sh
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

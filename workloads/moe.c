@@ -33,12 +33,17 @@ typedef struct router {
     uint8_t  *hused;      /* n: hosts of the current token */
     uint32_t *picked;     /* top_k: experts of the current token */
     uint32_t *hlist;      /* n: hosts of the current token, in order */
+    uint32_t *node;       /* n: host index -> the node max_nodes counts (itself, or its server) */
+    uint8_t  *nused;      /* nodes: the current token reached it */
+    uint32_t *nlist;      /* nodes reached by the current token */
+    uint32_t  nnodes;
 } router;
 
 /* one layer's routing */
 typedef struct layer_route {
     uint64_t *assign;     /* n x n: assignments from host i to host j (diagonal included) */
     uint64_t *sent;       /* n x n: tokens of host i with an accepted assignment on host j */
+    uint64_t *ssent;      /* two_stage: n x servers, tokens of host i accepted on server T; else NULL */
     uint64_t *recv;       /* n: assignments each host received */
     uint64_t  dropped;
     uint64_t  visits;     /* sum over tokens of the distinct hosts they went to */
@@ -84,11 +89,11 @@ draw_popularity(router *rt)
 }
 
 static int
-allowed(const router *rt, uint32_t e, uint32_t nhosts)
+allowed(const router *rt, uint32_t e, uint32_t nnodes)
 {
     if (rt->chosen[e])
         return 0;
-    return !rt->s->max_nodes || nhosts < rt->s->max_nodes || rt->hused[rt->ehost[e]];
+    return !rt->s->max_nodes || nnodes < rt->s->max_nodes || rt->nused[rt->node[rt->ehost[e]]];
 }
 
 /* one expert for the current token, in proportion to popularity among the
@@ -145,11 +150,13 @@ route_layer(router *rt, layer_route *lr)
     memset(rt->load, 0, s->experts * sizeof *rt->load);
     lr->dropped = lr->visits = 0;
     draw_popularity(rt);
+    if (lr->ssent)
+        memset(lr->ssent, 0, n * rt->nnodes * sizeof *lr->ssent);
     for (uint64_t t = 0; t < s->tokens; t++) {
         for (size_t i = 0; i < n; i++) {
-            uint32_t nh = 0;
+            uint32_t nh = 0, nn = 0;
             for (uint32_t j = 0; j < s->top_k; j++) {
-                uint32_t e = pick(rt, nh);
+                uint32_t e = pick(rt, nn);
                 rt->chosen[e] = 1;
                 rt->picked[j] = e;
                 uint32_t h = rt->ehost[e];
@@ -157,7 +164,13 @@ route_layer(router *rt, layer_route *lr)
                     rt->hused[h] = 1;
                     rt->hlist[nh++] = h;
                 }
+                if (!rt->nused[rt->node[h]]) {
+                    rt->nused[rt->node[h]] = 1;
+                    rt->nlist[nn++] = rt->node[h];
+                }
             }
+            for (uint32_t k = 0; k < nn; k++)
+                rt->nused[rt->nlist[k]] = 0;
             lr->visits += nh;
             for (uint32_t j = 0; j < s->top_k; j++) {
                 uint32_t e = rt->picked[j];
@@ -172,10 +185,17 @@ route_layer(router *rt, layer_route *lr)
             }
             for (uint32_t h = 0; h < nh; h++) {
                 uint32_t hh = rt->hlist[h];
-                if (rt->hused[hh] == 2)
+                if (rt->hused[hh] == 2) {
                     lr->sent[i * n + hh]++;
+                    if (lr->ssent && !rt->nused[rt->node[hh]]) {   /* once per server */
+                        rt->nused[rt->node[hh]] = 1;
+                        lr->ssent[i * rt->nnodes + rt->node[hh]]++;
+                    }
+                }
                 rt->hused[hh] = 0;
             }
+            for (uint32_t h = 0; h < nh; h++)
+                rt->nused[rt->node[rt->hlist[h]]] = 0;
         }
     }
     for (size_t j = 0; j < n; j++) {
@@ -187,7 +207,7 @@ route_layer(router *rt, layer_route *lr)
 
 /* check the spec against itself; NS_OK or NS_EINVAL */
 static int
-check_spec(const ns_moe_spec *s, const uint32_t *hexperts, ns_err *e)
+check_spec(const ns_moe_spec *s, const uint32_t *hexperts, uint32_t nnodes, ns_err *e)
 {
     if (s->n < 1)
         return ns_errorf(e, NS_EINVAL, "moe: needs at least one host");
@@ -204,9 +224,10 @@ check_spec(const ns_moe_spec *s, const uint32_t *hexperts, ns_err *e)
         return ns_errorf(e, NS_EINVAL, "moe: the Dirichlet alpha must be > 0 (got %g)", s->skew_param);
     if (!(s->capacity_factor >= 0) || !isfinite(s->capacity_factor))
         return ns_errorf(e, NS_EINVAL, "moe: capacity_factor must be > 0 (got %g)", s->capacity_factor);
-    if (s->max_nodes > s->n)
-        return ns_errorf(e, NS_EINVAL, "moe: max_nodes_per_token must be between 1 and the number of hosts, "
-                         "%zu (got %u)", s->n, s->max_nodes);
+    const char *nodes = s->dispatch == NS_MOE_TWO_STAGE ? "servers" : "hosts";
+    if (s->max_nodes > nnodes)
+        return ns_errorf(e, NS_EINVAL, "moe: max_nodes_per_token must be between 1 and the number of %s, "
+                         "%u (got %u)", nodes, nnodes, s->max_nodes);
     double assignments = (double)s->n * (double)s->tokens * s->top_k;
     if (assignments * (double)s->hidden * (double)s->dtype_bytes > 9e18)
         return ns_errorf(e, NS_EINVAL, "moe: tokens x top_k x hidden x dtype_bytes bytes per layer is too large");
@@ -220,12 +241,12 @@ check_spec(const ns_moe_spec *s, const uint32_t *hexperts, ns_err *e)
         while (used < s->max_nodes) {
             uint32_t best = UINT32_MAX;
             size_t nbest = 0;
-            for (size_t h = 0; h < s->n; h++)
+            for (size_t h = 0; h < nnodes; h++)
                 if (hexperts[h] > lo && hexperts[h] < best)
                     best = hexperts[h];
             if (best == UINT32_MAX)
                 break;
-            for (size_t h = 0; h < s->n; h++)
+            for (size_t h = 0; h < nnodes; h++)
                 nbest += hexperts[h] == best;
             size_t take = nbest < s->max_nodes - used ? nbest : s->max_nodes - used;
             sum += best * (uint32_t)take;
@@ -234,7 +255,8 @@ check_spec(const ns_moe_spec *s, const uint32_t *hexperts, ns_err *e)
         }
         if (sum < s->top_k)
             return ns_errorf(e, NS_EINVAL, "moe: with max_nodes_per_token = %u a token may find only %u experts "
-                             "on the hosts holding the fewest, fewer than top_k = %u", s->max_nodes, sum, s->top_k);
+                             "on the %s holding the fewest, fewer than top_k = %u", s->max_nodes, sum, nodes,
+                             s->top_k);
     }
     return NS_OK;
 }
@@ -254,6 +276,9 @@ router_free(router *rt)
     ns_free(rt->hused);
     ns_free(rt->picked);
     ns_free(rt->hlist);
+    ns_free(rt->node);
+    ns_free(rt->nused);
+    ns_free(rt->nlist);
 }
 
 /* the router of spec s: placement, tables, stream; NS_OK or an error */
@@ -275,10 +300,35 @@ router_init(router *rt, const ns_moe_spec *s, uint64_t seed, uint64_t stream, ns
     rt->hused = ns_calloc(n, 1);
     rt->picked = ns_alloc(s->top_k * sizeof *rt->picked);
     rt->hlist = ns_alloc(n * sizeof *rt->hlist);
+    rt->node = ns_alloc(n * sizeof *rt->node);
+    rt->nused = ns_calloc(n, 1);
+    rt->nlist = ns_alloc(n * sizeof *rt->nlist);
     rt->r = ns_rng_new(seed, NS_RNG_MOE, stream);
     if (!rt->ehost || !rt->hexperts || !rt->pop || !rt->cum || !rt->alpha || !rt->perm || !rt->load ||
-        !rt->chosen || !rt->hused || !rt->picked || !rt->hlist || !rt->r)
+        !rt->chosen || !rt->hused || !rt->picked || !rt->hlist || !rt->node || !rt->nused || !rt->nlist || !rt->r)
         return ns_enomem(e, "a workload");
+    /* the nodes max_nodes counts: hosts, or under two_stage servers (numbered
+     * in the order of their first host in the list) */
+    rt->nnodes = 0;
+    for (size_t h = 0; h < n; h++) {
+        rt->node[h] = (uint32_t)h;
+        if (s->dispatch != NS_MOE_TWO_STAGE) {
+            rt->nnodes++;
+            continue;
+        }
+        uint32_t sv = (s->hosts[h] - 1) / s->gpus_per_server;
+        rt->node[h] = rt->nnodes;
+        for (size_t k = 0; k < h; k++)
+            if ((s->hosts[k] - 1) / s->gpus_per_server == sv) {
+                rt->node[h] = rt->node[k];
+                break;
+            }
+        if (rt->node[h] == rt->nnodes)
+            rt->nnodes++;
+    }
+    if (s->dispatch == NS_MOE_TWO_STAGE && (size_t)rt->nnodes * s->gpus_per_server != n)
+        return ns_errorf(e, NS_EINVAL, "moe: dispatch = \"two_stage\" needs whole servers among the hosts (all %u "
+                         "GPUs of each): %zu hosts are on %u servers", s->gpus_per_server, n, rt->nnodes);
     for (uint32_t x = 0; x < E; x++) {
         rt->alpha[x] = s->skew_param;
         if (!s->placement) {
@@ -346,6 +396,51 @@ alltoall(ns_workload *w, const ns_moe_spec *s, const uint64_t *matrix, const cha
     return after_all(w, c->start_op, f, e) ? e->code : NS_OK;
 }
 
+/* the matrices of a two_stage layer from its routing: disp (NIC, and
+ * straight to the GPUs of the own server), fwd (NVLink, from the GPU with
+ * the sender's index in the target server to the experts' other GPUs
+ * there), and their transposes comb and gat for the combine. The GPU with
+ * index l of server T is host index T's first host + l: hosts are whole
+ * servers, and a server's hosts are found by node. */
+static void
+two_stage_matrices(const ns_moe_spec *s, const router *rt, const uint64_t *sn, const uint64_t *ss, uint64_t per,
+                   uint64_t *disp, uint64_t *comb, uint64_t *fwd, uint64_t *gat, uint64_t *total)
+{
+    size_t n = s->n, nn = n * n;
+    uint32_t G = s->gpus_per_server;
+    memset(disp, 0, nn * sizeof *disp);
+    memset(fwd, 0, nn * sizeof *fwd);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t si = rt->node[i], li = (s->hosts[i] - 1) % G;
+        for (size_t j = 0; j < n; j++) {
+            if (i == j || !sn[i * n + j])
+                continue;
+            uint32_t sj = rt->node[j];
+            if (sj == si) {
+                disp[i * n + j] += sn[i * n + j] * per;   /* own server: straight over NVLink */
+                continue;
+            }
+            /* the relay: the GPU of server sj with index li */
+            size_t r = 0;
+            while (r < n && !(rt->node[r] == sj && (s->hosts[r] - 1) % G == li))
+                r++;
+            if (r != j)
+                fwd[r * n + j] += sn[i * n + j] * per;
+        }
+        for (size_t j = 0; j < n; j++) {
+            uint32_t sj = rt->node[j];
+            if (sj != si && (s->hosts[j] - 1) % G == li)   /* j: the relay of server sj for host i */
+                disp[i * n + j] += ss[i * rt->nnodes + sj] * per;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            comb[j * n + i] = disp[i * n + j];
+            gat[j * n + i] = fwd[i * n + j];
+            *total += disp[i * n + j] + fwd[i * n + j];
+        }
+}
+
 /* Before anything is allocated, so that layers = 1e9 is refused at once
  * with the estimate: the routing kept for the backward pass (two n x n
  * matrices and a vector a layer), and what the layers add, every pass
@@ -366,7 +461,8 @@ reserve_layers(ns_workload *w, const ns_moe_spec *s, uint64_t keep, ns_err *e)
     if (rc)
         return rc;
     uint64_t passes = (uint64_t)s->layers * (1 + !!s->backward);
-    uint64_t x = ns_mem_mad(0, passes, 2 * n * (n - 1));
+    /* two_stage: four alltoalls a layer */
+    uint64_t x = ns_mem_mad(0, passes, (s->dispatch == NS_MOE_TWO_STAGE ? 4 : 2) * n * (n - 1));
     uint64_t ops = ns_mem_add(x, ns_mem_mad(0, passes, 4 * n + 6));
     uint64_t deps = ns_mem_mad(ns_mem_mad(0, passes, 4 * n), x, 4);
     return ns_wl_reserve(w, ops, deps, x, "moe", e);
@@ -382,11 +478,20 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
     ns_result_set *rows = ns_results_use(&w->results, &ns_moe_results);
     uint32_t moe = rows->nrecs ? ((const ns_moe_layer *)ns_result_at(rows, rows->nrecs - 1))->moe + 1 : 0;
     int rc = router_init(&rt, s, w->seed, moe, e);
-    uint64_t *assign = NULL, *sent = NULL, *disp = NULL, *comb = NULL, *recv = NULL;
+    uint64_t *assign = NULL, *sent = NULL, *disp = NULL, *comb = NULL, *recv = NULL, *ssent = NULL;
+    uint64_t *fwd = NULL, *gat = NULL;   /* two_stage: the NVLink forward and gather */
+    uint32_t *nexp = NULL;
     frontier f = {0};
     if (rc)
         goto out;
-    if ((rc = check_spec(s, rt.hexperts, e)))
+    if (!rc) {   /* experts per node (host, or server under two_stage) */
+        nexp = ns_calloc(n, sizeof *nexp);
+        if (!nexp)
+            rc = ns_enomem(e, "a workload");
+        for (size_t h = 0; nexp && h < n; h++)
+            nexp[rt.node[h]] += rt.hexperts[h];
+    }
+    if (rc || (rc = check_spec(s, nexp, rt.nnodes, e)))
         goto out;
     /* the routing of every layer is kept for the backward pass */
     size_t keep = s->backward ? L : 1;
@@ -398,7 +503,13 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
     disp = ns_alloc(nn * sizeof *disp);
     comb = ns_alloc(nn * sizeof *comb);
     f.ops = ns_alloc((n + 1) * sizeof *f.ops);
-    if (!assign || !sent || !recv || !disp || !comb || !f.ops) {
+    int two = s->dispatch == NS_MOE_TWO_STAGE;
+    if (two) {
+        ssent = ns_alloc(n * rt.nnodes * keep * sizeof *ssent);
+        fwd = ns_alloc(nn * sizeof *fwd);
+        gat = ns_alloc(nn * sizeof *gat);
+    }
+    if (!assign || !sent || !recv || !disp || !comb || !f.ops || (two && (!ssent || !fwd || !gat))) {
         rc = ns_enomem(e, "a workload");
         goto out;
     }
@@ -416,10 +527,11 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
             uint64_t *a = &assign[nn * (s->backward ? l : 0)];
             uint64_t *sn = &sent[nn * (s->backward ? l : 0)];
             uint64_t *rv = &recv[n * (s->backward ? l : 0)];
+            uint64_t *ss = two ? &ssent[n * rt.nnodes * (s->backward ? l : 0)] : NULL;
             ns_moe_layer row;
             memset(&row, 0, sizeof row);
             if (pass == 0) {
-                layer_route lr = { a, sn, rv, 0, 0 };
+                layer_route lr = { a, sn, ss, rv, 0, 0 };
                 route_layer(&rt, &lr);
                 row.dropped = lr.dropped;
                 row.hosts_per_token = (double)lr.visits / ((double)n * (double)s->tokens);
@@ -443,13 +555,16 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
                 row.tokens_max = fw->tokens_max;
                 row.tokens_mean = fw->tokens_mean;
             }
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; j < n; j++) {
-                    uint64_t copies = s->dispatch == NS_MOE_PER_HOST ? sn[i * n + j] : a[i * n + j];
-                    uint64_t b = i == j ? 0 : copies * per;
-                    disp[i * n + j] = comb[j * n + i] = b;
-                    row.dispatch_bytes += b;
-                }
+            if (two)
+                two_stage_matrices(s, &rt, sn, ss, per, disp, comb, fwd, gat, &row.dispatch_bytes);
+            else
+                for (size_t i = 0; i < n; i++)
+                    for (size_t j = 0; j < n; j++) {
+                        uint64_t copies = s->dispatch == NS_MOE_PER_HOST ? sn[i * n + j] : a[i * n + j];
+                        uint64_t b = i == j ? 0 : copies * per;
+                        disp[i * n + j] = comb[j * n + i] = b;
+                        row.dispatch_bytes += b;
+                    }
             /* forward: attention, dispatch, experts, combine; backward: the
              * alltoall in the dispatch direction first, twice the compute */
             ns_coll_ops d, c;
@@ -459,10 +574,26 @@ ns_wl_moe(ns_workload *w, const ns_moe_spec *s, ns_moe_ops *out, ns_err *e)
                 goto fail;
             if ((rc = alltoall(w, s, disp, "dispatch", &f, &d, e)))
                 goto out;
+            if (two) {   /* then over NVLink from the rail GPU to the experts' GPUs */
+                ns_coll_ops d2;
+                frontier f2 = { &d.done_op, 1 };
+                if ((rc = alltoall(w, s, fwd, "dispatch-fwd", &f2, &d2, e)))
+                    goto out;
+                d.done_op = d2.done_op;
+            }
             if (computes(w, s, &rt, 1, rv, s->per_token_ps, times, "expert", d.done_op, &f, e))
                 goto fail;
+            ns_coll_ops c0 = {0};
+            if (two) {   /* back over NVLink to the rail GPU first */
+                if ((rc = alltoall(w, s, gat, "combine-gather", &f, &c0, e)))
+                    goto out;
+                f.ops[0] = c0.done_op;
+                f.n = 1;
+            }
             if ((rc = alltoall(w, s, comb, "combine", &f, &c, e)))
                 goto out;
+            if (two)
+                c.start_op = c0.start_op;
             f.ops[0] = c.done_op;
             f.n = 1;
             if (pass == 1 &&
@@ -499,6 +630,10 @@ out:
     ns_free(recv);
     ns_free(disp);
     ns_free(comb);
+    ns_free(ssent);
+    ns_free(fwd);
+    ns_free(gat);
+    ns_free(nexp);
     ns_free(f.ops);
     if (rc)
         ns_wl_rollback(w, &mark);   /* a failed call leaves the workload as it was */

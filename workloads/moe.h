@@ -14,7 +14,13 @@
  * accepted assignment carries hidden x dtype_bytes bytes from the token's
  * host to the expert's host; with per_host dispatch a token crosses once to
  * each other host that accepted any of its assignments, which hands it to
- * its experts; nothing crosses the network to the own host);
+ * its experts; nothing crosses the network to the own host; with two_stage
+ * dispatch, as DeepEP's internode kernels, a token crosses the NIC once to
+ * each other server that accepted any of its assignments, to the GPU there
+ * with its own GPU index (its rail), and that GPU forwards it over NVLink to
+ * each other GPU of its server that accepted it (a token goes straight to
+ * the GPUs of its own server): two alltoalls, "dispatch" then
+ * "dispatch-fwd", and for the combine "combine-gather" then "combine");
  * expert compute on every host that holds experts, per_token for each
  * assignment it received; the combine alltoall (the transpose); then the
  * next layer. The backward pass goes through the layers in reverse order,
@@ -41,7 +47,7 @@
 enum { NS_SKEW_UNIFORM = 0, NS_SKEW_ZIPF, NS_SKEW_DIRICHLET };
 /* what the dispatch sends: a copy of a token per accepted assignment, or one
  * per host that accepted any (node-level deduplication, as DeepEP does) */
-enum { NS_MOE_PER_EXPERT = 0, NS_MOE_PER_HOST };
+enum { NS_MOE_PER_EXPERT = 0, NS_MOE_PER_HOST, NS_MOE_TWO_STAGE };
 
 typedef struct ns_moe_spec {
     const uint32_t *hosts;        /* distinct host ids, borrowed */
@@ -60,7 +66,9 @@ typedef struct ns_moe_spec {
     ns_time         attention_ps; /* forward attention compute per host per layer */
     ns_time         per_token_ps; /* forward expert compute per assignment received */
     int             backward;     /* 1: add the backward pass */
-    int             dispatch;     /* NS_MOE_PER_EXPERT or NS_MOE_PER_HOST */
+    int             dispatch;     /* NS_MOE_PER_EXPERT, NS_MOE_PER_HOST or NS_MOE_TWO_STAGE */
+    uint32_t        gpus_per_server;  /* two_stage: host id h is GPU (h-1) % G of server (h-1) / G;
+                                     the hosts are whole servers; max_nodes counts servers */
     const char     *label;        /* label of the start and done markers, or NULL for "moe" */
     uint64_t       *tokens_out;   /* NULL, or room for layers x n: assignments each host
                                      received in each layer (filled; OUT) */

@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <string.h>
+#include "sim/fabric.h"
 #include "sim/lua/lua_util.h"
 #include "wl_lua.h"
 
@@ -146,7 +147,8 @@ w_moe(lua_State *L)
 {
     static const char *const fields[] = {
         "hosts", "experts", "top_k", "tokens", "hidden", "dtype_bytes", "layers", "skew", "capacity_factor",
-        "placement", "max_nodes_per_token", "dispatch", "compute", "backward", "after", "label", NULL
+        "placement", "max_nodes_per_token", "dispatch", "compute", "backward", "fabric", "gpus_per_server",
+        "after", "label", NULL
     };
     ns_workload *w = ns_lua_begin_builder(L, CTOR, fields);
     ns_moe_spec s;
@@ -167,10 +169,37 @@ w_moe(lua_State *L)
             ns_lua_fail(L, CTOR, "field 'capacity_factor' must be > 0 (got %g)", s.capacity_factor);
     }
     read_placement(L, &s);
-    s.max_nodes = (uint32_t)ns_lua_int(L, 2, CTOR, "max_nodes_per_token", 0, 0, 1, (lua_Integer)s.n);
     read_compute(L, &s);
-    static const char *const dispatches[] = {"per_expert", "per_host", NULL};
+    static const char *const dispatches[] = {"per_expert", "per_host", "two_stage", NULL};
     s.dispatch = ns_lua_option(L, 2, CTOR, "dispatch", dispatches, NS_MOE_PER_EXPERT);
+    if (s.dispatch == NS_MOE_TWO_STAGE) {
+        /* the servers: fabric = fab (its servers) or gpus_per_server = G */
+        if (ns_lua_has(L, 2, "fabric") && ns_lua_has(L, 2, "gpus_per_server"))
+            ns_lua_fail(L, CTOR, "give 'fabric' or 'gpus_per_server', not both");
+        if (ns_lua_has(L, 2, "fabric")) {
+            ns_lua_rawfield(L, 2, "fabric");
+            const ns_fabric *fab = ns_lua_check_fabric(L, -1);
+            lua_pop(L, 1);
+            s.gpus_per_server = fab->gpus_per_server;
+            if (!s.gpus_per_server)
+                ns_lua_fail(L, CTOR, "dispatch = \"two_stage\": the fabric has no servers (build it with "
+                            "server = { gpus = ... }), or give gpus_per_server");
+            for (size_t i = 0; i < s.n; i++)
+                if (s.hosts[i] > fab->nhosts)
+                    ns_lua_fail(L, CTOR, "field 'hosts': %u is not a host of the fabric (hosts are 1..%zu)",
+                                s.hosts[i], fab->nhosts);
+        } else if (ns_lua_has(L, 2, "gpus_per_server")) {
+            s.gpus_per_server = (uint32_t)ns_lua_int(L, 2, CTOR, "gpus_per_server", 1, 0, 1, 1 << 20);
+        } else {
+            ns_lua_fail(L, CTOR, "dispatch = \"two_stage\" needs the servers: fabric = fab (a fabric built with "
+                        "server = {...}) or gpus_per_server = G");
+        }
+    } else {
+        ns_lua_warn_unused(L, 2, CTOR, "fabric", "dispatch = \"two_stage\"", "this dispatch");
+        ns_lua_warn_unused(L, 2, CTOR, "gpus_per_server", "dispatch = \"two_stage\"", "this dispatch");
+    }
+    /* under two_stage it counts servers (checked against them when built) */
+    s.max_nodes = (uint32_t)ns_lua_int(L, 2, CTOR, "max_nodes_per_token", 0, 0, 1, (lua_Integer)s.n);
     s.backward = ns_lua_bool(L, 2, CTOR, "backward", 0);
     s.label = ns_lua_str_keep(L, 2, CTOR, "label", 0, NULL);   /* kept on the stack: allocations follow */
     if ((double)s.layers * (double)s.n > 1e9)
