@@ -211,6 +211,8 @@ EXTRA_DIST += tests/results2_quick.sh \
 	results/moe-alltoall/run.sh results/moe-alltoall/analyze.py \
 	results/moe-alltoall/tables.md results/moe-alltoall/alltoall_vs_skew.png \
 	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png results/grid.sh \
+	results/moe-alltoall/rails.lua results/moe-alltoall/rails.sh results/moe-alltoall/rails.py \
+	results/moe-alltoall/rails.md \
 	results/multi-tenant/README.md results/multi-tenant/scenario.lua results/multi-tenant/run.sh \
 	results/multi-tenant/analyze.py results/multi-tenant/tables.md results/multi-tenant/slowdown.png
 

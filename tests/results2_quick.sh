@@ -10,7 +10,7 @@
 "$PY" -c 'import pandas, matplotlib' 2>/dev/null || skip_all 'no pandas or matplotlib for that Python'
 command -v parallel >/dev/null 2>&1 || skip_all 'no GNU parallel (Debian: parallel)'
 export NETSIM NETSIM_PYTHON="$PY"
-plan 26
+plan 29
 
 png() {   # png FILE: exists and starts with the PNG signature
     [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
@@ -163,5 +163,28 @@ print(" ".join("%s %.4f/%.4f" % (p, d.loc[p, "job1_slowdown"], d.loc[p, "job2_sl
 sys.exit(0 if ok else 1)
 PY
 ok $? "multi-tenant: packed jobs take exactly their time alone, spread ones no less ($(tr '\n' ' ' <"$T/mt.chk"))"
+
+# --- the rail-optimised MoE dispatch (results/moe-alltoall/rails.sh) ----------
+R=$T/rails
+sh "$SRCDIR/results/moe-alltoall/rails.sh" --tiny -o "$R" -j 2 >"$T/rails.out" 2>&1
+st=$?
+ok $st 'moe-alltoall rails: rails.sh --tiny exits 0'
+[ $st = 0 ] || sed 's/^/# /' "$T/rails.out" | tail -20
+is "$(rows "$R/sweep/results.csv")" 4 'moe-alltoall rails: 4 points (2 dispatches x PXN off, on)'
+# by hand: EP 16 = 2 servers, 256 experts (128 a server), top 8, 256 tokens of
+# 7,168 bytes: one-stage sends 8 x 1/2 copies a token across, two-stage
+# 1 - C(128, 8) / C(256, 8) = 0.9963 (one per token and other server)
+"$PY" - "$R/rails.md" >"$T/rails.chk" <<'PY'
+import sys, math
+rows = [l.split("|")[1:-1] for l in open(sys.argv[1]) if l.startswith("| 16 ")]
+mb = {(r[2].strip(), r[3].strip()): float(r[5]) for r in rows}
+one = 256 * 4 * 7168 / 1e6
+two = 256 * (1 - math.comb(128, 8) / math.comb(256, 8)) * 7168 / 1e6
+ok = all(abs(mb[("per_expert", p)] / one - 1) < 0.03 for p in ("false", "true"))
+ok &= all(abs(mb[("two_stage", p)] / two - 1) < 0.01 for p in ("false", "true"))
+print(mb, "hand: %.3f %.3f" % (one, two))
+sys.exit(0 if ok else 1)
+PY
+ok $? "moe-alltoall rails: NIC MB per GPU as the hand probabilities give ($(tr '\n' ' ' <"$T/rails.chk"))"
 
 finish
