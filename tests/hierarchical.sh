@@ -51,6 +51,40 @@ netsim.run{ fabric = fab, workload = w, model = "flow", output = "plain.h5" }
 LUA
 run_to plain.h5 plain.lua
 
+# hierarchical alltoall: 4 servers of 2 GPUs, 1 MB per pair
+scenario a2a.lua <<'LUA'
+local fab = netsim.leafspine{ leaves = 4, spines = 2, hosts_per_leaf = 2, host_link = { rate = "400Gbps", latency = "1us" },
+    server = { gpus = 2, nvlink = { rate = "3.2Tbps", latency = "250ns" } } }
+local w = netsim.workload()
+local alg = param("alg", "hierarchical")
+w:alltoall{ hosts = { 5, 6, 1, 2, 7, 8, 3, 4 }, bytes = 1e6, algorithm = alg, fabric = alg == "hierarchical" and fab or nil }
+netsim.run{ fabric = fab, workload = w, model = param("model", "flow"), output = "a2a.h5" }
+LUA
+run_to a2a.h5 a2a.lua
+run_to a2apkt.h5 a2a.lua model=packet
+run_to a2adirect.h5 a2a.lua alg=direct
+check 'hierarchical alltoall: n (L-1) NVLink transfers of S b, then L S (S-1) transfers of L b on one rail each' "
+f = h5('a2a')
+lab = {int(o['id']): o['label'].decode() for o in f['ops'][:]}
+tr = [(lab[int(t['op'])].rsplit('/', 1)[1], int(t['src']) - 1, int(t['dst']) - 1, int(t['bytes'])) for t in f['transfers'][:]]
+inside = [x for x in tr if x[0] == 'in']
+across = [x for x in tr if x[0] == 'across']
+ok &= len(inside) == 8 * 1 and all(b == 4 * 10**6 and s // 2 == d // 2 for _, s, d, b in inside)
+ok &= len(across) == 2 * 4 * 3 and all(b == 2 * 10**6 and s % 2 == d % 2 and s // 2 != d // 2 for _, s, d, b in across)
+ok &= len(tr) == len(inside) + len(across)"
+check 'hierarchical alltoall: the same NIC bytes per GPU as direct; bound = NVLink time + NIC time; packet within 1 % of flow' "
+def nic(name):
+    out = {}
+    for t in h5(name)['transfers'][:]:
+        s, d = int(t['src']) - 1, int(t['dst']) - 1
+        if s // 2 != d // 2: out[s] = out.get(s, 0) + int(t['bytes'])
+    return out
+ok &= nic('a2a') == nic('a2adirect') and set(nic('a2a').values()) == {6 * 10**6}
+c = h5('a2a')['collectives'][0]
+ok &= int(c['lower_bound_ps']) == 4 * 10**6 * 8 * 10**12 // 3200000000000 + 6 * 10**6 * 8 * 10**12 // 400000000000
+ok &= int(c['finish_ps']) - int(c['start_ps']) >= int(c['lower_bound_ps']) and c['algorithm'] == b'hierarchical'
+ok &= abs(int(h5('a2apkt')['collectives'][0]['finish_ps']) / int(c['finish_ps']) - 1) < 0.01"
+
 for sh in $SHAPES; do
     IFS=: read -r g s p <<EOT
 $sh

@@ -820,6 +820,69 @@ ns_wl_alltoallv(ns_workload *w, const uint32_t *hosts, size_t n, const uint64_t 
     return rc;
 }
 
+int
+ns_wl_alltoall_hier(ns_workload *w, const uint32_t *hosts, size_t n, uint32_t local, const uint64_t *matrix,
+                    const char *label, ns_coll_ops *out, ns_err *e)
+{
+    if (local < 1 || n % local)
+        return ns_errorf(e, NS_EINVAL, "alltoall: hierarchical needs the same number of ranks in every server "
+                         "(%zu ranks, %u per server)", n, local);
+    int rc0 = ns_wl_alltoall_reserve(w, n, e);
+    if (rc0)
+        return rc0;
+    uint32_t L = local, S = (uint32_t)(n / local);
+    ns_wl_mark mark = ns_wl_mark_take(w);
+    cb c;
+    int rc = cb_init(&c, w, "alltoall", hosts, n, label, e);
+    uint64_t biggest = 0;
+    for (size_t i = 0; i < n * n && rc == NS_OK; i++)
+        if (i / n != i % n && matrix[i] > biggest)
+            biggest = matrix[i];
+    char in[32], across[32];
+    const char *keep = c.label;
+    snprintf(in, sizeof in, "%.*s/in", 31 - 7, keep ? keep : "alltoall");
+    snprintf(across, sizeof across, "%.*s/across", 31 - 7, keep ? keep : "alltoall");
+    /* inside every server, GPU l hands GPU l' what goes to GPU l' of every
+     * server (its own included): an exchange over NVLink */
+    c.label = in;
+    for (uint32_t a = 0; a < S && rc == NS_OK; a++)
+        for (uint32_t l = 0; l < L && rc == NS_OK; l++)
+            for (uint32_t r = 1; r < L && rc == NS_OK; r++) {
+                uint32_t l2 = (l + r) % L, i = a * L + l;
+                uint64_t b = 0;
+                for (uint32_t t = 0; t < S; t++)
+                    b += matrix[(size_t)i * n + t * L + l2];
+                if (b)
+                    rc = xfer(&c, i, a * L + l2, b);
+            }
+    if (rc == NS_OK)
+        rc = end_step(&c);
+    /* across, on one rail: GPU l' of server a sends GPU l' of server t what
+     * every GPU of a has for it */
+    c.label = across;
+    for (uint32_t l2 = 0; l2 < L && rc == NS_OK; l2++)
+        for (uint32_t a = 0; a < S && rc == NS_OK; a++)
+            for (uint32_t r = 1; r < S && rc == NS_OK; r++) {
+                uint32_t t = (a + r) % S;
+                uint64_t b = 0;
+                for (uint32_t l = 0; l < L; l++)
+                    b += matrix[(size_t)(a * L + l) * n + t * L + l2];
+                if (b)
+                    rc = xfer(&c, a * L + l2, t * L + l2, b);
+            }
+    if (rc == NS_OK)
+        rc = end_step(&c);
+    c.label = keep;
+    if (rc == NS_OK)
+        rc = cb_finish(&c, "alltoall", NS_ALG_HIERARCHICAL, biggest, -1, out);
+    if (rc == NS_OK)
+        w->colls[out->coll].phased = 1;
+    cb_free(&c);
+    if (rc)
+        ns_wl_rollback(w, &mark);
+    return rc;
+}
+
 /* how many permutations the workload holds: the stream id of the next one */
 static uint64_t
 count_permutations(const ns_workload *w)

@@ -82,6 +82,14 @@ int ns_wl_scatter(ns_workload *w, const uint32_t *hosts, size_t n, uint64_t byte
 /* refuses, with an estimate, an alltoall over n hosts too large for the
  * machine; called before its n x n matrix is even built */
 int ns_wl_alltoall_reserve(ns_workload *w, size_t n, ns_err *e);
+/* hierarchical alltoall over servers of `local` ranks (hosts[s local + l]:
+ * GPU l of server s; matrix in that order): inside every server GPU l hands
+ * GPU l' all it has for GPU l' of any server (NVLink, label "/in"), then GPU
+ * l' of every server sends GPU l' of every other server what its server has
+ * for it (one rail, label "/across"): each byte crosses the fabric once, on
+ * the destination's rail */
+int ns_wl_alltoall_hier(ns_workload *w, const uint32_t *hosts, size_t n, uint32_t local, const uint64_t *matrix,
+                        const char *label, ns_coll_ops *out, ns_err *e);
 /* alltoall: matrix[i * n + j] bytes from hosts[i] to hosts[j] (diagonal ignored) */
 int ns_wl_alltoallv(ns_workload *w, const uint32_t *hosts, size_t n, const uint64_t *matrix,
                     int algorithm, const char *label, ns_coll_ops *out, ns_err *e);

@@ -46,7 +46,7 @@ cmp_host(const void *a, const void *b)
  * of its server and the rings across join one rail) and returns the ranks per server,
  * which must be the same for every server */
 static uint32_t
-server_order(lua_State *L, const char *ctor, uint32_t *hosts, size_t n)
+server_order(lua_State *L, const char *ctor, uint32_t *hosts, size_t n, uint32_t *perm)
 {
     uint32_t g = 0;
     if (ns_lua_has(L, 2, "fabric")) {
@@ -108,6 +108,13 @@ server_order(lua_State *L, const char *ctor, uint32_t *hosts, size_t n)
      * servers join the GPUs of one rail */
     for (size_t k = 0; k < nserv; k++)
         qsort(hosts + k * per, per, sizeof *hosts, cmp_host);
+    if (perm)   /* perm[new rank] = its index in the list as given */
+        for (size_t r = 0; r < n; r++)
+            for (size_t i = 0; i < n; i++)
+                if (copy[i] == hosts[r]) {
+                    perm[r] = (uint32_t)i;
+                    break;
+                }
     lua_pop(L, 4);
     return (uint32_t)per;
 }
@@ -131,7 +138,7 @@ reduce(lua_State *L, const char *ctor, reduce_fn *fn, int which)
     ns_err e = {0};
     int rc;
     if (alg == NS_ALG_HIERARCHICAL) {
-        uint32_t local = server_order(L, ctor, hosts, n);
+        uint32_t local = server_order(L, ctor, hosts, n, NULL);
         rc = ns_wl_hierarchical(w, which, hosts, n, local, bytes, (uint32_t)chunks, label, &out, &e);
     } else {
         ns_lua_warn_unused(L, 2, ctor, "fabric", "algorithm = \"hierarchical\"", "this algorithm");
@@ -220,12 +227,13 @@ read_matrix(lua_State *L, int t, size_t n)
 static int
 w_alltoall(lua_State *L)
 {
-    static const char *const fields[] = {"hosts", "bytes", "matrix", "algorithm", "after", "label", NULL};
-    static const char *const algs[] = {"direct", "pairwise", NULL};
+    static const char *const fields[] = {"hosts", "bytes", "matrix", "algorithm", "fabric", "gpus_per_server",
+                                         "after", "label", NULL};
+    static const char *const algs[] = {"direct", "pairwise", "hierarchical", NULL};
     const char *ctor = "alltoall";
     ns_workload *w = ns_lua_begin_builder(L, ctor, fields);
     size_t n;
-    const uint32_t *hosts = ns_lua_hosts(L, 2, ctor, "hosts", &n);
+    uint32_t *hosts = ns_lua_hosts(L, 2, ctor, "hosts", &n);
     int has_bytes = ns_lua_has(L, 2, "bytes"), has_matrix = ns_lua_has(L, 2, "matrix");
     if (has_bytes == has_matrix)
         ns_lua_fail(L, ctor, has_bytes ? "give either 'bytes' or 'matrix', not both"
@@ -242,10 +250,23 @@ w_alltoall(lua_State *L)
         for (size_t i = 0; i < n * n; i++)
             m[i] = i / n == i % n ? 0 : b;
     }
-    int alg = ns_lua_option(L, 2, ctor, "algorithm", algs, 0) == 0 ? NS_ALG_DIRECT : NS_ALG_PAIRWISE;
+    int opt = ns_lua_option(L, 2, ctor, "algorithm", algs, 0);
     const char *label = ns_lua_str(L, 2, ctor, "label", 0, NULL);
     ns_coll_ops out;
-    int rc = ns_wl_alltoallv(w, hosts, n, m, alg, label, &out, &e);
+    int rc;
+    if (opt == 2) {   /* hierarchical: ranks server by server, the matrix with them */
+        uint32_t *perm = lua_newuserdatauv(L, n * sizeof *perm, 0);
+        uint32_t local = server_order(L, ctor, hosts, n, perm);
+        uint64_t *pm = lua_newuserdatauv(L, n * n * sizeof *pm, 0);
+        for (size_t r = 0; r < n; r++)
+            for (size_t q = 0; q < n; q++)
+                pm[r * n + q] = m[(size_t)perm[r] * n + perm[q]];
+        rc = ns_wl_alltoall_hier(w, hosts, n, local, pm, label, &out, &e);
+    } else {
+        ns_lua_warn_unused(L, 2, ctor, "fabric", "algorithm = \"hierarchical\"", "this algorithm");
+        ns_lua_warn_unused(L, 2, ctor, "gpus_per_server", "algorithm = \"hierarchical\"", "this algorithm");
+        rc = ns_wl_alltoallv(w, hosts, n, m, opt == 0 ? NS_ALG_DIRECT : NS_ALG_PAIRWISE, label, &out, &e);
+    }
     return push_result(L, w, rc, &out, &e, ctor);
 }
 
