@@ -230,6 +230,11 @@ uint64_t ns_fabric_path_count(const ns_fabric *f, uint32_t a, uint32_t b);
 
 /* implemented in sim/routing.c */
 int ns_fabric_compute_routes(ns_fabric *f, ns_err *e);
+/* the forwarding tables of f without the links marked in down[] (both
+ * directions of a cable marked): new arrays in *route and *hops (the
+ * caller frees them); a switch that cannot reach an edge node any more has
+ * an empty set for it. For failures during a run (sim/packet/failure.c) */
+int ns_fabric_reroute(const ns_fabric *f, const uint8_t *down, ns_hopset **route, uint32_t **hops, ns_err *e);
 /* the pinned paths (route.h: ns_route_pin) from host node src to host node
  * dst: the product of the equal-cost choices along path 0, which is every
  * equal-cost path in a fabric whose choices do not depend on the way taken

@@ -48,12 +48,42 @@ same_set(const ns_fabric *f, const ns_hopset *hs, const uint32_t *cand, uint32_t
     return hs->n == n && memcmp(&f->hops[hs->off], cand, n * sizeof *cand) == 0;
 }
 
+static int build_routes(ns_fabric *f, const uint8_t *down, int strict, ns_err *e);
+
 int
 ns_fabric_compute_routes(ns_fabric *f, ns_err *e)
 {
     int rc = assign_edges(f, e);
     if (rc)
         return rc;
+    return build_routes(f, NULL, 1, e);
+}
+
+int
+ns_fabric_reroute(const ns_fabric *f, const uint8_t *down, ns_hopset **route, uint32_t **hops, ns_err *e)
+{
+    ns_fabric tmp = *f;   /* shares the nodes and links, read only; tables of its own */
+    tmp.route = NULL;
+    tmp.hops = NULL;
+    tmp.nhops = tmp.hops_cap = 0;
+    int rc = build_routes(&tmp, down, 0, e);
+    if (rc) {
+        ns_free(tmp.route);
+        ns_free(tmp.hops);
+        return rc;
+    }
+    *route = tmp.route;
+    *hops = tmp.hops;
+    return NS_OK;
+}
+
+/* the next-hop sets of every switch towards every edge node, over the links
+ * that are not down (down NULL: all); strict: every edge node must reach
+ * every other (else unreachable entries stay empty) */
+static int
+build_routes(ns_fabric *f, const uint8_t *down, int strict, ns_err *e)
+{
+    int rc;
     size_t nsw = f->nnodes - f->nhosts;
     if (nsw == 0) {
         /* no switches: only two hosts cabled to each other reach each other */
@@ -80,7 +110,7 @@ ns_fabric_compute_routes(ns_fabric *f, ns_err *e)
     have_edges = 1;
     for (size_t i = 0; i < f->nlinks; i++) {
         const ns_flink *l = &f->links[i];
-        if (l->src >= f->nhosts && l->dst >= f->nhosts && l->src < l->dst) {
+        if (l->src >= f->nhosts && l->dst >= f->nhosts && l->src < l->dst && !(down && down[i])) {
             if (igraph_vector_int_push_back(&edges, (igraph_integer_t)(l->src - f->nhosts)) ||
                 igraph_vector_int_push_back(&edges, (igraph_integer_t)(l->dst - f->nhosts)))
                 goto nomem;
@@ -124,7 +154,7 @@ ns_fabric_compute_routes(ns_fabric *f, ns_err *e)
             for (uint32_t j = 0; j < sn->nlinks; j++) {
                 uint32_t li = sn->first_link + j;
                 uint32_t nb = f->links[li].dst;
-                if (nb < f->nhosts)
+                if (nb < f->nhosts || (down && down[li]))
                     continue;
                 if (MATRIX(dist, (igraph_integer_t)k, (igraph_integer_t)(nb - f->nhosts)) == d - 1)
                     cand[n++] = li;
@@ -147,7 +177,7 @@ ns_fabric_compute_routes(ns_fabric *f, ns_err *e)
         }
     }
     /* every edge node must reach every other through the switches */
-    for (size_t a = 0; a < f->nedges; a++) {
+    for (size_t a = 0; a < f->nedges && strict; a++) {
         if (f->edge_node[a] < f->nhosts) {
             /* two hosts cabled to each other beside a switched fabric */
             rc = ns_errorf(e, NS_EINVAL, "%s: host '%s' is cabled directly to host '%s' and cannot reach the other hosts",

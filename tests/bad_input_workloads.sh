@@ -14,7 +14,7 @@ w:allreduce{ hosts = { 1, 2, 3, 2 }, bytes = '1MB' }
 $RUN" "bad.lua:3: allreduce: field 'hosts': host 2 appears more than once" 'allreduce: duplicate hosts'
 expect_bad "$STAR
 w:allreduce{ hosts = fab:hosts(), bytes = '1MB', algorithm = 'tree' }
-$RUN" "bad.lua:3: allreduce: field 'algorithm' must be one of \"ring\", \"halving_doubling\", \"direct\" (got \"tree\")" \
+$RUN" "bad.lua:3: allreduce: field 'algorithm' must be one of \"ring\", \"halving_doubling\", \"direct\", \"hierarchical\" (got \"tree\")" \
     'allreduce: unknown algorithm'
 expect_bad "$STAR
 w:reducescatter{ hosts = fab:hosts(), bytes = '1MB', chunks = 0 }
@@ -45,7 +45,7 @@ w:alltoall{ hosts = { 1, 2 } }
 $RUN" "bad.lua:3: alltoall: field 'bytes' (per pair) or 'matrix' is required" 'alltoall: neither bytes nor matrix'
 expect_bad "$STAR
 w:alltoall{ hosts = { 1, 2 }, bytes = 10, algorithm = 'ring' }
-$RUN" "bad.lua:3: alltoall: field 'algorithm' must be one of \"direct\", \"pairwise\" (got \"ring\")" \
+$RUN" "bad.lua:3: alltoall: field 'algorithm' must be one of \"direct\", \"pairwise\", \"hierarchical\" (got \"ring\")" \
     'alltoall: an algorithm it does not have'
 expect_bad "$STAR
 w:permutation{ hosts = { 3 }, bytes = 10 }
