@@ -59,6 +59,7 @@ ns_run_cfg_defaults(ns_run_cfg *c)
     c->connections = NS_CONN_PER_TRANSFER;
     c->transport = NS_TP_IDEAL;
     c->tp_settings_row = -1;
+    c->reroute_ps = NS_REROUTE_DEFAULT_PS;
 }
 
 int

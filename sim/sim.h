@@ -37,6 +37,20 @@ extern const char *const ns_connections_names[]; /* "per_transfer", "persistent"
 /* room for a transport's settings in a run configuration */
 #define NS_TP_SETTINGS_BYTES 128
 
+/* a cable that fails during a run (run{ failures = {...} }): both
+ * directions of link `link` (and its reverse) go down, or run at rate_bps,
+ * from at_ps until until_ps (NS_TIME_MAX: for good); forwarding stops (and
+ * resumes) using a down cable reroute_ps after each change */
+typedef struct ns_failure {
+    uint32_t link;           /* a directed link of the cable (0-based) */
+    ns_time  at_ps, until_ps;
+    uint64_t rate_bps;       /* 0: down */
+} ns_failure;
+
+/* the delay from a cable going down (or up) to forwarding around it: a
+ * link-down seen at the port and the ECMP groups updated in hardware */
+#define NS_REROUTE_DEFAULT_PS ((ns_time)1000000000)   /* 1 ms */
+
 typedef struct ns_run_cfg {
     uint64_t     seed;
     int          model;      /* a row of ns_models[] (net.h) */
@@ -55,6 +69,10 @@ typedef struct ns_run_cfg {
     ns_time      until_ps;   /* stop here if not done; 0 = run to completion */
     ns_time      sample_ps;  /* time-series period; 0 = none */
     int          flow_solver;/* flow model: NS_MM_INCREMENTAL, _COMPONENT or _FULL (maxmin.h) */
+    const ns_failure *failures;   /* nfailures of them (borrowed), or NULL */
+    uint32_t     nfailures;
+    ns_time      reroute_ps;
+    uint64_t    *failure_lost;   /* OUT, nfailures: packets lost on each failed cable (or NULL) */
 } ns_run_cfg;
 
 void ns_run_cfg_defaults(ns_run_cfg *c);

@@ -23,8 +23,11 @@ netsim.run{ fabric = fab, workload = { a, b }, transport = "ideal" }
 LUA
 run -q --isolation -o jobs.h5 jobs.lua
 [ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
+# and a run with a failure: /failures
+run -q -o fail.h5 "$SRCDIR/tests/data/failures.lua" mode=slow at=5us
+[ "$status" -eq 0 ] || sed 's/^/#   /' "$T/err"
 
-"$PY" "$CHECK" "$MAN" "$T/run.h5" "$T/jobs.h5" >"$T/schema" 2>&1
+"$PY" "$CHECK" "$MAN" "$T/run.h5" "$T/jobs.h5" "$T/fail.h5" >"$T/schema" 2>&1
 st=$?
 sed 's/^/# /' "$T/schema"
 is "$(grep -c '^undocumented:' "$T/schema")" 0 'every group, dataset, column and attribute in the file is documented'

@@ -106,6 +106,8 @@ TESTS += tests/hierarchical.sh
 EXTRA_DIST += tests/hierarchical.sh
 TESTS += tests/moe_two_stage.sh
 EXTRA_DIST += tests/moe_two_stage.sh
+TESTS += tests/failures.sh
+EXTRA_DIST += tests/failures.sh
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

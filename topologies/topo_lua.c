@@ -517,6 +517,8 @@ f_allocate(lua_State *L)
     return 1;
 }
 
+static int f_link(lua_State *L);
+
 static int
 f_index(lua_State *L)
 {
@@ -540,12 +542,48 @@ f_index(lua_State *L)
         lua_pushcfunction(L, f_hosts);
     else if (strcmp(k, "allocate") == 0)
         lua_pushcfunction(L, f_allocate);
+    else if (strcmp(k, "link") == 0)
+        lua_pushcfunction(L, f_link);
     else if (strcmp(k, "paths") == 0) {
         lua_getmetatable(L, 1);
         lua_getfield(L, -1, "paths");
     } else
-        return luaL_error(L, "fabric has no field '%s' (it has nhosts, nswitches, nlinks, kind, mtu, nservers, gpus_per_server, hosts, allocate, paths)", k);
+        return luaL_error(L, "fabric has no field '%s' (it has nhosts, nswitches, nlinks, kind, mtu, nservers, gpus_per_server, hosts, allocate, link, paths)", k);
     return 1;
+}
+
+/* the node named `name` (as in /topology/nodes), or raise */
+static uint32_t
+node_named(lua_State *L, const ns_fabric *f, const char *name)
+{
+    for (size_t v = 0; v < f->nnodes; v++)
+        if (strcmp(f->nodes[v].name, name) == 0)
+            return (uint32_t)v;
+    return (uint32_t)ns_lua_fail(L, "link", "no node is named '%s' (names as in /topology/nodes: \"host3\", "
+                                 "\"leaf1\", \"spine2\", ...)", name);
+}
+
+/* fab:link(a, b [, k]): the k-th cable (default 1) between the nodes named
+ * a and b, as the id of its a->b link (/topology/links.id, 0-based): what
+ * run{ failures = {...} } takes */
+static int
+f_link(lua_State *L)
+{
+    ns_fabric *f = ns_lua_check_fabric(L, 1);
+    const char *an = luaL_checkstring(L, 2), *bn = luaL_checkstring(L, 3);
+    lua_Integer k = luaL_optinteger(L, 4, 1);
+    uint32_t a = node_named(L, f, an), b = node_named(L, f, bn);
+    lua_Integer seen = 0;
+    const ns_fnode *na = &f->nodes[a];
+    for (uint32_t i = 0; i < na->nlinks; i++)
+        if (f->links[na->first_link + i].dst == b && ++seen == k) {
+            lua_pushinteger(L, (lua_Integer)(na->first_link + i));
+            return 1;
+        }
+    if (seen == 0)
+        return ns_lua_fail(L, "link", "there is no cable between '%s' and '%s'", an, bn);
+    return ns_lua_fail(L, "link", "there %s %lld cable%s between '%s' and '%s', not %lld", seen > 1 ? "are" : "is",
+                       (long long)seen, seen > 1 ? "s" : "", an, bn, (long long)k);
 }
 
 /* fab:paths(a, b): number of equal-cost shortest paths between two hosts */

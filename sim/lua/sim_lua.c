@@ -291,7 +291,7 @@ read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
 {
     static const char *const fields[] = {
         "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "connections", "transport",
-        "seed", "until", "duration", "output", "sample", "flow_solver", NULL
+        "seed", "until", "duration", "output", "sample", "flow_solver", "failures", "reroute", NULL
     };
     const char *all[48];
     ns_lua_check_args(L, 1, "run", run_fields(fields, all, 48));
@@ -354,6 +354,65 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     check_transport_settings(L, cfg);
     if (cfg->flowlet_gap_ps <= 0)
         ns_lua_fail(L, "run", "field 'flowlet_gap' must be positive");
+}
+
+/* run{ failures = { {link =, at =, duration =, rate =}, ... }, reroute = }
+ * into cfg; the arrays are userdata left on the stack for the run */
+static void
+read_failures(lua_State *L, const ns_fabric *fab, ns_run_cfg *cfg)
+{
+    static const char *const fields[] = {"link", "at", "duration", "rate", NULL};
+    int ty = ns_lua_rawfield(L, 1, "failures");
+    if (ty == LUA_TNIL) {
+        lua_pop(L, 1);
+        ns_lua_warn_unused(L, 1, "run", "reroute", "failures", "a run without failures");
+        return;
+    }
+    int t = lua_gettop(L);
+    if (ty != LUA_TTABLE || lua_rawlen(L, t) == 0)
+        ns_lua_fail(L, "run", "field 'failures' must be a list of { link = fab:link(a, b), at = time, "
+                    "duration = time, rate = rate } (got %s)", ty == LUA_TTABLE ? "an empty table" : luaL_typename(L, t));
+    if (cfg->model != NS_MODEL_PACKET)
+        ns_lua_fail(L, "run", "field 'failures': the %s model does not simulate failures during a run yet; "
+                    "use model = \"packet\" (a cable failed from the start: leafspine{ failed = ... })",
+                    ns_model_name(cfg->model));
+    size_t n = lua_rawlen(L, t);
+    if (n > 100000)
+        ns_lua_fail(L, "run", "field 'failures' lists %zu failures, at most 100000", n);
+    ns_failure *fl = lua_newuserdatauv(L, n * sizeof *fl, 0);
+    uint64_t *lost = lua_newuserdatauv(L, n * sizeof *lost, 0);
+    memset(lost, 0, n * sizeof *lost);
+    for (size_t i = 0; i < n; i++) {
+        char c[48];
+        snprintf(c, sizeof c, "run: failures[%zu]", i + 1);
+        if (lua_rawgeti(L, t, (lua_Integer)i + 1) != LUA_TTABLE)
+            ns_lua_fail(L, "run", "failures[%zu] must be a table { link =, at =, duration =, rate = }", i + 1);
+        int e = lua_gettop(L);
+        ns_lua_check_fields(L, e, c, fields);
+        fl[i].link = (uint32_t)ns_lua_int(L, e, c, "link", 1, 0, 0, (lua_Integer)fab->nlinks - 1);
+        fl[i].at_ps = ns_lua_time(L, e, c, "at", 1, 0);
+        ns_time d = ns_lua_time(L, e, c, "duration", 0, 0);
+        if (ns_lua_has(L, e, "duration") && d <= 0)
+            ns_lua_fail(L, c, "field 'duration' must be positive (leave it out: for good)");
+        fl[i].until_ps = ns_lua_has(L, e, "duration") ? ns_time_add(fl[i].at_ps, d) : NS_TIME_MAX;
+        fl[i].rate_bps = ns_lua_rate(L, e, c, "rate", 0, 0);
+        uint64_t full = fab->links[fl[i].link].rate_bps;
+        if (ns_lua_has(L, e, "rate") && fl[i].rate_bps >= full)
+            ns_lua_fail(L, c, "field 'rate' must be below the cable's %llu bit/s (a failure slows a cable; "
+                        "leave it out: down)", (unsigned long long)full);
+        /* two failures of one cable must not overlap */
+        uint32_t rev = fab->links[fl[i].link].reverse;
+        for (size_t j = 0; j < i; j++)
+            if ((fl[j].link == fl[i].link || fl[j].link == rev) && fl[j].at_ps < fl[i].until_ps &&
+                fl[i].at_ps < fl[j].until_ps)
+                ns_lua_fail(L, c, "it overlaps failures[%zu] of the same cable", j + 1);
+        lua_pop(L, 1);
+    }
+    cfg->failures = fl;
+    cfg->failure_lost = lost;
+    cfg->nfailures = (uint32_t)n;
+    cfg->reroute_ps = ns_lua_time(L, 1, "run", "reroute", 0, NS_REROUTE_DEFAULT_PS);
+    /* the list and the arrays stay on the stack while the run lasts */
 }
 
 /* a warning when the run's result hinges on something it can tell is an
@@ -962,6 +1021,12 @@ print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg,
            "seed %llu -> %s\n", cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model),
            ns_lb_names[cfg->lb], ns_transport_name(cfg->transport), cfg->subflows,
            ns_connections_names[cfg->connections], (unsigned long long)cfg->seed, output);
+    if (cfg->nfailures) {
+        char r[32];
+        ns_format_time(cfg->reroute_ps, r, sizeof r);
+        printf("netsim: failures: %u cable%s; forwarding avoids a cable down %s after it fails (reroute)\n",
+               cfg->nfailures, cfg->nfailures > 1 ? "s" : "", r);
+    }
     if (fab->gpus_per_server) {
         /* what the scenario left to the defaults of an HGX server */
         const ns_flink *nvl = &fab->links[fab->host_nvlink[0]];
@@ -1044,6 +1109,7 @@ l_run(lua_State *L)
     }
     read_run_specs(L, &fab, &wl);
     read_run_options(L, cmd, wl, &cfg);
+    read_failures(L, fab, &cfg);
     {
         ns_err se = {0};
         if (ns_check_sample(fab, &cfg, &se))

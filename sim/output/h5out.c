@@ -224,6 +224,34 @@ fill_nodes(void *ctx, size_t first, size_t n, void *rowsp)
     }
 }
 
+/* --- /failures ----------------------------------------------------------- */
+
+typedef struct failure_row {
+    uint32_t link;                     /* the a->b link of the cable (0-based, as /topology/links.id) */
+    char     name[NS_LINK_NAME_MAX];   /* "leaf1->spine2" */
+    int64_t  at_ps, until_ps;          /* until -1: for good */
+    uint64_t rate_bps;                 /* 0: down */
+    int64_t  reroute_ps;
+    uint64_t lost_packets;
+} failure_row;
+
+static void
+fill_failures(void *ctx, size_t first, size_t n, void *rowsp)
+{
+    const ns_sim *sim = ctx;
+    failure_row *rows = rowsp;
+    for (size_t i = 0; i < n; i++) {
+        const ns_failure *f = &sim->cfg.failures[first + i];
+        rows[i].link = f->link;
+        ns_fabric_link_name(sim->fab, f->link, rows[i].name, sizeof rows[i].name);
+        rows[i].at_ps = f->at_ps;
+        rows[i].until_ps = f->until_ps == NS_TIME_MAX ? -1 : f->until_ps;
+        rows[i].rate_bps = f->rate_bps;
+        rows[i].reroute_ps = f->rate_bps ? 0 : sim->cfg.reroute_ps;
+        rows[i].lost_packets = sim->cfg.failure_lost ? sim->cfg.failure_lost[first + i] : 0;
+    }
+}
+
 typedef struct link_row {
     uint32_t id, src, dst;
     uint64_t rate_bps;
@@ -846,6 +874,16 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
     bad |= write_table(root, "transfers", xfer_cols, NCOLS(xfer_cols), sizeof(xfer_row), sim->nxfers, fill_xfers, sim);
     bad |= write_table(root, "ops", op_cols, NCOLS(op_cols), sizeof(op_row), wl->nops, fill_ops, sim);
     bad |= write_table(root, "collectives", coll_cols, NCOLS(coll_cols), sizeof(coll_row), wl->ncolls, fill_colls, sim);
+    if (sim->cfg.nfailures) {
+        static const ns_result_col failure_cols[] = {
+            COL(failure_row, link, NS_COL_U32, NULL), SCOL(failure_row, name, NULL),
+            COL(failure_row, at_ps, NS_COL_I64, "ps"), COL(failure_row, until_ps, NS_COL_I64, "ps"),
+            COL(failure_row, rate_bps, NS_COL_U64, "bit/s"), COL(failure_row, reroute_ps, NS_COL_I64, "ps"),
+            COL(failure_row, lost_packets, NS_COL_U64, NULL),
+        };
+        bad |= write_table(root, "failures", failure_cols, NCOLS(failure_cols), sizeof(failure_row),
+                           sim->cfg.nfailures, fill_failures, sim);
+    }
     if (write_results(root, sim, &bad) || write_jobs(root, sim, &bad))
         goto fail;
     g = H5Gcreate2(root, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);

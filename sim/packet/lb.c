@@ -23,6 +23,7 @@
 #include "packet_int.h"
 
 #include "sim/rng.h"
+#include "sim/id.h"
 #include "sim/route.h"
 
 uint32_t
@@ -36,8 +37,11 @@ ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p)
         return f->host_link[node];   /* a GPU passing PXN traffic on: out of its NIC */
     const ns_hopset *hs = ns_fabric_route(f, node, dst);
     const uint32_t *links = &f->hops[hs->off];
-    if (hs->n <= 1)   /* one way on; none: a scale-up switch, which routes by GPU */
-        return hs->n ? links[0] : ns_fabric_scaleup_next(f, node, dst);
+    if (hs->n <= 1) {   /* one way on; none: a scale-up switch, which routes by GPU, or no way left */
+        if (hs->n)
+            return links[0];
+        return f->nodes[node].tier == NS_TIER_SCALEUP ? ns_fabric_scaleup_next(f, node, dst) : NS_NONE;
+    }
     uint32_t off = p->path_off;
     uint32_t idx = n->lb == NS_LB_ETHEREAL ? ns_route_pin(&off, hs->n)
                                            : ns_route_pick(n->salt[node], p->entropy, &off, hs->n);

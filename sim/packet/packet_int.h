@@ -85,6 +85,7 @@ typedef struct ns_port {
     uint8_t  ecn, shared;
     uint8_t  lossless;       /* a port of a switch that runs PFC: it never drops */
     uint8_t  sched;          /* 1: served by its scheduler (pnet->sched[link]), not the fast path */
+    uint8_t  down;           /* its cable has failed (failure.c): what it is given is lost */
 } ns_port;
 
 /* a switch's shared pool. The dynamic threshold needs the bytes all its
@@ -257,6 +258,7 @@ struct ns_pnet {
     uint32_t         npaused;    /* ports paused now */
     ns_swbuf        *swbuf;      /* per switch (node - nhosts), for shared pools */
     ns_phost        *hosts;
+    struct ns_failures *fail;    /* failures during the run (failure.c), or NULL */
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
     ns_pool          pkt_pool, flow_pool, tp_pool;   /* packets, subflows, transport state */
@@ -329,7 +331,15 @@ void ns_pfc_arrive(ns_pnet *n, const ns_pkt *p);
 void ns_pfc_leave(ns_pnet *n, const ns_pkt *p);
 void ns_pfc_free(ns_pnet *n);
 
-/* lb.c: the outgoing link at switch `node` for a packet bound to host node `dst` */
+/* failure.c: schedule the run's failures (n->sim->cfg); 0, or an error
+ * code with the message in n->sim->err; and free them */
+int ns_failures_setup(ns_pnet *n);
+void ns_failures_free(ns_pnet *n);
+/* a packet lost on a failed cable (port.c) or with no way on (lb.c) */
+void ns_failures_lost(ns_pnet *n, uint32_t link, ns_pkt *p);
+
+/* lb.c: the outgoing link at switch `node` for a packet bound to host node
+ * `dst`; NS_NONE when the switch has no way there any more (failures) */
 uint32_t ns_lb_choose(ns_pnet *n, uint32_t node, uint32_t dst, ns_pkt *p);
 
 /* host.c */

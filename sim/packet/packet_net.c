@@ -102,9 +102,14 @@ ns_pkt_arrive(ns_pnet *n, ns_pkt *p)
             n->tp->on_ack(n, f, p);
         return;
     }
+    uint32_t out = ns_lb_choose(n, at, dst, p);
+    if (out == NS_NONE) {   /* failures left this switch no way to dst */
+        ns_failures_lost(n, p->in_link, p);
+        return;
+    }
     if (n->pfc && at >= n->fab->nhosts)
         ns_pfc_arrive(n, p);   /* counted at this switch's ingress until it leaves */
-    ns_port_send(n, ns_lb_choose(n, at, dst, p), p);
+    ns_port_send(n, out, p);
 }
 
 /* time the NIC of host `h` has been paused by PFC, so far */
@@ -210,6 +215,7 @@ pnet_free(ns_net *net)
      * transport state is still allocated */
     for (ns_sflow *f = n->live; f; f = f->live_next)
         n->tp->fini(n, f);
+    ns_failures_free(n);
     ns_pfc_free(n);
     ns_port_sched_free(n);
     ns_conn_free(n);
@@ -410,6 +416,8 @@ pnet_new(ns_sim *sim, ns_net **out)
         n->hosts[s].link = s < f->nhosts ? f->host_link[s] : f->host_nvlink[s - f->nhosts];
     }
     int rc = ns_pfc_setup(n);
+    if (!rc)
+        rc = ns_failures_setup(n);
     if (rc) {
         pnet_free(&n->net);   /* the message names switches of the fabric, not of the model */
         return rc;

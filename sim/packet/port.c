@@ -133,6 +133,10 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
         sched_send(n, link, pkt);
         return;
     }
+    if (p->down) {   /* a failed cable (failure.c) */
+        ns_failures_lost(n, link, pkt);
+        return;
+    }
     ns_time now = n->sim->now;
     uint64_t backlog = ns_port_backlog(p, now);
     if (p->buffer_bytes && !n->unlimited && no_room(n, p, backlog, pkt->size, now)) {

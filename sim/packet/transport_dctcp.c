@@ -504,6 +504,7 @@ rto_fire(void *simp, ns_event *ev)
         return;
     }
     /* a timeout: everything in flight is lost, start again from one packet */
+    sim->xfers[d->f->xfer].timeouts++;
     for (uint32_t s = d->una; s < d->nxt; s++) {
         uint8_t st = *st_of(d, s);
         if (!(st & (PS_ACKED | PS_LOST)))
