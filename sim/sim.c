@@ -41,7 +41,7 @@ typedef struct ns_eth_rec {
     uint32_t x;
 } ns_eth_rec;
 
-const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", "ethereal", NULL};
+const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", "ethereal", "reps", NULL};
 const char *const ns_spray_names[] = {"random", "roundrobin", NULL};
 const char *const ns_flow_solver_names[] = {"incremental", "component", "full", NULL};
 const char *const ns_connections_names[] = {"per_transfer", "persistent", NULL};
@@ -60,6 +60,9 @@ ns_run_cfg_defaults(ns_run_cfg *c)
     c->transport = NS_TP_IDEAL;
     c->tp_settings_row = -1;
     c->reroute_ps = NS_REROUTE_DEFAULT_PS;
+    c->reps_buffer = NS_REPS_BUFFER;
+    c->reps_freeze = 1;
+    c->reps_freeze_ps = NS_REPS_FREEZE_PS;
 }
 
 int

@@ -25,11 +25,11 @@ typedef struct ns_rng ns_rng;
  * (sim/packet/transports.c), for C callers; a new row needs no name here */
 enum { NS_MODEL_PACKET = 0, NS_MODEL_FLOW = 1 };
 enum { NS_TP_IDEAL = 0, NS_TP_DCTCP, NS_TP_DCQCN };
-enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE, NS_LB_ETHEREAL };
+enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE, NS_LB_ETHEREAL, NS_LB_REPS };
 enum { NS_SPRAY_RANDOM = 0, NS_SPRAY_ROUNDROBIN };
 enum { NS_CONN_PER_TRANSFER = 0, NS_CONN_PERSISTENT };
 
-extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", "ethereal", NULL */
+extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", "ethereal", "reps", NULL */
 extern const char *const ns_spray_names[];      /* "random", "roundrobin", NULL */
 extern const char *const ns_flow_solver_names[]; /* "incremental", "component", "full", NULL */
 extern const char *const ns_connections_names[]; /* "per_transfer", "persistent", NULL */
@@ -73,7 +73,16 @@ typedef struct ns_run_cfg {
     uint32_t     nfailures;
     ns_time      reroute_ps;
     uint64_t    *failure_lost;   /* OUT, nfailures: packets lost on each failed cable (or NULL) */
+    uint32_t     reps_buffer;    /* lb = "reps": entropies a sender keeps (reps.c) */
+    int          reps_freeze;    /* 1: a timeout freezes the set of entropies */
+    ns_time      reps_freeze_ps; /* for this long */
 } ns_run_cfg;
+
+/* REPS's defaults: those of Ultra Ethernet's htsim (buffer_reps.cpp) */
+#define NS_REPS_BUFFER     8
+#define NS_REPS_BUFFER_MAX 256
+#define NS_REPS_FREEZE_PS  ((ns_time)10000000000)   /* 10 ms */
+#define NS_REPS_EXPLORE    16                         /* random entropies after a freeze */
 
 void ns_run_cfg_defaults(ns_run_cfg *c);
 

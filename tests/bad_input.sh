@@ -32,7 +32,7 @@ netsim.run{ fabric = fab, workload = w }" \
     'dependency cycle' 'a dependency cycle'
 expect_bad "$STAR
 netsim.run{ fabric = fab, workload = w, lb = 'sprya' }" \
-    "run: field 'lb' must be one of \"ecmp\", \"spray\", \"flowlet\", \"adaptive\", \"ethereal\" (got \"sprya\")" 'an unknown lb'
+    "run: field 'lb' must be one of \"ecmp\", \"spray\", \"flowlet\", \"adaptive\", \"ethereal\", \"reps\" (got \"sprya\")" 'an unknown lb'
 expect_bad "$STAR
 netsim.run{ fabric = fab, workload = w, subflows = 0 }" \
     "run: field 'subflows' must be >= 1 (got 0)" 'subflows = 0'

@@ -108,6 +108,8 @@ TESTS += tests/moe_two_stage.sh
 EXTRA_DIST += tests/moe_two_stage.sh
 TESTS += tests/failures.sh
 EXTRA_DIST += tests/failures.sh
+TESTS += tests/reps.sh
+EXTRA_DIST += tests/reps.sh
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

@@ -617,7 +617,7 @@ fnet_new(ns_sim *sim, ns_net **out)
     n->sim = sim;
     n->fab = fab;
     n->mode = c->flow_solver;
-    n->spread = c->lb == NS_LB_SPRAY || c->lb == NS_LB_ADAPTIVE;
+    n->spread = c->lb == NS_LB_SPRAY || c->lb == NS_LB_ADAPTIVE || c->lb == NS_LB_REPS;
     n->flowlet = c->lb == NS_LB_FLOWLET;
     n->pinned = c->lb == NS_LB_ETHEREAL;
     n->mss = fab->mtu - fab->header;

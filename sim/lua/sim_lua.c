@@ -291,7 +291,7 @@ read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
 {
     static const char *const fields[] = {
         "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "connections", "transport",
-        "seed", "until", "duration", "output", "sample", "flow_solver", "failures", "reroute", NULL
+        "seed", "until", "duration", "output", "sample", "flow_solver", "failures", "reroute", "reps", NULL
     };
     const char *all[48];
     ns_lua_check_args(L, 1, "run", run_fields(fields, all, 48));
@@ -337,6 +337,26 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     cfg->flow_solver = ns_lua_option(L, 1, "run", "flow_solver", ns_flow_solver_names, 0);
     char lb[48];
     snprintf(lb, sizeof lb, "lb = \"%s\"", ns_lb_names[cfg->lb]);
+    if (cfg->lb != NS_LB_REPS) {
+        ns_lua_warn_unused(L, 1, "run", "reps", "lb = \"reps\"", lb);
+    } else if (ns_lua_rawfield(L, 1, "reps") != LUA_TNIL) {
+        static const char *const rf[] = {"buffer", "freeze", "freeze_time", NULL};
+        int r = lua_gettop(L);
+        if (!lua_istable(L, r))
+            ns_lua_fail(L, "run", "field 'reps' must be a table { buffer =, freeze =, freeze_time = } (got %s)",
+                        luaL_typename(L, r));
+        ns_lua_check_fields(L, r, "run: reps", rf);
+        cfg->reps_buffer = (uint32_t)ns_lua_int(L, r, "run: reps", "buffer", 0, NS_REPS_BUFFER, 1, NS_REPS_BUFFER_MAX);
+        cfg->reps_freeze = ns_lua_bool(L, r, "run: reps", "freeze", 1);
+        cfg->reps_freeze_ps = ns_lua_time(L, r, "run: reps", "freeze_time", 0, NS_REPS_FREEZE_PS);
+        if (cfg->reps_freeze_ps <= 0)
+            ns_lua_fail(L, "run: reps", "field 'freeze_time' must be positive");
+        if (!cfg->reps_freeze)
+            ns_lua_warn_unused(L, r, "run: reps", "freeze_time", "freeze = true", "freeze = false");
+        lua_pop(L, 1);
+    } else {
+        lua_pop(L, 1);
+    }
     if (cfg->lb != NS_LB_SPRAY)
         ns_lua_warn_unused(L, 1, "run", "spray", "lb = \"spray\"", lb);
     if (cfg->lb != NS_LB_FLOWLET)

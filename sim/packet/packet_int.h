@@ -55,7 +55,7 @@ typedef struct ns_pkt {
     uint32_t       seq;      /* data: packet number in the subflow; ack: number acknowledged */
     uint32_t       cum;      /* ack: next packet number the receiver expects in order */
     uint32_t       size;     /* bytes on the wire */
-    uint32_t       payload;  /* data bytes carried */
+    uint32_t       payload;  /* data: bytes carried; ack: the entropy of the data packet it answers (REPS) */
     uint32_t       at;       /* node it is arriving at */
     uint32_t       entropy;  /* flow label hashed by switches */
     uint32_t       in_link;  /* the link it came in on (PFC's ingress accounting), or NS_NONE */
@@ -238,6 +238,8 @@ struct ns_sflow {
     ns_time   hold_ps;       /* held: when it may send again */
     uint32_t  flowlet;
     void     *tp;            /* transport state (state_size bytes), NULL if none */
+    struct ns_reps *reps;    /* lb = "reps": its sender's entropies (reps.c), else NULL */
+    uint32_t  rx_entropy;    /* receiver: the entropy of the data packet being answered */
     /* persistent connections: the record of its running transfer, and the
      * transfer's other subflows not yet folded into it (conn.c); NULL once
      * folded, or when connections are per transfer */
@@ -259,6 +261,7 @@ struct ns_pnet {
     ns_swbuf        *swbuf;      /* per switch (node - nhosts), for shared pools */
     ns_phost        *hosts;
     struct ns_failures *fail;    /* failures during the run (failure.c), or NULL */
+    ns_pool          reps_pool;  /* lb = "reps": the subflows' entropy sets (reps.c) */
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
     ns_pool          pkt_pool, flow_pool, tp_pool;   /* packets, subflows, transport state */
@@ -337,6 +340,14 @@ int ns_failures_setup(ns_pnet *n);
 void ns_failures_free(ns_pnet *n);
 /* a packet lost on a failed cable (port.c) or with no way on (lb.c) */
 void ns_failures_lost(ns_pnet *n, uint32_t link, ns_pkt *p);
+
+/* reps.c: recycled entropy packet spraying (lb = "reps"), per subflow */
+size_t ns_reps_size(uint32_t buffer);                 /* bytes of a subflow's state */
+int ns_reps_attach(ns_pnet *n, ns_sflow *f);          /* 0, or -1 (no memory) */
+void ns_reps_detach(ns_pnet *n, ns_sflow *f);
+uint32_t ns_reps_next(ns_pnet *n, ns_sflow *f);       /* the entropy of the next data packet */
+void ns_reps_ack(ns_pnet *n, ns_sflow *f, const ns_pkt *ack);   /* an ACK came back */
+void ns_reps_timeout(ns_pnet *n, ns_sflow *f);        /* the transport's retransmission timer fired */
 
 /* lb.c: the outgoing link at switch `node` for a packet bound to host node
  * `dst`; NS_NONE when the switch has no way there any more (failures) */

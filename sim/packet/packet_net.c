@@ -49,6 +49,8 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
         n->sim->xfers[f->xfer].packets++;
         if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM) {
             p->entropy = spray_draw(n, f);
+        } else if (n->lb == NS_LB_REPS) {
+            p->entropy = ns_reps_next(n, f);
         } else if (n->lb == NS_LB_FLOWLET) {
             if (f->last_send_ps >= 0 && n->sim->now - f->last_send_ps > n->flowlet_gap_ps)
                 f->flowlet++;
@@ -60,8 +62,9 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
     } else {
         n->ack_packets++;
         p->entropy = ns_route_reverse_label(f->entropy);
-        if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM)
+        if ((n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM) || n->lb == NS_LB_REPS)
             p->entropy = spray_draw(n, f);
+        p->payload = f->rx_entropy;   /* echoed for REPS (an ACK carries no data) */
     }
     p->path_off = f->path_off;
     return p;
@@ -71,6 +74,7 @@ static void
 release(ns_pnet *n, ns_sflow *f)
 {
     n->tp->fini(n, f);
+    ns_reps_detach(n, f);
     if (f->live_prev)
         f->live_prev->live_next = f->live_next;
     else
@@ -96,10 +100,14 @@ ns_pkt_arrive(ns_pnet *n, ns_pkt *p)
     ns_sflow *f = p->flow;
     uint32_t dst = p->type == NS_PKT_DATA ? f->dst : f->src;
     if (at == dst) {
-        if (p->type == NS_PKT_DATA)
+        if (p->type == NS_PKT_DATA) {
+            f->rx_entropy = p->entropy;   /* for the ACK that answers it */
             n->tp->on_data(n, f, p);
-        else
+        } else {
+            if (f->reps && p->type == NS_PKT_ACK)
+                ns_reps_ack(n, f, p);
             n->tp->on_ack(n, f, p);
+        }
         return;
     }
     uint32_t out = ns_lb_choose(n, at, dst, p);
@@ -176,7 +184,7 @@ pnet_start(ns_net *net, uint32_t xi)
         f->path_off = ns_plan_path(&plan, i);
         f->sub = (uint16_t)i;
         f->last_send_ps = -1;
-        if (n->tp->init(n, f))
+        if (n->tp->init(n, f) || (n->lb == NS_LB_REPS && ns_reps_attach(n, f)))
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
         ns_conn_attach(n, f);
         ns_host_activate(n, f);
@@ -222,6 +230,7 @@ pnet_free(ns_net *net)
     ns_pool_destroy(&n->pkt_pool);
     ns_pool_destroy(&n->flow_pool);
     ns_pool_destroy(&n->tp_pool);
+    ns_pool_destroy(&n->reps_pool);
     ns_free(n->ports);
     ns_free(n->hosts);
     ns_free(n->salt);
@@ -357,6 +366,7 @@ pnet_new(ns_sim *sim, ns_net **out)
     ns_pool_init(&n->pkt_pool, sizeof(ns_pkt), 4096);
     ns_pool_init(&n->flow_pool, sizeof(ns_sflow), 256);
     ns_pool_init(&n->tp_pool, n->tp->state_size ? n->tp->state_size : 1, 256);
+    ns_pool_init(&n->reps_pool, ns_reps_size(c->reps_buffer), 256);
     size_t nsw = f->nnodes - f->nhosts;
     n->ports = ns_calloc(f->nlinks ? f->nlinks : 1, sizeof *n->ports);
     size_t nsenders = f->nhosts * (f->gpus_per_server ? 2 : 1);

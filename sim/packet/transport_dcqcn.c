@@ -557,6 +557,7 @@ rto_fire(void *simp, ns_event *ev)
         return;
     }
     sim->xfers[d->f->xfer].timeouts++;
+    ns_reps_timeout(d->n, d->f);
     if (c->recovery == REC_SELECTIVE) {
         for (uint32_t s = d->una; s < d->hi; s++) {
             uint8_t *st = st_of(d, s);

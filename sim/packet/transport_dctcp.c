@@ -505,6 +505,7 @@ rto_fire(void *simp, ns_event *ev)
     }
     /* a timeout: everything in flight is lost, start again from one packet */
     sim->xfers[d->f->xfer].timeouts++;
+    ns_reps_timeout(d->n, d->f);
     for (uint32_t s = d->una; s < d->nxt; s++) {
         uint8_t st = *st_of(d, s);
         if (!(st & (PS_ACKED | PS_LOST)))
