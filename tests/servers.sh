@@ -79,6 +79,24 @@ run_to graphpxn.h5 "$S" src=1 dst=4 pxn=true graph=true
 run_to ar_in.h5 "$S" mode=ring hosts=1,2 bytes=3200000
 run_to ar_nic.h5 "$S" mode=ring hosts=1,3 bytes=3200000
 run_to ar_mix.h5 "$S" mode=ring hosts=1,2,3,4 bytes=3200000
+# --- w:training on servers: tensor parallelism inside a server ----------------
+scenario training.lua <<'LUA'
+local fab = netsim.leafspine{ leaves = 4, spines = 2, hosts_per_leaf = 2, host_link = { rate = "400Gbps", latency = "1us" },
+    server = { gpus = 2, nvlink = { rate = "3.2Tbps", latency = "250ns" } } }
+local w = netsim.workload()
+w:training{ hosts = fab:hosts(), model = { layers = 2, hidden = 1024, seq = 512, params = 50e6, batch = 1 },
+            gpu = { flops = 1e15, efficiency = 0.5 }, tp = 2, pp = 1, dp = 4, microbatches = 1, steps = 1 }
+netsim.run{ fabric = fab, workload = w, model = "flow", output = "training.h5" }
+LUA
+run_to training.h5 training.lua
+check 'w:training with tp = 2 on servers of 2 GPUs: every tensor-parallel transfer inside a server, every data-parallel one across' "
+f = h5('training')
+lab = {int(o['id']): o['label'].decode() for o in f['ops'][:]}
+kinds = {}
+for t in f['transfers'][:]:
+    same = (int(t['src']) - 1) // 2 == (int(t['dst']) - 1) // 2
+    kinds.setdefault(lab[int(t['op'])], set()).add(same)
+ok &= kinds == {'tp': {True}, 'dp': {False}}"
 # --- conservation under a real transport --------------------------------------
 for lb in ecmp spray; do
     for pxn in false true; do
