@@ -52,6 +52,7 @@ typedef struct ns_switch_cfg {
     uint8_t  ecn_auto;       /* 1: thresholds per port from its rate and the fabric's RTT */
     int8_t   pfc;            /* NS_PFC_*: priority flow control on the ports into this switch */
     uint64_t pfc_xoff, pfc_xon;  /* bytes per ingress port; 0: derived (switch_defaults.c) */
+    uint8_t  trim;           /* 1: a data packet that finds no room is cut to its header, sent first */
 } ns_switch_cfg;
 
 /* ns_switch_cfg.pfc: as the transport wants (lossless for RoCE), off, on */

@@ -24,6 +24,7 @@ typedef struct ns_link_stats {
     uint64_t queue_bytes;     /* bytes waiting in the port now */
     uint64_t peak_queue_bytes;
     uint64_t drops;           /* packets dropped at the port */
+    uint64_t trimmed;         /* data packets the port cut to their header (switch = { trim = true }) */
     uint64_t ecn_marks;       /* packets marked CE at the port */
     uint64_t pause_frames;    /* PFC pause frames the far end sent to stop this port */
     ns_time  paused_ps;       /* time the port spent paused */

@@ -166,5 +166,11 @@ ns_fabric_describe_switches(const ns_fabric *f, char *buf, size_t n)
         if (w < 0 || (size_t)w >= n - used)
             return;
         used += (size_t)w;
+        if (c->trim) {
+            w = snprintf(buf + used, n - used, ", trimming (a packet with no room goes on as its header)");
+            if (w < 0 || (size_t)w >= n - used)
+                return;
+            used += (size_t)w;
+        }
     }
 }

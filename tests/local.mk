@@ -110,6 +110,8 @@ TESTS += tests/failures.sh
 EXTRA_DIST += tests/failures.sh
 TESTS += tests/reps.sh
 EXTRA_DIST += tests/reps.sh
+TESTS += tests/trimming.sh
+EXTRA_DIST += tests/trimming.sh
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

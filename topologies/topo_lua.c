@@ -40,7 +40,7 @@ new_box(lua_State *L)
 static void
 read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
 {
-    static const char *const fields[] = {"buffer", "shared", "alpha", "ecn", "pfc", NULL};
+    static const char *const fields[] = {"buffer", "shared", "alpha", "ecn", "pfc", "trim", NULL};
     static const char *const ecn_fields[] = {"kmin", "kmax", "pmax", NULL};
     static const char *const pfc_fields[] = {"xoff", "xon", NULL};
     if (ns_lua_rawfield(L, t, "switch") == LUA_TNIL) {
@@ -66,6 +66,7 @@ read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
         sw->shared = 0;
     }
     sw->shared = ns_lua_bool(L, st, c, "shared", sw->shared);
+    sw->trim = (uint8_t)ns_lua_bool(L, st, c, "trim", sw->trim);
     sw->dt_alpha = ns_lua_num(L, st, c, "alpha", 0, sw->dt_alpha, 1e-6, 1e6);
     if (sw->shared && !sw->buffer_bytes && !sw->buffer_auto)
         ns_lua_fail(L, c, "a shared buffer needs a size (field 'buffer')");

@@ -279,7 +279,7 @@ fill_links(void *ctx, size_t first, size_t n, void *rowsp)
 
 typedef struct port_row {
     uint32_t link;
-    uint64_t tx_bytes, tx_packets, peak_queue_bytes, drops, ecn_marks, pause_frames;
+    uint64_t tx_bytes, tx_packets, peak_queue_bytes, drops, trimmed, ecn_marks, pause_frames;
     int64_t  paused_ps;
 } port_row;
 
@@ -296,6 +296,7 @@ fill_ports(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].tx_packets = s.tx_packets;
         rows[i].peak_queue_bytes = s.peak_queue_bytes;
         rows[i].drops = s.drops;
+        rows[i].trimmed = s.trimmed;
         rows[i].ecn_marks = s.ecn_marks;
         rows[i].pause_frames = s.pause_frames;
         rows[i].paused_ps = s.paused_ps;
@@ -800,6 +801,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
         COL(port_row, link, NS_COL_U32, NULL), COL(port_row, tx_bytes, NS_COL_U64, "B"),
         COL(port_row, tx_packets, NS_COL_U64, NULL),
         COL(port_row, peak_queue_bytes, NS_COL_U64, "B"), COL(port_row, drops, NS_COL_U64, NULL),
+        COL(port_row, trimmed, NS_COL_U64, NULL),
         COL(port_row, ecn_marks, NS_COL_U64, NULL), COL(port_row, pause_frames, NS_COL_U64, NULL),
         COL(port_row, paused_ps, NS_COL_I64, "ps"),
     };

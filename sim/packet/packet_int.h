@@ -34,8 +34,9 @@ typedef struct ns_rng ns_rng;
 typedef struct ns_pnet ns_pnet;
 typedef struct ns_sflow ns_sflow;
 
-/* every type but data goes to the subflow's sender (its transport's on_ack) */
-enum { NS_PKT_DATA = 0, NS_PKT_ACK = 1, NS_PKT_CNP = 2, NS_PKT_NAK = 3 };
+/* every type but data (and trimmed data) goes to the subflow's sender (its transport's on_ack) */
+enum { NS_PKT_DATA = 0, NS_PKT_ACK = 1, NS_PKT_CNP = 2, NS_PKT_NAK = 3,
+       NS_PKT_TRIMMED = 4 /* a data packet a switch cut to its header: on to the receiver */ };
 enum {
     NS_PF_CE   = 1,   /* congestion experienced (set by a switch) */
     NS_PF_ECE  = 2,   /* ACK: echoes CE of the data packet it acknowledges */
@@ -86,6 +87,8 @@ typedef struct ns_port {
     uint8_t  lossless;       /* a port of a switch that runs PFC: it never drops */
     uint8_t  sched;          /* 1: served by its scheduler (pnet->sched[link]), not the fast path */
     uint8_t  down;           /* its cable has failed (failure.c): what it is given is lost */
+    uint8_t  trim;           /* its switch trims: a data packet with no room goes on as a header */
+    uint64_t trims;          /* packets it trimmed */
 } ns_port;
 
 /* a switch's shared pool. The dynamic threshold needs the bytes all its
@@ -165,6 +168,9 @@ typedef struct ns_transport {
     ns_pkt *(*next)(ns_pnet *n, ns_sflow *f);          /* a packet to send now, or NULL */
     void    (*on_data)(ns_pnet *n, ns_sflow *f, ns_pkt *p);  /* at the receiver; owns p */
     void    (*on_ack)(ns_pnet *n, ns_sflow *f, ns_pkt *p);   /* at the sender; owns p */
+    /* at the receiver, a data packet a switch trimmed (switch = { trim = true });
+     * owns p; NULL: the transport cannot run on trimming switches */
+    void    (*on_trimmed)(ns_pnet *n, ns_sflow *f, ns_pkt *p);
     void    (*fini)(ns_pnet *n, ns_sflow *f);
     /* Connections (run{connections = "persistent"}): the congestion state a
      * transport carries from one transfer of an ordered pair of hosts to the

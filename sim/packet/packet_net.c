@@ -98,11 +98,14 @@ ns_pkt_arrive(ns_pnet *n, ns_pkt *p)
 {
     uint32_t at = p->at;
     ns_sflow *f = p->flow;
-    uint32_t dst = p->type == NS_PKT_DATA ? f->dst : f->src;
+    uint32_t dst = p->type == NS_PKT_DATA || p->type == NS_PKT_TRIMMED ? f->dst : f->src;
     if (at == dst) {
         if (p->type == NS_PKT_DATA) {
             f->rx_entropy = p->entropy;   /* for the ACK that answers it */
             n->tp->on_data(n, f, p);
+        } else if (p->type == NS_PKT_TRIMMED) {
+            f->rx_entropy = p->entropy;
+            n->tp->on_trimmed(n, f, p);
         } else {
             if (f->reps && p->type == NS_PKT_ACK)
                 ns_reps_ack(n, f, p);
@@ -203,6 +206,7 @@ pnet_link_stats(ns_net *net, uint32_t link, ns_link_stats *s)
     s->tx_packets = p->packets;
     s->peak_queue_bytes = p->peak_bytes;
     s->drops = p->drops;
+    s->trimmed = p->trims;
     s->ecn_marks = p->marks;
     s->pause_frames = p->pause_frames;
     s->paused_ps = p->paused_ps + (p->paused_since >= 0 ? n->sim->now - p->paused_since : 0);
@@ -403,6 +407,7 @@ pnet_new(ns_sim *sim, ns_net **out)
             p->shared = (uint8_t)((sc->shared || sc->buffer_auto) && l->buffer_bytes);
             p->dt_alpha = sc->dt_alpha;
             p->ecn = (uint8_t)(sc->ecn && l->ecn_kmax);
+            p->trim = sc->trim;
             p->ecn_kmin = l->ecn_kmin;
             p->ecn_kmax = l->ecn_kmax;
             p->ecn_pmax = l->ecn_pmax;
@@ -425,7 +430,16 @@ pnet_new(ns_sim *sim, ns_net **out)
         n->hosts[s].node = (uint32_t)(s % f->nhosts);
         n->hosts[s].link = s < f->nhosts ? f->host_link[s] : f->host_nvlink[s - f->nhosts];
     }
-    int rc = ns_pfc_setup(n);
+    int rc = NS_OK;
+    for (size_t i = 0; i < f->nlinks && !n->tp->on_trimmed; i++)
+        if (n->ports[i].trim && !n->unlimited) {
+            rc = ns_errorf(&sim->err, NS_EINVAL, "switch '%s' trims packets (switch = { trim = true }), which "
+                           "transport \"%s\" cannot recover: use dctcp, or trim = false",
+                           f->nodes[f->links[i].src].name, n->tp->name);
+            break;
+        }
+    if (!rc)
+        rc = ns_pfc_setup(n);
     if (!rc)
         rc = ns_failures_setup(n);
     if (rc) {

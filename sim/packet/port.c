@@ -125,6 +125,38 @@ on_wire(ns_pnet *n, ns_port *p, uint32_t link, ns_pkt *pkt)
 
 static void sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt);
 
+/* trimming: pkt found no room at port p; it goes on as its header, ahead
+ * of the queue, as from a strict-priority queue: right after the packet on
+ * the wire now (and any header already sent so), taking its own time on the
+ * link (the backlog's end moves by it; the queued packets keep their times,
+ * an approximation of a header's few bytes against a packet's) */
+static void
+ahead(ns_pnet *n, ns_port *p, uint32_t link, ns_pkt *pkt)
+{
+    ns_time now = n->sim->now;
+    ns_time ser = ser_ps(p, pkt->size);
+    /* the packet being serialised now: the first whose last bit leaves after now */
+    ns_pkt *prev = p->head;
+    while (prev && prev->arrive_ps - p->latency_ps <= now)
+        prev = prev->next;
+    while (prev && prev->next && prev->next->type == NS_PKT_TRIMMED)
+        prev = prev->next;   /* behind the headers already sent ahead */
+    if (!prev) {   /* nothing queued (cannot be: it found no room); on the wire as usual */
+        on_wire(n, p, link, pkt);
+        return;
+    }
+    pkt->at = p->to;
+    pkt->in_link = link;
+    pkt->arrive_ps = ns_time_add(prev->arrive_ps, ser);
+    pkt->next = prev->next;
+    prev->next = pkt;
+    if (p->tail == prev)
+        p->tail = pkt;
+    p->free_ps = ns_time_add(p->free_ps, ser);
+    p->packets++;
+    p->enq_bytes += pkt->size;
+}
+
 void
 ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
 {
@@ -138,8 +170,19 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
         return;
     }
     ns_time now = n->sim->now;
+    if (pkt->type == NS_PKT_TRIMMED && p->trim && p->free_ps > now) {
+        ahead(n, p, link, pkt);   /* a header keeps its priority at every trimming switch */
+        return;
+    }
     uint64_t backlog = ns_port_backlog(p, now);
     if (p->buffer_bytes && !n->unlimited && no_room(n, p, backlog, pkt->size, now)) {
+        if (p->trim && pkt->type == NS_PKT_DATA) {
+            pkt->type = NS_PKT_TRIMMED;
+            pkt->size = n->fab->header;
+            p->trims++;
+            ahead(n, p, link, pkt);
+            return;
+        }
         p->drops++;
         ns_pkt_free(n, pkt);
         return;

@@ -329,6 +329,22 @@ dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
         ns_sflow_delivered(n, f);
 }
 
+/* a switch trimmed data packet p to its header: ask for it again at once */
+static void
+dctcp_on_trimmed(ns_pnet *n, ns_sflow *f, ns_pkt *p)
+{
+    ns_pkt *a = ns_pkt_new(n, f, NS_PKT_NAK);
+    if (a) {
+        a->seq = p->seq;
+        a->cum = ((ns_dctcp *)f->tp)->rnxt;
+        a->sent_ps = p->sent_ps;
+        a->size = n->ack_size;
+    }
+    ns_pkt_free(n, p);
+    if (a)
+        ns_host_send_ctl(n, f->dst, a);
+}
+
 /* --- receiving ACKs ---------------------------------------------------------- */
 
 /* acknowledge packet s; returns 1 if it was not acknowledged before */
@@ -442,6 +458,19 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     uint32_t newly = 0;
     if (f->done) {
         ns_pkt_free(n, p);   /* a late ACK of a duplicate: the sender is finished */
+        return;
+    }
+    if (p->type == NS_PKT_NAK) {
+        /* a trimmed packet: lost for sure, sent again now; a sign of
+         * congestion, answered as a loss (once per window) */
+        uint32_t s = p->seq;
+        if (s >= d->una && s < d->nxt && !(*st_of(d, s) & (PS_ACKED | PS_LOST))) {
+            mark_lost(d, s);
+            reduce_window(d, 0.5);
+        }
+        ns_pkt_free(n, p);
+        CHECK(d);
+        ns_host_activate(n, f);
         return;
     }
     uint32_t cum = p->cum < d->nxt ? p->cum : d->nxt;
@@ -614,7 +643,7 @@ const ns_transport ns_tp_dctcp = {
     .name = "dctcp", .flags = NS_TPF_ACKS | NS_TPF_ECN, .state_size = sizeof(ns_dctcp),
     .settings_size = sizeof(ns_dctcp_cfg), .defaults = dctcp_defaults, .parse = dctcp_parse,
     .init = dctcp_init, .next = dctcp_next, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
-    .fini = dctcp_fini,
+    .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini,
     .conn_size = sizeof(ns_dctcp_conn), .conn_save = dctcp_conn_save, .conn_load = dctcp_conn_load,
     .describe = dctcp_describe
 };
