@@ -63,8 +63,14 @@ typedef struct fflow {
     uint32_t xfer;
     uint32_t mm;          /* solver flow id, NS_NONE once sent */
     uint32_t idx;         /* its own slot */
-    uint32_t next_free;   /* free list */
+    union {
+        uint32_t next_free;   /* free: the free list */
+        uint32_t sub;         /* live: its index among its transfer's subflows */
+    };
 } fflow;
+
+/* fflow.mm of a subflow a failed cable stopped until forwarding reroutes */
+#define PAUSED (NS_NONE - 1)
 
 /* cached delay through a route group for one first-packet size */
 typedef struct gdelay {
@@ -96,6 +102,15 @@ typedef struct fnet {
     uint64_t        *dag_key;     /* spraying: (attach node, edge) -> group, open addressing */
     uint32_t        *dag_val;
     size_t           dag_cap, ndag;
+
+    /* failures during the run (run{ failures = }): the fabric with this
+     * run's forwarding tables, the cables down, 4 events per failure */
+    ns_fabric        view;
+    ns_hopset       *vroute;
+    uint32_t        *vhops;
+    uint8_t         *down;
+    struct ffail    *fev;
+    int              force_full;  /* a capacity changed: the next solve is a full one */
 
     /* scratch for routes */
     uint32_t        *rlinks, *rcoefs;
@@ -206,7 +221,8 @@ solve_now(void *simp, ns_event *ev)
     fnet *n = (fnet *)sim->net;
     (void)ev;
     const ns_mm_change *c;
-    long nc = ns_mm_solve(n->mm, sim->now, n->mode, &c);
+    long nc = ns_mm_solve(n->mm, sim->now, n->force_full ? NS_MM_FULL : n->mode, &c);
+    n->force_full = 0;
     if (nc < 0) {
         ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the flow model's rate solver");
         return;
@@ -459,6 +475,209 @@ route_group(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off, uin
     return NS_OK;
 }
 
+/* the links and the delay of subflow i (of plan, transfer xi) under the
+ * current forwarding: its own up link, its route group (or NS_NONE), the
+ * destination's own down link (or NS_NONE: two hosts on one cable) */
+static int
+sub_route(fnet *n, uint32_t xi, const ns_plan *plan, uint32_t i, uint32_t *up, uint32_t *down, uint32_t *g,
+          ns_time *delay)
+{
+    const ns_fabric *fab = n->fab;
+    const ns_xfer *x = &n->sim->xfers[xi];
+    uint32_t src = x->src - 1, dst = x->dst - 1;
+    uint32_t label = plan->label;
+    if (n->flowlet)
+        label = ns_route_flowlet_label(label, 0);   /* flowlet 0, as ns_pkt_new labels it */
+    *up = ns_fabric_egress(fab, src, dst);
+    uint32_t a = fab->links[*up].dst;
+    uint64_t b = ns_plan_bytes(plan, i);
+    uint32_t pkt = (uint32_t)((b < n->mss ? b : n->mss) + n->header);
+    *down = *g = NS_NONE;
+    *delay = fab->links[*up].latency_ps;
+    if (fab->gpus_per_server && ns_fabric_server_of(fab, src) == ns_fabric_server_of(fab, dst)) {
+        /* inside a server: up its NVLink, down the scale-up switch's link to dst */
+        *down = ns_fabric_scaleup_next(fab, a, dst);
+        *delay += hop_delay(&fab->links[*down], pkt);
+    } else if (a != dst) {   /* through switches (else two hosts on one cable) */
+        int rc = route_group(n, a, dst, label, ns_plan_path(plan, i), g);
+        if (rc)
+            return rc;
+        *down = ns_fabric_downlink(fab, dst);
+        if (*g != NS_NONE)
+            *delay += group_delay(n, *g, pkt);
+        *delay += hop_delay(&fab->links[*down], pkt);
+    }
+    return NS_OK;
+}
+
+/* --- failures during the run ------------------------------------------------ */
+
+/* A cable that slows gets its new capacity at once. One that goes down
+ * stops the subflows that cross it (they keep what they sent, and lose
+ * nothing: the fluid model has no packets) until forwarding reroutes,
+ * reroute_ps later: then every subflow not yet sent is routed again over
+ * the cables that are up, as the packet model's switches would send its
+ * next packets. A repaired cable is used again after the next reroute. */
+enum { FF_CHANGE = 0, FF_REPAIR, FF_REROUTE };
+
+typedef struct ffail {
+    ns_event ev;
+    fnet    *n;
+    uint32_t i;
+    uint8_t  kind;
+} ffail;
+
+static int
+crosses_down(const fnet *n, uint32_t up, uint32_t down, uint32_t g)
+{
+    if (n->down[up] || (down != NS_NONE && n->down[down]))
+        return 1;
+    for (uint32_t k = 0; g != NS_NONE && k < ns_mm_group_size(n->mm, g); k++) {
+        uint32_t link, coef;
+        ns_mm_group_entry(n->mm, g, k, &link, &coef);
+        if (n->down[link])
+            return 1;
+    }
+    return 0;
+}
+
+/* settle f's bits up to now and take it out of the solver (it waits) */
+static void
+pause_flow(fnet *n, fflow *f)
+{
+    ns_sim *sim = n->sim;
+    if (f->rate > 0) {
+        u128 paid = (u128)f->rate * (uint64_t)(sim->now - f->t_upd);
+        f->left = paid >= f->left ? 0 : f->left - paid;
+    }
+    f->t_upd = sim->now;
+    f->rate = 0;
+    ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
+    f->excess = 0;
+    if (ns_event_pending(&f->ev))
+        ns_sim_cancel(sim, &f->ev);
+    f->mm = PAUSED;
+}
+
+/* route a waiting f again under the current tables; it keeps waiting when
+ * no way is left */
+static int
+resume_flow(fnet *n, fflow *f)
+{
+    const ns_xfer *x = &n->sim->xfers[f->xfer];
+    ns_plan plan;
+    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, x->src - 1, x->dst - 1,
+                 ns_sim_label_xfer(n->sim, f->xfer));
+    uint32_t up, down, g;
+    ns_time delay;
+    if (sub_route(n, f->xfer, &plan, f->sub, &up, &down, &g, &delay)) {
+        if (n->sim->err.code != NS_ESIM)
+            return n->sim->err.code;
+        memset(&n->sim->err, 0, sizeof n->sim->err);   /* no route now: wait for the next reroute */
+        return NS_OK;
+    }
+    if (crosses_down(n, up, down, g))
+        return NS_OK;
+    uint32_t id = ns_mm_add(n->mm, up, down, g, f->idx);
+    if (id == NS_NONE)
+        return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
+    f->mm = id;
+    f->delay_ps = delay;
+    f->t_upd = n->sim->now;
+    return NS_OK;
+}
+
+/* the live subflows still sending (or waiting), one by one */
+#define FOR_SENDING(n, f)                                                   \
+    for (size_t i_ = 0; i_ < (n)->nslots; i_++)                             \
+        if (((f) = slot((n), (uint32_t)i_))->mm != NS_NONE && (f)->left > 0)
+
+static void
+ff_fire(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    ffail *fe = ns_container_of(ev, ffail, ev);
+    fnet *n = fe->n;
+    const ns_failure *fl = &sim->cfg.failures[fe->i];
+    const ns_fabric *orig = sim->fab;
+    uint32_t l[2] = { fl->link, orig->links[fl->link].reverse };
+    fflow *f;
+    if (sim->ops_done == sim->wl->nops)
+        return;
+    if (fe->kind == FF_REROUTE) {
+        ns_hopset *route;
+        uint32_t *hops;
+        if (ns_fabric_reroute(orig, n->down, &route, &hops, &sim->err))
+            return;
+        ns_free(n->vroute);
+        ns_free(n->vhops);
+        n->vroute = n->view.route = route;
+        n->vhops = n->view.hops = hops;
+        if (n->dag_cap) {   /* spraying's cached groups were for the old tables */
+            memset(n->dag_key, 0xff, n->dag_cap * sizeof *n->dag_key);
+            n->ndag = 0;
+        }
+        FOR_SENDING(n, f) {
+            if (f->mm != PAUSED)
+                pause_flow(n, f);
+            if (resume_flow(n, f))
+                return;
+        }
+    } else if (fl->rate_bps) {   /* slowed, or back to its own rate */
+        for (int k = 0; k < 2; k++)
+            ns_mm_set_capacity(n->mm, l[k], fe->kind == FF_REPAIR ? orig->links[l[k]].rate_bps : fl->rate_bps);
+        n->force_full = 1;
+    } else {   /* down or up: the subflows crossing it stop at once; forwarding follows later */
+        for (int k = 0; k < 2; k++)
+            n->down[l[k]] = fe->kind == FF_CHANGE;
+        if (fe->kind == FF_CHANGE)
+            FOR_SENDING(n, f)
+                if (f->mm != PAUSED) {
+                    const ns_xfer *x = &sim->xfers[f->xfer];
+                    ns_plan plan;
+                    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, x->src - 1, x->dst - 1,
+                                 ns_sim_label_xfer(sim, f->xfer));
+                    uint32_t up, down, g;
+                    ns_time delay;
+                    if (sub_route(n, f->xfer, &plan, f->sub, &up, &down, &g, &delay))
+                        return;
+                    if (crosses_down(n, up, down, g))
+                        pause_flow(n, f);
+                }
+        ffail *r = &n->fev[4 * fe->i + 2 + (fe->kind == FF_REPAIR)];
+        ns_sim_at(sim, &r->ev, ns_time_add(sim->now, sim->cfg.reroute_ps));
+    }
+    request_solve(n);
+}
+
+static int
+failures_setup(fnet *n)
+{
+    ns_sim *sim = n->sim;
+    const ns_run_cfg *c = &sim->cfg;
+    if (!c->nfailures)
+        return NS_OK;
+    n->view = *sim->fab;
+    n->fab = &n->view;
+    n->down = ns_calloc(sim->fab->nlinks ? sim->fab->nlinks : 1, 1);
+    n->fev = ns_calloc(4 * (size_t)c->nfailures, sizeof *n->fev);
+    if (!n->down || !n->fev)
+        return ns_enomem(&sim->err, "failures");
+    for (uint32_t i = 0; i < c->nfailures; i++) {
+        for (int k = 0; k < 4; k++) {
+            ffail *fe = &n->fev[4 * i + k];
+            ns_event_init(&fe->ev, ff_fire);
+            fe->n = n;
+            fe->i = i;
+            fe->kind = (uint8_t)(k == 0 ? FF_CHANGE : k == 1 ? FF_REPAIR : FF_REROUTE);
+        }
+        if (ns_sim_at(sim, &n->fev[4 * i].ev, c->failures[i].at_ps) ||
+            (c->failures[i].until_ps < NS_TIME_MAX && ns_sim_at(sim, &n->fev[4 * i + 1].ev, c->failures[i].until_ps)))
+            return sim->err.code ? sim->err.code : NS_ENOMEM;
+    }
+    return NS_OK;
+}
+
 /* --- ns_net_ops ------------------------------------------------------------ */
 
 static int
@@ -472,32 +691,16 @@ fnet_start(ns_net *net, uint32_t xi)
     ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
     n->sf_left[xi] = plan.k;
-    uint32_t label = plan.label;
-    if (n->flowlet)
-        label = ns_route_flowlet_label(label, 0);   /* flowlet 0, as ns_pkt_new labels it */
-    uint32_t up = ns_fabric_egress(fab, src, dst), a = fab->links[up].dst;
-    const ns_flink *upl = &fab->links[up];
-    /* inside a server: up its NVLink, down the scale-up switch's link to dst */
-    int in_server = fab->gpus_per_server && ns_fabric_server_of(fab, src) == ns_fabric_server_of(fab, dst);
+    (void)fab;
     for (uint32_t i = 0; i < plan.k; i++) {
         uint64_t b = ns_plan_bytes(&plan, i);
         uint64_t npk = ns_plan_packets(b, n->mss);
         uint64_t wire = b + npk * n->header;
-        uint32_t pkt = (uint32_t)((b < n->mss ? b : n->mss) + n->header);
-        uint32_t down = NS_NONE, g = NS_NONE;
-        ns_time delay = upl->latency_ps;
-        if (in_server) {
-            down = ns_fabric_scaleup_next(fab, a, dst);
-            delay += hop_delay(&fab->links[down], pkt);
-        } else if (a != dst) {   /* through switches (else two hosts on one cable) */
-            int rc = route_group(n, a, dst, label, ns_plan_path(&plan, i), &g);
-            if (rc)
-                return rc;
-            down = ns_fabric_downlink(fab, dst);
-            if (g != NS_NONE)
-                delay += group_delay(n, g, pkt);
-            delay += hop_delay(&fab->links[down], pkt);
-        }
+        uint32_t up, down, g;
+        ns_time delay;
+        int rc = sub_route(n, xi, &plan, i, &up, &down, &g, &delay);
+        if (rc)
+            return rc;
         uint32_t idx = slot_new(n);
         if (idx == NS_NONE)
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
@@ -516,6 +719,7 @@ fnet_start(ns_net *net, uint32_t xi)
         f->xfer = xi;
         f->mm = id;
         f->idx = idx;
+        f->sub = i;
         x->packets += npk;
     }
     request_solve(n);
@@ -556,6 +760,10 @@ fnet_free(ns_net *net)
     ns_free(n->nstamp);
     ns_free(n->layer);
     ns_free(n->next_layer);
+    ns_free(n->vroute);
+    ns_free(n->vhops);
+    ns_free(n->down);
+    ns_free(n->fev);
     ns_free(n);
 }
 
@@ -644,6 +852,11 @@ fnet_new(ns_sim *sim, ns_net **out)
         !n->nstamp || !n->layer || !n->next_layer || ns_route_salts(c->seed, n->salt, nn)) {
         fnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the flow model");
+    }
+    int rc = failures_setup(n);
+    if (rc) {
+        fnet_free(&n->net);
+        return rc;
     }
     *out = &n->net;
     return NS_OK;

@@ -800,6 +800,13 @@ fill(ns_mm *m)
     }
 }
 
+void
+ns_mm_set_capacity(ns_mm *m, uint32_t link, uint64_t cap_bps)
+{
+    m->links[link].cap = (u128)cap_bps * NS_MM_Q;
+    m->dirty = 1;
+}
+
 long
 ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
 {

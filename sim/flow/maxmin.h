@@ -84,6 +84,10 @@ uint32_t ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_
 void ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess);
 uint64_t ns_mm_rate(const ns_mm *m, uint32_t id);
 
+/* link's capacity becomes cap_bps (>= 1) from now on: the next solve must
+ * be NS_MM_FULL (incremental solving assumes fixed capacities) */
+void ns_mm_set_capacity(ns_mm *m, uint32_t link, uint64_t cap_bps);
+
 /* re-solve after the changes since the last solve, at time `now`. Returns
  * the number of changed flows and points *out at them (valid until the next
  * call), or -1 when out of memory. */

@@ -392,10 +392,6 @@ read_failures(lua_State *L, const ns_fabric *fab, ns_run_cfg *cfg)
     if (ty != LUA_TTABLE || lua_rawlen(L, t) == 0)
         ns_lua_fail(L, "run", "field 'failures' must be a list of { link = fab:link(a, b), at = time, "
                     "duration = time, rate = rate } (got %s)", ty == LUA_TTABLE ? "an empty table" : luaL_typename(L, t));
-    if (cfg->model != NS_MODEL_PACKET)
-        ns_lua_fail(L, "run", "field 'failures': the %s model does not simulate failures during a run yet; "
-                    "use model = \"packet\" (a cable failed from the start: leafspine{ failed = ... })",
-                    ns_model_name(cfg->model));
     size_t n = lua_rawlen(L, t);
     if (n > 100000)
         ns_lua_fail(L, "run", "field 'failures' lists %zu failures, at most 100000", n);

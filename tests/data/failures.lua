@@ -25,5 +25,7 @@ elseif mode == "nic" or mode == "nicslow" then
     failures = { { link = fab:link("host1", "leaf1"), at = at, rate = mode == "nicslow" and rate or nil,
                    duration = netsim.time(duration) > 0 and duration or nil } }
 end
-netsim.run{ fabric = fab, workload = w, transport = param("transport", "ideal"), lb = param("lb", "ecmp"),
+local model = param("model", "packet")
+netsim.run{ fabric = fab, workload = w, model = model, lb = param("lb", "ecmp"),
+            transport = model == "packet" and param("transport", "ideal") or nil,
             failures = failures, reroute = failures and param("reroute", "0s") or nil, output = "fail.h5" }
