@@ -30,7 +30,9 @@ local shape = ({ [1024] = { 32, 32, 32 }, [128] = { 8, 16, 16 } })[nodes]
 assert(shape, cm .. ": " .. tostring(nodes) .. " nodes; this bench knows 128 and 1024")
 
 local sw
-if switch == "htsim" then sw = { buffer = 120350, ecn = { kmin = 24900, kmax = 99600 } }
+-- trim: "true" cuts a packet with no room to its header (htsim's UEC main trims by default)
+local trim = param("trim", "false") == "true"
+if switch == "htsim" then sw = { buffer = 120350, ecn = { kmin = 24900, kmax = 99600 }, trim = trim }
 elseif switch ~= "default" then error("parameter switch must be htsim or default (got " .. switch .. ")") end
 local link = { rate = "100Gbps", latency = "1us" }
 local fab = netsim.leafspine{ leaves = shape[1], hosts_per_leaf = shape[2], spines = shape[3],

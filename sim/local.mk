@@ -26,7 +26,7 @@ libnetsim_a_SOURCES += \
 libnetsim_a_SOURCES += \
 	%reldir%/packet/packet_int.h %reldir%/packet/packet_net.c \
 	%reldir%/packet/port.c %reldir%/packet/pfc.c %reldir%/packet/lb.c %reldir%/packet/host.c \
-	%reldir%/packet/failure.c %reldir%/packet/reps.c \
+	%reldir%/packet/failure.c %reldir%/packet/reps.c %reldir%/packet/nscc.c %reldir%/packet/nscc.h \
 	%reldir%/packet/transports.c %reldir%/packet/conn.c %reldir%/packet/ring.c \
 	%reldir%/packet/transport_ideal.c \
 	%reldir%/packet/transport_dctcp.c \

@@ -112,6 +112,8 @@ TESTS += tests/reps.sh
 EXTRA_DIST += tests/reps.sh
 TESTS += tests/trimming.sh
 EXTRA_DIST += tests/trimming.sh
+TESTS += tests/uec.sh
+EXTRA_DIST += tests/uec.sh
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

@@ -148,6 +148,8 @@ ahead(ns_pnet *n, ns_port *p, uint32_t link, ns_pkt *pkt)
     pkt->at = p->to;
     pkt->in_link = link;
     pkt->arrive_ps = ns_time_add(prev->arrive_ps, ser);
+    while (prev->next && prev->next->arrive_ps <= pkt->arrive_ps)
+        prev = prev->next;   /* the list stays in arrival order (a small packet may arrive as soon) */
     pkt->next = prev->next;
     prev->next = pkt;
     if (p->tail == prev)

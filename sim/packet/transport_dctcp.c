@@ -48,6 +48,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "nscc.h"
 #include "sim/alloc.h"
 #include "sim/settings.h"
 #include "sim/units.h"
@@ -61,6 +62,18 @@ typedef struct ns_dctcp_cfg {
 } ns_dctcp_cfg;
 
 _Static_assert(sizeof(ns_dctcp_cfg) <= NS_TP_SETTINGS_BYTES, "dctcp settings outgrow the run configuration");
+
+/* transport = "uec": this file's acknowledgements, loss detection and
+ * timers with NSCC's window (nscc.h); run{uec = {...}} */
+typedef struct ns_uec_cfg {
+    ns_dctcp_cfg base;       /* first: cfg_of() reads it */
+    ns_time      target_ps;  /* NSCC's target queueing delay; 0: the network's base RTT */
+} ns_uec_cfg;
+
+_Static_assert(sizeof(ns_uec_cfg) <= NS_TP_SETTINGS_BYTES, "uec settings outgrow the run configuration");
+
+extern const ns_transport ns_tp_uec;
+#define IS_UEC(n) ((n)->tp == &ns_tp_uec)
 
 static inline const ns_dctcp_cfg *
 cfg_of(const ns_pnet *n)
@@ -108,6 +121,7 @@ struct ns_dctcp {
      * the heap only if a window outgrows them */
     ns_time   sent0[RING0];
     uint8_t   st0[RING0], got0[RING0];
+    ns_nscc   nscc;          /* transport = "uec": its window, in bytes */
 };
 
 /* what a transfer carries for its pair under persistent connections:
@@ -203,6 +217,13 @@ dctcp_init(ns_pnet *n, ns_sflow *f)
     d->rack_ps = -1;
     d->rto = c->min_rto_ps;
     f->tp = d;
+    if (IS_UEC(n)) {   /* NSCC's window: 1.5 bandwidth-delay products of the network, to start */
+        const ns_fabric *fab = n->fab;
+        const ns_flink *nic = &fab->links[n->hosts[f->tx].link];
+        ns_time rtt = (ns_time)((double)ns_switch_bdp_bytes(fab, nic) * 8e12 / (double)nic->rate_bps);
+        ns_nscc_init(&d->nscc, (double)nic->rate_bps / 8, rtt, fab->mtu, ((const ns_uec_cfg *)c)->target_ps);
+        d->cwnd = d->nscc.wnd / fab->mtu;
+    }
     return 0;
 }
 
@@ -466,7 +487,12 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
         uint32_t s = p->seq;
         if (s >= d->una && s < d->nxt && !(*st_of(d, s) & (PS_ACKED | PS_LOST))) {
             mark_lost(d, s);
-            reduce_window(d, 0.5);
+            if (IS_UEC(n)) {
+                ns_nscc_nack(&d->nscc, n->sim->now, n->fab->mtu);
+                d->cwnd = d->nscc.wnd / n->fab->mtu;
+            } else {
+                reduce_window(d, 0.5);
+            }
         }
         ns_pkt_free(n, p);
         CHECK(d);
@@ -487,7 +513,11 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     if (p->sent_ps > d->rack_ps)
         d->rack_ps = p->sent_ps;
 
-    if (newly) {
+    if (newly && IS_UEC(n)) {
+        d->progress_ps = now;
+        ns_nscc_ack(&d->nscc, now, now - p->sent_ps, ece, (double)newly * n->fab->mtu);
+        d->cwnd = d->nscc.wnd / n->fab->mtu;
+    } else if (newly) {
         d->progress_ps = now;
         d->win_acked += newly;
         if (ece)
@@ -505,8 +535,13 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
             d->win_end = d->nxt;
         }
     }
-    if (detect_losses(d, c))
+    uint32_t lost = detect_losses(d, c);
+    if (lost && IS_UEC(n)) {
+        ns_nscc_nack(&d->nscc, now, (double)lost * n->fab->mtu);
+        d->cwnd = d->nscc.wnd / n->fab->mtu;
+    } else if (lost) {
         reduce_window(d, 0.5);
+    }
     CHECK(d);
     if (d->una == f->npkts) {
         ns_sim_cancel(n->sim, &d->rto_ev);
@@ -543,6 +578,8 @@ rto_fire(void *simp, ns_event *ev)
     d->orig_scan = d->nxt;
     d->ssthresh = d->cwnd / 2 > 2 ? d->cwnd / 2 : 2;
     d->cwnd = 1;
+    if (IS_UEC(d->n))
+        d->nscc.wnd = d->nscc.min_wnd;
     d->cwr_end = d->nxt;
     ns_time cap = ns_time_mul(cfg_of(d->n)->min_rto_ps, 64);
     d->rto = ns_time_mul(d->rto, 2) < cap ? ns_time_mul(d->rto, 2) : cap;
@@ -646,4 +683,48 @@ const ns_transport ns_tp_dctcp = {
     .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini,
     .conn_size = sizeof(ns_dctcp_conn), .conn_save = dctcp_conn_save, .conn_load = dctcp_conn_load,
     .describe = dctcp_describe
+};
+
+/* --- transport = "uec" -------------------------------------------------------- */
+
+static void
+uec_defaults(void *settings)
+{
+    ns_uec_cfg *c = settings;
+    memset(c, 0, sizeof *c);
+    dctcp_defaults(&c->base);
+}
+
+static int
+uec_parse(const ns_settings *r, void *settings)
+{
+    static const char *const fields[] = {"min_rto", "reorder_window", "target_delay", NULL};
+    ns_uec_cfg *c = settings;
+    r->check_fields(r, fields);
+    c->base.min_rto_ps = r->time(r, "min_rto", c->base.min_rto_ps);
+    c->base.reorder_ps = r->time(r, "reorder_window", c->base.reorder_ps);
+    c->target_ps = r->time(r, "target_delay", c->target_ps);
+    if (c->base.min_rto_ps <= 0)
+        return r->fail(r, "field 'min_rto' must be positive");
+    return NS_OK;
+}
+
+static void
+uec_describe(const void *settings, char *buf, size_t n)
+{
+    const ns_uec_cfg *c = settings;
+    char rto[32], reo[32], tgt[32];
+    ns_format_time(c->base.min_rto_ps, rto, sizeof rto);
+    ns_format_time(c->base.reorder_ps, reo, sizeof reo);
+    ns_format_time(c->target_ps, tgt, sizeof tgt);
+    snprintf(buf, n, "NSCC window (starts at 1.5 BDP), target_delay %s, min_rto %s, reorder_window %s",
+             c->target_ps ? tgt : "the base RTT", rto, c->base.reorder_ps ? reo : "2 srtt (adaptive)");
+}
+
+const ns_transport ns_tp_uec = {
+    .name = "uec", .flags = NS_TPF_ACKS | NS_TPF_ECN, .state_size = sizeof(ns_dctcp),
+    .settings_size = sizeof(ns_uec_cfg), .defaults = uec_defaults, .parse = uec_parse,
+    .init = dctcp_init, .next = dctcp_next, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
+    .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini,
+    .describe = uec_describe
 };

@@ -16,6 +16,7 @@
 extern const ns_transport ns_tp_ideal;   /* transport_ideal.c */
 extern const ns_transport ns_tp_dctcp;   /* transport_dctcp.c */
 extern const ns_transport ns_tp_dcqcn;   /* transport_dcqcn.c */
+extern const ns_transport ns_tp_uec;     /* transport_dctcp.c with nscc.c's window */
 
 /* the transports, one row each; the row numbers of the first three are
  * NS_TP_IDEAL, NS_TP_DCTCP and NS_TP_DCQCN (sim.h) */
@@ -23,6 +24,7 @@ const ns_transport *const ns_transports[] = {
     &ns_tp_ideal,
     &ns_tp_dctcp,
     &ns_tp_dcqcn,
+    &ns_tp_uec,
     NULL
 };
 
