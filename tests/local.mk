@@ -221,6 +221,8 @@ EXTRA_DIST += tests/results2_quick.sh \
 	results/moe-alltoall/capacity.png results/moe-alltoall/packet_vs_flow.png results/grid.sh \
 	results/moe-alltoall/rails.lua results/moe-alltoall/rails.sh results/moe-alltoall/rails.py \
 	results/moe-alltoall/rails.md \
+	results/ethereal/README.md results/ethereal/scenario.lua results/ethereal/run.sh \
+	results/ethereal/analyze.py results/ethereal/tables.md results/ethereal/.gitignore \
 	results/multi-tenant/README.md results/multi-tenant/scenario.lua results/multi-tenant/run.sh \
 	results/multi-tenant/analyze.py results/multi-tenant/tables.md results/multi-tenant/slowdown.png
 

@@ -10,7 +10,7 @@
 "$PY" -c 'import pandas, matplotlib' 2>/dev/null || skip_all 'no pandas or matplotlib for that Python'
 command -v parallel >/dev/null 2>&1 || skip_all 'no GNU parallel (Debian: parallel)'
 export NETSIM NETSIM_PYTHON="$PY"
-plan 29
+plan 31
 
 png() {   # png FILE: exists and starts with the PNG signature
     [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
@@ -186,5 +186,23 @@ print(mb, "hand: %.3f %.3f" % (one, two))
 sys.exit(0 if ok else 1)
 PY
 ok $? "moe-alltoall rails: NIC MB per GPU as the hand probabilities give ($(tr '\n' ' ' <"$T/rails.chk"))"
+
+# --- results/ethereal on its tiny grid ---------------------------------------
+E=$T/ethereal
+sh "$SRCDIR/results/ethereal/run.sh" --tiny -o "$E" -j 2 >"$T/eth.out" 2>&1
+st=$?
+ok $st 'ethereal: run.sh --tiny exits 0'
+[ $st = 0 ] || sed 's/^/# /' "$T/eth.out" | tail -20
+# by hand: a ring allreduce of 1 MB over 256 ranks pushes 2 x 255/256 MB through every NIC at
+# 400 Gb/s: 39.84 us at least; the table has the row, both policies above the bound
+"$PY" - "$E/ring/results.csv" >"$T/eth.chk" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+bound = 2 * 255 / 256 * 1e6 * 8 / 400e9
+ok = sorted(r["lb"] for r in rows) == ["ethereal", "spray"] and all(float(r["makespan"]) >= bound for r in rows)
+print([(r["lb"], r["makespan"]) for r in rows], "bound %.3g" % bound)
+sys.exit(0 if ok else 1)
+PY
+ok $? "ethereal: 2 points, each above the ring's NIC bound ($(tr '\n' ' ' <"$T/eth.chk"))"
 
 finish
