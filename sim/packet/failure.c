@@ -50,7 +50,7 @@ ns_failures_lost(ns_pnet *n, uint32_t link, ns_pkt *p)
         char name[NS_LINK_NAME_MAX];
         ns_fabric_link_name(n->fab, link, name, sizeof name);
         ns_errorf(&n->sim->err, NS_EINVAL, "run: a packet was lost at %s (a failed cable, or no way left) at "
-                  "%.3f us; transport \"%s\" does not recover losses: use one that does (dctcp, dcqcn), or "
+                  "%.3f us; transport \"%s\" does not recover losses: use one that does (dctcp, dcqcn, uec), or "
                   "failures that only slow a cable (rate =)", name, (double)n->sim->now / 1e6, n->tp->name);
     }
     n->ports[link].drops++;
