@@ -3,7 +3,7 @@
 # builders: a message naming file:line, the builder, the field and the value;
 # exit status 2; no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 99
+plan 105
 
 STAR='local fab = netsim.star{ hosts = 8, rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()'
@@ -83,6 +83,12 @@ $RUN" "bad.lua:3: diloco: field 'overlap' must be >= 0 (got -1)" 'diloco: overla
 expect_bad "$PAIR
 w:diloco{ workers = { { 1 }, { 2 } }, $D, mode = 'streaming', overlap = 8, inner_steps = 8, outer_steps = 1 }
 $RUN" "bad.lua:3: diloco: field 'overlap' (8) must be smaller than 'inner_steps' (8)" 'diloco: overlap >= inner_steps'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, mode = 'diloco', layer_syncs = true, inner_steps = 8, outer_steps = 1 }
+$RUN" "bad.lua:3: diloco: layer_syncs = true needs granularity = \"layer\" (syncs by layer need steps by layer)" 'diloco: layer_syncs by step'
+expect_bad "$PAIR
+w:diloco{ workers = { { 1 }, { 2 } }, $D, mode = 'dp', granularity = 'layer', buckets = 4, steps = 2 }
+$RUN" "bad.lua:3: diloco: field 'buckets' is for granularity = \"step\": by layer, dp syncs all its gradients after the backward, or every layer on its own with layer_syncs = true" 'diloco: dp buckets by layer'
 expect_bad "$PAIR
 w:diloco{ workers = { { 1 }, { 2 } }, $D, mode = 'local', inner_steps = 8, outer_steps = 1 }
 $RUN" "bad.lua:3: diloco: field 'mode' must be one of \"dp\", \"diloco\", \"streaming\" (got \"local\")" 'diloco: unknown mode'

@@ -10,7 +10,7 @@
 "$PY" -c 'import pandas, matplotlib' 2>/dev/null || skip_all 'no pandas or matplotlib for that Python'
 command -v parallel >/dev/null 2>&1 || skip_all 'no GNU parallel (Debian: parallel)'
 export NETSIM NETSIM_PYTHON="$PY"
-plan 31
+plan 34
 
 png() {   # png FILE: exists and starts with the PNG signature
     [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
@@ -66,6 +66,36 @@ grep -q '^streaming10 True' "$T/dil.chk"; ok $? 'Streaming DiLoCo, no overlap: 8
 grep -q '^overlap1 True' "$T/dil.chk"; ok $? 'Streaming DiLoCo, overlap 1: each sync blocks by its time minus a step'
 grep -q '^4bit10 True' "$T/dil.chk"; ok $? '4-bit fragments fit in one step at 10 Gbit/s: utilisation 1'
 grep -q '^peaks True' "$T/dil.chk"; ok $? 'peak bandwidths: 160, 160, 20 and 5 Gbit/s'
+
+# The paper's own setting (one host a worker, no WAN latency, steps by layer,
+# every layer its own sync): 24 layers of 1e9/24 parameters; forwards take
+# T/3, backwards 2T/3 / 24 a layer; layer k (from the top) is released at
+# T/3 + k b and the syncs queue one after the other, so layer 1's (the last)
+# ends at E = max_k (T/3 + k b + (25 - k) S) and the next step's forward
+# waits max(0, E - T). dp: 20 steps, 19 of them wait; diloco: 200 steps,
+# one waits (the second outer step's sync gates no step).
+is "$(rows "$D/paper/results.csv")" 10 "streaming-diloco: 10 points of the paper's setting"
+grep -q "^### The paper's own setting against its Table 4" "$D/tables.md"
+ok $? "streaming-diloco: tables.md compares with the paper's Table 4"
+"$PY" - "$D/paper/results.csv" >"$T/paper.chk" <<'PY'
+import sys, math, pandas as pd
+df = pd.read_csv(sys.argv[1]).set_index(["method", "gbps"])
+t, L = 0.1, 24
+def sync(x, R):                 # a 2-rank ring of x bytes: per step 6 x 1 us of cables and a packet's
+    h = x / 2                   # store-and-forward at each of the 6 switches (5 on 1.6 Tbit/s, 1 on the WAN)
+    return 2 * (8 * (h + math.ceil(h / 8936) * 64) / R + 6e-6 + 8 * 9000 / R + 5 * 8 * 9000 / 1.6e12)
+for R in (9.10298e9, 28.1177e9):
+    S, b = sync(2e9 / L, R), 2 * t / 3 / L
+    E = max(t / 3 + k * b + (L + 1 - k) * S for k in range(1, L + 1))
+    w = max(0.0, E - t)
+    u = df.loc[("dp", R / 1e9), "compute_utilization"]
+    print("dp%g" % round(R / 1e9), abs(u - 20 * t / (20 * t + 19 * w)) < 1e-6, u)
+    u = df.loc[("diloco", R / 1e9), "compute_utilization"]
+    print("diloco%g" % round(R / 1e9), abs(u - 200 * t / (200 * t + w)) < 1e-6, u)
+PY
+sed 's/^/# /' "$T/paper.chk"
+[ "$(grep -c ' True ' "$T/paper.chk")" = 4 ]
+ok $? "paper's setting: dp and DiLoCo by layer at 9.1 and 28.1 Gbit/s = the queue of layer syncs by hand"
 
 # --- MoE all-to-all ----------------------------------------------------------
 M=$T/moe

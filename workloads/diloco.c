@@ -37,14 +37,14 @@ const char *const ns_train_granularity_names[] = {"step", "layer", NULL};
 typedef struct sync_ev {
     uint32_t done;
     uint32_t merge;
-    uint32_t layer;     /* by layer: the fragment's first layer, whose forward of step `merge` waits */
+    uint32_t layer;     /* by layer: the layer whose forward of step `merge` waits (a fragment's first) */
 } sync_ev;
 
 typedef struct build {
     ns_workload          *w;
     const ns_diloco_spec *s;
     ns_err               *e;
-    uint32_t              W, n, N, H, tau;
+    uint32_t              W, n, N, H, tau, P;
     uint32_t              t;          /* the step being built */
     char                  lab[NS_LABEL_MAX], lab_sync[NS_LABEL_MAX], lab_inner[NS_LABEL_MAX],
                           lab_step[NS_LABEL_MAX];
@@ -56,9 +56,11 @@ typedef struct build {
     uint32_t             *wait;       /* [W*n]: scratch */
     uint32_t             *shard;      /* [n]: done markers of the shards of one sync */
     uint32_t             *prev;       /* [n]: dp: the previous bucket's shards */
+    uint32_t             *chain;      /* [n]: layer syncs: the last one started, per shard, or NS_NONE */
     uint32_t             *inner;      /* [W]: inner allreduce done, or NS_NONE */
     uint32_t             *end;        /* [W]: end marker of the previous step */
     uint64_t             *sent;       /* [W]: bytes sent in this step's syncs */
+    ns_time              *busy;       /* [W]: compute time of this step */
     uint64_t             *frag_bytes; /* [fragments]: bytes of each fragment's sync */
     uint32_t             *frag_low;   /* [fragments]: its lowest layer (0-based) */
     uint32_t             *lfwd, *lbwd;/* by layer: [W*n*layers] this step's forward, backward op per layer */
@@ -117,6 +119,11 @@ check_spec(const ns_diloco_spec *s, ns_err *e)
     if (s->mode == NS_TRAIN_STREAMING && s->overlap >= s->inner_steps)
         return ns_errorf(e, NS_EINVAL, "%s: overlap (%u) must be smaller than inner_steps (%u)", m,
                          s->overlap, s->inner_steps);
+    if (s->layer_syncs && !s->per_layer)
+        return ns_errorf(e, NS_EINVAL, "%s: layer_syncs needs granularity = \"layer\"", m);
+    if (s->per_layer && s->mode == NS_TRAIN_DP && s->buckets > 1)
+        return ns_errorf(e, NS_EINVAL, "%s: by layer, dp has no buckets (got %u): use layer_syncs = true for one "
+                         "sync per layer, or granularity = \"step\"", m, s->buckets);
     if (s->quant_bits > 64)
         return ns_errorf(e, NS_EINVAL, "%s: quant_bits must be at most 64 (got %u)", m, s->quant_bits);
     if (s->algorithm != NS_ALG_RING && s->algorithm != NS_ALG_HALVING_DOUBLING && s->algorithm != NS_ALG_DIRECT)
@@ -190,9 +197,11 @@ build_free(build *b)
     ns_free(b->wait);
     ns_free(b->shard);
     ns_free(b->prev);
+    ns_free(b->chain);
     ns_free(b->inner);
     ns_free(b->end);
     ns_free(b->sent);
+    ns_free(b->busy);
     ns_free(b->frag_bytes);
     ns_free(b->frag_low);
     ns_free(b->lfwd);
@@ -318,6 +327,7 @@ compute_step(build *b, uint32_t w)
         return ns_errorf(b->e, NS_EINVAL, "diloco: a straggling step of worker %u would last %g s",
                          w + 1, d * 1e-12);
     ns_time dur = (ns_time)llround(d);
+    b->busy[w] = dur;
     ns_time bwd = s->mode == NS_TRAIN_DP || s->per_layer ? (ns_time)llround(s->backward_fraction * (double)dur) : 0;
     int rc;
     if (s->per_layer)
@@ -362,6 +372,58 @@ compute_step(build *b, uint32_t w)
     return NS_OK;
 }
 
+/* is layer l (0-based) in fragment p of P? */
+static int
+in_fragment(const build *b, uint32_t l, uint32_t p)
+{
+    if (b->s->pattern == NS_FRAG_STRIDED)
+        return l % b->P == p;
+    uint32_t lo = b->frag_low[p];
+    return l >= lo && l < lo + (uint32_t)ns_split(b->s->layers, b->P, p);
+}
+
+/*
+ * By layer, every mode is fragments: dp one fragment synced every step,
+ * diloco one every H steps, streaming P staggered over H. Fragment p syncs
+ * after steps (p+1) H / P + k H: as one sync once the backward of its first
+ * layer (its last to finish) is done, merged before that layer's forward in
+ * step t + tau + 1; or, with layer_syncs, as one sync per layer, each once
+ * its own backward is done and merged before its own forward, in the order
+ * the backward releases them, one after the other on each shard.
+ */
+static int
+layer_syncs_at(build *b, uint32_t t)
+{
+    const ns_diloco_spec *s = b->s;
+    size_t nh = (size_t)b->W * b->n;
+    uint32_t L = s->layers;
+    int rc;
+    for (uint32_t p = 0; p < b->P; p++) {
+        uint32_t off = (uint32_t)(((uint64_t)p + 1) * b->H / b->P);
+        if (t < off || (t - off) % b->H)
+            continue;
+        if (!s->layer_syncs) {
+            for (size_t i = 0; i < nh; i++)
+                b->wait[i] = b->lbwd[i * L + b->frag_low[p]];
+            if ((rc = shard_sync(b, b->frag_bytes[p], NULL)) || (rc = add_pending(b, t + b->tau + 1, b->frag_low[p])))
+                return rc;
+            continue;
+        }
+        for (uint32_t k = L; k-- > 0;) {
+            if (!in_fragment(b, k, p))
+                continue;
+            for (size_t i = 0; i < nh; i++)
+                b->wait[i] = b->lbwd[i * L + k];
+            if ((rc = shard_sync(b, exchange_bytes(s, ns_split(s->params, L, k)), b->chain)))
+                return rc;
+            memcpy(b->chain, b->shard, b->n * sizeof *b->chain);
+            if ((rc = add_pending(b, t + b->tau + 1, k)))
+                return rc;
+        }
+    }
+    return NS_OK;
+}
+
 /* the syncs that start at the end of step t */
 static int
 syncs_at(build *b, uint32_t t)
@@ -369,6 +431,8 @@ syncs_at(build *b, uint32_t t)
     const ns_diloco_spec *s = b->s;
     size_t nh = (size_t)b->W * b->n;
     int rc;
+    if (s->per_layer)
+        return layer_syncs_at(b, t);
     if (s->mode == NS_TRAIN_DP) {
         /* buckets one after the other, each once its backward op is done everywhere */
         uint64_t G = s->params * s->bytes_per_param;
@@ -396,9 +460,6 @@ syncs_at(build *b, uint32_t t)
         uint32_t off = (uint32_t)(((uint64_t)p + 1) * b->H / s->fragments);
         if (t < off || (t - off) % b->H)
             continue;
-        if (s->per_layer)       /* once the backward of its first layer (its last to finish) is done */
-            for (size_t i = 0; i < nh; i++)
-                b->wait[i] = b->lbwd[i * s->layers + b->frag_low[p]];
         if ((rc = shard_sync(b, b->frag_bytes[p], NULL)))
             return rc;
         if ((rc = add_pending(b, t + b->tau + 1, b->frag_low[p])))
@@ -451,8 +512,10 @@ build_steps(build *b, uint32_t *start_op, uint32_t *done_op)
             for (size_t i = 0; i < b->npend && !s->per_layer; i++)
                 if (b->pend[i].merge == t + 1 && (rc = after(b, (uint32_t)m, b->pend[i].done)))
                     return rc;
-            ns_iter it = { base + k + 1, t, b->first[(size_t)k * b->n], b->last[(size_t)k * b->n],
-                           (uint32_t)m, b->sent[k], 0 };
+            /* by layer a step may wait inside (a forward waits for its layer's sync): it spans from
+             * the end of the step before, and its compute is its ops' time */
+            ns_iter it = { base + k + 1, t, s->per_layer ? b->end[k] : b->first[(size_t)k * b->n],
+                           b->last[(size_t)k * b->n], (uint32_t)m, b->sent[k], s->per_layer ? b->busy[k] : 0 };
             if (ns_train_add_iter(w, &it, b->e) < 0)
                 return failed(b->e);
             b->end[k] = (uint32_t)m;
@@ -532,6 +595,7 @@ ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32
     snprintf(b.lab_step, sizeof b.lab_step, "%s_step", lab);
     size_t nh = (size_t)b.W * b.n;
     uint32_t P = s->mode == NS_TRAIN_STREAMING ? s->fragments : 1;
+    b.P = P;
     if ((rc = reserve_steps(w, s, b.N, P, e)))
         return rc;
     b.group = ns_alloc(b.W * sizeof *b.group);
@@ -542,9 +606,11 @@ ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32
     b.wait = ns_alloc(nh * sizeof *b.wait);
     b.shard = ns_alloc(b.n * sizeof *b.shard);
     b.prev = ns_alloc(b.n * sizeof *b.prev);
+    b.chain = ns_alloc(b.n * sizeof *b.chain);
     b.inner = ns_alloc(b.W * sizeof *b.inner);
     b.end = ns_alloc(b.W * sizeof *b.end);
     b.sent = ns_calloc(b.W, sizeof *b.sent);
+    b.busy = ns_calloc(b.W, sizeof *b.busy);
     b.frag_bytes = ns_alloc(P * sizeof *b.frag_bytes);
     b.frag_low = ns_alloc(P * sizeof *b.frag_low);
     if (s->per_layer) {
@@ -555,12 +621,14 @@ ns_wl_diloco(ns_workload *w, const ns_diloco_spec *s, uint32_t *start_op, uint32
         for (uint32_t k = 0; k < b.W; k++)
             if (!(b.rng[k] = ns_rng_new(w->seed, NS_RNG_STRAGGLER, (uint64_t)ns_train_workers(w) + k + 1)))
                 rc = NS_ENOMEM;
-    if (rc || !b.group || !b.first || !b.last || !b.bwd || !b.ready || !b.wait || !b.shard || !b.prev ||
-        !b.inner || !b.end || !b.sent || !b.frag_bytes || !b.frag_low ||
+    if (rc || !b.group || !b.first || !b.last || !b.bwd || !b.ready || !b.wait || !b.shard || !b.prev || !b.chain ||
+        !b.inner || !b.end || !b.sent || !b.busy || !b.frag_bytes || !b.frag_low ||
         (s->per_layer && (!b.lfwd || !b.lbwd)) || (s->straggler != NS_STRAGGLER_NONE && !b.rng)) {
         build_free(&b);
         return ns_enomem(e, "a training schedule");
     }
+    for (uint32_t g = 0; g < b.n; g++)
+        b.chain[g] = NS_NONE;
     fragment_bytes(s, P, b.frag_bytes);
     for (uint32_t p = 0, l0 = 0; p < P; p++) {   /* strided: layer p; sequential: its block's first */
         b.frag_low[p] = s->pattern == NS_FRAG_STRIDED ? p : l0;

@@ -53,7 +53,10 @@ typedef struct ns_diloco_spec {
     uint32_t  fragments;           /* streaming: P, 1 <= P <= layers */
     int       pattern;             /* streaming: NS_FRAG_* */
     uint32_t  overlap;             /* streaming: tau, < inner_steps */
-    int       per_layer;           /* streaming: steps as forward and backward per layer (NS_GRAN_LAYER) */
+    int       per_layer;           /* steps as forward and backward per layer (NS_GRAN_LAYER) */
+    int       layer_syncs;         /* per_layer: every layer's values are a sync of their own, started when
+                                    * its backward is done and merged before its forward; the syncs of a
+                                    * shard run one after the other, in the order they start */
     uint32_t  quant_bits;          /* diloco, streaming: bits per exchanged value; 0: 8 x bytes_per_param */
     int       inner_allreduce;     /* allreduce the gradients inside each worker every step */
     int       algorithm;           /* of the cross-worker allreduces (NS_ALG_*) */

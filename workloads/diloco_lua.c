@@ -161,7 +161,8 @@ w_diloco(lua_State *L)
     static const char *const fields[] = {
         "workers", "params", "layers", "bytes_per_param", "step_time", "mode", "inner_steps",
         "outer_steps", "steps", "buckets", "backward_fraction", "fragments", "pattern", "overlap",
-        "quant_bits", "inner_allreduce", "algorithm", "straggler", "granularity", "after", "label", NULL
+        "quant_bits", "inner_allreduce", "algorithm", "straggler", "granularity", "layer_syncs", "after",
+        "label", NULL
     };
     static const char *const algs[] = {"ring", "halving_doubling", "direct", NULL};
     ns_workload *w = ns_lua_begin_builder(L, CTOR, fields);
@@ -199,8 +200,13 @@ w_diloco(lua_State *L)
                     s.fragments, s.layers);
     s.pattern = ns_lua_option(L, 2, CTOR, "pattern", ns_frag_pattern_names, NS_FRAG_STRIDED);
     s.overlap = (uint32_t)ns_lua_int(L, 2, CTOR, "overlap", 0, 0, 0, INT32_MAX);
-    s.per_layer = ns_lua_option(L, 2, CTOR, "granularity", ns_train_granularity_names, NS_GRAN_STEP) == NS_GRAN_LAYER &&
-                  s.mode == NS_TRAIN_STREAMING;
+    s.per_layer = ns_lua_option(L, 2, CTOR, "granularity", ns_train_granularity_names, NS_GRAN_STEP) == NS_GRAN_LAYER;
+    s.layer_syncs = ns_lua_bool(L, 2, CTOR, "layer_syncs", 0);
+    if (s.layer_syncs && !s.per_layer)
+        ns_lua_fail(L, CTOR, "layer_syncs = true needs granularity = \"layer\" (syncs by layer need steps by layer)");
+    if (dp && s.per_layer && ns_lua_has(L, 2, "buckets"))
+        ns_lua_fail(L, CTOR, "field 'buckets' is for granularity = \"step\": by layer, dp syncs all its gradients "
+                    "after the backward, or every layer on its own with layer_syncs = true");
     if (s.mode == NS_TRAIN_STREAMING && s.overlap >= s.inner_steps)
         ns_lua_fail(L, CTOR, "field 'overlap' (%u) must be smaller than 'inner_steps' (%u)",
                     s.overlap, s.inner_steps);
@@ -225,7 +231,7 @@ w_diloco(lua_State *L)
                                in_use);
     }
     if (s.mode != NS_TRAIN_STREAMING) {
-        static const char *const streaming[] = {"fragments", "pattern", "overlap", "granularity", NULL};
+        static const char *const streaming[] = {"fragments", "pattern", "overlap", NULL};
         for (int k = 0; streaming[k]; k++)
             ns_lua_warn_unused(L, 2, CTOR, streaming[k], "mode = \"streaming\"", in_use);
     }

@@ -162,7 +162,12 @@ fill_iters(const ns_result_run *r, size_t first, size_t n, void *rowsp)
         rows[i].start_ps = r->op_start[it->start_op];
         rows[i].finish_ps = r->op_finish[it->end_op];
         ns_time cdone = r->op_finish[it->compute_op];
-        rows[i].blocked_ps = rows[i].finish_ps >= 0 && cdone >= 0 ? rows[i].finish_ps - cdone : -1;
+        /* a step that may wait inside (busy_ps set) waited for all of it but its compute */
+        if (rows[i].finish_ps < 0 || cdone < 0 || rows[i].start_ps < 0)
+            rows[i].blocked_ps = -1;
+        else
+            rows[i].blocked_ps = it->busy_ps > 0 ? rows[i].finish_ps - rows[i].start_ps - it->busy_ps
+                                                 : rows[i].finish_ps - cdone;
         rows[i].bytes_sent = it->bytes_sent;
     }
 }

@@ -67,9 +67,13 @@ def steady_utilisation(path):
         it = pd.DataFrame(f["iterations"][:])
     method = prm["method"]
     it = it[it.worker == 1]
-    H = len(it) if method == "dp" else int(prm["inner_steps"])       # dp: every step (all alike)
+    # by layer a sync blocks the forward of the step after the one it is merged
+    # into, not the end of a step: the window starts one step later (dp: every
+    # step but the first, which waits for nothing)
+    by_layer = str(prm.get("granularity", "step")) == "layer"
+    H = len(it) - by_layer if method == "dp" else int(prm["inner_steps"])   # dp: every step (all alike)
     tau = int(prm["overlap"]) if method in ("streaming_overlap", "streaming_4bit") else 0
-    it = it[(it.step >= tau + 1) & (it.step <= tau + H)]
+    it = it[(it.step >= tau + 1 + by_layer) & (it.step <= tau + H + by_layer)]
     if len(it) != H:
         raise SystemExit("%s: expected %d steps in the window, found %d" % (path, H, len(it)))
     wall = (it.finish_ps - it.start_ps).sum()
@@ -268,10 +272,75 @@ def main():
                         r.makespan_packet / r.makespan_flow))
         print()
 
+    paper = load(os.path.join(a.dir, "paper"))
+    if paper is not None:
+        paper_table(paper)
+
     plot_utilisation(df, models, methods, os.path.join(figs, "utilisation.png"))
     plot_needed(need, models, methods, gmin, df.gbps.max(), os.path.join(figs, "bandwidth_needed.png"))
     if lat is not None:
         plot_latency(lat, os.path.join(figs, "latency.png"))
+
+
+# Table 4 of the Streaming DiLoCo paper (Douillard et al., arXiv 2501.18512):
+# Gbit/s to reach a compute utilisation of 50, 80, 90, 95, 99 %, points of its
+# 50-point log grid from 0.1 to 1000 Gbit/s
+PAPER = {
+    ("1B", "dp"): [86.8, 152.6, 184.2, 222.3, 569.0],
+    ("1B", "diloco"): [1.4, 6.2, 13.3, 23.3, 86.8],
+    ("1B", "streaming"): [1.4, 5.2, 9.1, 16.0, 28.1],
+    ("1B", "streaming_overlap"): [1.4, 4.3, 6.2, 9.1, 11.0],
+    ("1B", "streaming_4bit"): [0.4, 0.9, 1.7, 2.0, 3.0],
+    ("10B", "dp"): [104.8, 222.3, 222.3, 268.3, 471.5],
+    ("10B", "diloco"): [1.7, 7.5, 16.0, 33.9, 104.8],
+    ("10B", "streaming"): [1.7, 5.2, 9.1, 13.3, 19.3],
+    ("10B", "streaming_overlap"): [1.7, 3.6, 5.2, 6.2, 7.5],
+    ("10B", "streaming_4bit"): [0.4, 0.9, 1.4, 1.4, 1.7],
+    ("100B", "dp"): [184.2, 323.8, 390.7, 390.7, 471.5],
+    ("100B", "diloco"): [3.0, 11.0, 23.3, 49.4, 184.2],
+    ("100B", "streaming"): [2.4, 6.2, 9.1, 11.0, 19.3],
+    ("100B", "streaming_overlap"): [1.7, 3.6, 4.3, 5.2, 5.2],
+    ("100B", "streaming_4bit"): [0.5, 0.9, 1.1, 1.1, 1.4],
+}
+PAPER_STEP = 10 ** (4 / 49)          # one step of the paper's grid
+
+
+def first_reaching(g, u, target):
+    """the lowest rate of the sweep whose utilisation reaches target, or None"""
+    ok = [x for x, y in sorted(zip(g, u)) if y >= target - 1e-12]
+    return ok[0] if ok else None
+
+
+def paper_table(df):
+    """netsim on the paper's setting against the paper's Table 4, in grid steps"""
+    print("### The paper's own setting against its Table 4\n")
+    print("The lowest rate of the 50-point grid (0.1 .. 1000 Gbit/s) at which the steady-state "
+          "utilisation reaches the target; the paper's value after the slash; in brackets, netsim's "
+          "distance from it in steps of that grid (x %.4f per step).\n" % PAPER_STEP)
+    print("| model | method | " + " | ".join("%d %%" % round(100 * t) for t in TARGETS) + " |")
+    print("|---|---|" + "---|" * len(TARGETS))
+    n = close = 0
+    steps_all = []
+    for mo in [m for m in MODELS if m in set(df.model)]:
+        for me in [m for m in METHODS if m in set(df.method)]:
+            s = df[(df.model == mo) & (df.method == me)]
+            cells = []
+            for t, ref in zip(TARGETS, PAPER[mo, me]):
+                x = first_reaching(s.gbps, s.util, t)
+                if x is None:
+                    cells.append("never / %g" % ref)
+                    n += 1
+                    continue
+                k = round(math.log(x / ref) / math.log(PAPER_STEP))
+                steps_all.append(k)
+                n += 1
+                close += abs(k) <= 2
+                cells.append("%.3g / %g (%+d)" % (x, ref, k))
+            print("| %s | %s | %s |" % (mo, LABELS[me], " | ".join(cells)))
+    print()
+    if n:
+        print("Within 2 grid steps of the paper: %d of %d cells (%.0f %%); median distance %+d steps.\n"
+              % (close, n, 100.0 * close / n, int(np.median(steps_all)) if steps_all else 0))
 
 
 def plot_utilisation(df, models, methods, path):

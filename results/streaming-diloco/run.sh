@@ -30,6 +30,12 @@ quick) models=1B,10B,100B; gbps=$(logspace 5);  lat_methods=$methods; lats=0ms,1
 tiny)  models=1B; gbps=1,10; lat_methods=diloco; lats=10ms
        chk_methods=diloco; chk_models=100M; chk_gbps=10 ;;
 esac
+# the paper's own grid (Table 4 of arXiv 2501.18512): 50 rates, log-spaced over 0.1 .. 1000
+paper_gbps=$("$PY" -c "print(','.join('%.6g' % 10**(-1 + 4*k/49) for k in range(50)))")
+case $grid in
+full|quick) paper_models=1B,10B,100B ;;
+tiny)       paper_models=1B; paper_gbps=9.10298,28.1177 ;;
+esac
 
 start=$(date +%s)
 # 1. compute utilisation versus WAN bandwidth: every method, model and rate
@@ -43,6 +49,10 @@ for m in flow packet; do
     "$SWEEP" "$HERE/scenario.lua" method=$chk_methods model=$chk_models gbps=$chk_gbps dp_steps=10 \
         -o "$out/check-$m" -j "$jobs" -- --model $m
 done
+# 4. the paper's own setting: two workers of one host, no WAN latency, steps by layer and every
+#    layer its own sync (its simulator's DAG); dp over 20 steps (all alike)
+"$SWEEP" "$HERE/scenario.lua" method=$methods model=$paper_models gbps="$paper_gbps" granularity=layer \
+    layer_syncs=true wan_latency=0ms hosts_per_dc=1 dp_steps=20 -o "$out/paper" -j "$jobs"
 echo "run.sh: simulations took $(( $(date +%s) - start )) s"
 # not through a pipe, whose status would be tee's: a failed analysis fails run.sh
 "$PY" "$HERE/analyze.py" "$out" --figures "$figs" >"$figs/tables.md.tmp"

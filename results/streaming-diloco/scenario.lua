@@ -17,6 +17,9 @@ local bpp     = param("bytes_per_param", 2)    -- bf16 gradients and outer gradi
 local qbits   = param("quant_bits", 4)         -- of method streaming_4bit
 local tau     = param("overlap", 1)            -- inner steps a sync may overlap (streaming_overlap, _4bit)
 local hosts   = param("hosts_per_dc", 4)       -- the sync is sharded over them
+-- the paper's timing (run.sh --paper): steps by layer, every layer its own sync
+local granularity = param("granularity", "step")   -- step | layer
+local layer_syncs = param("layer_syncs", false)
 
 local models = {
   ["1B"]   = { params = 1e9,   layers = 24,  step = "0.1s" },
@@ -46,7 +49,7 @@ if not me then error("method must be dp, diloco, streaming, streaming_overlap or
 local fab = netsim.multidc{
   dcs = 2, mtu = 9000,
   dc = { leaves = 1, spines = 1, hosts_per_leaf = hosts,
-         host_link = { rate = "400Gbps", latency = "1us" },
+         host_link = { rate = 1.6e12 / hosts, latency = "1us" },   -- 400 Gbit/s for 4 hosts
          fabric_link = { rate = "1.6Tbps", latency = "1us" } },
   gateway_link = { rate = "1.6Tbps", latency = "1us" },
   wan = { rate = gbps * 1e9, latency = wan_lat },
@@ -59,7 +62,9 @@ w:diloco{
   -- each mode only its own fields: the others would be ignored with a warning
   mode = me.mode, inner_steps = me.mode ~= "dp" and H or nil,
   outer_steps = me.mode ~= "dp" and outer or (dp_steps > 0 and dp_steps or outer * H),
-  buckets = me.mode == "dp" and m.layers // per_frag or nil,   -- dp: one gradient bucket per 3 layers
+  -- dp: one gradient bucket per 3 layers (by layer: one sync per layer with layer_syncs)
+  buckets = me.mode == "dp" and granularity == "step" and m.layers // per_frag or nil,
+  granularity = granularity, layer_syncs = layer_syncs or nil,
   fragments = me.mode == "streaming" and m.layers // per_frag or nil, overlap = me.overlap,
   quant_bits = me.quant_bits,
 }

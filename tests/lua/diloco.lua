@@ -182,3 +182,35 @@ do
   spec.bytes_per_param = 0
   check(run(wan, spec).makespan_ps, 6 * T, "by layers with free syncs: steps x step time exactly")
 end
+
+-- 10. every mode by layer, every layer its own sync (layer_syncs = true), as
+-- the Streaming DiLoCo paper's simulator: 4 layers, T = 30 ms, forwards of
+-- 2.5 ms, backwards of 5 ms; layer l's sync starts when its backward is done
+-- (layer 4 at 15 ms, layer 1 at 30 ms) and gates its forward in the next
+-- step; the syncs of a shard run one after the other.
+do
+  -- a 1e6-parameter layer: S = AR2(2 MB) = 3.63 ms < 5 ms, so the syncs never
+  -- queue and only layer 1's is exposed: dp blocks S a step, the last step's
+  -- sync gates only the end
+  local Pl = 1000000
+  local S = AR2(2 * Pl, ppb, lat)
+  assert(S < 5 * MS)
+  local spec = { workers = { { 1 }, { 2 } }, params = 4 * Pl, layers = 4, bytes_per_param = 2, step_time = ps(T),
+                 mode = "dp", steps = 3, granularity = "layer", layer_syncs = true }
+  local r = run(wan, spec)
+  check(r.makespan_ps, 3 * (T + S), "dp by layer, layer syncs: 3 x (T + one layer's sync)")
+  near(r.compute_utilization, 3 * T / (3 * T + 2 * S), 1e-12, "dp by layer: utilization over the 3 steps' spans")
+  -- diloco, H = 2, 4 steps: syncs after steps 2 and 4, each exposing layer 1's sync only
+  spec.mode, spec.inner_steps, spec.steps = "diloco", 2, 4
+  check(run(wan, spec).makespan_ps, 4 * T + 2 * S, "diloco by layer, layer syncs: 4 T + 2 S")
+  -- 3e6-parameter layers: S = 6.88 ms > 5 ms, so the syncs queue behind each
+  -- other from layer 4's at 15 ms: layer 1's ends at 15 ms + 4 S; dp steps last 15 ms + 4 S
+  Pl = 3000000
+  S = AR2(2 * Pl, ppb, lat)
+  assert(S > 5 * MS)
+  spec.params, spec.mode, spec.inner_steps, spec.steps = 4 * Pl, "dp", nil, 3
+  check(run(wan, spec).makespan_ps, 3 * (15 * MS + 4 * S), "dp by layer, queued syncs: 3 x (15 ms + 4 S)")
+  -- one sync of all the gradients after the backward (no layer_syncs): T + AR2(G) a step
+  spec.layer_syncs = nil
+  check(run(wan, spec).makespan_ps, 3 * (T + AR2(2 * 4 * Pl, ppb, lat)), "dp by layer, one sync: 3 x (T + AR2(G))")
+end
