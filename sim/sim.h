@@ -72,6 +72,7 @@ typedef struct ns_run_cfg {
     const ns_failure *failures;   /* nfailures of them (borrowed), or NULL */
     uint32_t     nfailures;
     ns_time      reroute_ps;
+    int          reroute_given;  /* 1: the scenario set reroute_ps; 0: the default (the header says so) */
     uint64_t    *failure_lost;   /* OUT, nfailures: packets lost on each failed cable (or NULL) */
     uint32_t     reps_buffer;    /* lb = "reps": entropies a sender keeps (reps.c) */
     int          reps_freeze;    /* 1: a timeout freezes the set of entropies */

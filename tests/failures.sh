@@ -43,6 +43,9 @@ run_to frepaired.h5 "$S" mode=down lb=spray model=flow at=50us reroute=10us dura
 run -o hdr.h5 "$S" mode=down lb=spray transport=dctcp at=50us reroute=10us
 grep -q '^netsim: failures: 1 cable; forwarding avoids a cable down 10 us after it fails (reroute)$' "$T/out"
 ok $? 'the run header names the failures and the reroute delay'
+run -o hdr2.h5 "$S" mode=down lb=spray transport=dctcp at=50us reroute=default
+grep -q '^netsim: failures: 1 cable; forwarding avoids a cable down 1 ms after it fails (reroute, the default: hardware fast failover; BGP takes 100ms or more)$' "$T/out"
+ok $? 'without reroute the header says the 1 ms is the default, and what it stands for'
 
 check 'down from 0 with reroute 0 is the fabric without the cable; slowed from 0 the degraded one (to the ps)' "
 fin = lambda f: [int(x) for x in h5(f)['transfers']['finish_ps']]

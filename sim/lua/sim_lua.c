@@ -427,6 +427,7 @@ read_failures(lua_State *L, const ns_fabric *fab, ns_run_cfg *cfg)
     cfg->failures = fl;
     cfg->failure_lost = lost;
     cfg->nfailures = (uint32_t)n;
+    cfg->reroute_given = ns_lua_has(L, 1, "reroute");
     cfg->reroute_ps = ns_lua_time(L, 1, "run", "reroute", 0, NS_REROUTE_DEFAULT_PS);
     /* the list and the arrays stay on the stack while the run lasts */
 }
@@ -1040,8 +1041,9 @@ print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg,
     if (cfg->nfailures) {
         char r[32];
         ns_format_time(cfg->reroute_ps, r, sizeof r);
-        printf("netsim: failures: %u cable%s; forwarding avoids a cable down %s after it fails (reroute)\n",
-               cfg->nfailures, cfg->nfailures > 1 ? "s" : "", r);
+        printf("netsim: failures: %u cable%s; forwarding avoids a cable down %s after it fails (reroute%s)\n",
+               cfg->nfailures, cfg->nfailures > 1 ? "s" : "", r,
+               cfg->reroute_given ? "" : ", the default: hardware fast failover; BGP takes 100ms or more");
     }
     if (fab->gpus_per_server) {
         /* what the scenario left to the defaults of an HGX server */

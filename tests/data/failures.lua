@@ -6,6 +6,7 @@
 -- (the cable left out of the fabric: leafspine{ failed = }) | degraded
 -- (leafspine{ degraded = } at `rate`) | nic (host1's cable down at `at`) |
 -- nicslow (host1's cable at `rate` from `at`); flows: 2, or 1 (host 1's only)
+local rr = param("reroute", "0s")   -- "default": leave reroute to netsim
 local mode = param("mode", "down")
 local rate = param("rate", "50Gbps")
 local spec = { leaves = 2, spines = 2, hosts_per_leaf = 2, host_link = { rate = "100Gbps", latency = "1us" } }
@@ -28,4 +29,4 @@ end
 local model = param("model", "packet")
 netsim.run{ fabric = fab, workload = w, model = model, lb = param("lb", "ecmp"),
             transport = model == "packet" and param("transport", "ideal") or nil,
-            failures = failures, reroute = failures and param("reroute", "0s") or nil, output = "fail.h5" }
+            failures = failures, reroute = failures and rr ~= "default" and rr or nil, output = "fail.h5" }
