@@ -28,6 +28,9 @@ done
 "$FB" 32 32 32 a2a 1000000 spray incremental
 # unequal sizes: every departure changes many rates (cost ~ flows x changes)
 for m in incremental full; do "$FB" 8 16 8 a2av 1000000 ecmp $m; done
+# the same with run{ flow_quantum } of 1 and 10 us: each runs exact, then with the quantum,
+# and prints the quantum's error in completion times
+for q in 1000000 10000000; do "$FB" 8 16 8 a2av 1000000 ecmp incremental flow $q; done
 
 if "$NETSIM" --check -q "$here/flow_perm.lua" hosts=64 hosts_per_leaf=8 >/dev/null 2>&1; then
     echo "# netsim + Lua scenarios (wall = simulation only; RSS includes building the workload in Lua)"

@@ -69,6 +69,7 @@ typedef struct ns_run_cfg {
     ns_time      until_ps;   /* stop here if not done; 0 = run to completion */
     ns_time      sample_ps;  /* time-series period; 0 = none */
     int          flow_solver;/* flow model: NS_MM_INCREMENTAL, _COMPONENT or _FULL (maxmin.h) */
+    ns_time      flow_quantum_ps;   /* flow model: departures re-solved at the next multiple of it; 0: at once (exact) */
     const ns_failure *failures;   /* nfailures of them (borrowed), or NULL */
     uint32_t     nfailures;
     ns_time      reroute_ps;

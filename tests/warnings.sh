@@ -34,7 +34,7 @@ local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us", switch = {
 local w = netsim.workload()
 w:transfer{ src = 1, dst = 2, bytes = "1MB" }
 netsim.run{ fabric = fab, workload = w, output = "m.h5", model = param("model", "flow"), transport = "dctcp",
-            dctcp = { init_window = 10 }, dcqcn = {}, flow_solver = "full" }
+            dctcp = { init_window = 10 }, dcqcn = {}, flow_solver = "full", flow_quantum = "1us" }
 LUA
 run -q models.lua
 is "$status" 0 'transport settings under the flow model: the run goes on'
@@ -43,11 +43,12 @@ grep -q "^netsim: models.lua:4: warning: run: field 'dctcp' only applies with mo
 grep -q "^netsim: models.lua:4: warning: run: field 'dcqcn' only applies with model = \"packet\" and transport = \"dcqcn\"; ignored with model = \"flow\"$" "$T/err" &&
 grep -q "warning: run: the fabric's switch settings (buffer, ecn, pfc) only apply with model = \"packet\"; ignored with model = \"flow\"$" "$T/err"
 ok $? 'transport, dctcp, dcqcn and the switch under the flow model: one line each'
-grep -c 'warning' "$T/err" | grep -qx 4; ok $? 'four warnings, flow_solver not among them'
+grep -c 'warning' "$T/err" | grep -qx 4; ok $? 'four warnings, flow_solver and flow_quantum not among them'
 run -q models.lua model=packet
 grep -q "warning: run: field 'flow_solver' only applies with model = \"flow\"; ignored with model = \"packet\"$" "$T/err" &&
+grep -q "warning: run: field 'flow_quantum' only applies with model = \"flow\"; ignored with model = \"packet\"$" "$T/err" &&
 grep -q "warning: run: field 'dcqcn' only applies with transport = \"dcqcn\"; ignored with transport = \"dctcp\"$" "$T/err"
-ok $? 'under packets: flow_solver and dcqcn are warned about, transport and dctcp are not'
+ok $? 'under packets: flow_solver, flow_quantum and dcqcn are warned about, transport and dctcp are not'
 
 # a switch's alpha applies to a shared buffer only
 scenario alpha.lua <<'LUA'

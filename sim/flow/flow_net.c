@@ -164,11 +164,33 @@ slot_put(fnet *n, uint32_t i)
     n->live--;
 }
 
+/* solve at `t` at the latest */
+static void
+solve_by(fnet *n, ns_time t)
+{
+    if (!ns_event_pending(&n->solve_ev) || n->solve_ev.when_ps > t)
+        ns_sim_at(n->sim, &n->solve_ev, t);
+}
+
+/* arrivals, failures: rates are solved again at once */
 static void
 request_solve(fnet *n)
 {
-    if (!ns_event_pending(&n->solve_ev))
-        ns_sim_at(n->sim, &n->solve_ev, n->sim->now);
+    solve_by(n, n->sim->now);
+}
+
+/* a departure: at once, or (run{ flow_quantum = q }) at the next multiple
+ * of q, so that the departures of a quantum share one solve; until then the
+ * capacity a departed subflow frees stays unused (an approximation that
+ * only ever slows the others: see netsim-lua(5)) */
+static void
+request_solve_departure(fnet *n)
+{
+    ns_time q = n->sim->cfg.flow_quantum_ps, now = n->sim->now;
+    if (q <= 0)
+        solve_by(n, now);
+    else
+        solve_by(n, now % q == 0 ? now : ns_time_add(now - now % q, q));
 }
 
 /* --- events ---------------------------------------------------------------- */
@@ -205,7 +227,7 @@ ff_sent(void *simp, ns_event *ev)
     f->t_upd = sim->now;
     ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
     f->mm = NS_NONE;
-    request_solve(n);
+    request_solve_departure(n);
     if (f->delay_ps > 0) {
         ev->fn = ff_delivered;
         ns_sim_at(sim, ev, sim->now + f->delay_ps);

@@ -228,6 +228,7 @@ check_transport_settings(lua_State *L, const ns_run_cfg *c)
     } else {
         snprintf(in_use, sizeof in_use, "transport = \"%s\"", ns_transport_name(c->transport));
         ns_lua_warn_unused(L, 1, "run", "flow_solver", "model = \"flow\"", "model = \"packet\"");
+        ns_lua_warn_unused(L, 1, "run", "flow_quantum", "model = \"flow\"", "model = \"packet\"");
     }
     for (int row = 0; ns_transport_name(row); row++) {
         const char *name = ns_transport_name(row);
@@ -291,7 +292,8 @@ read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
 {
     static const char *const fields[] = {
         "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "connections", "transport",
-        "seed", "until", "duration", "output", "sample", "flow_solver", "failures", "reroute", "reps", NULL
+        "seed", "until", "duration", "output", "sample", "flow_solver", "flow_quantum", "failures", "reroute", "reps",
+        NULL
     };
     const char *all[48];
     ns_lua_check_args(L, 1, "run", run_fields(fields, all, 48));
@@ -335,6 +337,7 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     cfg->until_ps = ns_lua_time(L, 1, "run", "duration", 0, cfg->until_ps);
     cfg->sample_ps = ns_lua_time(L, 1, "run", "sample", 0, 0);
     cfg->flow_solver = ns_lua_option(L, 1, "run", "flow_solver", ns_flow_solver_names, 0);
+    cfg->flow_quantum_ps = ns_lua_time(L, 1, "run", "flow_quantum", 0, 0);
     char lb[48];
     snprintf(lb, sizeof lb, "lb = \"%s\"", ns_lb_names[cfg->lb]);
     if (cfg->lb != NS_LB_REPS) {
@@ -1044,6 +1047,11 @@ print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg,
         printf("netsim: failures: %u cable%s; forwarding avoids a cable down %s after it fails (reroute%s)\n",
                cfg->nfailures, cfg->nfailures > 1 ? "s" : "", r,
                cfg->reroute_given ? "" : ", the default: hardware fast failover; BGP takes 100ms or more");
+    }
+    if (cfg->model == NS_MODEL_FLOW && cfg->flow_quantum_ps > 0) {
+        char q[32];
+        ns_format_time(cfg->flow_quantum_ps, q, sizeof q);
+        printf("netsim: flow model approximate: departures re-solved at multiples of %s (flow_quantum)\n", q);
     }
     if (fab->gpus_per_server) {
         /* what the scenario left to the defaults of an HGX server */

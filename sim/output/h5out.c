@@ -843,6 +843,7 @@ ns_h5out_finish(ns_h5out *h, ns_sim *sim, const ns_summary *s, const ns_h5meta *
     bad |= attr_str(root, "transport", ns_transport_name(c->transport));
     bad |= attr_str(root, "connections", ns_connections_names[c->connections]);
     bad |= attr_i64(root, "subflows", c->subflows);
+    bad |= attr_i64(root, "flow_quantum_ps", c->model == NS_MODEL_FLOW ? c->flow_quantum_ps : 0);
     bad |= attr_str(root, "command_line", m->command_line ? m->command_line : "");
     bad |= attr_str(root, "scenario", m->scenario_path ? m->scenario_path : "");
     bad |= attr_u64(root, "events", sim->events);
