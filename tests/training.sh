@@ -7,7 +7,7 @@
 # t_f = 60,129,542 ps (rounded), its backward 2 t_f.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
-plan 32
+plan 54
 
 scenario train.lua <<'LUA'
 local tp, pp, dp = param("tp", 1), param("pp", 1), param("dp", 1)
@@ -29,6 +29,19 @@ run_to dp1.h5 train.lua dp=2 rate=10Tbps bucket=1GB
 run_to dpn.h5 train.lua dp=2 rate=10Tbps bucket=1B
 run_to z1.h5 train.lua dp=2 rate=10Tbps bucket=1B zero=1
 run_to z3.h5 train.lua dp=2 rate=10Tbps bucket=1B zero=3
+# expert parallelism: 2 MoE layers (h = 1024, s = 1024), one micro-batch a replica
+scenario ep.lua <<'LUA'
+local dp, ep = param("dp", 4), param("ep", 4)
+local fab = netsim.star{ hosts = dp, rate = "1000Tbps", latency = "0ns" }
+local w = netsim.workload()
+w:training{ hosts = fab:hosts(), model = { layers = 2, hidden = 1024, seq = 1024,
+            moe = { experts = param("E", 4), top_k = param("k", 4) } },
+  gpu = { flops = 1e15, efficiency = 0.5 }, dp = dp, ep = ep, bucket = "1GB" }
+netsim.run{ fabric = fab, workload = w, transport = "ideal" }
+LUA
+run_to ep4.h5 ep.lua
+run_to ep8.h5 ep.lua dp=8
+run_to epk2.h5 ep.lua E=8 k=2
 
 check 'one GPU: a step is 8 x (t_f + 2 t_f) exactly; two steps twice that' "
 tf = 60129542
@@ -92,6 +105,29 @@ c = h5py.File(T + '/dp1.h5')['collectives'][:]
 ok &= len(it) == 2 and list(it['worker']) == [1, 2]
 for r in it: ok &= r['blocked_ps'] == c['finish_ps'][0] - c['start_ps'][0]"
 
+check 'EP, every token to all 4 experts (top_k = experts = ep = 4): a rank computes per layer the attention and 4 x 1024 tokens through its expert, twice in the backward: 2 x 3 x (25,769,804 + 4,096 x 33,554) ps; the step is that plus the alltoalls (under 1 %)' "
+att = round((2 * 12582912 * 1024 / 3 + 4 * 1024 ** 3) / 5e14 * 1e12); tok = round(2 * 12582912 * 2 / 3 / 5e14 * 1e12)
+ok &= (att, tok) == (25769804, 33554)
+want = 2 * 3 * (att + 4096 * tok)
+for f in ('ep4.h5', 'ep8.h5'):
+    o = ops(f); c = o[(o['node'] == 1) & (o['kind'] == b'compute')]
+    print('#', f, (c['finish_ps'] - c['start_ps']).sum(), want, mk(f))
+    ok &= (c['finish_ps'] - c['start_ps']).sum() == want and want <= mk(f) <= want * 1.01"
+check 'EP: /moe_layers has each layer forward and backward; each dispatch moves 4 x 1024 tokens x 3 other ranks x 2 KB' "
+m = h5py.File(T + '/ep4.h5')['moe_layers'][:]
+ok &= sorted(zip(m['layer'], m['pass'])) == [(1, b'backward'), (1, b'forward'), (2, b'backward'), (2, b'forward')]
+ok &= set(m['dispatch_bytes']) == {4 * 1024 * 3 * 1024 * 2}"
+check 'EP: gradients: attention (P_l / 3 a layer) over all dp; with dp 8 = 2 x ep, each rank s expert (2 P_l / 3) over the 2 replicas holding it: 4 allreduces of 2 ranks' "
+for f, dp in (('ep4.h5', 4), ('ep8.h5', 8)):
+    c = h5py.File(T + '/' + f)['collectives'][:]; c = c[c['kind'] == b'allreduce']
+    dense = c[c['ranks'] == dp]; ex = c[c['ranks'] == 2]
+    print('#', f, list(zip(c['ranks'], c['bytes'])))
+    ok &= len(dense) == 1 and dense['bytes'][0] == 2 * 4194304 * 2
+    ok &= (len(ex) == 0) if dp == 4 else (len(ex) == 4 and set(ex['bytes']) == {2 * 8388608 * 2})"
+check 'EP, 8 experts, top_k 2, uniform draws: conservation, the experts receive 4 x 1024 x 2 assignments a layer, 2,048 a rank on average' "
+m = h5py.File(T + '/epk2.h5')['moe_layers'][:]
+ok &= len(m) == 4 and set(m['tokens_mean']) == {2048.0} and all(m['tokens_max'] >= 2048)"
+
 run_checks "import h5py
 T = '$T'
 def mk(f): return int(h5py.File(T + '/' + f)['summary'].attrs['makespan_ps'])
@@ -107,6 +143,17 @@ expect_bad "$W
 w:training{ hosts = fab:hosts(), model = { layers = 6, hidden = 64, seq = 64 }, gpu = { flops = 1e15 }, pp = 4 }" "model.layers (6) must be a multiple of pp (4)" 'layers not a multiple of pp'
 expect_bad "$W
 w:training{ hosts = fab:hosts(), $M, dp = 4, zero = 4 }" "bad.lua:3: training: field 'zero' must be <= 3 (got 4)" 'zero = 4'
+E='model = { layers = 8, hidden = 64, seq = 64, moe = { experts = 4 } }, gpu = { flops = 1e15 }'
 expect_bad "$W
-w:training{ hosts = fab:hosts(), model = { layers = 8, hidden = 64, seq = 64, moe = {} }, gpu = { flops = 1e15 }, dp = 4 }" "model.moe (expert parallelism) is not supported yet" 'model.moe asked'
+w:training{ hosts = fab:hosts(), $E, dp = 4, ep = 3 }" "bad.lua:3: training: field 'ep' (3) must divide dp (4): an expert-parallel group is ep data-parallel replicas" 'ep not dividing dp'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), $M, dp = 4, ep = 2 }" "bad.lua:3: training: field 'ep' (2) needs an MoE model: model.moe = { experts =, top_k = }" 'ep without experts'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), $E, tp = 2, dp = 2 }" "bad.lua:3: training: model.moe with tp = 2 is not supported yet" 'experts with tp'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), $E, dp = 4, ep = 4, zero = 1 }" "bad.lua:3: training: model.moe with zero = 1 is not supported yet" 'experts with zero'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), model = { layers = 8, hidden = 64, seq = 64, moe = { experts = 6 } }, gpu = { flops = 1e15 }, dp = 4, ep = 4 }" "bad.lua:3: training: model.moe.experts (6) must be a multiple of ep (4)" 'experts not a multiple of ep'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), model = { layers = 8, hidden = 64, seq = 64, moe = { experts = 4, top_k = 5 } }, gpu = { flops = 1e15 }, dp = 4 }" "top_k must be between 1 and experts = 4 (got 5)" 'top_k above experts'
 finish

@@ -97,6 +97,10 @@ extern const ns_result_kind ns_moe_results;
 /* w's ns_moe_layer records: *n of them (NULL and 0 without) */
 const ns_moe_layer *ns_moe_layers(const ns_workload *w, size_t *n);
 
+/* set the layer number and the pass of row `row` of /moe_layers (w:training
+ * builds its MoE layers one call of ns_wl_moe at a time) */
+void ns_moe_relabel(ns_workload *w, size_t row, uint32_t layer, int backward);
+
 typedef struct ns_moe_ops {
     uint32_t start_op;   /* marker: make it wait for what the MoE comes after */
     uint32_t done_op;    /* marker: done after the last layer (of the backward pass if any) */

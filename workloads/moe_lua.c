@@ -7,6 +7,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdio.h>
 #include <string.h>
 #include "sim/fabric.h"
 #include "sim/lua/lua_util.h"
@@ -14,12 +15,15 @@
 
 #define CTOR "moe"
 
-/* skew = "uniform" | { zipf = s } | { dirichlet = alpha } */
-static void
-read_skew(lua_State *L, ns_moe_spec *s)
+/* skew = "uniform" | { zipf = s } | { dirichlet = alpha }: field 'skew' of
+ * the table at index t, errors naming ctx (w:moe, and w:training's model.moe) */
+void
+ns_lua_moe_skew(lua_State *L, int t0, const char *ctx, ns_moe_spec *s)
 {
     static const char *const fields[] = {"zipf", "dirichlet", NULL};
-    int ty = ns_lua_rawfield(L, 2, "skew");
+    char sub[64];
+    snprintf(sub, sizeof sub, "%s: skew", ctx);
+    int ty = ns_lua_rawfield(L, t0, "skew");
     int t = lua_gettop(L);
     s->skew = NS_SKEW_UNIFORM;
     if (ty == LUA_TNIL || (ty == LUA_TSTRING && strcmp(lua_tostring(L, t), "uniform") == 0)) {
@@ -27,21 +31,21 @@ read_skew(lua_State *L, ns_moe_spec *s)
         return;
     }
     if (ty != LUA_TTABLE)
-        ns_lua_fail(L, CTOR, "field 'skew' must be \"uniform\", { zipf = s } or { dirichlet = alpha } (got %s%s%s)",
+        ns_lua_fail(L, ctx, "field 'skew' must be \"uniform\", { zipf = s } or { dirichlet = alpha } (got %s%s%s)",
                     ty == LUA_TSTRING ? "\"" : "", ty == LUA_TSTRING ? lua_tostring(L, t) : luaL_typename(L, t),
                     ty == LUA_TSTRING ? "\"" : "");
-    ns_lua_check_fields(L, t, CTOR ": skew", fields);
+    ns_lua_check_fields(L, t, sub, fields);
     int z = ns_lua_has(L, t, "zipf"), d = ns_lua_has(L, t, "dirichlet");
     if (z == d)
-        ns_lua_fail(L, CTOR, "field 'skew' must hold one of zipf = s or dirichlet = alpha");
+        ns_lua_fail(L, ctx, "field 'skew' must hold one of zipf = s or dirichlet = alpha");
     if (z) {
         s->skew = NS_SKEW_ZIPF;
-        s->skew_param = ns_lua_num(L, t, CTOR ": skew", "zipf", 1, 0, 0, 1e6);
+        s->skew_param = ns_lua_num(L, t, sub, "zipf", 1, 0, 0, 1e6);
     } else {
         s->skew = NS_SKEW_DIRICHLET;
-        s->skew_param = ns_lua_num(L, t, CTOR ": skew", "dirichlet", 1, 0, 0, 1e12);
+        s->skew_param = ns_lua_num(L, t, sub, "dirichlet", 1, 0, 0, 1e12);
         if (!(s->skew_param > 0))
-            ns_lua_fail(L, CTOR, "skew: field 'dirichlet' must be > 0 (got %g)", s->skew_param);
+            ns_lua_fail(L, ctx, "skew: field 'dirichlet' must be > 0 (got %g)", s->skew_param);
     }
     lua_pop(L, 1);
 }
@@ -162,7 +166,7 @@ w_moe(lua_State *L)
     s.hidden = (uint64_t)ns_lua_int(L, 2, CTOR, "hidden", 1, 0, 1, (lua_Integer)1 << 32);
     s.dtype_bytes = (uint64_t)ns_lua_int(L, 2, CTOR, "dtype_bytes", 0, 2, 1, 64);
     s.layers = (uint32_t)ns_lua_int(L, 2, CTOR, "layers", 0, 1, 1, 1 << 20);
-    read_skew(L, &s);
+    ns_lua_moe_skew(L, 2, CTOR, &s);
     if (ns_lua_has(L, 2, "capacity_factor")) {
         s.capacity_factor = ns_lua_num(L, 2, CTOR, "capacity_factor", 1, 0, 0, 1e9);
         if (!(s.capacity_factor > 0))

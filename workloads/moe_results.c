@@ -21,6 +21,17 @@ ns_moe_layers(const ns_workload *w, size_t *n)
     return *n ? set->recs : NULL;
 }
 
+void
+ns_moe_relabel(ns_workload *w, size_t row, uint32_t layer, int backward)
+{
+    ns_result_set *set = ns_results_find(&w->results, &ns_moe_results);
+    if (!set || row >= set->nrecs)
+        return;
+    ns_moe_layer *l = (ns_moe_layer *)((char *)set->recs + row * sizeof(ns_moe_layer));
+    l->layer = layer;
+    l->backward = (uint32_t)(backward != 0);
+}
+
 typedef struct moe_row {
     uint32_t moe, layer;
     char     pass[10];

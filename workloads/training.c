@@ -8,6 +8,7 @@
 #include <string.h>
 #include "collectives.h"
 #include "diloco.h"
+#include "moe.h"
 #include "sim/alloc.h"
 #include "sim/estimate.h"
 #include "wl_build.h"
@@ -41,6 +42,9 @@ typedef struct builder {
                               * allgather of the layer's weights before its forward (backward) passes */
     uint32_t  cur_layer;     /* the layer being built, and its direction, for compute() */
     int       cur_bw;
+    uint32_t  nd;            /* replicas built together: ep with experts (they share MoE layers), else 1 */
+    uint32_t *ehosts;        /* [nd]: the hosts of an expert-parallel group */
+    uint64_t *etok;          /* [nd]: token-expert assignments each received in an MoE layer */
 } builder;
 
 static uint32_t
@@ -57,6 +61,20 @@ ns_training_forward_ps(const ns_training_spec *s, int part)
     double weights = 2 * pl * bs, attention = 4 * bs * (double)s->seq * (double)s->hidden;
     double f = part == 0 ? weights + attention : part == 1 ? weights / 3 + attention : weights * 2 / 3;
     return (ns_time)llround(f / s->tp / (s->flops * s->efficiency) * 1e12);
+}
+
+ns_time
+ns_training_expert_token_ps(const ns_training_spec *s)
+{
+    double pl = (double)s->params / s->layers;
+    return (ns_time)llround(2 * pl * 2 / 3 / (s->flops * s->efficiency) * 1e12);
+}
+
+/* is layer k of stage p an MoE layer? (layers moe_every, 2 moe_every, ..., 1-based) */
+static int
+is_moe(const builder *b, uint32_t p, uint32_t k)
+{
+    return b->s->experts && ((uint64_t)p * b->lps + k + 1) % b->s->moe_every == 0;
 }
 
 /* op `op` runs on rank r after everything r did before */
@@ -115,39 +133,98 @@ tp_part(builder *b, uint32_t d, uint32_t p, ns_time dur, const char *label)
     return 0;
 }
 
-/* micro-batch m's forward (bw = 0) or backward pass through stage p of replica d */
+/* an MoE layer (tp = 1) of micro-batch m on stage p of the replicas d0 ..
+ * d0 + nd - 1, which hold its experts: w:moe's layer over their ranks
+ * (forward: attention, dispatch, experts, combine; backward: the dispatch
+ * direction, twice the experts, the combine direction, then twice the
+ * attention on each rank) */
 static int
-stage_pass(builder *b, uint32_t d, uint32_t p, uint32_t m, int bw)
+moe_layer(builder *b, uint32_t d0, uint32_t p, uint32_t k, int bw)
 {
     const ns_training_spec *s = b->s;
-    uint32_t r0 = rank_of(b, d, p, 0);
-    for (uint32_t t = 0; t < s->tp; t++)
-        b->pfirst[r0 + t] = NONE;
+    ns_time attn = ns_training_forward_ps(s, 1), tok = ns_training_expert_token_ps(s) * (bw ? 2 : 1);
+    for (uint32_t j = 0; j < b->nd; j++)
+        b->ehosts[j] = s->hosts[rank_of(b, d0 + j, p, 0)];
+    ns_moe_spec ms;
+    memset(&ms, 0, sizeof ms);
+    ms.hosts = b->ehosts;
+    ms.n = b->nd;
+    ms.experts = s->experts;
+    ms.top_k = s->top_k;
+    ms.tokens = s->batch * s->seq;
+    ms.hidden = s->hidden;
+    ms.dtype_bytes = s->dtype_bytes;
+    ms.layers = 1;
+    ms.skew = s->skew;
+    ms.skew_param = s->skew_param;
+    ms.capacity_factor = s->capacity_factor;
+    ms.attention_ps = bw ? 0 : attn;
+    ms.per_token_ps = tok;
+    ms.dispatch = NS_MOE_PER_EXPERT;
+    ms.label = "ep";
+    ms.tokens_out = b->etok;
+    ns_moe_ops mo;
+    if (ns_wl_moe(b->w, &ms, &mo, b->e))
+        return -1;
+    ns_moe_relabel(b->w, mo.first_row, p * b->lps + k + 1, bw);
+    for (uint32_t j = 0; j < b->nd; j++) {
+        uint32_t r = rank_of(b, d0 + j, p, 0);
+        if (on_rank(b, r, mo.start_op))
+            return -1;
+        b->last[r] = b->last_compute[r] = mo.done_op;
+        b->busy[r] += ms.attention_ps + (ns_time)b->etok[j] * tok;
+        if (bw && compute(b, r, 2 * attn, "bwd"))
+            return -1;
+    }
+    return 0;
+}
+
+/* micro-batch m's forward (bw = 0) or backward pass through stage p of the
+ * replicas d0 .. d0 + nd - 1 (one, or an expert-parallel group) */
+static int
+stage_pass(builder *b, uint32_t d0, uint32_t p, uint32_t m, int bw)
+{
+    const ns_training_spec *s = b->s;
+    for (uint32_t d = d0; d < d0 + b->nd; d++)
+        for (uint32_t t = 0; t < s->tp; t++)
+            b->pfirst[rank_of(b, d, p, t)] = NONE;
     ns_time whole = ns_training_forward_ps(s, 0), attn = ns_training_forward_ps(s, 1),
             mlp = ns_training_forward_ps(s, 2);
     for (uint32_t i = 0; i < b->lps; i++) {
         uint32_t k = bw ? b->lps - 1 - i : i;
         b->cur_layer = k;
         b->cur_bw = bw;
-        int rc = s->tp == 1 ? compute(b, r0, bw ? 2 * whole : whole, bw ? "bwd" : "fwd")
-               : !bw ? tp_part(b, d, p, attn, "fwd") || tp_part(b, d, p, mlp, "fwd")
-                     : tp_part(b, d, p, 2 * mlp, "bwd") || tp_part(b, d, p, 2 * attn, "bwd");
-        if (rc)
-            return -1;
+        if (is_moe(b, p, k)) {
+            if (moe_layer(b, d0, p, k, bw))
+                return -1;
+        } else {
+            for (uint32_t d = d0; d < d0 + b->nd; d++) {
+                uint32_t r0 = rank_of(b, d, p, 0);
+                int rc = s->tp == 1 ? compute(b, r0, bw ? 2 * whole : whole, bw ? "bwd" : "fwd")
+                       : !bw ? tp_part(b, d, p, attn, "fwd") || tp_part(b, d, p, mlp, "fwd")
+                             : tp_part(b, d, p, 2 * mlp, "bwd") || tp_part(b, d, p, 2 * attn, "bwd");
+                if (rc)
+                    return -1;
+            }
+        }
         if (bw && m == b->M - 1)
-            for (uint32_t t = 0; t < s->tp; t++)
-                b->grad[(size_t)(r0 + t) * b->lps + k] = b->last[r0 + t];
+            for (uint32_t d = d0; d < d0 + b->nd; d++)
+                for (uint32_t t = 0; t < s->tp; t++) {
+                    uint32_t r = rank_of(b, d, p, t);
+                    b->grad[(size_t)r * b->lps + k] = b->last[r];
+                }
     }
-    for (uint32_t t = 0; t < s->tp; t++) {
-        uint32_t r = r0 + t;
-        pass *ps = bw ? &b->bw[(size_t)r * b->M + m] : &b->fw[(size_t)r * b->M + m];
-        ps->first = b->pfirst[r];
-        ps->last = b->last[r];
-    }
+    for (uint32_t d = d0; d < d0 + b->nd; d++)
+        for (uint32_t t = 0; t < s->tp; t++) {
+            uint32_t r = rank_of(b, d, p, t);
+            pass *ps = bw ? &b->bw[(size_t)r * b->M + m] : &b->fw[(size_t)r * b->M + m];
+            ps->first = b->pfirst[r];
+            ps->last = b->last[r];
+        }
     return 0;
 }
 
-/* the stage's passes in the order of the schedule */
+/* the stage's passes in the order of the schedule, for replicas d .. d + nd - 1 */
 static int
 stage_schedule(builder *b, uint32_t d, uint32_t p)
 {
@@ -233,6 +310,31 @@ dp_coll(builder *b, uint32_t p, uint32_t t, int kind, uint64_t bytes, ns_coll_op
     return 0;
 }
 
+/* a bucket's expert gradients of (p, t): over each group of the dp / ep
+ * replicas that hold the same experts (d mod ep the same), once the
+ * bucket's last layer k is done; each rank's step ends after its group's */
+static int
+expert_colls(builder *b, uint32_t p, uint32_t t, uint64_t bytes, uint32_t k)
+{
+    const ns_training_spec *s = b->s;
+    uint32_t g = s->dp / s->ep;
+    for (uint32_t j = 0; j < s->ep; j++) {
+        for (uint32_t i = 0; i < g; i++)
+            b->group[i] = s->hosts[rank_of(b, j + i * s->ep, p, t)];
+        ns_coll_ops co;
+        if (ns_wl_allreduce(b->w, b->group, g, bytes, s->algorithm, 1, "ep-dp", &co, b->e))
+            return -1;
+        count_sent(b, &co, p, t);
+        for (uint32_t i = 0; i < g; i++) {
+            uint32_t r = rank_of(b, j + i * s->ep, p, t);
+            if (ns_wl_after(b->w, co.start_op, b->grad[(size_t)r * b->lps + k], b->e) ||
+                ns_wl_after(b->w, b->ends[r], co.done_op, b->e))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* the data-parallel buckets of (p, t): their allreduces (ZeRO: reduce-scatters,
  * and for ZeRO-1 and 2 the allgather of the updated weights), and each rank's
  * end of step after them */
@@ -240,7 +342,10 @@ static int
 dp_buckets(builder *b, uint32_t p, uint32_t t)
 {
     const ns_training_spec *s = b->s;
-    uint64_t per_layer = s->params / s->layers / s->tp * s->dtype_bytes, acc = 0;
+    uint64_t per_layer = s->params / s->layers / s->tp * s->dtype_bytes, acc = 0, eacc = 0;
+    /* an MoE layer: the attention's third of the weights, and experts / ep experts of the MLP's two thirds */
+    uint64_t pl = s->params / s->layers, attn_b = pl / 3 * s->dtype_bytes;
+    uint64_t exp_b = s->experts ? (uint64_t)(s->experts / s->ep) * (pl - pl / 3) * s->dtype_bytes : 0;
     long gather = -1;        /* ZeRO-1, 2: the allgather's start marker */
     ns_coll_ops ag;
     if (s->zero == 1 || s->zero == 2) {
@@ -253,9 +358,19 @@ dp_buckets(builder *b, uint32_t p, uint32_t t)
     }
     for (uint32_t i = 0; i < b->lps; i++) {
         uint32_t k = b->lps - 1 - i;          /* backward order */
-        acc += per_layer;
-        if (acc < s->bucket_bytes && k > 0)
+        if (!is_moe(b, p, k))
+            acc += per_layer;
+        else if (s->ep == 1)                   /* every replica holds every expert */
+            acc += attn_b + exp_b;
+        else {
+            acc += attn_b;
+            eacc += exp_b;
+        }
+        if (acc + eacc < s->bucket_bytes && k > 0)
             continue;
+        if (eacc && s->dp / s->ep > 1 && expert_colls(b, p, t, eacc, k))
+            return -1;
+        eacc = 0;
         ns_coll_ops co;
         if (dp_coll(b, p, t, s->zero ? 1 : 0, acc, &co))
             return -1;
@@ -317,7 +432,7 @@ one_step(builder *b, uint32_t step, uint32_t start)
             for (uint32_t t = 0; t < s->tp; t++)
                 if (zero3_gathers(b, p, t, start))
                     return -1;
-    for (uint32_t d = 0; d < s->dp; d++)
+    for (uint32_t d = 0; d < s->dp; d += b->nd)
         for (uint32_t p = 0; p < s->pp; p++)
             if (stage_schedule(b, d, p))
                 return -1;
@@ -360,6 +475,27 @@ check_spec(const ns_training_spec *s, ns_err *e)
                          (unsigned long long)s->params);
     if (!(s->flops > 0) || !(s->efficiency > 0) || s->efficiency > 1)
         return ns_errorf(e, NS_EINVAL, "training: gpu flops must be > 0 and efficiency in (0, 1]");
+    if (s->ep < 1 || s->dp % s->ep)
+        return ns_errorf(e, NS_EINVAL, "training: ep (%u) must divide dp (%u): an expert-parallel group is ep "
+                         "data-parallel replicas", s->ep, s->dp);
+    if (!s->experts && s->ep > 1)
+        return ns_errorf(e, NS_EINVAL, "training: ep = %u needs experts (model.moe)", s->ep);
+    if (s->experts) {
+        if (s->experts % s->ep)
+            return ns_errorf(e, NS_EINVAL, "training: model.moe.experts (%u) must be a multiple of ep (%u): each "
+                             "rank of a group holds experts / ep of them", s->experts, s->ep);
+        if (s->top_k < 1 || s->top_k > s->experts)
+            return ns_errorf(e, NS_EINVAL, "training: model.moe.top_k must be between 1 and experts = %u (got %u)",
+                             s->experts, s->top_k);
+        if (s->moe_every < 1)
+            return ns_errorf(e, NS_EINVAL, "training: model.moe.every must be >= 1");
+        if (s->tp > 1)
+            return ns_errorf(e, NS_EINVAL, "training: model.moe with tp = %u is not supported yet (experts split "
+                             "over tensor-parallel ranks): use tp = 1 with ep", s->tp);
+        if (s->zero)
+            return ns_errorf(e, NS_EINVAL, "training: model.moe with zero = %d is not supported yet (sharded "
+                             "expert states): use zero = 0", s->zero);
+    }
     return NS_OK;
 }
 
@@ -377,6 +513,7 @@ ns_wl_training(ns_workload *w, const ns_training_spec *s, uint32_t *start_op, ui
     b.n = s->tp * s->pp * s->dp;
     b.lps = s->layers / s->pp;
     b.M = s->microbatches;
+    b.nd = s->experts ? s->ep : 1;
     /* ops, roughly: the computes, the collectives' ops, the pipeline's transfers */
     uint64_t per_step = (uint64_t)b.n * b.M * b.lps * 2 * (s->tp > 1 ? 2 : 1);
     uint64_t tp_colls = s->tp > 1 ? (uint64_t)s->dp * s->pp * b.M * b.lps * 4 : 0;
@@ -403,8 +540,11 @@ ns_wl_training(ns_workload *w, const ns_training_spec *s, uint32_t *start_op, ui
     b.fw = ns_alloc(nm * sizeof *b.fw);
     b.bw = ns_alloc(nm * sizeof *b.bw);
     b.group = ns_alloc(ng * sizeof *b.group);
+    b.ehosts = ns_alloc(b.nd * sizeof *b.ehosts);
+    b.etok = ns_alloc(b.nd * sizeof *b.etok);
     ns_wl_mark mark = ns_wl_mark_take(w);
-    if (!b.last || !b.first || !b.pfirst || !b.last_compute || !b.ends || !b.sent || !b.busy || !b.ag_f || !b.ag_b || !b.grad || !b.fw || !b.bw || !b.group) {
+    if (!b.last || !b.first || !b.pfirst || !b.last_compute || !b.ends || !b.sent || !b.busy || !b.ag_f ||
+        !b.ag_b || !b.grad || !b.fw || !b.bw || !b.group || !b.ehosts || !b.etok) {
         rc = ns_enomem(e, "training");
         goto out;
     }
@@ -443,5 +583,7 @@ out:
     ns_free(b.fw);
     ns_free(b.bw);
     ns_free(b.group);
+    ns_free(b.ehosts);
+    ns_free(b.etok);
     return rc;
 }

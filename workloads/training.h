@@ -38,6 +38,21 @@
  * starts when the previous layer's is done), gradients reduce-scattered in
  * buckets as with ZeRO-1: 1.5 times DDP's bytes.
  *
+ * Expert parallelism (model.moe, ep): in an MoE layer the MLP is `experts`
+ * experts of the MLP's size and each token goes to top_k of them, drawn as
+ * w:moe draws them (skew, capacity_factor). The ep replicas d of a group
+ * (d / ep the same; tp = 1) share a layer's experts, experts / ep each
+ * (round robin), so a layer's forward on a micro-batch is, over the group,
+ * w:moe's layer: attention on every rank, the dispatch alltoall (a copy of
+ * b s h x dtype / (b s) bytes per token and expert on another rank), each
+ * expert's compute (ns_training_expert_token_ps a token), the combine
+ * alltoall; its backward: an alltoall in the dispatch direction, twice the
+ * expert compute, one in the combine direction, then twice the attention
+ * (each pass draws its routing). Gradients: the attention's are reduced
+ * over the dp replicas, the experts' (experts / ep experts of 2/3 of the
+ * layer's weights each) over the dp / ep replicas holding the same experts,
+ * in the same buckets. With ep = 1 every replica holds every expert.
+ *
  * One ns_iter per rank and step (/iterations): the step begins at the
  * training's start marker (step 1) or at the end of the rank's previous
  * step, its compute ends with its last compute op, the step with its
@@ -70,7 +85,17 @@ typedef struct ns_training_spec {
     uint32_t steps;
     int      algorithm;         /* of the allreduces (collectives.h) */
     const char *label;
+    /* mixture of experts (model.moe; experts = 0: a dense model) */
+    uint32_t experts, top_k;    /* experts per MoE layer, experts a token goes to */
+    uint32_t moe_every;         /* layers k, 2k, ... (1-based) are MoE layers; 1: every layer */
+    int      skew;              /* NS_SKEW_* of moe.h */
+    double   skew_param, capacity_factor;
+    uint32_t ep;                /* expert parallelism: an MoE layer's experts spread over ep replicas */
 } ns_training_spec;
+
+/* the time (ps) of one token through one expert (the MLP's 2/3 of the
+ * layer's weights) in the forward pass; the backward takes twice that */
+ns_time ns_training_expert_token_ps(const ns_training_spec *s);
 
 /* the time (ps) of one layer's forward pass on one tensor-parallel rank;
  * the backward pass takes twice that (each part rounded on its own) */

@@ -11,10 +11,43 @@
 #include <stdio.h>
 #include <string.h>
 #include "collectives.h"
+#include "moe.h"
 #include "sim/lua/lua_util.h"
 #include "wl_lua.h"
 
 #define CTOR "training"
+
+/* model.moe = { experts, top_k, every, skew, capacity_factor } of the model
+ * table at index m: into s (experts 0 without it) */
+static void
+read_moe(lua_State *L, int m, ns_training_spec *s)
+{
+    static const char *const fields[] = {"experts", "top_k", "every", "skew", "capacity_factor", NULL};
+    const char *c = CTOR ": model.moe";
+    int ty = ns_lua_rawfield(L, m, "moe");
+    if (ty == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (ty != LUA_TTABLE)
+        ns_lua_fail(L, CTOR, "model.moe must be a table {experts =, top_k =, ...} (got %s)", luaL_typename(L, -1));
+    int t = lua_gettop(L);
+    ns_lua_check_fields(L, t, c, fields);
+    s->experts = (uint32_t)ns_lua_int(L, t, c, "experts", 1, 0, 1, 1 << 20);
+    s->top_k = (uint32_t)ns_lua_int(L, t, c, "top_k", 0, 2 < s->experts ? 2 : s->experts, 1, 1 << 20);
+    s->moe_every = (uint32_t)ns_lua_int(L, t, c, "every", 0, 1, 1, 1 << 20);
+    ns_moe_spec ms;
+    memset(&ms, 0, sizeof ms);
+    ns_lua_moe_skew(L, t, c, &ms);
+    s->skew = ms.skew;
+    s->skew_param = ms.skew_param;
+    if (ns_lua_has(L, t, "capacity_factor")) {
+        s->capacity_factor = ns_lua_num(L, t, c, "capacity_factor", 1, 0, 0, 1e9);
+        if (!(s->capacity_factor > 0))
+            ns_lua_fail(L, c, "field 'capacity_factor' must be > 0 (got %g)", s->capacity_factor);
+    }
+    lua_pop(L, 1);
+}
 
 /* model = { layers, hidden, seq, params, batch, dtype_bytes, moe }: into s */
 static void
@@ -25,9 +58,7 @@ read_model(lua_State *L, int t, ns_training_spec *s)
         ns_lua_fail(L, CTOR, "field 'model' is required: a table {layers =, hidden =, seq =, params =}");
     int m = lua_gettop(L);
     ns_lua_check_fields(L, m, CTOR ": model", fields);
-    if (ns_lua_has(L, m, "moe"))
-        ns_lua_fail(L, CTOR, "model.moe (expert parallelism) is not supported yet by w:training: "
-                    "use w:moe for the MoE layers' all-to-alls");
+    read_moe(L, m, s);
     s->layers = (uint32_t)ns_lua_int(L, m, CTOR ": model", "layers", 1, 0, 1, 1 << 20);
     s->hidden = (uint64_t)ns_lua_int(L, m, CTOR ": model", "hidden", 1, 0, 1, 1 << 24);
     s->seq = (uint64_t)ns_lua_int(L, m, CTOR ": model", "seq", 1, 0, 1, 1 << 24);
@@ -71,8 +102,12 @@ w_training(lua_State *L)
     s.tp = (uint32_t)ns_lua_int(L, 2, CTOR, "tp", 0, 1, 1, 1 << 16);
     s.pp = (uint32_t)ns_lua_int(L, 2, CTOR, "pp", 0, 1, 1, 1 << 16);
     s.dp = (uint32_t)ns_lua_int(L, 2, CTOR, "dp", 0, 1, 1, 1 << 20);
-    if (ns_lua_int(L, 2, CTOR, "ep", 0, 1, 1, 1 << 16) != 1)
-        ns_lua_fail(L, CTOR, "field 'ep' (expert parallelism) is not supported yet by w:training: use w:moe");
+    s.ep = (uint32_t)ns_lua_int(L, 2, CTOR, "ep", 0, 1, 1, 1 << 16);
+    if (s.ep > 1 && !s.experts)
+        ns_lua_fail(L, CTOR, "field 'ep' (%u) needs an MoE model: model.moe = { experts =, top_k = }", s.ep);
+    if (s.dp % s.ep)
+        ns_lua_fail(L, CTOR, "field 'ep' (%u) must divide dp (%u): an expert-parallel group is ep data-parallel "
+                    "replicas", s.ep, s.dp);
     s.zero = (int)ns_lua_int(L, 2, CTOR, "zero", 0, 0, 0, 3);
     if ((uint64_t)s.tp * s.pp * s.dp != n)
         ns_lua_fail(L, CTOR, "tp x pp x dp = %u x %u x %u = %llu ranks, but 'hosts' lists %zu", s.tp, s.pp, s.dp,

@@ -19,6 +19,11 @@ long ns_lua_checked(lua_State *L, long rc, const ns_err *e);
  * table at index methods_idx: workloads/wl_methods.c */
 void ns_lua_workload_methods(lua_State *L, int methods_idx);
 
+/* field 'skew' of the table at index t (moe_lua.c): into s->skew and
+ * s->skew_param; errors name ctx */
+struct ns_moe_spec;
+void ns_lua_moe_skew(lua_State *L, int t, const char *ctx, struct ns_moe_spec *s);
+
 /* the methods of each builder file */
 extern const luaL_Reg ns_collectives_methods[];   /* collectives_lua.c */
 extern const luaL_Reg ns_diloco_methods[];        /* diloco_lua.c */
