@@ -12,6 +12,9 @@ local transport = param("transport", "dctcp")
 local lb = param("lb", "ecmp")
 local switch = param("switch", "htsim")
 local output = param("output", "cm_permutation.h5")
+-- lb = "spray": "random" (a random hop per packet), or "oblivious" over `entropies` labels (htsim's oblivious)
+local spray = param("spray", "random")
+local entropies = param("entropies", 64)
 
 local f = assert(io.open(cm, "r"))
 local nodes, conns = nil, {}
@@ -39,4 +42,6 @@ local fab = netsim.leafspine{ leaves = shape[1], hosts_per_leaf = shape[2], spin
   host_link = link, fabric_link = link, switch = sw, mtu = 4096 }
 local w = netsim.workload()
 for _, c in ipairs(conns) do w:transfer{ src = c.src, dst = c.dst, bytes = c.bytes } end
-netsim.run{ fabric = fab, workload = w, lb = lb, transport = transport, output = output }
+netsim.run{ fabric = fab, workload = w, lb = lb, transport = transport, output = output,
+            spray = lb == "spray" and spray or nil,
+            entropies = lb == "spray" and spray == "oblivious" and entropies or nil }

@@ -42,7 +42,7 @@ typedef struct ns_eth_rec {
 } ns_eth_rec;
 
 const char *const ns_lb_names[] = {"ecmp", "spray", "flowlet", "adaptive", "ethereal", "reps", NULL};
-const char *const ns_spray_names[] = {"random", "roundrobin", NULL};
+const char *const ns_spray_names[] = {"random", "roundrobin", "oblivious", NULL};
 const char *const ns_flow_solver_names[] = {"incremental", "component", "full", NULL};
 const char *const ns_connections_names[] = {"per_transfer", "persistent", NULL};
 
@@ -54,6 +54,7 @@ ns_run_cfg_defaults(ns_run_cfg *c)
     c->model = NS_MODEL_PACKET;
     c->lb = NS_LB_ECMP;
     c->spray = NS_SPRAY_RANDOM;
+    c->spray_entropies = 64;
     c->flowlet_gap_ps = 10 * NS_PS_PER_US;
     c->subflows = 1;
     c->connections = NS_CONN_PER_TRANSFER;

@@ -26,11 +26,11 @@ typedef struct ns_rng ns_rng;
 enum { NS_MODEL_PACKET = 0, NS_MODEL_FLOW = 1 };
 enum { NS_TP_IDEAL = 0, NS_TP_DCTCP, NS_TP_DCQCN };
 enum { NS_LB_ECMP = 0, NS_LB_SPRAY, NS_LB_FLOWLET, NS_LB_ADAPTIVE, NS_LB_ETHEREAL, NS_LB_REPS };
-enum { NS_SPRAY_RANDOM = 0, NS_SPRAY_ROUNDROBIN };
+enum { NS_SPRAY_RANDOM = 0, NS_SPRAY_ROUNDROBIN, NS_SPRAY_OBLIVIOUS };
 enum { NS_CONN_PER_TRANSFER = 0, NS_CONN_PERSISTENT };
 
 extern const char *const ns_lb_names[];         /* "ecmp", "spray", "flowlet", "adaptive", "ethereal", "reps", NULL */
-extern const char *const ns_spray_names[];      /* "random", "roundrobin", NULL */
+extern const char *const ns_spray_names[];      /* "random", "roundrobin", "oblivious", NULL */
 extern const char *const ns_flow_solver_names[]; /* "incremental", "component", "full", NULL */
 extern const char *const ns_connections_names[]; /* "per_transfer", "persistent", NULL */
 
@@ -56,6 +56,7 @@ typedef struct ns_run_cfg {
     int          model;      /* a row of ns_models[] (net.h) */
     int          lb;
     int          spray;
+    uint32_t     spray_entropies;   /* spray = "oblivious": entropies a subflow cycles through */
     ns_time      flowlet_gap_ps;
     uint32_t     subflows;
     int          connections;/* NS_CONN_*: congestion state per transfer, or carried per pair of hosts */

@@ -112,6 +112,8 @@ TESTS += tests/reps.sh
 EXTRA_DIST += tests/reps.sh
 TESTS += tests/trimming.sh
 EXTRA_DIST += tests/trimming.sh
+TESTS += tests/spray_oblivious.sh
+EXTRA_DIST += tests/spray_oblivious.sh
 TESTS += tests/uec.sh
 EXTRA_DIST += tests/uec.sh
 

@@ -291,7 +291,7 @@ static void
 read_run_specs(lua_State *L, ns_fabric **fab, ns_workload **wl)
 {
     static const char *const fields[] = {
-        "fabric", "workload", "model", "lb", "spray", "flowlet_gap", "subflows", "connections", "transport",
+        "fabric", "workload", "model", "lb", "spray", "entropies", "flowlet_gap", "subflows", "connections", "transport",
         "seed", "until", "duration", "output", "sample", "flow_solver", "flow_quantum", "failures", "reroute", "reps",
         NULL
     };
@@ -322,6 +322,7 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
         cfg->model = cmd->model;
     cfg->lb = ns_lua_option(L, 1, "run", "lb", ns_lb_names, NS_LB_ECMP);
     cfg->spray = ns_lua_option(L, 1, "run", "spray", ns_spray_names, NS_SPRAY_RANDOM);
+    cfg->spray_entropies = (uint32_t)ns_lua_int(L, 1, "run", "entropies", 0, 64, 1, 65536);
     cfg->flowlet_gap_ps = ns_lua_time(L, 1, "run", "flowlet_gap", 0, cfg->flowlet_gap_ps);
     cfg->subflows = (uint32_t)ns_lua_int(L, 1, "run", "subflows", 0, 1, 1, 65535);
     cfg->connections = ns_lua_option(L, 1, "run", "connections", ns_connections_names, NS_CONN_PER_TRANSFER);
@@ -362,6 +363,12 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     }
     if (cfg->lb != NS_LB_SPRAY)
         ns_lua_warn_unused(L, 1, "run", "spray", "lb = \"spray\"", lb);
+    if (cfg->lb != NS_LB_SPRAY || cfg->spray != NS_SPRAY_OBLIVIOUS)
+        ns_lua_warn_unused(L, 1, "run", "entropies", "lb = \"spray\" and spray = \"oblivious\"",
+                           cfg->lb != NS_LB_SPRAY ? lb : "another spray");
+    if (cfg->lb == NS_LB_SPRAY && cfg->spray == NS_SPRAY_OBLIVIOUS && cfg->model != NS_MODEL_PACKET)
+        ns_lua_fail(L, "run", "spray = \"oblivious\" needs model = \"packet\": the flow model has only the fluid "
+                    "ideal of spraying (spray = \"random\")");
     if (cfg->lb != NS_LB_FLOWLET)
         ns_lua_warn_unused(L, 1, "run", "flowlet_gap", "lb = \"flowlet\"", lb);
     if (cfg->lb == NS_LB_ETHEREAL && cfg->subflows != 1)
@@ -1041,6 +1048,8 @@ print_header(const ns_cmdline *cmd, const ns_fabric *fab, const ns_run_cfg *cfg,
            "seed %llu -> %s\n", cmd->script, fab->kind, fab->nhosts, ns_model_name(cfg->model),
            ns_lb_names[cfg->lb], ns_transport_name(cfg->transport), cfg->subflows,
            ns_connections_names[cfg->connections], (unsigned long long)cfg->seed, output);
+    if (cfg->lb == NS_LB_SPRAY && cfg->spray == NS_SPRAY_OBLIVIOUS)
+        printf("netsim: spraying: oblivious, %u entropies a subflow, hashed by the switches\n", cfg->spray_entropies);
     if (cfg->nfailures) {
         char r[32];
         ns_format_time(cfg->reroute_ps, r, sizeof r);

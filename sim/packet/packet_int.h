@@ -233,6 +233,7 @@ struct ns_sflow {
     uint32_t  entropy;       /* ECMP flow label */
     uint16_t  path_off;      /* subflow index: distinct path choice */
     uint16_t  sub;           /* its index among the subflows of its transfer (0..k-1) */
+    uint32_t  ev_sent;       /* spray = "oblivious": data packets given an entropy so far */
     uint8_t   in_ring;
     uint8_t   held;          /* the transport paces it: after a packet it leaves the NIC's ring until
                               * hold_ps, and the transport's timer puts it back (ns_host_resume) */
@@ -283,6 +284,7 @@ struct ns_pnet {
     uint32_t         mss;        /* payload bytes per full packet */
     uint32_t         ack_size;   /* bytes of an ACK on the wire */
     int              lb, spray, unlimited;
+    uint32_t         spray_entropies;   /* spray = "oblivious" */
     ns_time          flowlet_gap_ps;
     uint64_t         data_packets, ack_packets;
     union {                      /* the transport's settings (its defaults, or the run's) */

@@ -25,6 +25,21 @@ spray_draw(ns_pnet *n, ns_sflow *f)
     return (uint32_t)(ns_hash_draw(base, f->flowlet++) >> 32);
 }
 
+/* spray = "oblivious" (as Ultra Ethernet's oblivious spraying and htsim's):
+ * the subflow holds E entropies and its data packets use each of them once
+ * per cycle of E, from a random start each cycle; switches hash them as any
+ * label, so a subflow's packets spread over the paths only as evenly as E
+ * hashed values fall on them */
+static uint32_t
+oblivious_draw(ns_pnet *n, ns_sflow *f)
+{
+    uint64_t base = ns_hash64(n->spray_key ^ ns_hash64(((uint64_t)f->entropy << 32) | f->sub) ^ 0x6f626c76ull);
+    uint32_t E = n->spray_entropies, c = f->ev_sent++;
+    uint32_t cycle = c / E, pos = c % E;
+    uint32_t i = (uint32_t)((pos + ns_hash_draw(base, cycle) % E) % E);
+    return (uint32_t)(ns_hash_draw(base ^ 0x9e3779b97f4a7c15ull, i) >> 32);
+}
+
 ns_pkt *
 ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
 {
@@ -49,6 +64,8 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
         n->sim->xfers[f->xfer].packets++;
         if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM) {
             p->entropy = spray_draw(n, f);
+        } else if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_OBLIVIOUS) {
+            p->entropy = oblivious_draw(n, f);
         } else if (n->lb == NS_LB_REPS) {
             p->entropy = ns_reps_next(n, f);
         } else if (n->lb == NS_LB_FLOWLET) {
@@ -62,7 +79,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
     } else {
         n->ack_packets++;
         p->entropy = ns_route_reverse_label(f->entropy);
-        if ((n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM) || n->lb == NS_LB_REPS)
+        if ((n->lb == NS_LB_SPRAY && n->spray != NS_SPRAY_ROUNDROBIN) || n->lb == NS_LB_REPS)   /* a random path */
             p->entropy = spray_draw(n, f);
         p->payload = f->rx_entropy;   /* echoed for REPS (an ACK carries no data) */
     }
@@ -364,6 +381,7 @@ pnet_new(ns_sim *sim, ns_net **out)
         n->tp->defaults(n->tp_settings.bytes);
     n->lb = c->lb;
     n->spray = c->spray;
+    n->spray_entropies = c->spray_entropies ? c->spray_entropies : 1;
     n->flowlet_gap_ps = c->flowlet_gap_ps;
     n->mss = f->mtu - f->header;
     n->ack_size = f->header;
