@@ -7,7 +7,7 @@
 # t_f = 60,129,542 ps (rounded), its backward 2 t_f.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
-plan 54
+plan 74
 
 scenario train.lua <<'LUA'
 local tp, pp, dp = param("tp", 1), param("pp", 1), param("dp", 1)
@@ -40,6 +40,20 @@ w:training{ hosts = fab:hosts(), model = { layers = 2, hidden = 1024, seq = 1024
 netsim.run{ fabric = fab, workload = w, transport = "ideal" }
 LUA
 run_to ep4.h5 ep.lua
+# tensor-parallel allreduces timed analytically on the servers' NVLink (tp_comm = "analytic")
+scenario tpa.lua <<'LUA'
+local fab = netsim.leafspine{ leaves = 8, spines = 4, hosts_per_leaf = 4, server = { gpus = 8 }, rails = true,
+  host_link = { rate = "400Gbps", latency = "1us" } }
+local w = netsim.workload()
+local c = param("c", "simulated")
+w:training{ hosts = fab:hosts(), tp = 8, pp = 2, dp = 2, microbatches = 4,
+  model = { layers = 4, hidden = param("h", 2048), seq = param("s", 2048) }, gpu = { flops = 1e15, efficiency = 0.5 },
+  tp_comm = c, fabric = c == "analytic" and fab or nil }
+netsim.run{ fabric = fab, workload = w, model = "flow", lb = param("lb", "spray") }
+LUA
+for lb in spray ecmp; do for c in simulated analytic; do run_to tpa-$lb-$c.h5 tpa.lua c=$c lb=$lb; done; done
+run_to tpo-simulated.h5 tpa.lua c=simulated h=1001 s=1001
+run_to tpo-analytic.h5 tpa.lua c=analytic h=1001 s=1001
 run_to ep8.h5 ep.lua dp=8
 run_to epk2.h5 ep.lua E=8 k=2
 
@@ -128,6 +142,22 @@ check 'EP, 8 experts, top_k 2, uniform draws: conservation, the experts receive 
 m = h5py.File(T + '/epk2.h5')['moe_layers'][:]
 ok &= len(m) == 4 and set(m['tokens_mean']) == {2048.0} and all(m['tokens_max'] >= 2048)"
 
+check 'tp_comm analytic: the same makespan as the simulated rings to the picosecond (tp 8 in servers, pp 2, dp 2, 4 micro-batches; spray and ECMP), with 15,874 ops down to 1,410' "
+for lb in ('spray', 'ecmp'):
+    a, b = mk('tpa-%s-simulated.h5' % lb), mk('tpa-%s-analytic.h5' % lb); print('#', lb, a, b)
+    ok &= a == b
+ok &= len(ops('tpa-spray-simulated.h5')) == 15874 and len(ops('tpa-spray-analytic.h5')) == 1410"
+check 'tp_comm analytic: a 2,004,002-byte allreduce over 8 GPUs = 14 x (wire of a 250,501-byte chunk at 3.6 Tb/s + 2 x 250 ns + a 4 KB packet at 3.6 Tb/s), by hand, = every simulated ring' "
+import math
+c = math.ceil(2004002 / 8); wire = c + math.ceil(c / 4032) * 64
+ser = lambda b: -(-b * 8 * 10**12 // 3600000000000)
+want = 14 * (ser(wire) + 500000 + ser(4096))
+o = ops('tpo-analytic.h5'); d = o[(o['kind'] == b'delay') & (o['label'] == b'tp')]
+co = h5py.File(T + '/tpo-simulated.h5')['collectives'][:]; co = co[co['ranks'] == 8]
+print('#', want, set(d['finish_ps'] - d['start_ps']), set(co['finish_ps'] - co['start_ps']))
+ok &= set(d['finish_ps'] - d['start_ps']) == {want} and set(co['finish_ps'] - co['start_ps']) == {want}
+ok &= mk('tpo-analytic.h5') == mk('tpo-simulated.h5')"
+
 run_checks "import h5py
 T = '$T'
 def mk(f): return int(h5py.File(T + '/' + f)['summary'].attrs['makespan_ps'])
@@ -144,6 +174,17 @@ w:training{ hosts = fab:hosts(), model = { layers = 6, hidden = 64, seq = 64 }, 
 expect_bad "$W
 w:training{ hosts = fab:hosts(), $M, dp = 4, zero = 4 }" "bad.lua:3: training: field 'zero' must be <= 3 (got 4)" 'zero = 4'
 E='model = { layers = 8, hidden = 64, seq = 64, moe = { experts = 4 } }, gpu = { flops = 1e15 }'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), $M, tp = 4, tp_comm = 'analytic' }" "bad.lua:3: training: tp_comm = \"analytic\" needs fabric = the fabric" 'analytic without the fabric'
+expect_bad "$W
+w:training{ hosts = fab:hosts(), $M, tp = 4, tp_comm = 'analytic', fabric = fab }" "bad.lua:3: training: tp_comm = \"analytic\" needs a fabric of servers" 'analytic without servers'
+S='local fab = netsim.leafspine{ leaves = 4, spines = 1, hosts_per_leaf = 2, server = { gpus = 4 }, rails = true,
+  host_link = { rate = "100Gbps", latency = "1us" }, pxn = param("pxn", "false") == "true" }
+local w = netsim.workload()'
+expect_bad "$S
+w:training{ hosts = { 1, 2, 3, 5, 4, 6, 7, 8 }, $M, tp = 4, dp = 2, tp_comm = 'analytic', fabric = fab }" "bad.lua:4: training: tp_comm = \"analytic\": host 5 is not in the server of host 1" 'a tensor-parallel group across servers'
+expect_bad "$S
+w:training{ hosts = fab:hosts(), $M, tp = 4, dp = 2, tp_comm = 'analytic', fabric = fab }" "tp_comm = \"analytic\" with pxn = true" 'analytic with PXN' pxn=true
 expect_bad "$W
 w:training{ hosts = fab:hosts(), $E, dp = 4, ep = 3 }" "bad.lua:3: training: field 'ep' (3) must divide dp (4): an expert-parallel group is ep data-parallel replicas" 'ep not dividing dp'
 expect_bad "$W

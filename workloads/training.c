@@ -108,6 +108,18 @@ compute(builder *b, uint32_t r, ns_time d, const char *label)
     return 0;
 }
 
+ns_time
+ns_training_tp_ring_ps(const ns_training_spec *s, uint64_t bytes, uint32_t n)
+{
+    if (n < 2)
+        return 0;
+    uint64_t c = bytes / n + (bytes % n != 0);
+    uint64_t wire = c + (c / s->mss + (c % s->mss != 0)) * s->header;
+    uint64_t first = (c < s->mss ? c : s->mss) + s->header;
+    ns_time step = ns_serialize_ps(wire, s->nvl_rate_bps) + s->nvl_lat_ps + ns_serialize_ps(first, s->nvl_rate_bps);
+    return (ns_time)(2 * (n - 1)) * step;
+}
+
 /* the tp ranks of (d, p) compute for `d_ps` each, then allreduce their activations */
 static int
 tp_part(builder *b, uint32_t d, uint32_t p, ns_time dur, const char *label)
@@ -122,7 +134,12 @@ tp_part(builder *b, uint32_t d, uint32_t p, ns_time dur, const char *label)
         b->group[t] = s->hosts[rank_of(b, d, p, t)];
     ns_coll_ops co;
     uint64_t bytes = s->batch * s->seq * s->hidden * s->dtype_bytes;
-    if (ns_wl_allreduce(b->w, b->group, s->tp, bytes, s->algorithm, 1, "tp", &co, b->e))
+    if (s->tp_analytic) {
+        long op = ns_wl_delay(b->w, ns_training_tp_ring_ps(s, bytes, s->tp), "tp", b->e);
+        if (op < 0)
+            return -1;
+        co.start_op = co.done_op = (uint32_t)op;
+    } else if (ns_wl_allreduce(b->w, b->group, s->tp, bytes, s->algorithm, 1, "tp", &co, b->e))
         return -1;
     for (uint32_t t = 0; t < s->tp; t++) {
         uint32_t r = rank_of(b, d, p, t);

@@ -53,6 +53,10 @@
  * layer's weights each) over the dp / ep replicas holding the same experts,
  * in the same buckets. With ep = 1 every replica holds every expert.
  *
+ * With tp_analytic, a tensor-parallel allreduce is a delay op of
+ * ns_training_tp_ring_ps that the group's ranks wait for (exact when
+ * nothing else crosses the server's NVLink, as with rails and no PXN).
+ *
  * One ns_iter per rank and step (/iterations): the step begins at the
  * training's start marker (step 1) or at the end of the rank's previous
  * step, its compute ends with its last compute op, the step with its
@@ -91,7 +95,20 @@ typedef struct ns_training_spec {
     int      skew;              /* NS_SKEW_* of moe.h */
     double   skew_param, capacity_factor;
     uint32_t ep;                /* expert parallelism: an MoE layer's experts spread over ep replicas */
+    /* tp_comm = "analytic": each tensor-parallel allreduce is one delay op of
+     * the time its ring takes alone on the server's NVLink (the flow model's
+     * time to the picosecond), instead of its 2 (tp - 1) tp transfers */
+    int      tp_analytic;
+    uint64_t nvl_rate_bps;      /* NVLink rate, up and down */
+    ns_time  nvl_lat_ps;        /* latency up plus latency down */
+    uint32_t mss, header;       /* the fabric's payload and header bytes per packet */
 } ns_training_spec;
+
+/* the time of a ring allreduce of `bytes` over n GPUs of one server alone
+ * on its NVLink: 2 (n - 1) steps of the largest chunk, ceil(bytes / n), each
+ * its wire bytes at the NVLink rate, the two latencies and the scale-up
+ * switch's store-and-forward of the first packet */
+ns_time ns_training_tp_ring_ps(const ns_training_spec *s, uint64_t bytes, uint32_t n);
 
 /* the time (ps) of one token through one expert (the MLP's 2/3 of the
  * layer's weights) in the forward pass; the backward takes twice that */

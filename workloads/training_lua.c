@@ -12,6 +12,7 @@
 #include <string.h>
 #include "collectives.h"
 #include "moe.h"
+#include "sim/fabric.h"
 #include "sim/lua/lua_util.h"
 #include "wl_lua.h"
 
@@ -84,12 +85,57 @@ read_gpu(lua_State *L, int t, ns_training_spec *s)
     lua_pop(L, 1);
 }
 
+/* tp_comm = "simulated" (default) | "analytic" (needs fabric = a fabric of
+ * servers, no PXN, every tensor-parallel group inside one server, one
+ * NVLink rate and latency): into s */
+static void
+read_tp_comm(lua_State *L, ns_training_spec *s, size_t n)
+{
+    static const char *const modes[] = {"simulated", "analytic", NULL};
+    s->tp_analytic = ns_lua_option(L, 2, CTOR, "tp_comm", modes, 0);
+    if (!s->tp_analytic) {
+        ns_lua_warn_unused(L, 2, CTOR, "fabric", "tp_comm = \"analytic\"", "tp_comm = \"simulated\"");
+        return;
+    }
+    if (s->tp == 1)
+        ns_lua_warn_unused(L, 2, CTOR, "tp_comm", "tp > 1", "tp = 1");
+    if (ns_lua_rawfield(L, 2, "fabric") == LUA_TNIL)
+        ns_lua_fail(L, CTOR, "tp_comm = \"analytic\" needs fabric = the fabric (its NVLink rate and latency)");
+    const ns_fabric *f = ns_lua_check_fabric(L, -1);
+    lua_pop(L, 1);
+    if (!f->gpus_per_server)
+        ns_lua_fail(L, CTOR, "tp_comm = \"analytic\" needs a fabric of servers (server = { gpus = }): the "
+                    "tensor-parallel allreduces are timed on NVLink");
+    if (f->pxn)
+        ns_lua_fail(L, CTOR, "tp_comm = \"analytic\" with pxn = true: other traffic crosses NVLink there, so an "
+                    "allreduce is not alone on it; use tp_comm = \"simulated\"");
+    const ns_flink *l0 = NULL;
+    for (size_t r = 0; r < n; r++) {
+        uint32_t h = s->hosts[r] - 1, h0 = s->hosts[r - r % s->tp] - 1;
+        if (h >= f->nhosts || ns_fabric_server_of(f, h) != ns_fabric_server_of(f, h0))
+            ns_lua_fail(L, CTOR, "tp_comm = \"analytic\": host %u is not in the server of host %u, the first of "
+                        "its tensor-parallel group (groups of tp = %u consecutive hosts must be GPUs of one server)",
+                        s->hosts[r], h0 + 1, s->tp);
+        const ns_flink *up = &f->links[f->host_nvlink[h]], *down = &f->links[up->reverse];
+        if (!l0)
+            l0 = up;
+        if (up->rate_bps != l0->rate_bps || down->rate_bps != l0->rate_bps ||
+            up->latency_ps + down->latency_ps != 2 * l0->latency_ps)
+            ns_lua_fail(L, CTOR, "tp_comm = \"analytic\": the NVLink of host %u differs from host %u's (one rate "
+                        "and latency for all)", s->hosts[r], s->hosts[0]);
+    }
+    s->nvl_rate_bps = l0->rate_bps;
+    s->nvl_lat_ps = 2 * l0->latency_ps;
+    s->mss = f->mtu - f->header;
+    s->header = f->header;
+}
+
 static int
 w_training(lua_State *L)
 {
     static const char *const fields[] = {
         "hosts", "model", "gpu", "tp", "pp", "dp", "ep", "microbatches", "schedule", "zero", "steps",
-        "bucket", "algorithm", "after", "label", NULL
+        "bucket", "algorithm", "tp_comm", "fabric", "after", "label", NULL
     };
     static const char *const algs[] = {"ring", "halving_doubling", "direct", NULL};
     ns_workload *w = ns_lua_begin_builder(L, CTOR, fields);
@@ -130,6 +176,7 @@ w_training(lua_State *L)
         ns_lua_warn_unused(L, 2, CTOR, "zero", "dp > 1", "dp = 1");
         s.zero = 0;             /* nothing to shard over one replica */
     }
+    read_tp_comm(L, &s, n);
     uint32_t start, done;
     ns_err e = {0};
     if (ns_wl_training(w, &s, &start, &done, &e))
