@@ -19,6 +19,9 @@ int ns_interrupted(void);
 /* one per library, each in the only file that includes that library */
 void ns_h5out_lib_init(void);
 void ns_h5out_lib_close(void);
+/* 1 if a file's close failed in this process (a full disk): HDF5 is then
+ * left half-open, holding its memory to the end */
+int  ns_h5out_left_open(void);
 void ns_rng_lib_init(void);
 void ns_routing_lib_init(void);
 void ns_graph_lib_init(void);   /* topologies/graph.c: igraph keeps GraphML attributes */

@@ -937,6 +937,12 @@ ns_h5out_lib_init(void)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* errors become return codes, not printed stacks */
 }
 
+int
+ns_h5out_left_open(void)
+{
+    return files_unclosed > 0;
+}
+
 void
 ns_h5out_lib_close(void)
 {
