@@ -27,7 +27,7 @@ ns_moe_relabel(ns_workload *w, size_t row, uint32_t layer, int backward)
     ns_result_set *set = ns_results_find(&w->results, &ns_moe_results);
     if (!set || row >= set->nrecs)
         return;
-    ns_moe_layer *l = (ns_moe_layer *)((char *)set->recs + row * sizeof(ns_moe_layer));
+    ns_moe_layer *l = ns_result_at(set, row);
     l->layer = layer;
     l->backward = (uint32_t)(backward != 0);
 }

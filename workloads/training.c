@@ -11,6 +11,7 @@
 #include "moe.h"
 #include "sim/alloc.h"
 #include "sim/estimate.h"
+#include "sim/plan.h"
 #include "wl_build.h"
 
 const char *const ns_pipe_schedule_names[] = {"1f1b", "gpipe", NULL};
@@ -114,7 +115,7 @@ ns_training_tp_ring_ps(const ns_training_spec *s, uint64_t bytes, uint32_t n)
     if (n < 2)
         return 0;
     uint64_t c = bytes / n + (bytes % n != 0);
-    uint64_t wire = c + (c / s->mss + (c % s->mss != 0)) * s->header;
+    uint64_t wire = c + ns_plan_packets(c, s->mss) * s->header;
     uint64_t first = (c < s->mss ? c : s->mss) + s->header;
     ns_time step = ns_serialize_ps(wire, s->nvl_rate_bps) + s->nvl_lat_ps + ns_serialize_ps(first, s->nvl_rate_bps);
     return (ns_time)(2 * (n - 1)) * step;

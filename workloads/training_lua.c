@@ -110,6 +110,7 @@ read_tp_comm(lua_State *L, ns_training_spec *s, size_t n)
         ns_lua_fail(L, CTOR, "tp_comm = \"analytic\" with pxn = true: other traffic crosses NVLink there, so an "
                     "allreduce is not alone on it; use tp_comm = \"simulated\"");
     const ns_flink *l0 = NULL;
+    ns_time lat = 0;   /* NVLink up plus down */
     for (size_t r = 0; r < n; r++) {
         uint32_t h = s->hosts[r] - 1, h0 = s->hosts[r - r % s->tp] - 1;
         if (h >= f->nhosts || ns_fabric_server_of(f, h) != ns_fabric_server_of(f, h0))
@@ -117,15 +118,17 @@ read_tp_comm(lua_State *L, ns_training_spec *s, size_t n)
                         "its tensor-parallel group (groups of tp = %u consecutive hosts must be GPUs of one server)",
                         s->hosts[r], h0 + 1, s->tp);
         const ns_flink *up = &f->links[f->host_nvlink[h]], *down = &f->links[up->reverse];
-        if (!l0)
+        if (!l0) {
             l0 = up;
+            lat = up->latency_ps + down->latency_ps;
+        }
         if (up->rate_bps != l0->rate_bps || down->rate_bps != l0->rate_bps ||
-            up->latency_ps + down->latency_ps != 2 * l0->latency_ps)
+            up->latency_ps + down->latency_ps != lat)
             ns_lua_fail(L, CTOR, "tp_comm = \"analytic\": the NVLink of host %u differs from host %u's (one rate "
                         "and latency for all)", s->hosts[r], s->hosts[0]);
     }
     s->nvl_rate_bps = l0->rate_bps;
-    s->nvl_lat_ps = 2 * l0->latency_ps;
+    s->nvl_lat_ps = lat;
     s->mss = f->mtu - f->header;
     s->header = f->header;
 }
