@@ -10,7 +10,9 @@
  *   NS_EVQ_CALENDAR  a calendar queue (R. Brown, CACM 1988): O(1) on average
  *                    while events are spread in time, as the packet model's
  *                    are (one pending event per busy link, per host, per
- *                    timer); half the instructions of a heap there.
+ *                    timer); half the instructions of a heap there. Events
+ *                    beyond one turn of its buckets (timers) wait in a heap,
+ *                    and its shape follows the work it measures.
  *   NS_EVQ_HEAP      a 4-ary heap: O(log n) always. The flow model keeps one
  *                    event per flow (a million in a large all-to-all) and
  *                    moves many at once, often to nearly equal times, where a
@@ -27,11 +29,18 @@ typedef struct ns_event ns_event;
 typedef struct ns_evq ns_evq;
 typedef void ns_event_fn(void *sim, ns_event *ev);
 
+/* the queue's bookkeeping in an event: a calendar bucket's list links it
+ * (and a bucket's head is a bare link), a heap keeps its slot in q1;
+ * q1 == 0 when it is not queued */
+typedef struct ns_evlink {
+    uintptr_t q1, q2;
+} ns_evlink;
+
 struct ns_event {
     ns_time      when_ps;   /* absolute firing time */
     uint64_t     seq;       /* insertion order: equal times fire FIFO */
     ns_event_fn *fn;        /* fn(sim, ev); the owner is found from ev */
-    uintptr_t    q1, q2;    /* the queue's bookkeeping; q1 == 0 when not queued */
+    ns_evlink    ln;
 };
 
 enum { NS_EVQ_CALENDAR = 0, NS_EVQ_HEAP = 1 };
@@ -41,21 +50,29 @@ typedef struct ns_evq_ent {
     ns_event         *ev;
 } ns_evq_ent;
 
+/* a 4-ary heap of entries (event_heap.c); a queued event's q1 is its slot
+ * x 2 + 1 (odd: a calendar's list pointers are even) */
+typedef struct ns_evheap {
+    ns_evq_ent *ent;
+    size_t      n, cap;
+} ns_evheap;
+
 struct ns_evq {
     int       kind;
-    size_t    n;
+    size_t    n;            /* events queued, in all */
     uint64_t  next_seq;
     /* calendar */
-    ns_event *bucket;       /* nb list heads (sentinels) */
+    ns_evlink *bucket;      /* nb list heads */
     size_t    nb;           /* a power of two */
     unsigned  shift;        /* bucket width 2^shift ps */
     size_t    cur;          /* bucket of the current time */
     ns_time   cur_top;      /* end of the current bucket's interval */
+    ns_time   year;         /* nb << shift: the span the buckets cover once */
+    ns_time   horizon;      /* start of the current bucket + year: later events wait in `heap` */
     ns_time   last;         /* time of the last event popped */
-    uint64_t  ops, work;    /* cost accounting, to re-tune the width */
-    /* heap */
-    ns_evq_ent *ent;
-    size_t      cap;
+    uint64_t  ops, walk, scan, spill;   /* cost accounting, to reshape (event_calendar.c) */
+    /* the heap queue's events, or the calendar's beyond its horizon */
+    ns_evheap heap;
 };
 
 static inline void
@@ -64,10 +81,10 @@ ns_event_init(ns_event *ev, ns_event_fn *fn)
     ev->when_ps = 0;
     ev->seq = 0;
     ev->fn = fn;
-    ev->q1 = ev->q2 = 0;
+    ev->ln.q1 = ev->ln.q2 = 0;
 }
 
-static inline int ns_event_pending(const ns_event *ev) { return ev->q1 != 0; }
+static inline int ns_event_pending(const ns_event *ev) { return ev->ln.q1 != 0; }
 
 /* 0, or -1 when out of memory */
 int ns_evq_init(ns_evq *q, int kind);

@@ -2,34 +2,62 @@
  * event_calendar.c - the calendar queue (see event.h).
  *
  * nb buckets of width w = 2^shift ps; an event at time t lives in bucket
- * (t / w) mod nb, in a list sorted by (time, seq) with a sentinel head. An
- * event's q1 and q2 are its next and previous in that list (q1 is 0 when it
- * is not queued).
+ * (t / w) mod nb, in a list sorted by (time, seq) whose head is a bare link
+ * (16 bytes: the bucket array is dense). An event's ln.q1 and ln.q2 are its
+ * next and previous in that list (q1 is 0 when it is not queued, odd when
+ * it waits in the heap below).
  *
- * Invariant: every queued event has when_ps >= the start of the current
- * bucket's interval (cur_top - w), because nothing is scheduled before the
- * last popped time. A new event has the largest seq so far, so it goes after
- * every event of equal time.
+ * The buckets hold one year (nb x w) from the start of the current bucket,
+ * up to the horizon; later events (timers, mostly) wait in a heap
+ * (event_heap.c) and move into their buckets as the horizon passes them. So
+ * a bucket holds the events of one interval only, a pop finds the next
+ * event within one turn of the buckets, and an insert never steps over
+ * events a year later. A new event has the largest seq so far, so it goes
+ * after every event of equal time; an event from the heap moves in before
+ * any event of its time can be pushed into the buckets (the horizon passes
+ * it first), so it too goes after every equal one already there.
  *
- * Tuning: the width is re-estimated (about three events per bucket near the
- * head of the queue) and the bucket count doubled or halved when the queue
- * grows past 2 nb or shrinks below nb / 4, and whenever list walks and bucket
- * scans average more than TUNE_LIMIT steps per operation.
+ * Shape: the bucket count doubles as the events in the buckets grow past
+ * 2 nb, and halves as they fall below nb / 16; the width starts at 1 ns and
+ * follows the work measured. (Brown's estimate of the width, about three
+ * events per bucket at the head of the queue, assumes events spread
+ * evenly. The packet model's are not: hosts that start together send in
+ * step, so events crowd at a few instants of every serialization time, a
+ * short packet (an ACK) is scheduled among the long ones already queued,
+ * and timers lie far out. At 1,024 hosts it left inserts walking about five
+ * events each, every step a cache miss on another event's owner.) Every
+ * TUNE_EVERY operations the measured work steers the shape: inserts
+ * stepping over later events, above one step in WALK_HALVES operations,
+ * halve the width (and double the count, keeping the year, up
+ * to MAX_PER_EVENT buckets per event; past it, only if pops scan little);
+ * pops stepping over empty buckets (a sequential read) above SCAN_MAX per
+ * operation with few walks double the width (and halve the count); pushes
+ * into the heap above one in SPILL_MIN operations double the count (the
+ * year is shorter than the events' horizon). The gaps between the
+ * thresholds keep the shape from swinging back and forth. The order of
+ * events is (time, seq) whatever the shape: only the cost changes.
  */
 #include <config.h>
 #include "event_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include "alloc.h"
 
-#define MIN_BUCKETS 64
-#define TUNE_EVERY  8192     /* operations between checks of the work per operation */
-#define TUNE_LIMIT  16       /* list steps per operation that call for a re-tune */
+#define MIN_BUCKETS   64
+#define TUNE_EVERY    8192   /* operations between checks of the work per operation */
+#define WALK_HALVES   2      /* 1 / WALK_HALVES insert steps per operation call for narrower buckets */
+#define SCAN_MAX      8      /* empty-bucket steps per operation that call for wider ones */
+#define SPILL_MIN     8      /* one push in SPILL_MIN into the heap calls for more buckets */
+#define MAX_PER_EVENT 8      /* buckets per event in the buckets, as the count grows */
 
-static inline ns_event *next_of(const ns_event *e) { return (ns_event *)e->q1; }
-static inline ns_event *prev_of(const ns_event *e) { return (ns_event *)e->q2; }
-static inline void set_next(ns_event *e, ns_event *v) { e->q1 = (uintptr_t)v; }
-static inline void set_prev(ns_event *e, ns_event *v) { e->q2 = (uintptr_t)v; }
+/* a list's nodes are links: a bucket's head, or an event's `ln` */
+typedef ns_evlink link;
+static inline link *next_of(const link *l) { return (link *)l->q1; }
+static inline link *prev_of(const link *l) { return (link *)l->q2; }
+static inline void set_next(link *l, link *v) { l->q1 = (uintptr_t)v; }
+static inline void set_prev(link *l, link *v) { l->q2 = (uintptr_t)v; }
+static inline ns_event *ev_of(link *l) { return (ns_event *)((char *)l - offsetof(ns_event, ln)); }
 
 static inline int
 ev_less(const ns_event *a, const ns_event *b)
@@ -38,7 +66,7 @@ ev_less(const ns_event *a, const ns_event *b)
 }
 
 static void
-init_buckets(ns_event *b, size_t nb)
+init_buckets(link *b, size_t nb)
 {
     for (size_t i = 0; i < nb; i++) {
         set_next(&b[i], &b[i]);
@@ -49,47 +77,87 @@ init_buckets(ns_event *b, size_t nb)
 static inline void
 unlink_ev(ns_event *ev)
 {
-    set_next(prev_of(ev), next_of(ev));
-    set_prev(next_of(ev), prev_of(ev));
-    ev->q1 = ev->q2 = 0;
+    link *l = &ev->ln;
+    set_next(prev_of(l), next_of(l));
+    set_prev(next_of(l), prev_of(l));
+    l->q1 = l->q2 = 0;
 }
 
 static inline void
-insert_after(ns_event *p, ns_event *ev)
+insert_after(link *p, ns_event *ev)
 {
-    set_prev(ev, p);
-    set_next(ev, next_of(p));
-    set_prev(next_of(p), ev);
-    set_next(p, ev);
+    link *l = &ev->ln;
+    set_prev(l, p);
+    set_next(l, next_of(p));
+    set_prev(next_of(p), l);
+    set_next(p, l);
 }
 
-static inline ns_event *
+static inline link *
 bucket_of(const ns_evq *q, ns_time t)
 {
     return &q->bucket[((uint64_t)t >> q->shift) & (q->nb - 1)];
+}
+
+/* events in the buckets (the rest wait in the heap) */
+static inline size_t in_buckets(const ns_evq *q) { return q->n - q->heap.n; }
+
+static inline ns_time
+add_sat(ns_time a, ns_time b)
+{
+    return a > NS_TIME_MAX - b ? NS_TIME_MAX : a + b;
 }
 
 /* insert into its bucket, walking back from the tail (new events are late) */
 static inline void
 link_ev(ns_evq *q, ns_event *ev)
 {
-    ns_event *head = bucket_of(q, ev->when_ps);
-    ns_event *p = prev_of(head);
-    while (p != head && p->when_ps > ev->when_ps) {
+    link *head = bucket_of(q, ev->when_ps);
+    link *p = prev_of(head);
+    while (p != head && ev_of(p)->when_ps > ev->when_ps) {
         p = prev_of(p);
-        q->work++;
+        q->walk++;
     }
     insert_after(p, ev);
 }
 
-/* the end of the current bucket's interval stops at NS_TIME_MAX: the
- * interval that holds the clock's last instant ends there, inclusive */
+/* 1 if an event at t waits in the heap: at or past the horizon (a horizon
+ * at the clock's end holds its last instant too) */
+static inline int
+beyond(const ns_evq *q, ns_time t)
+{
+    return t >= q->horizon && q->horizon != NS_TIME_MAX;
+}
+
+/* the heap's events the horizon has passed go to their buckets */
+static inline void
+migrate(ns_evq *q)
+{
+    while (q->heap.n && !beyond(q, ns_evheap_top_when(&q->heap)))
+        link_ev(q, ns_evheap_pop(&q->heap));
+}
+
+/* make the bucket of t current. The end of its interval stops at
+ * NS_TIME_MAX: the interval that holds the clock's last instant ends there,
+ * inclusive; so does the horizon */
 static void
 set_current(ns_evq *q, ns_time t)
 {
     q->cur = ((uint64_t)t >> q->shift) & (q->nb - 1);
-    uint64_t top = (((uint64_t)t >> q->shift) + 1) << q->shift;
-    q->cur_top = top > (uint64_t)NS_TIME_MAX ? NS_TIME_MAX : (ns_time)top;
+    uint64_t start = ((uint64_t)t >> q->shift) << q->shift;
+    q->cur_top = add_sat((ns_time)start, (ns_time)1 << q->shift);
+    q->horizon = add_sat((ns_time)start, q->year);
+}
+
+static void
+set_shape(ns_evq *q, size_t nb, unsigned shift)
+{
+    q->nb = nb;
+    q->shift = shift;
+    unsigned bits = 0;
+    while (((size_t)1 << bits) < nb)
+        bits++;
+    q->year = shift + bits >= 62 ? NS_TIME_MAX : (ns_time)((uint64_t)nb << shift);
 }
 
 static inline int
@@ -101,11 +169,10 @@ due(const ns_evq *q, const ns_event *e)
 int
 ns_evq_cal_init(ns_evq *q)
 {
-    q->nb = MIN_BUCKETS;
-    q->shift = 10;           /* 1 ns buckets until the first re-tune */
-    q->bucket = ns_alloc(q->nb * sizeof *q->bucket);
+    q->bucket = ns_alloc(MIN_BUCKETS * sizeof *q->bucket);
     if (!q->bucket)
         return -1;
+    set_shape(q, MIN_BUCKETS, 10);   /* 1 ns buckets */
     init_buckets(q->bucket, q->nb);
     set_current(q, 0);
     return 0;
@@ -116,7 +183,10 @@ ns_evq_cal_destroy(ns_evq *q)
 {
     /* the pending events' owners may already be gone: do not touch them */
     ns_free(q->bucket);
+    ns_free(q->heap.ent);
     q->bucket = NULL;
+    q->heap.ent = NULL;
+    q->heap.n = q->heap.cap = 0;
     q->n = 0;
 }
 
@@ -127,83 +197,87 @@ cmp_ev(const void *a, const void *b)
     return ev_less(x, y) ? -1 : ev_less(y, x);
 }
 
-/* the bucket width: about three events per bucket near the head of the
- * queue (Brown's rule, with simultaneous events counted), as a power of two */
-static unsigned
-estimate_shift(ns_event **sorted, size_t n, unsigned old)
-{
-    size_t k = n < 256 ? n : 256;
-    if (k < 2)
-        return old;
-    ns_time span = sorted[k - 1]->when_ps - sorted[0]->when_ps;
-    if (span <= 0)
-        return old;
-    uint64_t w = (uint64_t)(3 * (unsigned __int128)span / (k - 1));
-    unsigned s = 0;
-    while (s < 50 && ((uint64_t)1 << (s + 1)) <= w)
-        s++;
-    return s;
-}
-
-/* rebuild with `nb` buckets and a width estimated from the events; on
- * failure the old calendar stays, still correct */
+/* rebuild with `nb` buckets of width 2^shift; on failure the old calendar
+ * stays, still correct */
 static void
-rebuild(ns_evq *q, size_t nb)
+rebuild(ns_evq *q, size_t nb, unsigned shift)
 {
     ns_event **all = ns_alloc((q->n ? q->n : 1) * sizeof *all);
-    ns_event *nbk = ns_alloc(nb * sizeof *nbk);
-    q->ops = q->work = 0;
-    if (!all || !nbk) {
+    link *nbk = ns_alloc(nb * sizeof *nbk);
+    q->ops = q->walk = q->scan = q->spill = 0;
+    if (!all || !nbk || ns_evheap_reserve(&q->heap, q->n)) {
         ns_free(all);
         ns_free(nbk);
         return;
     }
     size_t k = 0;
     for (size_t i = 0; i < q->nb; i++)
-        for (ns_event *e = next_of(&q->bucket[i]); e != &q->bucket[i]; e = next_of(e))
-            all[k++] = e;
+        for (link *l = next_of(&q->bucket[i]); l != &q->bucket[i]; l = next_of(l))
+            all[k++] = ev_of(l);
+    for (size_t i = 0; i < q->heap.n; i++)
+        all[k++] = q->heap.ent[i].ev;
+    q->heap.n = 0;
     qsort(all, k, sizeof *all, cmp_ev);
     ns_free(q->bucket);
     q->bucket = nbk;
-    q->nb = nb;
     init_buckets(nbk, nb);
-    q->shift = estimate_shift(all, k, q->shift);
-    for (size_t i = 0; i < k; i++) {
-        /* globally sorted: appending keeps every bucket sorted */
-        ns_event *head = bucket_of(q, all[i]->when_ps);
-        insert_after(prev_of(head), all[i]);
-    }
+    set_shape(q, nb, shift);
     set_current(q, q->last);
+    for (size_t i = 0; i < k; i++) {
+        /* globally sorted: appending keeps every bucket sorted; the heap
+         * takes them in order, each at its end (room reserved above) */
+        if (!beyond(q, all[i]->when_ps))
+            insert_after(prev_of(bucket_of(q, all[i]->when_ps)), all[i]);
+        else
+            ns_evheap_insert(&q->heap, all[i]);
+    }
     ns_free(all);
 }
 
-/* every TUNE_EVERY operations: resize, or re-estimate the width if too much work */
+/* every TUNE_EVERY operations: shrink, or reshape if the work per
+ * operation calls for it (see the top) */
 static void
 account(ns_evq *q)
 {
     if (++q->ops < TUNE_EVERY)
         return;
-    size_t nb = q->nb;
-    if (q->n < nb / 4 && nb > MIN_BUCKETS)
-        nb /= 2;
-    if (q->work > TUNE_LIMIT * TUNE_EVERY || nb != q->nb)
-        rebuild(q, nb);
-    q->ops = q->work = 0;
+    size_t nb = q->nb, ncal = in_buckets(q);
+    int more = nb < MAX_PER_EVENT * ncal;
+    if (ncal < nb / 16 && nb > MIN_BUCKETS)
+        rebuild(q, nb / 2, q->shift);
+    else if (q->spill > TUNE_EVERY / SPILL_MIN && more)
+        rebuild(q, nb * 2, q->shift);
+    else if (q->walk > TUNE_EVERY / WALK_HALVES && q->shift > 0 && (more || q->scan < TUNE_EVERY))
+        rebuild(q, more ? nb * 2 : nb, q->shift - 1);
+    else if (q->scan > SCAN_MAX * TUNE_EVERY && q->walk < TUNE_EVERY / (4 * WALK_HALVES) && q->shift < 50)
+        rebuild(q, nb > MIN_BUCKETS ? nb / 2 : nb, q->shift + 1);
+    q->ops = q->walk = q->scan = q->spill = 0;
 }
 
 int
 ns_evq_cal_push(ns_evq *q, ns_event *ev, ns_time when)
 {
-    if (ev->q1) {
-        unlink_ev(ev);
+    int far = beyond(q, when);
+    if (far && !ns_evheap_has(ev) && ns_evheap_reserve(&q->heap, q->heap.n + 1))
+        return -1;   /* nothing changed */
+    if (ev->ln.q1) {
+        if (ns_evheap_has(ev))
+            ns_evheap_remove(&q->heap, ev);
+        else
+            unlink_ev(ev);
         q->n--;
     }
     ev->when_ps = when;
     ev->seq = q->next_seq++;
-    link_ev(q, ev);
     q->n++;
-    if (q->n > 2 * q->nb)
-        rebuild(q, q->nb * 2);
+    if (far) {
+        ns_evheap_insert(&q->heap, ev);   /* cannot fail: room reserved */
+        q->spill++;
+    } else {
+        link_ev(q, ev);
+    }
+    if (in_buckets(q) > 2 * q->nb)
+        rebuild(q, q->nb * 2, q->shift);
     else
         account(q);
     return 0;
@@ -212,33 +286,36 @@ ns_evq_cal_push(ns_evq *q, ns_event *ev, ns_time when)
 void
 ns_evq_cal_cancel(ns_evq *q, ns_event *ev)
 {
-    if (ev->q1) {
+    if (!ev->ln.q1)
+        return;
+    if (ns_evheap_has(ev))
+        ns_evheap_remove(&q->heap, ev);
+    else
         unlink_ev(ev);
-        q->n--;
-    }
+    q->n--;
 }
 
-/* an event at t is in t's bucket, whose list is sorted: with none queued
- * before t, it is that list's first */
+/* an event at t is in t's bucket (t is the clock: before the horizon),
+ * whose list is sorted: with none queued before t, it is that list's first */
 int
 ns_evq_cal_due_at(const ns_evq *q, ns_time t)
 {
     if (q->n == 0)
         return 0;
-    const ns_event *head = &q->bucket[((uint64_t)t >> q->shift) & (q->nb - 1)];
-    const ns_event *e = next_of(head);
-    return e != head && e->when_ps == t;
+    const link *head = &q->bucket[((uint64_t)t >> q->shift) & (q->nb - 1)];
+    link *l = next_of(head);
+    return l != head && ev_of(l)->when_ps == t;
 }
 
-/* the earliest event of all, by looking at every bucket's head */
+/* the earliest event in the buckets, by looking at every bucket's head */
 static ns_event *
 direct_search(ns_evq *q)
 {
     ns_event *best = NULL;
     for (size_t i = 0; i < q->nb; i++) {
-        ns_event *e = next_of(&q->bucket[i]);
-        if (e != &q->bucket[i] && (!best || ev_less(e, best)))
-            best = e;
+        link *l = next_of(&q->bucket[i]);
+        if (l != &q->bucket[i] && (!best || ev_less(ev_of(l), best)))
+            best = ev_of(l);
     }
     return best;
 }
@@ -250,10 +327,16 @@ ns_evq_cal_pop(ns_evq *q)
         return NULL;
     account(q);
     for (;;) {
+        if (in_buckets(q) == 0) {   /* all wait in the heap: jump to its earliest */
+            set_current(q, ns_evheap_top_when(&q->heap));
+            migrate(q);
+        }
+        /* the buckets' events lie within a year of the current bucket: one turn finds the first */
         for (size_t i = 0; i < q->nb; i++) {
-            ns_event *head = &q->bucket[q->cur];
-            ns_event *e = next_of(head);
-            if (e != head && due(q, e)) {
+            link *head = &q->bucket[q->cur];
+            link *l = next_of(head);
+            ns_event *e = ev_of(l);
+            if (l != head && due(q, e)) {
                 unlink_ev(e);
                 q->n--;
                 q->last = e->when_ps;
@@ -261,10 +344,14 @@ ns_evq_cal_pop(ns_evq *q)
             }
             q->cur = (q->cur + 1) & (q->nb - 1);
             ns_time w = (ns_time)1 << q->shift;
-            q->cur_top = q->cur_top > NS_TIME_MAX - w ? NS_TIME_MAX : q->cur_top + w;
-            q->work++;
+            q->cur_top = add_sat(q->cur_top, w);
+            q->horizon = add_sat(q->horizon, w);
+            q->scan++;
+            migrate(q);
         }
-        /* a whole year without a due event: jump to the earliest */
-        set_current(q, direct_search(q)->when_ps);
+        /* not reached while the buckets hold one year; a safeguard */
+        ns_event *e = direct_search(q);
+        if (e)
+            set_current(q, e->when_ps);
     }
 }

@@ -1,8 +1,10 @@
 /*
- * event_heap.c - the 4-ary heap of events (see event.h).
+ * event_heap.c - the 4-ary heap of events (see event.h): the heap queue,
+ * and the heap under the calendar queue that holds its far events.
  *
- * An event's q1 holds its slot + 1 (0: not queued). Entries carry their key,
- * so sifting reads only the heap array.
+ * An event's q1 holds its slot x 2 + 1 (0: not queued; odd, so that the
+ * calendar tells its heap's events from its lists'). Entries carry their
+ * key, so sifting reads only the heap array.
  */
 #include <config.h>
 #include "event_int.h"
@@ -12,95 +14,134 @@
 #define ARITY 4
 
 static inline void
-place(ns_evq *q, size_t i, ns_evq_ent e)
+place(ns_evheap *h, size_t i, ns_evq_ent e)
 {
-    q->ent[i] = e;
-    e.ev->q1 = i + 1;
+    h->ent[i] = e;
+    e.ev->ln.q1 = 2 * i + 1;
+}
+
+static inline size_t slot_of(const ns_event *ev) { return (ev->ln.q1 - 1) / 2; }
+
+static inline ns_evq_ent
+entry_of(ns_event *ev)
+{
+    /* times are never negative, so the unsigned key orders them correctly */
+    ns_evq_ent e = { ((unsigned __int128)(uint64_t)ev->when_ps << 64) | ev->seq, ev };
+    return e;
 }
 
 static void
-sift_up(ns_evq *q, size_t i, ns_evq_ent e)
+sift_up(ns_evheap *h, size_t i, ns_evq_ent e)
 {
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
-        if (e.key >= q->ent[parent].key)
+        if (e.key >= h->ent[parent].key)
             break;
-        place(q, i, q->ent[parent]);
+        place(h, i, h->ent[parent]);
         i = parent;
     }
-    place(q, i, e);
+    place(h, i, e);
 }
 
 static void
-sift_down(ns_evq *q, size_t i, ns_evq_ent e)
+sift_down(ns_evheap *h, size_t i, ns_evq_ent e)
 {
-    size_t n = q->n;
+    size_t n = h->n;
     for (;;) {
         size_t c = ARITY * i + 1;
         if (c >= n)
             break;
         size_t end = c + ARITY < n ? c + ARITY : n, best = c;
         for (size_t k = c + 1; k < end; k++)
-            if (q->ent[k].key < q->ent[best].key)
+            if (h->ent[k].key < h->ent[best].key)
                 best = k;
-        if (q->ent[best].key >= e.key)
+        if (h->ent[best].key >= e.key)
             break;
-        place(q, i, q->ent[best]);
+        place(h, i, h->ent[best]);
         i = best;
     }
-    place(q, i, e);
+    place(h, i, e);
 }
+
+/* put e (new, or moved from slot i) where its key belongs */
+static void
+settle(ns_evheap *h, size_t i, ns_evq_ent e)
+{
+    if (i > 0 && e.key < h->ent[(i - 1) / ARITY].key)
+        sift_up(h, i, e);
+    else
+        sift_down(h, i, e);
+}
+
+int
+ns_evheap_reserve(ns_evheap *h, size_t n)
+{
+    return n <= h->cap ? 0 : ns_grow((void **)&h->ent, &h->cap, n, sizeof *h->ent);
+}
+
+int
+ns_evheap_insert(ns_evheap *h, ns_event *ev)
+{
+    if (ns_evheap_reserve(h, h->n + 1))
+        return -1;
+    h->n++;
+    sift_up(h, h->n - 1, entry_of(ev));
+    return 0;
+}
+
+void
+ns_evheap_remove(ns_evheap *h, ns_event *ev)
+{
+    size_t i = slot_of(ev);
+    ev->ln.q1 = 0;
+    ns_evq_ent last = h->ent[--h->n];
+    if (i != h->n)
+        settle(h, i, last);
+}
+
+ns_event *
+ns_evheap_pop(ns_evheap *h)
+{
+    ns_event *ev = h->ent[0].ev;
+    ev->ln.q1 = 0;
+    ns_evq_ent last = h->ent[--h->n];
+    if (h->n)
+        sift_down(h, 0, last);
+    return ev;
+}
+
+/* --- the heap queue ----------------------------------------------------- */
 
 int
 ns_evq_heap_init(ns_evq *q)
 {
-    return ns_grow((void **)&q->ent, &q->cap, 256, sizeof *q->ent);
+    return ns_evheap_reserve(&q->heap, 256);
 }
 
 void
 ns_evq_heap_destroy(ns_evq *q)
 {
     /* the pending events' owners may already be gone: do not touch them */
-    ns_free(q->ent);
-    q->ent = NULL;
-    q->n = q->cap = 0;
-}
-
-/* remove the entry at slot i and restore the heap */
-static void
-remove_at(ns_evq *q, size_t i)
-{
-    q->ent[i].ev->q1 = 0;
-    ns_evq_ent last = q->ent[--q->n];
-    if (i == q->n)
-        return;
-    if (i > 0 && last.key < q->ent[(i - 1) / ARITY].key)
-        sift_up(q, i, last);
-    else
-        sift_down(q, i, last);
+    ns_free(q->heap.ent);
+    q->heap.ent = NULL;
+    q->heap.n = q->heap.cap = 0;
+    q->n = 0;
 }
 
 int
 ns_evq_heap_push(ns_evq *q, ns_event *ev, ns_time when)
 {
-    if (ev->q1 == 0 && q->n == q->cap &&
-        ns_grow((void **)&q->ent, &q->cap, q->n + 1, sizeof *q->ent))
+    if (ev->ln.q1 == 0 && ns_evheap_reserve(&q->heap, q->heap.n + 1))
         return -1;
     ev->when_ps = when;
     ev->seq = q->next_seq++;
-    /* times are never negative, so the unsigned key orders them correctly */
-    ns_evq_ent e = { ((unsigned __int128)(uint64_t)when << 64) | ev->seq, ev };
-    if (ev->q1 != 0) {
+    if (ev->ln.q1 != 0) {
         /* reschedule in place: the new key is larger (a later seq) or smaller */
-        size_t i = ev->q1 - 1;
-        if (i > 0 && e.key < q->ent[(i - 1) / ARITY].key)
-            sift_up(q, i, e);
-        else
-            sift_down(q, i, e);
+        settle(&q->heap, slot_of(ev), entry_of(ev));
         return 0;
     }
-    q->n++;
-    sift_up(q, q->n - 1, e);
+    ns_evheap_insert(&q->heap, ev);
+    q->n = q->heap.n;
     return 0;
 }
 
@@ -108,25 +149,24 @@ ns_evq_heap_push(ns_evq *q, ns_event *ev, ns_time when)
 int
 ns_evq_heap_due_at(const ns_evq *q, ns_time t)
 {
-    return q->n > 0 && (uint64_t)(q->ent[0].key >> 64) == (uint64_t)t;
+    return q->heap.n > 0 && ns_evheap_top_when(&q->heap) == t;
 }
 
 void
 ns_evq_heap_cancel(ns_evq *q, ns_event *ev)
 {
-    if (ev->q1 != 0)
-        remove_at(q, ev->q1 - 1);
+    if (ev->ln.q1 != 0) {
+        ns_evheap_remove(&q->heap, ev);
+        q->n = q->heap.n;
+    }
 }
 
 ns_event *
 ns_evq_heap_pop(ns_evq *q)
 {
-    if (q->n == 0)
+    if (q->heap.n == 0)
         return NULL;
-    ns_event *ev = q->ent[0].ev;
-    ev->q1 = 0;
-    ns_evq_ent last = q->ent[--q->n];
-    if (q->n)
-        sift_down(q, 0, last);
+    ns_event *ev = ns_evheap_pop(&q->heap);
+    q->n = q->heap.n;
     return ev;
 }

@@ -49,7 +49,9 @@ enum {
 #define ns_pkt_class(p) ((uint32_t)(p)->flags >> NS_PF_CLASS_SHIFT)
 
 typedef struct ns_pkt {
-    ns_time        arrive_ps; /* when its last bit reaches node `at` */
+    ns_time        next_ps;  /* on a port's list: when `next` arrives at the far end (the
+                              * head's own arrival is the port event's time), so that
+                              * delivering a packet schedules the next one without reading it */
     ns_sflow      *flow;
     struct ns_pkt *next;     /* the port's list, or the host's control queue */
     ns_time        sent_ps;  /* data: when sent; ack: echoed send time of the data */
@@ -57,7 +59,6 @@ typedef struct ns_pkt {
     uint32_t       cum;      /* ack: next packet number the receiver expects in order */
     uint32_t       size;     /* bytes on the wire */
     uint32_t       payload;  /* data: bytes carried; ack: the entropy of the data packet it answers (REPS) */
-    uint32_t       at;       /* node it is arriving at */
     uint32_t       entropy;  /* flow label hashed by switches */
     uint32_t       in_link;  /* the link it came in on (PFC's ingress accounting), or NS_NONE */
     uint16_t       path_off; /* subflow offset, spent digit by digit (route.h) */
@@ -422,8 +423,8 @@ int ns_flag_ring_grow(uint8_t **ring, const uint8_t *inline0, uint32_t *cap, uin
 /* packet_net.c */
 ns_pkt *ns_pkt_new(ns_pnet *n, ns_sflow *f, int type);
 void ns_pkt_free(ns_pnet *n, ns_pkt *p);
-/* packet p has arrived at node p->at */
-void ns_pkt_arrive(ns_pnet *n, ns_pkt *p);
+/* packet p has arrived at node `at` (the far end of the port that delivered it) */
+void ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at);
 /* the event of a port: its head packet arrives */
 void ns_port_deliver(void *simp, ns_event *ev);
 /* a subflow delivered all its bytes (the transfer may be done) */

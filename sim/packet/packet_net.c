@@ -48,14 +48,13 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
         ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for packets (%zu in flight)", n->pkt_pool.live);
         return NULL;
     }
-    p->arrive_ps = 0;
+    p->next_ps = 0;
     p->flow = f;
     f->alive++;
     p->next = NULL;
     p->sent_ps = n->sim->now;
     p->seq = p->cum = 0;
     p->size = p->payload = 0;
-    p->at = NS_NONE;
     p->in_link = NS_NONE;
     p->type = (uint8_t)type;
     p->flags = 0;
@@ -110,10 +109,10 @@ ns_pkt_free(ns_pnet *n, ns_pkt *p)
         release(n, f);
 }
 
+/* p has arrived at node `at` */
 void
-ns_pkt_arrive(ns_pnet *n, ns_pkt *p)
+ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at)
 {
-    uint32_t at = p->at;
     ns_sflow *f = p->flow;
     uint32_t dst = p->type == NS_PKT_DATA || p->type == NS_PKT_TRIMMED ? f->dst : f->src;
     if (at == dst) {

@@ -110,15 +110,15 @@ on_wire(ns_pnet *n, ns_port *p, uint32_t link, ns_pkt *pkt)
     ns_time now = n->sim->now;
     ns_time start = p->free_ps > now ? p->free_ps : now;
     p->free_ps = ns_time_add(start, ser_ps(p, pkt->size));
-    pkt->at = p->to;
+    ns_time arrive = ns_time_add(p->free_ps, p->latency_ps);
     pkt->in_link = link;
-    pkt->arrive_ps = ns_time_add(p->free_ps, p->latency_ps);
     pkt->next = NULL;
     if (p->tail) {
         p->tail->next = pkt;
+        p->tail->next_ps = arrive;
     } else {
         p->head = pkt;
-        ns_sim_at(n->sim, &p->ev, pkt->arrive_ps);
+        ns_sim_at(n->sim, &p->ev, arrive);
     }
     p->tail = pkt;
 }
@@ -135,23 +135,32 @@ ahead(ns_pnet *n, ns_port *p, uint32_t link, ns_pkt *pkt)
 {
     ns_time now = n->sim->now;
     ns_time ser = ser_ps(p, pkt->size);
-    /* the packet being serialised now: the first whose last bit leaves after now */
+    /* the packet being serialised now: the first whose last bit leaves
+     * after now. `at` is prev's arrival: the head's is the port event's
+     * time (pending while the list is not empty), each next one's is in
+     * the packet before it */
     ns_pkt *prev = p->head;
-    while (prev && prev->arrive_ps - p->latency_ps <= now)
+    ns_time at = prev ? p->ev.when_ps : 0;
+    while (prev && at - p->latency_ps <= now) {
+        at = prev->next_ps;
         prev = prev->next;
-    while (prev && prev->next && prev->next->type == NS_PKT_TRIMMED)
+    }
+    while (prev && prev->next && prev->next->type == NS_PKT_TRIMMED) {
+        at = prev->next_ps;
         prev = prev->next;   /* behind the headers already sent ahead */
+    }
     if (!prev) {   /* nothing queued (cannot be: it found no room); on the wire as usual */
         on_wire(n, p, link, pkt);
         return;
     }
-    pkt->at = p->to;
     pkt->in_link = link;
-    pkt->arrive_ps = ns_time_add(prev->arrive_ps, ser);
-    while (prev->next && prev->next->arrive_ps <= pkt->arrive_ps)
+    ns_time arrive = ns_time_add(at, ser);
+    while (prev->next && prev->next_ps <= arrive)
         prev = prev->next;   /* the list stays in arrival order (a small packet may arrive as soon) */
     pkt->next = prev->next;
+    pkt->next_ps = prev->next_ps;   /* meaningless when it is the tail, as for every tail */
     prev->next = pkt;
+    prev->next_ps = arrive;
     if (p->tail == prev)
         p->tail = pkt;
     p->free_ps = ns_time_add(p->free_ps, ser);
@@ -208,10 +217,10 @@ ns_port_deliver(void *simp, ns_event *ev)
     ns_pkt *pkt = p->head;
     p->head = pkt->next;
     if (p->head)
-        ns_sim_at(sim, &p->ev, p->head->arrive_ps);
+        ns_sim_at(sim, &p->ev, pkt->next_ps);
     else
         p->tail = NULL;
-    ns_pkt_arrive((ns_pnet *)sim->net, pkt);
+    ns_pkt_arrive((ns_pnet *)sim->net, pkt, p->to);
 }
 
 /* --- ports with a scheduler ------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* test_event.c - the event queue: time order, FIFO ties, cancel, reschedule,
  * and agreement with a sort over a long random run with growth, shrinking
- * and jumps in time. */
+ * and jumps in time; and the calendar's shape under a packet-like load
+ * (events in step, short ones among long ones, far timers). */
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,12 +104,74 @@ check_queue(int kind, const char *name)
     is_int(ns_alloc_live_blocks(), 0, "no block left after destroy");
 }
 
+/* a packet-like load: NPORT ports in 16 groups in step (each pop schedules
+ * its next arrival a serialization, a latency and up to 4 ns of jitter
+ * later), one in eight a short packet; NTIMER timers tens of us out,
+ * re-armed (moved) every so often */
+#define NPORT  2000
+#define NTIMER 500
+static void
+check_calendar_shape(void)
+{
+    ns_evq q;
+    diag("calendar queue under a packet-like load");
+    ns_evq_init(&q, NS_EVQ_CALENDAR);
+    for (int i = 0; i < NPORT + NTIMER; i++) {
+        ns_event_init(&it[i].ev, nop);
+        it[i].id = i;
+    }
+    for (int i = 0; i < NPORT; i++)
+        ns_evq_push(&q, &it[i].ev, (ns_time)(i % 16) * 327680);
+    for (int i = 0; i < NTIMER; i++)
+        ns_evq_push(&q, &it[NPORT + i].ev, 20000000 + (ns_time)i * 100000);
+    ns_time last = -1;
+    uint64_t last_seq = 0;
+    int sorted = 1, timers_fired = 0, moved = 0, cancelled = 1;
+    for (int k = 0; k < 400000; k++) {
+        item *x = (item *)ns_evq_pop(&q);
+        if (x->ev.when_ps < last || (x->ev.when_ps == last && x->ev.seq < last_seq))
+            sorted = 0;
+        last = x->ev.when_ps;
+        last_seq = x->ev.seq;
+        if (x->id >= NPORT) {   /* a timer fired: far out again */
+            timers_fired++;
+            ns_evq_push(&q, &x->ev, last + 50000000);
+            continue;
+        }
+        unsigned r = rnd();
+        ns_time d = (r % 8 == 0 ? 5120 + 1000000 : 327680 + 1000000) + (ns_time)(r >> 3) % 4096;
+        ns_evq_push(&q, &x->ev, last + d);
+        if (r % 64 == 0) {   /* a timer re-armed later (from the heap, or from a bucket) */
+            item *t = &it[NPORT + (int)(rnd() % NTIMER)];
+            ns_evq_push(&q, &t->ev, last + 40000000 + (ns_time)(rnd() % 1000));
+            moved++;
+        }
+        if (r % 512 == 1) {   /* and one cancelled, then armed again */
+            item *t = &it[NPORT + (int)(rnd() % NTIMER)];
+            ns_evq_cancel(&q, &t->ev);
+            cancelled &= !ns_event_pending(&t->ev);
+            ns_evq_push(&q, &t->ev, last + 30000000);
+        }
+    }
+    ok(sorted, "400,000 pops in step with far timers come out by (time, insertion)");
+    is_int((long)ns_evq_size(&q), NPORT + NTIMER, "every port and timer is still queued once");
+    ok(moved > 1000 && timers_fired > 0, "  (%d timers moved, %d fired)", moved, timers_fired);
+    ok(cancelled, "a cancelled timer is idle, wherever it waited");
+    /* the shape followed the load: 1 ns buckets made inserts walk past the
+     * events crowding each bucket; the timers wait in the heap */
+    ok(q.shift < 10, "the buckets narrowed from 1 ns to 2^%u ps", q.shift);
+    ok(q.heap.n >= NTIMER / 2, "far timers wait in the heap (%zu)", q.heap.n);
+    ns_evq_destroy(&q);
+    is_int(ns_alloc_live_blocks(), 0, "no block left after destroy");
+}
+
 int
 main(void)
 {
-    plan(22);
+    plan(29);
     check_queue(NS_EVQ_CALENDAR, "calendar queue");
     rs = 12345;
     check_queue(NS_EVQ_HEAP, "4-ary heap");
+    check_calendar_shape();
     return done_testing();
 }

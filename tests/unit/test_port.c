@@ -78,7 +78,7 @@ run(ns_sim *sim, act *acts, int nacts)
         ns_pkt *k = p->head;
         p->head = k->next;
         if (p->head)
-            ns_sim_at(sim, &p->ev, p->head->arrive_ps);
+            ns_sim_at(sim, &p->ev, k->next_ps);
         else
             p->tail = NULL;
         got_id[ngot] = k->seq;
