@@ -66,9 +66,11 @@ struct ns_evq {
     size_t    nb;           /* a power of two */
     unsigned  shift;        /* bucket width 2^shift ps */
     size_t    cur;          /* bucket of the current time */
-    ns_time   cur_top;      /* end of the current bucket's interval */
-    ns_time   year;         /* nb << shift: the span the buckets cover once */
-    ns_time   horizon;      /* start of the current bucket + year: later events wait in `heap` */
+    /* interval ends, exclusive, at most 2^63 (one past the clock's last instant) */
+    uint64_t  cur_top;      /* end of the current bucket's interval */
+    uint64_t  year;         /* nb << shift: the span the buckets cover once */
+    uint64_t  horizon;      /* start of the current bucket + year: later events wait in `heap` */
+    uint64_t  heap_top;     /* the heap's earliest time, or 2^63 when it is empty */
     ns_time   last;         /* time of the last event popped */
     uint64_t  ops, walk, scan, spill;   /* cost accounting, to reshape (event_calendar.c) */
     /* the heap queue's events, or the calendar's beyond its horizon */

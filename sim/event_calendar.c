@@ -102,10 +102,13 @@ bucket_of(const ns_evq *q, ns_time t)
 /* events in the buckets (the rest wait in the heap) */
 static inline size_t in_buckets(const ns_evq *q) { return q->n - q->heap.n; }
 
-static inline ns_time
-add_sat(ns_time a, ns_time b)
+/* one past the clock's last instant: where interval ends stop */
+#define END ((uint64_t)NS_TIME_MAX + 1)
+
+static inline uint64_t
+add_end(uint64_t a, uint64_t b)
 {
-    return a > NS_TIME_MAX - b ? NS_TIME_MAX : a + b;
+    return a + b > END ? END : a + b;   /* no overflow: a <= 2^63, b <= 2^63 */
 }
 
 /* insert into its bucket, walking back from the tail (new events are late) */
@@ -121,32 +124,39 @@ link_ev(ns_evq *q, ns_event *ev)
     insert_after(p, ev);
 }
 
-/* 1 if an event at t waits in the heap: at or past the horizon (a horizon
- * at the clock's end holds its last instant too) */
+/* 1 if an event at t waits in the heap: at or past the horizon */
 static inline int
 beyond(const ns_evq *q, ns_time t)
 {
-    return t >= q->horizon && q->horizon != NS_TIME_MAX;
+    return (uint64_t)t >= q->horizon;
+}
+
+/* after the heap changed */
+static inline void
+note_heap(ns_evq *q)
+{
+    q->heap_top = q->heap.n ? (uint64_t)ns_evheap_top_when(&q->heap) : END;
 }
 
 /* the heap's events the horizon has passed go to their buckets */
 static inline void
 migrate(ns_evq *q)
 {
+    if (q->heap_top >= q->horizon)
+        return;
     while (q->heap.n && !beyond(q, ns_evheap_top_when(&q->heap)))
         link_ev(q, ns_evheap_pop(&q->heap));
+    note_heap(q);
 }
 
-/* make the bucket of t current. The end of its interval stops at
- * NS_TIME_MAX: the interval that holds the clock's last instant ends there,
- * inclusive; so does the horizon */
+/* make the bucket of t current */
 static void
 set_current(ns_evq *q, ns_time t)
 {
     q->cur = ((uint64_t)t >> q->shift) & (q->nb - 1);
     uint64_t start = ((uint64_t)t >> q->shift) << q->shift;
-    q->cur_top = add_sat((ns_time)start, (ns_time)1 << q->shift);
-    q->horizon = add_sat((ns_time)start, q->year);
+    q->cur_top = add_end(start, (uint64_t)1 << q->shift);
+    q->horizon = add_end(start, q->year);
 }
 
 static void
@@ -157,13 +167,13 @@ set_shape(ns_evq *q, size_t nb, unsigned shift)
     unsigned bits = 0;
     while (((size_t)1 << bits) < nb)
         bits++;
-    q->year = shift + bits >= 62 ? NS_TIME_MAX : (ns_time)((uint64_t)nb << shift);
+    q->year = shift + bits >= 63 ? END : (uint64_t)nb << shift;
 }
 
 static inline int
 due(const ns_evq *q, const ns_event *e)
 {
-    return e->when_ps < q->cur_top || q->cur_top == NS_TIME_MAX;
+    return (uint64_t)e->when_ps < q->cur_top;
 }
 
 int
@@ -175,6 +185,7 @@ ns_evq_cal_init(ns_evq *q)
     set_shape(q, MIN_BUCKETS, 10);   /* 1 ns buckets */
     init_buckets(q->bucket, q->nb);
     set_current(q, 0);
+    note_heap(q);
     return 0;
 }
 
@@ -231,6 +242,7 @@ rebuild(ns_evq *q, size_t nb, unsigned shift)
         else
             ns_evheap_insert(&q->heap, all[i]);
     }
+    note_heap(q);
     ns_free(all);
 }
 
@@ -261,10 +273,12 @@ ns_evq_cal_push(ns_evq *q, ns_event *ev, ns_time when)
     if (far && !ns_evheap_has(ev) && ns_evheap_reserve(&q->heap, q->heap.n + 1))
         return -1;   /* nothing changed */
     if (ev->ln.q1) {
-        if (ns_evheap_has(ev))
+        if (ns_evheap_has(ev)) {
             ns_evheap_remove(&q->heap, ev);
-        else
+            note_heap(q);
+        } else {
             unlink_ev(ev);
+        }
         q->n--;
     }
     ev->when_ps = when;
@@ -272,6 +286,7 @@ ns_evq_cal_push(ns_evq *q, ns_event *ev, ns_time when)
     q->n++;
     if (far) {
         ns_evheap_insert(&q->heap, ev);   /* cannot fail: room reserved */
+        note_heap(q);
         q->spill++;
     } else {
         link_ev(q, ev);
@@ -288,10 +303,12 @@ ns_evq_cal_cancel(ns_evq *q, ns_event *ev)
 {
     if (!ev->ln.q1)
         return;
-    if (ns_evheap_has(ev))
+    if (ns_evheap_has(ev)) {
         ns_evheap_remove(&q->heap, ev);
-    else
+        note_heap(q);
+    } else {
         unlink_ev(ev);
+    }
     q->n--;
 }
 
@@ -332,6 +349,7 @@ ns_evq_cal_pop(ns_evq *q)
             migrate(q);
         }
         /* the buckets' events lie within a year of the current bucket: one turn finds the first */
+        uint64_t w = (uint64_t)1 << q->shift;
         for (size_t i = 0; i < q->nb; i++) {
             link *head = &q->bucket[q->cur];
             link *l = next_of(head);
@@ -343,9 +361,8 @@ ns_evq_cal_pop(ns_evq *q)
                 return e;
             }
             q->cur = (q->cur + 1) & (q->nb - 1);
-            ns_time w = (ns_time)1 << q->shift;
-            q->cur_top = add_sat(q->cur_top, w);
-            q->horizon = add_sat(q->horizon, w);
+            q->cur_top = add_end(q->cur_top, w);
+            q->horizon = add_end(q->horizon, w);
             q->scan++;
             migrate(q);
         }

@@ -4,15 +4,19 @@
 #include <config.h>
 #include "pool.h"
 
+#include <stdint.h>
 #include <string.h>
 #include "alloc.h"
 
 struct ns_pool_slab {
     ns_pool_slab *next;
-    /* objects follow, aligned as max_align_t */
+    /* objects follow, from the first cache line after it */
 };
 
 #define SLAB_HDR ((sizeof(ns_pool_slab) + _Alignof(max_align_t) - 1) / _Alignof(max_align_t) * _Alignof(max_align_t))
+/* objects start on a cache line: one of 64 bytes (a packet) fills one line
+ * instead of straddling two, a miss fewer per packet-hop */
+#define LINE 64
 
 void
 ns_pool_init(ns_pool *p, size_t obj_size, size_t per_slab)
@@ -46,13 +50,13 @@ ns_pool_destroy(ns_pool *p)
 static int
 add_slab(ns_pool *p)
 {
-    ns_pool_slab *s = ns_alloc(SLAB_HDR + p->per_slab * p->obj_size);
+    ns_pool_slab *s = ns_alloc(SLAB_HDR + LINE - 1 + p->per_slab * p->obj_size);
     if (!s)
         return -1;
     s->next = p->slabs;
     p->slabs = s;
     p->slab_count++;
-    char *base = (char *)s + SLAB_HDR;
+    char *base = (char *)(((uintptr_t)s + SLAB_HDR + LINE - 1) & ~(uintptr_t)(LINE - 1));
     /* thread the new objects onto the free list, lowest address first */
     for (size_t i = p->per_slab; i-- > 0;) {
         void *obj = base + i * p->obj_size;

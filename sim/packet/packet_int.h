@@ -64,6 +64,9 @@ typedef struct ns_pkt {
     uint16_t       path_off; /* subflow offset, spent digit by digit (route.h) */
     uint8_t        type, flags;
 } ns_pkt;
+/* one cache line (the pool aligns its objects on lines): a packet-hop
+ * touches one line of its packet */
+_Static_assert(sizeof(ns_pkt) == 64, "a packet outgrows its 64 bytes");
 
 typedef struct ns_port {
     ns_event ev;             /* arrival of `head` at the far end */
