@@ -83,13 +83,6 @@ drain(ns_pnet *n, uint32_t link)
     }
 }
 
-static void
-set_rate(ns_port *p, uint64_t bps)
-{
-    p->rate_bps = bps;
-    p->ps_per_byte = (8 * (uint64_t)NS_PS_PER_S) % bps == 0 ? 8 * (uint64_t)NS_PS_PER_S / bps : 0;
-}
-
 /* the cable of failure i changes (up = 0) or is repaired (up = 1) */
 static void
 apply(ns_failures *fs, uint32_t i, int up)
@@ -101,9 +94,9 @@ apply(ns_failures *fs, uint32_t i, int up)
         ns_port *p = &n->ports[l[k]];
         if (up) {
             p->down = 0;
-            set_rate(p, n->fab->links[l[k]].rate_bps);
+            ns_port_set_rate(p, n->fab->links[l[k]].rate_bps);
         } else if (f->rate_bps) {
-            set_rate(p, f->rate_bps);
+            ns_port_set_rate(p, f->rate_bps);
         } else {
             p->down = 1;
             drain(n, l[k]);

@@ -69,30 +69,36 @@ typedef struct ns_pkt {
 _Static_assert(sizeof(ns_pkt) == 64, "a packet outgrows its 64 bytes");
 
 typedef struct ns_port {
-    ns_event ev;             /* arrival of `head` at the far end */
+    /* first, what every packet through the port reads (its send and its
+     * delivery): 128 bytes, two cache lines, the struct being 64-byte
+     * aligned (ns_pnet's port array is) */
+    _Alignas(64) ns_event ev;      /* arrival of `head` at the far end */
     struct ns_pkt *head, *tail;   /* accepted and not yet arrived, in order */
     ns_time  free_ps;        /* when the link finishes what is queued */
-    uint64_t ps_per_byte;    /* serialization per byte when integral, else 0 */
-    uint64_t rate_bps;
     ns_time  latency_ps;
     uint64_t buffer_bytes;   /* the port's buffer, or its switch's pool when shared; 0: unlimited */
     uint64_t enq_bytes;      /* bytes accepted so far (sent or queued) */
-    uint64_t packets, drops, marks, peak_bytes;
-    uint64_t ecn_kmin, ecn_kmax;   /* marking thresholds (ecn set) */
-    double   ecn_pmax;
-    double   dt_alpha;       /* shared: the dynamic threshold */
+    uint64_t packets, peak_bytes;
+    uint64_t ecn_kmin;       /* marking starts above it (ecn set) */
+    uint32_t ps_per_byte;    /* serialization per byte when integral (and below 2^32), else 0 */
     uint32_t to;             /* node at the far end */
+    uint8_t  ecn, shared;
+    uint8_t  sched;          /* 1: served by its scheduler (pnet->sched[link]), not the fast path */
+    uint8_t  down;           /* its cable has failed (failure.c): what it is given is lost */
+    uint8_t  trim;           /* its switch trims: a data packet with no room goes on as a header */
+    uint8_t  lossless;       /* a port of a switch that runs PFC: it never drops */
+    /* then the rest */
+    uint64_t ecn_kmax;       /* marks every packet above it */
+    double   ecn_pmax;
+    uint64_t rate_bps;
+    double   dt_alpha;       /* shared: the dynamic threshold */
+    uint64_t drops, marks;
+    uint64_t trims;          /* packets it trimmed */
     uint32_t sw;             /* owning switch node (for shared buffers), or UINT32_MAX */
     /* PFC on this link: the ingress at `to` pauses this port */
     uint64_t pause_frames;   /* pause (XOFF) frames the far end sent to stop this port */
     ns_time  paused_ps;      /* time this port spent paused, up to paused_since */
     ns_time  paused_since;   /* when the current pause began, or -1 */
-    uint8_t  ecn, shared;
-    uint8_t  lossless;       /* a port of a switch that runs PFC: it never drops */
-    uint8_t  sched;          /* 1: served by its scheduler (pnet->sched[link]), not the fast path */
-    uint8_t  down;           /* its cable has failed (failure.c): what it is given is lost */
-    uint8_t  trim;           /* its switch trims: a data packet with no room goes on as a header */
-    uint64_t trims;          /* packets it trimmed */
 } ns_port;
 
 /* a switch's shared pool. The dynamic threshold needs the bytes all its
@@ -263,7 +269,8 @@ struct ns_pnet {
     ns_sim          *sim;
     const ns_fabric *fab;
     const ns_transport *tp;
-    ns_port         *ports;      /* one per directed link */
+    ns_port         *ports;      /* one per directed link (64-byte aligned in ports_mem) */
+    void            *ports_mem;
     ns_port_sched  **sched;      /* per link, for ports with a scheduler; NULL when none has one */
     ns_pfc_in       *pfc;        /* per link, when PFC runs anywhere; else NULL */
     ns_pool          frame_pool; /* pause frames on their way up a cable */
@@ -426,6 +433,8 @@ int ns_flag_ring_grow(uint8_t **ring, const uint8_t *inline0, uint32_t *cap, uin
 /* packet_net.c */
 ns_pkt *ns_pkt_new(ns_pnet *n, ns_sflow *f, int type);
 void ns_pkt_free(ns_pnet *n, ns_pkt *p);
+/* a port's link rate (and its serialization per byte, when integral) */
+void ns_port_set_rate(ns_port *p, uint64_t bps);
 /* packet p has arrived at node `at` (the far end of the port that delivered it) */
 void ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at);
 /* the event of a port: its head packet arrives */

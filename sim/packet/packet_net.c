@@ -251,7 +251,7 @@ pnet_free(ns_net *net)
     ns_pool_destroy(&n->flow_pool);
     ns_pool_destroy(&n->tp_pool);
     ns_pool_destroy(&n->reps_pool);
-    ns_free(n->ports);
+    ns_free(n->ports_mem);
     ns_free(n->hosts);
     ns_free(n->salt);
     ns_free(n->rr);
@@ -389,7 +389,10 @@ pnet_new(ns_sim *sim, ns_net **out)
     ns_pool_init(&n->tp_pool, n->tp->state_size ? n->tp->state_size : 1, 256);
     ns_pool_init(&n->reps_pool, ns_reps_size(c->reps_buffer), 256);
     size_t nsw = f->nnodes - f->nhosts;
-    n->ports = ns_calloc(f->nlinks ? f->nlinks : 1, sizeof *n->ports);
+    /* aligned by hand: the allocator's blocks are 16-byte aligned */
+    n->ports_mem = ns_calloc(1, (f->nlinks ? f->nlinks : 1) * sizeof *n->ports + _Alignof(ns_port));
+    n->ports = n->ports_mem ? (ns_port *)(((uintptr_t)n->ports_mem + _Alignof(ns_port) - 1) &
+                                          ~(uintptr_t)(_Alignof(ns_port) - 1)) : NULL;
     size_t nsenders = f->nhosts * (f->gpus_per_server ? 2 : 1);
     n->hosts = ns_calloc(nsenders, sizeof *n->hosts);
     n->salt = ns_alloc(f->nnodes * sizeof *n->salt);
@@ -410,8 +413,7 @@ pnet_new(ns_sim *sim, ns_net **out)
     for (size_t i = 0; i < f->nlinks; i++) {
         const ns_flink *l = &f->links[i];
         ns_port *p = &n->ports[i];
-        p->rate_bps = l->rate_bps;
-        p->ps_per_byte = (8 * (uint64_t)NS_PS_PER_S) % l->rate_bps == 0 ? 8 * (uint64_t)NS_PS_PER_S / l->rate_bps : 0;
+        ns_port_set_rate(p, l->rate_bps);
         p->latency_ps = l->latency_ps;
         p->to = l->dst;
         ns_event_init(&p->ev, ns_port_deliver);

@@ -28,10 +28,18 @@ ns_port_backlog(const ns_port *p, ns_time now)
     return (uint64_t)((bits + 8 * (uint64_t)NS_PS_PER_S - 1) / (8 * (uint64_t)NS_PS_PER_S));
 }
 
+void
+ns_port_set_rate(ns_port *p, uint64_t bps)
+{
+    uint64_t bits = 8 * (uint64_t)NS_PS_PER_S;   /* ps per byte at 1 b/s */
+    p->rate_bps = bps;
+    p->ps_per_byte = bits % bps == 0 && bits / bps <= UINT32_MAX ? (uint32_t)(bits / bps) : 0;
+}
+
 static inline ns_time
 ser_ps(const ns_port *p, uint32_t bytes)
 {
-    return p->ps_per_byte ? (ns_time)(bytes * p->ps_per_byte) : ns_serialize_ps(bytes, p->rate_bps);
+    return p->ps_per_byte ? (ns_time)bytes * p->ps_per_byte : ns_serialize_ps(bytes, p->rate_bps);
 }
 
 /* --- the shared pools (ns_swbuf in packet_int.h) --------------------------- */
@@ -91,6 +99,8 @@ ns_port_ecn_prob(uint64_t kmin, uint64_t kmax, double pmax, uint64_t backlog)
 HOT int
 ecn_mark(ns_pnet *n, const ns_port *p, uint64_t backlog)
 {
+    if (backlog <= p->ecn_kmin)
+        return 0;   /* without reading the rest of the port (ns_port) */
     double prob = ns_port_ecn_prob(p->ecn_kmin, p->ecn_kmax, p->ecn_pmax, backlog);
     if (prob >= 1)
         return 1;
