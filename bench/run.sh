@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/run.sh - run the benchmarks and print wall time, events/s, data
-# packets/s and peak RSS. Usage: bench/run.sh [NETSIM] [quick]
+# packets/s, events per data packet and peak RSS. Usage: bench/run.sh [NETSIM] [quick]
 # (default ./netsim). Not a test: no limits. Run on a quiet machine.
 set -eu
 NETSIM=${1:-./netsim}
@@ -19,8 +19,9 @@ d = json.loads(open(js).read().strip().splitlines()[-1])
 t = open(tm).read()
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
 wall = d["wall_seconds"]
+ev_pkt = d["events"] / d["packets"] if d["packets"] else 0
 print(f"{name:34s} wall {wall:7.3f} s  events {d['events']:>10d}  {d['events_per_second']/1e6:5.2f} M ev/s"
-      f"  data pkts {d['packets']:>9d}  {d['packets']/wall/1e6:5.2f} M pkt/s  RSS {rss:6.1f} MB")
+      f"  data pkts {d['packets']:>9d}  {d['packets']/wall/1e6:5.2f} M pkt/s  {ev_pkt:5.2f} ev/pkt  RSS {rss:6.1f} MB")
 PY
 }
 
