@@ -48,7 +48,7 @@ path_hops(const ns_fabric *f)
 uint64_t
 ns_switch_bdp_bytes(const ns_fabric *f, const ns_flink *l)
 {
-    ns_time hop = l->latency_ps + ns_serialize_ps(f->mtu, l->rate_bps);
+    ns_time hop = ns_time_add(l->latency_ps, ns_serialize_ps(f->mtu, l->rate_bps));   /* 1e6 s cables at 1 b/s: the clock's end */
     double rtt_s = 2.0 * path_hops(f) * (double)hop * 1e-12;
     return (uint64_t)ceil((double)l->rate_bps / 8 * rtt_s);
 }
