@@ -39,8 +39,12 @@ typedef unsigned __int128 u128;
 
 enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
 
-/* a max-heap of flows by rate (new flows count as rate 0); the key is kept
- * in the entry so that sifting does not chase flows */
+/* a 4-ary max-heap by rate (new flows count as rate 0); the key is kept in
+ * the entry so that sifting does not chase flows. Four children share a
+ * cache line, so a sift touches half the levels of a binary heap: what a
+ * sift costs is mostly the position it writes into each moved element's
+ * owner (a flow or a group entry), one cache miss per level. */
+#define RH_D 4
 typedef struct rh_ent {
     uint64_t key;
     uint32_t node;
@@ -62,7 +66,9 @@ typedef struct mm_link {
     uint64_t w;           /* solve: sum of the coefficients of its unfrozen flows */
     uint64_t level;       /* solve: heap key */
     rheap    own;         /* own flows: nodes id * 2 + slot, by rate */
-    uint32_t ghead, gtail;   /* group entries */
+    rheap    gent;        /* entries of the groups with flows that cross it, by
+                           * their group's highest rate: a solve skips the
+                           * groups whose flows are all below its level */
     uint32_t stamp;       /* the solve that visited it */
     uint32_t seed;        /* 1: in the seed list */
     uint32_t hpos;        /* heap slot, or NS_NONE */
@@ -82,7 +88,7 @@ typedef struct mm_flow {
 typedef struct mm_ent {
     uint32_t link, coef;
     uint32_t group;
-    uint32_t next, prev;      /* in the link's group list */
+    uint32_t hpos;            /* slot in its link's heap `gent` while its group has flows */
 } mm_ent;
 
 typedef struct mm_group {
@@ -142,13 +148,16 @@ struct ns_mm {
 };
 
 /* --- rate heaps -------------------------------------------------------------
- * A link heap holds nodes id * 2 + slot (slot: which own link of the flow),
- * a group heap holds flow ids; `grp` says which. */
+ * Three kinds (`grp`): a link's own flows (nodes id * 2 + slot, slot: which
+ * own link of the flow), a group's flows (flow ids) and a link's group
+ * entries (entry ids, keyed by their group's top rate). */
+enum { HK_OWN = 0, HK_GFLOW = 1, HK_GENT = 2 };
 
 static inline uint32_t *
 hslot(ns_mm *m, uint32_t node, int grp)
 {
-    return grp ? &m->flows[node].gpos : &m->flows[node >> 1].hpos[node & 1];
+    return grp == HK_GENT ? &m->ent[node].hpos
+         : grp == HK_GFLOW ? &m->flows[node].gpos : &m->flows[node >> 1].hpos[node & 1];
 }
 
 static inline void
@@ -163,7 +172,7 @@ rh_up(ns_mm *m, rheap *h, uint32_t i, int grp)
 {
     rh_ent x = h->e[i];
     while (i > 0) {
-        uint32_t p = (i - 1) / 2;
+        uint32_t p = (i - 1) / RH_D;
         if (h->e[p].key >= x.key)
             break;
         rh_place(m, h, i, h->e[p], grp);
@@ -177,11 +186,13 @@ rh_down(ns_mm *m, rheap *h, uint32_t i, int grp)
 {
     rh_ent x = h->e[i];
     for (;;) {
-        uint32_t c = 2 * i + 1;
+        uint32_t c = RH_D * i + 1;
         if (c >= h->n)
             break;
-        if (c + 1 < h->n && h->e[c + 1].key > h->e[c].key)
-            c++;
+        uint32_t end = c + RH_D < h->n ? c + RH_D : h->n;
+        for (uint32_t k = c + 1; k < end; k++)
+            if (h->e[k].key > h->e[c].key)
+                c = k;
         if (h->e[c].key <= x.key)
             break;
         rh_place(m, h, i, h->e[c], grp);
@@ -197,12 +208,14 @@ rh_reserve(rheap *h)
     return ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e);
 }
 
-/* a new flow: key 0 */
+/* a new node of key `key` (new flows: 0) */
 static void
-rh_push(ns_mm *m, rheap *h, uint32_t node, int grp)
+rh_push(ns_mm *m, rheap *h, uint32_t node, uint64_t key, int grp)
 {
-    rh_ent x = { 0, node };
+    rh_ent x = { key, node };
     rh_place(m, h, h->n++, x, grp);
+    if (key > 0)
+        rh_up(m, h, h->n - 1, grp);
 }
 
 static void
@@ -230,33 +243,29 @@ rh_fix(ns_mm *m, rheap *h, uint32_t node, uint64_t key, int grp)
         rh_down(m, h, i, grp);
 }
 
-static void
-ent_attach(ns_mm *m, uint32_t e)
+static inline uint64_t
+group_top(const mm_group *g)
 {
-    mm_ent *E = &m->ent[e];
-    mm_link *L = &m->links[E->link];
-    E->next = NS_NONE;
-    E->prev = L->gtail;
-    if (L->gtail == NS_NONE)
-        L->ghead = e;
-    else
-        m->ent[L->gtail].next = e;
-    L->gtail = e;
+    return g->fl.e[0].key;
 }
 
+/* group g's highest rate was `old` before a change to its heap of flows:
+ * keep its entries in their links' heaps in step. A group joins its links'
+ * heaps with its first flow and leaves them with its last. */
 static void
-ent_detach(ns_mm *m, uint32_t e)
+group_retop(ns_mm *m, uint32_t gid, int had_flows, uint64_t old)
 {
-    mm_ent *E = &m->ent[e];
-    mm_link *L = &m->links[E->link];
-    if (E->prev == NS_NONE)
-        L->ghead = E->next;
-    else
-        m->ent[E->prev].next = E->next;
-    if (E->next == NS_NONE)
-        L->gtail = E->prev;
-    else
-        m->ent[E->next].prev = E->prev;
+    mm_group *g = &m->groups[gid];
+    if (!had_flows) {
+        for (uint32_t k = 0; k < g->n; k++)
+            rh_push(m, &m->links[m->ent[g->off + k].link].gent, g->off + k, group_top(g), HK_GENT);
+    } else if (g->fl.n == 0) {
+        for (uint32_t k = 0; k < g->n; k++)
+            rh_remove(m, &m->links[m->ent[g->off + k].link].gent, g->off + k, HK_GENT);
+    } else if (group_top(g) != old) {
+        for (uint32_t k = 0; k < g->n; k++)
+            rh_fix(m, &m->links[m->ent[g->off + k].link].gent, g->off + k, group_top(g), HK_GENT);
+    }
 }
 
 /* --- life cycle ------------------------------------------------------------ */
@@ -285,7 +294,6 @@ ns_mm_new(size_t nlinks, const uint64_t *cap_bps)
     for (size_t l = 0; l < nlinks; l++) {
         mm_link *L = &m->links[l];
         L->cap = (u128)cap_bps[l] * NS_MM_Q;
-        L->ghead = L->gtail = NS_NONE;
         L->hpos = NS_NONE;
     }
     m->free_flow = NS_NONE;
@@ -299,8 +307,10 @@ ns_mm_free(ns_mm *m)
 {
     if (!m)
         return;
-    for (size_t l = 0; m->links && l < m->nlinks; l++)
+    for (size_t l = 0; m->links && l < m->nlinks; l++) {
         ns_free(m->links[l].own.e);
+        ns_free(m->links[l].gent.e);
+    }
     for (size_t g = 0; g < m->ngroups; g++)
         ns_free(m->groups[g].fl.e);
     ns_free(m->links);
@@ -391,7 +401,7 @@ ns_mm_group(ns_mm *m, const uint32_t *links, const uint32_t *coefs, uint32_t n)
         E->link = links[k];
         E->coef = coefs[k];
         E->group = id;
-        E->next = E->prev = NS_NONE;
+        E->hpos = NS_NONE;
     }
     m->gtab[i] = id;
     m->st.groups = m->ngroups;
@@ -442,6 +452,10 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
         (up != NS_NONE && rh_reserve(&m->links[up].own)) || (down != NS_NONE && rh_reserve(&m->links[down].own)) ||
         (group != NS_NONE && rh_reserve(&m->groups[group].fl)))
         return NS_NONE;
+    if (group != NS_NONE && m->groups[group].fl.n == 0)
+        for (uint32_t k = 0; k < m->groups[group].n; k++)
+            if (rh_reserve(&m->links[m->ent[m->groups[group].off + k].link].gent))
+                return NS_NONE;
     uint32_t id;
     if (m->free_flow != NS_NONE) {
         id = m->free_flow;
@@ -462,15 +476,15 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
     for (int s = 0; s < 2; s++) {
         if (f->link[s] == NS_NONE)
             continue;
-        rh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, 0);
+        rh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, 0, HK_OWN);
         m->links[f->link[s]].w_all += NS_MM_Q;
     }
     if (group != NS_NONE) {
         mm_group *g = &m->groups[group];
-        rh_push(m, &g->fl, id, 1);
-        if (g->fl.n == 1)
-            for (uint32_t k = 0; k < g->n; k++)
-                ent_attach(m, g->off + k);
+        int had = g->fl.n > 0;
+        uint64_t old = had ? group_top(g) : 0;
+        rh_push(m, &g->fl, id, 0, HK_GFLOW);
+        group_retop(m, group, had, old);
         for (uint32_t k = 0; k < g->n; k++)
             m->links[m->ent[g->off + k].link].w_all += m->ent[g->off + k].coef;
     }
@@ -499,7 +513,7 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
         L->load -= (u128)r * NS_MM_Q;
         L->acc -= excess * NS_MM_Q;
         L->w_all -= NS_MM_Q;
-        rh_remove(m, &L->own, id * 2 + (uint32_t)s, 0);
+        rh_remove(m, &L->own, id * 2 + (uint32_t)s, HK_OWN);
         add_seed(m, l);
     }
     if (f->group != NS_NONE) {
@@ -513,10 +527,9 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
             L->w_all -= E->coef;
             add_seed(m, E->link);
         }
-        rh_remove(m, &g->fl, id, 1);
-        if (g->fl.n == 0)
-            for (uint32_t k = 0; k < g->n; k++)
-                ent_detach(m, g->off + k);
+        uint64_t old = group_top(g);
+        rh_remove(m, &g->fl, id, HK_GFLOW);
+        group_retop(m, f->group, 1, old);
     }
     f->state = F_FREE;
     f->stamp = 0;
@@ -652,34 +665,43 @@ include(ns_mm *m, uint32_t id)
     }
 }
 
-/* include the flows of rate >= t0 in heap h, from slot i down */
+/* include the flows of rate >= t0 in heap h (HK_OWN or HK_GFLOW), from
+ * slot i down */
 static void
-collect(ns_mm *m, rheap *h, uint32_t i, uint64_t t0, int grp)
+collect(ns_mm *m, const rheap *h, uint32_t i, uint64_t t0, int grp)
 {
-    while (i < h->n) {
-        if (h->e[i].key < t0)
-            return;
-        uint32_t id = grp ? h->e[i].node : h->e[i].node >> 1;
-        const mm_flow *f = &m->flows[id];
-        if (f->stamp != m->cur && f->state == F_ACTIVE)
-            include(m, id);
-        collect(m, h, 2 * i + 1, t0, grp);
-        i = 2 * i + 2;
+    if (i >= h->n || h->e[i].key < t0)
+        return;
+    uint32_t id = grp == HK_GFLOW ? h->e[i].node : h->e[i].node >> 1;
+    const mm_flow *f = &m->flows[id];
+    if (f->stamp != m->cur && f->state == F_ACTIVE)
+        include(m, id);
+    for (uint32_t c = RH_D * i + 1; c <= RH_D * i + RH_D; c++)
+        collect(m, h, c, t0, grp);
+}
+
+/* include the flows of rate >= t0 of the groups in a link's heap of group
+ * entries, from slot i down */
+static void
+collect_groups(ns_mm *m, const rheap *h, uint32_t i, uint64_t t0)
+{
+    if (i >= h->n || h->e[i].key < t0)
+        return;
+    mm_group *g = &m->groups[m->ent[h->e[i].node].group];
+    if (g->sstamp != m->cur) {
+        g->sstamp = m->cur;
+        collect(m, &g->fl, 0, t0, HK_GFLOW);
     }
+    for (uint32_t c = RH_D * i + 1; c <= RH_D * i + RH_D; c++)
+        collect_groups(m, h, c, t0);
 }
 
 /* include the flows of rate >= t0 on link l: its own and its groups' */
 static void
 scan_link(ns_mm *m, uint32_t l, uint64_t t0)
 {
-    collect(m, &m->links[l].own, 0, t0, 0);
-    for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next) {
-        mm_group *g = &m->groups[m->ent[e].group];
-        if (g->sstamp == m->cur)
-            continue;
-        g->sstamp = m->cur;
-        collect(m, &g->fl, 0, t0, 1);
-    }
+    collect(m, &m->links[l].own, 0, t0, HK_OWN);
+    collect_groups(m, &m->links[l].gent, 0, t0);
 }
 
 static inline void
@@ -729,8 +751,9 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
         if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
             freeze(m, id, t);
     }
-    for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next) {
-        mm_group *g = &m->groups[m->ent[e].group];
+    const rheap *ge = &m->links[l].gent;
+    for (uint32_t j = 0; j < ge->n; j++) {
+        mm_group *g = &m->groups[m->ent[ge->e[j].node].group];
         if (g->istamp != m->cur || g->inc == 0)
             continue;
         for (uint32_t i = 0; i < g->fl.n && g->inc > 0; i++) {
@@ -911,9 +934,13 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
         f->rate = f->new_rate;
         for (int s = 0; s < 2; s++)
             if (f->link[s] != NS_NONE)
-                rh_fix(m, &m->links[f->link[s]].own, m->inc[i] * 2 + (uint32_t)s, f->rate, 0);
-        if (f->group != NS_NONE)
-            rh_fix(m, &m->groups[f->group].fl, m->inc[i], f->rate, 1);
+                rh_fix(m, &m->links[f->link[s]].own, m->inc[i] * 2 + (uint32_t)s, f->rate, HK_OWN);
+        if (f->group != NS_NONE) {
+            mm_group *g = &m->groups[f->group];
+            uint64_t top0 = group_top(g);
+            rh_fix(m, &g->fl, m->inc[i], f->rate, HK_GFLOW);
+            group_retop(m, f->group, 1, top0);
+        }
     }
     for (size_t i = 0; i < m->nq; i++) {
         mm_link *L = &m->links[m->queue[i]];
