@@ -7,8 +7,11 @@
 #include <config.h>
 #include "alloc.h"
 
+#include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef union blockhdr {
     size_t size;
@@ -44,15 +47,56 @@ should_fail(void)
     return 0;
 }
 
+/* Ask for transparent huge pages (2 MiB) under a big block: the flow model's
+ * arrays of millions of flows otherwise take a page fault per 4 KiB on
+ * first touch, 15-20 % of a 1,024-host all-to-all on a machine whose kernel
+ * gives huge pages only on request (transparent_hugepage = madvise). Only
+ * the 2 MiB-aligned inside of the block; a hint, so its failure is ignored. */
+#define HUGE_BLOCK ((size_t)8 << 20)
+#define HUGE_PAGE  ((uintptr_t)2 << 20)
+
+static void
+advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    if (bytes < HUGE_BLOCK)
+        return;
+    uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t b = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
+    if (b > a)
+        (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+/* Blocks of 1 MiB and more get their own mapping, always: growing one then
+ * moves its pages (mremap) instead of copying them, as glibc would once its
+ * adaptive threshold had risen past them after a free. */
+static void
+malloc_setup(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+}
+
 void *
 ns_alloc(size_t bytes)
 {
+    malloc_setup();
     if (should_fail() || bytes > SIZE_MAX - sizeof(blockhdr) || over_limit(bytes))
         return NULL;
     blockhdr *h = malloc(sizeof *h + bytes);
     if (!h)
         return NULL;
     h->size = bytes;
+    advise_huge(h + 1, bytes);
     live_blocks++;
     live_bytes += bytes;
     if (live_bytes > peak_bytes)
@@ -86,6 +130,8 @@ ns_realloc(void *p, size_t bytes)
     if (!n)
         return NULL;
     n->size = bytes;
+    if (bytes > old)
+        advise_huge(n + 1, bytes);
     live_bytes = live_bytes - old + bytes;
     if (live_bytes > peak_bytes)
         peak_bytes = live_bytes;
