@@ -96,6 +96,12 @@ void ns_evq_destroy(ns_evq *q);
  * event already pending is moved (rescheduled, with a new seq). 0, or -1
  * when out of memory (then nothing changed) */
 int ns_evq_push(ns_evq *q, ns_event *ev, ns_time when);
+/* draw the seq the next push would give an event */
+static inline uint64_t ns_evq_take_seq(ns_evq *q) { return q->next_seq++; }
+/* queue `ev` at `when` with a seq drawn before (ns_evq_take_seq): an event
+ * that stands for another queue's earliest event takes its place in the
+ * order. Heap queues only. 0, or -1 when out of memory. */
+int ns_evq_push_seq(ns_evq *q, ns_event *ev, ns_time when, uint64_t seq);
 /* remove a pending event; no-op if it is idle */
 void ns_evq_cancel(ns_evq *q, ns_event *ev);
 /* remove and return the earliest event, NULL if empty */

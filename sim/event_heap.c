@@ -128,13 +128,13 @@ ns_evq_heap_destroy(ns_evq *q)
     q->n = 0;
 }
 
-int
-ns_evq_heap_push(ns_evq *q, ns_event *ev, ns_time when)
+static int
+heap_push(ns_evq *q, ns_event *ev, ns_time when, uint64_t seq)
 {
     if (ev->ln.q1 == 0 && ns_evheap_reserve(&q->heap, q->heap.n + 1))
         return -1;
     ev->when_ps = when;
-    ev->seq = q->next_seq++;
+    ev->seq = seq;
     if (ev->ln.q1 != 0) {
         /* reschedule in place: the new key is larger (a later seq) or smaller */
         settle(&q->heap, slot_of(ev), entry_of(ev));
@@ -143,6 +143,18 @@ ns_evq_heap_push(ns_evq *q, ns_event *ev, ns_time when)
     ns_evheap_insert(&q->heap, ev);
     q->n = q->heap.n;
     return 0;
+}
+
+int
+ns_evq_heap_push(ns_evq *q, ns_event *ev, ns_time when)
+{
+    return heap_push(q, ev, when, q->next_seq++);
+}
+
+int
+ns_evq_push_seq(ns_evq *q, ns_event *ev, ns_time when, uint64_t seq)
+{
+    return q->kind == NS_EVQ_HEAP ? heap_push(q, ev, when, seq) : -1;
 }
 
 /* the root is the earliest event */

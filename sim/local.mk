@@ -36,7 +36,8 @@ libnetsim_a_SOURCES += \
 # the flow model: max-min fair rates
 libnetsim_a_SOURCES += \
 	%reldir%/flow/flow_net.c %reldir%/flow/flow_net.h \
-	%reldir%/flow/maxmin.c %reldir%/flow/maxmin.h
+	%reldir%/flow/maxmin.c %reldir%/flow/maxmin.h \
+	%reldir%/flow/flow_events.c %reldir%/flow/flow_events.h
 
 # output: the HDF5 writer and the end-of-run summary
 libnetsim_a_SOURCES += \

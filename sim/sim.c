@@ -157,7 +157,7 @@ ns_sim_errmsg(const ns_sim *sim)
 }
 
 int
-ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when)
+ns_sim_check_when(ns_sim *sim, ns_time when)
 {
     if (when < sim->now)
         return ns_errorf(&sim->err, NS_ESIM, "internal error: event scheduled in the past (%lld < %lld)",
@@ -166,7 +166,25 @@ ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when)
         return ns_errorf(&sim->err, NS_ESIM, "the simulation would run past the end of netsim's clock "
                          "(2^63 ps, about 106.7 days of simulated time) at %.6g s; stop it earlier with "
                          "run{until = ...}", ns_time_to_s(sim->now)), -1;
+    return 0;
+}
+
+int
+ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when)
+{
+    if (ns_sim_check_when(sim, when))
+        return -1;
     if (ns_evq_push(&sim->evq, ev, when))
+        return ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the event queue"), -1;
+    return 0;
+}
+
+int
+ns_sim_at_seq(ns_sim *sim, ns_event *ev, ns_time when, uint64_t seq)
+{
+    if (ns_sim_check_when(sim, when))
+        return -1;
+    if (ns_evq_push_seq(&sim->evq, ev, when, seq))
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the event queue"), -1;
     return 0;
 }

@@ -235,6 +235,14 @@ void ns_sim_progress(const ns_sim *sim, ns_progress *out);
 /* schedule `ev` at absolute time `when` >= now; 0, or -1 with sim->err set */
 int ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when);
 static inline void ns_sim_cancel(ns_sim *sim, ns_event *ev) { ns_evq_cancel(&sim->evq, ev); }
+/* a seq from the simulator's counter, and an event queued at (when, seq):
+ * for a model that keeps its own queue and one simulator event at its
+ * earliest entry (flow_events.h). Heap queues only; 0 or -1 as ns_sim_at. */
+static inline uint64_t ns_sim_take_seq(ns_sim *sim) { return ns_evq_take_seq(&sim->evq); }
+int ns_sim_at_seq(ns_sim *sim, ns_event *ev, ns_time when, uint64_t seq);
+/* the checks of ns_sim_at on a time (not in the past, not the clock's end
+ * unless the run stops earlier): 0, or -1 with the error set */
+int ns_sim_check_when(ns_sim *sim, ns_time when);
 
 /* ask for a sample callback every cfg.sample_ps (call before ns_sim_run) */
 void ns_sim_set_sampler(ns_sim *sim, ns_sample_fn *fn, void *ctx);

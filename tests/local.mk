@@ -73,6 +73,10 @@ check_PROGRAMS += tests/unit/test_flow_paths
 tests_unit_test_flow_paths_SOURCES = tests/unit/test_flow_paths.c tests/tap.h
 tests_unit_test_flow_paths_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_flow_events
+tests_unit_test_flow_events_SOURCES = tests/unit/test_flow_events.c tests/tap.h
+tests_unit_test_flow_events_LDADD = $(NETSIM_LIBS)
+
 TESTS += $(check_PROGRAMS)
 
 TESTS += tests/cli.sh

@@ -36,7 +36,9 @@
  */
 #include <config.h>
 #include "flow_net.h"
+#include "flow_events.h"
 
+#include <assert.h>
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/error.h"
@@ -52,8 +54,9 @@
 
 typedef unsigned __int128 u128;
 
+enum { EV_NONE = 0, EV_SENT, EV_DELIVERED };
+
 typedef struct fflow {
-    ns_event ev;          /* "sent", then "delivered" */
     u128     left;        /* 1e-12 bit still to send as of t_upd */
     u128     excess;      /* credited to the links beyond its bits */
     ns_time  t_upd;
@@ -67,6 +70,8 @@ typedef struct fflow {
         uint32_t next_free;   /* free: the free list */
         uint32_t sub;         /* live: its index among its transfer's subflows */
     };
+    uint32_t qgen;        /* its event's generation in n->fq (kept when the slot is reused) */
+    uint8_t  pending;     /* EV_*: its event in n->fq ("sent", then "delivered") */
 } fflow;
 
 /* fflow.mm of a subflow a failed cable stopped until forwarding reroutes */
@@ -91,6 +96,8 @@ typedef struct fnet {
     uint32_t        *salt;        /* per node ECMP salt */
     uint32_t        *sf_left;     /* per transfer: subflows not yet delivered */
     ns_event         solve_ev;
+    ns_fevq          fq;          /* the subflows' events (flow_events.h) */
+    ns_event         fq_ev;       /* the simulator's event at fq's earliest */
 
     fflow          **chunks;      /* subflows, CHUNK per chunk: stable addresses */
     size_t           nchunks, chunks_cap, nslots;
@@ -139,7 +146,7 @@ slot_get(fnet *n)
         if (n->nslots >= NS_NONE - CHUNK ||
             ns_grow((void **)&n->chunks, &n->chunks_cap, n->nchunks + 1, sizeof *n->chunks))
             return NS_NONE;
-        n->chunks[n->nchunks] = ns_alloc(CHUNK * sizeof(fflow));
+        n->chunks[n->nchunks] = ns_calloc(CHUNK, sizeof(fflow));
         if (!n->chunks[n->nchunks])
             return NS_NONE;
         n->nchunks++;
@@ -193,6 +200,73 @@ request_solve_departure(fnet *n)
         solve_by(n, now % q == 0 ? now : ns_time_add(now - now % q, q));
 }
 
+/* --- the subflows' events (flow_events.h) ---------------------------------- */
+
+static int
+fq_is_live(void *ctx, uint32_t idx, uint32_t gen)
+{
+    const fflow *f = slot((fnet *)ctx, idx);
+    return f->pending != EV_NONE && f->qgen == gen;
+}
+
+/* the simulator's event stands at the earliest pending subflow event */
+static int
+fq_arm(fnet *n)
+{
+    const ns_fevq_ent *t = ns_fevq_top(&n->fq);
+    if (!t) {
+        if (ns_event_pending(&n->fq_ev))
+            ns_sim_cancel(n->sim, &n->fq_ev);
+        return 0;
+    }
+    if (ns_event_pending(&n->fq_ev) && (uint64_t)n->fq_ev.when_ps == t->when && n->fq_ev.seq == t->seq)
+        return 0;
+    return ns_sim_at_seq(n->sim, &n->fq_ev, (ns_time)t->when, t->seq);
+}
+
+/* f's pending event is gone: its entry goes stale, then its generation moves
+ * on (a wrap drops every stale entry, so that none can pass for a new one) */
+static void
+fq_drop(fnet *n, fflow *f)
+{
+    f->pending = EV_NONE;
+    ns_fevq_stale(&n->fq);
+    if (++f->qgen == 0)
+        ns_fevq_compact(&n->fq);
+}
+
+/* f's event `kind` at `when`, in place of its pending one: as ns_sim_at would
+ * queue it (the same checks, a seq from the simulator's counter). 0 or -1. */
+static int
+fq_schedule(fnet *n, fflow *f, int kind, ns_time when)
+{
+    if (ns_sim_check_when(n->sim, when))
+        return -1;
+    if (ns_fevq_reserve(&n->fq))
+        return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory in the event queue"), -1;
+    /* the simulator's event moves only if f's old event was the earliest, or
+     * its new one is */
+    int was_top = f->pending != EV_NONE && n->fq.e[0].idx == f->idx && n->fq.e[0].gen == f->qgen;
+    if (f->pending != EV_NONE)
+        fq_drop(n, f);
+    f->pending = (uint8_t)kind;
+    uint64_t seq = ns_sim_take_seq(n->sim);
+    ns_fevq_push(&n->fq, (uint64_t)when, seq, f->idx, f->qgen);
+    if (was_top || !ns_event_pending(&n->fq_ev) || when < n->fq_ev.when_ps ||
+        (when == n->fq_ev.when_ps && seq < n->fq_ev.seq))
+        return fq_arm(n);
+    return 0;
+}
+
+static void
+fq_cancel(fnet *n, fflow *f)
+{
+    if (f->pending == EV_NONE)
+        return;
+    fq_drop(n, f);
+    fq_arm(n);
+}
+
 /* --- events ---------------------------------------------------------------- */
 
 static void
@@ -207,19 +281,9 @@ deliver(fnet *n, fflow *f)
 }
 
 static void
-ff_delivered(void *simp, ns_event *ev)
+ff_sent(fnet *n, fflow *f)
 {
-    fnet *n = (fnet *)((ns_sim *)simp)->net;
-    fflow *f = ns_container_of(ev, fflow, ev);
-    deliver(n, f);
-}
-
-static void
-ff_sent(void *simp, ns_event *ev)
-{
-    ns_sim *sim = simp;
-    fnet *n = (fnet *)sim->net;
-    fflow *f = ns_container_of(ev, fflow, ev);
+    ns_sim *sim = n->sim;
     u128 paid = (u128)f->rate * (uint64_t)(sim->now - f->t_upd);
     /* t_sent = t_upd + ceil(left / rate), so paid >= left */
     f->excess += paid - f->left;
@@ -228,12 +292,32 @@ ff_sent(void *simp, ns_event *ev)
     ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
     f->mm = NS_NONE;
     request_solve_departure(n);
-    if (f->delay_ps > 0) {
-        ev->fn = ff_delivered;
-        ns_sim_at(sim, ev, sim->now + f->delay_ps);
-    } else {
+    if (f->delay_ps > 0)
+        fq_schedule(n, f, EV_DELIVERED, sim->now + f->delay_ps);
+    else
         deliver(n, f);
-    }
+}
+
+/* the earliest subflow event fires */
+static void
+fq_fire(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    fnet *n = (fnet *)sim->net;
+    (void)ev;
+    const ns_fevq_ent *t = ns_fevq_top(&n->fq);
+    assert(t && (ns_time)t->when == sim->now);
+    fflow *f = slot(n, t->idx);
+    int kind = f->pending;
+    ns_fevq_pop(&n->fq);
+    f->pending = EV_NONE;
+    if (++f->qgen == 0)
+        ns_fevq_compact(&n->fq);
+    if (kind == EV_SENT)
+        ff_sent(n, f);
+    else
+        deliver(n, f);
+    fq_arm(n);
 }
 
 static void
@@ -279,7 +363,7 @@ solve_now(void *simp, ns_event *ev)
                       (unsigned long long)f->rate, (unsigned long long)f->bytes);
             return;
         }
-        if (ns_sim_at(sim, &f->ev, sim->now + (ns_time)dt))
+        if (fq_schedule(n, f, EV_SENT, sim->now + (ns_time)dt))
             return;
     }
 }
@@ -576,8 +660,7 @@ pause_flow(fnet *n, fflow *f)
     f->rate = 0;
     ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
     f->excess = 0;
-    if (ns_event_pending(&f->ev))
-        ns_sim_cancel(sim, &f->ev);
+    fq_cancel(n, f);
     f->mm = PAUSED;
 }
 
@@ -732,8 +815,9 @@ fnet_start(ns_net *net, uint32_t xi)
             slot_put(n, idx);
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
         }
+        uint32_t qgen = f->qgen;   /* older entries of this slot may still wait in fq */
         memset(f, 0, sizeof *f);
-        ns_event_init(&f->ev, ff_sent);
+        f->qgen = qgen;
         f->left = (u128)wire * 8 * (uint64_t)NS_PS_PER_S;
         f->t_upd = n->sim->now;
         f->delay_ps = delay;
@@ -767,6 +851,7 @@ fnet_free(ns_net *net)
 {
     fnet *n = (fnet *)net;
     ns_mm_free(n->mm);
+    ns_fevq_free(&n->fq);
     for (size_t i = 0; i < n->nchunks; i++)
         ns_free(n->chunks[i]);
     ns_free(n->chunks);
@@ -854,6 +939,8 @@ fnet_new(ns_sim *sim, ns_net **out)
     n->header = fab->header;
     n->free_slot = NS_NONE;
     ns_event_init(&n->solve_ev, solve_now);
+    ns_fevq_init(&n->fq, fq_is_live, n);
+    ns_event_init(&n->fq_ev, fq_fire);
     size_t nl = fab->nlinks ? fab->nlinks : 1, nn = fab->nnodes;
     uint64_t *cap = ns_alloc(nl * sizeof *cap);
     if (cap)

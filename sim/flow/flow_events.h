@@ -1,0 +1,58 @@
+/*
+ * flow_events.h - the flow model's own queue of subflow events.
+ *
+ * Every live subflow has one pending event ("sent", then "delivered"), and a
+ * re-solve moves the events of every subflow whose rate changed: millions
+ * of events at a time on a big all-to-all. In the simulator's heap each
+ * move writes the event's new slot into every event it passes, a cache
+ * miss per level. Here the queue is lazy: an entry names a subflow and the
+ * subflow's event generation; moving or cancelling an event bumps the
+ * generation and leaves the old entry stale, to be dropped when it reaches
+ * the top (or all at once when stale entries outnumber the live ones).
+ *
+ * Entries are ordered by (time, seq) with seq drawn from the simulator's
+ * own counter when the event is scheduled, and the flow model keeps one
+ * simulator event at the key of the earliest live entry (ns_sim_at_seq):
+ * events fire in exactly the order the simulator's queue would give them.
+ */
+#ifndef NS_FLOW_EVENTS_H
+#define NS_FLOW_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sim/time.h"
+
+typedef struct ns_fevq_ent {
+    uint64_t when;     /* ps */
+    uint64_t seq;
+    uint32_t idx;      /* the subflow */
+    uint32_t gen;      /* its event generation when scheduled */
+} ns_fevq_ent;
+
+/* is entry (idx, gen) still the subflow's pending event? */
+typedef int ns_fevq_live_fn(void *ctx, uint32_t idx, uint32_t gen);
+
+typedef struct ns_fevq {
+    ns_fevq_ent     *e;
+    size_t           n, cap;
+    size_t           live;      /* entries still pending */
+    ns_fevq_live_fn *is_live;
+    void            *ctx;
+} ns_fevq;
+
+void ns_fevq_init(ns_fevq *q, ns_fevq_live_fn *is_live, void *ctx);
+void ns_fevq_free(ns_fevq *q);
+/* room for one more entry: 0, or -1 when out of memory */
+int  ns_fevq_reserve(ns_fevq *q);
+/* a live entry (room reserved) */
+void ns_fevq_push(ns_fevq *q, ns_time when, uint64_t seq, uint32_t idx, uint32_t gen);
+/* a live entry went stale (its subflow's generation was bumped) */
+void ns_fevq_stale(ns_fevq *q);
+/* drop every stale entry (when a generation wraps) */
+void ns_fevq_compact(ns_fevq *q);
+/* the earliest live entry, or NULL when none is pending */
+const ns_fevq_ent *ns_fevq_top(ns_fevq *q);
+/* remove the top (it is live) */
+void ns_fevq_pop(ns_fevq *q);
+
+#endif

@@ -1,0 +1,131 @@
+/* test_flow_events.c - the flow model's lazy event queue (flow_events.h):
+ * over a long random run of schedules, moves, cancels and pops, every pop
+ * is the earliest pending event by (time, seq) (checked against a scan of
+ * all subflows), moved and cancelled events never fire, generations that
+ * wrap drop old entries first, and stale entries stay bounded. */
+#include <config.h>
+#include <stdlib.h>
+#include "sim/alloc.h"
+#include "sim/flow/flow_events.h"
+#include "tests/tap.h"
+
+#define N 3000
+
+typedef struct sub {
+    uint64_t when, seq;   /* its pending event, when pending */
+    uint32_t gen;
+    int      pending;
+} sub;
+
+static sub s[N];
+static uint64_t next_seq = 1;
+static unsigned rs = 777;
+static unsigned rnd(void) { rs = rs * 1103515245u + 12345u; return rs >> 8; }
+
+static int
+is_live(void *ctx, uint32_t idx, uint32_t gen)
+{
+    (void)ctx;
+    return s[idx].pending && s[idx].gen == gen;
+}
+
+/* the caller's side of a move or a cancel: the old entry goes stale */
+static void
+drop(ns_fevq *q, uint32_t i)
+{
+    s[i].pending = 0;
+    ns_fevq_stale(q);
+    if (++s[i].gen == 0)
+        ns_fevq_compact(q);
+}
+
+static int
+schedule(ns_fevq *q, uint32_t i, uint64_t when)
+{
+    if (ns_fevq_reserve(q))
+        return -1;
+    if (s[i].pending)
+        drop(q, i);
+    s[i].pending = 1;
+    s[i].when = when;
+    s[i].seq = next_seq++;
+    ns_fevq_push(q, when, s[i].seq, i, s[i].gen);
+    return 0;
+}
+
+/* the earliest pending subflow, by a scan */
+static int
+earliest(void)
+{
+    int best = -1;
+    for (int i = 0; i < N; i++)
+        if (s[i].pending && (best < 0 || s[i].when < s[best].when ||
+                             (s[i].when == s[best].when && s[i].seq < s[best].seq)))
+            best = i;
+    return best;
+}
+
+int
+main(void)
+{
+    plan(7);
+    ns_fevq q;
+    ns_fevq_init(&q, is_live, NULL);
+    uint64_t now = 0;
+    long pops = 0, moves = 0, cancels = 0, bad_order = 0, bad_live = 0, oom = 0;
+    size_t most = 0;
+    /* some generations start near the wrap */
+    for (int i = 0; i < N; i += 7)
+        s[i].gen = UINT32_MAX - (uint32_t)(rnd() % 3);
+    for (long step = 0; step < 300000; step++) {
+        uint32_t i = rnd() % N;
+        unsigned op = rnd() % 10;
+        if (op < 6) {   /* schedule or move; ties in time are frequent */
+            if (s[i].pending)
+                moves++;
+            oom |= schedule(&q, i, now + rnd() % 500) != 0;
+        } else if (op < 7) {
+            if (s[i].pending) {
+                drop(&q, i);
+                cancels++;
+            }
+        } else {
+            const ns_fevq_ent *t = ns_fevq_top(&q);
+            int want = earliest();
+            if (!t) {
+                bad_order += want >= 0;
+                continue;
+            }
+            bad_order += want < 0 || t->idx != (uint32_t)want || t->when != s[want].when || t->seq != s[want].seq;
+            bad_live += !is_live(NULL, t->idx, t->gen);
+            now = t->when;
+            uint32_t k = t->idx;
+            ns_fevq_pop(&q);
+            s[k].pending = 0;
+            if (++s[k].gen == 0)
+                ns_fevq_compact(&q);
+            pops++;
+        }
+        size_t live = 0;
+        if (step % 1000 == 0) {
+            for (int j = 0; j < N; j++)
+                live += s[j].pending;
+            bad_live += live != q.live;
+        }
+        if (q.n > most)
+            most = q.n;
+    }
+    ok(!oom, "no allocation failed");
+    ok(pops > 50000 && moves > 50000 && cancels > 10000, "the run popped %ld, moved %ld and cancelled %ld events",
+       pops, moves, cancels);
+    is_int(bad_order, 0, "every pop is the earliest pending event by (time, seq)");
+    is_int(bad_live, 0, "the top is always live, and the live count is the pending events");
+    ok(most <= 3 * N + 4096 + 1, "stale entries stay bounded: at most %zu entries for %d subflows", most, N);
+    uint32_t wrapped = 0;
+    for (int i = 0; i < N; i += 7)
+        wrapped += s[i].gen < 1000;
+    ok(wrapped > 0, "generations wrapped (%u subflows) without an old entry passing for a new one", wrapped);
+    ns_fevq_free(&q);
+    is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
+    return done_testing();
+}
