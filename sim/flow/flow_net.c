@@ -58,11 +58,10 @@ enum { EV_NONE = 0, EV_SENT, EV_DELIVERED };
 
 typedef struct fflow {
     u128     left;        /* 1e-12 bit still to send as of t_upd */
-    u128     excess;      /* credited to the links beyond its bits */
+    uint64_t excess;      /* credited to the links beyond its bits (less than its rate: the
+                           * part of the last picosecond it did not need) */
     ns_time  t_upd;
     ns_time  delay_ps;    /* from the last byte sent to the last byte arrived */
-    uint64_t rate;        /* bit/s */
-    uint64_t bytes;       /* payload */
     uint32_t xfer;
     uint32_t mm;          /* solver flow id, NS_NONE once sent */
     uint32_t idx;         /* its own slot */
@@ -73,6 +72,9 @@ typedef struct fflow {
     uint32_t qgen;        /* its event's generation in n->fq (kept when the slot is reused) */
     uint8_t  pending;     /* EV_*: its event in n->fq ("sent", then "delivered") */
 } fflow;
+/* 64 bytes: a subflow alive is one cache line here (its rate is the
+ * solver's, its bytes the plan's) */
+_Static_assert(sizeof(fflow) == 64, "fflow grew");
 
 /* fflow.mm of a subflow a failed cable stopped until forwarding reroutes */
 #define PAUSED (NS_NONE - 1)
@@ -269,11 +271,35 @@ fq_cancel(fnet *n, fflow *f)
 
 /* --- events ---------------------------------------------------------------- */
 
+/* f's payload: its share of its transfer's cut */
+static uint64_t
+sub_bytes(const fnet *n, const fflow *f)
+{
+    const ns_xfer *x = &n->sim->xfers[f->xfer];
+    ns_plan plan;
+    ns_plan_cut(&plan, x->bytes, x->subflows, n->mss);
+    return ns_plan_bytes(&plan, f->sub);
+}
+
+/* f's rate now: the solver's while f is in it, else 0 */
+static uint64_t
+sub_rate(const fnet *n, const fflow *f)
+{
+    return f->mm == NS_NONE || f->mm == PAUSED ? 0 : ns_mm_rate(n->mm, f->mm);
+}
+
+/* the overshoot of f's last picosecond, kept to be taken back from its links */
+static void
+add_excess(fflow *f, u128 extra)
+{
+    f->excess = extra > (u128)(UINT64_MAX - f->excess) ? UINT64_MAX : f->excess + (uint64_t)extra;
+}
+
 static void
 deliver(fnet *n, fflow *f)
 {
     ns_xfer *x = &n->sim->xfers[f->xfer];
-    x->delivered += f->bytes;
+    x->delivered += sub_bytes(n, f);
     uint32_t xi = f->xfer;
     slot_put(n, f->idx);
     if (--n->sf_left[xi] == 0)
@@ -284,9 +310,9 @@ static void
 ff_sent(fnet *n, fflow *f)
 {
     ns_sim *sim = n->sim;
-    u128 paid = (u128)f->rate * (uint64_t)(sim->now - f->t_upd);
+    u128 paid = (u128)sub_rate(n, f) * (uint64_t)(sim->now - f->t_upd);
     /* t_sent = t_upd + ceil(left / rate), so paid >= left */
-    f->excess += paid - f->left;
+    add_excess(f, paid - f->left);
     f->left = 0;
     f->t_upd = sim->now;
     ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
@@ -320,52 +346,57 @@ fq_fire(void *simp, ns_event *ev)
     fq_arm(n);
 }
 
+/* one rate change of a solve: settle what the subflow sent at its old rate
+ * and move its "sent" event (after an error, the rest are ignored) */
+static void
+rate_changed(void *ctx, const ns_mm_change *c)
+{
+    fnet *n = ctx;
+    ns_sim *sim = n->sim;
+    if (sim->err.code)
+        return;
+    fflow *f = slot(n, c->user);
+    if (c->old_bps > 0) {   /* its rate since t_upd */
+        u128 paid = (u128)c->old_bps * (uint64_t)(sim->now - f->t_upd);
+        if (paid >= f->left) {
+            add_excess(f, paid - f->left);
+            f->left = 0;
+        } else {
+            f->left -= paid;
+        }
+    }
+    f->t_upd = sim->now;
+    uint64_t rate = c->new_bps;
+    if (rate == 0) {
+        char d[256];
+        ns_wl_describe(sim->wl, sim->xfers[f->xfer].op, d, sizeof d);
+        ns_errorf(&sim->err, NS_ESIM, "%s: in the flow model it gets less than 1 bit/s (more flows "
+                  "share a link than it has bits per second)", d);
+        return;
+    }
+    u128 dt = (uint64_t)(f->left >> 63) == 0 ? (u128)(((uint64_t)f->left + rate - 1) / rate)
+                                              : (f->left + rate - 1) / rate;
+    if (dt > (u128)(NS_TIME_MAX - sim->now - f->delay_ps)) {
+        char d[256];
+        ns_wl_describe(sim->wl, sim->xfers[f->xfer].op, d, sizeof d);
+        ns_errorf(&sim->err, NS_ESIM, "%s: in the flow model it would take longer than netsim's "
+                  "clock can count (%llu bit/s for %llu bytes)", d,
+                  (unsigned long long)rate, (unsigned long long)sub_bytes(n, f));
+        return;
+    }
+    fq_schedule(n, f, EV_SENT, sim->now + (ns_time)dt);
+}
+
 static void
 solve_now(void *simp, ns_event *ev)
 {
     ns_sim *sim = simp;
     fnet *n = (fnet *)sim->net;
     (void)ev;
-    const ns_mm_change *c;
-    long nc = ns_mm_solve(n->mm, sim->now, n->force_full ? NS_MM_FULL : n->mode, &c);
+    long nc = ns_mm_solve(n->mm, sim->now, n->force_full ? NS_MM_FULL : n->mode, rate_changed, n);
     n->force_full = 0;
-    if (nc < 0) {
+    if (nc < 0 && !sim->err.code)
         ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the flow model's rate solver");
-        return;
-    }
-    for (long i = 0; i < nc; i++) {
-        fflow *f = slot(n, c[i].user);
-        if (f->rate > 0) {
-            u128 paid = (u128)f->rate * (uint64_t)(sim->now - f->t_upd);
-            if (paid >= f->left) {
-                f->excess += paid - f->left;
-                f->left = 0;
-            } else {
-                f->left -= paid;
-            }
-        }
-        f->t_upd = sim->now;
-        f->rate = c[i].new_bps;
-        if (f->rate == 0) {
-            char d[256];
-            ns_wl_describe(sim->wl, sim->xfers[f->xfer].op, d, sizeof d);
-            ns_errorf(&sim->err, NS_ESIM, "%s: in the flow model it gets less than 1 bit/s (more flows "
-                      "share a link than it has bits per second)", d);
-            return;
-        }
-        u128 dt = (uint64_t)(f->left >> 63) == 0 ? (u128)(((uint64_t)f->left + f->rate - 1) / f->rate)
-                                                  : (f->left + f->rate - 1) / f->rate;
-        if (dt > (u128)(NS_TIME_MAX - sim->now - f->delay_ps)) {
-            char d[256];
-            ns_wl_describe(sim->wl, sim->xfers[f->xfer].op, d, sizeof d);
-            ns_errorf(&sim->err, NS_ESIM, "%s: in the flow model it would take longer than netsim's "
-                      "clock can count (%llu bit/s for %llu bytes)", d,
-                      (unsigned long long)f->rate, (unsigned long long)f->bytes);
-            return;
-        }
-        if (fq_schedule(n, f, EV_SENT, sim->now + (ns_time)dt))
-            return;
-    }
 }
 
 /* --- routes ---------------------------------------------------------------- */
@@ -652,12 +683,12 @@ static void
 pause_flow(fnet *n, fflow *f)
 {
     ns_sim *sim = n->sim;
-    if (f->rate > 0) {
-        u128 paid = (u128)f->rate * (uint64_t)(sim->now - f->t_upd);
+    uint64_t rate = sub_rate(n, f);
+    if (rate > 0) {
+        u128 paid = (u128)rate * (uint64_t)(sim->now - f->t_upd);
         f->left = paid >= f->left ? 0 : f->left - paid;
     }
     f->t_upd = sim->now;
-    f->rate = 0;
     ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
     f->excess = 0;
     fq_cancel(n, f);
@@ -821,7 +852,6 @@ fnet_start(ns_net *net, uint32_t xi)
         f->left = (u128)wire * 8 * (uint64_t)NS_PS_PER_S;
         f->t_upd = n->sim->now;
         f->delay_ps = delay;
-        f->bytes = b;
         f->xfer = xi;
         f->mm = id;
         f->idx = idx;

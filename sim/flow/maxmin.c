@@ -141,8 +141,6 @@ struct ns_mm {
     uint32_t *dgroups;        /* dirty groups */
     size_t    ndg, dgroups_cap;
     uint32_t *batch;          /* links saturating at the current level */
-    ns_mm_change *chg;
-    size_t    nchg, chg_cap;
 
     ns_mm_stats st;
 };
@@ -327,7 +325,6 @@ ns_mm_free(ns_mm *m)
     ns_free(m->dlinks);
     ns_free(m->dgroups);
     ns_free(m->batch);
-    ns_free(m->chg);
     ns_free(m);
 }
 
@@ -831,10 +828,9 @@ ns_mm_set_capacity(ns_mm *m, uint32_t link, uint64_t cap_bps)
 }
 
 long
-ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
+ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx)
 {
-    *out = m->chg;
-    m->nchg = 0;
+    long nchg = 0;
     if (!m->dirty && mode != NS_MM_FULL)
         return 0;
     if (++m->cur == 0) {   /* the stamp wrapped: forget every old stamp */
@@ -850,8 +846,7 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
     /* room for every flow and group, so that gathering never allocates */
     if (ns_grow((void **)&m->dgroups, &m->dgroups_cap, m->ngroups + 1, sizeof *m->dgroups) ||
         ns_grow((void **)&m->ginc, &m->ginc_cap, m->ngroups + 1, sizeof *m->ginc) ||
-        ns_grow((void **)&m->inc, &m->inc_cap, m->nflows + 1, sizeof *m->inc) ||
-        ns_grow((void **)&m->chg, &m->chg_cap, m->nflows + 1, sizeof *m->chg))
+        ns_grow((void **)&m->inc, &m->inc_cap, m->nflows + 1, sizeof *m->inc))
         return -1;
 
     uint64_t t0 = 0;
@@ -917,16 +912,14 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
     }
     fill(m);
 
-    *out = m->chg;
     for (size_t i = 0; i < m->ninc; i++) {
         mm_flow *f = &m->flows[m->inc[i]];
         assert(f->frozen);
         uint64_t old = f->state == F_ACTIVE ? f->rate : 0;
         if (f->state == F_NEW || f->new_rate != old) {
-            ns_mm_change *c = &m->chg[m->nchg++];
-            c->user = f->user;
-            c->old_bps = old;
-            c->new_bps = f->new_rate;
+            ns_mm_change c = { f->user, old, f->new_rate };
+            fn(ctx, &c);
+            nchg++;
         }
         f->state = F_ACTIVE;
         if (f->rate == f->new_rate)
@@ -958,7 +951,7 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out)
     m->st.links_solved += m->nq;
     if (m->ninc > m->st.max_flows_solved)
         m->st.max_flows_solved = m->ninc;
-    return (long)m->nchg;
+    return nchg;
 }
 
 void

@@ -88,10 +88,14 @@ uint64_t ns_mm_rate(const ns_mm *m, uint32_t id);
  * be NS_MM_FULL (incremental solving assumes fixed capacities) */
 void ns_mm_set_capacity(ns_mm *m, uint32_t link, uint64_t cap_bps);
 
-/* re-solve after the changes since the last solve, at time `now`. Returns
- * the number of changed flows and points *out at them (valid until the next
- * call), or -1 when out of memory. */
-long ns_mm_solve(ns_mm *m, ns_time now, int mode, const ns_mm_change **out);
+/* told of each change of a solve, in a fixed order, while the solve runs:
+ * it must not call the solver */
+typedef void ns_mm_change_fn(void *ctx, const ns_mm_change *c);
+
+/* re-solve after the changes since the last solve, at time `now`, calling
+ * fn(ctx, change) for every flow whose rate changed (and every new flow).
+ * Returns the number of changes, or -1 when out of memory. */
+long ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx);
 
 /* an incremental solve that finds it must recompute more than 1/f of the
  * flows finishes as a full solve (same rates; a full solve costs less per
