@@ -39,21 +39,36 @@ typedef unsigned __int128 u128;
 
 enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
 
-/* a 4-ary max-heap by rate (new flows count as rate 0); the key is kept in
- * the entry so that sifting does not chase flows. Four children share a
- * cache line, so a sift touches half the levels of a binary heap: what a
- * sift costs is mostly the position it writes into each moved element's
- * owner (a flow or a group entry), one cache miss per level. */
+/* A 4-ary max-heap of entries by key (a rate; new flows count as 0). The
+ * key is kept in the entry so that sifting does not chase its owner.
+ *
+ * The heaps of flows (a link's own flows, a group's flows) are lazy: an
+ * entry names a flow and the flow's `gen`, bumped when the flow leaves or
+ * changes rate, and it is valid while the flow's gen is the same. A flow
+ * that leaves or changes rate leaves a stale entry behind (a new rate gets
+ * a new entry) instead of being moved: moving it would write its new slot
+ * into every entry's owner it passes, a cache miss per level on a big run.
+ * Stale entries are skipped, dropped when they come to the top, and all
+ * dropped at once when they outnumber the valid ones. A solve that changes
+ * the rates of an eighth or more of a heap's flows rewrites their entries
+ * in place and rebuilds the heap in one pass instead (rekey_all).
+ *
+ * A link's heap of group entries (`gent`, keyed by the group's highest
+ * rate) is exact: every entry keeps its slot. */
 #define RH_D 4
 typedef struct rh_ent {
     uint64_t key;
     uint32_t node;
+    uint32_t gen;         /* lazy heaps: the flow's gen */
 } rh_ent;
 
 typedef struct rheap {
     rh_ent  *e;
     size_t   cap;
-    uint32_t n;
+    uint32_t n;           /* entries */
+    uint32_t live;        /* lazy heaps: valid entries */
+    uint32_t rk;          /* solve: its flows whose rate changes */
+    uint8_t  bulk;        /* solve: rebuilt in one pass rather than pushed into */
 } rheap;
 
 typedef struct mm_link {
@@ -78,11 +93,12 @@ typedef struct mm_link {
 typedef struct mm_flow {
     uint64_t rate, new_rate;
     uint32_t link[2];         /* own links (slot 0: up, 1: down), or NS_NONE */
-    uint32_t hpos[2];         /* slots in the own links' heaps; hpos[0] links the free list */
-    uint32_t group, gpos;     /* route group, slot in its heap */
-    uint32_t user;
+    uint32_t group;           /* route group, or NS_NONE */
+    uint32_t user;            /* the caller's tag; free: the next free id */
     uint32_t stamp;           /* the solve that included it */
+    uint32_t gen;             /* bumped when it leaves or its rate changes (lazy heaps) */
     uint8_t  state, frozen;
+    uint8_t  rekey;           /* solve: its rate changes (valid when stamp is the solve's) */
 } mm_flow;
 
 typedef struct mm_ent {
@@ -95,13 +111,21 @@ typedef struct mm_group {
     uint64_t hash;
     u128     inc_old;         /* solve: sum of the old rates of its included flows */
     uint32_t off, n;          /* entries m->ent[off .. off + n) */
-    rheap    fl;              /* its flows, by rate */
+    rheap    fl;              /* its flows, by rate (lazy) */
+    uint64_t gtop;            /* its key in its links' heaps `gent` */
+    uint8_t  in_gent;         /* 1: its entries are in their links' heaps */
     uint32_t istamp;          /* the solve that listed it in ginc */
     uint32_t sstamp;          /* the solve that scanned it */
     uint32_t inc;             /* solve: included flows not yet frozen */
     uint32_t batch;           /* solve: flows frozen at the current level */
     uint8_t  dirty;
 } mm_group;
+
+typedef struct touched {
+    struct rheap *h;
+    uint32_t group;           /* HK_GFLOW: the group */
+    int      kind;
+} touched;
 
 struct ns_mm {
     mm_link  *links;
@@ -142,45 +166,53 @@ struct ns_mm {
     size_t    ndg, dgroups_cap;
     uint32_t *batch;          /* links saturating at the current level */
 
+    struct touched *touched;  /* rekey_all: heaps with flows whose key changes */
+    size_t    ntouched, touched_cap;
+    int       in_rekey;       /* rekey_all is running */
+    int       relist;         /* a gen wrapped during rekey_all */
+
     ns_mm_stats st;
 };
 
 /* --- rate heaps -------------------------------------------------------------
- * Three kinds (`grp`): a link's own flows (nodes id * 2 + slot, slot: which
- * own link of the flow), a group's flows (flow ids) and a link's group
- * entries (entry ids, keyed by their group's top rate). */
-enum { HK_OWN = 0, HK_GFLOW = 1, HK_GENT = 2 };
+ * Lazy heaps hold flows: a link's own flows (nodes id * 2 + slot, slot: which
+ * own link of the flow, HK_OWN) or a group's flows (flow ids, HK_GFLOW). */
+enum { HK_OWN = 0, HK_GFLOW = 1 };
 
-static inline uint32_t *
-hslot(ns_mm *m, uint32_t node, int grp)
+static inline uint64_t
+flow_key(const mm_flow *f)
 {
-    return grp == HK_GENT ? &m->ent[node].hpos
-         : grp == HK_GFLOW ? &m->flows[node].gpos : &m->flows[node >> 1].hpos[node & 1];
+    return f->state == F_ACTIVE ? f->rate : 0;
 }
 
-static inline void
-rh_place(ns_mm *m, rheap *h, uint32_t i, rh_ent x, int grp)
+static inline uint32_t
+node_flow(uint32_t node, int kind)
 {
-    h->e[i] = x;
-    *hslot(m, x.node, grp) = i;
+    return kind == HK_OWN ? node >> 1 : node;
+}
+
+static inline int
+lh_valid(const ns_mm *m, rh_ent x, int kind)
+{
+    return m->flows[node_flow(x.node, kind)].gen == x.gen;
 }
 
 static void
-rh_up(ns_mm *m, rheap *h, uint32_t i, int grp)
+lh_up(rheap *h, uint32_t i)
 {
     rh_ent x = h->e[i];
     while (i > 0) {
         uint32_t p = (i - 1) / RH_D;
         if (h->e[p].key >= x.key)
             break;
-        rh_place(m, h, i, h->e[p], grp);
+        h->e[i] = h->e[p];
         i = p;
     }
-    rh_place(m, h, i, x, grp);
+    h->e[i] = x;
 }
 
 static void
-rh_down(ns_mm *m, rheap *h, uint32_t i, int grp)
+lh_down(rheap *h, uint32_t i)
 {
     rh_ent x = h->e[i];
     for (;;) {
@@ -193,77 +225,233 @@ rh_down(ns_mm *m, rheap *h, uint32_t i, int grp)
                 c = k;
         if (h->e[c].key <= x.key)
             break;
-        rh_place(m, h, i, h->e[c], grp);
+        h->e[i] = h->e[c];
         i = c;
     }
-    rh_place(m, h, i, x, grp);
+    h->e[i] = x;
 }
 
-/* room for one more: 0 or -1 */
-static inline int
-rh_reserve(rheap *h)
+/* drop the stale entries at the top: the root is then valid, or h empty */
+static void
+lh_purge(const ns_mm *m, rheap *h, int kind)
 {
+    while (h->n > h->live && !lh_valid(m, h->e[0], kind)) {
+        h->e[0] = h->e[--h->n];
+        if (h->n > 1)
+            lh_down(h, 0);
+    }
+}
+
+static void
+lh_heapify(rheap *h)
+{
+    for (uint32_t i = h->n > 1 ? (h->n - 2) / RH_D + 1 : 0; i-- > 0;)
+        lh_down(h, i);
+}
+
+/* drop every stale entry */
+static void
+lh_compact(const ns_mm *m, rheap *h, int kind)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < h->n; i++)
+        if (lh_valid(m, h->e[i], kind))
+            h->e[k++] = h->e[i];
+    assert(k == h->live);
+    h->n = k;
+    lh_heapify(h);
+}
+
+/* room for one more entry: 0 or -1. Makes room by dropping stale entries
+ * when a quarter or more are stale, else grows. */
+static int
+lh_reserve(const ns_mm *m, rheap *h, int kind)
+{
+    if (h->n < h->cap)
+        return 0;
+    if (!m->relist && h->n - h->live >= h->n / 4 + 1) {
+        lh_compact(m, h, kind);
+        return 0;
+    }
     return ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e);
 }
 
-/* a new node of key `key` (new flows: 0) */
+/* a valid entry for the flow of `node` at its current key (room reserved) */
 static void
-rh_push(ns_mm *m, rheap *h, uint32_t node, uint64_t key, int grp)
+lh_push(const ns_mm *m, rheap *h, uint32_t node, int kind)
 {
-    rh_ent x = { key, node };
-    rh_place(m, h, h->n++, x, grp);
-    if (key > 0)
-        rh_up(m, h, h->n - 1, grp);
+    const mm_flow *f = &m->flows[node_flow(node, kind)];
+    rh_ent x = { flow_key(f), node, f->gen };
+    h->e[h->n++] = x;
+    h->live++;
+    lh_up(h, h->n - 1);
+}
+
+/* drop h's stale entries if they outnumber the valid ones */
+static void
+lh_tidy(const ns_mm *m, rheap *h, int kind)
+{
+    if (!m->relist && h->n - h->live > h->live + 64)
+        lh_compact(m, h, kind);
+}
+
+static void group_retop(ns_mm *m, uint32_t gid);
+
+/* every heap of flows made again from the flows, with no stale entry: after
+ * a flow's gen wrapped (an entry that old could pass for a new one). No
+ * heap needs more room than it has: each held at least its flows. */
+static void
+relist_all(ns_mm *m)
+{
+    m->st.relists++;
+    for (size_t l = 0; l < m->nlinks; l++)
+        m->links[l].own.n = m->links[l].own.live = m->links[l].gent.n = 0;
+    for (size_t g = 0; g < m->ngroups; g++) {
+        m->groups[g].fl.n = m->groups[g].fl.live = 0;
+        m->groups[g].in_gent = 0;
+    }
+    for (size_t i = 0; i < m->nflows; i++) {
+        const mm_flow *f = &m->flows[i];
+        if (f->state == F_FREE)
+            continue;
+        for (int s = 0; s < 2; s++)
+            if (f->link[s] != NS_NONE) {
+                rheap *h = &m->links[f->link[s]].own;
+                rh_ent x = { flow_key(f), (uint32_t)i * 2 + (uint32_t)s, f->gen };
+                h->e[h->n++] = x;
+                h->live++;
+            }
+        if (f->group != NS_NONE) {
+            rheap *h = &m->groups[f->group].fl;
+            rh_ent x = { flow_key(f), (uint32_t)i, f->gen };
+            h->e[h->n++] = x;
+            h->live++;
+        }
+    }
+    for (size_t l = 0; l < m->nlinks; l++)
+        lh_heapify(&m->links[l].own);
+    for (size_t g = 0; g < m->ngroups; g++) {
+        lh_heapify(&m->groups[g].fl);
+        group_retop(m, (uint32_t)g);
+    }
+}
+
+/* flow id leaves its heaps (it left, or its key is about to change): its
+ * entries go stale. */
+static void
+flow_unlist(ns_mm *m, uint32_t id)
+{
+    mm_flow *f = &m->flows[id];
+    for (int s = 0; s < 2; s++)
+        if (f->link[s] != NS_NONE)
+            m->links[f->link[s]].own.live--;
+    if (f->group != NS_NONE)
+        m->groups[f->group].fl.live--;
+    if (++f->gen == 0) {   /* wrapped: an entry that old could pass for a new one */
+        if (m->in_rekey)
+            m->relist = 1;    /* rekey_all relists when it is done */
+        else
+            relist_all(m);
+    }
+}
+
+/* --- a link's exact heap of group entries ---------------------------------- */
+
+static inline void
+gh_place(ns_mm *m, rheap *h, uint32_t i, rh_ent x)
+{
+    h->e[i] = x;
+    m->ent[x.node].hpos = i;
 }
 
 static void
-rh_remove(ns_mm *m, rheap *h, uint32_t node, int grp)
+gh_up(ns_mm *m, rheap *h, uint32_t i)
 {
-    uint32_t i = *hslot(m, node, grp);
-    rh_ent last = h->e[--h->n];
-    if (i == h->n)
-        return;
-    rh_place(m, h, i, last, grp);
-    rh_up(m, h, i, grp);
-    rh_down(m, h, *hslot(m, last.node, grp), grp);
+    rh_ent x = h->e[i];
+    while (i > 0) {
+        uint32_t p = (i - 1) / RH_D;
+        if (h->e[p].key >= x.key)
+            break;
+        gh_place(m, h, i, h->e[p]);
+        i = p;
+    }
+    gh_place(m, h, i, x);
 }
 
-/* the rate of `node` is now `key` */
 static void
-rh_fix(ns_mm *m, rheap *h, uint32_t node, uint64_t key, int grp)
+gh_down(ns_mm *m, rheap *h, uint32_t i)
 {
-    uint32_t i = *hslot(m, node, grp);
+    rh_ent x = h->e[i];
+    for (;;) {
+        uint32_t c = RH_D * i + 1;
+        if (c >= h->n)
+            break;
+        uint32_t end = c + RH_D < h->n ? c + RH_D : h->n;
+        for (uint32_t k = c + 1; k < end; k++)
+            if (h->e[k].key > h->e[c].key)
+                c = k;
+        if (h->e[c].key <= x.key)
+            break;
+        gh_place(m, h, i, h->e[c]);
+        i = c;
+    }
+    gh_place(m, h, i, x);
+}
+
+/* entry e's key becomes `key` (it is in h) */
+static void
+gh_fix(ns_mm *m, rheap *h, uint32_t e, uint64_t key)
+{
+    uint32_t i = m->ent[e].hpos;
     uint64_t old = h->e[i].key;
     h->e[i].key = key;
     if (key > old)
-        rh_up(m, h, i, grp);
+        gh_up(m, h, i);
     else
-        rh_down(m, h, i, grp);
+        gh_down(m, h, i);
 }
 
-static inline uint64_t
-group_top(const mm_group *g)
-{
-    return g->fl.e[0].key;
-}
-
-/* group g's highest rate was `old` before a change to its heap of flows:
- * keep its entries in their links' heaps in step. A group joins its links'
- * heaps with its first flow and leaves them with its last. */
 static void
-group_retop(ns_mm *m, uint32_t gid, int had_flows, uint64_t old)
+gh_remove(ns_mm *m, rheap *h, uint32_t e)
+{
+    uint32_t i = m->ent[e].hpos;
+    rh_ent last = h->e[--h->n];
+    if (i == h->n)
+        return;
+    gh_place(m, h, i, last);
+    gh_up(m, h, i);
+    gh_down(m, h, m->ent[last.node].hpos);
+}
+
+/* after a change to group gid's flows: keep its entries in their links'
+ * heaps, keyed by its highest rate; a group is in them while it has flows
+ * (room for the entries was reserved when it had none) */
+static void
+group_retop(ns_mm *m, uint32_t gid)
 {
     mm_group *g = &m->groups[gid];
-    if (!had_flows) {
-        for (uint32_t k = 0; k < g->n; k++)
-            rh_push(m, &m->links[m->ent[g->off + k].link].gent, g->off + k, group_top(g), HK_GENT);
-    } else if (g->fl.n == 0) {
-        for (uint32_t k = 0; k < g->n; k++)
-            rh_remove(m, &m->links[m->ent[g->off + k].link].gent, g->off + k, HK_GENT);
-    } else if (group_top(g) != old) {
-        for (uint32_t k = 0; k < g->n; k++)
-            rh_fix(m, &m->links[m->ent[g->off + k].link].gent, g->off + k, group_top(g), HK_GENT);
+    lh_purge(m, &g->fl, HK_GFLOW);
+    if (g->fl.live == 0) {
+        if (g->in_gent)
+            for (uint32_t k = 0; k < g->n; k++)
+                gh_remove(m, &m->links[m->ent[g->off + k].link].gent, g->off + k);
+        g->in_gent = 0;
+        return;
     }
+    uint64_t top = g->fl.e[0].key;
+    if (!g->in_gent) {
+        for (uint32_t k = 0; k < g->n; k++) {
+            rheap *h = &m->links[m->ent[g->off + k].link].gent;
+            rh_ent x = { top, g->off + k, 0 };
+            gh_place(m, h, h->n++, x);
+            gh_up(m, h, h->n - 1);
+        }
+        g->in_gent = 1;
+    } else if (top != g->gtop) {
+        for (uint32_t k = 0; k < g->n; k++)
+            gh_fix(m, &m->links[m->ent[g->off + k].link].gent, g->off + k, top);
+    }
+    g->gtop = top;
 }
 
 /* --- life cycle ------------------------------------------------------------ */
@@ -325,6 +513,7 @@ ns_mm_free(ns_mm *m)
     ns_free(m->dlinks);
     ns_free(m->dgroups);
     ns_free(m->batch);
+    ns_free(m->touched);
     ns_free(m);
 }
 
@@ -446,17 +635,21 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
 {
     assert(up == NS_NONE || up != down);
     if (ns_grow((void **)&m->newf, &m->newf_cap, m->nnew + 1, sizeof *m->newf) ||
-        (up != NS_NONE && rh_reserve(&m->links[up].own)) || (down != NS_NONE && rh_reserve(&m->links[down].own)) ||
-        (group != NS_NONE && rh_reserve(&m->groups[group].fl)))
+        (up != NS_NONE && lh_reserve(m, &m->links[up].own, HK_OWN)) ||
+        (down != NS_NONE && lh_reserve(m, &m->links[down].own, HK_OWN)) ||
+        (group != NS_NONE && lh_reserve(m, &m->groups[group].fl, HK_GFLOW)))
         return NS_NONE;
-    if (group != NS_NONE && m->groups[group].fl.n == 0)
-        for (uint32_t k = 0; k < m->groups[group].n; k++)
-            if (rh_reserve(&m->links[m->ent[m->groups[group].off + k].link].gent))
+    if (group != NS_NONE && !m->groups[group].in_gent)
+        for (uint32_t k = 0; k < m->groups[group].n; k++) {
+            rheap *h = &m->links[m->ent[m->groups[group].off + k].link].gent;
+            if (ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e))
                 return NS_NONE;
-    uint32_t id;
+        }
+    uint32_t id, gen = 0;
     if (m->free_flow != NS_NONE) {
         id = m->free_flow;
-        m->free_flow = m->flows[id].hpos[0];
+        m->free_flow = m->flows[id].user;
+        gen = m->flows[id].gen;
     } else {
         if (m->nflows >= (NS_NONE >> 1) - 1 ||
             ns_grow((void **)&m->flows, &m->flows_cap, m->nflows + 1, sizeof *m->flows))
@@ -465,6 +658,7 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
     }
     mm_flow *f = &m->flows[id];
     memset(f, 0, sizeof *f);
+    f->gen = gen;
     f->state = F_NEW;
     f->user = user;
     f->link[0] = up;
@@ -473,15 +667,13 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
     for (int s = 0; s < 2; s++) {
         if (f->link[s] == NS_NONE)
             continue;
-        rh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, 0, HK_OWN);
+        lh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, HK_OWN);
         m->links[f->link[s]].w_all += NS_MM_Q;
     }
     if (group != NS_NONE) {
         mm_group *g = &m->groups[group];
-        int had = g->fl.n > 0;
-        uint64_t old = had ? group_top(g) : 0;
-        rh_push(m, &g->fl, id, 0, HK_GFLOW);
-        group_retop(m, group, had, old);
+        lh_push(m, &g->fl, id, HK_GFLOW);
+        group_retop(m, group);
         for (uint32_t k = 0; k < g->n; k++)
             m->links[m->ent[g->off + k].link].w_all += m->ent[g->off + k].coef;
     }
@@ -501,6 +693,9 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
     uint64_t r = active ? f->rate : 0;
     if (active && r < m->t0_dep)
         m->t0_dep = r;
+    /* its life ends: its heap entries are stale from now on */
+    f->state = F_FREE;
+    flow_unlist(m, id);
     for (int s = 0; s < 2; s++) {
         uint32_t l = f->link[s];
         if (l == NS_NONE)
@@ -510,7 +705,7 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
         L->load -= (u128)r * NS_MM_Q;
         L->acc -= excess * NS_MM_Q;
         L->w_all -= NS_MM_Q;
-        rh_remove(m, &L->own, id * 2 + (uint32_t)s, HK_OWN);
+        lh_tidy(m, &L->own, HK_OWN);
         add_seed(m, l);
     }
     if (f->group != NS_NONE) {
@@ -524,13 +719,11 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
             L->w_all -= E->coef;
             add_seed(m, E->link);
         }
-        uint64_t old = group_top(g);
-        rh_remove(m, &g->fl, id, HK_GFLOW);
-        group_retop(m, f->group, 1, old);
+        lh_tidy(m, &g->fl, HK_GFLOW);
+        group_retop(m, f->group);
     }
-    f->state = F_FREE;
     f->stamp = 0;
-    f->hpos[0] = m->free_flow;
+    f->user = m->free_flow;
     m->free_flow = id;
     m->live--;
     m->dirty = 1;
@@ -669,9 +862,9 @@ collect(ns_mm *m, const rheap *h, uint32_t i, uint64_t t0, int grp)
 {
     if (i >= h->n || h->e[i].key < t0)
         return;
-    uint32_t id = grp == HK_GFLOW ? h->e[i].node : h->e[i].node >> 1;
+    uint32_t id = node_flow(h->e[i].node, grp);
     const mm_flow *f = &m->flows[id];
-    if (f->stamp != m->cur && f->state == F_ACTIVE)
+    if (f->stamp != m->cur && f->state == F_ACTIVE && f->gen == h->e[i].gen)
         include(m, id);
     for (uint32_t c = RH_D * i + 1; c <= RH_D * i + RH_D; c++)
         collect(m, h, c, t0, grp);
@@ -697,6 +890,7 @@ collect_groups(ns_mm *m, const rheap *h, uint32_t i, uint64_t t0)
 static void
 scan_link(ns_mm *m, uint32_t l, uint64_t t0)
 {
+    lh_purge(m, &m->links[l].own, HK_OWN);
     collect(m, &m->links[l].own, 0, t0, HK_OWN);
     collect_groups(m, &m->links[l].gent, 0, t0);
 }
@@ -744,9 +938,9 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
     for (uint32_t i = 0; i < h->n; i++) {
         if (h->e[i].key < m->t0 && h->e[i].key != 0)
             continue;
-        uint32_t id = h->e[i].node >> 1;
-        if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
-            freeze(m, id, t);
+        const mm_flow *f = &m->flows[h->e[i].node >> 1];
+        if (f->stamp == m->cur && !f->frozen && f->gen == h->e[i].gen)
+            freeze(m, h->e[i].node >> 1, t);
     }
     const rheap *ge = &m->links[l].gent;
     for (uint32_t j = 0; j < ge->n; j++) {
@@ -757,7 +951,7 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
             if (g->fl.e[i].key < m->t0 && g->fl.e[i].key != 0)
                 continue;
             uint32_t id = g->fl.e[i].node;
-            if (m->flows[id].stamp == m->cur && !m->flows[id].frozen)
+            if (m->flows[id].stamp == m->cur && !m->flows[id].frozen && m->flows[id].gen == g->fl.e[i].gen)
                 freeze(m, id, t);
         }
     }
@@ -820,6 +1014,125 @@ fill(ns_mm *m)
     }
 }
 
+/* the heaps of flow i (own links' and group's), in a fixed order */
+static inline int
+flow_heaps(ns_mm *m, const mm_flow *f, rheap **h, uint32_t *node, int *kind, uint32_t id)
+{
+    int n = 0;
+    for (int s = 0; s < 2; s++)
+        if (f->link[s] != NS_NONE) {
+            h[n] = &m->links[f->link[s]].own;
+            node[n] = id * 2 + (uint32_t)s;
+            kind[n++] = HK_OWN;
+        }
+    if (f->group != NS_NONE) {
+        h[n] = &m->groups[f->group].fl;
+        node[n] = id;
+        kind[n++] = HK_GFLOW;
+    }
+    return n;
+}
+
+/* a bulk heap made again in one pass: valid entries stay, the entry of each
+ * flow whose rate this solve changed (its gen was bumped once since) takes
+ * the new rate, the rest go */
+static void
+lh_rebuild(const ns_mm *m, rheap *h, int kind)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < h->n; i++) {
+        rh_ent x = h->e[i];
+        const mm_flow *f = &m->flows[node_flow(x.node, kind)];
+        if (x.gen != f->gen) {
+            if (!(f->stamp == m->cur && f->rekey && f->state == F_ACTIVE && x.gen + 1 == f->gen))
+                continue;
+            x.key = f->rate;
+            x.gen = f->gen;
+            h->live++;
+        }
+        h->e[k++] = x;
+    }
+    assert(k == h->live);
+    h->n = k;
+    lh_heapify(h);
+}
+
+/* the end of a solve: the included flows take their new rates, the
+ * changes are reported, and the heaps follow the flows whose key changed
+ * (a new flow's key was 0). A heap where an eighth or more of the entries
+ * change is rebuilt in one pass (a full solve would otherwise double every
+ * heap); in the others a changed flow leaves a stale entry and gets a fresh
+ * one. fn is told of every change. The number of changes, or -1 when out
+ * of memory. */
+static long
+rekey_all(ns_mm *m, ns_mm_change_fn *fn, void *ctx)
+{
+    long nchg = 0;
+    rheap *h[3];
+    uint32_t node[3];
+    int kind[3];
+    m->ntouched = 0;
+    for (size_t i = 0; i < m->ninc; i++) {
+        mm_flow *f = &m->flows[m->inc[i]];
+        assert(f->frozen);
+        uint64_t old = flow_key(f);
+        if (f->state == F_NEW || f->new_rate != old) {
+            ns_mm_change c = { f->user, old, f->new_rate };
+            fn(ctx, &c);
+            nchg++;
+        }
+        f->rekey = f->new_rate != old;
+        if (f->rekey)
+            for (int k = flow_heaps(m, f, h, node, kind, m->inc[i]); k-- > 0;)
+                if (h[k]->rk++ == 0) {   /* first change in this heap: decide later */
+                    touched *t = &m->touched[m->ntouched++];
+                    t->h = h[k];
+                    t->kind = kind[k];
+                    t->group = kind[k] == HK_GFLOW ? f->group : NS_NONE;
+                }
+    }
+    for (size_t i = 0; i < m->ntouched; i++)
+        m->touched[i].h->bulk = 8 * (uint64_t)m->touched[i].h->rk >= m->touched[i].h->n;
+    m->in_rekey = 1;
+    for (size_t i = 0; i < m->ninc; i++) {
+        mm_flow *f = &m->flows[m->inc[i]];
+        int rekey = f->rekey;
+        f->state = F_ACTIVE;
+        f->rate = f->new_rate;
+        if (!rekey)
+            continue;
+        flow_unlist(m, m->inc[i]);
+        for (int k = 0, nh = flow_heaps(m, f, h, node, kind, m->inc[i]); k < nh; k++) {
+            if (h[k]->bulk)
+                continue;
+            if (lh_reserve(m, h[k], kind[k])) {
+                m->in_rekey = 0;
+                return -1;
+            }
+            lh_push(m, h[k], node[k], kind[k]);
+        }
+    }
+    m->in_rekey = 0;
+    for (size_t i = 0; i < m->ntouched; i++) {
+        touched *t = &m->touched[i];
+        if (!m->relist) {   /* else relist_all below makes every heap again */
+            if (t->h->bulk)
+                lh_rebuild(m, t->h, t->kind);
+            else
+                lh_tidy(m, t->h, t->kind);
+            if (t->kind == HK_GFLOW)
+                group_retop(m, t->group);
+        }
+        t->h->rk = 0;
+        t->h->bulk = 0;
+    }
+    if (m->relist) {
+        m->relist = 0;
+        relist_all(m);
+    }
+    return nchg;
+}
+
 void
 ns_mm_set_capacity(ns_mm *m, uint32_t link, uint64_t cap_bps)
 {
@@ -846,7 +1159,8 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx)
     /* room for every flow and group, so that gathering never allocates */
     if (ns_grow((void **)&m->dgroups, &m->dgroups_cap, m->ngroups + 1, sizeof *m->dgroups) ||
         ns_grow((void **)&m->ginc, &m->ginc_cap, m->ngroups + 1, sizeof *m->ginc) ||
-        ns_grow((void **)&m->inc, &m->inc_cap, m->nflows + 1, sizeof *m->inc))
+        ns_grow((void **)&m->inc, &m->inc_cap, m->nflows + 1, sizeof *m->inc) ||
+        ns_grow((void **)&m->touched, &m->touched_cap, m->nlinks + m->ngroups + 1, sizeof *m->touched))
         return -1;
 
     uint64_t t0 = 0;
@@ -912,29 +1226,9 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx)
     }
     fill(m);
 
-    for (size_t i = 0; i < m->ninc; i++) {
-        mm_flow *f = &m->flows[m->inc[i]];
-        assert(f->frozen);
-        uint64_t old = f->state == F_ACTIVE ? f->rate : 0;
-        if (f->state == F_NEW || f->new_rate != old) {
-            ns_mm_change c = { f->user, old, f->new_rate };
-            fn(ctx, &c);
-            nchg++;
-        }
-        f->state = F_ACTIVE;
-        if (f->rate == f->new_rate)
-            continue;
-        f->rate = f->new_rate;
-        for (int s = 0; s < 2; s++)
-            if (f->link[s] != NS_NONE)
-                rh_fix(m, &m->links[f->link[s]].own, m->inc[i] * 2 + (uint32_t)s, f->rate, HK_OWN);
-        if (f->group != NS_NONE) {
-            mm_group *g = &m->groups[f->group];
-            uint64_t top0 = group_top(g);
-            rh_fix(m, &g->fl, m->inc[i], f->rate, HK_GFLOW);
-            group_retop(m, f->group, 1, top0);
-        }
-    }
+    nchg = rekey_all(m, fn, ctx);
+    if (nchg < 0)
+        return -1;
     for (size_t i = 0; i < m->nq; i++) {
         mm_link *L = &m->links[m->queue[i]];
         settle(L, now);
@@ -982,4 +1276,12 @@ void
 ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s)
 {
     *s = m->st;
+}
+
+void
+ns_mm_test_set_gens(ns_mm *m, uint32_t gen)
+{
+    for (size_t i = 0; i < m->nflows; i++)
+        m->flows[i].gen = gen;
+    relist_all(m);
 }

@@ -59,6 +59,7 @@ typedef struct ns_mm_stats {
     uint64_t max_flows_solved;/* most flows recomputed by one solve */
     uint64_t peak_flows;      /* most flows alive at once */
     uint64_t groups;          /* distinct route groups interned */
+    uint64_t relists;         /* heaps made again because a flow's generation wrapped */
 } ns_mm_stats;
 
 /* a solver for links 0..nlinks-1 of the given capacities (bits/s, >= 1);
@@ -107,5 +108,9 @@ void ns_mm_set_full_fraction(ns_mm *m, uint32_t f);
 uint64_t ns_mm_link_bytes(const ns_mm *m, uint32_t link, ns_time now);
 uint64_t ns_mm_link_load_bps(const ns_mm *m, uint32_t link);
 void ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s);
+/* for tests: every flow's generation (its heap entries' tag, bumped when
+ * its rate changes or it leaves) becomes `gen`, so that a run reaches the
+ * wrap after a few changes. Between solves only. */
+void ns_mm_test_set_gens(ns_mm *m, uint32_t gen);
 
 #endif

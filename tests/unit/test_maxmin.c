@@ -195,8 +195,11 @@ is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint3
     return 1;
 }
 
+/* age: the incremental solver's flows start their generations a few
+ * changes short of the wrap, twice in the run (its heaps are then made
+ * again, ns_mm_stats.relists) */
 static void
-random_crosscheck(uint32_t full_fraction)
+random_crosscheck(uint32_t full_fraction, int age)
 {
     ns_rng *r = ns_rng_new(7, 99, 0);
     uint64_t cap[NL];
@@ -231,6 +234,8 @@ random_crosscheck(uint32_t full_fraction)
     int same = 1, fair = 1, solves = 0, changes_ok = 1;
     uint64_t maxflows[3] = {0, 0, 0};
     for (int step = 0; step < 300; step++) {
+        if (age && (step == 20 || step == 150))
+            ns_mm_test_set_gens(w.m[0], UINT32_MAX - 3);
         int nops = 1 + (int)ns_rng_below(r, step < 40 ? 12 : 5);
         for (int op = 0; op < nops; op++) {
             int f = (int)ns_rng_below(r, MAXF);
@@ -277,8 +282,9 @@ random_crosscheck(uint32_t full_fraction)
             fair = 0;
         }
     }
-    ok(same, "incremental (%s), component and full solves agree on every rate over %d random solves",
-       full_fraction ? "going full past 1/4 of the flows" : "never going full", solves);
+    ok(same, "incremental (%s%s), component and full solves agree on every rate over %d random solves",
+       full_fraction ? "going full past 1/4 of the flows" : "never going full",
+       age ? ", generations wrapping" : "", solves);
     ok(fair, "every allocation is feasible and max-min fair (a saturated link where the flow is fastest)");
     ok(changes_ok, "the reported changes carry the new rates");
     int bytes_same = 1;
@@ -290,6 +296,9 @@ random_crosscheck(uint32_t full_fraction)
         ns_mm_get_stats(w.m[i], &s[i]);
         maxflows[i] = s[i].flows_solved;
     }
+    if (age)
+        ok(s[0].relists > 2, "generations wrapped: the heaps were made again %llu times",
+           (unsigned long long)s[0].relists);
     ok(s[0].flows_solved < s[1].flows_solved && s[1].flows_solved <= s[2].flows_solved,
        "incremental recomputes fewer flows (%llu) than component (%llu) and full (%llu)",
        (unsigned long long)maxflows[0], (unsigned long long)maxflows[1], (unsigned long long)maxflows[2]);
@@ -302,11 +311,12 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(3 * 4 + 5 + 2 * 5 + 1);
+    plan(3 * 4 + 5 + 3 * 5 + 1 + 1);
     parking_lot();
     sprayed();
-    random_crosscheck(0);
-    random_crosscheck(4);
+    random_crosscheck(0, 0);
+    random_crosscheck(4, 0);
+    random_crosscheck(4, 1);
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
 }
