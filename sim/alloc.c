@@ -86,13 +86,15 @@ malloc_setup(void)
 #endif
 }
 
-void *
-ns_alloc(size_t bytes)
+/* zero: from calloc, which leaves fresh pages of a big block to the
+ * kernel's zeroing instead of writing them twice */
+static void *
+alloc_block(size_t bytes, int zero)
 {
     malloc_setup();
     if (should_fail() || bytes > SIZE_MAX - sizeof(blockhdr) || over_limit(bytes))
         return NULL;
-    blockhdr *h = malloc(sizeof *h + bytes);
+    blockhdr *h = zero ? calloc(1, sizeof *h + bytes) : malloc(sizeof *h + bytes);
     if (!h)
         return NULL;
     h->size = bytes;
@@ -105,14 +107,17 @@ ns_alloc(size_t bytes)
 }
 
 void *
+ns_alloc(size_t bytes)
+{
+    return alloc_block(bytes, 0);
+}
+
+void *
 ns_calloc(size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
-    void *p = ns_alloc(n * size);
-    if (p)
-        memset(p, 0, n * size);
-    return p;
+    return alloc_block(n * size, 1);
 }
 
 void *
