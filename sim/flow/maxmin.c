@@ -81,7 +81,8 @@ typedef struct mm_link {
     uint64_t w;           /* solve: sum of the coefficients of its unfrozen flows */
     uint64_t level;       /* solve: heap key */
     rheap    own;         /* own flows: nodes id * 2 + slot, by rate */
-    rheap    gent;        /* entries of the groups with flows that cross it, by
+    uint32_t ghead, gtail;   /* entries of the wide groups with flows that cross it */
+    rheap    gent;        /* entries of the other groups with flows that cross it, by
                            * their group's highest rate: a solve skips the
                            * groups whose flows are all below its level */
     uint32_t stamp;       /* the solve that visited it */
@@ -104,7 +105,8 @@ typedef struct mm_flow {
 typedef struct mm_ent {
     uint32_t link, coef;
     uint32_t group;
-    uint32_t hpos;            /* slot in its link's heap `gent` while its group has flows */
+    uint32_t hpos;            /* narrow group: slot in its link's heap `gent` while the group has flows */
+    uint32_t next, prev;      /* wide group: in its link's list while the group has flows */
 } mm_ent;
 
 typedef struct mm_group {
@@ -113,7 +115,7 @@ typedef struct mm_group {
     uint32_t off, n;          /* entries m->ent[off .. off + n) */
     rheap    fl;              /* its flows, by rate (lazy) */
     uint64_t gtop;            /* its key in its links' heaps `gent` */
-    uint8_t  in_gent;         /* 1: its entries are in their links' heaps */
+    uint8_t  in_gent;         /* 1: its entries are in their links' heaps or lists */
     uint32_t istamp;          /* the solve that listed it in ginc */
     uint32_t sstamp;          /* the solve that scanned it */
     uint32_t inc;             /* solve: included flows not yet frozen */
@@ -168,6 +170,7 @@ struct ns_mm {
 
     struct touched *touched;  /* rekey_all: heaps with flows whose key changes */
     size_t    ntouched, touched_cap;
+    uint32_t  gent_max;       /* groups of more links are wide (GENT_MAX) */
     int       in_rekey;       /* rekey_all is running */
     int       relist;         /* a gen wrapped during rekey_all */
 
@@ -305,7 +308,10 @@ relist_all(ns_mm *m)
 {
     m->st.relists++;
     for (size_t l = 0; l < m->nlinks; l++)
+    {
         m->links[l].own.n = m->links[l].own.live = m->links[l].gent.n = 0;
+        m->links[l].ghead = m->links[l].gtail = NS_NONE;
+    }
     for (size_t g = 0; g < m->ngroups; g++) {
         m->groups[g].fl.n = m->groups[g].fl.live = 0;
         m->groups[g].in_gent = 0;
@@ -423,14 +429,60 @@ gh_remove(ns_mm *m, rheap *h, uint32_t e)
     gh_down(m, h, m->ent[last.node].hpos);
 }
 
+/* A narrow group (a path: at most m->gent_max links, 8 unless a test says
+ * otherwise) is kept in its links' heaps by its highest rate, so that a
+ * solve skips it in one look; a wide one (a sprayed route over many links,
+ * whose highest rate would move in all of them) in plain lists, scanned. */
+#define GENT_MAX 8
+
+static void
+ent_attach(ns_mm *m, uint32_t e)
+{
+    mm_ent *E = &m->ent[e];
+    mm_link *L = &m->links[E->link];
+    E->next = NS_NONE;
+    E->prev = L->gtail;
+    if (L->gtail == NS_NONE)
+        L->ghead = e;
+    else
+        m->ent[L->gtail].next = e;
+    L->gtail = e;
+}
+
+static void
+ent_detach(ns_mm *m, uint32_t e)
+{
+    mm_ent *E = &m->ent[e];
+    mm_link *L = &m->links[E->link];
+    if (E->prev == NS_NONE)
+        L->ghead = E->next;
+    else
+        m->ent[E->prev].next = E->next;
+    if (E->next == NS_NONE)
+        L->gtail = E->prev;
+    else
+        m->ent[E->next].prev = E->prev;
+}
+
 /* after a change to group gid's flows: keep its entries in their links'
- * heaps, keyed by its highest rate; a group is in them while it has flows
- * (room for the entries was reserved when it had none) */
+ * heaps (narrow) or lists (wide) while it has flows (room in the heaps was
+ * reserved when it had none) */
 static void
 group_retop(ns_mm *m, uint32_t gid)
 {
     mm_group *g = &m->groups[gid];
     lh_purge(m, &g->fl, HK_GFLOW);
+    if (g->n > m->gent_max) {
+        if ((g->fl.live > 0) != g->in_gent)
+            for (uint32_t k = 0; k < g->n; k++) {
+                if (g->fl.live > 0)
+                    ent_attach(m, g->off + k);
+                else
+                    ent_detach(m, g->off + k);
+            }
+        g->in_gent = g->fl.live > 0;
+        return;
+    }
     if (g->fl.live == 0) {
         if (g->in_gent)
             for (uint32_t k = 0; k < g->n; k++)
@@ -481,8 +533,10 @@ ns_mm_new(size_t nlinks, const uint64_t *cap_bps)
         mm_link *L = &m->links[l];
         L->cap = (u128)cap_bps[l] * NS_MM_Q;
         L->hpos = NS_NONE;
+        L->ghead = L->gtail = NS_NONE;
     }
     m->free_flow = NS_NONE;
+    m->gent_max = GENT_MAX;
     m->t0_dep = UINT64_MAX;
     m->full_fraction = 4;
     return m;
@@ -587,7 +641,7 @@ ns_mm_group(ns_mm *m, const uint32_t *links, const uint32_t *coefs, uint32_t n)
         E->link = links[k];
         E->coef = coefs[k];
         E->group = id;
-        E->hpos = NS_NONE;
+        E->hpos = E->next = E->prev = NS_NONE;
     }
     m->gtab[i] = id;
     m->st.groups = m->ngroups;
@@ -639,7 +693,7 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
         (down != NS_NONE && lh_reserve(m, &m->links[down].own, HK_OWN)) ||
         (group != NS_NONE && lh_reserve(m, &m->groups[group].fl, HK_GFLOW)))
         return NS_NONE;
-    if (group != NS_NONE && !m->groups[group].in_gent)
+    if (group != NS_NONE && !m->groups[group].in_gent && m->groups[group].n <= m->gent_max)
         for (uint32_t k = 0; k < m->groups[group].n; k++) {
             rheap *h = &m->links[m->ent[m->groups[group].off + k].link].gent;
             if (ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e))
@@ -893,6 +947,13 @@ scan_link(ns_mm *m, uint32_t l, uint64_t t0)
     lh_purge(m, &m->links[l].own, HK_OWN);
     collect(m, &m->links[l].own, 0, t0, HK_OWN);
     collect_groups(m, &m->links[l].gent, 0, t0);
+    for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next) {
+        mm_group *g = &m->groups[m->ent[e].group];
+        if (g->sstamp != m->cur) {
+            g->sstamp = m->cur;
+            collect(m, &g->fl, 0, t0, HK_GFLOW);
+        }
+    }
 }
 
 static inline void
@@ -930,6 +991,22 @@ freeze(ns_mm *m, uint32_t id, uint64_t t)
     }
 }
 
+/* freeze at t the flows group gid has in this solve */
+static void
+saturate_group(ns_mm *m, uint32_t gid, uint64_t t)
+{
+    mm_group *g = &m->groups[gid];
+    if (g->istamp != m->cur || g->inc == 0)
+        return;
+    for (uint32_t i = 0; i < g->fl.n && g->inc > 0; i++) {
+        if (g->fl.e[i].key < m->t0 && g->fl.e[i].key != 0)
+            continue;
+        uint32_t id = g->fl.e[i].node;
+        if (m->flows[id].stamp == m->cur && !m->flows[id].frozen && m->flows[id].gen == g->fl.e[i].gen)
+            freeze(m, id, t);
+    }
+}
+
 static void
 saturate(ns_mm *m, uint32_t l, uint64_t t)
 {
@@ -943,18 +1020,10 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
             freeze(m, h->e[i].node >> 1, t);
     }
     const rheap *ge = &m->links[l].gent;
-    for (uint32_t j = 0; j < ge->n; j++) {
-        mm_group *g = &m->groups[m->ent[ge->e[j].node].group];
-        if (g->istamp != m->cur || g->inc == 0)
-            continue;
-        for (uint32_t i = 0; i < g->fl.n && g->inc > 0; i++) {
-            if (g->fl.e[i].key < m->t0 && g->fl.e[i].key != 0)
-                continue;
-            uint32_t id = g->fl.e[i].node;
-            if (m->flows[id].stamp == m->cur && !m->flows[id].frozen && m->flows[id].gen == g->fl.e[i].gen)
-                freeze(m, id, t);
-        }
-    }
+    for (uint32_t j = 0; j < ge->n; j++)
+        saturate_group(m, m->ent[ge->e[j].node].group, t);
+    for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next)
+        saturate_group(m, m->ent[e].group, t);
 }
 
 static void
@@ -1276,6 +1345,13 @@ void
 ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s)
 {
     *s = m->st;
+}
+
+void
+ns_mm_set_wide(ns_mm *m, uint32_t n)
+{
+    assert(m->nflows == 0);
+    m->gent_max = n;
 }
 
 void

@@ -112,5 +112,8 @@ void ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s);
  * its rate changes or it leaves) becomes `gen`, so that a run reaches the
  * wrap after a few changes. Between solves only. */
 void ns_mm_test_set_gens(ns_mm *m, uint32_t gen);
+/* groups of more than n links count as wide (kept in lists, scanned;
+ * default 8): before the first flow; for tests */
+void ns_mm_set_wide(ns_mm *m, uint32_t n);
 
 #endif

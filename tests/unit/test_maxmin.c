@@ -197,9 +197,10 @@ is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint3
 
 /* age: the incremental solver's flows start their generations a few
  * changes short of the wrap, twice in the run (its heaps are then made
- * again, ns_mm_stats.relists) */
+ * again, ns_mm_stats.relists); wide: the incremental and component solvers
+ * keep every group of two links or more in lists, not heaps */
 static void
-random_crosscheck(uint32_t full_fraction, int age)
+random_crosscheck(uint32_t full_fraction, int age, int wide)
 {
     ns_rng *r = ns_rng_new(7, 99, 0);
     uint64_t cap[NL];
@@ -210,6 +211,10 @@ random_crosscheck(uint32_t full_fraction, int age)
     for (int i = 0; i < 3; i++)
         w.m[i] = ns_mm_new(NL, cap);
     ns_mm_set_full_fraction(w.m[0], full_fraction);
+    if (wide) {
+        ns_mm_set_wide(w.m[0], 1);
+        ns_mm_set_wide(w.m[1], 1);
+    }
     uint32_t glinks[NG][4], gcoef[NG][4], gn[NG], gid[3][NG];
     for (int g = 0; g < NG; g++) {
         gn[g] = 1 + (uint32_t)ns_rng_below(r, 4);
@@ -282,9 +287,9 @@ random_crosscheck(uint32_t full_fraction, int age)
             fair = 0;
         }
     }
-    ok(same, "incremental (%s%s), component and full solves agree on every rate over %d random solves",
+    ok(same, "incremental (%s%s%s), component and full solves agree on every rate over %d random solves",
        full_fraction ? "going full past 1/4 of the flows" : "never going full",
-       age ? ", generations wrapping" : "", solves);
+       age ? ", generations wrapping" : "", wide ? ", groups in lists" : "", solves);
     ok(fair, "every allocation is feasible and max-min fair (a saturated link where the flow is fastest)");
     ok(changes_ok, "the reported changes carry the new rates");
     int bytes_same = 1;
@@ -311,12 +316,13 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(3 * 4 + 5 + 3 * 5 + 1 + 1);
+    plan(3 * 4 + 5 + 4 * 5 + 1 + 1);
     parking_lot();
     sprayed();
-    random_crosscheck(0, 0);
-    random_crosscheck(4, 0);
-    random_crosscheck(4, 1);
+    random_crosscheck(0, 0, 0);
+    random_crosscheck(4, 0, 0);
+    random_crosscheck(4, 1, 0);
+    random_crosscheck(0, 0, 1);
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
 }
