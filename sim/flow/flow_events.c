@@ -1,14 +1,17 @@
 /*
- * flow_events.c - a lazy 4-ary min-heap of subflow events by (time, seq)
- * (see flow_events.h).
+ * flow_events.c - a lazy 4-ary min-heap of subflow events by (time, seq),
+ * with a sorted run for big batches (see flow_events.h).
  */
 #include <config.h>
 #include "flow_events.h"
 
 #include <assert.h>
+#include <stdlib.h>
+#include <string.h>
 #include "sim/alloc.h"
 
 #define D 4
+#define RUN_MIN 65536   /* a batch of this many events or more is sorted into the run */
 
 static inline int
 before(const ns_fevq_ent *a, const ns_fevq_ent *b)
@@ -53,8 +56,8 @@ down(ns_fevq *q, size_t i)
 void
 ns_fevq_init(ns_fevq *q, ns_fevq_live_fn *is_live, void *ctx)
 {
-    q->e = NULL;
-    q->n = q->cap = q->live = 0;
+    memset(q, 0, sizeof *q);
+    q->run_min = RUN_MIN;
     q->is_live = is_live;
     q->ctx = ctx;
 }
@@ -63,8 +66,15 @@ void
 ns_fevq_free(ns_fevq *q)
 {
     ns_free(q->e);
-    q->e = NULL;
-    q->n = q->cap = q->live = 0;
+    ns_free(q->run);
+    ns_free(q->buf);
+    ns_fevq_init(q, q->is_live, q->ctx);
+}
+
+static inline int
+live(const ns_fevq *q, const ns_fevq_ent *x)
+{
+    return q->is_live(q->ctx, x->idx, x->gen);
 }
 
 void
@@ -72,22 +82,31 @@ ns_fevq_compact(ns_fevq *q)
 {
     size_t k = 0;
     for (size_t i = 0; i < q->n; i++)
-        if (q->is_live(q->ctx, q->e[i].idx, q->e[i].gen))
+        if (live(q, &q->e[i]))
             q->e[k++] = q->e[i];
-    assert(k == q->live);
     q->n = k;
     for (size_t i = k > 1 ? (k - 2) / D + 1 : 0; i-- > 0;)
         down(q, i);
+    size_t r = 0;   /* the run stays sorted */
+    for (size_t i = q->rh; i < q->rn; i++)
+        if (live(q, &q->run[i]))
+            q->run[r++] = q->run[i];
+    q->rh = 0;
+    q->rn = r;
+    assert(q->n + q->rn + q->nbuf == q->live);
 }
 
 int
 ns_fevq_reserve(ns_fevq *q)
 {
+    if (q->bulk)
+        return ns_grow((void **)&q->buf, &q->buf_cap, q->nbuf + 1, sizeof *q->buf);
     if (q->n < q->cap)
         return 0;
-    if (q->n - q->live >= q->n / 4 + 1) {   /* a quarter stale: make room by dropping them */
+    if (q->n + (q->rn - q->rh) - q->live >= q->n / 4 + 1) {   /* a quarter stale: drop them */
         ns_fevq_compact(q);
-        return 0;
+        if (q->n < q->cap)
+            return 0;
     }
     return ns_grow((void **)&q->e, &q->cap, q->n + 1, sizeof *q->e);
 }
@@ -95,10 +114,15 @@ ns_fevq_reserve(ns_fevq *q)
 void
 ns_fevq_push(ns_fevq *q, ns_time when, uint64_t seq, uint32_t idx, uint32_t gen)
 {
-    assert(q->n < q->cap);
     ns_fevq_ent x = { (uint64_t)when, seq, idx, gen };
-    q->e[q->n++] = x;
     q->live++;
+    if (q->bulk) {
+        assert(q->nbuf < q->buf_cap);
+        q->buf[q->nbuf++] = x;
+        return;
+    }
+    assert(q->n < q->cap);
+    q->e[q->n++] = x;
     up(q, q->n - 1);
 }
 
@@ -107,27 +131,172 @@ ns_fevq_stale(ns_fevq *q)
 {
     assert(q->live > 0);
     q->live--;
-    if (q->n - q->live > 2 * q->live + 4096)   /* at most three entries a live one, on average */
+    if (q->n + (q->rn - q->rh) + q->nbuf - q->live > 2 * q->live + 4096)   /* three entries a live one */
         ns_fevq_compact(q);
+}
+
+/* drop the stale entries at the heap's top and the run's head */
+static void
+purge(ns_fevq *q)
+{
+    while (q->n > 0 && !live(q, &q->e[0])) {
+        q->e[0] = q->e[--q->n];
+        if (q->n > 1)
+            down(q, 0);
+    }
+    while (q->rh < q->rn && !live(q, &q->run[q->rh]))
+        q->rh++;
+    if (q->rh == q->rn)
+        q->rh = q->rn = 0;
+}
+
+const ns_fevq_ent *
+ns_fevq_first(const ns_fevq *q)
+{
+    const ns_fevq_ent *h = q->n ? &q->e[0] : NULL, *r = q->rh < q->rn ? &q->run[q->rh] : NULL;
+    return !r ? h : !h ? r : before(r, h) ? r : h;
 }
 
 const ns_fevq_ent *
 ns_fevq_top(ns_fevq *q)
 {
-    while (q->n > q->live && !q->is_live(q->ctx, q->e[0].idx, q->e[0].gen)) {
-        q->e[0] = q->e[--q->n];
-        if (q->n > 1)
-            down(q, 0);
-    }
-    return q->live ? &q->e[0] : NULL;
+    purge(q);
+    return ns_fevq_first(q);
 }
 
 void
 ns_fevq_pop(ns_fevq *q)
 {
-    assert(q->live > 0 && q->is_live(q->ctx, q->e[0].idx, q->e[0].gen));
+    const ns_fevq_ent *t = ns_fevq_first(q);
+    assert(t && live(q, t) && q->live > 0);
     q->live--;
+    if (t == &q->run[q->rh]) {
+        if (++q->rh == q->rn)
+            q->rh = q->rn = 0;
+        return;
+    }
     q->e[0] = q->e[--q->n];
     if (q->n > 1)
         down(q, 0);
+}
+
+void
+ns_fevq_bulk_begin(ns_fevq *q)
+{
+    q->bulk = 1;
+    q->nbuf = 0;
+}
+
+static int
+cmp_ent(const void *x, const void *y)
+{
+    const ns_fevq_ent *a = x, *b = y;
+    return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+/* sort a[0 .. n) by (time, seq) in place: most significant digit first, 11
+ * bits of (time - lo) a pass from bit `top` down (American flag sort: no
+ * second array), small buckets and buckets of one time by qsort */
+static void
+sort_msd(ns_fevq_ent *a, size_t n, uint64_t lo, int top)
+{
+    if (n < 2)
+        return;
+    if (n <= 64 || top <= 0) {
+        qsort(a, n, sizeof *a, cmp_ent);
+        return;
+    }
+    int shift = top > 11 ? top - 11 : 0;
+    size_t start[2048], end[2048];
+    memset(start, 0, sizeof start);
+    for (size_t i = 0; i < n; i++)
+        start[((a[i].when - lo) >> shift) & 2047]++;
+    size_t sum = 0;
+    for (size_t d = 0; d < 2048; d++) {
+        size_t c = start[d];
+        start[d] = sum;
+        end[d] = sum += c;
+    }
+    size_t first[2048];
+    memcpy(first, start, sizeof first);
+    for (size_t d = 0; d < 2048; d++)
+        while (start[d] < end[d]) {
+            ns_fevq_ent x = a[start[d]];
+            size_t dx = ((x.when - lo) >> shift) & 2047;
+            while (dx != d) {   /* x goes to its bucket; take the one there */
+                ns_fevq_ent y = a[start[dx]];
+                a[start[dx]++] = x;
+                x = y;
+                dx = ((x.when - lo) >> shift) & 2047;
+            }
+            a[start[d]++] = x;
+        }
+    for (size_t d = 0; d < 2048; d++)
+        sort_msd(a + first[d], end[d] - first[d], lo, shift);
+}
+
+static void
+sort_batch(ns_fevq_ent *a, size_t n)
+{
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        lo = a[i].when < lo ? a[i].when : lo;
+        hi = a[i].when > hi ? a[i].when : hi;
+    }
+    int bits = 0;
+    while (bits < 64 && ((hi - lo) >> bits) != 0)
+        bits++;
+    sort_msd(a, n, lo, bits);
+}
+
+/* the batch, sorted, merged with what is left of the run: 0 or -1 */
+static int
+to_run(ns_fevq *q)
+{
+    size_t left = q->rn - q->rh, n = left + q->nbuf;
+    ns_fevq_ent *run = NULL;
+    if (left && !(run = ns_alloc(n * sizeof *run)))
+        return -1;
+    sort_batch(q->buf, q->nbuf);
+    if (!left) {   /* the batch is the run */
+        ns_free(q->run);
+        q->run = q->buf;
+        q->buf = NULL;
+        q->buf_cap = 0;
+        q->rh = 0;
+        q->rn = q->nbuf;
+        q->nbuf = 0;
+        return 0;
+    }
+    size_t i = q->rh, j = 0, k = 0;
+    while (i < q->rn && j < q->nbuf)
+        run[k++] = before(&q->buf[j], &q->run[i]) ? q->buf[j++] : q->run[i++];
+    while (i < q->rn)
+        run[k++] = q->run[i++];
+    while (j < q->nbuf)
+        run[k++] = q->buf[j++];
+    ns_free(q->run);
+    q->run = run;
+    q->rh = 0;
+    q->rn = n;
+    q->nbuf = 0;
+    return 0;
+}
+
+int
+ns_fevq_bulk_end(ns_fevq *q)
+{
+    q->bulk = 0;
+    if (q->nbuf >= q->run_min && to_run(q) == 0)
+        return 0;
+    /* a small batch (or no memory to sort): into the heap */
+    if (q->n + q->nbuf > q->cap &&
+        ns_grow((void **)&q->e, &q->cap, q->n + q->nbuf, sizeof *q->e))
+        return -1;
+    for (size_t i = 0; i < q->nbuf; i++) {
+        q->e[q->n++] = q->buf[i];
+        up(q, q->n - 1);
+    }
+    q->nbuf = 0;
+    return 0;
 }

@@ -10,6 +10,11 @@
  * generation and leaves the old entry stale, to be dropped when it reaches
  * the top (or all at once when stale entries outnumber the live ones).
  *
+ * A solve that schedules many events at once (the first solve of a big
+ * all-to-all schedules one per flow) can give them as a batch
+ * (ns_fevq_bulk_begin/end): a big batch is sorted by time once and kept as
+ * a sorted run, popped in order with no sifting; the heap keeps the rest.
+ *
  * Entries are ordered by (time, seq) with seq drawn from the simulator's
  * own counter when the event is scheduled, and the flow model keeps one
  * simulator event at the key of the earliest live entry (ns_sim_at_seq):
@@ -33,9 +38,15 @@ typedef struct ns_fevq_ent {
 typedef int ns_fevq_live_fn(void *ctx, uint32_t idx, uint32_t gen);
 
 typedef struct ns_fevq {
-    ns_fevq_ent     *e;
+    ns_fevq_ent     *e;         /* the heap */
     size_t           n, cap;
-    size_t           live;      /* entries still pending */
+    ns_fevq_ent     *run;       /* the sorted run: run[rh .. rn) are left */
+    size_t           rh, rn;
+    ns_fevq_ent     *buf;       /* a batch being given */
+    size_t           nbuf, buf_cap;
+    int              bulk;      /* 1: between bulk_begin and bulk_end */
+    size_t           run_min;   /* a batch this big or bigger becomes a run (65,536) */
+    size_t           live;      /* entries still pending (heap, run and batch) */
     ns_fevq_live_fn *is_live;
     void            *ctx;
 } ns_fevq;
@@ -52,6 +63,20 @@ void ns_fevq_stale(ns_fevq *q);
 void ns_fevq_compact(ns_fevq *q);
 /* the earliest live entry, or NULL when none is pending */
 const ns_fevq_ent *ns_fevq_top(ns_fevq *q);
+/* the earliest entry, live or stale, without dropping any (the top, when
+ * nothing went stale since ns_fevq_top); NULL when empty */
+const ns_fevq_ent *ns_fevq_first(const ns_fevq *q);
+/* the entry k places behind the sorted run's head, live or stale, or NULL:
+ * what is likely to fire soon, to prefetch */
+static inline const ns_fevq_ent *
+ns_fevq_ahead(const ns_fevq *q, size_t k)
+{
+    return q->rh + k < q->rn ? &q->run[q->rh + k] : NULL;
+}
+/* pushes between these two are a batch; bulk_end puts it in place: 0, or -1
+ * when out of memory (then the batch went into the heap, slower) */
+void ns_fevq_bulk_begin(ns_fevq *q);
+int  ns_fevq_bulk_end(ns_fevq *q);
 /* remove the top (it is live) */
 void ns_fevq_pop(ns_fevq *q);
 

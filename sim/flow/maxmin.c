@@ -783,6 +783,13 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
     m->dirty = 1;
 }
 
+void
+ns_mm_prefetch(const ns_mm *m, uint32_t id)
+{
+    if (id < m->nflows)
+        __builtin_prefetch(&m->flows[id]);
+}
+
 uint64_t
 ns_mm_rate(const ns_mm *m, uint32_t id)
 {

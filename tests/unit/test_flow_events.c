@@ -1,5 +1,6 @@
 /* test_flow_events.c - the flow model's lazy event queue (flow_events.h):
- * over a long random run of schedules, moves, cancels and pops, every pop
+ * over a long random run of schedules, moves, cancels, pops and batches
+ * (small and big: sorted runs merged with the run left), every pop
  * is the earliest pending event by (time, seq) (checked against a scan of
  * all subflows), moved and cancelled events never fire, generations that
  * wrap drop old entries first, and stale entries stay bounded. */
@@ -68,9 +69,11 @@ earliest(void)
 int
 main(void)
 {
-    plan(7);
+    plan(8);
     ns_fevq q;
     ns_fevq_init(&q, is_live, NULL);
+    q.run_min = 40;   /* batches of 40 events or more become sorted runs */
+    long batches = 0, runs = 0;
     uint64_t now = 0;
     long pops = 0, moves = 0, cancels = 0, bad_order = 0, bad_live = 0, oom = 0;
     size_t most = 0;
@@ -80,6 +83,23 @@ main(void)
     for (long step = 0; step < 300000; step++) {
         uint32_t i = rnd() % N;
         unsigned op = rnd() % 10;
+        if (op == 9 && rnd() % 8 == 0) {   /* a batch, as a solve gives one */
+            unsigned k = rnd() % 100;
+            ns_fevq_bulk_begin(&q);
+            for (unsigned j = 0; j < k; j++) {
+                uint32_t b = rnd() % N;
+                if (s[b].pending && s[b].seq > next_seq - j - 1)
+                    continue;   /* once per batch, as a solve moves a subflow once */
+                if (s[b].pending)
+                    moves++;
+                oom |= schedule(&q, b, now + rnd() % 500) != 0;
+            }
+            size_t rn_before = q.rn - q.rh;
+            oom |= ns_fevq_bulk_end(&q) != 0;
+            batches++;
+            runs += q.rn - q.rh > rn_before;
+            continue;
+        }
         if (op < 6) {   /* schedule or move; ties in time are frequent */
             if (s[i].pending)
                 moves++;
@@ -112,10 +132,11 @@ main(void)
                 live += s[j].pending;
             bad_live += live != q.live;
         }
-        if (q.n > most)
-            most = q.n;
+        if (q.n + (q.rn - q.rh) + q.nbuf > most)
+            most = q.n + (q.rn - q.rh) + q.nbuf;
     }
     ok(!oom, "no allocation failed");
+    ok(batches > 1000 && runs > 100, "%ld batches, %ld of them sorted into the run", batches, runs);
     ok(pops > 50000 && moves > 50000 && cancels > 10000, "the run popped %ld, moved %ld and cancelled %ld events",
        pops, moves, cancels);
     is_int(bad_order, 0, "every pop is the earliest pending event by (time, seq)");
