@@ -170,7 +170,7 @@ ns_fevq_pop(ns_fevq *q)
     const ns_fevq_ent *t = ns_fevq_first(q);
     assert(t && live(q, t) && q->live > 0);
     q->live--;
-    if (t == &q->run[q->rh]) {
+    if (q->rh < q->rn && t == &q->run[q->rh]) {   /* (no run: q->run may be NULL) */
         if (++q->rh == q->rn)
             q->rh = q->rn = 0;
         return;
