@@ -9,6 +9,8 @@
 #include <config.h>
 #include "event_int.h"
 
+#include <assert.h>
+
 #include "alloc.h"
 
 #define ARITY 4
@@ -154,7 +156,8 @@ ns_evq_heap_push(ns_evq *q, ns_event *ev, ns_time when)
 int
 ns_evq_push_seq(ns_evq *q, ns_event *ev, ns_time when, uint64_t seq)
 {
-    return q->kind == NS_EVQ_HEAP ? heap_push(q, ev, when, seq) : -1;
+    assert(q->kind == NS_EVQ_HEAP);   /* a calendar's lists assume seqs in push order */
+    return heap_push(q, ev, when, seq);
 }
 
 /* the root is the earliest event */

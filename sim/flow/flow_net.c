@@ -226,15 +226,23 @@ fq_arm(fnet *n)
     return ns_sim_at_seq(n->sim, &n->fq_ev, (ns_time)t->when, t->seq);
 }
 
-/* f's pending event is gone: its entry goes stale, then its generation moves
- * on (a wrap drops every stale entry, so that none can pass for a new one) */
+/* f's event left the queue (fired) or went stale: its generation moves on
+ * (a wrap drops every stale entry, so that none can pass for a new one) */
+static void
+fq_next_gen(fnet *n, fflow *f)
+{
+    f->pending = EV_NONE;
+    if (++f->qgen == 0)
+        ns_fevq_compact(&n->fq);
+}
+
+/* f's pending event is gone: its entry goes stale */
 static void
 fq_drop(fnet *n, fflow *f)
 {
     f->pending = EV_NONE;
     ns_fevq_stale(&n->fq);
-    if (++f->qgen == 0)
-        ns_fevq_compact(&n->fq);
+    fq_next_gen(n, f);
 }
 
 /* f's event `kind` at `when`, in place of its pending one: as ns_sim_at would
@@ -352,9 +360,7 @@ fq_fire(void *simp, ns_event *ev)
     fflow *f = slot(n, t->idx);
     int kind = f->pending;
     ns_fevq_pop(&n->fq);
-    f->pending = EV_NONE;
-    if (++f->qgen == 0)
-        ns_fevq_compact(&n->fq);
+    fq_next_gen(n, f);
     if (kind == EV_SENT)
         ff_sent(n, f);
     else

@@ -200,22 +200,32 @@ lh_valid(const ns_mm *m, rh_ent x, int kind)
     return m->flows[node_flow(x.node, kind)].gen == x.gen;
 }
 
+/* put x in slot i; `pos` is the solver when the heap's entries keep their
+ * slot (a link's group entries), NULL for the lazy heaps */
+static inline void
+rh_place(ns_mm *pos, rheap *h, uint32_t i, rh_ent x)
+{
+    h->e[i] = x;
+    if (pos)
+        pos->ent[x.node].hpos = i;
+}
+
 static void
-lh_up(rheap *h, uint32_t i)
+rh_up(ns_mm *pos, rheap *h, uint32_t i)
 {
     rh_ent x = h->e[i];
     while (i > 0) {
         uint32_t p = (i - 1) / RH_D;
         if (h->e[p].key >= x.key)
             break;
-        h->e[i] = h->e[p];
+        rh_place(pos, h, i, h->e[p]);
         i = p;
     }
-    h->e[i] = x;
+    rh_place(pos, h, i, x);
 }
 
 static void
-lh_down(rheap *h, uint32_t i)
+rh_down(ns_mm *pos, rheap *h, uint32_t i)
 {
     rh_ent x = h->e[i];
     for (;;) {
@@ -228,10 +238,10 @@ lh_down(rheap *h, uint32_t i)
                 c = k;
         if (h->e[c].key <= x.key)
             break;
-        h->e[i] = h->e[c];
+        rh_place(pos, h, i, h->e[c]);
         i = c;
     }
-    h->e[i] = x;
+    rh_place(pos, h, i, x);
 }
 
 /* drop the stale entries at the top: the root is then valid, or h empty */
@@ -241,7 +251,7 @@ lh_purge(const ns_mm *m, rheap *h, int kind)
     while (h->n > h->live && !lh_valid(m, h->e[0], kind)) {
         h->e[0] = h->e[--h->n];
         if (h->n > 1)
-            lh_down(h, 0);
+            rh_down(NULL, h, 0);
     }
 }
 
@@ -249,7 +259,7 @@ static void
 lh_heapify(rheap *h)
 {
     for (uint32_t i = h->n > 1 ? (h->n - 2) / RH_D + 1 : 0; i-- > 0;)
-        lh_down(h, i);
+        rh_down(NULL, h, i);
 }
 
 /* drop every stale entry */
@@ -287,7 +297,7 @@ lh_push(const ns_mm *m, rheap *h, uint32_t node, int kind)
     rh_ent x = { flow_key(f), node, f->gen };
     h->e[h->n++] = x;
     h->live++;
-    lh_up(h, h->n - 1);
+    rh_up(NULL, h, h->n - 1);
 }
 
 /* drop h's stale entries if they outnumber the valid ones */
@@ -296,6 +306,25 @@ lh_tidy(const ns_mm *m, rheap *h, int kind)
 {
     if (!m->relist && h->n - h->live > h->live + 64)
         lh_compact(m, h, kind);
+}
+
+/* the heaps of flow i (own links' and group's), in a fixed order */
+static inline int
+flow_heaps(ns_mm *m, const mm_flow *f, rheap **h, uint32_t *node, int *kind, uint32_t id)
+{
+    int n = 0;
+    for (int s = 0; s < 2; s++)
+        if (f->link[s] != NS_NONE) {
+            h[n] = &m->links[f->link[s]].own;
+            node[n] = id * 2 + (uint32_t)s;
+            kind[n++] = HK_OWN;
+        }
+    if (f->group != NS_NONE) {
+        h[n] = &m->groups[f->group].fl;
+        node[n] = id;
+        kind[n++] = HK_GFLOW;
+    }
+    return n;
 }
 
 static void group_retop(ns_mm *m, uint32_t gid);
@@ -307,8 +336,7 @@ static void
 relist_all(ns_mm *m)
 {
     m->st.relists++;
-    for (size_t l = 0; l < m->nlinks; l++)
-    {
+    for (size_t l = 0; l < m->nlinks; l++) {
         m->links[l].own.n = m->links[l].own.live = m->links[l].gent.n = 0;
         m->links[l].ghead = m->links[l].gtail = NS_NONE;
     }
@@ -316,22 +344,17 @@ relist_all(ns_mm *m)
         m->groups[g].fl.n = m->groups[g].fl.live = 0;
         m->groups[g].in_gent = 0;
     }
+    rheap *h[3];
+    uint32_t node[3];
+    int kind[3];
     for (size_t i = 0; i < m->nflows; i++) {
         const mm_flow *f = &m->flows[i];
         if (f->state == F_FREE)
             continue;
-        for (int s = 0; s < 2; s++)
-            if (f->link[s] != NS_NONE) {
-                rheap *h = &m->links[f->link[s]].own;
-                rh_ent x = { flow_key(f), (uint32_t)i * 2 + (uint32_t)s, f->gen };
-                h->e[h->n++] = x;
-                h->live++;
-            }
-        if (f->group != NS_NONE) {
-            rheap *h = &m->groups[f->group].fl;
-            rh_ent x = { flow_key(f), (uint32_t)i, f->gen };
-            h->e[h->n++] = x;
-            h->live++;
+        for (int k = flow_heaps(m, f, h, node, kind, (uint32_t)i); k-- > 0;) {
+            rh_ent x = { flow_key(f), node[k], f->gen };
+            h[k]->e[h[k]->n++] = x;
+            h[k]->live++;
         }
     }
     for (size_t l = 0; l < m->nlinks; l++)
@@ -363,47 +386,6 @@ flow_unlist(ns_mm *m, uint32_t id)
 
 /* --- a link's exact heap of group entries ---------------------------------- */
 
-static inline void
-gh_place(ns_mm *m, rheap *h, uint32_t i, rh_ent x)
-{
-    h->e[i] = x;
-    m->ent[x.node].hpos = i;
-}
-
-static void
-gh_up(ns_mm *m, rheap *h, uint32_t i)
-{
-    rh_ent x = h->e[i];
-    while (i > 0) {
-        uint32_t p = (i - 1) / RH_D;
-        if (h->e[p].key >= x.key)
-            break;
-        gh_place(m, h, i, h->e[p]);
-        i = p;
-    }
-    gh_place(m, h, i, x);
-}
-
-static void
-gh_down(ns_mm *m, rheap *h, uint32_t i)
-{
-    rh_ent x = h->e[i];
-    for (;;) {
-        uint32_t c = RH_D * i + 1;
-        if (c >= h->n)
-            break;
-        uint32_t end = c + RH_D < h->n ? c + RH_D : h->n;
-        for (uint32_t k = c + 1; k < end; k++)
-            if (h->e[k].key > h->e[c].key)
-                c = k;
-        if (h->e[c].key <= x.key)
-            break;
-        gh_place(m, h, i, h->e[c]);
-        i = c;
-    }
-    gh_place(m, h, i, x);
-}
-
 /* entry e's key becomes `key` (it is in h) */
 static void
 gh_fix(ns_mm *m, rheap *h, uint32_t e, uint64_t key)
@@ -412,9 +394,9 @@ gh_fix(ns_mm *m, rheap *h, uint32_t e, uint64_t key)
     uint64_t old = h->e[i].key;
     h->e[i].key = key;
     if (key > old)
-        gh_up(m, h, i);
+        rh_up(m, h, i);
     else
-        gh_down(m, h, i);
+        rh_down(m, h, i);
 }
 
 static void
@@ -424,9 +406,9 @@ gh_remove(ns_mm *m, rheap *h, uint32_t e)
     rh_ent last = h->e[--h->n];
     if (i == h->n)
         return;
-    gh_place(m, h, i, last);
-    gh_up(m, h, i);
-    gh_down(m, h, m->ent[last.node].hpos);
+    rh_place(m, h, i, last);
+    rh_up(m, h, i);
+    rh_down(m, h, m->ent[last.node].hpos);
 }
 
 /* A narrow group (a path: at most m->gent_max links, 8 unless a test says
@@ -495,8 +477,8 @@ group_retop(ns_mm *m, uint32_t gid)
         for (uint32_t k = 0; k < g->n; k++) {
             rheap *h = &m->links[m->ent[g->off + k].link].gent;
             rh_ent x = { top, g->off + k, 0 };
-            gh_place(m, h, h->n++, x);
-            gh_up(m, h, h->n - 1);
+            rh_place(m, h, h->n++, x);
+            rh_up(m, h, h->n - 1);
         }
         g->in_gent = 1;
     } else if (top != g->gtop) {
@@ -1088,25 +1070,6 @@ fill(ns_mm *m)
             }
         }
     }
-}
-
-/* the heaps of flow i (own links' and group's), in a fixed order */
-static inline int
-flow_heaps(ns_mm *m, const mm_flow *f, rheap **h, uint32_t *node, int *kind, uint32_t id)
-{
-    int n = 0;
-    for (int s = 0; s < 2; s++)
-        if (f->link[s] != NS_NONE) {
-            h[n] = &m->links[f->link[s]].own;
-            node[n] = id * 2 + (uint32_t)s;
-            kind[n++] = HK_OWN;
-        }
-    if (f->group != NS_NONE) {
-        h[n] = &m->groups[f->group].fl;
-        node[n] = id;
-        kind[n++] = HK_GFLOW;
-    }
-    return n;
 }
 
 /* a bulk heap made again in one pass: valid entries stay, the entry of each
