@@ -192,9 +192,8 @@ ns_sim_at_seq(ns_sim *sim, ns_event *ev, ns_time when, uint64_t seq)
 static void cpu_done(void *simp, ns_event *ev);
 static void delay_done(void *simp, ns_event *ev);
 
-/* check that every host an op names exists in the fabric */
-static int
-check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e)
+int
+ns_sim_check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e)
 {
     /* a collective's hosts, even one that moves nothing (a single rank) */
     for (size_t c = 0; c < wl->ncolls; c++) {
@@ -333,7 +332,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     *out = NULL;
     if (!fab->finished)
         return ns_errorf(e, NS_EINVAL, "internal error: the fabric is not finished");
-    int rc = check_hosts(fab, wl, e);
+    int rc = ns_sim_check_hosts(fab, wl, e);
     if (rc)
         return rc;
     if (!ns_model_name(cfg->model))

@@ -178,6 +178,11 @@ int ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cf
                ns_sim **out, ns_err *e);
 void ns_sim_free(ns_sim *sim);
 
+/* NS_OK when every host an op or a collective names is a host of `fab`, else
+ * NS_EINVAL naming the op. ns_sim_new checks it; so must anything that reads
+ * the fabric by an op's hosts before (the memory estimate). */
+int ns_sim_check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e);
+
 /*
  * The clock and the counters: NS_OK, or NS_EINVAL with a message when the
  * workload cannot fit them, checked before the run:

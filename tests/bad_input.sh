@@ -2,7 +2,7 @@
 # bad_input.sh - every bad input gives a message naming the problem (and
 # file:line where there is one), exit status 2, and no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 44
+plan 50
 
 STAR='local fab = netsim.star{ hosts = 4, rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()'
@@ -24,6 +24,17 @@ w:transfer{ src = 1, dst = 9, bytes = 100 }
 netsim.run{ fabric = fab, workload = w }" \
     'bad.lua:3: transfer (op 0): dst 9 is not a host of the fabric (hosts are 1..4)' \
     'a transfer to a host that does not exist'
+# the memory estimate reads an ethereal run's paths at the ops' hosts: the
+# hosts are checked before it (it read past the host table; ASan, fuzzing)
+for model in packet flow; do
+    expect_bad "local L = { rate = '100Gbps', latency = '1us' }
+local fab = netsim.leafspine{ leaves = 1, spines = 2, hosts_per_leaf = 2, host_link = L, fabric_link = L }
+local w = netsim.workload()
+w:transfer{ src = 3, dst = 1, bytes = 1000 }
+netsim.run{ fabric = fab, workload = w, lb = 'ethereal', model = '$model' }" \
+        'bad.lua:4: transfer (op 0): src 3 is not a host of the fabric (hosts are 1..2)' \
+        "a transfer from a host that does not exist, lb ethereal, model $model"
+done
 expect_bad "$STAR
 local a = w:compute{ node = 1, duration = '1us', label = 'a' }
 local b = w:compute{ node = 1, duration = '1us', after = a, label = 'b' }

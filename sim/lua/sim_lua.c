@@ -614,6 +614,13 @@ check_memory(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabri
 {
     ns_mem_est est;
     char detail[400], need[32], have[32];
+    ns_err e = {0};
+    /* the estimate reads the fabric at the ops' hosts: a bad host first */
+    int rc = ns_sim_check_hosts(fab, wl, &e);
+    if (rc) {
+        lua_pushstring(L, e.msg);
+        lua_error(L);   /* the message names its own place */
+    }
     ns_mem_estimate(fab, wl, cfg, &est);
     ns_mem_describe(&est, cfg->model, detail, sizeof detail);
     ns_format_size(est.total, need, sizeof need);
@@ -624,8 +631,7 @@ check_memory(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabri
                fab->nlinks, wl->nops, wl->ndeps, output);
         printf("check: memory estimate %s (%s), of %s netsim may use\n", need, detail, have);
     }
-    ns_err e = {0};
-    int rc = ns_mem_check(est.total, "run: this run", detail, &e);
+    rc = ns_mem_check(est.total, "run: this run", detail, &e);
     if (rc)
         run_failed(L, log, rc, &e);
 }
