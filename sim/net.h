@@ -30,6 +30,14 @@ typedef struct ns_link_stats {
     ns_time  paused_ps;       /* time the port spent paused */
 } ns_link_stats;
 
+/* a model's rate solver, for the summary (the flow model's) */
+typedef struct ns_solver_stats {
+    uint64_t solves;          /* solves that had something to do */
+    uint64_t rates;           /* rates recomputed, over the solves */
+    uint64_t rates_max;       /* the most one solve recomputed */
+    uint64_t peak_flows;      /* most flows alive at once */
+} ns_solver_stats;
+
 typedef struct ns_net_ops {
     const char *name;
     /* begin moving transfer `xfer` (sim->xfers[xfer]); NS_OK or an error code
@@ -39,6 +47,8 @@ typedef struct ns_net_ops {
     /* model-specific memory figures for the summary, may be NULL */
     uint64_t (*peak_objects)(ns_net *net);
     void (*free)(ns_net *net);
+    /* its rate solver's work, may be NULL (no solver) */
+    void (*solver_stats)(ns_net *net, ns_solver_stats *out);
 } ns_net_ops;
 
 struct ns_net {

@@ -151,6 +151,8 @@ EXTRA_DIST += tests/chakra.sh tests/chakra_check.py tests/chakra_make.py
 
 TESTS += tests/flow_model.sh
 EXTRA_DIST += tests/flow_model.sh
+TESTS += tests/flow_solver_summary.sh
+EXTRA_DIST += tests/flow_solver_summary.sh
 
 # analysis: the HDF5 schema and time series, the Python module, plots, notebook, sweeps
 TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots.sh \

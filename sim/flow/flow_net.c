@@ -931,8 +931,19 @@ fnet_free(ns_net *net)
     ns_free(n);
 }
 
+static void
+fnet_solver_stats(ns_net *net, ns_solver_stats *out)
+{
+    ns_mm_stats st;
+    ns_mm_get_stats(((const fnet *)net)->mm, &st);
+    out->solves = st.solves;
+    out->rates = st.flows_solved;
+    out->rates_max = st.max_flows_solved;
+    out->peak_flows = st.peak_flows;
+}
+
 static const ns_net_ops fnet_ops = {
-    "flow", fnet_start, fnet_link_stats, fnet_peak_objects, fnet_free
+    "flow", fnet_start, fnet_link_stats, fnet_peak_objects, fnet_free, fnet_solver_stats
 };
 
 /* per link a few hundred bytes; per subflow alive (model, solver, event

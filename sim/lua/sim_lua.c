@@ -1011,6 +1011,32 @@ record_output(lua_State *L, ns_runlog *log, const char *output)
 /* the summary: with --json (even with -q) kept in the run log, which
  * main prints once the scenario has ended (ns_runlog_print_json); else the
  * text form on stdout unless -q */
+/* The exact flow solver recomputed each rate a hundred times or more: many
+ * unequal flows share links and every departure moves most rates (a skewed
+ * MoE all-to-all, say), where the packet model can even be faster. Say so,
+ * and what the approximation costs (counts, not wall time: the same run
+ * always gives the same advice). */
+#define HINT_MIN_RATES 10000000ULL
+#define HINT_PER_FLOW  100
+
+static void
+hint_flow_quantum(lua_State *L, const ns_summary *s)
+{
+    const ns_solver_stats *st = &s->solver;
+    if (!s->has_solver || s->flow_quantum_ps > 0 || st->rates < HINT_MIN_RATES ||
+        st->rates < HINT_PER_FLOW * st->peak_flows)
+        return;
+    char q[32];
+    ns_format_time(s->makespan_ps / 1000 > 0 ? s->makespan_ps / 1000 : 1, q, sizeof q);
+    ns_lua_warn(L, "run", "the exact flow solver recomputed %llu rates in %llu solves, %.0f times the most "
+                "flows alive at once (%llu): every departure moved most rates. flow_quantum = \"%s\" (a "
+                "thousandth of the makespan) would solve the departures of each quantum together; "
+                "completions can only come later, measured within about 1 %% for a few thousandths "
+                "(netsim-lua(5), flow_quantum)",
+                (unsigned long long)st->rates, (unsigned long long)st->solves,
+                (double)st->rates / (double)st->peak_flows, (unsigned long long)st->peak_flows, q);
+}
+
 static void
 print_summary(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabric *fab, const ns_run_cfg *cfg,
               const char *output, const ns_summary *s)
@@ -1040,6 +1066,8 @@ print_summary(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabr
         ns_summary_print(s, stdout);
         fflush(stdout);
     }
+    if (!cmd->quiet)
+        hint_flow_quantum(L, s);
 }
 
 /* the run's header, printed when it starts (not with -q or --json): what

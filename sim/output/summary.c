@@ -280,6 +280,10 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
     s->events_per_second = wall_seconds > 0 ? (double)sim->events / wall_seconds : 0;
     if (sim->net->ops->peak_objects)
         s->peak_packets = sim->net->ops->peak_objects(sim->net);
+    s->has_solver = sim->net->ops->solver_stats != NULL;
+    if (s->has_solver)
+        sim->net->ops->solver_stats(sim->net, &s->solver);
+    s->flow_quantum_ps = sim->cfg.flow_quantum_ps;
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         s->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
@@ -395,6 +399,8 @@ ns_summary_visit(const ns_summary *s, ns_summary_visit_fn *fn, void *ctx)
         }
     }
     fn(ctx, "peak_packets", (double)s->peak_packets, 1);
+    fn(ctx, "solves", (double)s->solver.solves, 1);
+    fn(ctx, "rates_solved", (double)s->solver.rates, 1);
     fn(ctx, "peak_rss_bytes", (double)s->peak_rss_bytes, 1);
 }
 
@@ -519,6 +525,18 @@ ns_summary_print(const ns_summary *s, FILE *out)
         }
     if (!s->owns_utilization && s->compute_utilization > 0)
         fprintf(out, "compute       utilization %.4f\n", s->compute_utilization);
+    if (s->has_solver) {
+        fprintf(out, "solver        %llu solves recomputed %llu rates (%.0f a solve, at most %llu), ",
+                (unsigned long long)s->solver.solves, (unsigned long long)s->solver.rates,
+                s->solver.solves ? (double)s->solver.rates / (double)s->solver.solves : 0.0,
+                (unsigned long long)s->solver.rates_max);
+        if (s->flow_quantum_ps > 0) {
+            ns_format_time(s->flow_quantum_ps, a, sizeof a);
+            fprintf(out, "flow_quantum %s\n", a);
+        } else {
+            fprintf(out, "exact\n");
+        }
+    }
     fprintf(out, "events        %llu in %.3f s wall (%.3g events/s), peak RSS %.1f MB\n",
             (unsigned long long)s->events, s->wall_seconds, s->events_per_second,
             (double)s->peak_rss_bytes / 1e6);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "sim/fabric.h"
+#include "sim/net.h"
 #include "sim/taskgraph.h"
 #include "sim/results.h"
 #include "sim/time.h"
@@ -90,6 +91,9 @@ typedef struct ns_summary {
     ns_result_value nums[NS_SUMMARY_NUMS_MAX];
     int      owns_utilization;   /* a kind's lines report compute_utilization */
     uint64_t peak_packets;       /* most packets alive at once (memory) */
+    int      has_solver;         /* the model solves rates (the flow model) */
+    ns_solver_stats solver;      /* its work; 0 without */
+    ns_time  flow_quantum_ps;
     uint64_t peak_rss_bytes;
 } ns_summary;
 
