@@ -383,6 +383,10 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         nd += wl->ops[i].kind == NS_OP_DELAY;
     }
     sim->xfers = ns_calloc(nx ? nx : 1, sizeof *sim->xfers);
+    if (cfg->model == NS_MODEL_PACKET && !(sim->xfer_pkt = ns_calloc(nx ? nx : 1, sizeof *sim->xfer_pkt))) {
+        rc = ns_enomem(e, "the simulation");
+        goto fail;
+    }
     sim->delays = ns_alloc((nd ? nd : 1) * sizeof *sim->delays);
     if (wl->njobs && (sim->job_xfer0 = ns_calloc(wl->njobs, sizeof *sim->job_xfer0)))
         for (size_t i = wl->nops; i-- > 0;)   /* a job's transfers are consecutive: its first */
@@ -467,6 +471,7 @@ ns_sim_free(ns_sim *sim)
     ns_free(sim->ready);
     ns_free(sim->cpus);
     ns_free(sim->xfers);
+    ns_free(sim->xfer_pkt);
     ns_free(sim->job_xfer0);
     ns_free(sim->eth_pend);
     ns_free(sim->eth_rec);

@@ -98,13 +98,20 @@ typedef struct ns_xfer {
     uint64_t bytes;
     ns_time  start_ps, finish_ps;   /* finish -1 while running */
     uint64_t packets;        /* data packets sent, retransmissions included */
+    uint64_t delivered;      /* payload bytes delivered, each once */
+} ns_xfer;
+/* one cache line; the flow model keeps millions */
+_Static_assert(sizeof(ns_xfer) == 64, "a transfer row outgrows its 64 bytes");
+
+/* what only the packet model counts of a transfer (sim->xfer_pkt): kept
+ * apart so that a flow run's rows stay small */
+typedef struct ns_xfer_pkt {
     uint64_t retransmits;
     uint64_t timeouts;       /* retransmission timeouts of its subflows */
     ns_time  pause_ps;       /* time its sender's NIC was paused by PFC while it ran (the
                               * model keeps the NIC's paused time at its start here until it ends) */
     uint64_t ecn_marks;      /* data packets that arrived marked */
-    uint64_t delivered;      /* payload bytes delivered, each once */
-} ns_xfer;
+} ns_xfer_pkt;
 
 /* per-host compute resource: ops run one at a time, in the order they became ready */
 typedef struct ns_cpu {
@@ -144,6 +151,7 @@ struct ns_sim {
     size_t            ops_done;
     ns_cpu           *cpus;                   /* one per host */
     ns_xfer          *xfers;
+    ns_xfer_pkt      *xfer_pkt;               /* the packet model's counts per transfer, else NULL */
     size_t            nxfers;
     uint32_t         *job_xfer0;              /* several jobs: each job's first transfer, else NULL */
     size_t            xfers_done;

@@ -332,10 +332,16 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].finish_ps = x->finish_ps;
         rows[i].subflows = x->subflows;
         rows[i].packets = x->packets;
-        rows[i].retransmits = x->retransmits;
-        rows[i].timeouts = x->timeouts;
-        rows[i].pause_ps = x->finish_ps >= 0 ? x->pause_ps : 0;
-        rows[i].ecn_marks = x->ecn_marks;
+        if (sim->xfer_pkt) {
+            const ns_xfer_pkt *xp = &sim->xfer_pkt[first + i];
+            rows[i].retransmits = xp->retransmits;
+            rows[i].timeouts = xp->timeouts;
+            rows[i].pause_ps = x->finish_ps >= 0 ? xp->pause_ps : 0;
+            rows[i].ecn_marks = xp->ecn_marks;
+        } else {
+            rows[i].retransmits = rows[i].timeouts = rows[i].ecn_marks = 0;
+            rows[i].pause_ps = 0;
+        }
         rows[i].job = sim->wl->ops[x->op].job;
     }
 }

@@ -201,9 +201,12 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
     for (size_t i = 0; i < sim->nxfers; i++) {
         const ns_xfer *x = &sim->xfers[i];
         s->packets += x->packets;
-        s->retransmits += x->retransmits;
-        s->timeouts += x->timeouts;
-        s->ecn_marks += x->ecn_marks;
+        if (sim->xfer_pkt) {
+            const ns_xfer_pkt *xp = &sim->xfer_pkt[i];
+            s->retransmits += xp->retransmits;
+            s->timeouts += xp->timeouts;
+            s->ecn_marks += xp->ecn_marks;
+        }
         if (x->finish_ps >= 0) {
             fct[nf++] = x->finish_ps - x->start_ps;
             sum += (double)(x->finish_ps - x->start_ps);

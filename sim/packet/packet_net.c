@@ -153,7 +153,8 @@ ns_sflow_delivered(ns_pnet *n, ns_sflow *f)
     ns_xfer *x = &n->sim->xfers[f->xfer];
     x->delivered += f->rcv_bytes;
     if (--n->sf_left[f->xfer] == 0) {
-        x->pause_ps = nic_paused_ps(n, f->src) - x->pause_ps;
+        ns_xfer_pkt *xp = &n->sim->xfer_pkt[f->xfer];
+        xp->pause_ps = nic_paused_ps(n, f->src) - xp->pause_ps;
         ns_conn_xfer_done(n, f->xfer);   /* before ops that wait for it start */
         ns_sim_transfer_done(n->sim, f->xfer);
     }
@@ -180,7 +181,7 @@ pnet_start(ns_net *net, uint32_t xi)
     ns_plan plan;
     ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
-    x->pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
+    n->sim->xfer_pkt[xi].pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
     n->sf_left[xi] = plan.k;
     if (ns_conn_start(n, xi))
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for connections");
@@ -313,7 +314,7 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
                (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
                (double)wl->nops * sizeof(uint32_t) + (double)nsw * sizeof(ns_swbuf) +
                (double)m->subflows * (sizeof(ns_sflow) + tp->state_size + sizeof(ns_event)) +
-               (double)m->packets * sizeof(ns_pkt) +
+               (double)m->packets * sizeof(ns_pkt) + (double)wl->nops * sizeof(ns_xfer_pkt) +
                ((double)f->nlinks + 2.0 * senders) * sizeof(ns_event);   /* the calendar's buckets */
     if (c->connections == NS_CONN_PERSISTENT && tp->conn_size)   /* conn.c: per transfer and per pair, at most */
         b += (double)wl->nops * (sizeof(uint32_t) + sizeof(void *) + 2.0 * (16 + (double)tp->conn_size));

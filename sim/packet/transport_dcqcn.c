@@ -273,7 +273,7 @@ dcqcn_next(ns_pnet *n, ns_sflow *f)
         d->hi = s + 1;
     if (retx) {
         p->flags |= NS_PF_RETX;
-        n->sim->xfers[f->xfer].retransmits++;
+        n->sim->xfer_pkt[f->xfer].retransmits++;
     }
     if (c->rate_control) {
         d->next_tx_ps = now + (ns_time)((double)p->size * 8e12 / d->r.rc_bps);
@@ -417,7 +417,7 @@ dcqcn_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     if (fresh) {
         f->rcv_bytes += p->payload;
         if (ce)
-            n->sim->xfers[f->xfer].ecn_marks++;
+            n->sim->xfer_pkt[f->xfer].ecn_marks++;
     }
     ns_pkt *a = reply ? ctl(n, f, type, s, d->rnxt, p) : NULL;
     ns_pkt *cnp = NULL;
@@ -556,7 +556,7 @@ rto_fire(void *simp, ns_event *ev)
         ns_sim_at(sim, &d->rto_ev, deadline);
         return;
     }
-    sim->xfers[d->f->xfer].timeouts++;
+    sim->xfer_pkt[d->f->xfer].timeouts++;
     ns_reps_timeout(d->n, d->f);
     if (c->recovery == REC_SELECTIVE) {
         for (uint32_t s = d->una; s < d->hi; s++) {

@@ -291,7 +291,7 @@ dctcp_next(ns_pnet *n, ns_sflow *f)
         p->flags |= NS_PF_RETX;
         *st_of(d, s) = PS_RETX;
         d->retx_inflight++;
-        n->sim->xfers[f->xfer].retransmits++;
+        n->sim->xfer_pkt[f->xfer].retransmits++;
     } else {
         *st_of(d, s) = 0;
     }
@@ -321,7 +321,7 @@ dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
             dup = 0;
             f->rcv_bytes += p->payload;
             if (p->flags & NS_PF_CE)
-                n->sim->xfers[f->xfer].ecn_marks++;
+                n->sim->xfer_pkt[f->xfer].ecn_marks++;
             while (d->got[d->rnxt & (d->rcap - 1)]) {
                 d->got[d->rnxt & (d->rcap - 1)] = 0;
                 d->rnxt++;
@@ -568,7 +568,7 @@ rto_fire(void *simp, ns_event *ev)
         return;
     }
     /* a timeout: everything in flight is lost, start again from one packet */
-    sim->xfers[d->f->xfer].timeouts++;
+    sim->xfer_pkt[d->f->xfer].timeouts++;
     ns_reps_timeout(d->n, d->f);
     for (uint32_t s = d->una; s < d->nxt; s++) {
         uint8_t st = *st_of(d, s);
