@@ -947,9 +947,11 @@ static const ns_net_ops fnet_ops = {
 };
 
 /* per link a few hundred bytes; per subflow alive (model, solver, event
- * queue) 270 to 290 bytes, measured as the peak RSS less the rest of the
+ * queue) 182 to 186 bytes, measured as the peak RSS less the rest of the
  * run's estimate (estimate.h) on w:alltoall over 1,024 and 4,096 hosts
- * (540 MB and 8.44 GB in all); rounded up */
+ * (389 MB and 6.65 GB in all, cc2a8c1); 224 leaves room for the stale
+ * entries of the lazy heaps and the event queue that unequal flows leave
+ * (up to as many again as live ones before a sweep) */
 static void
 fnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, uint64_t peak_xfers,
               ns_mem_est *m)
@@ -966,7 +968,7 @@ fnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
         }
     m->packets = 0;
     m->subflows = peak_xfers * most;
-    m->model = ns_mem_mad(ns_mem_mad(0, f->nlinks, 256), m->subflows, 320);
+    m->model = ns_mem_mad(ns_mem_mad(0, f->nlinks, 256), m->subflows, 224);
 }
 
 static int fnet_new(ns_sim *sim, ns_net **out);
