@@ -1008,9 +1008,6 @@ record_output(lua_State *L, ns_runlog *log, const char *output)
     log->outputs[log->noutputs++] = copy;
 }
 
-/* the summary: with --json (even with -q) kept in the run log, which
- * main prints once the scenario has ended (ns_runlog_print_json); else the
- * text form on stdout unless -q */
 /* The exact flow solver recomputed each rate a hundred times or more: many
  * unequal flows share links and every departure moves most rates (a skewed
  * MoE all-to-all, say), where the packet model can even be faster. Say so,
@@ -1037,6 +1034,9 @@ hint_flow_quantum(lua_State *L, const ns_summary *s)
                 (double)st->rates / (double)st->peak_flows, (unsigned long long)st->peak_flows, q);
 }
 
+/* the summary: with --json (even with -q) kept in the run log, which
+ * main prints once the scenario has ended (ns_runlog_print_json); else the
+ * text form on stdout unless -q; then, unless -q, the flow_quantum hint */
 static void
 print_summary(lua_State *L, const ns_cmdline *cmd, ns_runlog *log, const ns_fabric *fab, const ns_run_cfg *cfg,
               const char *output, const ns_summary *s)
