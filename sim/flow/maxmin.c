@@ -913,6 +913,17 @@ collect(ns_mm *m, const rheap *h, uint32_t i, uint64_t t0, int grp)
         collect(m, h, c, t0, grp);
 }
 
+/* include the flows of rate >= t0 of group gid, once a solve */
+static void
+collect_group(ns_mm *m, uint32_t gid, uint64_t t0)
+{
+    mm_group *g = &m->groups[gid];
+    if (g->sstamp != m->cur) {
+        g->sstamp = m->cur;
+        collect(m, &g->fl, 0, t0, HK_GFLOW);
+    }
+}
+
 /* include the flows of rate >= t0 of the groups in a link's heap of group
  * entries, from slot i down */
 static void
@@ -920,11 +931,7 @@ collect_groups(ns_mm *m, const rheap *h, uint32_t i, uint64_t t0)
 {
     if (i >= h->n || h->e[i].key < t0)
         return;
-    mm_group *g = &m->groups[m->ent[h->e[i].node].group];
-    if (g->sstamp != m->cur) {
-        g->sstamp = m->cur;
-        collect(m, &g->fl, 0, t0, HK_GFLOW);
-    }
+    collect_group(m, m->ent[h->e[i].node].group, t0);
     for (uint32_t c = RH_D * i + 1; c <= RH_D * i + RH_D; c++)
         collect_groups(m, h, c, t0);
 }
@@ -936,13 +943,8 @@ scan_link(ns_mm *m, uint32_t l, uint64_t t0)
     lh_purge(m, &m->links[l].own, HK_OWN);
     collect(m, &m->links[l].own, 0, t0, HK_OWN);
     collect_groups(m, &m->links[l].gent, 0, t0);
-    for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next) {
-        mm_group *g = &m->groups[m->ent[e].group];
-        if (g->sstamp != m->cur) {
-            g->sstamp = m->cur;
-            collect(m, &g->fl, 0, t0, HK_GFLOW);
-        }
-    }
+    for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next)
+        collect_group(m, m->ent[e].group, t0);
 }
 
 static inline void
