@@ -382,17 +382,16 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         sim->op_xfer[i] = wl->ops[i].kind == NS_OP_TRANSFER ? (uint32_t)nx++ : NS_NONE;
         nd += wl->ops[i].kind == NS_OP_DELAY;
     }
+    int pkt_counts = cfg->model == NS_MODEL_PACKET;
     sim->xfers = ns_calloc(nx ? nx : 1, sizeof *sim->xfers);
-    if (cfg->model == NS_MODEL_PACKET && !(sim->xfer_pkt = ns_calloc(nx ? nx : 1, sizeof *sim->xfer_pkt))) {
-        rc = ns_enomem(e, "the simulation");
-        goto fail;
-    }
+    if (pkt_counts)
+        sim->xfer_pkt = ns_calloc(nx ? nx : 1, sizeof *sim->xfer_pkt);
     sim->delays = ns_alloc((nd ? nd : 1) * sizeof *sim->delays);
     if (wl->njobs && (sim->job_xfer0 = ns_calloc(wl->njobs, sizeof *sim->job_xfer0)))
         for (size_t i = wl->nops; i-- > 0;)   /* a job's transfers are consecutive: its first */
             if (sim->op_xfer[i] != NS_NONE)
                 sim->job_xfer0[wl->ops[i].job] = sim->op_xfer[i];
-    if (!sim->xfers || !sim->delays || (wl->njobs && !sim->job_xfer0)) {
+    if (!sim->xfers || (pkt_counts && !sim->xfer_pkt) || !sim->delays || (wl->njobs && !sim->job_xfer0)) {
         rc = ns_enomem(e, "the simulation");
         goto fail;
     }

@@ -316,6 +316,9 @@ typedef struct xfer_row {
     uint32_t job;
 } xfer_row;
 
+/* a transfer's packet counts under a model that keeps none (the flow model) */
+static const ns_xfer_pkt no_pkt_counts;
+
 static void
 fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
 {
@@ -332,16 +335,11 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].finish_ps = x->finish_ps;
         rows[i].subflows = x->subflows;
         rows[i].packets = x->packets;
-        if (sim->xfer_pkt) {
-            const ns_xfer_pkt *xp = &sim->xfer_pkt[first + i];
-            rows[i].retransmits = xp->retransmits;
-            rows[i].timeouts = xp->timeouts;
-            rows[i].pause_ps = x->finish_ps >= 0 ? xp->pause_ps : 0;
-            rows[i].ecn_marks = xp->ecn_marks;
-        } else {
-            rows[i].retransmits = rows[i].timeouts = rows[i].ecn_marks = 0;
-            rows[i].pause_ps = 0;
-        }
+        const ns_xfer_pkt *xp = sim->xfer_pkt ? &sim->xfer_pkt[first + i] : &no_pkt_counts;
+        rows[i].retransmits = xp->retransmits;
+        rows[i].timeouts = xp->timeouts;
+        rows[i].pause_ps = x->finish_ps >= 0 ? xp->pause_ps : 0;
+        rows[i].ecn_marks = xp->ecn_marks;
         rows[i].job = sim->wl->ops[x->op].job;
     }
 }
