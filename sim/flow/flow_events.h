@@ -73,8 +73,10 @@ ns_fevq_ahead(const ns_fevq *q, size_t k)
 {
     return q->rh + k < q->rn ? &q->run[q->rh + k] : NULL;
 }
-/* pushes between these two are a batch; bulk_end puts it in place: 0, or -1
- * when out of memory (then the batch went into the heap, slower) */
+/* pushes between these two are a batch; bulk_end puts it in place: a big
+ * batch into the sorted run (into the heap, slower, when there is no memory
+ * to merge it), a small one into the heap. 0, or -1 when the heap could not
+ * grow to take it */
 void ns_fevq_bulk_begin(ns_fevq *q);
 int  ns_fevq_bulk_end(ns_fevq *q);
 /* remove the top (it is live) */

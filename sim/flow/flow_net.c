@@ -236,7 +236,8 @@ fq_next_gen(fnet *n, fflow *f)
         ns_fevq_compact(&n->fq);
 }
 
-/* f's pending event is gone: its entry goes stale */
+/* f's pending event is gone: its entry goes stale (f no longer pending
+ * first: marking it stale may sweep the queue, which asks fq_is_live) */
 static void
 fq_drop(fnet *n, fflow *f)
 {
