@@ -15,6 +15,9 @@ local output = param("output", "cm_permutation.h5")
 -- lb = "spray": "random" (a random hop per packet), or "oblivious" over `entropies` labels (htsim's oblivious)
 local spray = param("spray", "random")
 local entropies = param("entropies", 64)
+-- ack_every: "0" (an ACK per packet) or a size, "16KB" as htsim's uec sink (-sack_threshold);
+-- dctcp and uec only
+local ack_every = param("ack_every", "0")
 
 local f = assert(io.open(cm, "r"))
 local nodes, conns = nil, {}
@@ -44,4 +47,5 @@ local w = netsim.workload()
 for _, c in ipairs(conns) do w:transfer{ src = c.src, dst = c.dst, bytes = c.bytes } end
 netsim.run{ fabric = fab, workload = w, lb = lb, transport = transport, output = output,
             spray = lb == "spray" and spray or nil,
-            entropies = lb == "spray" and spray == "oblivious" and entropies or nil }
+            entropies = lb == "spray" and spray == "oblivious" and entropies or nil,
+            [transport] = ack_every ~= "0" and { ack_every = ack_every } or nil }

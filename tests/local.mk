@@ -120,6 +120,8 @@ TESTS += tests/spray_oblivious.sh
 EXTRA_DIST += tests/spray_oblivious.sh
 TESTS += tests/uec.sh
 EXTRA_DIST += tests/uec.sh
+TESTS += tests/ack_every.sh
+EXTRA_DIST += tests/ack_every.sh tests/data/ack_every.lua
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

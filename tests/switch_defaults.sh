@@ -25,7 +25,7 @@ is "$status" 0 'a leaf-spine with no switch table under dctcp'
 # RTT = 2 x 4 x 1.32768 = 10.62144 us; C x RTT = 132,768 B; K = 18,967 B
 grep -q '^netsim: switch: default buffer (shared, 4.4 MB per Tb/s, up to 2.64 MB, alpha 8), ECN default 18.97 KB to 132.8 KB (pmax 1) at the first port; PFC off$' "$T/out"
 ok $? "the header names the defaults: pool 2.64 MB (6 x 100 Gb/s), ECN 18,967 to 132,768 B ($(sed -n 2p "$T/out"))"
-grep -q '^netsim: transport dctcp (its defaults): init_window 10 packets, min_rto 1 ms, g 0.0625, reorder_window 2 srtt (adaptive)$' "$T/out"
+grep -q '^netsim: transport dctcp (its defaults): init_window 10 packets, min_rto 1 ms, g 0.0625, reorder_window 2 srtt (adaptive), an ACK per packet$' "$T/out"
 ok $? "the header names the transport's settings and that they are its defaults"
 check 'pools: a leaf (6 ports of 100 Gb/s) 2.64 MB, a spine (2 ports) 880 KB, NICs none' "
 f = h5py.File(T + '/ls.h5')

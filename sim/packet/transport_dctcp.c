@@ -1,7 +1,8 @@
 /*
  * transport_dctcp.c - a DCTCP-style transport: window-based, ECN-driven,
- * one ACK per data packet, selective acknowledgement, retransmission on
- * loss, and tolerant of reordering so that spraying is not punished.
+ * one ACK per data packet or coalesced ACKs, selective acknowledgement,
+ * retransmission on loss, and tolerant of reordering so that spraying is
+ * not punished.
  *
  * Sender. The window (cwnd, in packets) grows by one per ACK in slow start
  * and by 1/cwnd per ACK after. The fraction F of ACKs that echo a CE mark is
@@ -11,7 +12,17 @@
  *
  * Acknowledgement. Every ACK names the data packet it acknowledges and the
  * receiver's cumulative point; the sender keeps one state byte per packet in
- * flight, which is SACK without a block limit.
+ * flight, which is SACK without a block limit. With ack_every = B (Ultra
+ * Ethernet's ACK coalescing; htsim's uec sink, -sack_threshold) the receiver
+ * acknowledges once B wire bytes have arrived since its last ACK, and at
+ * once: the subflow's first packet, a packet marked CE, a packet the sender
+ * asks an ACK for (AR: its last packet, the one that fills its window, a
+ * retransmission), a duplicate, and any packet while the sequence has holes
+ * (out of order, or filling one), as TCP's delayed ACKs (RFC 5681 4.2).
+ * So the packets an ACK covers beyond the one it names are all in order
+ * below its cumulative point, and at most the named one was marked: the
+ * marked fraction stays exact, and no timer is needed (the sender's AR ends
+ * every flight).
  *
  * Loss detection is time based, as RACK (RFC 8985): a packet is lost once a
  * packet sent after it has been acknowledged and more than the reordering
@@ -56,6 +67,7 @@
 /* the settings: run{dctcp = {...}} */
 typedef struct ns_dctcp_cfg {
     uint32_t init_window;    /* packets */
+    uint32_t ack_every;      /* wire bytes a receiver may take in order before it acknowledges; 0: every packet */
     ns_time  min_rto_ps;
     double   g;              /* EWMA gain of the marked fraction */
     ns_time  reorder_ps;     /* a hole is a loss once a later-sent packet was acked this long ago; 0 = srtt/4 */
@@ -87,7 +99,8 @@ enum {
     PS_RETX  = 4    /* the copy in flight is a retransmission */
 };
 
-#define NS_PF_DSACK 16   /* ACK of a duplicate */
+#define NS_PF_DSACK 16   /* ACK: of a duplicate */
+#define NS_PF_AR    16   /* data: acknowledge at once (ack_every; the same bit, on data) */
 #define RING0 32         /* packets the inline rings hold */
 
 typedef struct ns_dctcp ns_dctcp;
@@ -117,6 +130,8 @@ struct ns_dctcp {
     uint32_t  rnxt;          /* next packet expected in order */
     uint8_t  *got;           /* ring over [rnxt, rnxt + rcap): received */
     uint32_t  rcap;
+    uint32_t  rheld;         /* packets received above rnxt (holes below them) */
+    uint32_t  racc;          /* wire bytes received since the last ACK (ack_every) */
     /* the rings start here, inline (no allocation per subflow); they move to
      * the heap only if a window outgrows them */
     ns_time   sent0[RING0];
@@ -257,6 +272,7 @@ static ns_pkt *
 dctcp_next(ns_pnet *n, ns_sflow *f)
 {
     ns_dctcp *d = f->tp;
+    const ns_dctcp_cfg *c = cfg_of(n);
     if ((double)d->inflight >= d->cwnd && d->inflight > 0)
         return NULL;
     uint32_t s;
@@ -296,6 +312,9 @@ dctcp_next(ns_pnet *n, ns_sflow *f)
         *st_of(d, s) = 0;
     }
     d->inflight++;
+    /* coalesced ACKs: ask for one when nothing may follow for a while */
+    if (c->ack_every && (retx || s + 1 == f->npkts || (double)d->inflight >= d->cwnd))
+        p->flags |= NS_PF_AR;
     arm_rto(d);
     CHECK(d);
     return p;
@@ -303,11 +322,22 @@ dctcp_next(ns_pnet *n, ns_sflow *f)
 
 /* --- receiving data --------------------------------------------------------- */
 
+/* under ack_every: whether the new packet p, which took rnxt from `from`,
+ * must be acknowledged at once (see the top of the file) */
+static int
+ack_now(const ns_dctcp *d, const ns_sflow *f, const ns_pkt *p, uint32_t from, uint32_t ack_every)
+{
+    return p->seq != from || d->rnxt - from > 1 || d->rheld > 0   /* a hole, or one filled */
+        || (p->flags & (NS_PF_CE | NS_PF_AR)) || d->racc >= ack_every
+        || f->rcv_bytes == p->payload || f->rcv_bytes == f->bytes;   /* the first, the last */
+}
+
 static void
 dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
 {
     ns_dctcp *d = f->tp;
-    uint32_t s = p->seq;
+    uint32_t ack_every = cfg_of(n)->ack_every;
+    uint32_t s = p->seq, from = d->rnxt;
     int dup = 1;
     if (s >= d->rnxt) {
         if (s - d->rnxt >= d->rcap && ns_flag_ring_grow(&d->got, d->got0, &d->rcap, d->rnxt, s - d->rnxt + 1)) {
@@ -326,8 +356,20 @@ dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
                 d->got[d->rnxt & (d->rcap - 1)] = 0;
                 d->rnxt++;
             }
+            if (s == from)
+                d->rheld -= d->rnxt - from - 1;   /* the held packets it joined up */
+            else
+                d->rheld++;
         }
     }
+    if (ack_every && !dup) {
+        d->racc += p->size;
+        if (!ack_now(d, f, p, from, ack_every)) {
+            ns_pkt_free(n, p);   /* not the last packet: ack_now() says so */
+            return;
+        }
+    }
+    d->racc = 0;
     /* turn the data packet around into its ACK */
     ns_pkt *a = ns_pkt_new(n, f, NS_PKT_ACK);
     if (a) {
@@ -500,6 +542,9 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
         return;
     }
     uint32_t cum = p->cum < d->nxt ? p->cum : d->nxt;
+    /* coalesced, the ACK's mark is the named packet's alone (a marked
+     * packet is acknowledged at once): it counts if that packet is news */
+    int named_new = p->seq >= d->una && p->seq < d->nxt && !(*st_of(d, p->seq) & PS_ACKED);
     for (uint32_t s = d->una; s < cum; s++)
         newly += (uint32_t)ack_one(d, s);
     if (p->seq >= d->una && p->seq < d->nxt)
@@ -521,7 +566,7 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
         d->progress_ps = now;
         d->win_acked += newly;
         if (ece)
-            d->win_marked += newly;
+            d->win_marked += c->ack_every ? (uint32_t)named_new : newly;
         if (ece)
             reduce_window(d, 1.0 - d->alpha / 2);
         else if (d->cwnd < d->ssthresh)
@@ -650,10 +695,23 @@ dctcp_defaults(void *settings)
     c->reorder_ps = 0;
 }
 
+#define ACK_EVERY_MAX (1u << 30)
+
+/* ack_every: a size; 0 (or one packet or less) is an ACK per packet */
+static int
+parse_ack_every(const ns_settings *r, ns_dctcp_cfg *c)
+{
+    uint64_t b = r->size(r, "ack_every", c->ack_every);
+    if (b > ACK_EVERY_MAX)
+        return r->fail(r, "field 'ack_every' must be at most 1GiB (a size such as \"16KiB\"; 0 acknowledges every packet)");
+    c->ack_every = (uint32_t)b;
+    return NS_OK;
+}
+
 static int
 dctcp_parse(const ns_settings *r, void *settings)
 {
-    static const char *const fields[] = {"init_window", "min_rto", "g", "reorder_window", NULL};
+    static const char *const fields[] = {"init_window", "min_rto", "g", "reorder_window", "ack_every", NULL};
     ns_dctcp_cfg *c = settings;
     r->check_fields(r, fields);
     c->init_window = (uint32_t)r->integer(r, "init_window", c->init_window, 1, 1 << 20);
@@ -662,18 +720,30 @@ dctcp_parse(const ns_settings *r, void *settings)
     c->reorder_ps = r->time(r, "reorder_window", c->reorder_ps);
     if (c->min_rto_ps <= 0)
         return r->fail(r, "field 'min_rto' must be positive");
-    return NS_OK;
+    return parse_ack_every(r, c);
+}
+
+/* "an ACK per packet" or "an ACK every 16384 bytes" (exact: "16KiB" and
+ * "16KB" differ) */
+static void
+describe_acks(const ns_dctcp_cfg *c, char *buf, size_t n)
+{
+    if (c->ack_every)
+        snprintf(buf, n, "an ACK every %u bytes", c->ack_every);
+    else
+        snprintf(buf, n, "an ACK per packet");
 }
 
 static void
 dctcp_describe(const void *settings, char *buf, size_t n)
 {
     const ns_dctcp_cfg *c = settings;
-    char rto[32], reo[32];
+    char rto[32], reo[32], acks[48];
     ns_format_time(c->min_rto_ps, rto, sizeof rto);
     ns_format_time(c->reorder_ps, reo, sizeof reo);
-    snprintf(buf, n, "init_window %u packets, min_rto %s, g %g, reorder_window %s", c->init_window, rto, c->g,
-             c->reorder_ps ? reo : "2 srtt (adaptive)");
+    describe_acks(c, acks, sizeof acks);
+    snprintf(buf, n, "init_window %u packets, min_rto %s, g %g, reorder_window %s, %s", c->init_window, rto, c->g,
+             c->reorder_ps ? reo : "2 srtt (adaptive)", acks);
 }
 
 const ns_transport ns_tp_dctcp = {
@@ -698,7 +768,7 @@ uec_defaults(void *settings)
 static int
 uec_parse(const ns_settings *r, void *settings)
 {
-    static const char *const fields[] = {"min_rto", "reorder_window", "target_delay", NULL};
+    static const char *const fields[] = {"min_rto", "reorder_window", "target_delay", "ack_every", NULL};
     ns_uec_cfg *c = settings;
     r->check_fields(r, fields);
     c->base.min_rto_ps = r->time(r, "min_rto", c->base.min_rto_ps);
@@ -706,19 +776,20 @@ uec_parse(const ns_settings *r, void *settings)
     c->target_ps = r->time(r, "target_delay", c->target_ps);
     if (c->base.min_rto_ps <= 0)
         return r->fail(r, "field 'min_rto' must be positive");
-    return NS_OK;
+    return parse_ack_every(r, &c->base);
 }
 
 static void
 uec_describe(const void *settings, char *buf, size_t n)
 {
     const ns_uec_cfg *c = settings;
-    char rto[32], reo[32], tgt[32];
+    char rto[32], reo[32], tgt[32], acks[48];
     ns_format_time(c->base.min_rto_ps, rto, sizeof rto);
     ns_format_time(c->base.reorder_ps, reo, sizeof reo);
     ns_format_time(c->target_ps, tgt, sizeof tgt);
-    snprintf(buf, n, "NSCC window (starts at 1.5 BDP), target_delay %s, min_rto %s, reorder_window %s",
-             c->target_ps ? tgt : "the base RTT", rto, c->base.reorder_ps ? reo : "2 srtt (adaptive)");
+    describe_acks(&c->base, acks, sizeof acks);
+    snprintf(buf, n, "NSCC window (starts at 1.5 BDP), target_delay %s, min_rto %s, reorder_window %s, %s",
+             c->target_ps ? tgt : "the base RTT", rto, c->base.reorder_ps ? reo : "2 srtt (adaptive)", acks);
 }
 
 const ns_transport ns_tp_uec = {
