@@ -15,15 +15,17 @@
  * flight, which is SACK without a block limit. With ack_every = B (Ultra
  * Ethernet's ACK coalescing; htsim's uec sink, -sack_threshold) the receiver
  * acknowledges once B wire bytes have arrived since its last ACK, and at
- * once: the subflow's first packet, a packet marked CE, a packet the sender
- * asks an ACK for (AR: its last packet, the one that fills its window, a
- * retransmission), a duplicate, and any packet while the sequence has holes
- * (out of order, or filling one), as TCP's delayed ACKs (RFC 5681 4.2).
- * So the packets an ACK covers beyond the one it names are all in order
- * below its cumulative point, and at most the named one was marked: the
- * marked fraction stays exact, and no timer is needed (the sender's AR ends
- * every flight).
- *
+ * once: the subflow's first and last packets, a packet marked CE, a
+ * duplicate, a packet the sender asks an ACK for (AR: its last packet, the
+ * one that fills its window, a retransmission; if it came above a hole,
+ * again once the hole is filled), every packet while a trimmed one is
+ * missing, and a packet more than 32 beyond the cumulative point. Such an
+ * ACK carries, instead of a packet's number, a bitmap of the 32 packets
+ * above the cumulative point (htsim's SACK bitmap has 64): out-of-order
+ * packets are coalesced too, and no timer is needed (AR ends every flight).
+ * A marked packet is acknowledged at once, so at most one packet of an ACK
+ * was marked: dctcp counts one per ECE and its marked fraction stays exact.
+
  * Loss detection is time based, as RACK (RFC 8985): a packet is lost once a
  * packet sent after it has been acknowledged and more than the reordering
  * window has passed since it was sent. RACK's window of min_rtt / 4 suits
@@ -101,6 +103,9 @@ enum {
 
 #define NS_PF_DSACK 16   /* ACK: of a duplicate */
 #define NS_PF_AR    16   /* data: acknowledge at once (ack_every; the same bit, on data) */
+#define NS_PF_SACKMAP 4  /* ACK: seq is a bitmap of [cum + 1, cum + 32] received (ack_every;
+                          * the bit is NS_PF_RETX, which only data packets carry) */
+#define SACKMAP_BITS 32
 #define RING0 32         /* packets the inline rings hold */
 
 typedef struct ns_dctcp ns_dctcp;
@@ -132,6 +137,10 @@ struct ns_dctcp {
     uint32_t  rcap;
     uint32_t  rheld;         /* packets received above rnxt (holes below them) */
     uint32_t  racc;          /* wire bytes received since the last ACK (ack_every) */
+    uint32_t  rwant;         /* ack_every: acknowledge once rnxt reaches it (an AR packet came
+                              * above a hole); 0: nothing asked */
+    uint32_t  rtrim;         /* ack_every: acknowledge every packet until rnxt reaches it (a
+                              * packet was trimmed: the sender may wait for news); 0: none */
     /* the rings start here, inline (no allocation per subflow); they move to
      * the heap only if a window outgrows them */
     ns_time   sent0[RING0];
@@ -322,14 +331,64 @@ dctcp_next(ns_pnet *n, ns_sflow *f)
 
 /* --- receiving data --------------------------------------------------------- */
 
-/* under ack_every: whether the new packet p, which took rnxt from `from`,
- * must be acknowledged at once (see the top of the file) */
+/* under ack_every: whether the new packet p must be acknowledged at once
+ * (see the top of the file) */
 static int
-ack_now(const ns_dctcp *d, const ns_sflow *f, const ns_pkt *p, uint32_t from, uint32_t ack_every)
+ack_now(ns_dctcp *d, const ns_sflow *f, const ns_pkt *p, uint32_t ack_every)
 {
-    return p->seq != from || d->rnxt - from > 1 || d->rheld > 0   /* a hole, or one filled */
-        || (p->flags & (NS_PF_CE | NS_PF_AR)) || d->racc >= ack_every
+    if ((p->flags & NS_PF_AR) && p->seq >= d->rnxt && p->seq + 1 > d->rwant)
+        d->rwant = p->seq + 1;         /* above a hole: again once the hole is filled */
+    if (d->rwant && d->rnxt >= d->rwant) {
+        d->rwant = 0;
+        return 1;
+    }
+    if (d->rtrim) {
+        if (d->rnxt < d->rtrim)
+            return 1;
+        d->rtrim = 0;
+    }
+    return (p->flags & (NS_PF_CE | NS_PF_AR)) || d->racc >= ack_every
+        || (p->seq > d->rnxt && p->seq - d->rnxt > SACKMAP_BITS)    /* beyond the bitmap */
         || f->rcv_bytes == p->payload || f->rcv_bytes == f->bytes;   /* the first, the last */
+}
+
+/* the packets received in [rnxt + 1, rnxt + 32], bit i for rnxt + 1 + i
+ * (the ring holds [rnxt, rnxt + rcap): nothing beyond it is received) */
+static uint32_t
+held_bits(const ns_dctcp *d)
+{
+    uint32_t b = 0, span = d->rcap - 1 < SACKMAP_BITS ? d->rcap - 1 : SACKMAP_BITS;
+    for (uint32_t i = 0; d->rheld && i < span; i++)
+        if (d->got[(d->rnxt + 1 + i) & (d->rcap - 1)])
+            b |= 1u << i;
+    return b;
+}
+
+/* an ACK of data packet p: per packet, it names p; coalesced, it carries
+ * the bitmap of what is held above the cumulative point, unless p lies
+ * beyond it (named) */
+static int
+send_ack(ns_pnet *n, ns_sflow *f, const ns_pkt *p, int dup, int map, int ce)
+{
+    ns_dctcp *d = f->tp;
+    ns_pkt *a = ns_pkt_new(n, f, NS_PKT_ACK);
+    if (!a)
+        return -1;                     /* out of memory: the run stops with an error */
+    a->cum = d->rnxt;
+    if (map) {
+        a->seq = held_bits(d);
+        a->flags |= NS_PF_SACKMAP;
+    } else {
+        a->seq = p->seq;
+    }
+    a->sent_ps = p->sent_ps;           /* echo: the RTT sample is exact */
+    a->size = n->ack_size;
+    if (ce)
+        a->flags |= NS_PF_ECE;
+    if (dup)
+        a->flags |= NS_PF_DSACK;
+    ns_host_send_ctl(n, f->dst, a);
+    return 0;
 }
 
 static void
@@ -338,7 +397,7 @@ dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     ns_dctcp *d = f->tp;
     uint32_t ack_every = cfg_of(n)->ack_every;
     uint32_t s = p->seq, from = d->rnxt;
-    int dup = 1;
+    int dup = 1, rc = 0;
     if (s >= d->rnxt) {
         if (s - d->rnxt >= d->rcap && ns_flag_ring_grow(&d->got, d->got0, &d->rcap, d->rnxt, s - d->rnxt + 1)) {
             ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for transport state");
@@ -362,33 +421,25 @@ dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
                 d->rheld++;
         }
     }
-    if (ack_every && !dup) {
-        d->racc += p->size;
-        if (!ack_now(d, f, p, from, ack_every)) {
-            ns_pkt_free(n, p);   /* not the last packet: ack_now() says so */
-            return;
+    if (!ack_every) {
+        rc = send_ack(n, f, p, dup, 0, p->flags & NS_PF_CE);
+    } else {
+        if (!dup) {
+            d->racc += p->size;
+            if (!ack_now(d, f, p, ack_every)) {
+                ns_pkt_free(n, p);   /* not the last packet: ack_now() says so */
+                return;
+            }
         }
+        d->racc = 0;
+        int far = s > d->rnxt && s - d->rnxt > SACKMAP_BITS;
+        if (far && d->rheld > 1)
+            rc = send_ack(n, f, p, 0, 1, 0);   /* the bitmap for what it holds, then p by name */
+        if (rc == 0)
+            rc = send_ack(n, f, p, dup, !far, p->flags & NS_PF_CE);
     }
-    d->racc = 0;
-    /* turn the data packet around into its ACK */
-    ns_pkt *a = ns_pkt_new(n, f, NS_PKT_ACK);
-    if (a) {
-        a->seq = s;
-        a->cum = d->rnxt;
-        a->sent_ps = p->sent_ps;       /* echo: the RTT sample is exact */
-        a->size = n->ack_size;
-        if (p->flags & NS_PF_CE)
-            a->flags |= NS_PF_ECE;
-        if (dup)
-            a->flags |= NS_PF_DSACK;
-    }
-    if (!a) {
-        ns_pkt_free(n, p);   /* out of memory: the run stops with an error */
-        return;
-    }
-    ns_pkt_free(n, p);       /* a still refers to f: f stays */
-    ns_host_send_ctl(n, f->dst, a);
-    if (!dup && f->rcv_bytes == f->bytes)
+    ns_pkt_free(n, p);       /* the ACK still refers to f: f stays */
+    if (rc == 0 && !dup && f->rcv_bytes == f->bytes)
         ns_sflow_delivered(n, f);
 }
 
@@ -396,10 +447,20 @@ dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
 static void
 dctcp_on_trimmed(ns_pnet *n, ns_sflow *f, ns_pkt *p)
 {
+    ns_dctcp *d = f->tp;
+    if (cfg_of(n)->ack_every) {
+        /* coalescing: the sender learns now what arrived (its window may
+         * have shrunk below what is in flight, and nothing asks for an ACK
+         * any more), and hears of every packet until the hole is filled */
+        if (d->racc > 0 && send_ack(n, f, p, 0, 1, 0) == 0)
+            d->racc = 0;
+        if (p->seq + 1 > d->rtrim)
+            d->rtrim = p->seq + 1;
+    }
     ns_pkt *a = ns_pkt_new(n, f, NS_PKT_NAK);
     if (a) {
         a->seq = p->seq;
-        a->cum = ((ns_dctcp *)f->tp)->rnxt;
+        a->cum = d->rnxt;
         a->sent_ps = p->sent_ps;
         a->size = n->ack_size;
     }
@@ -544,11 +605,20 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
     uint32_t cum = p->cum < d->nxt ? p->cum : d->nxt;
     /* coalesced, the ACK's mark is the named packet's alone (a marked
      * packet is acknowledged at once): it counts if that packet is news */
-    int named_new = p->seq >= d->una && p->seq < d->nxt && !(*st_of(d, p->seq) & PS_ACKED);
+    int map = (p->flags & NS_PF_SACKMAP) != 0;
+    int named_new = !map && p->seq >= d->una && p->seq < d->nxt && !(*st_of(d, p->seq) & PS_ACKED);
     for (uint32_t s = d->una; s < cum; s++)
         newly += (uint32_t)ack_one(d, s);
-    if (p->seq >= d->una && p->seq < d->nxt)
+    if (map) {                         /* the packets held above the cumulative point */
+        for (uint32_t b = p->seq; b; b &= b - 1) {
+            uint32_t s = p->cum + 1 + (uint32_t)__builtin_ctz(b);
+            if (s >= d->una && s < d->nxt)
+                newly += (uint32_t)ack_one(d, s);
+        }
+        named_new = newly > 0;         /* the packet it answers is among them, new unless ACKs crossed */
+    } else if (p->seq >= d->una && p->seq < d->nxt) {
         newly += (uint32_t)ack_one(d, p->seq);
+    }
     while (d->una < d->nxt && (*st_of(d, d->una) & PS_ACKED))
         d->una++;
     int ece = (p->flags & NS_PF_ECE) != 0;
