@@ -25,7 +25,7 @@
  * packets are coalesced too, and no timer is needed (AR ends every flight).
  * A marked packet is acknowledged at once, so at most one packet of an ACK
  * was marked: dctcp counts one per ECE and its marked fraction stays exact.
-
+ *
  * Loss detection is time based, as RACK (RFC 8985): a packet is lost once a
  * packet sent after it has been acknowledged and more than the reordering
  * window has passed since it was sent. RACK's window of min_rtt / 4 suits
@@ -331,6 +331,13 @@ dctcp_next(ns_pnet *n, ns_sflow *f)
 
 /* --- receiving data --------------------------------------------------------- */
 
+/* packet s lies beyond the bitmap a coalesced ACK carries */
+static inline int
+beyond_map(const ns_dctcp *d, uint32_t s)
+{
+    return s > d->rnxt && s - d->rnxt > SACKMAP_BITS;
+}
+
 /* under ack_every: whether the new packet p must be acknowledged at once
  * (see the top of the file) */
 static int
@@ -348,7 +355,7 @@ ack_now(ns_dctcp *d, const ns_sflow *f, const ns_pkt *p, uint32_t ack_every)
         d->rtrim = 0;
     }
     return (p->flags & (NS_PF_CE | NS_PF_AR)) || d->racc >= ack_every
-        || (p->seq > d->rnxt && p->seq - d->rnxt > SACKMAP_BITS)    /* beyond the bitmap */
+        || beyond_map(d, p->seq)
         || f->rcv_bytes == p->payload || f->rcv_bytes == f->bytes;   /* the first, the last */
 }
 
@@ -432,7 +439,7 @@ dctcp_on_data(ns_pnet *n, ns_sflow *f, ns_pkt *p)
             }
         }
         d->racc = 0;
-        int far = s > d->rnxt && s - d->rnxt > SACKMAP_BITS;
+        int far = beyond_map(d, s);
         if (far && d->rheld > 1)
             rc = send_ack(n, f, p, 0, 1, 0);   /* the bitmap for what it holds, then p by name */
         if (rc == 0)
