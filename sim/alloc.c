@@ -1,8 +1,10 @@
 /*
  * alloc.c - counting allocator with fault injection (see alloc.h).
  *
- * Each block carries a 16-byte header holding its size so that live bytes
- * can be tracked without help from the C library.
+ * Each block carries a header holding its size so that live bytes can be
+ * tracked without help from the C library. Big blocks (8 MiB and more) are
+ * mappings of their own on 2 MiB boundaries, backed by transparent huge
+ * pages and grown by moving their pages (see "Big blocks" below).
  */
 #include <config.h>
 #include "alloc.h"
@@ -12,9 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 typedef union blockhdr {
-    size_t size;
+    struct {
+        size_t size;     /* bytes asked for */
+        size_t mapped;   /* a big block: the length of its own mapping; 0: malloc's */
+    } b;
     max_align_t align;   /* keep the payload aligned as malloc's is */
 } blockhdr;
 
@@ -47,28 +53,71 @@ should_fail(void)
     return 0;
 }
 
-/* Ask for transparent huge pages (2 MiB) under a big block: the flow model's
- * arrays of millions of flows otherwise take a page fault per 4 KiB on
- * first touch, 15-20 % of a 1,024-host all-to-all on a machine whose kernel
- * gives huge pages only on request (transparent_hugepage = madvise). Only
- * the 2 MiB-aligned inside of the block; a hint, so its failure is ignored. */
+/* Big blocks. The flow model's arrays of millions of flows would otherwise
+ * take a page fault per 4 KiB on first touch (15-20 % of a 1,024-host
+ * all-to-all on a machine whose kernel gives huge pages only on request,
+ * transparent_hugepage = madvise, as Debian's does). A block of HUGE_BLOCK
+ * bytes or more is a mapping of its own that starts on a 2 MiB boundary and
+ * asks for huge pages; growing it moves its pages (mremap) to a new
+ * mapping that starts on a 2 MiB boundary too, so that the kernel moves
+ * whole huge pages instead of splitting them. (glibc's own big blocks start
+ * 16 bytes into a page: moving them splits their huge pages, and advising
+ * only their aligned inside splits the mapping, which mremap then refuses
+ * to grow, so that realloc copied the block at every growth.) */
 #define HUGE_BLOCK ((size_t)8 << 20)
-#define HUGE_PAGE  ((uintptr_t)2 << 20)
+#define HUGE_PAGE  ((size_t)2 << 20)
 
-static void
-advise_huge(void *p, size_t bytes)
+/* the length of a big block's mapping for `bytes`, or 0 if too big */
+static size_t
+map_len(size_t bytes)
 {
+    if (bytes > SIZE_MAX - sizeof(blockhdr) - 2 * HUGE_PAGE)
+        return 0;
+    return (sizeof(blockhdr) + bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+}
+
+/* a fresh (zero) mapping of len bytes (a multiple of HUGE_PAGE) that starts
+ * on a HUGE_PAGE boundary, or NULL */
+static void *
+map_aligned(size_t len)
+{
+    size_t span = len + HUGE_PAGE;
+    char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    if (p + span > a + len)
+        munmap(a + len, (size_t)(p + span - (a + len)));
 #ifdef MADV_HUGEPAGE
-    if (bytes < HUGE_BLOCK)
-        return;
-    uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    uintptr_t b = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
-    if (b > a)
-        (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
+    (void)madvise(a, len, MADV_HUGEPAGE);   /* a hint: its failure is ignored */
 #endif
+    return a;
+}
+
+/* big block h (mapping of h->b.mapped bytes) grown to a mapping of len
+ * bytes, its contents kept; NULL when out of memory (h untouched) */
+static blockhdr *
+map_grow(blockhdr *h, size_t len)
+{
+    size_t old = h->b.mapped;
+#ifdef MREMAP_FIXED
+    void *q = mremap(h, old, len, 0);   /* in place, when the pages after it are free */
+    if (q != MAP_FAILED)
+        return q;
+#endif
+    char *a = map_aligned(len);
+    if (!a)
+        return NULL;
+#ifdef MREMAP_FIXED
+    q = mremap(h, old, len, MREMAP_MAYMOVE | MREMAP_FIXED, a);   /* replaces the new mapping */
+    if (q != MAP_FAILED)
+        return q;
+#endif
+    memcpy(a, h, old);
+    munmap(h, old);
+    return (blockhdr *)a;
 }
 
 /* Blocks of 1 MiB and more get their own mapping, always: growing one then
@@ -94,11 +143,16 @@ alloc_block(size_t bytes, int zero)
     malloc_setup();
     if (should_fail() || bytes > SIZE_MAX - sizeof(blockhdr) || over_limit(bytes))
         return NULL;
-    blockhdr *h = zero ? calloc(1, sizeof *h + bytes) : malloc(sizeof *h + bytes);
+    blockhdr *h;
+    size_t len = bytes >= HUGE_BLOCK ? map_len(bytes) : 0;
+    if (len)
+        h = map_aligned(len);   /* zero already */
+    else
+        h = zero ? calloc(1, sizeof *h + bytes) : malloc(sizeof *h + bytes);
     if (!h)
         return NULL;
-    h->size = bytes;
-    advise_huge(h + 1, bytes);
+    h->b.size = bytes;
+    h->b.mapped = len;
     live_blocks++;
     live_bytes += bytes;
     if (live_bytes > peak_bytes)
@@ -126,17 +180,30 @@ ns_realloc(void *p, size_t bytes)
     if (!p)
         return ns_alloc(bytes);
     blockhdr *h = (blockhdr *)p - 1;
-    size_t old = h->size;
+    size_t old = h->b.size;
     if (bytes > old && should_fail())
         return NULL;
     if (bytes > SIZE_MAX - sizeof(blockhdr) || (bytes > old && over_limit(bytes - old)))
         return NULL;
-    blockhdr *n = realloc(h, sizeof *n + bytes);
-    if (!n)
+    blockhdr *n;
+    size_t len = bytes >= HUGE_BLOCK ? map_len(bytes) : 0;
+    if (h->b.mapped) {             /* a big block stays one, even when it shrinks */
+        if (bytes + sizeof *h <= h->b.mapped)
+            n = h;
+        else if (!len || !(n = map_grow(h, len)))
+            return NULL;
+        else
+            n->b.mapped = len;
+    } else if (len) {              /* a small block becomes big: copied once */
+        if (!(n = map_aligned(len)))
+            return NULL;
+        memcpy(n + 1, h + 1, old);
+        free(h);
+        n->b.mapped = len;
+    } else if (!(n = realloc(h, sizeof *n + bytes))) {
         return NULL;
-    n->size = bytes;
-    if (bytes > old)
-        advise_huge(n + 1, bytes);
+    }
+    n->b.size = bytes;
     live_bytes = live_bytes - old + bytes;
     if (live_bytes > peak_bytes)
         peak_bytes = live_bytes;
@@ -179,8 +246,11 @@ ns_free(void *p)
         return;
     blockhdr *h = (blockhdr *)p - 1;
     live_blocks--;
-    live_bytes -= h->size;
-    free(h);
+    live_bytes -= h->b.size;
+    if (h->b.mapped)
+        munmap(h, h->b.mapped);
+    else
+        free(h);
 }
 
 char *

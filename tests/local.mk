@@ -17,6 +17,10 @@ check_PROGRAMS += tests/unit/test_event
 tests_unit_test_event_SOURCES = tests/unit/test_event.c tests/tap.h
 tests_unit_test_event_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_alloc
+tests_unit_test_alloc_SOURCES = tests/unit/test_alloc.c tests/tap.h
+tests_unit_test_alloc_LDADD = $(NETSIM_LIBS)
+
 check_PROGRAMS += tests/unit/test_pool
 tests_unit_test_pool_SOURCES = tests/unit/test_pool.c tests/tap.h
 tests_unit_test_pool_LDADD = $(NETSIM_LIBS)

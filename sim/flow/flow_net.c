@@ -49,7 +49,13 @@
 #include "sim/route.h"
 #include "sim/sim.h"
 
-#define CHUNK 1024
+/* Subflows live in chunks (stable addresses) of CHUNK0 << (k - 1) slots for
+ * chunk k in 1..7 (chunk 0: CHUNK0), CHUNK_MAX from chunk 8 on: a small run
+ * allocates little, and a big one's chunks of 8 MiB are big blocks in huge
+ * pages (alloc.c), with no page fault per 4 KiB. */
+#define CHUNK0_LOG   10
+#define CHUNK_MAX_LOG 17
+#define CHUNK_MAX    (UINT32_C(1) << CHUNK_MAX_LOG)
 #define FRAC_ONE (UINT64_C(1) << 40)   /* a whole subflow in the spraying split */
 
 typedef unsigned __int128 u128;
@@ -101,7 +107,7 @@ typedef struct fnet {
     ns_fevq          fq;          /* the subflows' events (flow_events.h) */
     ns_event         fq_ev;       /* the simulator's event at fq's earliest */
 
-    fflow          **chunks;      /* subflows, CHUNK per chunk: stable addresses */
+    fflow          **chunks;      /* subflows (CHUNK0 above): stable addresses */
     size_t           nchunks, chunks_cap, nslots;
     uint32_t         free_slot;
     size_t           live, peak;
@@ -132,7 +138,32 @@ typedef struct fnet {
 static inline fflow *
 slot(fnet *n, uint32_t i)
 {
-    return &n->chunks[i / CHUNK][i % CHUNK];
+    if (i >= CHUNK_MAX)
+        return &n->chunks[(CHUNK_MAX_LOG - CHUNK0_LOG) + (i >> CHUNK_MAX_LOG)][i & (CHUNK_MAX - 1)];
+    uint32_t c = i >> CHUNK0_LOG;   /* chunk k >= 1 holds [2^(k-1), 2^k) of these */
+    if (c == 0)
+        return &n->chunks[0][i];
+    int k = 32 - __builtin_clz(c);
+    return &n->chunks[k][i - (UINT32_C(1) << (k - 1 + CHUNK0_LOG))];
+}
+
+/* the slots of chunk k, and those of chunks 0..k-1 together */
+static inline size_t
+chunk_slots(size_t k)
+{
+    if (k >= CHUNK_MAX_LOG - CHUNK0_LOG + 1)
+        return CHUNK_MAX;
+    return (size_t)1 << (k == 0 ? CHUNK0_LOG : k - 1 + CHUNK0_LOG);
+}
+
+static inline size_t
+chunks_slots(size_t k)
+{
+    if (k == 0)
+        return 0;
+    if (k <= CHUNK_MAX_LOG - CHUNK0_LOG + 1)
+        return (size_t)1 << (k - 1 + CHUNK0_LOG);
+    return (k - (CHUNK_MAX_LOG - CHUNK0_LOG)) * (size_t)CHUNK_MAX;
 }
 
 /* a free slot index (callers use slot_new, which counts it), or NS_NONE */
@@ -144,11 +175,11 @@ slot_get(fnet *n)
         n->free_slot = slot(n, i)->next_free;
         return i;
     }
-    if (n->nslots == n->nchunks * CHUNK) {
-        if (n->nslots >= NS_NONE - CHUNK ||
+    if (n->nslots == chunks_slots(n->nchunks)) {
+        if (n->nslots >= NS_NONE - CHUNK_MAX ||
             ns_grow((void **)&n->chunks, &n->chunks_cap, n->nchunks + 1, sizeof *n->chunks))
             return NS_NONE;
-        n->chunks[n->nchunks] = ns_calloc(CHUNK, sizeof(fflow));
+        n->chunks[n->nchunks] = ns_calloc(chunk_slots(n->nchunks), sizeof(fflow));
         if (!n->chunks[n->nchunks])
             return NS_NONE;
         n->nchunks++;
