@@ -53,6 +53,16 @@ enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
  * the rates of an eighth or more of a heap's flows rewrites their entries
  * in place and rebuilds the heap in one pass instead (rekey_all).
  *
+ * A lazy heap rebuilt in one pass (there, when it drops its stale entries,
+ * and when every heap is made again) becomes a sorted run: its entries in
+ * decreasing order of key, consumed from the head. Flows usually leave in
+ * decreasing order of rate (the fastest first), so the entry a departure
+ * leaves stale is at the run's head and dropping it costs one step, where
+ * popping a heap's root sifts through every level, a cache miss each on a
+ * big run (a third of a 4,096-host all-to-all's time went there). Entries
+ * pushed later go into a heap after the run; the top is the higher of the
+ * two heads.
+ *
  * A link's heap of group entries (`gent`, keyed by the group's highest
  * rate) is exact: every entry keeps its slot. */
 #define RH_D 4
@@ -63,10 +73,11 @@ typedef struct rh_ent {
 } rh_ent;
 
 typedef struct rheap {
-    rh_ent  *e;
+    rh_ent  *e;           /* lazy: e[r0, rn) the run, e[rn, n) the heap; else the heap */
     size_t   cap;
-    uint32_t n;           /* entries */
+    uint32_t n;           /* end of its entries */
     uint32_t live;        /* lazy heaps: valid entries */
+    uint32_t r0, rn;      /* lazy heaps: the run left (0, 0: none) */
     uint32_t rk;          /* solve: its flows whose rate changes */
     uint8_t  bulk;        /* solve: rebuilt in one pass rather than pushed into */
 } rheap;
@@ -168,6 +179,8 @@ struct ns_mm {
     size_t    ndg, dgroups_cap;
     uint32_t *batch;          /* links saturating at the current level */
 
+    rh_ent   *tmp;            /* room to sort the biggest lazy heap into a run */
+    size_t    tmp_cap;
     struct touched *touched;  /* rekey_all: heaps with flows whose key changes */
     size_t    ntouched, touched_cap;
     uint32_t  gent_max;       /* groups of more links are wide (GENT_MAX) */
@@ -200,12 +213,15 @@ lh_valid(const ns_mm *m, rh_ent x, int kind)
     return m->flows[node_flow(x.node, kind)].gen == x.gen;
 }
 
+/* Sifting works on the heap part, e[rn, n) (a lazy heap's run comes
+ * before it; an exact heap has no run): slot i is e[rn + i]. */
+
 /* put x in slot i; `pos` is the solver when the heap's entries keep their
  * slot (a link's group entries), NULL for the lazy heaps */
 static inline void
-rh_place(ns_mm *pos, rheap *h, uint32_t i, rh_ent x)
+rh_place(ns_mm *pos, rh_ent *e, uint32_t i, rh_ent x)
 {
-    h->e[i] = x;
+    e[i] = x;
     if (pos)
         pos->ent[x.node].hpos = i;
 }
@@ -213,66 +229,136 @@ rh_place(ns_mm *pos, rheap *h, uint32_t i, rh_ent x)
 static void
 rh_up(ns_mm *pos, rheap *h, uint32_t i)
 {
-    rh_ent x = h->e[i];
+    rh_ent *e = h->e + h->rn;
+    rh_ent x = e[i];
     while (i > 0) {
         uint32_t p = (i - 1) / RH_D;
-        if (h->e[p].key >= x.key)
+        if (e[p].key >= x.key)
             break;
-        rh_place(pos, h, i, h->e[p]);
+        rh_place(pos, e, i, e[p]);
         i = p;
     }
-    rh_place(pos, h, i, x);
+    rh_place(pos, e, i, x);
 }
 
 static void
 rh_down(ns_mm *pos, rheap *h, uint32_t i)
 {
-    rh_ent x = h->e[i];
+    rh_ent *e = h->e + h->rn;
+    uint32_t n = h->n - h->rn;
+    rh_ent x = e[i];
     for (;;) {
         uint32_t c = RH_D * i + 1;
-        if (c >= h->n)
+        if (c >= n)
             break;
-        uint32_t end = c + RH_D < h->n ? c + RH_D : h->n;
+        uint32_t end = c + RH_D < n ? c + RH_D : n;
         for (uint32_t k = c + 1; k < end; k++)
-            if (h->e[k].key > h->e[c].key)
+            if (e[k].key > e[c].key)
                 c = k;
-        if (h->e[c].key <= x.key)
+        if (e[c].key <= x.key)
             break;
-        rh_place(pos, h, i, h->e[c]);
+        rh_place(pos, e, i, e[c]);
         i = c;
     }
-    rh_place(pos, h, i, x);
+    rh_place(pos, e, i, x);
 }
 
-/* drop the stale entries at the top: the root is then valid, or h empty */
+/* a lazy heap's top: the slot of its highest entry, the run's head or the
+ * heap's root (the run's on a tie), or NS_NONE when it has none */
+static inline uint32_t
+lh_top(const rheap *h)
+{
+    if (h->r0 < h->rn)
+        return h->n > h->rn && h->e[h->rn].key > h->e[h->r0].key ? h->rn : h->r0;
+    return h->n > h->rn ? h->rn : NS_NONE;
+}
+
+/* e[0, n) in decreasing order of key, entries of equal keys in the order
+ * they were in (a merge sort through tmp, room for n; the same order on
+ * every machine, whatever the C library's qsort does) */
+static void
+ent_sort(rh_ent *e, uint32_t n, rh_ent *tmp)
+{
+    uint32_t i = 1;
+    while (i < n && e[i].key <= e[i - 1].key)
+        i++;
+    if (i >= n)
+        return;   /* sorted already: a common case (equal rates) */
+    enum { RUN = 8 };
+    for (uint32_t a = 0; a < n; a += RUN) {   /* insertion sort of short runs */
+        uint32_t b = a + RUN < n ? a + RUN : n;
+        for (uint32_t j = a + 1; j < b; j++) {
+            rh_ent x = e[j];
+            uint32_t k = j;
+            while (k > a && e[k - 1].key < x.key) {
+                e[k] = e[k - 1];
+                k--;
+            }
+            e[k] = x;
+        }
+    }
+    rh_ent *src = e, *dst = tmp;
+    for (uint32_t w = RUN; w < n; w *= 2) {
+        for (uint32_t a = 0; a < n; a += 2 * w) {
+            uint32_t m = a + w < n ? a + w : n, b = a + 2 * w < n ? a + 2 * w : n;
+            uint32_t x = a, y = m, k = a;
+            while (x < m && y < b)
+                dst[k++] = src[y].key > src[x].key ? src[y++] : src[x++];
+            while (x < m)
+                dst[k++] = src[x++];
+            while (y < b)
+                dst[k++] = src[y++];
+        }
+        rh_ent *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != e)
+        memcpy(e, src, (size_t)n * sizeof *e);
+}
+
+/* h's entries e[0, n) become its run (m->tmp has room for them) */
+static void
+lh_make_run(const ns_mm *m, rheap *h, uint32_t n)
+{
+    ent_sort(h->e, n, m->tmp);
+    h->r0 = 0;
+    h->rn = h->n = n;
+}
+
+/* drop the stale entries at the top: the top is then valid, or h empty */
 static void
 lh_purge(const ns_mm *m, rheap *h, int kind)
 {
-    while (h->n > h->live && !lh_valid(m, h->e[0], kind)) {
-        h->e[0] = h->e[--h->n];
-        if (h->n > 1)
-            rh_down(NULL, h, 0);
+    while (h->n - h->r0 > h->live) {
+        uint32_t t = lh_top(h);
+        if (lh_valid(m, h->e[t], kind))
+            break;
+        if (t == h->r0) {
+            h->r0++;
+        } else {
+            h->e[h->rn] = h->e[--h->n];
+            if (h->n - h->rn > 1)
+                rh_down(NULL, h, 0);
+        }
+    }
+    if (h->r0 == h->rn && h->rn > 0) {   /* the run is spent: the heap moves to the front */
+        memmove(h->e, h->e + h->rn, (size_t)(h->n - h->rn) * sizeof *h->e);
+        h->n -= h->rn;
+        h->r0 = h->rn = 0;
     }
 }
 
-static void
-lh_heapify(rheap *h)
-{
-    for (uint32_t i = h->n > 1 ? (h->n - 2) / RH_D + 1 : 0; i-- > 0;)
-        rh_down(NULL, h, i);
-}
-
-/* drop every stale entry */
+/* drop every stale entry; the rest become a run */
 static void
 lh_compact(const ns_mm *m, rheap *h, int kind)
 {
     uint32_t k = 0;
-    for (uint32_t i = 0; i < h->n; i++)
+    for (uint32_t i = h->r0; i < h->n; i++)
         if (lh_valid(m, h->e[i], kind))
             h->e[k++] = h->e[i];
     assert(k == h->live);
-    h->n = k;
-    lh_heapify(h);
+    lh_make_run(m, h, k);
 }
 
 /* room for one more entry: 0 or -1. Makes room by dropping stale entries
@@ -286,7 +372,10 @@ lh_reserve(const ns_mm *m, rheap *h, int kind)
         lh_compact(m, h, kind);
         return 0;
     }
-    return ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e);
+    if (ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e))
+        return -1;
+    /* sorting a heap's entries into a run needs as much room again */
+    return ns_grow((void **)&((ns_mm *)m)->tmp, &((ns_mm *)m)->tmp_cap, h->cap, sizeof *m->tmp);
 }
 
 /* a valid entry for the flow of `node` at its current key (room reserved) */
@@ -297,7 +386,7 @@ lh_push(const ns_mm *m, rheap *h, uint32_t node, int kind)
     rh_ent x = { flow_key(f), node, f->gen };
     h->e[h->n++] = x;
     h->live++;
-    rh_up(NULL, h, h->n - 1);
+    rh_up(NULL, h, h->n - 1 - h->rn);
 }
 
 /* drop h's stale entries if they outnumber the valid ones */
@@ -337,11 +426,13 @@ relist_all(ns_mm *m)
 {
     m->st.relists++;
     for (size_t l = 0; l < m->nlinks; l++) {
-        m->links[l].own.n = m->links[l].own.live = m->links[l].gent.n = 0;
+        rheap *own = &m->links[l].own;
+        own->n = own->live = own->r0 = own->rn = m->links[l].gent.n = 0;
         m->links[l].ghead = m->links[l].gtail = NS_NONE;
     }
     for (size_t g = 0; g < m->ngroups; g++) {
-        m->groups[g].fl.n = m->groups[g].fl.live = 0;
+        rheap *fl = &m->groups[g].fl;
+        fl->n = fl->live = fl->r0 = fl->rn = 0;
         m->groups[g].in_gent = 0;
     }
     rheap *h[3];
@@ -358,9 +449,9 @@ relist_all(ns_mm *m)
         }
     }
     for (size_t l = 0; l < m->nlinks; l++)
-        lh_heapify(&m->links[l].own);
+        lh_make_run(m, &m->links[l].own, m->links[l].own.n);
     for (size_t g = 0; g < m->ngroups; g++) {
-        lh_heapify(&m->groups[g].fl);
+        lh_make_run(m, &m->groups[g].fl, m->groups[g].fl.n);
         group_retop(m, (uint32_t)g);
     }
 }
@@ -406,7 +497,7 @@ gh_remove(ns_mm *m, rheap *h, uint32_t e)
     rh_ent last = h->e[--h->n];
     if (i == h->n)
         return;
-    rh_place(m, h, i, last);
+    rh_place(m, h->e, i, last);
     rh_up(m, h, i);
     rh_down(m, h, m->ent[last.node].hpos);
 }
@@ -472,12 +563,12 @@ group_retop(ns_mm *m, uint32_t gid)
         g->in_gent = 0;
         return;
     }
-    uint64_t top = g->fl.e[0].key;
+    uint64_t top = g->fl.e[lh_top(&g->fl)].key;
     if (!g->in_gent) {
         for (uint32_t k = 0; k < g->n; k++) {
             rheap *h = &m->links[m->ent[g->off + k].link].gent;
             rh_ent x = { top, g->off + k, 0 };
-            rh_place(m, h, h->n++, x);
+            rh_place(m, h->e, h->n++, x);
             rh_up(m, h, h->n - 1);
         }
         g->in_gent = 1;
@@ -550,6 +641,7 @@ ns_mm_free(ns_mm *m)
     ns_free(m->dgroups);
     ns_free(m->batch);
     ns_free(m->touched);
+    ns_free(m->tmp);
     ns_free(m);
 }
 
@@ -898,19 +990,35 @@ include(ns_mm *m, uint32_t id)
     }
 }
 
-/* include the flows of rate >= t0 in heap h (HK_OWN or HK_GFLOW), from
- * slot i down */
-static void
-collect(ns_mm *m, const rheap *h, uint32_t i, uint64_t t0, int grp)
+/* include the flow of entry x if it is valid, active and not yet in */
+static inline void
+collect_ent(ns_mm *m, rh_ent x, int grp)
 {
-    if (i >= h->n || h->e[i].key < t0)
-        return;
-    uint32_t id = node_flow(h->e[i].node, grp);
+    uint32_t id = node_flow(x.node, grp);
     const mm_flow *f = &m->flows[id];
-    if (f->stamp != m->cur && f->state == F_ACTIVE && f->gen == h->e[i].gen)
+    if (f->stamp != m->cur && f->state == F_ACTIVE && f->gen == x.gen)
         include(m, id);
+}
+
+/* include the flows of rate >= t0 in the heap part of h, from slot i down */
+static void
+collect_heap(ns_mm *m, const rh_ent *e, uint32_t n, uint32_t i, uint64_t t0, int grp)
+{
+    if (i >= n || e[i].key < t0)
+        return;
+    collect_ent(m, e[i], grp);
     for (uint32_t c = RH_D * i + 1; c <= RH_D * i + RH_D; c++)
-        collect(m, h, c, t0, grp);
+        collect_heap(m, e, n, c, t0, grp);
+}
+
+/* include the flows of rate >= t0 in lazy heap h (HK_OWN or HK_GFLOW):
+ * the run's head down to t0, then the heap's */
+static void
+collect(ns_mm *m, const rheap *h, uint64_t t0, int grp)
+{
+    for (uint32_t i = h->r0; i < h->rn && h->e[i].key >= t0; i++)
+        collect_ent(m, h->e[i], grp);
+    collect_heap(m, h->e + h->rn, h->n - h->rn, 0, t0, grp);
 }
 
 /* include the flows of rate >= t0 of group gid, once a solve */
@@ -920,7 +1028,7 @@ collect_group(ns_mm *m, uint32_t gid, uint64_t t0)
     mm_group *g = &m->groups[gid];
     if (g->sstamp != m->cur) {
         g->sstamp = m->cur;
-        collect(m, &g->fl, 0, t0, HK_GFLOW);
+        collect(m, &g->fl, t0, HK_GFLOW);
     }
 }
 
@@ -941,7 +1049,7 @@ static void
 scan_link(ns_mm *m, uint32_t l, uint64_t t0)
 {
     lh_purge(m, &m->links[l].own, HK_OWN);
-    collect(m, &m->links[l].own, 0, t0, HK_OWN);
+    collect(m, &m->links[l].own, t0, HK_OWN);
     collect_groups(m, &m->links[l].gent, 0, t0);
     for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next)
         collect_group(m, m->ent[e].group, t0);
@@ -989,7 +1097,7 @@ saturate_group(ns_mm *m, uint32_t gid, uint64_t t)
     mm_group *g = &m->groups[gid];
     if (g->istamp != m->cur || g->inc == 0)
         return;
-    for (uint32_t i = 0; i < g->fl.n && g->inc > 0; i++) {
+    for (uint32_t i = g->fl.r0; i < g->fl.n && g->inc > 0; i++) {
         if (g->fl.e[i].key < m->t0 && g->fl.e[i].key != 0)
             continue;
         uint32_t id = g->fl.e[i].node;
@@ -1003,7 +1111,7 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
 {
     /* the flows included are those of rate >= t0, and new ones (key 0) */
     const rheap *h = &m->links[l].own;
-    for (uint32_t i = 0; i < h->n; i++) {
+    for (uint32_t i = h->r0; i < h->n; i++) {
         if (h->e[i].key < m->t0 && h->e[i].key != 0)
             continue;
         const mm_flow *f = &m->flows[h->e[i].node >> 1];
@@ -1081,7 +1189,7 @@ static void
 lh_rebuild(const ns_mm *m, rheap *h, int kind)
 {
     uint32_t k = 0;
-    for (uint32_t i = 0; i < h->n; i++) {
+    for (uint32_t i = h->r0; i < h->n; i++) {
         rh_ent x = h->e[i];
         const mm_flow *f = &m->flows[node_flow(x.node, kind)];
         if (x.gen != f->gen) {
@@ -1094,8 +1202,7 @@ lh_rebuild(const ns_mm *m, rheap *h, int kind)
         h->e[k++] = x;
     }
     assert(k == h->live);
-    h->n = k;
-    lh_heapify(h);
+    lh_make_run(m, h, k);
 }
 
 /* the end of a solve: the included flows take their new rates, the
