@@ -166,11 +166,11 @@ main(int argc, char **argv)
         if (!exact)
             return 1;
         for (size_t i = 0; i < sim->nxfers; i++)
-            exact[i] = sim->xfers[i].finish_ps - sim->xfers[i].start_ps;
+            exact[i] = ns_sim_xfer_finish(sim, (uint32_t)i) - ns_sim_xfer_start(sim, (uint32_t)i);
     } else if (quantum > 0) {
         double worst = 0, sum = 0;
         for (size_t i = 0; i < sim->nxfers; i++) {
-            double fct = (double)(sim->xfers[i].finish_ps - sim->xfers[i].start_ps);
+            double fct = (double)(ns_sim_xfer_finish(sim, (uint32_t)i) - ns_sim_xfer_start(sim, (uint32_t)i));
             double err = (fct - (double)exact[i]) / (double)exact[i];
             worst = fabs(err) > fabs(worst) ? err : worst;
             sum += fabs(err);

@@ -19,9 +19,9 @@ static uint64_t
 driver_bytes(uint64_t nops, uint64_t ndeps, uint64_t ntransfers)
 {
     uint64_t b = 0;
-    /* op_start, op_finish, op_waiting, succ_start, op_next, op_xfer, ready,
-     * plus ns_wl_check's indeg and start */
-    b = ns_mem_mad(b, nops, 2 * sizeof(ns_time) + 7 * sizeof(uint32_t));
+    /* op_start, op_finish, op_waiting, succ_start, op_link, ready, plus
+     * ns_wl_check's indeg and start */
+    b = ns_mem_mad(b, nops, 2 * sizeof(ns_time) + 6 * sizeof(uint32_t));
     /* the driver's successors, ns_wl_check's successors */
     b = ns_mem_mad(b, ndeps, 2 * sizeof(uint32_t));
     /* the /transfers record, the summary's completion times */

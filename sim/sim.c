@@ -356,12 +356,11 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     sim->op_waiting = ns_calloc(n, sizeof *sim->op_waiting);
     sim->succ_start = ns_calloc(n + 1, sizeof *sim->succ_start);
     sim->succ = ns_alloc((wl->ndeps ? wl->ndeps : 1) * sizeof *sim->succ);
-    sim->op_next = ns_alloc(n * sizeof *sim->op_next);
-    sim->op_xfer = ns_alloc(n * sizeof *sim->op_xfer);
+    sim->op_link = ns_alloc(n * sizeof *sim->op_link);
     sim->ready = ns_alloc(n * sizeof *sim->ready);
     sim->cpus = ns_alloc(fab->nhosts * sizeof *sim->cpus);
     if (!sim->op_start || !sim->op_finish || !sim->op_waiting || !sim->succ_start || !sim->succ ||
-        !sim->op_next || !sim->op_xfer || !sim->ready || !sim->cpus) {
+        !sim->op_link || !sim->ready || !sim->cpus) {
         rc = ns_enomem(e, "the simulation");
         goto fail;
     }
@@ -379,7 +378,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     size_t nx = 0, nd = 0;
     for (size_t i = 0; i < wl->nops; i++) {
         sim->op_start[i] = sim->op_finish[i] = -1;
-        sim->op_xfer[i] = wl->ops[i].kind == NS_OP_TRANSFER ? (uint32_t)nx++ : NS_NONE;
+        sim->op_link[i] = wl->ops[i].kind == NS_OP_TRANSFER ? (uint32_t)nx++ : NS_NONE;
         nd += wl->ops[i].kind == NS_OP_DELAY;
     }
     int pkt_counts = cfg->model == NS_MODEL_PACKET;
@@ -389,8 +388,8 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     sim->delays = ns_alloc((nd ? nd : 1) * sizeof *sim->delays);
     if (wl->njobs && (sim->job_xfer0 = ns_calloc(wl->njobs, sizeof *sim->job_xfer0)))
         for (size_t i = wl->nops; i-- > 0;)   /* a job's transfers are consecutive: its first */
-            if (sim->op_xfer[i] != NS_NONE)
-                sim->job_xfer0[wl->ops[i].job] = sim->op_xfer[i];
+            if (wl->ops[i].kind == NS_OP_TRANSFER)
+                sim->job_xfer0[wl->ops[i].job] = sim->op_link[i];
     if (!sim->xfers || (pkt_counts && !sim->xfer_pkt) || !sim->delays || (wl->njobs && !sim->job_xfer0)) {
         rc = ns_enomem(e, "the simulation");
         goto fail;
@@ -416,15 +415,14 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         sim->delays[sim->ndelays++].op = (uint32_t)i;
     }
     for (size_t i = 0; i < wl->nops; i++) {
-        uint32_t x = sim->op_xfer[i];
-        if (x == NS_NONE)
+        if (wl->ops[i].kind != NS_OP_TRANSFER)
             continue;
+        uint32_t x = sim->op_link[i];
         const ns_op *o = &wl->ops[i];
         sim->xfers[x].op = (uint32_t)i;
         sim->xfers[x].src = o->node;
         sim->xfers[x].dst = o->dst;
         sim->xfers[x].bytes = o->bytes;
-        sim->xfers[x].start_ps = sim->xfers[x].finish_ps = -1;
     }
     for (size_t h = 0; h < fab->nhosts; h++) {
         ns_event_init(&sim->cpus[h].ev, cpu_done);
@@ -465,8 +463,7 @@ ns_sim_free(ns_sim *sim)
     ns_free(sim->op_waiting);
     ns_free(sim->succ_start);
     ns_free(sim->succ);
-    ns_free(sim->op_next);
-    ns_free(sim->op_xfer);
+    ns_free(sim->op_link);
     ns_free(sim->ready);
     ns_free(sim->cpus);
     ns_free(sim->xfers);
@@ -497,7 +494,7 @@ static int
 cpu_start_next(ns_sim *sim, ns_cpu *cpu)
 {
     uint32_t op = cpu->head;
-    cpu->head = sim->op_next[op];
+    cpu->head = sim->op_link[op];
     if (cpu->head == NS_NONE)
         cpu->tail = NS_NONE;
     cpu->running = op;
@@ -640,24 +637,22 @@ start_op(ns_sim *sim, uint32_t op)
         return NS_OK;
     case NS_OP_COMPUTE: {
         ns_cpu *cpu = &sim->cpus[o->node - 1];
-        sim->op_next[op] = NS_NONE;
+        sim->op_link[op] = NS_NONE;
         if (cpu->tail == NS_NONE)
             cpu->head = op;
         else
-            sim->op_next[cpu->tail] = op;
+            sim->op_link[cpu->tail] = op;
         cpu->tail = op;
         if (cpu->running == NS_NONE && cpu_start_next(sim, cpu))
             return sim->err.code;
         return NS_OK;
     }
     case NS_OP_TRANSFER: {
-        uint32_t x = sim->op_xfer[op];
+        uint32_t x = sim->op_link[op];
         ns_xfer *xf = &sim->xfers[x];
         sim->op_start[op] = sim->now;
-        xf->start_ps = sim->now;
         if (xf->bytes == 0 || xf->src == xf->dst) {
             /* nothing crosses the network: done at once */
-            xf->finish_ps = sim->now;
             xf->delivered = xf->bytes;
             sim->xfers_done++;
             op_done(sim, op);
@@ -681,10 +676,8 @@ start_op(ns_sim *sim, uint32_t op)
 void
 ns_sim_transfer_done(ns_sim *sim, uint32_t x)
 {
-    ns_xfer *xf = &sim->xfers[x];
-    xf->finish_ps = sim->now;
     sim->xfers_done++;
-    op_done(sim, xf->op);
+    op_done(sim, sim->xfers[x].op);   /* its finish is its op's */
 }
 
 static int

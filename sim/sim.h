@@ -96,12 +96,12 @@ typedef struct ns_xfer {
     uint32_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
     uint32_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h) */
     uint64_t bytes;
-    ns_time  start_ps, finish_ps;   /* finish -1 while running */
     uint64_t packets;        /* data packets sent, retransmissions included */
     uint64_t delivered;      /* payload bytes delivered, each once */
 } ns_xfer;
-/* one cache line; the flow model keeps millions */
-_Static_assert(sizeof(ns_xfer) == 64, "a transfer row outgrows its 64 bytes");
+/* the flow model keeps millions: its start and finish are its op's
+ * (ns_sim_xfer_start, ns_sim_xfer_finish) */
+_Static_assert(sizeof(ns_xfer) == 48, "a transfer row outgrows its 48 bytes");
 
 /* what only the packet model counts of a transfer (sim->xfer_pkt): kept
  * apart so that a flow run's rows stay small */
@@ -117,7 +117,7 @@ typedef struct ns_xfer_pkt {
 typedef struct ns_cpu {
     ns_event ev;             /* end of the running op */
     uint32_t running;        /* op, or UINT32_MAX when idle */
-    uint32_t head, tail;     /* FIFO of ready ops, linked through sim->op_next */
+    uint32_t head, tail;     /* FIFO of ready ops, linked through sim->op_link */
     ns_time  busy_ps;        /* total compute time */
 } ns_cpu;
 
@@ -144,8 +144,8 @@ struct ns_sim {
     ns_time          *op_start, *op_finish;   /* -1 until known */
     uint32_t         *op_waiting;             /* unfinished 'after' ops */
     uint32_t         *succ_start, *succ;      /* successors (CSR) */
-    uint32_t         *op_next;                /* CPU FIFO links */
-    uint32_t         *op_xfer;                /* op -> transfer index */
+    uint32_t         *op_link;                /* a transfer op: its transfer's index; a compute
+                                                 op: the next op in its CPU's FIFO */
     uint32_t         *ready;                  /* ops ready to start now (each enters once) */
     size_t            ready_head, ready_tail;
     size_t            ops_done;
@@ -220,6 +220,19 @@ static inline uint32_t
 ns_sim_label_xfer(const ns_sim *sim, uint32_t x)
 {
     return sim->job_xfer0 ? x - sim->job_xfer0[sim->wl->ops[sim->xfers[x].op].job] : x;
+}
+
+/* when transfer x started and finished: its op's times (-1 until then) */
+static inline ns_time
+ns_sim_xfer_start(const ns_sim *sim, uint32_t x)
+{
+    return sim->op_start[sim->xfers[x].op];
+}
+
+static inline ns_time
+ns_sim_xfer_finish(const ns_sim *sim, uint32_t x)
+{
+    return sim->op_finish[sim->xfers[x].op];
 }
 
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */

@@ -331,14 +331,14 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].src = x->src;
         rows[i].dst = x->dst;
         rows[i].bytes = x->bytes;
-        rows[i].start_ps = x->start_ps;
-        rows[i].finish_ps = x->finish_ps;
+        rows[i].start_ps = sim->op_start[x->op];
+        rows[i].finish_ps = sim->op_finish[x->op];
         rows[i].subflows = x->subflows;
         rows[i].packets = x->packets;
         const ns_xfer_pkt *xp = sim->xfer_pkt ? &sim->xfer_pkt[first + i] : &no_pkt_counts;
         rows[i].retransmits = xp->retransmits;
         rows[i].timeouts = xp->timeouts;
-        rows[i].pause_ps = x->finish_ps >= 0 ? xp->pause_ps : 0;
+        rows[i].pause_ps = rows[i].finish_ps >= 0 ? xp->pause_ps : 0;
         rows[i].ecn_marks = xp->ecn_marks;
         rows[i].job = sim->wl->ops[x->op].job;
     }

@@ -54,7 +54,7 @@ ns_summary_jobs(const ns_sim *sim, ns_job_summary *out)
         const ns_xfer *t = &sim->xfers[x];
         ns_job_summary *o = &out[wl->ops[t->op].job];
         o->transfers++;
-        if (t->finish_ps >= 0) {
+        if (sim->op_finish[t->op] >= 0) {
             o->transfers_done++;
             o->bytes += t->bytes;
             first[wl->ops[t->op].job + 1]++;
@@ -71,8 +71,8 @@ ns_summary_jobs(const ns_sim *sim, ns_job_summary *out)
     memcpy(fill, first, nj * sizeof *fill);
     for (size_t x = 0; x < sim->nxfers; x++) {
         const ns_xfer *t = &sim->xfers[x];
-        if (t->finish_ps >= 0)
-            fct[fill[wl->ops[t->op].job]++] = t->finish_ps - t->start_ps;
+        if (sim->op_finish[t->op] >= 0)
+            fct[fill[wl->ops[t->op].job]++] = sim->op_finish[t->op] - sim->op_start[t->op];
     }
     for (size_t j = 0; j < nj; j++) {
         ns_job_summary *o = &out[j];

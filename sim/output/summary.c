@@ -207,9 +207,10 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
             s->timeouts += xp->timeouts;
             s->ecn_marks += xp->ecn_marks;
         }
-        if (x->finish_ps >= 0) {
-            fct[nf++] = x->finish_ps - x->start_ps;
-            sum += (double)(x->finish_ps - x->start_ps);
+        ns_time start = sim->op_start[x->op], finish = sim->op_finish[x->op];
+        if (finish >= 0) {
+            fct[nf++] = finish - start;
+            sum += (double)(finish - start);
             s->bytes += x->bytes;
         }
     }
