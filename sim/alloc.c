@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 typedef union blockhdr {
     struct {
@@ -67,11 +66,12 @@ should_fail(void)
 #define HUGE_BLOCK ((size_t)8 << 20)
 #define HUGE_PAGE  ((size_t)2 << 20)
 
-/* the length of a big block's mapping for `bytes`, or 0 if too big */
+/* the length of a big block's mapping for `bytes`, or 0 if too big (or not
+ * a big block, or big blocks are malloc's) */
 static size_t
 map_len(size_t bytes)
 {
-    if (bytes > SIZE_MAX - sizeof(blockhdr) - 2 * HUGE_PAGE)
+    if (!NS_ALLOC_MAPS_BIG || bytes < HUGE_BLOCK || bytes > SIZE_MAX - sizeof(blockhdr) - 2 * HUGE_PAGE)
         return 0;
     return (sizeof(blockhdr) + bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 }
@@ -144,7 +144,7 @@ alloc_block(size_t bytes, int zero)
     if (should_fail() || bytes > SIZE_MAX - sizeof(blockhdr) || over_limit(bytes))
         return NULL;
     blockhdr *h;
-    size_t len = bytes >= HUGE_BLOCK ? map_len(bytes) : 0;
+    size_t len = map_len(bytes);
     if (len)
         h = map_aligned(len);   /* zero already */
     else
@@ -186,7 +186,7 @@ ns_realloc(void *p, size_t bytes)
     if (bytes > SIZE_MAX - sizeof(blockhdr) || (bytes > old && over_limit(bytes - old)))
         return NULL;
     blockhdr *n;
-    size_t len = bytes >= HUGE_BLOCK ? map_len(bytes) : 0;
+    size_t len = map_len(bytes);
     if (h->b.mapped) {             /* a big block stays one, even when it shrinks */
         if (bytes + sizeof *h <= h->b.mapped)
             n = h;

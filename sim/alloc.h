@@ -15,6 +15,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 1 when big blocks (8 MiB and more) are mappings of netsim's own, in huge
+ * pages (alloc.c); 0 under AddressSanitizer, whose allocator then keeps
+ * guarding them with redzones */
+#if defined(__SANITIZE_ADDRESS__)
+#define NS_ALLOC_MAPS_BIG 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NS_ALLOC_MAPS_BIG 0
+#endif
+#endif
+#ifndef NS_ALLOC_MAPS_BIG
+#define NS_ALLOC_MAPS_BIG 1
+#endif
+
 void *ns_alloc(size_t bytes);
 void *ns_calloc(size_t n, size_t size);
 /* ns_realloc(NULL, n) allocates; on failure the old block is untouched. */
