@@ -372,10 +372,12 @@ lh_reserve(const ns_mm *m, rheap *h, int kind)
         lh_compact(m, h, kind);
         return 0;
     }
-    if (ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e))
+    /* sorting a heap's entries into a run needs as much room again: made
+     * first, so that no heap ever outgrows it */
+    size_t cap = h->cap ? 2 * h->cap : 8;
+    if (ns_grow((void **)&((ns_mm *)m)->tmp, &((ns_mm *)m)->tmp_cap, cap, sizeof *m->tmp))
         return -1;
-    /* sorting a heap's entries into a run needs as much room again */
-    return ns_grow((void **)&((ns_mm *)m)->tmp, &((ns_mm *)m)->tmp_cap, h->cap, sizeof *m->tmp);
+    return ns_grow_exact((void **)&h->e, &h->cap, cap, sizeof *h->e);
 }
 
 /* a valid entry for the flow of `node` at its current key (room reserved) */
