@@ -1020,7 +1020,8 @@ collect(ns_mm *m, const rheap *h, uint64_t t0, int grp)
 {
     for (uint32_t i = h->r0; i < h->rn && h->e[i].key >= t0; i++)
         collect_ent(m, h->e[i], grp);
-    collect_heap(m, h->e + h->rn, h->n - h->rn, 0, t0, grp);
+    if (h->n > h->rn)   /* (a heap never grown has no array to offset) */
+        collect_heap(m, h->e + h->rn, h->n - h->rn, 0, t0, grp);
 }
 
 /* include the flows of rate >= t0 of group gid, once a solve */
