@@ -147,7 +147,7 @@ slot(fnet *n, uint32_t i)
     return &n->chunks[k][i - (UINT32_C(1) << (k - 1 + CHUNK0_LOG))];
 }
 
-/* the slots of chunk k, and those of chunks 0..k-1 together */
+/* the slots of chunk k */
 static inline size_t
 chunk_slots(size_t k)
 {
@@ -156,8 +156,9 @@ chunk_slots(size_t k)
     return (size_t)1 << (k == 0 ? CHUNK0_LOG : k - 1 + CHUNK0_LOG);
 }
 
+/* the slots of chunks 0 .. k-1 together */
 static inline size_t
-chunks_slots(size_t k)
+slots_before(size_t k)
 {
     if (k == 0)
         return 0;
@@ -175,7 +176,7 @@ slot_get(fnet *n)
         n->free_slot = slot(n, i)->next_free;
         return i;
     }
-    if (n->nslots == chunks_slots(n->nchunks)) {
+    if (n->nslots == slots_before(n->nchunks)) {
         if (n->nslots >= NS_NONE - CHUNK_MAX ||
             ns_grow((void **)&n->chunks, &n->chunks_cap, n->nchunks + 1, sizeof *n->chunks))
             return NS_NONE;

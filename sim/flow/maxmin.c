@@ -364,7 +364,7 @@ lh_compact(const ns_mm *m, rheap *h, int kind)
 /* room for one more entry: 0 or -1. Makes room by dropping stale entries
  * when a quarter or more are stale, else grows. */
 static int
-lh_reserve(const ns_mm *m, rheap *h, int kind)
+lh_reserve(ns_mm *m, rheap *h, int kind)
 {
     if (h->n < h->cap)
         return 0;
@@ -375,7 +375,7 @@ lh_reserve(const ns_mm *m, rheap *h, int kind)
     /* sorting a heap's entries into a run needs as much room again: made
      * first, so that no heap ever outgrows it */
     size_t cap = h->cap ? 2 * h->cap : 8;
-    if (ns_grow((void **)&((ns_mm *)m)->tmp, &((ns_mm *)m)->tmp_cap, cap, sizeof *m->tmp))
+    if (ns_grow((void **)&m->tmp, &m->tmp_cap, cap, sizeof *m->tmp))
         return -1;
     return ns_grow_exact((void **)&h->e, &h->cap, cap, sizeof *h->e);
 }
