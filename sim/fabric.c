@@ -32,6 +32,8 @@ ns_fabric_free(ns_fabric *f)
     ns_free(f->cfgs);
     ns_free(f->host_attach);
     ns_free(f->host_link);
+    ns_free(f->host_edge);
+    ns_free(f->host_down);
     ns_free(f->host_nvlink);
     ns_free(f->edge_node);
     ns_free(f->route);
@@ -176,7 +178,8 @@ ns_fabric_finish(ns_fabric *f, ns_err *e)
     ns_fabric_resolve_switches(f);
     f->host_attach = ns_alloc(f->nhosts * sizeof *f->host_attach);
     f->host_link = ns_alloc(f->nhosts * sizeof *f->host_link);
-    if (!f->host_attach || !f->host_link)
+    f->host_down = ns_alloc(f->nhosts * sizeof *f->host_down);
+    if (!f->host_attach || !f->host_link || !f->host_down)
         return ns_enomem(e, "a fabric");
     if (f->gpus_per_server && !(f->host_nvlink = ns_alloc(f->nhosts * sizeof *f->host_nvlink)))
         return ns_enomem(e, "a fabric");
@@ -200,7 +203,8 @@ ns_fabric_finish(ns_fabric *f, ns_err *e)
         f->host_link[h] = nic;
         if (f->gpus_per_server)
             f->host_nvlink[h] = nvl;
-        f->host_attach[h] = f->links[f->host_link[h]].dst;
+        f->host_attach[h] = f->links[nic].dst;
+        f->host_down[h] = f->links[nic].reverse;
     }
     rc = ns_fabric_compute_routes(f, e);
     if (rc)

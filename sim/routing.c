@@ -26,7 +26,8 @@ static int
 assign_edges(ns_fabric *f, ns_err *e)
 {
     f->edge_node = ns_alloc(f->nhosts * sizeof *f->edge_node);
-    if (!f->edge_node)
+    f->host_edge = ns_alloc(f->nhosts * sizeof *f->host_edge);
+    if (!f->edge_node || !f->host_edge)
         return ns_enomem(e, "forwarding tables");
     f->nedges = 0;
     for (size_t h = 0; h < f->nhosts; h++) {
@@ -38,6 +39,7 @@ assign_edges(ns_fabric *f, ns_err *e)
             f->nodes[a].edge = (uint32_t)f->nedges;
             f->edge_node[f->nedges++] = a;
         }
+        f->host_edge[h] = f->nodes[a].edge;
     }
     return NS_OK;
 }
