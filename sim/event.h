@@ -30,7 +30,7 @@ typedef struct ns_evq ns_evq;
 typedef void ns_event_fn(void *sim, ns_event *ev);
 
 /* the queue's bookkeeping in an event: a calendar bucket's list links it
- * (and a bucket's head is a bare link), a heap keeps its slot in q1;
+ * (and a bucket's head is a bare link, ns_evbucket), a heap keeps its slot in q1;
  * q1 == 0 when it is not queued */
 typedef struct ns_evlink {
     uintptr_t q1, q2;
@@ -57,12 +57,21 @@ typedef struct ns_evheap {
     size_t      n, cap;
 } ns_evheap;
 
+/* a calendar bucket: the head of its list, and a bound on the time of its
+ * last event (at least that time; exact after an append): an event at or
+ * after it is appended without reading the last event, which lives in
+ * another owner and is seldom in the cache */
+typedef struct ns_evbucket {
+    ns_evlink head;
+    ns_time   tail_max;
+} ns_evbucket;
+
 struct ns_evq {
     int       kind;
     size_t    n;            /* events queued, in all */
     uint64_t  next_seq;
     /* calendar */
-    ns_evlink *bucket;      /* nb list heads */
+    ns_evbucket *bucket;    /* nb buckets */
     size_t    nb;           /* a power of two */
     unsigned  shift;        /* bucket width 2^shift ps */
     size_t    cur;          /* bucket of the current time */

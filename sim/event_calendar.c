@@ -3,9 +3,14 @@
  *
  * nb buckets of width w = 2^shift ps; an event at time t lives in bucket
  * (t / w) mod nb, in a list sorted by (time, seq) whose head is a bare link
- * (16 bytes: the bucket array is dense). An event's ln.q1 and ln.q2 are its
- * next and previous in that list (q1 is 0 when it is not queued, odd when
- * it waits in the heap below).
+ * (the bucket array is dense). An event's ln.q1 and ln.q2 are its next and
+ * previous in that list (q1 is 0 when it is not queued, odd when it waits
+ * in the heap below). A bucket also keeps a bound on its last event's time
+ * (ns_evbucket.tail_max): most inserts are appends, and with the bound they
+ * neither read nor wait for the last event, an owner (a port, a host) that
+ * is seldom still in the cache. Removing the last event leaves the bound
+ * high, which is safe: an insert below it walks back through the real
+ * events, as it would without the bound, and an append makes it exact again.
  *
  * The buckets hold one year (nb x w) from the start of the current bucket,
  * up to the horizon; later events (timers, mostly) wait in a heap
@@ -66,11 +71,12 @@ ev_less(const ns_event *a, const ns_event *b)
 }
 
 static void
-init_buckets(link *b, size_t nb)
+init_buckets(ns_evbucket *b, size_t nb)
 {
     for (size_t i = 0; i < nb; i++) {
-        set_next(&b[i], &b[i]);
-        set_prev(&b[i], &b[i]);
+        set_next(&b[i].head, &b[i].head);
+        set_prev(&b[i].head, &b[i].head);
+        b[i].tail_max = 0;
     }
 }
 
@@ -93,10 +99,23 @@ insert_after(link *p, ns_event *ev)
     set_next(p, l);
 }
 
-static inline link *
+static inline ns_evbucket *
 bucket_of(const ns_evq *q, ns_time t)
 {
     return &q->bucket[((uint64_t)t >> q->shift) & (q->nb - 1)];
+}
+
+/* put ev last in bucket b (its time is at or after every event there):
+ * the last event's link is written, never read */
+static inline void
+append(ns_evbucket *b, ns_event *ev)
+{
+    link *l = &ev->ln, *tail = prev_of(&b->head);
+    set_prev(l, tail);
+    set_next(l, &b->head);
+    set_next(tail, l);
+    set_prev(&b->head, l);
+    b->tail_max = ev->when_ps;
 }
 
 /* events in the buckets (the rest wait in the heap) */
@@ -115,13 +134,21 @@ add_end(uint64_t a, uint64_t b)
 static inline void
 link_ev(ns_evq *q, ns_event *ev)
 {
-    link *head = bucket_of(q, ev->when_ps);
-    link *p = prev_of(head);
+    ns_evbucket *b = bucket_of(q, ev->when_ps);
+    link *head = &b->head, *tail = prev_of(head);
+    if (tail == head || b->tail_max <= ev->when_ps) {
+        append(b, ev);
+        return;
+    }
+    link *p = tail;
     while (p != head && ev_of(p)->when_ps > ev->when_ps) {
         p = prev_of(p);
         q->walk++;
     }
-    insert_after(p, ev);
+    if (p == tail)
+        append(b, ev);   /* the bound was high: the last event had gone */
+    else
+        insert_after(p, ev);
 }
 
 /* 1 if an event at t waits in the heap: at or past the horizon */
@@ -214,7 +241,7 @@ static void
 rebuild(ns_evq *q, size_t nb, unsigned shift)
 {
     ns_event **all = ns_alloc((q->n ? q->n : 1) * sizeof *all);
-    link *nbk = ns_alloc(nb * sizeof *nbk);
+    ns_evbucket *nbk = ns_alloc(nb * sizeof *nbk);
     q->ops = q->walk = q->scan = q->spill = 0;
     if (!all || !nbk || ns_evheap_reserve(&q->heap, q->n)) {
         ns_free(all);
@@ -223,7 +250,7 @@ rebuild(ns_evq *q, size_t nb, unsigned shift)
     }
     size_t k = 0;
     for (size_t i = 0; i < q->nb; i++)
-        for (link *l = next_of(&q->bucket[i]); l != &q->bucket[i]; l = next_of(l))
+        for (link *l = next_of(&q->bucket[i].head); l != &q->bucket[i].head; l = next_of(l))
             all[k++] = ev_of(l);
     for (size_t i = 0; i < q->heap.n; i++)
         all[k++] = q->heap.ent[i].ev;
@@ -238,7 +265,7 @@ rebuild(ns_evq *q, size_t nb, unsigned shift)
         /* globally sorted: appending keeps every bucket sorted; the heap
          * takes them in order, each at its end (room reserved above) */
         if (!beyond(q, all[i]->when_ps))
-            insert_after(prev_of(bucket_of(q, all[i]->when_ps)), all[i]);
+            append(bucket_of(q, all[i]->when_ps), all[i]);
         else
             ns_evheap_insert(&q->heap, all[i]);
     }
@@ -319,7 +346,7 @@ ns_evq_cal_due_at(const ns_evq *q, ns_time t)
 {
     if (q->n == 0)
         return 0;
-    const link *head = &q->bucket[((uint64_t)t >> q->shift) & (q->nb - 1)];
+    const link *head = &bucket_of(q, t)->head;
     link *l = next_of(head);
     return l != head && ev_of(l)->when_ps == t;
 }
@@ -330,8 +357,8 @@ direct_search(ns_evq *q)
 {
     ns_event *best = NULL;
     for (size_t i = 0; i < q->nb; i++) {
-        link *l = next_of(&q->bucket[i]);
-        if (l != &q->bucket[i] && (!best || ev_less(ev_of(l), best)))
+        link *l = next_of(&q->bucket[i].head);
+        if (l != &q->bucket[i].head && (!best || ev_less(ev_of(l), best)))
             best = ev_of(l);
     }
     return best;
@@ -351,7 +378,7 @@ ns_evq_cal_pop(ns_evq *q)
         /* the buckets' events lie within a year of the current bucket: one turn finds the first */
         uint64_t w = (uint64_t)1 << q->shift;
         for (size_t i = 0; i < q->nb; i++) {
-            link *head = &q->bucket[q->cur];
+            link *head = &q->bucket[q->cur].head;
             link *l = next_of(head);
             ns_event *e = ev_of(l);
             if (l != head && due(q, e)) {

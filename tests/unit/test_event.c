@@ -104,6 +104,52 @@ check_queue(int kind, const char *name)
     is_int(ns_alloc_live_blocks(), 0, "no block left after destroy");
 }
 
+/* against a reference: NREF events pushed, rescheduled (earlier or later)
+ * and cancelled at random among crowded instants, each pop checked against
+ * the earliest (time, seq) of the events pending, found by a scan. Cancels
+ * and moves take events from the ends of buckets, so inserts meet buckets
+ * whose bound on their last event's time is stale (event_calendar.c) */
+#define NREF 400
+static void
+check_reference(int kind, const char *name)
+{
+    ns_evq q;
+    ns_evq_init(&q, kind);
+    for (int i = 0; i < NREF; i++) {
+        ns_event_init(&it[i].ev, nop);
+        it[i].id = i;
+    }
+    ns_time now = 0;
+    int agree = 1, pops = 0, moves = 0, cancels = 0;
+    for (int op = 0; op < 60000; op++) {
+        unsigned r = rnd();
+        item *x = &it[r % NREF];
+        unsigned what = (r >> 12) % 8;
+        if (what < 4) {   /* push or move, to an instant of a crowded few, or anywhere near */
+            ns_time d = what < 3 ? (ns_time)(rnd() % 8) * 300 : (ns_time)(rnd() % 100000);
+            moves += ns_event_pending(&x->ev);
+            ns_evq_push(&q, &x->ev, now + d);
+        } else if (what == 4) {
+            cancels += ns_event_pending(&x->ev);
+            ns_evq_cancel(&q, &x->ev);
+        } else if (ns_evq_size(&q)) {
+            const item *want = NULL;
+            for (int i = 0; i < NREF; i++)
+                if (ns_event_pending(&it[i].ev) &&
+                    (!want || it[i].ev.when_ps < want->ev.when_ps ||
+                     (it[i].ev.when_ps == want->ev.when_ps && it[i].ev.seq < want->ev.seq)))
+                    want = &it[i];
+            item *got = (item *)ns_evq_pop(&q);
+            agree &= got == want && !ns_event_pending(&got->ev);
+            now = got->ev.when_ps;
+            pops++;
+        }
+    }
+    ok(agree, "%s: %d pops agree with a scan for the earliest, through %d moves and %d cancels",
+       name, pops, moves, cancels);
+    ns_evq_destroy(&q);
+}
+
 /* a packet-like load: NPORT ports in 16 groups in step (each pop schedules
  * its next arrival a serialization, a latency and up to 4 ns of jitter
  * later), one in eight a short packet; NTIMER timers tens of us out,
@@ -168,10 +214,12 @@ check_calendar_shape(void)
 int
 main(void)
 {
-    plan(29);
+    plan(31);
     check_queue(NS_EVQ_CALENDAR, "calendar queue");
     rs = 12345;
     check_queue(NS_EVQ_HEAP, "4-ary heap");
+    check_reference(NS_EVQ_CALENDAR, "calendar queue");
+    check_reference(NS_EVQ_HEAP, "4-ary heap");
     check_calendar_shape();
     return done_testing();
 }
