@@ -25,6 +25,7 @@
 #define NS_PACKET_INT_H
 
 #include <stdint.h>
+#include "sim/id.h"
 #include "sim/event.h"
 #include "sim/net.h"
 #include "sim/pool.h"
@@ -61,6 +62,8 @@ typedef struct ns_pkt {
     uint32_t       payload;  /* data: bytes carried; ack: the entropy of the data packet it answers (REPS) */
     uint32_t       entropy;  /* flow label hashed by switches */
     uint32_t       in_link;  /* the link it came in on (PFC's ingress accounting), or NS_NONE */
+    uint32_t       dst;      /* the host node it goes to (its subflow's receiver, or sender for
+                              * what answers data): switches route it without reading the subflow */
     uint16_t       path_off; /* subflow offset, spent digit by digit (route.h) */
     uint8_t        type, flags;
 } ns_pkt;
@@ -436,7 +439,17 @@ void ns_pkt_free(ns_pnet *n, ns_pkt *p);
 /* a port's link rate (and its serialization per byte, when integral) */
 void ns_port_set_rate(ns_port *p, uint64_t bps);
 /* packet p has arrived at node `at` (the far end of the port that delivered it) */
-void ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at);
+/* ns_pkt_next_link's answer when the node is the packet's destination */
+#define NS_PKT_HOME (NS_NONE - 1)
+/* the link packet p leaves node `at` on (ns_lb_choose), NS_PKT_HOME when
+ * `at` is its destination, NS_NONE when failures left `at` no way on */
+static inline uint32_t
+ns_pkt_next_link(ns_pnet *n, ns_pkt *p, uint32_t at)
+{
+    return at == p->dst ? NS_PKT_HOME : ns_lb_choose(n, at, p->dst, p);
+}
+/* p has arrived at node `at` and leaves on `out` (ns_pkt_next_link's answer) */
+void ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at, uint32_t out);
 /* the event of a port: its head packet arrives */
 void ns_port_deliver(void *simp, ns_event *ev);
 /* a subflow delivered all its bytes (the transfer may be done) */

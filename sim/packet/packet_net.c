@@ -56,6 +56,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
     p->seq = p->cum = 0;
     p->size = p->payload = 0;
     p->in_link = NS_NONE;
+    p->dst = type == NS_PKT_DATA ? f->dst : f->src;
     p->type = (uint8_t)type;
     p->flags = 0;
     if (type == NS_PKT_DATA) {
@@ -109,13 +110,11 @@ ns_pkt_free(ns_pnet *n, ns_pkt *p)
         release(n, f);
 }
 
-/* p has arrived at node `at` */
 void
-ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at)
+ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at, uint32_t out)
 {
-    ns_sflow *f = p->flow;
-    uint32_t dst = p->type == NS_PKT_DATA || p->type == NS_PKT_TRIMMED ? f->dst : f->src;
-    if (at == dst) {
+    if (out == NS_PKT_HOME) {
+        ns_sflow *f = p->flow;
         if (p->type == NS_PKT_DATA) {
             f->rx_entropy = p->entropy;   /* for the ACK that answers it */
             n->tp->on_data(n, f, p);
@@ -129,7 +128,6 @@ ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at)
         }
         return;
     }
-    uint32_t out = ns_lb_choose(n, at, dst, p);
     if (out == NS_NONE) {   /* failures left this switch no way to dst */
         ns_failures_lost(n, p->in_link, p);
         return;

@@ -223,14 +223,27 @@ void
 ns_port_deliver(void *simp, ns_event *ev)
 {
     ns_sim *sim = simp;
+    ns_pnet *n = (ns_pnet *)sim->net;
     ns_port *p = ns_container_of(ev, ns_port, ev);
     ns_pkt *pkt = p->head;
+    /* where it goes next first, so that the memory it goes to (a port out,
+     * or its subflow at its host) is on its way while this port's next
+     * arrival is scheduled: the lookup reads no state that scheduling changes */
+    uint32_t out = ns_pkt_next_link(n, pkt, p->to);
+    if (out < NS_PKT_HOME) {
+        __builtin_prefetch(&n->ports[out]);
+        __builtin_prefetch((const char *)&n->ports[out] + 64);
+    } else if (out == NS_PKT_HOME) {
+        __builtin_prefetch(pkt->flow);
+    }
     p->head = pkt->next;
-    if (p->head)
+    if (p->head) {
+        __builtin_prefetch(p->head);   /* read when it arrives, a serialization from now */
         ns_sim_at(sim, &p->ev, pkt->next_ps);
-    else
+    } else {
         p->tail = NULL;
-    ns_pkt_arrive((ns_pnet *)sim->net, pkt, p->to);
+    }
+    ns_pkt_arrive(n, pkt, p->to, out);
 }
 
 /* --- ports with a scheduler ------------------------------------------------- */
