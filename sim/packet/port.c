@@ -23,6 +23,8 @@ ns_port_backlog(const ns_port *p, ns_time now)
 {
     if (p->free_ps <= now)
         return 0;
+    if (p->ps_per_byte)   /* rate x ps_per_byte = 8e12: the same ceiling, in 64 bits (no 128-bit division) */
+        return ((uint64_t)(p->free_ps - now) + p->ps_per_byte - 1) / p->ps_per_byte;
     unsigned __int128 bits = (unsigned __int128)(uint64_t)(p->free_ps - now) * p->rate_bps;
     /* round up: a partly sent packet still occupies the buffer */
     return (uint64_t)((bits + 8 * (uint64_t)NS_PS_PER_S - 1) / (8 * (uint64_t)NS_PS_PER_S));

@@ -215,7 +215,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(22);
+    plan(24);
 #define K 100000, 400000, 0.2
     is_near(ns_port_ecn_prob(K, 0), 0, 0, "no marking on an empty queue");
     is_near(ns_port_ecn_prob(K, 100000), 0, 0, "no marking at kmin");
@@ -233,6 +233,28 @@ main(void)
     is_int(ns_port_backlog(&p, 1000000 - 80 * 4096), 4096, "one packet time before: one packet queued");
     is_int(ns_port_backlog(&p, 1000000 - 81), 2, "a partly sent byte still counts");
     is_int(ns_port_backlog(&p, 2000000), 0, "after: empty");
+
+    /* rates that divide 8e12 ps.bit/byte take the 64-bit path (ps_per_byte),
+     * the others the 128-bit one; both must give the bytes of the bits left,
+     * rounded up, for any time left */
+    static const uint64_t rates[] = { 100000000000ull, 400000000000ull, 25000000000ull, 800000000000ull,
+                                      1600000000000ull, 1000000000ull, 3000000000ull, 56000000000ull };
+    int agree = 1, fast = 0;
+    uint64_t r = 88172645463325252ull;
+    for (size_t k = 0; k < sizeof rates / sizeof *rates; k++) {
+        ns_port_set_rate(&p, rates[k]);
+        fast += p.ps_per_byte != 0;
+        for (int i = 0; i < 20000; i++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            ns_time left = (ns_time)(r % (i < 10000 ? 100000000ull : 4000000000000000ull)) + 1;
+            p.free_ps = 5000000 + left;
+            unsigned __int128 bits = (unsigned __int128)(uint64_t)left * rates[k];
+            uint64_t want = (uint64_t)((bits + 8000000000000ull - 1) / 8000000000000ull);
+            agree &= ns_port_backlog(&p, 5000000) == want;
+        }
+    }
+    is_int(fast, 6, "six of the eight rates have a whole number of ps per byte");
+    ok(agree, "backlog = bits left / 8, rounded up, at every rate (160,000 draws)");
 
     scheduled();
     return done_testing();
