@@ -388,7 +388,8 @@ lh_push(const ns_mm *m, rheap *h, uint32_t node, int kind)
     rh_ent x = { flow_key(f), node, f->gen };
     h->e[h->n++] = x;
     h->live++;
-    rh_up(NULL, h, h->n - 1 - h->rn);
+    if (x.key)   /* a new flow's key, 0, is the least: it stays last, and its parent need not be read */
+        rh_up(NULL, h, h->n - 1 - h->rn);
 }
 
 /* drop h's stale entries if they outnumber the valid ones */
