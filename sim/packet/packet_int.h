@@ -24,6 +24,7 @@
 #ifndef NS_PACKET_INT_H
 #define NS_PACKET_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "sim/id.h"
 #include "sim/event.h"
@@ -74,17 +75,18 @@ _Static_assert(sizeof(ns_pkt) == 64, "a packet outgrows its 64 bytes");
 typedef struct ns_port {
     /* first, what every packet through the port reads (its send and its
      * delivery): 128 bytes, two cache lines, the struct being 64-byte
-     * aligned (ns_pnet's port array is) */
+     * aligned (ns_pnet's port array is); a delivery reads the first only */
     _Alignas(64) ns_event ev;      /* arrival of `head` at the far end */
     struct ns_pkt *head, *tail;   /* accepted and not yet arrived, in order */
+    uint32_t to;             /* node at the far end */
+    uint32_t ps_per_byte;    /* serialization per byte when integral (and below 2^32), else 0 */
+    /* second line: what a send reads besides */
     ns_time  free_ps;        /* when the link finishes what is queued */
     ns_time  latency_ps;
     uint64_t buffer_bytes;   /* the port's buffer, or its switch's pool when shared; 0: unlimited */
     uint64_t enq_bytes;      /* bytes accepted so far (sent or queued) */
     uint64_t packets, peak_bytes;
     uint64_t ecn_kmin;       /* marking starts above it (ecn set) */
-    uint32_t ps_per_byte;    /* serialization per byte when integral (and below 2^32), else 0 */
-    uint32_t to;             /* node at the far end */
     uint8_t  ecn, shared;
     uint8_t  sched;          /* 1: served by its scheduler (pnet->sched[link]), not the fast path */
     uint8_t  down;           /* its cable has failed (failure.c): what it is given is lost */
@@ -103,6 +105,8 @@ typedef struct ns_port {
     ns_time  paused_ps;      /* time this port spent paused, up to paused_since */
     ns_time  paused_since;   /* when the current pause began, or -1 */
 } ns_port;
+_Static_assert(offsetof(ns_port, ps_per_byte) + sizeof(uint32_t) <= 64, "a delivery reads one line of its port");
+_Static_assert(offsetof(ns_port, lossless) < 128, "a send reads two lines of its port");
 
 /* a switch's shared pool. The dynamic threshold needs the bytes all its
  * ports hold, which the fast path knows only port by port (from each
