@@ -271,6 +271,15 @@ struct ns_sflow {
     ns_sflow *cx_next, *cx_prev;
 };
 
+/* A subflow and its transport's state are one object of the model's pool:
+ * the state starts on the first cache line after the subflow, so that a
+ * packet reaching its host can have both fetched at once (port.c) */
+#define NS_LINE_ROUND(x) (((x) + 63) / 64 * 64)
+#define NS_SFLOW_TP_OFF NS_LINE_ROUND(sizeof(ns_sflow))
+static inline void *ns_sflow_tp_mem(ns_sflow *f) { return (char *)f + NS_SFLOW_TP_OFF; }
+/* bytes of a subflow with the state of transport tp */
+#define NS_SFLOW_OBJ_SIZE(tp) (NS_SFLOW_TP_OFF + NS_LINE_ROUND((tp)->state_size))
+
 struct ns_pnet {
     ns_net           net;
     ns_sim          *sim;
@@ -289,7 +298,7 @@ struct ns_pnet {
     ns_pool          reps_pool;  /* lb = "reps": the subflows' entropy sets (reps.c) */
     uint32_t        *salt;       /* per node ECMP salt */
     uint32_t        *rr;         /* per route entry round-robin counter */
-    ns_pool          pkt_pool, flow_pool, tp_pool;   /* packets, subflows, transport state */
+    ns_pool          pkt_pool, flow_pool;   /* packets; subflows, each with its transport's state */
     ns_sflow        *live;       /* subflows not yet released (a run stopped early frees their transport state) */
     uint32_t        *sf_left;    /* per transfer: subflows not yet delivered */
     struct ns_conn  *conn;       /* persistent connections (conn.c); NULL when per transfer */

@@ -248,7 +248,6 @@ pnet_free(ns_net *net)
     ns_conn_free(n);
     ns_pool_destroy(&n->pkt_pool);
     ns_pool_destroy(&n->flow_pool);
-    ns_pool_destroy(&n->tp_pool);
     ns_pool_destroy(&n->reps_pool);
     ns_free(n->ports_mem);
     ns_free(n->hosts);
@@ -311,7 +310,7 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
     double b = (double)f->nlinks * sizeof(ns_port) + senders * sizeof(ns_phost) +
                (double)f->nnodes * sizeof(uint32_t) + (double)nsw * (double)f->nedges * sizeof(uint32_t) +
                (double)wl->nops * sizeof(uint32_t) + (double)nsw * sizeof(ns_swbuf) +
-               (double)m->subflows * (sizeof(ns_sflow) + tp->state_size + sizeof(ns_event)) +
+               (double)m->subflows * (NS_SFLOW_OBJ_SIZE(tp) + sizeof(ns_event)) +
                (double)m->packets * sizeof(ns_pkt) + (double)wl->nops * sizeof(ns_xfer_pkt) +
                ((double)f->nlinks + 2.0 * senders) * sizeof(ns_event);   /* the calendar's buckets */
     if (c->connections == NS_CONN_PERSISTENT && tp->conn_size)   /* conn.c: per transfer and per pair, at most */
@@ -384,8 +383,7 @@ pnet_new(ns_sim *sim, ns_net **out)
     n->mss = f->mtu - f->header;
     n->ack_size = f->header;
     ns_pool_init(&n->pkt_pool, sizeof(ns_pkt), 4096);
-    ns_pool_init(&n->flow_pool, sizeof(ns_sflow), 256);
-    ns_pool_init(&n->tp_pool, n->tp->state_size ? n->tp->state_size : 1, 256);
+    ns_pool_init(&n->flow_pool, NS_SFLOW_OBJ_SIZE(n->tp), 256);
     ns_pool_init(&n->reps_pool, ns_reps_size(c->reps_buffer), 256);
     size_t nsw = f->nnodes - f->nhosts;
     /* aligned by hand: the allocator's blocks are 16-byte aligned */

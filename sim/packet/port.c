@@ -235,8 +235,10 @@ ns_port_deliver(void *simp, ns_event *ev)
     if (out < NS_PKT_HOME) {
         __builtin_prefetch(&n->ports[out]);
         __builtin_prefetch((const char *)&n->ports[out] + 64);
-    } else if (out == NS_PKT_HOME) {
-        __builtin_prefetch(pkt->flow);
+    } else if (out == NS_PKT_HOME) {   /* the subflow and the start of its transport's state */
+        const char *f = (const char *)pkt->flow;
+        for (size_t off = 0; off < NS_SFLOW_TP_OFF + 128; off += 64)
+            __builtin_prefetch(f + off);
     }
     p->head = pkt->next;
     if (p->head) {

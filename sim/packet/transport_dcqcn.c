@@ -146,9 +146,7 @@ static int
 dcqcn_init(ns_pnet *n, ns_sflow *f)
 {
     const ns_dcqcn_cfg *c = cfg_of(n);
-    ns_dcqcn *d = ns_pool_get(&n->tp_pool);
-    if (!d)
-        return -1;
+    ns_dcqcn *d = ns_sflow_tp_mem(f);
     memset(d, 0, sizeof *d);
     ns_event_init(&d->pace_ev, pace_fire);
     ns_event_init(&d->incr_ev, incr_fire);
@@ -194,8 +192,7 @@ dcqcn_fini(ns_pnet *n, ns_sflow *f)
         ns_free(d->st);
     if (d->got != d->got0)
         ns_free(d->got);
-    ns_pool_put(&n->tp_pool, d);
-    f->tp = NULL;
+    f->tp = NULL;   /* its memory goes with the subflow's */
 }
 
 static void

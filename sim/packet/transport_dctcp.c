@@ -221,9 +221,7 @@ static int
 dctcp_init(ns_pnet *n, ns_sflow *f)
 {
     const ns_dctcp_cfg *c = cfg_of(n);
-    ns_dctcp *d = ns_pool_get(&n->tp_pool);
-    if (!d)
-        return -1;
+    ns_dctcp *d = ns_sflow_tp_mem(f);
     memset(d, 0, sizeof *d);
     d->cap = d->rcap = RING0;
     d->sent = d->sent0;
@@ -264,8 +262,7 @@ dctcp_fini(ns_pnet *n, ns_sflow *f)
     }
     if (d->got != d->got0)
         ns_free(d->got);
-    ns_pool_put(&n->tp_pool, d);
-    f->tp = NULL;
+    f->tp = NULL;   /* its memory goes with the subflow's */
 }
 
 static void
