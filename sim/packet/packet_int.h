@@ -451,7 +451,6 @@ ns_pkt *ns_pkt_new(ns_pnet *n, ns_sflow *f, int type);
 void ns_pkt_free(ns_pnet *n, ns_pkt *p);
 /* a port's link rate (and its serialization per byte, when integral) */
 void ns_port_set_rate(ns_port *p, uint64_t bps);
-/* packet p has arrived at node `at` (the far end of the port that delivered it) */
 /* ns_pkt_next_link's answer when the node is the packet's destination */
 #define NS_PKT_HOME (NS_NONE - 1)
 /* the link packet p leaves node `at` on (ns_lb_choose), NS_PKT_HOME when
@@ -461,7 +460,8 @@ ns_pkt_next_link(ns_pnet *n, ns_pkt *p, uint32_t at)
 {
     return at == p->dst ? NS_PKT_HOME : ns_lb_choose(n, at, p->dst, p);
 }
-/* p has arrived at node `at` and leaves on `out` (ns_pkt_next_link's answer) */
+/* packet p has arrived at node `at` (the far end of the port that delivered
+ * it) and leaves on `out` (ns_pkt_next_link's answer) */
 void ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at, uint32_t out);
 /* the event of a port: its head packet arrives */
 void ns_port_deliver(void *simp, ns_event *ev);
