@@ -331,8 +331,8 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].src = x->src;
         rows[i].dst = x->dst;
         rows[i].bytes = x->bytes;
-        rows[i].start_ps = sim->op_start[x->op];
-        rows[i].finish_ps = sim->op_finish[x->op];
+        rows[i].start_ps = ns_sim_xfer_start(sim, (uint32_t)(first + i));
+        rows[i].finish_ps = ns_sim_xfer_finish(sim, (uint32_t)(first + i));
         rows[i].subflows = x->subflows;
         rows[i].packets = x->packets;
         const ns_xfer_pkt *xp = sim->xfer_pkt ? &sim->xfer_pkt[first + i] : &no_pkt_counts;

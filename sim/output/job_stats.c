@@ -54,7 +54,7 @@ ns_summary_jobs(const ns_sim *sim, ns_job_summary *out)
         const ns_xfer *t = &sim->xfers[x];
         ns_job_summary *o = &out[wl->ops[t->op].job];
         o->transfers++;
-        if (sim->op_finish[t->op] >= 0) {
+        if (ns_sim_xfer_finish(sim, (uint32_t)x) >= 0) {
             o->transfers_done++;
             o->bytes += t->bytes;
             first[wl->ops[t->op].job + 1]++;
@@ -70,9 +70,9 @@ ns_summary_jobs(const ns_sim *sim, ns_job_summary *out)
     }
     memcpy(fill, first, nj * sizeof *fill);
     for (size_t x = 0; x < sim->nxfers; x++) {
-        const ns_xfer *t = &sim->xfers[x];
-        if (sim->op_finish[t->op] >= 0)
-            fct[fill[wl->ops[t->op].job]++] = sim->op_finish[t->op] - sim->op_start[t->op];
+        ns_time finish = ns_sim_xfer_finish(sim, (uint32_t)x);
+        if (finish >= 0)
+            fct[fill[wl->ops[sim->xfers[x].op].job]++] = finish - ns_sim_xfer_start(sim, (uint32_t)x);
     }
     for (size_t j = 0; j < nj; j++) {
         ns_job_summary *o = &out[j];

@@ -207,7 +207,7 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
             s->timeouts += xp->timeouts;
             s->ecn_marks += xp->ecn_marks;
         }
-        ns_time start = sim->op_start[x->op], finish = sim->op_finish[x->op];
+        ns_time start = ns_sim_xfer_start(sim, (uint32_t)i), finish = ns_sim_xfer_finish(sim, (uint32_t)i);
         if (finish >= 0) {
             fct[nf++] = finish - start;
             sum += (double)(finish - start);
