@@ -237,7 +237,8 @@ ns_port_deliver(void *simp, ns_event *ev)
         __builtin_prefetch((const char *)&n->ports[out] + 64);
     } else if (out == NS_PKT_HOME) {   /* the subflow and the start of its transport's state */
         const char *f = (const char *)pkt->flow;
-        for (size_t off = 0; off < NS_SFLOW_TP_OFF + 128; off += 64)
+        size_t end = NS_SFLOW_TP_OFF + (n->tp->state_size ? 128 : 0);   /* none past the object */
+        for (size_t off = 0; off < end; off += 64)
             __builtin_prefetch(f + off);
     }
     p->head = pkt->next;
