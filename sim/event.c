@@ -26,7 +26,7 @@ ns_evq_destroy(ns_evq *q)
 }
 
 int
-ns_evq_push(ns_evq *q, ns_event *ev, ns_time when)
+ns_evq_push_any(ns_evq *q, ns_event *ev, ns_time when)
 {
     return q->kind == NS_EVQ_HEAP ? ns_evq_heap_push(q, ev, when) : ns_evq_cal_push(q, ev, when);
 }
@@ -41,7 +41,7 @@ ns_evq_cancel(ns_evq *q, ns_event *ev)
 }
 
 ns_event *
-ns_evq_pop(ns_evq *q)
+ns_evq_pop_any(ns_evq *q)
 {
     return q->kind == NS_EVQ_HEAP ? ns_evq_heap_pop(q) : ns_evq_cal_pop(q);
 }

@@ -50,7 +50,7 @@
 #include "alloc.h"
 
 #define MIN_BUCKETS   64
-#define TUNE_EVERY    8192   /* operations between checks of the work per operation */
+#define TUNE_EVERY    NS_EVQ_TUNE_EVERY   /* operations between checks of the work per operation */
 #define WALK_HALVES   2      /* 1 / WALK_HALVES insert steps per operation call for narrower buckets */
 #define SCAN_MAX      8      /* empty-bucket steps per operation that call for wider ones */
 #define SPILL_MIN     8      /* one push in SPILL_MIN into the heap calls for more buckets */
@@ -375,24 +375,44 @@ ns_evq_cal_pop(ns_evq *q)
             set_current(q, ns_evheap_top_when(&q->heap));
             migrate(q);
         }
-        /* the buckets' events lie within a year of the current bucket: one turn finds the first */
+        /* the buckets' events lie within a year of the current bucket: one
+         * turn finds the first. The place is kept in registers and written
+         * back when it is found, or before the heap's earliest event moves
+         * into its bucket (migrate), when the horizon passes it */
         uint64_t w = (uint64_t)1 << q->shift;
+        size_t mask = q->nb - 1, cur = q->cur, steps = 0;
+        uint64_t top = q->cur_top, horizon = q->horizon;
         for (size_t i = 0; i < q->nb; i++) {
-            link *head = &q->bucket[q->cur].head;
+            link *head = &q->bucket[cur].head;
             link *l = next_of(head);
             ns_event *e = ev_of(l);
-            if (l != head && due(q, e)) {
+            if (l != head && (uint64_t)e->when_ps < top) {
+                q->cur = cur;
+                q->cur_top = top;
+                q->horizon = horizon;
+                q->scan += steps;
+                link *next = next_of(l);
                 unlink_ev(e);
                 q->n--;
                 q->last = e->when_ps;
+                ns_evq_look_ahead(q, head, next);
                 return e;
             }
-            q->cur = (q->cur + 1) & (q->nb - 1);
-            q->cur_top = add_end(q->cur_top, w);
-            q->horizon = add_end(q->horizon, w);
-            q->scan++;
-            migrate(q);
+            cur = (cur + 1) & mask;
+            top = add_end(top, w);
+            horizon = add_end(horizon, w);
+            steps++;
+            if (q->heap_top < horizon) {
+                q->cur = cur;
+                q->cur_top = top;
+                q->horizon = horizon;
+                migrate(q);
+            }
         }
+        q->cur = cur;
+        q->cur_top = top;
+        q->horizon = horizon;
+        q->scan += steps;
         /* not reached while the buckets hold one year; a safeguard */
         ns_event *e = direct_search(q);
         if (e)

@@ -170,7 +170,7 @@ ns_sim_check_when(ns_sim *sim, ns_time when)
 }
 
 int
-ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when)
+ns_sim_at_checked(ns_sim *sim, ns_event *ev, ns_time when)
 {
     if (ns_sim_check_when(sim, when))
         return -1;
@@ -733,19 +733,23 @@ ns_sim_run(ns_sim *sim)
     }
     int rc = drain_ready(sim);
     uint64_t next_progress = sim->progress_every;
+    /* the run's limits, fixed before it starts, as one comparison each */
+    volatile int *const stop_flag = sim->stop_flag;
+    const uint64_t max_events = sim->max_events ? sim->max_events : UINT64_MAX;
+    const ns_time until = sim->cfg.until_ps > 0 ? sim->cfg.until_ps : NS_TIME_MAX;
     while (rc == NS_OK) {
-        if (sim->stop_flag && *sim->stop_flag) {
+        if (stop_flag && *stop_flag) {
             sim->stopped = 1;
             break;
         }
-        if (sim->max_events && sim->events >= sim->max_events) {
+        if (sim->events >= max_events) {
             sim->stopped = 3;
             break;
         }
         ns_event *ev = ns_evq_pop(&sim->evq);
         if (!ev)
             break;
-        if (sim->cfg.until_ps > 0 && ev->when_ps > sim->cfg.until_ps) {
+        if (ev->when_ps > until) {
             /* stop; the event stays unprocessed (its owner frees with the model) */
             sim->now = sim->cfg.until_ps;
             sim->stopped = 2;

@@ -258,8 +258,18 @@ typedef struct ns_progress {
 } ns_progress;
 void ns_sim_progress(const ns_sim *sim, ns_progress *out);
 
-/* schedule `ev` at absolute time `when` >= now; 0, or -1 with sim->err set */
-int ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when);
+/* schedule `ev` at absolute time `when` >= now; 0, or -1 with sim->err set.
+ * Inline for the packet model's few events a packet-hop: a time that needs
+ * no check beyond not being in the past, queued by the calendar's inline
+ * path; anything else (and every error) goes through ns_sim_at_checked. */
+int ns_sim_at_checked(ns_sim *sim, ns_event *ev, ns_time when);
+static inline int
+ns_sim_at(ns_sim *sim, ns_event *ev, ns_time when)
+{
+    if (when >= sim->now && when != NS_TIME_MAX && ns_evq_push(&sim->evq, ev, when) == 0)
+        return 0;
+    return ns_sim_at_checked(sim, ev, when);   /* a failed push changed nothing: it tries again */
+}
 static inline void ns_sim_cancel(ns_sim *sim, ns_event *ev) { ns_evq_cancel(&sim->evq, ev); }
 /* a seq from the simulator's counter, and an event queued at (when, seq):
  * for a model that keeps its own queue and one simulator event at its
