@@ -81,11 +81,6 @@ struct ns_evq {
     uint64_t  horizon;      /* start of the current bucket + year: later events wait in `heap` */
     uint64_t  heap_top;     /* the heap's earliest time, or 2^63 when it is empty */
     ns_time   last;         /* time of the last event popped */
-    /* the calendar's look-ahead (ns_evq_set_hint): events whose fn is
-     * hint_fn keep, hint_off bytes from the event, a pointer to what their
-     * handler reads first */
-    ns_event_fn *hint_fn;
-    size_t    hint_off;
     uint64_t  ops, walk, scan, spill;   /* cost accounting, to reshape (event_calendar.c) */
     /* the heap queue's events, or the calendar's beyond its horizon */
     ns_evheap heap;
@@ -113,6 +108,36 @@ void ns_evq_destroy(ns_evq *q);
 int ns_evq_push_any(ns_evq *q, ns_event *ev, ns_time when);
 ns_event *ns_evq_pop_any(ns_evq *q);
 
+/* the calendar's lists (event_calendar.c), here for the inline paths below */
+static inline ns_evbucket *
+ns_evq_bucket_of(const ns_evq *q, ns_time t)
+{
+    return &q->bucket[((uint64_t)t >> q->shift) & (q->nb - 1)];
+}
+
+/* put ev last in bucket b (its time is at or after every event there):
+ * the last event's link is written, never read */
+static inline void
+ns_evbucket_append(ns_evbucket *b, ns_event *ev)
+{
+    ns_evlink *l = &ev->ln, *tail = (ns_evlink *)b->head.q2;
+    l->q2 = (uintptr_t)tail;
+    l->q1 = (uintptr_t)&b->head;
+    tail->q1 = (uintptr_t)l;
+    b->head.q2 = (uintptr_t)l;
+    b->tail_max = ev->when_ps;
+}
+
+/* take ev out of its bucket's list */
+static inline void
+ns_evlink_unlink(ns_event *ev)
+{
+    ns_evlink *l = &ev->ln, *prev = (ns_evlink *)l->q2, *next = (ns_evlink *)l->q1;
+    prev->q1 = (uintptr_t)next;
+    next->q2 = (uintptr_t)prev;
+    l->q1 = l->q2 = 0;
+}
+
 /* queue `ev` at `when` (the caller checks when >= the last popped time); an
  * event already pending is moved (rescheduled, with a new seq). 0, or -1
  * when out of memory (then nothing changed).
@@ -126,16 +151,11 @@ ns_evq_push(ns_evq *q, ns_event *ev, ns_time when)
 {
     if (q->kind == NS_EVQ_CALENDAR && !ev->ln.q1 && (uint64_t)when < q->horizon
         && q->ops + 1 < NS_EVQ_TUNE_EVERY && q->n + 1 - q->heap.n <= 2 * q->nb) {
-        ns_evbucket *b = &q->bucket[((uint64_t)when >> q->shift) & (q->nb - 1)];
-        ns_evlink *head = &b->head, *tail = (ns_evlink *)head->q2;
-        if (tail == head || b->tail_max <= when) {
+        ns_evbucket *b = ns_evq_bucket_of(q, when);
+        if (b->head.q2 == (uintptr_t)&b->head || b->tail_max <= when) {
             ev->when_ps = when;
             ev->seq = q->next_seq++;
-            ev->ln.q2 = (uintptr_t)tail;
-            ev->ln.q1 = (uintptr_t)head;
-            tail->q1 = (uintptr_t)&ev->ln;
-            head->q2 = (uintptr_t)&ev->ln;
-            b->tail_max = when;
+            ns_evbucket_append(b, ev);
             q->n++;
             q->ops++;
             return 0;
@@ -152,40 +172,6 @@ int ns_evq_push_seq(ns_evq *q, ns_event *ev, ns_time when, uint64_t seq);
 /* remove a pending event; no-op if it is idle */
 void ns_evq_cancel(ns_evq *q, ns_event *ev);
 
-/* Look-ahead for a calendar. An event's handler first reads its owner and
- * then what the owner points to (a port, then the packet at its head),
- * and at scale each is a cache miss that nothing else overlaps: the events
- * before it are processed one at a time. So a pop asks for the memory of
- * the events that follow it: the first events of the next two buckets
- * (usually the second and third events from now), and for the next event,
- * whose own line the previous pop asked for, the pointer at `off` if its
- * fn is `fn`. Prefetches only: the order of events does not change. */
-static inline void
-ns_evq_set_hint(ns_evq *q, ns_event_fn *fn, size_t off)
-{
-    q->hint_fn = fn;
-    q->hint_off = off;
-}
-
-/* after a pop from the current bucket, whose first link is now `next` */
-static inline void
-ns_evq_look_ahead(const ns_evq *q, const ns_evlink *head, const ns_evlink *next)
-{
-    size_t m = q->nb - 1;
-    const ns_evlink *h1 = &q->bucket[(q->cur + 1) & m].head, *h2 = &q->bucket[(q->cur + 2) & m].head;
-    const ns_evlink *f1 = (const ns_evlink *)h1->q1, *f2 = (const ns_evlink *)h2->q1;
-    if (f1 != h1)
-        __builtin_prefetch(f1);
-    if (f2 != h2)
-        __builtin_prefetch(f2);
-    const ns_evlink *x = next != head ? next : f1 != h1 ? f1 : NULL;
-    if (x && q->hint_fn) {
-        const ns_event *e = (const ns_event *)((const char *)x - offsetof(ns_event, ln));
-        if (e->fn == q->hint_fn)
-            __builtin_prefetch(*(void *const *)((const char *)e + q->hint_off));
-    }
-}
-
 /* remove and return the earliest event, NULL if empty.
  *
  * Inline, the calendar's common case: the current bucket's first event is
@@ -198,14 +184,10 @@ ns_evq_pop(ns_evq *q)
         ns_evlink *head = &q->bucket[q->cur].head, *l = (ns_evlink *)head->q1;
         ns_event *e = (ns_event *)((char *)l - offsetof(ns_event, ln));
         if (l != head && (uint64_t)e->when_ps < q->cur_top) {
-            ns_evlink *next = (ns_evlink *)l->q1;
-            head->q1 = (uintptr_t)next;
-            next->q2 = (uintptr_t)head;
-            l->q1 = l->q2 = 0;
+            ns_evlink_unlink(e);
             q->n--;
             q->last = e->when_ps;
             q->ops++;
-            ns_evq_look_ahead(q, head, next);
             return e;
         }
     }

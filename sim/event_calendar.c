@@ -50,7 +50,7 @@
 #include "alloc.h"
 
 #define MIN_BUCKETS   64
-#define TUNE_EVERY    NS_EVQ_TUNE_EVERY   /* operations between checks of the work per operation */
+#define TUNE_EVERY    NS_EVQ_TUNE_EVERY   /* operations between checks of the work per operation (event.h) */
 #define WALK_HALVES   2      /* 1 / WALK_HALVES insert steps per operation call for narrower buckets */
 #define SCAN_MAX      8      /* empty-bucket steps per operation that call for wider ones */
 #define SPILL_MIN     8      /* one push in SPILL_MIN into the heap calls for more buckets */
@@ -80,14 +80,6 @@ init_buckets(ns_evbucket *b, size_t nb)
     }
 }
 
-static inline void
-unlink_ev(ns_event *ev)
-{
-    link *l = &ev->ln;
-    set_next(prev_of(l), next_of(l));
-    set_prev(next_of(l), prev_of(l));
-    l->q1 = l->q2 = 0;
-}
 
 static inline void
 insert_after(link *p, ns_event *ev)
@@ -99,24 +91,6 @@ insert_after(link *p, ns_event *ev)
     set_next(p, l);
 }
 
-static inline ns_evbucket *
-bucket_of(const ns_evq *q, ns_time t)
-{
-    return &q->bucket[((uint64_t)t >> q->shift) & (q->nb - 1)];
-}
-
-/* put ev last in bucket b (its time is at or after every event there):
- * the last event's link is written, never read */
-static inline void
-append(ns_evbucket *b, ns_event *ev)
-{
-    link *l = &ev->ln, *tail = prev_of(&b->head);
-    set_prev(l, tail);
-    set_next(l, &b->head);
-    set_next(tail, l);
-    set_prev(&b->head, l);
-    b->tail_max = ev->when_ps;
-}
 
 /* events in the buckets (the rest wait in the heap) */
 static inline size_t in_buckets(const ns_evq *q) { return q->n - q->heap.n; }
@@ -134,10 +108,10 @@ add_end(uint64_t a, uint64_t b)
 static inline void
 link_ev(ns_evq *q, ns_event *ev)
 {
-    ns_evbucket *b = bucket_of(q, ev->when_ps);
+    ns_evbucket *b = ns_evq_bucket_of(q, ev->when_ps);
     link *head = &b->head, *tail = prev_of(head);
     if (tail == head || b->tail_max <= ev->when_ps) {
-        append(b, ev);
+        ns_evbucket_append(b, ev);
         return;
     }
     link *p = tail;
@@ -146,7 +120,7 @@ link_ev(ns_evq *q, ns_event *ev)
         q->walk++;
     }
     if (p == tail)
-        append(b, ev);   /* the bound was high: the last event had gone */
+        ns_evbucket_append(b, ev);   /* the bound was high: the last event had gone */
     else
         insert_after(p, ev);
 }
@@ -265,7 +239,7 @@ rebuild(ns_evq *q, size_t nb, unsigned shift)
         /* globally sorted: appending keeps every bucket sorted; the heap
          * takes them in order, each at its end (room reserved above) */
         if (!beyond(q, all[i]->when_ps))
-            append(bucket_of(q, all[i]->when_ps), all[i]);
+            ns_evbucket_append(ns_evq_bucket_of(q, all[i]->when_ps), all[i]);
         else
             ns_evheap_insert(&q->heap, all[i]);
     }
@@ -304,7 +278,7 @@ ns_evq_cal_push(ns_evq *q, ns_event *ev, ns_time when)
             ns_evheap_remove(&q->heap, ev);
             note_heap(q);
         } else {
-            unlink_ev(ev);
+            ns_evlink_unlink(ev);
         }
         q->n--;
     }
@@ -334,7 +308,7 @@ ns_evq_cal_cancel(ns_evq *q, ns_event *ev)
         ns_evheap_remove(&q->heap, ev);
         note_heap(q);
     } else {
-        unlink_ev(ev);
+        ns_evlink_unlink(ev);
     }
     q->n--;
 }
@@ -346,7 +320,7 @@ ns_evq_cal_due_at(const ns_evq *q, ns_time t)
 {
     if (q->n == 0)
         return 0;
-    const link *head = &bucket_of(q, t)->head;
+    const link *head = &ns_evq_bucket_of(q, t)->head;
     link *l = next_of(head);
     return l != head && ev_of(l)->when_ps == t;
 }
@@ -375,44 +349,24 @@ ns_evq_cal_pop(ns_evq *q)
             set_current(q, ns_evheap_top_when(&q->heap));
             migrate(q);
         }
-        /* the buckets' events lie within a year of the current bucket: one
-         * turn finds the first. The place is kept in registers and written
-         * back when it is found, or before the heap's earliest event moves
-         * into its bucket (migrate), when the horizon passes it */
+        /* the buckets' events lie within a year of the current bucket: one turn finds the first */
         uint64_t w = (uint64_t)1 << q->shift;
-        size_t mask = q->nb - 1, cur = q->cur, steps = 0;
-        uint64_t top = q->cur_top, horizon = q->horizon;
         for (size_t i = 0; i < q->nb; i++) {
-            link *head = &q->bucket[cur].head;
+            link *head = &q->bucket[q->cur].head;
             link *l = next_of(head);
             ns_event *e = ev_of(l);
-            if (l != head && (uint64_t)e->when_ps < top) {
-                q->cur = cur;
-                q->cur_top = top;
-                q->horizon = horizon;
-                q->scan += steps;
-                link *next = next_of(l);
-                unlink_ev(e);
+            if (l != head && due(q, e)) {
+                ns_evlink_unlink(e);
                 q->n--;
                 q->last = e->when_ps;
-                ns_evq_look_ahead(q, head, next);
                 return e;
             }
-            cur = (cur + 1) & mask;
-            top = add_end(top, w);
-            horizon = add_end(horizon, w);
-            steps++;
-            if (q->heap_top < horizon) {
-                q->cur = cur;
-                q->cur_top = top;
-                q->horizon = horizon;
-                migrate(q);
-            }
+            q->cur = (q->cur + 1) & (q->nb - 1);
+            q->cur_top = add_end(q->cur_top, w);
+            q->horizon = add_end(q->horizon, w);
+            q->scan++;
+            migrate(q);
         }
-        q->cur = cur;
-        q->cur_top = top;
-        q->horizon = horizon;
-        q->scan += steps;
         /* not reached while the buckets hold one year; a safeguard */
         ns_event *e = direct_search(q);
         if (e)

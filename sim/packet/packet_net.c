@@ -407,8 +407,6 @@ pnet_new(ns_sim *sim, ns_net **out)
      * together they would keep neighbouring switches in step */
     for (size_t k = 0; k < nsw * f->nedges; k++)
         n->rr[k] = (uint32_t)ns_hash64(c->seed ^ ((uint64_t)k << 20));
-    /* a port's delivery reads the packet at its head first (event.h) */
-    ns_evq_set_hint(&sim->evq, ns_port_deliver, offsetof(ns_port, head) - offsetof(ns_port, ev));
     for (size_t i = 0; i < f->nlinks; i++) {
         const ns_flink *l = &f->links[i];
         ns_port *p = &n->ports[i];
