@@ -4,7 +4,8 @@
  * Each block carries a header holding its size so that live bytes can be
  * tracked without help from the C library. Big blocks (8 MiB and more) are
  * mappings of their own on 2 MiB boundaries, backed by transparent huge
- * pages and grown by moving their pages (see "Big blocks" below).
+ * pages and grown by moving their pages (see "Big blocks" below); so are
+ * small blocks the C library refuses ("When the C library refuses").
  */
 #include <config.h>
 #include "alloc.h"
@@ -135,6 +136,63 @@ malloc_setup(void)
 #endif
 }
 
+/* When the C library refuses. glibc's malloc can fail with memory to
+ * spare: under valgrind, whose client heap (brk) is a small segment,
+ * blocks below the mmap threshold come from that heap, and once it is full
+ * malloc returns NULL though mmap still works (a 4,096-host run stopped so,
+ * "out of memory for packets"). A small block the C library refuses is then
+ * a mapping of its own, rounded to pages: freed with munmap and grown by
+ * moving its pages, as a big block. Not under a sanitizer, whose allocator
+ * is the one to ask. ns_alloc_refuse_libc makes the refusal happen, for
+ * tests. */
+static int refuse_libc;
+
+#define PAGE ((size_t)4096)
+
+static size_t
+page_len(size_t bytes)
+{
+    return (sizeof(blockhdr) + bytes + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* a small block from the C library, or else a mapping; NULL when out of
+ * memory. Its `mapped` is set */
+static blockhdr *
+small_block(size_t bytes, int zero)
+{
+    blockhdr *h = NULL;
+    if (!refuse_libc)
+        h = zero ? calloc(1, sizeof *h + bytes) : malloc(sizeof *h + bytes);
+    if (h) {
+        h->b.mapped = 0;
+        return h;
+    }
+    if (!NS_ALLOC_MAPS_BIG)
+        return NULL;
+    size_t len = page_len(bytes);
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    h = p;   /* zero */
+    h->b.mapped = len;
+    return h;
+}
+
+/* small block h (the C library's) resized to `bytes`, its contents kept
+ * (up to the smaller size); NULL when out of memory (h untouched) */
+static blockhdr *
+small_resize(blockhdr *h, size_t bytes)
+{
+    blockhdr *n = refuse_libc ? NULL : realloc(h, sizeof *n + bytes);
+    if (n)
+        return n;
+    if (!(n = small_block(bytes, 0)))
+        return NULL;
+    memcpy(n + 1, h + 1, h->b.size < bytes ? h->b.size : bytes);
+    free(h);
+    return n;
+}
+
 /* zero: from calloc, which leaves fresh pages of a big block to the
  * kernel's zeroing instead of writing them twice */
 static void *
@@ -145,14 +203,15 @@ alloc_block(size_t bytes, int zero)
         return NULL;
     blockhdr *h;
     size_t len = map_len(bytes);
-    if (len)
-        h = map_aligned(len);   /* zero already */
-    else
-        h = zero ? calloc(1, sizeof *h + bytes) : malloc(sizeof *h + bytes);
+    if (len) {
+        if ((h = map_aligned(len)))   /* zero already */
+            h->b.mapped = len;
+    } else {
+        h = small_block(bytes, zero);
+    }
     if (!h)
         return NULL;
     h->b.size = bytes;
-    h->b.mapped = len;
     live_blocks++;
     live_bytes += bytes;
     if (live_bytes > peak_bytes)
@@ -187,20 +246,21 @@ ns_realloc(void *p, size_t bytes)
         return NULL;
     blockhdr *n;
     size_t len = map_len(bytes);
-    if (h->b.mapped) {             /* a big block stays one, even when it shrinks */
+    if (h->b.mapped) {             /* a mapping stays one, even when it shrinks */
+        size_t to = len ? len : page_len(bytes);   /* a small one the C library refused: pages */
         if (bytes + sizeof *h <= h->b.mapped)
             n = h;
-        else if (!len || !(n = map_grow(h, len)))
+        else if (!(n = map_grow(h, to)))
             return NULL;
         else
-            n->b.mapped = len;
+            n->b.mapped = to;
     } else if (len) {              /* a small block becomes big: copied once */
         if (!(n = map_aligned(len)))
             return NULL;
         memcpy(n + 1, h + 1, old);
         free(h);
         n->b.mapped = len;
-    } else if (!(n = realloc(h, sizeof *n + bytes))) {
+    } else if (!(n = small_resize(h, bytes))) {
         return NULL;
     }
     n->b.size = bytes;
@@ -287,3 +347,5 @@ ns_alloc_set_limit(size_t bytes)
 
 size_t ns_alloc_limit(void) { return limit_bytes; }
 int ns_alloc_limit_hit(void) { return limit_hit; }
+
+void ns_alloc_refuse_libc(int on) { refuse_libc = on; }

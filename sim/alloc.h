@@ -65,4 +65,9 @@ void ns_alloc_set_limit(size_t bytes);
 size_t ns_alloc_limit(void);
 int ns_alloc_limit_hit(void);
 
+/* for tests: 1 makes the C library's malloc, calloc and realloc count as
+ * refusing every block, as glibc's does under valgrind once its small heap
+ * is full; netsim then maps small blocks itself (alloc.c). 0 ends it. */
+void ns_alloc_refuse_libc(int on);
+
 #endif

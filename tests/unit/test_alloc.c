@@ -1,6 +1,7 @@
 /* test_alloc.c - big blocks: their own mappings on 2 MiB boundaries, one
  * mapping each, kept whole when they grow (their pages move, the contents
- * stay), zero when asked, counted like any block */
+ * stay), zero when asked, counted like any block; and small blocks the C
+ * library refuses, mapped instead */
 #include <config.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ one_mapping(const void *p, size_t n)
 int
 main(void)
 {
-    plan(14);
+    plan(17);
     size_t live0 = ns_alloc_live_bytes();
 
     /* a small block grows into a big one, then bigger: contents kept */
@@ -124,6 +125,45 @@ main(void)
     ok(ok_all, "four neighbouring big blocks grow, each keeping its contents");
     for (int i = 0; i < 4; i++)
         ns_free(b[i]);
+
+    /* the C library refusing small blocks, as glibc's malloc does under
+     * valgrind once its heap segment is full: they come from mappings */
+    if (NS_ALLOC_MAPS_BIG) {
+        unsigned char *had = ns_alloc(5000);   /* the C library's, before */
+        fill(had, 0, 5000);
+        ns_alloc_refuse_libc(1);
+        unsigned char *s = ns_alloc(1000);
+        if (s)
+            fill(s, 0, 1000);
+        unsigned char *c = ns_calloc(300, 10);
+        int zero = c != NULL;
+        for (size_t i = 0; c && i < 3000; i++)
+            zero &= c[i] == 0;
+        ok(s && zero, "refused by the C library, ns_alloc and ns_calloc still give blocks (the calloc's zero)");
+        int grew = 1;
+        size_t sn = 1000;
+        for (size_t to = 3000; to <= 20 * MiB && grew; to *= 3) {   /* pages, more pages, then a big block */
+            unsigned char *q = ns_realloc(s, to);
+            grew = q && holds(q, sn);
+            if (q) {
+                s = q;
+                fill(s, sn, to);
+                sn = to;
+            }
+        }
+        unsigned char *moved = ns_realloc(had, 100000);   /* the C library's block, which it will not grow */
+        ok(grew && sn > 8 * MiB && moved && holds(moved, 5000),
+           "they grow from pages to a big block, and a block the C library gave moves out of it, contents kept");
+        is_int(ns_alloc_live_bytes(), sn + 3000 + 100000, "live bytes count them");
+        ns_free(s);
+        ns_free(c);
+        ns_free(moved);
+        ns_alloc_refuse_libc(0);
+    } else {
+        ok(1, "# SKIP the sanitizer's allocator is the only one asked");
+        ok(1, "# SKIP the sanitizer's allocator is the only one asked");
+        ok(1, "# SKIP the sanitizer's allocator is the only one asked");
+    }
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     is_int(ns_alloc_live_bytes(), 0, "no live bytes left");
     return done_testing();
