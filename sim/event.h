@@ -103,6 +103,8 @@ int ns_evq_init(ns_evq *q, int kind);
 void ns_evq_destroy(ns_evq *q);
 /* the calendar's operations between checks of its shape (event_calendar.c) */
 #define NS_EVQ_TUNE_EVERY 8192
+/* one past the clock's last instant: where the calendar's intervals stop */
+#define NS_EVQ_END ((uint64_t)NS_TIME_MAX + 1)
 /* the general push and pop (event.c); ns_evq_push and ns_evq_pop below
  * take the calendar's common cases inline and the rest here */
 int ns_evq_push_any(ns_evq *q, ns_event *ev, ns_time when);
@@ -183,13 +185,29 @@ ns_evq_pop(ns_evq *q)
     if (q->kind == NS_EVQ_CALENDAR && q->ops + 1 < NS_EVQ_TUNE_EVERY && q->n > q->heap.n) {
         ns_evlink *head = &q->bucket[q->cur].head, *l = (ns_evlink *)head->q1;
         ns_event *e = (ns_event *)((char *)l - offsetof(ns_event, ln));
-        if (l != head && (uint64_t)e->when_ps < q->cur_top) {
-            ns_evlink_unlink(e);
-            q->n--;
-            q->last = e->when_ps;
-            q->ops++;
-            return e;
+        if (!(l != head && (uint64_t)e->when_ps < q->cur_top)) {
+            /* or the next bucket's first, when it is due there and the
+             * step passes no event waiting in the heap (nothing to move
+             * in) nor the clock's end: one step of ns_evq_cal_pop's scan */
+            uint64_t w = (uint64_t)1 << q->shift;
+            if (q->horizon >= NS_EVQ_END - w || q->heap_top < q->horizon + w)
+                return ns_evq_pop_any(q);
+            size_t next = (q->cur + 1) & (q->nb - 1);
+            head = &q->bucket[next].head;
+            l = (ns_evlink *)head->q1;
+            e = (ns_event *)((char *)l - offsetof(ns_event, ln));
+            if (l == head || (uint64_t)e->when_ps >= q->cur_top + w)
+                return ns_evq_pop_any(q);
+            q->cur = next;
+            q->cur_top += w;
+            q->horizon += w;
+            q->scan++;
         }
+        ns_evlink_unlink(e);
+        q->n--;
+        q->last = e->when_ps;
+        q->ops++;
+        return e;
     }
     return ns_evq_pop_any(q);
 }

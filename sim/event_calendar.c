@@ -101,7 +101,7 @@ insert_after(link *p, ns_event *ev)
 static inline size_t in_buckets(const ns_evq *q) { return q->n - q->heap.n; }
 
 /* one past the clock's last instant: where interval ends stop */
-#define END ((uint64_t)NS_TIME_MAX + 1)
+#define END NS_EVQ_END
 
 static inline uint64_t
 add_end(uint64_t a, uint64_t b)
