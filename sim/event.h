@@ -81,6 +81,8 @@ struct ns_evq {
     uint64_t  horizon;      /* start of the current bucket + year: later events wait in `heap` */
     uint64_t  heap_top;     /* the heap's earliest time, or 2^63 when it is empty */
     ns_time   last;         /* time of the last event popped */
+    size_t    fast;         /* operations the inline push and pop may still take before the
+                             * calendar must look at its shape or its bound on events (0: a heap) */
     uint64_t  ops, walk, scan, spill;   /* cost accounting, to reshape (event_calendar.c) */
     /* the heap queue's events, or the calendar's beyond its horizon */
     ns_evheap heap;
@@ -146,13 +148,12 @@ ns_evlink_unlink(ns_event *ev)
  *
  * Inline, the calendar's common case: an idle event, before the horizon,
  * at or after the bound on its bucket's last event (an append), with no
- * reshaping due. It does exactly what ns_evq_cal_push does then (the same
+ * reshaping or growth due (q->fast). It does exactly what ns_evq_cal_push does then (the same
  * seq, bucket, bound and count): the order of events is not the path's. */
 static inline int
 ns_evq_push(ns_evq *q, ns_event *ev, ns_time when)
 {
-    if (q->kind == NS_EVQ_CALENDAR && !ev->ln.q1 && (uint64_t)when < q->horizon
-        && q->ops + 1 < NS_EVQ_TUNE_EVERY && q->n + 1 - q->heap.n <= 2 * q->nb) {
+    if (q->fast && !ev->ln.q1 && (uint64_t)when < q->horizon) {
         ns_evbucket *b = ns_evq_bucket_of(q, when);
         if (b->head.q2 == (uintptr_t)&b->head || b->tail_max <= when) {
             ev->when_ps = when;
@@ -160,6 +161,7 @@ ns_evq_push(ns_evq *q, ns_event *ev, ns_time when)
             ns_evbucket_append(b, ev);
             q->n++;
             q->ops++;
+            q->fast--;
             return 0;
         }
     }
@@ -177,12 +179,12 @@ void ns_evq_cancel(ns_evq *q, ns_event *ev);
 /* remove and return the earliest event, NULL if empty.
  *
  * Inline, the calendar's common case: the current bucket's first event is
- * due (in the bucket's interval) and no reshaping is due; as
+ * due (in the bucket's interval) and no reshaping is due (q->fast); as
  * ns_evq_cal_pop does then. */
 static inline ns_event *
 ns_evq_pop(ns_evq *q)
 {
-    if (q->kind == NS_EVQ_CALENDAR && q->ops + 1 < NS_EVQ_TUNE_EVERY && q->n > q->heap.n) {
+    if (q->fast) {   /* an empty calendar's buckets are empty: it goes on to ns_evq_pop_any */
         ns_evlink *head = &q->bucket[q->cur].head, *l = (ns_evlink *)head->q1;
         ns_event *e = (ns_event *)((char *)l - offsetof(ns_event, ln));
         if (!(l != head && (uint64_t)e->when_ps < q->cur_top)) {
@@ -207,6 +209,7 @@ ns_evq_pop(ns_evq *q)
         q->n--;
         q->last = e->when_ps;
         q->ops++;
+        q->fast--;
         return e;
     }
     return ns_evq_pop_any(q);

@@ -182,6 +182,18 @@ due(const ns_evq *q, const ns_event *e)
     return (uint64_t)e->when_ps < q->cur_top;
 }
 
+/* the operations the inline push and pop (event.h) may take before these
+ * must look again: up to the shape's next check (account), and while the
+ * buckets stay at or below 2 nb events even if every one is a push (a pop
+ * only makes room) */
+static void
+refill(ns_evq *q)
+{
+    size_t ncal = in_buckets(q), room = ncal < 2 * q->nb ? 2 * q->nb - ncal : 0;
+    size_t tune = q->ops < TUNE_EVERY - 1 ? TUNE_EVERY - 1 - q->ops : 0;
+    q->fast = room < tune ? room : tune;
+}
+
 int
 ns_evq_cal_init(ns_evq *q)
 {
@@ -192,6 +204,7 @@ ns_evq_cal_init(ns_evq *q)
     init_buckets(q->bucket, q->nb);
     set_current(q, 0);
     note_heap(q);
+    refill(q);
     return 0;
 }
 
@@ -274,8 +287,8 @@ account(ns_evq *q)
     q->ops = q->walk = q->scan = q->spill = 0;
 }
 
-int
-ns_evq_cal_push(ns_evq *q, ns_event *ev, ns_time when)
+static int
+cal_push(ns_evq *q, ns_event *ev, ns_time when)
 {
     int far = beyond(q, when);
     if (far && !ns_evheap_has(ev) && ns_evheap_reserve(&q->heap, q->heap.n + 1))
@@ -304,6 +317,14 @@ ns_evq_cal_push(ns_evq *q, ns_event *ev, ns_time when)
     else
         account(q);
     return 0;
+}
+
+int
+ns_evq_cal_push(ns_evq *q, ns_event *ev, ns_time when)
+{
+    int rc = cal_push(q, ev, when);
+    refill(q);
+    return rc;
 }
 
 void
@@ -345,8 +366,8 @@ direct_search(ns_evq *q)
     return best;
 }
 
-ns_event *
-ns_evq_cal_pop(ns_evq *q)
+static ns_event *
+cal_pop(ns_evq *q)
 {
     if (q->n == 0)
         return NULL;
@@ -379,4 +400,12 @@ ns_evq_cal_pop(ns_evq *q)
         if (e)
             set_current(q, e->when_ps);
     }
+}
+
+ns_event *
+ns_evq_cal_pop(ns_evq *q)
+{
+    ns_event *e = cal_pop(q);
+    refill(q);
+    return e;
 }
