@@ -461,8 +461,34 @@ ns_pkt_next_link(ns_pnet *n, ns_pkt *p, uint32_t at)
     return at == p->dst ? NS_PKT_HOME : ns_lb_choose(n, at, p->dst, p);
 }
 /* packet p has arrived at node `at` (the far end of the port that delivered
- * it) and leaves on `out` (ns_pkt_next_link's answer) */
-void ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at, uint32_t out);
+ * it) and leaves on `out` (ns_pkt_next_link's answer). Inline: it runs at
+ * every packet-hop, from its one caller, a port's delivery */
+static inline void
+ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at, uint32_t out)
+{
+    if (out == NS_PKT_HOME) {
+        ns_sflow *f = p->flow;
+        if (p->type == NS_PKT_DATA) {
+            f->rx_entropy = p->entropy;   /* for the ACK that answers it */
+            n->tp->on_data(n, f, p);
+        } else if (p->type == NS_PKT_TRIMMED) {
+            f->rx_entropy = p->entropy;
+            n->tp->on_trimmed(n, f, p);
+        } else {
+            if (f->reps && p->type == NS_PKT_ACK)
+                ns_reps_ack(n, f, p);
+            n->tp->on_ack(n, f, p);
+        }
+        return;
+    }
+    if (out == NS_NONE) {   /* failures left this switch no way to dst */
+        ns_failures_lost(n, p->in_link, p);
+        return;
+    }
+    if (n->pfc && at >= n->fab->nhosts)
+        ns_pfc_arrive(n, p);   /* counted at this switch's ingress until it leaves */
+    ns_port_send(n, out, p);
+}
 /* the event of a port: its head packet arrives */
 void ns_port_deliver(void *simp, ns_event *ev);
 /* a subflow delivered all its bytes (the transfer may be done) */

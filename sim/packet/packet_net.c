@@ -110,33 +110,6 @@ ns_pkt_free(ns_pnet *n, ns_pkt *p)
         release(n, f);
 }
 
-void
-ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at, uint32_t out)
-{
-    if (out == NS_PKT_HOME) {
-        ns_sflow *f = p->flow;
-        if (p->type == NS_PKT_DATA) {
-            f->rx_entropy = p->entropy;   /* for the ACK that answers it */
-            n->tp->on_data(n, f, p);
-        } else if (p->type == NS_PKT_TRIMMED) {
-            f->rx_entropy = p->entropy;
-            n->tp->on_trimmed(n, f, p);
-        } else {
-            if (f->reps && p->type == NS_PKT_ACK)
-                ns_reps_ack(n, f, p);
-            n->tp->on_ack(n, f, p);
-        }
-        return;
-    }
-    if (out == NS_NONE) {   /* failures left this switch no way to dst */
-        ns_failures_lost(n, p->in_link, p);
-        return;
-    }
-    if (n->pfc && at >= n->fab->nhosts)
-        ns_pfc_arrive(n, p);   /* counted at this switch's ingress until it leaves */
-    ns_port_send(n, out, p);
-}
-
 /* time the NIC of host `h` has been paused by PFC, so far */
 static ns_time
 nic_paused_ps(const ns_pnet *n, uint32_t h)

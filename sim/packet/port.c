@@ -248,10 +248,7 @@ ns_port_deliver(void *simp, ns_event *ev)
     } else {
         p->tail = NULL;
     }
-    if (out < NS_PKT_HOME && !n->pfc)
-        ns_port_send(n, out, pkt);   /* a switch passes it on: ns_pkt_arrive's common case, without its call */
-    else
-        ns_pkt_arrive(n, pkt, p->to, out);
+    ns_pkt_arrive(n, pkt, p->to, out);
 }
 
 /* --- ports with a scheduler ------------------------------------------------- */
