@@ -148,8 +148,9 @@ ns_evlink_unlink(ns_event *ev)
  *
  * Inline, the calendar's common case: an idle event, before the horizon,
  * at or after the bound on its bucket's last event (an append), with no
- * reshaping or growth due (q->fast). It does exactly what ns_evq_cal_push does then (the same
- * seq, bucket, bound and count): the order of events is not the path's. */
+ * reshaping or growth due (q->fast). It does exactly what ns_evq_cal_push
+ * does then (the same seq, bucket, bound and count): the order of events
+ * is not the path's. */
 static inline int
 ns_evq_push(ns_evq *q, ns_event *ev, ns_time when)
 {
@@ -178,8 +179,8 @@ void ns_evq_cancel(ns_evq *q, ns_event *ev);
 
 /* remove and return the earliest event, NULL if empty.
  *
- * Inline, the calendar's common case: the current bucket's first event is
- * due (in the bucket's interval) and no reshaping is due (q->fast); as
+ * Inline, the calendar's common case: the current bucket's first event,
+ * or the next bucket's, is due and no reshaping is due (q->fast); as
  * ns_evq_cal_pop does then. */
 static inline ns_event *
 ns_evq_pop(ns_evq *q)

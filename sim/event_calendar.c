@@ -85,7 +85,6 @@ init_buckets(ns_evbucket *b, size_t nb)
     }
 }
 
-
 static inline void
 insert_after(link *p, ns_event *ev)
 {
@@ -95,7 +94,6 @@ insert_after(link *p, ns_event *ev)
     set_prev(next_of(p), l);
     set_next(p, l);
 }
-
 
 /* events in the buckets (the rest wait in the heap) */
 static inline size_t in_buckets(const ns_evq *q) { return q->n - q->heap.n; }
