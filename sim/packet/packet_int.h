@@ -28,8 +28,10 @@
 #include <stdint.h>
 #include "sim/id.h"
 #include "sim/event.h"
+#include "sim/fabric.h"
 #include "sim/net.h"
 #include "sim/pool.h"
+#include "sim/route.h"
 #include "sim/sim.h"
 
 typedef struct ns_rng ns_rng;
@@ -311,6 +313,8 @@ struct ns_pnet {
     uint32_t         mss;        /* payload bytes per full packet */
     uint32_t         ack_size;   /* bytes of an ACK on the wire */
     int              lb, spray, unlimited;
+    int              lb_hashed;  /* lb hashes the label and nothing else (ecmp, flowlet, spray
+                                  * random or oblivious, reps): ns_pkt_next_link's inline path */
     uint32_t         spray_entropies;   /* spray = "oblivious" */
     ns_time          flowlet_gap_ps;
     uint64_t         data_packets, ack_packets;
@@ -458,12 +462,35 @@ void ns_port_set_rate(ns_port *p, uint64_t bps);
 static inline uint32_t
 ns_pkt_next_link(ns_pnet *n, ns_pkt *p, uint32_t at)
 {
-    return at == p->dst ? NS_PKT_HOME : ns_lb_choose(n, at, p->dst, p);
+    uint32_t dst = p->dst;
+    if (at == dst)
+        return NS_PKT_HOME;
+    /* inline, ns_lb_choose's common cases (the same answers): the last hop
+     * down, and at a switch a hashed pick among the ways on; the rest
+     * (a GPU passing PXN traffic, a scale-up switch, no way left, the
+     * policies that look further) there */
+    const ns_fabric *f = n->fab;
+    if (f->host_attach[dst] == at)
+        return ns_fabric_downlink(f, dst);
+    if (n->lb_hashed && at >= f->nhosts) {
+        const ns_hopset *hs = ns_fabric_route(f, at, dst);
+        if (hs->n == 1)
+            return f->hops[hs->off];
+        if (hs->n > 1) {
+            uint32_t off = p->path_off;
+            uint32_t idx = ns_route_pick(n->salt[at], p->entropy, &off, hs->n);
+            p->path_off = (uint16_t)off;
+            return f->hops[hs->off + idx];
+        }
+    }
+    return ns_lb_choose(n, at, dst, p);
 }
 /* packet p has arrived at node `at` (the far end of the port that delivered
- * it) and leaves on `out` (ns_pkt_next_link's answer). Inline: it runs at
- * every packet-hop, from its one caller, a port's delivery */
-static inline void
+ * it) and leaves on `out` (ns_pkt_next_link's answer): 1 when the caller
+ * is to send it on `out` (ns_port_send), 0 when it arrived home or was
+ * lost. Inline: it runs at every packet-hop, from its one caller, a
+ * port's delivery (which sends it with ns_port_send's fast path inline) */
+static inline int
 ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at, uint32_t out)
 {
     if (out == NS_PKT_HOME) {
@@ -479,15 +506,15 @@ ns_pkt_arrive(ns_pnet *n, ns_pkt *p, uint32_t at, uint32_t out)
                 ns_reps_ack(n, f, p);
             n->tp->on_ack(n, f, p);
         }
-        return;
+        return 0;
     }
     if (out == NS_NONE) {   /* failures left this switch no way to dst */
         ns_failures_lost(n, p->in_link, p);
-        return;
+        return 0;
     }
     if (n->pfc && at >= n->fab->nhosts)
         ns_pfc_arrive(n, p);   /* counted at this switch's ingress until it leaves */
-    ns_port_send(n, out, p);
+    return 1;
 }
 /* the event of a port: its head packet arrives */
 void ns_port_deliver(void *simp, ns_event *ev);

@@ -350,6 +350,8 @@ pnet_new(ns_sim *sim, ns_net **out)
     else if (n->tp->defaults)
         n->tp->defaults(n->tp_settings.bytes);
     n->lb = c->lb;
+    n->lb_hashed = c->lb == NS_LB_ECMP || c->lb == NS_LB_FLOWLET || c->lb == NS_LB_REPS ||
+                   (c->lb == NS_LB_SPRAY && c->spray != NS_SPRAY_ROUNDROBIN);
     n->spray = c->spray;
     n->spray_entropies = c->spray_entropies ? c->spray_entropies : 1;
     n->flowlet_gap_ps = c->flowlet_gap_ps;

@@ -180,34 +180,50 @@ ahead(ns_pnet *n, ns_port *p, uint32_t link, ns_pkt *pkt)
     p->enq_bytes += pkt->size;
 }
 
-void
-ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
+/* the cases ns_port_send takes out of line: a port with a scheduler, a
+ * failed cable, a trimmed header at a busy trimming port */
+static __attribute__((noinline)) void
+send_special(ns_pnet *n, uint32_t link, ns_pkt *pkt)
 {
     ns_port *p = &n->ports[link];
-    if (p->sched) {
+    if (p->sched)
         sched_send(n, link, pkt);
-        return;
-    }
-    if (p->down) {   /* a failed cable (failure.c) */
+    else if (p->down)   /* a failed cable (failure.c) */
         ns_failures_lost(n, link, pkt);
+    else
+        ahead(n, p, link, pkt);   /* a header keeps its priority at every trimming switch */
+}
+
+/* pkt found no room at port p: a data packet at a trimming port goes on
+ * as its header, anything else is dropped */
+static __attribute__((noinline)) void
+refuse(ns_pnet *n, ns_port *p, uint32_t link, ns_pkt *pkt)
+{
+    if (p->trim && pkt->type == NS_PKT_DATA) {
+        pkt->type = NS_PKT_TRIMMED;
+        pkt->size = n->fab->header;
+        p->trims++;
+        ahead(n, p, link, pkt);
         return;
     }
+    p->drops++;
+    ns_pkt_free(n, pkt);
+}
+
+/* ns_port_send, inline in a port's delivery (a switch forwarding), the
+ * rare cases out of line */
+HOT void
+port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
+{
+    ns_port *p = &n->ports[link];
     ns_time now = n->sim->now;
-    if (pkt->type == NS_PKT_TRIMMED && p->trim && p->free_ps > now) {
-        ahead(n, p, link, pkt);   /* a header keeps its priority at every trimming switch */
+    if (p->sched | p->down || (pkt->type == NS_PKT_TRIMMED && p->trim && p->free_ps > now)) {
+        send_special(n, link, pkt);
         return;
     }
     uint64_t backlog = ns_port_backlog(p, now);
     if (p->buffer_bytes && !n->unlimited && no_room(n, p, backlog, pkt->size, now)) {
-        if (p->trim && pkt->type == NS_PKT_DATA) {
-            pkt->type = NS_PKT_TRIMMED;
-            pkt->size = n->fab->header;
-            p->trims++;
-            ahead(n, p, link, pkt);
-            return;
-        }
-        p->drops++;
-        ns_pkt_free(n, pkt);
+        refuse(n, p, link, pkt);
         return;
     }
     if (p->ecn && (pkt->flags & NS_PF_ECT) && ecn_mark(n, p, backlog)) {
@@ -219,6 +235,12 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
     on_wire(n, p, link, pkt);
+}
+
+void
+ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
+{
+    port_send(n, link, pkt);
 }
 
 void
@@ -248,7 +270,8 @@ ns_port_deliver(void *simp, ns_event *ev)
     } else {
         p->tail = NULL;
     }
-    ns_pkt_arrive(n, pkt, p->to, out);
+    if (ns_pkt_arrive(n, pkt, p->to, out))
+        port_send(n, out, pkt);
 }
 
 /* --- ports with a scheduler ------------------------------------------------- */
