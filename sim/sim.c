@@ -717,6 +717,9 @@ ns_sim_set_progress(ns_sim *sim, ns_progress_fn *fn, void *ctx, uint64_t every)
     sim->progress_every = every ? every : 1;
 }
 
+/* events between two looks at the stop flag (ns_sim_run) */
+#define STOP_EVERY 1024
+
 int
 ns_sim_run(ns_sim *sim)
 {
@@ -732,19 +735,34 @@ ns_sim_run(ns_sim *sim)
             return sim->err.code;
     }
     int rc = drain_ready(sim);
-    uint64_t next_progress = sim->progress_every;
-    /* the run's limits, fixed before it starts, as one comparison each */
+    uint64_t next_progress = sim->progress_fn ? sim->progress_every : UINT64_MAX;
+    /* the run's limits, fixed before it starts, as one comparison each; the
+     * stop flag, the event limit and the progress report are looked at when
+     * the event count reaches check_at (the flag at least every STOP_EVERY
+     * events: a signal stops the run within microseconds, not at once) */
     volatile int *const stop_flag = sim->stop_flag;
     const uint64_t max_events = sim->max_events ? sim->max_events : UINT64_MAX;
     const ns_time until = sim->cfg.until_ps > 0 ? sim->cfg.until_ps : NS_TIME_MAX;
+    uint64_t check_at = sim->events;
     while (rc == NS_OK) {
-        if (stop_flag && *stop_flag) {
-            sim->stopped = 1;
-            break;
-        }
-        if (sim->events >= max_events) {
-            sim->stopped = 3;
-            break;
+        if (sim->events >= check_at) {
+            if (sim->events >= next_progress) {
+                sim->progress_fn(sim->progress_ctx, sim);
+                next_progress = sim->events + sim->progress_every;
+            }
+            if (stop_flag && *stop_flag) {
+                sim->stopped = 1;
+                break;
+            }
+            if (sim->events >= max_events) {
+                sim->stopped = 3;
+                break;
+            }
+            check_at = sim->events + STOP_EVERY;
+            if (check_at > next_progress)
+                check_at = next_progress;
+            if (check_at > max_events)
+                check_at = max_events;
         }
         ns_event *ev = ns_evq_pop(&sim->evq);
         if (!ev)
@@ -760,11 +778,8 @@ ns_sim_run(ns_sim *sim)
         ev->fn(sim, ev);
         if (sim->err.code)
             return sim->err.code;
-        rc = drain_ready(sim);
-        if (sim->progress_fn && sim->events >= next_progress) {
-            sim->progress_fn(sim->progress_ctx, sim);
-            next_progress = sim->events + sim->progress_every;
-        }
+        if (sim->ready_head < sim->ready_tail)
+            rc = drain_ready(sim);
     }
     if (rc)
         return rc;
