@@ -47,8 +47,8 @@ ns_pool_destroy(ns_pool *p)
     p->slab_count = 0;
 }
 
-static int
-add_slab(ns_pool *p)
+int
+ns_pool_grow(ns_pool *p)
 {
     ns_pool_slab *s = ns_alloc(SLAB_HDR + LINE - 1 + p->per_slab * p->obj_size);
     if (!s)
@@ -66,25 +66,3 @@ add_slab(ns_pool *p)
     return 0;
 }
 
-void *
-ns_pool_get(ns_pool *p)
-{
-    if (!p->free_list && add_slab(p))
-        return NULL;
-    void *obj = p->free_list;
-    p->free_list = *(void **)obj;
-    if (++p->live > p->peak)
-        p->peak = p->live;
-    return obj;
-}
-
-void
-ns_pool_put(ns_pool *p, void *obj)
-{
-#ifdef NS_DEBUG
-    memset(obj, 0xa5, p->obj_size);   /* catch use after free */
-#endif
-    *(void **)obj = p->free_list;
-    p->free_list = obj;
-    p->live--;
-}

@@ -11,6 +11,9 @@
 #define NS_POOL_H
 
 #include <stddef.h>
+#ifdef NS_DEBUG
+#include <string.h>
+#endif
 
 typedef struct ns_pool_slab ns_pool_slab;
 
@@ -25,9 +28,33 @@ typedef struct ns_pool {
 
 void ns_pool_init(ns_pool *p, size_t obj_size, size_t per_slab);
 void ns_pool_destroy(ns_pool *p);
-/* an uninitialised object, or NULL when out of memory */
-void *ns_pool_get(ns_pool *p);
-void ns_pool_put(ns_pool *p, void *obj);
+/* a new slab's objects onto the free list: 0, or -1 when out of memory */
+int ns_pool_grow(ns_pool *p);
+
+/* an uninitialised object, or NULL when out of memory (inline: a packet's
+ * birth and death on the hot path) */
+static inline void *
+ns_pool_get(ns_pool *p)
+{
+    if (!p->free_list && ns_pool_grow(p))
+        return NULL;
+    void *obj = p->free_list;
+    p->free_list = *(void **)obj;
+    if (++p->live > p->peak)
+        p->peak = p->live;
+    return obj;
+}
+
+static inline void
+ns_pool_put(ns_pool *p, void *obj)
+{
+#ifdef NS_DEBUG
+    memset(obj, 0xa5, p->obj_size);   /* catch use after free */
+#endif
+    *(void **)obj = p->free_list;
+    p->free_list = obj;
+    p->live--;
+}
 static inline size_t ns_pool_bytes(const ns_pool *p) { return p->slab_count * p->per_slab * p->obj_size; }
 
 #endif
