@@ -174,7 +174,7 @@ struct ns_sim {
     ns_progress_fn   *progress_fn;
     void             *progress_ctx;
     uint64_t          progress_every;         /* events between progress calls */
-    volatile int     *stop_flag;              /* set (by a signal handler) to stop at the next event */
+    volatile int     *stop_flag;              /* set (by a signal handler) to stop within 1,024 events */
     uint64_t          max_events;             /* stop after this many events; 0 = no limit (fuzzing) */
     int               stopped;                /* 1: stopped by stop_flag, 2: by until, 3: by max_events */
 };

@@ -30,7 +30,7 @@ typedef struct ns_cmdline {
     int           sandbox;        /* --sandbox: no os, io, debug or C modules (sim/lua/sandbox.c) */
     int           no_output;      /* simulate but write no file (the fuzz harness) */
     uint64_t      max_events;     /* stop each run after this many events, 0 = no limit (the fuzz harness) */
-    volatile sig_atomic_t *stop;  /* set by a signal: a run in progress stops at its next event */
+    volatile sig_atomic_t *stop;  /* set by a signal: a run in progress stops within 1,024 events */
 } ns_cmdline;
 
 /* what the runs of a scenario did */

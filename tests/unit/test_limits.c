@@ -355,14 +355,123 @@ refusals(void)
     ns_alloc_set_limit(0);
 }
 
+/* the run's own stops (ns_sim_run looks at them when the event count
+ * reaches one bound): the event limit and the progress report are exact,
+ * a stop flag raised by a progress report stops the run at once, and one
+ * raised by an event stops it within 1,024 events */
+typedef struct progress_log {
+    uint64_t calls, wrong;     /* calls, and calls not at a multiple of `every` */
+    uint64_t every, raise_at;  /* raise the flag at the call with this many events (0: never) */
+    volatile int *flag;
+} progress_log;
+
+static void
+on_progress(void *ctx, ns_sim *sim)
+{
+    progress_log *l = ctx;
+    l->calls++;
+    if (sim->events != l->calls * l->every)
+        l->wrong++;
+    if (l->raise_at && sim->events >= l->raise_at)
+        *l->flag = 1;
+}
+
+static volatile int flag_by_event;
+static uint64_t flag_raised_at;
+
+static void
+raise_flag(void *simp, ns_event *ev)
+{
+    ns_sim *sim = simp;
+    (void)ev;
+    flag_by_event = 1;
+    flag_raised_at = sim->events;
+}
+
+static ns_sim *
+limits_run(const ns_fabric *f, const ns_workload *w, const ns_run_cfg *c)
+{
+    ns_err e = {0};
+    ns_sim *sim = NULL;
+    if (ns_sim_new(f, w, c, &sim, &e))
+        diag("ns_sim_new: %s", e.msg);
+    return sim;
+}
+
+static void
+run_stops(void)
+{
+    ns_err e = {0};
+    ns_run_cfg c;
+    ns_run_cfg_defaults(&c);
+    ns_fabric *f = pair(100000000000ull, 1000000, 4096);
+    ns_workload *w = ns_wl_new(1);
+    ns_wl_transfer(w, 1, 2, 40000000, "x", &e);   /* 9,767 packets: about 20,000 events */
+
+    ns_sim *sim = limits_run(f, w, &c);
+    int rc = sim ? ns_sim_run(sim) : -1;
+    uint64_t all = sim ? sim->events : 0;
+    ok(rc == NS_OK && sim->stopped == 0 && all > 10000, "the whole run: %llu events", (unsigned long long)all);
+    ns_sim_free(sim);
+
+    sim = limits_run(f, w, &c);
+    if (sim)
+        sim->max_events = 5003;
+    rc = sim ? ns_sim_run(sim) : -1;
+    ok(rc == NS_OK && sim->stopped == 3 && sim->events == 5003, "max_events = 5003 stops after 5003 events (%llu)",
+       sim ? (unsigned long long)sim->events : 0ULL);
+    ns_sim_free(sim);
+
+    volatile int flag = 0;
+    progress_log l = {0, 0, 777, 0, &flag};
+    sim = limits_run(f, w, &c);
+    if (sim)
+        ns_sim_set_progress(sim, on_progress, &l, 777);
+    rc = sim ? ns_sim_run(sim) : -1;
+    ok(rc == NS_OK && l.calls == all / 777 && l.wrong == 0,
+       "a progress report every 777 events: %llu calls, each at a multiple of 777", (unsigned long long)l.calls);
+    ns_sim_free(sim);
+
+    l = (progress_log){0, 0, 100, 3000, &flag};
+    sim = limits_run(f, w, &c);
+    if (sim) {
+        ns_sim_set_progress(sim, on_progress, &l, 100);
+        sim->stop_flag = &flag;
+    }
+    rc = sim ? ns_sim_run(sim) : -1;
+    ok(rc == NS_OK && sim->stopped == 1 && sim->events == 3000,
+       "a stop flag raised by the progress report at 3,000 events stops the run there (%llu)",
+       sim ? (unsigned long long)sim->events : 0ULL);
+    ns_sim_free(sim);
+
+    /* raised by an event of its own, 1 ns into the run */
+    ns_event ev;
+    ns_event_init(&ev, raise_flag);
+    flag_by_event = 0;
+    sim = limits_run(f, w, &c);
+    if (sim) {
+        sim->stop_flag = &flag_by_event;
+        ns_sim_at(sim, &ev, 1000);
+    }
+    rc = sim ? ns_sim_run(sim) : -1;
+    ok(rc == NS_OK && sim->stopped == 1 && flag_raised_at > 0 && sim->events >= flag_raised_at &&
+       sim->events <= flag_raised_at + 1024,
+       "a stop flag raised by an event at event %llu stops the run within 1,024 events (%llu)",
+       (unsigned long long)flag_raised_at, sim ? (unsigned long long)sim->events : 0ULL);
+    ns_sim_free(sim);
+    ns_wl_free(w);
+    ns_fabric_free(f);
+}
+
 int
 main(void)
 {
     ns_lib_init();
-    plan(33);
+    plan(38);
     time_arithmetic();
     queue_at_the_end();
     clock_end();
+    run_stops();
     counters();
     estimates();
     refusals();
