@@ -126,6 +126,8 @@ TESTS += tests/uec.sh
 EXTRA_DIST += tests/uec.sh
 TESTS += tests/ack_every.sh
 EXTRA_DIST += tests/ack_every.sh tests/data/ack_every.lua
+TESTS += tests/nic_ctl.sh
+EXTRA_DIST += tests/nic_ctl.sh tests/data/nic_ctl.lua
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

@@ -1,9 +1,14 @@
 /*
- * host.c - a host's NIC: sends control packets (ACKs) first, then one data
- * packet at a time from the subflows that have something to send, round
- * robin, each as soon as the NIC has finished the previous packet. So a
- * sender paces at its NIC rate and its own queue never grows. A GPU of a
- * server has a second sender of the same kind on its NVLink port.
+ * host.c - a host's NIC: sends control packets (ACKs, NACKs, CNPs) first,
+ * then one data packet at a time from the subflows that have something to
+ * send, round robin, each chosen as soon as the NIC has finished the
+ * previous packet. So a sender paces at its NIC rate and its own queue
+ * holds at most the packet on the wire and the control packets behind it.
+ * A control packet goes on the wire when it is made, behind the packet
+ * being sent (it starts when that one ends, as when the NIC served it
+ * then), and the NIC's next choice of data moves after it: no event of its
+ * own. A GPU of a server has a second sender of the same kind on its
+ * NVLink port.
  */
 #include <config.h>
 #include "packet_int.h"
@@ -75,6 +80,21 @@ ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p)
 {
     uint32_t sender = ns_host_sender(n, host, p->flow->src);
     ns_phost *h = &n->hosts[sender];
+    const ns_port *port = &n->ports[h->link];
+    ns_time now = n->sim->now;
+    if (!h->ctl_head && !port->sched && !port->down && !port->shared &&
+        (!port->buffer_bytes || n->unlimited || ns_port_backlog(port, now) + p->size <= port->buffer_bytes)) {
+        /* served first, it goes on the wire now, behind the packet on it
+         * (it starts when that one ends, as when the NIC sends it then),
+         * and the NIC's next choice moves after it: one event less per
+         * control packet */
+        ns_port_send(n, h->link, p);
+        if (ns_event_pending(&h->ev))
+            ns_sim_at(n->sim, &h->ev, port->free_ps);
+        else
+            ns_host_kick(n, sender);
+        return;
+    }
     p->next = NULL;
     if (h->ctl_tail)
         h->ctl_tail->next = p;

@@ -1,0 +1,50 @@
+#!/bin/sh
+# nic_ctl.sh - a NIC's control packets (ACKs, NACKs, CNPs) go on the wire as
+# soon as they are made, behind the packet being sent (issue 20).
+#
+# tests/data/nic_ctl.lua: 4,000,000 bytes over a pair of hosts (100 Gb/s,
+# 1 us): 993 data packets, 992 of 4,096 B on the wire and one of 320 B
+# (64 B of headers), ACKs of 64 B. One way, the last byte arrives after the
+# wire bytes' serialisation and the cable: 4,063,552 x 80 ps + 1 us =
+# 326,084,160 ps. Both ways, each NIC also sends the other's ACKs, each
+# 5,120 ps, some before its own last packet and some after: both transfers
+# end together (the pair is symmetric), at least 326,084,160 ps and at most
+# 993 ACKs later (331,168,320 ps). A control packet made while the NIC
+# sends data waits behind that packet in the NIC's queue (the peak queue of
+# a NIC's port is then above one packet, at most a packet and an ACK), and
+# costs no event of the NIC's own: a data packet costs one NIC event (its
+# choice), one arrival and its ACK's arrival, 3 events, not 4.
+. "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+[ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
+S=$SRCDIR/tests/data/nic_ctl.lua
+for tp in dctcp uec; do
+    run_to "one_$tp.h5" "$S" transport=$tp
+    run_to "both_$tp.h5" "$S" transport=$tp both=1
+done
+for tp in dctcp uec; do
+    check "$tp, one way: the last byte at 326,084,160 ps; 3 events a data packet" "
+f = h5('one_$tp')
+ok &= int(f['summary'].attrs['makespan_ps']) == 326084160
+p = int(f['transfers']['packets'].sum())
+ok &= p == 993 and int(f['transfers']['retransmits'].sum()) == 0
+ok &= 3 * p <= int(f['summary'].attrs['events']) <= 3 * p + 16"
+    check "$tp, both ways: both end together, between 326,084,160 and 331,168,320 ps; an ACK waits behind data; 3 events a data packet" "
+f = h5('both_$tp')
+t = f['transfers'][:]
+ok &= len(t) == 2 and int(t['finish_ps'][0]) == int(t['finish_ps'][1])
+ok &= 326084160 <= int(t['finish_ps'][0]) <= 331168320
+ok &= all(4096 < int(q) <= 4096 + 64 for q in f['ports']['peak_queue_bytes'])
+p = int(t['packets'].sum())
+ok &= p == 2 * 993 and 3 * p <= int(f['summary'].attrs['events']) <= 3 * p + 16"
+done
+run_checks "
+import h5py
+T = '$T'
+_files = {}
+def h5(name):
+    if name not in _files:
+        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
+    return _files[name]
+"
+plan "$_n"
+finish
