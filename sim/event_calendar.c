@@ -32,7 +32,9 @@
  * and timers lie far out. At 1,024 hosts it left inserts walking about five
  * events each, every step a cache miss on another event's owner.) Every
  * TUNE_EVERY operations the measured work steers the shape: inserts
- * stepping over later events, above one step in WALK_HALVES operations,
+ * stepping over later events, above one step in WALK_HALVES operations
+ * (3: at 1,024 hosts the walks sat at one in two operations, on the
+ * edge, when a NIC's control packets moved its next send),
  * halve the width (and double the count, keeping the year, up
  * to MAX_PER_EVENT buckets per event; past it, only if pops scan little);
  * pops stepping over empty buckets (a sequential read, but some twenty
@@ -56,7 +58,7 @@
 
 #define MIN_BUCKETS   64
 #define TUNE_EVERY    NS_EVQ_TUNE_EVERY   /* operations between checks of the work per operation (event.h) */
-#define WALK_HALVES   2      /* 1 / WALK_HALVES insert steps per operation call for narrower buckets */
+#define WALK_HALVES   3      /* 1 / WALK_HALVES insert steps per operation call for narrower buckets */
 #define SCAN_MAX      1      /* empty-bucket steps per operation that call for wider ones */
 #define SPILL_MIN     8      /* one push in SPILL_MIN into the heap calls for more buckets */
 #define MAX_PER_EVENT 8      /* buckets per event in the buckets, as the count grows */
