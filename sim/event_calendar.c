@@ -41,7 +41,9 @@
  * instructions a step) above SCAN_MAX per operation with few walks double
  * the width (and halve the count); pushes into the heap above one in
  * SPILL_MIN operations double the count (the year is shorter than the
- * events' horizon), or, when the count may not grow (a small fabric: a
+ * events' horizon; 32: under uec at 128 hosts one push in ten went
+ * through the heap, deliveries behind queues of up to 10 us, below the
+ * old threshold of one operation in eight), or, when the count may not grow (a small fabric: a
  * few dozen events spread over a microsecond), double the width if inserts
  * walk little. (Without that rule a 16-host run kept a year of 128 ns,
  * scanning 3.6 empty buckets an operation and sending a third of its
@@ -60,7 +62,7 @@
 #define TUNE_EVERY    NS_EVQ_TUNE_EVERY   /* operations between checks of the work per operation (event.h) */
 #define WALK_HALVES   3      /* 1 / WALK_HALVES insert steps per operation call for narrower buckets */
 #define SCAN_MAX      1      /* empty-bucket steps per operation that call for wider ones */
-#define SPILL_MIN     8      /* one push in SPILL_MIN into the heap calls for more buckets */
+#define SPILL_MIN     32     /* one push in SPILL_MIN into the heap calls for more buckets */
 #define MAX_PER_EVENT 8      /* buckets per event in the buckets, as the count grows */
 
 /* a list's nodes are links: a bucket's head, or an event's `ln` */
