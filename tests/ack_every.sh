@@ -89,14 +89,7 @@ ok &= all(int(x) == 4000000 for x in f['transfers']['bytes'])"
 done
 check 'the same seed gives the same run' "
 ok &= all((h5('star_uec_16KiB')[t][n] == h5('again')[t][n]).all() for t in ('transfers', 'ports') for n in h5('again')[t].dtype.names)"
-run_checks "
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+run_checks "$(h5_setup)
 def acks(f, hops):
     # every packet crosses 'hops' ports: the ports' count less the data's
     return int(f['ports']['tx_packets'].sum()) // hops - int(f['transfers']['packets'].sum())

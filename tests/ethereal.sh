@@ -149,13 +149,7 @@ ok &= subflows('perm') == subflows('permflow')"
 
 run_checks "
 import math
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+$(h5_setup)
 def n_f_s(n, s):
     return n * 240000 // s * 1064 // 1000
 def links(name, a, b):

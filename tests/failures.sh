@@ -92,13 +92,7 @@ check 'the same seed gives the same run' "
 ok &= all((h5('good')[t][n] == h5('good2')[t][n]).all() for t in ('transfers', 'ports', 'failures') for n in h5('good')[t].dtype.names)"
 
 run_checks "
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+$(h5_setup)
 "
 
 # --- bad input ----------------------------------------------------------------

@@ -128,13 +128,7 @@ ok &= levels('plain') == levels('allreduce_2_4_flow')
 ok &= int(h5('plain')['collectives'][0]['finish_ps']) > int(h5('allreduce_2_4_flow')['collectives'][0]['finish_ps'])"
 
 run_checks "
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+$(h5_setup)
 def wire(b):
     return b + 64 * (-(-b // 4032))
 def step(b, rate, switches, lat):

@@ -76,3 +76,17 @@ run_checks() {
     done <"$T/results"
     rm -f "$T/checks"
 }
+# the setup most checks start from: h5(name) opens $T/name.h5 once;
+# run_checks "$(h5_setup)
+# def more(...): ..."
+h5_setup() {
+    cat <<EOF
+import h5py
+T = '$T'
+_files = {}
+def h5(name):
+    if name not in _files:
+        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
+    return _files[name]
+EOF
+}

@@ -70,13 +70,8 @@ ok &= len(t) > 0 and all(int(r['finish_ps']) > 0 for r in t) and int(h5('pkt')['
 ok &= pair_bytes('seed2') == pair_bytes('seed2b')"
 
 run_checks "
-import h5py, math, collections
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+import math, collections
+$(h5_setup)
 def rows(name):
     f = h5(name)
     lab = {int(o['id']): o['label'].decode() for o in f['ops'][:]}

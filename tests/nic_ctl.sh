@@ -37,14 +37,6 @@ ok &= all(4096 < int(q) <= 4096 + 64 for q in f['ports']['peak_queue_bytes'])
 p = int(t['packets'].sum())
 ok &= p == 2 * 993 and 3 * p <= int(f['summary'].attrs['events']) <= 3 * p + 16"
 done
-run_checks "
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
-"
+run_checks "$(h5_setup)"
 plan "$_n"
 finish

@@ -57,13 +57,7 @@ check 'the same seed gives the same run' "
 ok &= all((h5('even')[t][n] == h5('even2')[t][n]).all() for t in ('transfers', 'ports') for n in h5('even')[t].dtype.names)"
 
 run_checks "
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+$(h5_setup)
 def shares(name):
     f = h5(name)
     n = {int(r['id']): r['name'].decode() for r in f['topology/nodes'][:]}

@@ -166,13 +166,7 @@ for m in ('a2a', 'a2aflow'):
     ok &= on[('host1', 'nvswitch1')] >= 4 * 1000000 and off[('host1', 'nvswitch1')] < 2 * 1000000"
 
 run_checks "
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+$(h5_setup)
 def port_bytes(name):
     f = h5(name)
     node = {int(r['id']): r['name'].decode() for r in f['topology/nodes'][:]}

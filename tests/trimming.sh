@@ -45,13 +45,7 @@ check 'the same seed gives the same run' "
 ok &= all((h5('big')[t][n] == h5('big2')[t][n]).all() for t in ('transfers', 'ports') for n in h5('big')[t].dtype.names)"
 
 run_checks "
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+$(h5_setup)
 "
 expect_bad "$(cat "$S")" "switch 'switch' trims packets (switch = { trim = true }), which transport \"dcqcn\" cannot recover" \
     'trimming under dcqcn' transport=dcqcn

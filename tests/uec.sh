@@ -37,13 +37,7 @@ ok &= int(f['ports']['trimmed'].sum()) > 0 and int(f['transfers']['retransmits']
 check 'the same seed gives the same run' "
 ok &= all((h5('fair8')[t][n] == h5('fair8b')[t][n]).all() for t in ('transfers', 'ports') for n in h5('fair8')[t].dtype.names)"
 run_checks "
-import h5py
-T = '$T'
-_files = {}
-def h5(name):
-    if name not in _files:
-        _files[name] = h5py.File('%s/%s.h5' % (T, name), 'r')
-    return _files[name]
+$(h5_setup)
 "
 expect_bad 'local fab = netsim.star{ hosts = 2, rate = "100Gbps", latency = "1us" }
 local w = netsim.workload()
