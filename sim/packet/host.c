@@ -7,7 +7,11 @@
  * A control packet goes on the wire when it is made, behind the packet
  * being sent (it starts when that one ends, as when the NIC served it
  * then), and the NIC's next choice of data moves after it: no event of its
- * own. A GPU of a server has a second sender of the same kind on its
+ * own. A subflow whose window the packet it sent filled leaves the ring at
+ * once (the transport's `blocked`), not at a turn that finds it empty, and
+ * comes back when the transport says (ns_host_resume: an ACK, a timer), at
+ * the end of the round; if the NIC is idle then, the packet goes in that
+ * event. A GPU of a server has a second sender of the same kind on its
  * NVLink port.
  */
 #include <config.h>
@@ -125,9 +129,11 @@ send_one(ns_pnet *n, ns_phost *h)
             }
             h->cur = f->ring_next;
             ns_port_send(n, link, p);
-            /* a paced subflow that may not send when the NIC is next free
-             * leaves the ring now, rather than at a wasted turn */
-            if (f->held && f->in_ring && f->hold_ps > n->ports[link].free_ps)
+            /* a paced subflow that may not send when the NIC is next free,
+             * or one whose window is now full, leaves the ring now, rather
+             * than at a wasted turn (it comes back by ns_host_resume) */
+            if (f->in_ring && ((f->held && f->hold_ps > n->ports[link].free_ps) ||
+                               (n->tp->blocked && n->tp->blocked(n, f))))
                 ring_remove(h, f);
             break;
         }

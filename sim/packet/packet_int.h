@@ -185,6 +185,12 @@ typedef struct ns_transport {
     /* the subflow's life; the settings are at n->tp_settings */
     int     (*init)(ns_pnet *n, ns_sflow *f);          /* 0 or -1 (no memory) */
     ns_pkt *(*next)(ns_pnet *n, ns_sflow *f);          /* a packet to send now, or NULL */
+    /* 1 when next() would give nothing now and until the transport itself
+     * calls ns_host_resume (an ACK, a timer): its window is full, or all is
+     * sent and nothing lost. The NIC then takes f off its ring as soon as it
+     * has sent, instead of finding it empty at its next turn (an event).
+     * NULL: the NIC asks next() at its turn. */
+    int     (*blocked)(ns_pnet *n, const ns_sflow *f);
     void    (*on_data)(ns_pnet *n, ns_sflow *f, ns_pkt *p);  /* at the receiver; owns p */
     void    (*on_ack)(ns_pnet *n, ns_sflow *f, ns_pkt *p);   /* at the sender; owns p */
     /* at the receiver, a data packet a switch trimmed (switch = { trim = true });
@@ -409,9 +415,11 @@ void ns_host_kick(ns_pnet *n, uint32_t sender);        /* something may be senda
 void ns_host_activate(ns_pnet *n, ns_sflow *f);        /* f has packets to send */
 void ns_host_deactivate(ns_pnet *n, ns_sflow *f);      /* f has nothing more to send */
 void ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p);  /* queue an ACK from `host` to its subflow's sender */
-/* a paced subflow's gap is over (called from the transport's timer, an event
- * of its own): back on the ring, and its packet goes at once if the NIC is
- * idle (no event more) */
+/* f may send again (an ACK opened its window, a timer fired, a paced gap
+ * is over): back on the ring, and its packet goes at once if the NIC is
+ * idle (no event more). Called by the transport at the end of its own
+ * event, its state settled (a new subflow goes through ns_host_activate:
+ * the NIC's next turn, once all the transfer's subflows are on the ring) */
 void ns_host_resume(ns_pnet *n, ns_sflow *f);
 void ns_host_tx(void *simp, ns_event *ev);
 /* take f off its sender's ring (before it is released: its last packet may

@@ -535,7 +535,7 @@ dcqcn_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
         ns_sflow_finish(n, f);
         return;
     }
-    ns_host_activate(n, f);
+    ns_host_resume(n, f);
 }
 
 /* --- retransmission timeout --------------------------------------------------- */
@@ -570,7 +570,7 @@ rto_fire(void *simp, ns_event *ev)
     }
     d->progress_ps = sim->now;
     ns_sim_at(sim, &d->rto_ev, ns_time_add(sim->now, c->rto_ps));
-    ns_host_activate(d->n, d->f);
+    ns_host_resume(d->n, d->f);
 }
 
 /* --- settings ---------------------------------------------------------------- */

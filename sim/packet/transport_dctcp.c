@@ -274,6 +274,18 @@ arm_rto(ns_dctcp *d)
 
 /* --- sending --------------------------------------------------------------- */
 
+/* dctcp_next would give nothing until an ACK or the timer: the window is
+ * full, or everything is sent and nothing is lost (ns_transport.blocked) */
+static int
+dctcp_blocked(ns_pnet *n, const ns_sflow *f)
+{
+    (void)n;
+    const ns_dctcp *d = f->tp;
+    if ((double)d->inflight >= d->cwnd && d->inflight > 0)
+        return 1;
+    return d->nlost == 0 && d->nxt >= f->npkts;
+}
+
 static ns_pkt *
 dctcp_next(ns_pnet *n, ns_sflow *f)
 {
@@ -603,7 +615,7 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
         }
         ns_pkt_free(n, p);
         CHECK(d);
-        ns_host_activate(n, f);
+        ns_host_resume(n, f);
         return;
     }
     uint32_t cum = p->cum < d->nxt ? p->cum : d->nxt;
@@ -669,7 +681,7 @@ dctcp_on_ack(ns_pnet *n, ns_sflow *f, ns_pkt *p)
         return;
     }
     ns_pkt_free(n, p);
-    ns_host_activate(n, f);
+    ns_host_resume(n, f);
 }
 
 /* --- retransmission timeout --------------------------------------------------- */
@@ -704,7 +716,7 @@ rto_fire(void *simp, ns_event *ev)
     d->rto = ns_time_mul(d->rto, 2) < cap ? ns_time_mul(d->rto, 2) : cap;
     d->progress_ps = sim->now;
     CHECK(d);
-    ns_host_activate(d->n, d->f);
+    ns_host_resume(d->n, d->f);
 }
 
 /* --- persistent connections (conn.c) ----------------------------------------- */
@@ -823,7 +835,7 @@ dctcp_describe(const void *settings, char *buf, size_t n)
 const ns_transport ns_tp_dctcp = {
     .name = "dctcp", .flags = NS_TPF_ACKS | NS_TPF_ECN, .state_size = sizeof(ns_dctcp),
     .settings_size = sizeof(ns_dctcp_cfg), .defaults = dctcp_defaults, .parse = dctcp_parse,
-    .init = dctcp_init, .next = dctcp_next, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
+    .init = dctcp_init, .next = dctcp_next, .blocked = dctcp_blocked, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
     .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini,
     .conn_size = sizeof(ns_dctcp_conn), .conn_save = dctcp_conn_save, .conn_load = dctcp_conn_load,
     .describe = dctcp_describe
@@ -869,7 +881,7 @@ uec_describe(const void *settings, char *buf, size_t n)
 const ns_transport ns_tp_uec = {
     .name = "uec", .flags = NS_TPF_ACKS | NS_TPF_ECN, .state_size = sizeof(ns_dctcp),
     .settings_size = sizeof(ns_uec_cfg), .defaults = uec_defaults, .parse = uec_parse,
-    .init = dctcp_init, .next = dctcp_next, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
+    .init = dctcp_init, .next = dctcp_next, .blocked = dctcp_blocked, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
     .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini,
     .describe = uec_describe
 };
