@@ -152,6 +152,17 @@ void
 ns_host_resume(ns_pnet *n, ns_sflow *f)
 {
     ns_phost *h = &n->hosts[f->tx];
+    if (n->tp->blocked && n->tp->blocked(n, f)) {
+        /* nothing to send until its next ACK or timer (a mark cut its
+         * window, or it waits for the last ACKs): off the ring, and the
+         * NIC's turn goes if nothing else would use it */
+        if (f->in_ring) {
+            ring_remove(h, f);
+            if (!h->cur && !h->ctl_head)
+                ns_sim_cancel(n->sim, &h->ev);
+        }
+        return;
+    }
     if (!f->in_ring)
         ring_insert(h, f);
     uint32_t link = h->link;
