@@ -43,9 +43,9 @@
  * SPILL_MIN operations double the count (the year is shorter than the
  * events' horizon; 32: under uec at 128 hosts one push in ten went
  * through the heap, deliveries behind queues of up to 10 us, below the
- * old threshold of one operation in eight), or, when the count may not grow (a small fabric: a
- * few dozen events spread over a microsecond), double the width if inserts
- * walk little. (Without that rule a 16-host run kept a year of 128 ns,
+ * old threshold of one operation in eight), or, when the count may not
+ * grow (a small fabric: a few dozen events spread over a microsecond),
+ * double the width if inserts walk little. (Without that rule a 16-host run kept a year of 128 ns,
  * scanning 3.6 empty buckets an operation and sending a third of its
  * pushes through the heap.) The gaps between the thresholds keep the
  * shape from swinging back and forth. The order of events is (time, seq)

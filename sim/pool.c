@@ -5,7 +5,6 @@
 #include "pool.h"
 
 #include <stdint.h>
-#include <string.h>
 #include "alloc.h"
 
 struct ns_pool_slab {

@@ -739,7 +739,8 @@ ns_sim_run(ns_sim *sim)
     /* the run's limits, fixed before it starts, as one comparison each; the
      * stop flag, the event limit and the progress report are looked at when
      * the event count reaches check_at (the flag at least every STOP_EVERY
-     * events: a signal stops the run within microseconds, not at once) */
+     * events: a signal stops the run within STOP_EVERY events, not at the
+     * next one; the limit and the report stay exact) */
     volatile int *const stop_flag = sim->stop_flag;
     const uint64_t max_events = sim->max_events ? sim->max_events : UINT64_MAX;
     const ns_time until = sim->cfg.until_ps > 0 ? sim->cfg.until_ps : NS_TIME_MAX;

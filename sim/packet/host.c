@@ -86,6 +86,8 @@ ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p)
     ns_phost *h = &n->hosts[sender];
     const ns_port *port = &n->ports[h->link];
     ns_time now = n->sim->now;
+    /* a port of its own buffer that has room (port.c's no_room for such a
+     * port; a shared pool, a scheduler or a failed cable take the old way) */
     if (!h->ctl_head && !port->sched && !port->down && !port->shared &&
         (!port->buffer_bytes || n->unlimited || ns_port_backlog(port, now) + p->size <= port->buffer_bytes)) {
         /* served first, it goes on the wire now, behind the packet on it

@@ -217,7 +217,8 @@ port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
 {
     ns_port *p = &n->ports[link];
     ns_time now = n->sim->now;
-    if (p->sched | p->down || (pkt->type == NS_PKT_TRIMMED && p->trim && p->free_ps > now)) {
+    /* (sched | down: both flags in one test) */
+    if ((p->sched | p->down) || (pkt->type == NS_PKT_TRIMMED && p->trim && p->free_ps > now)) {
         send_special(n, link, pkt);
         return;
     }
