@@ -60,7 +60,9 @@
 
 typedef unsigned __int128 u128;
 
-enum { EV_NONE = 0, EV_SENT, EV_DELIVERED };
+/* a subflow's pending event: in n->fq ("sent", then "delivered"), or its
+ * delivery in a FIFO of its delay (EV_INFLIGHT: see dq_push) */
+enum { EV_NONE = 0, EV_SENT, EV_DELIVERED, EV_INFLIGHT };
 
 typedef struct fflow {
     u128     left;        /* 1e-12 bit still to send as of t_upd */
@@ -76,7 +78,7 @@ typedef struct fflow {
         uint32_t sub;         /* live: its index among its transfer's subflows */
     };
     uint32_t qgen;        /* its event's generation in n->fq (kept when the slot is reused) */
-    uint8_t  pending;     /* EV_*: its event in n->fq ("sent", then "delivered") */
+    uint8_t  pending;     /* EV_*: its pending event */
 } fflow;
 /* 64 bytes: a subflow alive is one cache line here (its rate is the
  * solver's, its bytes the plan's) */
@@ -84,6 +86,23 @@ _Static_assert(sizeof(fflow) == 64, "fflow grew");
 
 /* fflow.mm of a subflow a failed cable stopped until forwarding reroutes */
 #define PAUSED (NS_NONE - 1)
+
+/* The deliveries of subflows of one delay: "sent" events fire in (time,
+ * seq) order, so the "delivered" events they schedule `delay` later come in
+ * that order too, and a FIFO keeps them sorted with no sifting. A subflow
+ * in flight is never moved or cancelled, so its entry needs no generation.
+ * The first DQ_MAX distinct delays get a FIFO each; others go into fq. */
+#define DQ_MAX 16
+typedef struct dq_ent {
+    uint64_t when, seq;
+    uint32_t idx;
+} dq_ent;
+
+typedef struct dqueue {
+    ns_time delay;
+    dq_ent *e;            /* a ring of cap (a power of two) entries */
+    size_t  cap, head, n;
+} dqueue;
 
 /* cached delay through a route group for one first-packet size */
 typedef struct gdelay {
@@ -105,7 +124,9 @@ typedef struct fnet {
     uint32_t        *sf_left;     /* per transfer: subflows not yet delivered */
     ns_event         solve_ev;
     ns_fevq          fq;          /* the subflows' events (flow_events.h) */
-    ns_event         fq_ev;       /* the simulator's event at fq's earliest */
+    ns_event         fq_ev;       /* the simulator's event at the earliest of fq and dq */
+    dqueue           dq[DQ_MAX];  /* subflows in flight, a FIFO per delay */
+    uint32_t         ndq;
 
     fflow          **chunks;      /* subflows (CHUNK0 above): stable addresses */
     size_t           nchunks, chunks_cap, nslots;
@@ -240,7 +261,23 @@ static int
 fq_is_live(void *ctx, uint32_t idx, uint32_t gen)
 {
     const fflow *f = slot((fnet *)ctx, idx);
-    return f->pending != EV_NONE && f->qgen == gen;
+    return (f->pending == EV_SENT || f->pending == EV_DELIVERED) && f->qgen == gen;
+}
+
+/* the FIFO whose head is the earliest delivery in flight, or NULL */
+static dqueue *
+dq_first(fnet *n)
+{
+    dqueue *best = NULL;
+    for (uint32_t i = 0; i < n->ndq; i++) {
+        dqueue *d = &n->dq[i];
+        if (d->n == 0)
+            continue;
+        const dq_ent *h = &d->e[d->head], *b = best ? &best->e[best->head] : NULL;
+        if (!b || h->when < b->when || (h->when == b->when && h->seq < b->seq))
+            best = d;
+    }
+    return best;
 }
 
 /* the simulator's event stands at the earliest pending subflow event */
@@ -248,14 +285,23 @@ static int
 fq_arm(fnet *n)
 {
     const ns_fevq_ent *t = ns_fevq_top(&n->fq);
-    if (!t) {
+    const dqueue *d = dq_first(n);
+    uint64_t when, seq;
+    if (d && (!t || d->e[d->head].when < t->when ||
+              (d->e[d->head].when == t->when && d->e[d->head].seq < t->seq))) {
+        when = d->e[d->head].when;
+        seq = d->e[d->head].seq;
+    } else if (t) {
+        when = t->when;
+        seq = t->seq;
+    } else {
         if (ns_event_pending(&n->fq_ev))
             ns_sim_cancel(n->sim, &n->fq_ev);
         return 0;
     }
-    if (ns_event_pending(&n->fq_ev) && (uint64_t)n->fq_ev.when_ps == t->when && n->fq_ev.seq == t->seq)
+    if (ns_event_pending(&n->fq_ev) && (uint64_t)n->fq_ev.when_ps == when && n->fq_ev.seq == seq)
         return 0;
-    return ns_sim_at_seq(n->sim, &n->fq_ev, (ns_time)t->when, t->seq);
+    return ns_sim_at_seq(n->sim, &n->fq_ev, (ns_time)when, seq);
 }
 
 /* f's event left the queue (fired) or went stale: its generation moves on
@@ -291,6 +337,7 @@ fq_schedule(fnet *n, fflow *f, int kind, ns_time when)
      * its new one is (the queue's first entry is live between calls); in a
      * batch, once at its end */
     const ns_fevq_ent *first = ns_fevq_first(&n->fq);
+    assert(f->pending != EV_INFLIGHT);
     int was_top = f->pending != EV_NONE && first && first->idx == f->idx && first->gen == f->qgen;
     if (f->pending != EV_NONE)
         fq_drop(n, f);
@@ -305,11 +352,51 @@ fq_schedule(fnet *n, fflow *f, int kind, ns_time when)
     return 0;
 }
 
+/* f was sent: its delivery at `when` into the FIFO of its delay. 1 when
+ * queued there, 0 when its delay has no FIFO (all DQ_MAX taken), -1 after
+ * an error */
+static int
+dq_push(fnet *n, fflow *f, ns_time when)
+{
+    dqueue *d = NULL;
+    for (uint32_t i = 0; i < n->ndq && !d; i++)
+        if (n->dq[i].delay == f->delay_ps)
+            d = &n->dq[i];
+    if (!d) {
+        if (n->ndq == DQ_MAX)
+            return 0;
+        d = &n->dq[n->ndq++];
+        d->delay = f->delay_ps;
+    }
+    if (ns_sim_check_when(n->sim, when))
+        return -1;
+    if (d->n == d->cap) {   /* grow the ring, its entries in order from 0 */
+        size_t cap = d->cap ? 2 * d->cap : 256;
+        dq_ent *e = ns_alloc(cap * sizeof *e);
+        if (!e)
+            return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory in the event queue"), -1;
+        for (size_t i = 0; i < d->n; i++)
+            e[i] = d->e[(d->head + i) & (d->cap - 1)];
+        ns_free(d->e);
+        d->e = e;
+        d->cap = cap;
+        d->head = 0;
+    }
+    uint64_t seq = ns_sim_take_seq(n->sim);
+    d->e[(d->head + d->n++) & (d->cap - 1)] = (dq_ent){ (uint64_t)when, seq, f->idx };
+    f->pending = EV_INFLIGHT;
+    /* its seq is the newest: it comes first only at an earlier time */
+    if (!ns_event_pending(&n->fq_ev) || when < n->fq_ev.when_ps)
+        return fq_arm(n) ? -1 : 1;
+    return 1;
+}
+
 static void
 fq_cancel(fnet *n, fflow *f)
 {
     if (f->pending == EV_NONE)
         return;
+    assert(f->pending != EV_INFLIGHT);
     fq_drop(n, f);
     fq_arm(n);
 }
@@ -363,9 +450,11 @@ ff_sent(fnet *n, fflow *f)
     ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
     f->mm = NS_NONE;
     request_solve_departure(n);
-    if (f->delay_ps > 0)
-        fq_schedule(n, f, EV_DELIVERED, sim->now + f->delay_ps);
-    else
+    if (f->delay_ps > 0) {
+        ns_time when = ns_time_add(sim->now, f->delay_ps);
+        if (dq_push(n, f, when) == 0)
+            fq_schedule(n, f, EV_DELIVERED, when);
+    } else
         deliver(n, f);
 }
 
@@ -389,6 +478,23 @@ fq_fire(void *simp, ns_event *ev)
         __builtin_prefetch(&sim->xfers[g->xfer]);
     }
     const ns_fevq_ent *t = ns_fevq_top(&n->fq);
+    dqueue *d = dq_first(n);
+    if (d && (!t || d->e[d->head].when < t->when ||
+              (d->e[d->head].when == t->when && d->e[d->head].seq < t->seq))) {
+        /* a delivery from its FIFO; fetch the subflow 8 deliveries ahead */
+        size_t mask = d->cap - 1;
+        if (d->n > 8)
+            __builtin_prefetch(slot(n, d->e[(d->head + 8) & mask].idx));
+        const dq_ent *h = &d->e[d->head];
+        assert((ns_time)h->when == sim->now);
+        fflow *f = slot(n, h->idx);
+        d->head = (d->head + 1) & mask;
+        d->n--;
+        f->pending = EV_NONE;
+        deliver(n, f);
+        fq_arm(n);
+        return;
+    }
     assert(t && (ns_time)t->when == sim->now);
     fflow *f = slot(n, t->idx);
     int kind = f->pending;
@@ -942,6 +1048,8 @@ fnet_free(ns_net *net)
     fnet *n = (fnet *)net;
     ns_mm_free(n->mm);
     ns_fevq_free(&n->fq);
+    for (uint32_t i = 0; i < n->ndq; i++)
+        ns_free(n->dq[i].e);
     for (size_t i = 0; i < n->nchunks; i++)
         ns_free(n->chunks[i]);
     ns_free(n->chunks);
