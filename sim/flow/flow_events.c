@@ -6,7 +6,6 @@
 #include "flow_events.h"
 
 #include <assert.h>
-#include <stdlib.h>
 #include <string.h>
 #include "sim/alloc.h"
 
@@ -187,52 +186,86 @@ ns_fevq_bulk_begin(ns_fevq *q)
     q->nbuf = 0;
 }
 
-static int
-cmp_ent(const void *x, const void *y)
+/* insertion sort by (time, seq): for the small buckets of sort_msd */
+static void
+sort_small(ns_fevq_ent *a, size_t n)
 {
-    const ns_fevq_ent *a = x, *b = y;
-    return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+    for (size_t i = 1; i < n; i++) {
+        ns_fevq_ent x = a[i];
+        size_t k = i;
+        while (k > 0 && before(&x, &a[k - 1])) {
+            a[k] = a[k - 1];
+            k--;
+        }
+        a[k] = x;
+    }
+}
+
+static inline uint64_t
+sort_key(const ns_fevq_ent *x, int by_seq)
+{
+    return by_seq ? x->seq : x->when;
 }
 
 /* sort a[0 .. n) by (time, seq) in place: most significant digit first, 11
- * bits of (time - lo) a pass from bit `top` down (American flag sort: no
- * second array), small buckets and buckets of one time by qsort */
+ * bits or fewer of (key - lo) a pass from bit `top` down (American flag sort: no
+ * second array), the key being the time, then, in a bucket of one time,
+ * the seq (a big batch has thousands of events at one picosecond); small
+ * buckets by insertion */
 static void
-sort_msd(ns_fevq_ent *a, size_t n, uint64_t lo, int top)
+sort_msd(ns_fevq_ent *a, size_t n, int by_seq, uint64_t lo, int top)
 {
-    if (n < 2)
-        return;
-    if (n <= 64 || top <= 0) {
-        qsort(a, n, sizeof *a, cmp_ent);
+    if (n <= 32) {
+        sort_small(a, n);
         return;
     }
-    int shift = top > 11 ? top - 11 : 0;
+    if (top <= 0) {   /* one key: by time, go on by seq; by seq, done (seqs differ) */
+        if (by_seq)
+            return;
+        uint64_t slo = UINT64_MAX, shi = 0;
+        for (size_t i = 0; i < n; i++) {
+            slo = a[i].seq < slo ? a[i].seq : slo;
+            shi = a[i].seq > shi ? a[i].seq : shi;
+        }
+        int bits = 0;
+        while (bits < 64 && ((shi - slo) >> bits) != 0)
+            bits++;
+        sort_msd(a, n, 1, slo, bits);
+        return;
+    }
+    /* digits of up to 11 bits, fewer for a small bucket (about 4 entries a
+     * bucket of the pass: the pass's cost is its buckets as well as its entries) */
+    int dbits = 11;
+    while (dbits > 3 && ((size_t)1 << dbits) > n / 4)
+        dbits--;
+    int shift = top > dbits ? top - dbits : 0;
+    size_t nb = (size_t)1 << dbits, mask = nb - 1;
     size_t start[2048], end[2048];
-    memset(start, 0, sizeof start);
+    memset(start, 0, nb * sizeof *start);
     for (size_t i = 0; i < n; i++)
-        start[((a[i].when - lo) >> shift) & 2047]++;
+        start[((sort_key(&a[i], by_seq) - lo) >> shift) & mask]++;
     size_t sum = 0;
-    for (size_t d = 0; d < 2048; d++) {
+    for (size_t d = 0; d < nb; d++) {
         size_t c = start[d];
         start[d] = sum;
         end[d] = sum += c;
     }
     size_t first[2048];
-    memcpy(first, start, sizeof first);
-    for (size_t d = 0; d < 2048; d++)
+    memcpy(first, start, nb * sizeof *first);
+    for (size_t d = 0; d < nb; d++)
         while (start[d] < end[d]) {
             ns_fevq_ent x = a[start[d]];
-            size_t dx = ((x.when - lo) >> shift) & 2047;
+            size_t dx = ((sort_key(&x, by_seq) - lo) >> shift) & mask;
             while (dx != d) {   /* x goes to its bucket; take the one there */
                 ns_fevq_ent y = a[start[dx]];
                 a[start[dx]++] = x;
                 x = y;
-                dx = ((x.when - lo) >> shift) & 2047;
+                dx = ((sort_key(&x, by_seq) - lo) >> shift) & mask;
             }
             a[start[d]++] = x;
         }
-    for (size_t d = 0; d < 2048; d++)
-        sort_msd(a + first[d], end[d] - first[d], lo, shift);
+    for (size_t d = 0; d < nb; d++)
+        sort_msd(a + first[d], end[d] - first[d], by_seq, lo, shift);
 }
 
 static void
@@ -246,7 +279,7 @@ sort_batch(ns_fevq_ent *a, size_t n)
     int bits = 0;
     while (bits < 64 && ((hi - lo) >> bits) != 0)
         bits++;
-    sort_msd(a, n, lo, bits);
+    sort_msd(a, n, 0, lo, bits);
 }
 
 /* the batch, sorted, merged with what is left of the run: 0 or -1 */

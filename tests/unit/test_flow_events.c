@@ -3,7 +3,9 @@
  * (small and big: sorted runs merged with the run left), every pop
  * is the earliest pending event by (time, seq) (checked against a scan of
  * all subflows), moved and cancelled events never fire, generations that
- * wrap drop old entries first, and stale entries stay bounded. */
+ * wrap drop old entries first, and stale entries stay bounded. A big
+ * batch with thousands of events at each of a few picoseconds, their seqs
+ * in random order (the sort's second key), pops in (time, seq) order. */
 #include <config.h>
 #include <stdlib.h>
 #include "sim/alloc.h"
@@ -69,7 +71,7 @@ earliest(void)
 int
 main(void)
 {
-    plan(8);
+    plan(11);
     ns_fevq q;
     ns_fevq_init(&q, is_live, NULL);
     q.run_min = 40;   /* batches of 40 events or more become sorted runs */
@@ -146,6 +148,45 @@ main(void)
     for (int i = 0; i < N; i += 7)
         wrapped += s[i].gen < 1000;
     ok(wrapped > 0, "generations wrapped (%u subflows) without an old entry passing for a new one", wrapped);
+    ns_fevq_free(&q);
+
+    /* a big batch: 3 x 23,000 events at 3 picoseconds, seqs a random
+     * permutation of 1 .. 70,000, plus 1,000 over a wider range */
+    enum { BIG = 70000 };
+    static uint64_t perm[BIG];
+    for (uint32_t i = 0; i < BIG; i++)
+        perm[i] = i + 1;
+    for (uint32_t i = BIG - 1; i > 0; i--) {
+        uint32_t j = rnd() % (i + 1);
+        uint64_t t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+    ns_fevq_init(&q, is_live, NULL);   /* (a batch this big becomes a run) */
+    for (int i = 0; i < N; i++) {
+        s[i].pending = 1;   /* every entry live: is_live asks s[idx % N] */
+        s[i].gen = 0;
+    }
+    ns_fevq_bulk_begin(&q);
+    for (uint32_t i = 0; i < BIG; i++) {
+        oom |= ns_fevq_reserve(&q) != 0;
+        uint64_t when = i < 69000 ? 1000000 + (rnd() % 3) * 7 : rnd() % 5000000;
+        ns_fevq_push(&q, when, perm[i], i % N, 0);
+    }
+    oom |= ns_fevq_bulk_end(&q) != 0;
+    ok(q.rn == BIG && q.n == 0, "the big batch became the sorted run");
+    long popped = 0, unordered = 0;
+    uint64_t pw = 0, ps = 0;
+    const ns_fevq_ent *t;
+    while ((t = ns_fevq_top(&q))) {
+        unordered += t->when < pw || (t->when == pw && t->seq <= ps);
+        pw = t->when;
+        ps = t->seq;
+        ns_fevq_pop(&q);
+        popped++;
+    }
+    is_int(popped, BIG, "a big batch pops whole");
+    is_int(unordered + oom, 0, "a big batch of many events at one time pops in (time, seq) order");
     ns_fevq_free(&q);
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
