@@ -114,6 +114,9 @@ void ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s);
  * its rate changes or it leaves) becomes `gen`, so that a run reaches the
  * wrap after a few changes. Between solves only. */
 void ns_mm_test_set_gens(ns_mm *m, uint32_t gen);
+/* for tests: the entries of the solver's heaps and sorted runs that are
+ * out of order (0 unless a heap is broken) */
+uint64_t ns_mm_test_disorder(const ns_mm *m);
 /* groups of more than n links count as wide (kept in lists, scanned;
  * default 8): before the first flow; for tests */
 void ns_mm_set_wide(ns_mm *m, uint32_t n);

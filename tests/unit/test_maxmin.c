@@ -3,7 +3,10 @@
  * parking lot, a sprayed flow), and incremental solving against full
  * re-solving on random arrivals and departures: the three modes must give
  * the same rates to the bit per second, and every rate must be max-min fair
- * (each flow has a saturated link on which no flow is faster).
+ * (each flow has a saturated link on which no flow is faster). The solver's
+ * heaps and sorted runs stay in order throughout (ns_mm_test_disorder),
+ * also on a link of 200 flows at a few levels, whose heap is sorted by
+ * counting the levels.
  */
 #include <config.h>
 #include <string.h>
@@ -236,7 +239,7 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
         for (int i = 0; i < 3; i++)
             gid[i][g] = ns_mm_group(w.m[i], glinks[g], gcoef[g], gn[g]);
     }
-    int same = 1, fair = 1, solves = 0, changes_ok = 1;
+    int same = 1, fair = 1, solves = 0, changes_ok = 1, ordered = 1;
     uint64_t maxflows[3] = {0, 0, 0};
     for (int step = 0; step < 300; step++) {
         if (age && (step == 20 || step == 150))
@@ -265,6 +268,7 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
             long nc = ns_mm_solve(w.m[i], step, i, keep_change, NULL);
             /* every change reported is a real change or a new flow, and counted */
             changes_ok &= nc == nchanges && nc <= MAXCHG;
+            ordered &= ns_mm_test_disorder(w.m[i]) == 0;
             for (long k = 0; k < nc && k < MAXCHG; k++)
                 changes_ok &= changes[k].new_bps == ns_mm_rate(w.m[i], w.id[i][changes[k].user]) &&
                               changes[k].new_bps != changes[k].old_bps;
@@ -292,6 +296,7 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
        age ? ", generations wrapping" : "", wide ? ", groups in lists" : "", solves);
     ok(fair, "every allocation is feasible and max-min fair (a saturated link where the flow is fastest)");
     ok(changes_ok, "the reported changes carry the new rates");
+    ok(ordered, "every heap and sorted run of the three solvers stays in order");
     int bytes_same = 1;
     for (int l = 0; l < NL; l++)
         bytes_same &= ns_mm_link_bytes(w.m[0], l, 1000) == ns_mm_link_bytes(w.m[2], l, 1000);
@@ -312,17 +317,66 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
     ns_rng_free(r);
 }
 
+/* 200 flows share link 0 (600 Gb/s); flow i also crosses its own link of
+ * 3, 1, 7, 2 or 5 Gb/s (i mod 5). Filling: the 1 and 2 Gb/s flows freeze at
+ * their own links, then the 3 Gb/s ones (share 480 / 120 = 4), then the
+ * rest at 360 / 80 = 4.5 Gb/s: link 0's heap holds four keys in no order,
+ * and the first solve sorts it into a run. Then the fastest flows leave one
+ * by one and the rest speed up: incremental solves against full ones. */
+static void
+few_levels(void)
+{
+    enum { NF = 200 };
+    static const uint64_t own[5] = {3, 1, 7, 2, 5};
+    uint64_t cap[NF + 1];
+    cap[0] = 600 * G;
+    for (int i = 0; i < NF; i++)
+        cap[1 + i] = own[i % 5] * G;
+    ns_mm *m[2] = {ns_mm_new(NF + 1, cap), ns_mm_new(NF + 1, cap)};
+    uint32_t id[2][NF];
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < NF; i++)
+            id[k][i] = ns_mm_add(m[k], 1 + (uint32_t)i, 0, NS_NONE, (uint32_t)i);
+        solve(m[k], k == 0 ? NS_MM_INCREMENTAL : NS_MM_FULL);
+    }
+    int rates_ok = 1;
+    for (int i = 0; i < NF; i++) {
+        uint64_t want = own[i % 5] <= 2 ? own[i % 5] * G : own[i % 5] == 3 ? 3 * G : 4500000000ull;
+        rates_ok &= rate_of(m[0], id[0][i]) == want && rate_of(m[1], id[1][i]) == want;
+    }
+    ok(rates_ok, "200 flows on one link at four levels: 1, 2, 3 and 4.5 Gb/s");
+    uint64_t disorder = ns_mm_test_disorder(m[0]) + ns_mm_test_disorder(m[1]);
+    int same = 1;
+    for (int i = NF - 1; i >= 0; i--) {   /* the 7 and 5 Gb/s flows leave first (i mod 5 = 2, 4) */
+        if (i % 5 != 2 && i % 5 != 4)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            ns_mm_remove(m[k], id[k][i], 1, 0);
+            solve(m[k], k == 0 ? NS_MM_INCREMENTAL : NS_MM_FULL);
+            disorder += ns_mm_test_disorder(m[k]);
+        }
+        for (int j = 0; j < NF; j++)
+            if ((j % 5 != 2 && j % 5 != 4) || j < i)
+                same &= rate_of(m[0], id[0][j]) == rate_of(m[1], id[1][j]);
+    }
+    ok(same, "as the fastest leave one by one, incremental and full solves agree");
+    is_int((long)disorder, 0, "the heap sorted by its levels, and every heap after, are in order");
+    for (int k = 0; k < 2; k++)
+        ns_mm_free(m[k]);
+}
+
 int
 main(void)
 {
     ns_lib_init();
-    plan(3 * 4 + 5 + 4 * 5 + 1 + 1);
+    plan(3 * 4 + 5 + 4 * 6 + 1 + 3 + 1);
     parking_lot();
     sprayed();
     random_crosscheck(0, 0, 0);
     random_crosscheck(4, 0, 0);
     random_crosscheck(4, 1, 0);
     random_crosscheck(0, 0, 1);
+    few_levels();
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
 }
