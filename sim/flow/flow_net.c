@@ -127,6 +127,7 @@ typedef struct fnet {
     ns_event         fq_ev;       /* the simulator's event at the earliest of fq and dq */
     dqueue           dq[DQ_MAX];  /* subflows in flight, a FIFO per delay */
     uint32_t         ndq;
+    dqueue          *dq_best;     /* the FIFO with the earliest head, or NULL */
 
     fflow          **chunks;      /* subflows (CHUNK0 above): stable addresses */
     size_t           nchunks, chunks_cap, nslots;
@@ -264,20 +265,29 @@ fq_is_live(void *ctx, uint32_t idx, uint32_t gen)
     return (f->pending == EV_SENT || f->pending == EV_DELIVERED) && f->qgen == gen;
 }
 
+static inline int
+dq_before(const dqueue *a, const dqueue *b)
+{
+    const dq_ent *x = &a->e[a->head], *y = &b->e[b->head];
+    return x->when < y->when || (x->when == y->when && x->seq < y->seq);
+}
+
 /* the FIFO whose head is the earliest delivery in flight, or NULL */
-static dqueue *
+static inline dqueue *
 dq_first(fnet *n)
 {
+    return n->dq_best;
+}
+
+/* find it again (after a pop from it) */
+static void
+dq_rebest(fnet *n)
+{
     dqueue *best = NULL;
-    for (uint32_t i = 0; i < n->ndq; i++) {
-        dqueue *d = &n->dq[i];
-        if (d->n == 0)
-            continue;
-        const dq_ent *h = &d->e[d->head], *b = best ? &best->e[best->head] : NULL;
-        if (!b || h->when < b->when || (h->when == b->when && h->seq < b->seq))
-            best = d;
-    }
-    return best;
+    for (uint32_t i = 0; i < n->ndq; i++)
+        if (n->dq[i].n > 0 && (!best || dq_before(&n->dq[i], best)))
+            best = &n->dq[i];
+    n->dq_best = best;
 }
 
 /* the simulator's event stands at the earliest pending subflow event */
@@ -384,6 +394,8 @@ dq_push(fnet *n, fflow *f, ns_time when)
     }
     uint64_t seq = ns_sim_take_seq(n->sim);
     d->e[(d->head + d->n++) & (d->cap - 1)] = (dq_ent){ (uint64_t)when, seq, f->idx };
+    if (d->n == 1 && (!n->dq_best || dq_before(d, n->dq_best)))   /* a new head */
+        n->dq_best = d;
     f->pending = EV_INFLIGHT;
     /* its seq is the newest: it comes first only at an earlier time */
     if (!ns_event_pending(&n->fq_ev) || when < n->fq_ev.when_ps)
@@ -490,6 +502,7 @@ fq_fire(void *simp, ns_event *ev)
         fflow *f = slot(n, h->idx);
         d->head = (d->head + 1) & mask;
         d->n--;
+        dq_rebest(n);
         f->pending = EV_NONE;
         deliver(n, f);
         fq_arm(n);

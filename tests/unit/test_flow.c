@@ -2,7 +2,8 @@
  * test_flow.c - the flow-level model against hand calculations: one flow on
  * one cable, one flow through a switch (the same picosecond as the packet
  * model), N flows sharing a bottleneck, staggered arrivals, the parking lot
- * through a chain of switches, and conservation of bytes.
+ * through a chain of switches, conservation of bytes, and 24 small transfers
+ * of 24 delays (more than the model's 16 FIFOs of subflows in flight).
  *
  * Timing of the flow model (see sim/flow_net.c): a subflow of W wire bytes
  * (payload + 64-byte header per 4032-byte packet) is all sent when its rate
@@ -293,16 +294,44 @@ conservation(void)
     ns_fabric_free(star);
 }
 
+/* 24 one-packet transfers of 100, 180, ..., 1940 bytes between 24 pairs of
+ * a star, all at once: each has its own delay (its packet's serialization
+ * on the switch's link), so 16 wait in FIFOs of their delay and 8 in the
+ * event queue; each finishes as alone, 2 x ser(bytes + header) + 2 LAT */
+static void
+many_delays(void)
+{
+    ns_err e = {0};
+    ns_fabric *star = star_of(48);
+    ns_workload *w = ns_wl_new(1);
+    for (uint32_t i = 0; i < 24; i++)
+        ns_wl_transfer(w, 1 + i, 25 + i, 100 + 80 * (uint64_t)i, NULL, &e);
+    ns_sim *sf = run(star, w, NS_MODEL_FLOW, 1), *sp = run(star, w, NS_MODEL_PACKET, 1);
+    int exact = sf != NULL, same = sf && sp;
+    for (uint32_t i = 0; sf && i < 24; i++) {
+        exact &= sf->op_finish[i] == 2 * ser(100 + 80 * (uint64_t)i + HDR, R100) + 2 * LAT &&
+                 sf->xfers[i].delivered == 100 + 80 * (uint64_t)i;
+        same &= sp && sf->op_finish[i] == sp->op_finish[i];
+    }
+    ok(exact, "24 transfers of 24 delays: each done at 2 x ser(bytes + header) + 2 latencies");
+    ok(same, "... as in the packet model");
+    ns_sim_free(sf);
+    ns_sim_free(sp);
+    ns_wl_free(w);
+    ns_fabric_free(star);
+}
+
 int
 main(void)
 {
     ns_lib_init();
-    plan(8 + 6 + 4 + 5 + 2 + 1);
+    plan(8 + 6 + 4 + 5 + 2 + 2 + 1);
     one_flow();
     shared_bottleneck();
     staggered();
     parking_lot();
     conservation();
+    many_delays();
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
 }
