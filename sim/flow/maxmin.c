@@ -273,54 +273,6 @@ lh_top(const rheap *h)
     return h->n > h->rn ? h->rn : NS_NONE;
 }
 
-/* ent_sort's case of few distinct keys (a solve gives the flows of a link
- * a handful of levels): a counting sort, stable, through tmp. 0, or -1
- * when there are more than FEW_KEYS keys */
-#define FEW_KEYS 16
-static int
-ent_sort_few(rh_ent *e, uint32_t n, rh_ent *tmp)
-{
-    uint64_t key[FEW_KEYS];
-    uint32_t cnt[FEW_KEYS], nk = 0, last = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t k = last;   /* runs of one key are common: try the last one first */
-        if (nk == 0 || key[k] != e[i].key) {
-            for (k = 0; k < nk && key[k] != e[i].key; k++)
-                ;
-            if (k == nk) {
-                if (nk == FEW_KEYS)
-                    return -1;
-                key[nk] = e[i].key;
-                cnt[nk++] = 0;
-            }
-        }
-        cnt[k]++;
-        last = k;
-    }
-    uint32_t order[FEW_KEYS], at[FEW_KEYS];   /* keys by decreasing value */
-    for (uint32_t k = 0; k < nk; k++) {
-        uint32_t j = k;
-        for (; j > 0 && key[order[j - 1]] < key[k]; j--)
-            order[j] = order[j - 1];
-        order[j] = k;
-    }
-    for (uint32_t j = 0, sum = 0; j < nk; j++) {
-        at[order[j]] = sum;
-        sum += cnt[order[j]];
-    }
-    last = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t k = last;
-        if (key[k] != e[i].key)
-            for (k = 0; key[k] != e[i].key; k++)
-                ;
-        tmp[at[k]++] = e[i];
-        last = k;
-    }
-    memcpy(e, tmp, (size_t)n * sizeof *e);
-    return 0;
-}
-
 /* e[0, n) in decreasing order of key, entries of equal keys in the order
  * they were in (a merge sort through tmp, room for n; the same order on
  * every machine, whatever the C library's qsort does) */
@@ -332,8 +284,6 @@ ent_sort(rh_ent *e, uint32_t n, rh_ent *tmp)
         i++;
     if (i >= n)
         return;   /* sorted already: a common case (equal rates) */
-    if (n >= 64 && ent_sort_few(e, n, tmp) == 0)
-        return;
     enum { RUN = 8 };
     for (uint32_t a = 0; a < n; a += RUN) {   /* insertion sort of short runs */
         uint32_t b = a + RUN < n ? a + RUN : n;

@@ -5,8 +5,8 @@
  * the same rates to the bit per second, and every rate must be max-min fair
  * (each flow has a saturated link on which no flow is faster). The solver's
  * heaps and sorted runs stay in order throughout (ns_mm_test_disorder),
- * also on a link of 200 flows at a few levels, whose heap is sorted by
- * counting the levels.
+ * also on a link of 200 flows at a few levels, whose heap a solve sorts
+ * into a run.
  */
 #include <config.h>
 #include <string.h>
