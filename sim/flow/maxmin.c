@@ -273,9 +273,42 @@ lh_top(const rheap *h)
     return h->n > h->rn ? h->rn : NS_NONE;
 }
 
+/* ent_sort of a big heap: least significant byte first over the bytes in
+ * which keys differ, each pass stable (a NIC's heap on an all-to-all holds
+ * a thousand flows at hundreds of rates: no comparison to mispredict) */
+static void
+ent_sort_radix(rh_ent *e, uint32_t n, rh_ent *tmp)
+{
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        lo = e[i].key < lo ? e[i].key : lo;
+        hi = e[i].key > hi ? e[i].key : hi;
+    }
+    rh_ent *src = e, *dst = tmp;
+    for (int shift = 0; shift < 64 && ((hi - lo) >> shift) != 0; shift += 8) {
+        uint32_t at[256];
+        memset(at, 0, sizeof at);
+        for (uint32_t i = 0; i < n; i++)   /* decreasing: digit 255 - d */
+            at[255 - (((src[i].key - lo) >> shift) & 255)]++;
+        for (uint32_t d = 0, sum = 0; d < 256; d++) {
+            uint32_t c = at[d];
+            at[d] = sum;
+            sum += c;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            dst[at[255 - (((src[i].key - lo) >> shift) & 255)]++] = src[i];
+        rh_ent *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != e)
+        memcpy(e, src, (size_t)n * sizeof *e);
+}
+
 /* e[0, n) in decreasing order of key, entries of equal keys in the order
- * they were in (a merge sort through tmp, room for n; the same order on
- * every machine, whatever the C library's qsort does) */
+ * they were in (a merge sort, or a radix sort when big, through tmp, room
+ * for n; the same order on every machine, whatever the C library's qsort
+ * does) */
 static void
 ent_sort(rh_ent *e, uint32_t n, rh_ent *tmp)
 {
@@ -284,6 +317,10 @@ ent_sort(rh_ent *e, uint32_t n, rh_ent *tmp)
         i++;
     if (i >= n)
         return;   /* sorted already: a common case (equal rates) */
+    if (n >= 256) {
+        ent_sort_radix(e, n, tmp);
+        return;
+    }
     enum { RUN = 8 };
     for (uint32_t a = 0; a < n; a += RUN) {   /* insertion sort of short runs */
         uint32_t b = a + RUN < n ? a + RUN : n;

@@ -5,7 +5,7 @@
  * the same rates to the bit per second, and every rate must be max-min fair
  * (each flow has a saturated link on which no flow is faster). The solver's
  * heaps and sorted runs stay in order throughout (ns_mm_test_disorder),
- * also on a link of 200 flows at a few levels, whose heap a solve sorts
+ * also on a link of 300 flows at a few levels, whose heap a solve sorts
  * into a run.
  */
 #include <config.h>
@@ -317,19 +317,20 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
     ns_rng_free(r);
 }
 
-/* 200 flows share link 0 (600 Gb/s); flow i also crosses its own link of
+/* 300 flows share link 0 (900 Gb/s); flow i also crosses its own link of
  * 3, 1, 7, 2 or 5 Gb/s (i mod 5). Filling: the 1 and 2 Gb/s flows freeze at
- * their own links, then the 3 Gb/s ones (share 480 / 120 = 4), then the
- * rest at 360 / 80 = 4.5 Gb/s: link 0's heap holds four keys in no order,
- * and the first solve sorts it into a run. Then the fastest flows leave one
- * by one and the rest speed up: incremental solves against full ones. */
+ * their own links, then the 3 Gb/s ones (share 720 / 180 = 4), then the
+ * rest at 540 / 120 = 4.5 Gb/s: link 0's heap holds four keys in no order,
+ * and the first solve sorts it into a run (a heap this big by radix). Then
+ * the fastest flows leave one by one and the rest speed up: incremental
+ * solves against full ones. */
 static void
 few_levels(void)
 {
-    enum { NF = 200 };
+    enum { NF = 300 };
     static const uint64_t own[5] = {3, 1, 7, 2, 5};
     uint64_t cap[NF + 1];
-    cap[0] = 600 * G;
+    cap[0] = 900 * G;
     for (int i = 0; i < NF; i++)
         cap[1 + i] = own[i % 5] * G;
     ns_mm *m[2] = {ns_mm_new(NF + 1, cap), ns_mm_new(NF + 1, cap)};
@@ -344,7 +345,7 @@ few_levels(void)
         uint64_t want = own[i % 5] <= 2 ? own[i % 5] * G : own[i % 5] == 3 ? 3 * G : 4500000000ull;
         rates_ok &= rate_of(m[0], id[0][i]) == want && rate_of(m[1], id[1][i]) == want;
     }
-    ok(rates_ok, "200 flows on one link at four levels: 1, 2, 3 and 4.5 Gb/s");
+    ok(rates_ok, "300 flows on one link at four levels: 1, 2, 3 and 4.5 Gb/s");
     uint64_t disorder = ns_mm_test_disorder(m[0]) + ns_mm_test_disorder(m[1]);
     int same = 1;
     for (int i = NF - 1; i >= 0; i--) {   /* the 7 and 5 Gb/s flows leave first (i mod 5 = 2, 4) */
