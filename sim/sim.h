@@ -235,6 +235,16 @@ ns_sim_xfer_finish(const ns_sim *sim, uint32_t x)
     return sim->op_finish[sim->xfers[x].op];
 }
 
+/* a hint that transfer x is done soon (its row loaded or on its way): bring
+ * what ns_sim_transfer_done writes and reads of its op toward the cache */
+static inline void
+ns_sim_prefetch_done(const ns_sim *sim, uint32_t x)
+{
+    uint32_t op = sim->xfers[x].op;
+    __builtin_prefetch(&sim->op_finish[op], 1);
+    __builtin_prefetch(&sim->succ_start[op]);
+}
+
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
 int ns_sim_run(ns_sim *sim);
 /* collective c of the run: when its first op started and its last finished

@@ -478,8 +478,10 @@ fq_fire(void *simp, ns_event *ev)
     fnet *n = (fnet *)sim->net;
     (void)ev;
     /* events from the sorted run come in time order but touch subflows all
-     * over memory: fetch a subflow 16 events ahead, and 8 ahead what its
-     * event will touch (its solver flow, its transfer) */
+     * over memory: fetch a subflow 16 events ahead, 8 ahead what its event
+     * will touch (its solver flow, its transfer), and, in steps, what its
+     * removal from the solver reads (4 ahead its links and group, 2 ahead
+     * the heads of their heaps) */
     const ns_fevq_ent *a = ns_fevq_ahead(&n->fq, 16);
     if (a)
         __builtin_prefetch(slot(n, a->idx));
@@ -489,14 +491,27 @@ fq_fire(void *simp, ns_event *ev)
             ns_mm_prefetch(n->mm, g->mm);
         __builtin_prefetch(&sim->xfers[g->xfer]);
     }
+    if ((a = ns_fevq_ahead(&n->fq, 4)) && slot(n, a->idx)->mm < PAUSED)
+        ns_mm_prefetch_links(n->mm, slot(n, a->idx)->mm);
+    if ((a = ns_fevq_ahead(&n->fq, 2)) && slot(n, a->idx)->mm < PAUSED)
+        ns_mm_prefetch_tops(n->mm, slot(n, a->idx)->mm);
     const ns_fevq_ent *t = ns_fevq_top(&n->fq);
     dqueue *d = dq_first(n);
     if (d && (!t || d->e[d->head].when < t->when ||
               (d->e[d->head].when == t->when && d->e[d->head].seq < t->seq))) {
-        /* a delivery from its FIFO; fetch the subflow 8 deliveries ahead */
+        /* a delivery from its FIFO; fetch ahead what deliveries touch, in
+         * steps: the subflow 8 deliveries ahead, its transfer's row and count
+         * 4 ahead (the subflow is there by then), its op's times 2 ahead */
         size_t mask = d->cap - 1;
         if (d->n > 8)
             __builtin_prefetch(slot(n, d->e[(d->head + 8) & mask].idx));
+        if (d->n > 4) {
+            uint32_t xi = slot(n, d->e[(d->head + 4) & mask].idx)->xfer;
+            __builtin_prefetch(&sim->xfers[xi], 1);
+            __builtin_prefetch(&n->sf_left[xi], 1);
+        }
+        if (d->n > 2)
+            ns_sim_prefetch_done(sim, slot(n, d->e[(d->head + 2) & mask].idx)->xfer);
         const dq_ent *h = &d->e[d->head];
         assert((ns_time)h->when == sim->now);
         fflow *f = slot(n, h->idx);

@@ -904,6 +904,39 @@ ns_mm_prefetch(const ns_mm *m, uint32_t id)
         __builtin_prefetch(&m->flows[id]);
 }
 
+void
+ns_mm_prefetch_links(const ns_mm *m, uint32_t id)
+{
+    if (id >= m->nflows)
+        return;
+    const mm_flow *f = &m->flows[id];
+    for (int s = 0; s < 2; s++)
+        if (f->link[s] != NS_NONE)
+            __builtin_prefetch(&m->links[f->link[s]], 1);
+    if (f->group != NS_NONE)
+        __builtin_prefetch(&m->groups[f->group], 1);
+}
+
+void
+ns_mm_prefetch_tops(const ns_mm *m, uint32_t id)
+{
+    if (id >= m->nflows)
+        return;
+    const mm_flow *f = &m->flows[id];
+    for (int s = 0; s < 2; s++)
+        if (f->link[s] != NS_NONE) {
+            const rheap *h = &m->links[f->link[s]].own;
+            if (h->r0 < h->n)
+                __builtin_prefetch(&h->e[h->r0]);
+        }
+    if (f->group != NS_NONE) {
+        const mm_group *g = &m->groups[f->group];
+        if (g->fl.r0 < g->fl.n)
+            __builtin_prefetch(&g->fl.e[g->fl.r0]);
+        __builtin_prefetch(&m->ent[g->off]);
+    }
+}
+
 uint64_t
 ns_mm_rate(const ns_mm *m, uint32_t id)
 {

@@ -84,8 +84,12 @@ uint32_t ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_
  * taken back from their byte counters. The id may be reused at once. */
 void ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess);
 uint64_t ns_mm_rate(const ns_mm *m, uint32_t id);
-/* bring flow id's record toward the cache (a hint) */
+/* bring flow id's record toward the cache (a hint); then, once the record
+ * is there, its links' and group's records; then, once those are there,
+ * the heads of their heaps (what ns_mm_remove reads) */
 void ns_mm_prefetch(const ns_mm *m, uint32_t id);
+void ns_mm_prefetch_links(const ns_mm *m, uint32_t id);
+void ns_mm_prefetch_tops(const ns_mm *m, uint32_t id);
 
 /* link's capacity becomes cap_bps (>= 1) from now on: the next solve must
  * be NS_MM_FULL (incremental solving assumes fixed capacities) */
