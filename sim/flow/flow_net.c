@@ -104,6 +104,22 @@ typedef struct dqueue {
     size_t  cap, head, n;
 } dqueue;
 
+/* Routes met lately: a direct-mapped cache of single paths (ECMP, flowlet,
+ * ethereal: every coefficient whole) by their links, with the route group
+ * and its delay for one first-packet size. An all-to-all starts millions of
+ * subflows over a few thousand paths from each leaf in turn; interning each
+ * path in the solver's table (and looking up its delay) reads records all
+ * over a table of every path, where this cache stays in the L2. */
+#define RC_BITS  13
+#define RC_LINKS 6
+typedef struct rcache {
+    uint32_t n;           /* links; 0: empty */
+    uint32_t g;
+    uint32_t links[RC_LINKS];
+    uint32_t pkt;         /* delay's first-packet size; 0: not known */
+    ns_time  delay;
+} rcache;
+
 /* cached delay through a route group for one first-packet size */
 typedef struct gdelay {
     uint32_t pkt;
@@ -136,6 +152,7 @@ typedef struct fnet {
 
     gdelay          *gd;          /* per route group */
     size_t           gd_cap;
+    rcache          *rc;          /* single paths met lately (1 << RC_BITS) */
     uint64_t        *dag_key;     /* spraying: (attach node, edge) -> group, open addressing */
     uint32_t        *dag_val;
     size_t           dag_cap, ndag;
@@ -785,12 +802,14 @@ dag_insert(fnet *n, uint64_t key, uint32_t g)
 }
 
 /* the route group of subflow `off` from switch a to host node dst; *g is
- * NS_MM_NONE when a is dst's own switch. NS_OK or an error code. */
+ * NS_MM_NONE when a is dst's own switch, and *rc its entry in the cache of
+ * single paths (or NULL). NS_OK or an error code. */
 static int
-route_group(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off, uint32_t *g)
+route_group(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off, uint32_t *g, rcache **rc)
 {
     const ns_fabric *fab = n->fab;
     *g = NS_NONE;
+    *rc = NULL;
     if (a == fab->host_attach[dst])
         return NS_OK;
     uint64_t key = ((uint64_t)a << 32) | fab->nodes[fab->host_attach[dst]].edge;
@@ -800,6 +819,29 @@ route_group(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off, uin
     if (cnt < 0)
         return ns_errorf(&n->sim->err, NS_ESIM, "flow model: no route from '%s' to '%s'",
                          fab->nodes[a].name, fab->nodes[dst].name);
+    if (!n->spread && cnt <= RC_LINKS && n->rc) {   /* one path: every coefficient whole */
+        uint64_t h = (uint64_t)cnt;
+        for (long k = 0; k < cnt; k++)
+            h = (h ^ n->rlinks[k]) * UINT64_C(0x9e3779b97f4a7c15);
+        rcache *e = &n->rc[h >> (64 - RC_BITS)];
+        int hit = e->n == (uint32_t)cnt;
+        for (long k = 0; hit && k < cnt; k++)
+            hit = e->links[k] == n->rlinks[k];
+        if (hit) {
+            *g = e->g;
+            *rc = e;
+            return NS_OK;
+        }
+        *g = ns_mm_group(n->mm, n->rlinks, n->rcoefs, (uint32_t)cnt);
+        if (*g == NS_NONE)
+            return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for the flow model's routes");
+        e->n = (uint32_t)cnt;
+        e->g = *g;
+        memcpy(e->links, n->rlinks, (size_t)cnt * sizeof *e->links);
+        e->pkt = 0;
+        *rc = e;
+        return NS_OK;
+    }
     *g = ns_mm_group(n->mm, n->rlinks, n->rcoefs, (uint32_t)cnt);
     if (*g == NS_NONE || (n->spread && dag_insert(n, key, *g)))
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for the flow model's routes");
@@ -830,12 +872,21 @@ sub_route(fnet *n, uint32_t xi, const ns_plan *plan, uint32_t i, uint32_t *up, u
         *down = ns_fabric_scaleup_next(fab, a, dst);
         *delay += hop_delay(&fab->links[*down], pkt);
     } else if (a != dst) {   /* through switches (else two hosts on one cable) */
-        int rc = route_group(n, a, dst, label, ns_plan_path(plan, i), g);
+        rcache *e;
+        int rc = route_group(n, a, dst, label, ns_plan_path(plan, i), g, &e);
         if (rc)
             return rc;
         *down = ns_fabric_downlink(fab, dst);
-        if (*g != NS_NONE)
-            *delay += group_delay(n, *g, pkt);
+        if (e && e->pkt == pkt) {
+            *delay += e->delay;
+        } else if (*g != NS_NONE) {
+            ns_time d = group_delay(n, *g, pkt);
+            *delay += d;
+            if (e) {
+                e->pkt = pkt;
+                e->delay = d;
+            }
+        }
         *delay += hop_delay(&fab->links[*down], pkt);
     }
     return NS_OK;
@@ -1084,6 +1135,7 @@ fnet_free(ns_net *net)
     ns_free(n->salt);
     ns_free(n->sf_left);
     ns_free(n->gd);
+    ns_free(n->rc);
     ns_free(n->dag_key);
     ns_free(n->dag_val);
     ns_free(n->rlinks);
@@ -1194,10 +1246,11 @@ fnet_new(ns_sim *sim, ns_net **out)
     n->frac = ns_alloc(nn * sizeof *n->frac);
     n->ndelay = ns_alloc(nn * sizeof *n->ndelay);
     n->nstamp = ns_calloc(nn, sizeof *n->nstamp);
+    n->rc = n->spread ? NULL : ns_calloc((size_t)1 << RC_BITS, sizeof *n->rc);
     n->layer = ns_alloc(nn * sizeof *n->layer);
     n->next_layer = ns_alloc(nn * sizeof *n->next_layer);
     if (!n->mm || !n->salt || !n->sf_left || !n->rlinks || !n->rcoefs || !n->frac || !n->ndelay ||
-        !n->nstamp || !n->layer || !n->next_layer || ns_route_salts(c->seed, n->salt, nn)) {
+        !n->nstamp || (!n->spread && !n->rc) || !n->layer || !n->next_layer || ns_route_salts(c->seed, n->salt, nn)) {
         fnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the flow model");
     }
