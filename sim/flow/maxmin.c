@@ -1446,6 +1446,15 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx)
             L->w += (uint64_t)E->coef * g->inc;
         }
     }
+    if (m->newf_cap >= 65536) {
+        /* a big batch of arrivals (an all-to-all's start: 4 bytes a flow)
+         * is gathered: its list goes before the rest of the solve and the
+         * events it schedules reach the run's peak */
+        ns_free(m->newf);
+        m->newf = NULL;
+        m->newf_cap = 0;
+    }
+    m->nnew = 0;
     fill(m);
 
     nchg = rekey_all(m, fn, ctx);
@@ -1459,7 +1468,7 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx)
     }
     for (size_t i = 0; i < m->nseeds; i++)
         m->links[m->seeds[i]].seed = 0;
-    m->nseeds = m->nnew = 0;
+    m->nseeds = 0;
     m->t0_dep = UINT64_MAX;
     m->dirty = 0;
     m->st.solves++;
