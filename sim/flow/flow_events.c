@@ -207,6 +207,8 @@ sort_key(const ns_fevq_ent *x, int by_seq)
     return by_seq ? x->seq : x->when;
 }
 
+static void sort_by(ns_fevq_ent *a, size_t n, int by_seq);
+
 /* sort a[0 .. n) by (time, seq) in place: most significant digit first, 11
  * bits or fewer of (key - lo) a pass from bit `top` down (American flag sort: no
  * second array), the key being the time, then, in a bucket of one time,
@@ -220,17 +222,8 @@ sort_msd(ns_fevq_ent *a, size_t n, int by_seq, uint64_t lo, int top)
         return;
     }
     if (top <= 0) {   /* one key: by time, go on by seq; by seq, done (seqs differ) */
-        if (by_seq)
-            return;
-        uint64_t slo = UINT64_MAX, shi = 0;
-        for (size_t i = 0; i < n; i++) {
-            slo = a[i].seq < slo ? a[i].seq : slo;
-            shi = a[i].seq > shi ? a[i].seq : shi;
-        }
-        int bits = 0;
-        while (bits < 64 && ((shi - slo) >> bits) != 0)
-            bits++;
-        sort_msd(a, n, 1, slo, bits);
+        if (!by_seq)
+            sort_by(a, n, 1);
         return;
     }
     /* digits of up to 11 bits, fewer for a small bucket (about 4 entries a
@@ -268,18 +261,21 @@ sort_msd(ns_fevq_ent *a, size_t n, int by_seq, uint64_t lo, int top)
         sort_msd(a + first[d], end[d] - first[d], by_seq, lo, shift);
 }
 
+/* sort a[0 .. n) by the time (by_seq 0) or the seq (1), then on as sort_msd
+ * does: from the highest bit in which their keys differ */
 static void
-sort_batch(ns_fevq_ent *a, size_t n)
+sort_by(ns_fevq_ent *a, size_t n, int by_seq)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < n; i++) {
-        lo = a[i].when < lo ? a[i].when : lo;
-        hi = a[i].when > hi ? a[i].when : hi;
+        uint64_t k = sort_key(&a[i], by_seq);
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
     }
     int bits = 0;
     while (bits < 64 && ((hi - lo) >> bits) != 0)
         bits++;
-    sort_msd(a, n, 0, lo, bits);
+    sort_msd(a, n, by_seq, lo, bits);
 }
 
 /* the batch, sorted, merged with what is left of the run: 0 or -1 */
@@ -290,7 +286,7 @@ to_run(ns_fevq *q)
     ns_fevq_ent *run = NULL;
     if (left && !(run = ns_alloc(n * sizeof *run)))
         return -1;
-    sort_batch(q->buf, q->nbuf);
+    sort_by(q->buf, q->nbuf, 0);
     if (!left) {   /* the batch is the run */
         ns_free(q->run);
         q->run = q->buf;
