@@ -151,10 +151,10 @@ parse_quantity(const char *text, const unit *units, const char *what,
                double *out, char *why, size_t whylen)
 {
     char *end;
-    char accepted[128];
-    list_units(units, accepted, sizeof accepted);
+    char accepted[128];   /* the units, for a message: made only for one */
     double v = strtod(text, &end);
     if (end == text || !isfinite(v)) {
+        list_units(units, accepted, sizeof accepted);
         snprintf(why, whylen, "bad %s \"%s\": expected a number with a unit (%s)",
                  what, text, accepted);
         return -1;
@@ -173,6 +173,7 @@ parse_quantity(const char *text, const unit *units, const char *what,
     }
     char hint[160];
     unit_hint(units, v, end, hint, sizeof hint);
+    list_units(units, accepted, sizeof accepted);
     snprintf(why, whylen, "bad %s \"%s\": unknown unit \"%s\" (expected %s)%s",
              what, text, end, accepted, hint);
     return -1;
@@ -181,14 +182,15 @@ parse_quantity(const char *text, const unit *units, const char *what,
 int
 ns_rate_from_number(double v, uint64_t *bps, char *why, size_t whylen)
 {
-    char got[40];
-    ns_format_number(v, got, sizeof got);
+    char got[40];   /* v, for a message: written only for one */
     if (!(v > 0) || !isfinite(v) || v > 1e18) {
+        ns_format_number(v, got, sizeof got);
         snprintf(why, whylen, "rate must be positive and at most 1000000000000000000 bps (got %s)", got);
         return -1;
     }
     double r = floor(v + 0.5);
     if (r < 1) {
+        ns_format_number(v, got, sizeof got);
         snprintf(why, whylen, "rate must be at least 1 bps (got %s)", got);
         return -1;
     }
@@ -199,14 +201,15 @@ ns_rate_from_number(double v, uint64_t *bps, char *why, size_t whylen)
 int
 ns_size_from_number(double v, uint64_t *bytes, char *why, size_t whylen)
 {
-    char got[40];
-    ns_format_number(v, got, sizeof got);
+    char got[40];   /* v, for a message: written only for one */
     if (!(v >= 0) || !isfinite(v) || v > 9.2e18) {
+        ns_format_number(v, got, sizeof got);
         snprintf(why, whylen, "size must be between 0 and 9200000000000000000 bytes (got %s)", got);
         return -1;
     }
     double r = floor(v + 0.5);
     if (fabs(r - v) > 1e-6 * (v > 1 ? v : 1)) {
+        ns_format_number(v, got, sizeof got);
         snprintf(why, whylen, "size must be a whole number of bytes (got %s)", got);
         return -1;
     }

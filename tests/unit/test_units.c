@@ -10,7 +10,7 @@ main(void)
     char why[256];
     uint64_t v;
     ns_time t;
-    plan(34);
+    plan(38);
     ok(ns_parse_rate("400Gbps", &v, why, sizeof why) == 0 && v == 400000000000ull, "400Gbps");
     ok(ns_parse_rate("2.5 Tbps", &v, why, sizeof why) == 0 && v == 2500000000000ull, "2.5 Tbps");
     ok(ns_parse_rate("100", &v, why, sizeof why) == 0 && v == 100, "bare rate in bits/s");
@@ -33,6 +33,18 @@ main(void)
     ok(ns_parse_time("abc", &t, why, sizeof why) == -1, "no number refused");
     is_time(ns_serialize_ps(4096, 100000000000ull), 327680, "4096 B at 100 Gb/s = 327.68 ns");
     is_time(ns_serialize_ps(1, 3000000000ull), 2667, "1 B at 3 Gb/s rounds up to 2667 ps");
+
+    /* the messages are written only when a value is refused (a workload of
+     * millions of transfers parses as many sizes): whole, all the same */
+    ok(ns_parse_time("abc", &t, why, sizeof why) == -1 &&
+       strcmp(why, "bad time \"abc\": expected a number with a unit (ps, ns, us, ms, s)") == 0,
+       "no number: the message lists the units: %s", why);
+    ok(ns_size_from_number(1.5, &v, why, sizeof why) == -1 &&
+       strcmp(why, "size must be a whole number of bytes (got 1.5)") == 0, "%s", why);
+    ok(ns_rate_from_number(0.25, &v, why, sizeof why) == -1 &&
+       strcmp(why, "rate must be at least 1 bps (got 0.25)") == 0, "%s", why);
+    ok(ns_size_from_number(-2, &v, why, sizeof why) == -1 &&
+       strcmp(why, "size must be between 0 and 9200000000000000000 bytes (got -2)") == 0, "%s", why);
 
     /* hints for the usual mistakes, with the arithmetic done for the user */
     static const struct { int kind; const char *text, *hint; } hints[] = {
