@@ -134,6 +134,13 @@ malloc_setup(void)
 #ifdef M_MMAP_THRESHOLD
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
+#ifdef M_TRIM_THRESHOLD
+    /* fixing the mmap threshold also fixes glibc's trim threshold at its
+     * 128 KiB: a block of a few hundred KiB freed at the top of the heap
+     * (HDF5's chunk buffers, one a chunk written) went back to the kernel
+     * and came back as new pages at the next malloc */
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
+#endif
 }
 
 /* When the C library refuses. glibc's malloc can fail with memory to
