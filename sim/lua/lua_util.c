@@ -179,7 +179,7 @@ enum { Q_RATE, Q_SIZE, Q_TIME };
 /* a quantity at idx: a bare number in base units, or a string with a unit;
  * raises "what: why" otherwise. out is a uint64_t (rate, size) or ns_time. */
 static void
-to_quantity(lua_State *L, int idx, const char *what, int kind, void *out)
+to_quantity(lua_State *L, int idx, const char *what, const char *field, int kind, void *out)
 {
     static const char *const example[] = {
         "a rate such as \"100Gbps\"", "a size such as \"4MB\"", "a time such as \"10us\""
@@ -201,6 +201,8 @@ to_quantity(lua_State *L, int idx, const char *what, int kind, void *out)
         value_text(L, idx, t, sizeof t);
         snprintf(why, sizeof why, "expected %s, got %s", example[kind], t);
     }
+    if (bad && field)   /* what names the builder, field its field */
+        luaL_error(L, "%s: field '%s': %s", what, field, why);
     if (bad)
         luaL_error(L, "%s: %s", what, why);
 }
@@ -209,7 +211,7 @@ uint64_t
 ns_lua_to_rate(lua_State *L, int idx, const char *what)
 {
     uint64_t v = 0;
-    to_quantity(L, idx, what, Q_RATE, &v);
+    to_quantity(L, idx, what, NULL, Q_RATE, &v);
     return v;
 }
 
@@ -217,7 +219,7 @@ uint64_t
 ns_lua_to_size(lua_State *L, int idx, const char *what)
 {
     uint64_t v = 0;
-    to_quantity(L, idx, what, Q_SIZE, &v);
+    to_quantity(L, idx, what, NULL, Q_SIZE, &v);
     return v;
 }
 
@@ -225,14 +227,8 @@ ns_time
 ns_lua_to_time(lua_State *L, int idx, const char *what)
 {
     ns_time v = 0;
-    to_quantity(L, idx, what, Q_TIME, &v);
+    to_quantity(L, idx, what, NULL, Q_TIME, &v);
     return v;
-}
-
-static void
-field_name(char *buf, size_t n, const char *ctor, const char *field)
-{
-    snprintf(buf, n, "%s: field '%s'", ctor, field);
 }
 
 uint64_t
@@ -240,9 +236,8 @@ ns_lua_rate(lua_State *L, int t, const char *ctor, const char *field, int requir
 {
     if (!get(L, t, ctor, field, required))
         return def;
-    char what[128];
-    field_name(what, sizeof what, ctor, field);
-    uint64_t v = ns_lua_to_rate(L, -1, what);
+    uint64_t v = 0;
+    to_quantity(L, -1, ctor, field, Q_RATE, &v);
     lua_pop(L, 1);
     return v;
 }
@@ -252,9 +247,8 @@ ns_lua_size(lua_State *L, int t, const char *ctor, const char *field, int requir
 {
     if (!get(L, t, ctor, field, required))
         return def;
-    char what[128];
-    field_name(what, sizeof what, ctor, field);
-    uint64_t v = ns_lua_to_size(L, -1, what);
+    uint64_t v = 0;
+    to_quantity(L, -1, ctor, field, Q_SIZE, &v);
     lua_pop(L, 1);
     return v;
 }
@@ -264,9 +258,8 @@ ns_lua_time(lua_State *L, int t, const char *ctor, const char *field, int requir
 {
     if (!get(L, t, ctor, field, required))
         return def;
-    char what[128];
-    field_name(what, sizeof what, ctor, field);
-    ns_time v = ns_lua_to_time(L, -1, what);
+    ns_time v = 0;
+    to_quantity(L, -1, ctor, field, Q_TIME, &v);
     lua_pop(L, 1);
     return v;
 }
