@@ -3,7 +3,9 @@
  * one cable, one flow through a switch (the same picosecond as the packet
  * model), N flows sharing a bottleneck, staggered arrivals, the parking lot
  * through a chain of switches, conservation of bytes, and 24 small transfers
- * of 24 delays (more than the model's 16 FIFOs of subflows in flight).
+ * of 24 delays (more than the model's 16 FIFOs of subflows in flight), and
+ * 400 subflows in flight at once behind 100 already delivered (a FIFO that
+ * grows while it wraps).
  *
  * Timing of the flow model (see sim/flow_net.c): a subflow of W wire bytes
  * (payload + 64-byte header per 4032-byte packet) is all sent when its rate
@@ -321,17 +323,68 @@ many_delays(void)
     ns_fabric_free(star);
 }
 
+/* a pair at 100 Gb/s: 100 transfers of 10,000 B and 400 of 1 MB + 4,032 i
+ * bytes (i = 0 .. 399) start at once. All 500 share the NIC (200 Mb/s
+ * each) until the small ones have sent their 10,192 wire bytes at tA =
+ * 407.68 us; the 400 then finish one by one, from about 32.6 ms to 58.6 ms.
+ * With a 30 ms cable the 100 are delivered (at 30.41 ms) before the first
+ * of the 400 is sent, and all 400 are in flight at once: their FIFO's head
+ * has moved on, and it grows past its first 256 entries while wrapped.
+ * Rates do not depend on the cable's latency, so a cable 1 ps longer
+ * delivers every transfer exactly 1 ps later; and the 400 arrive in order
+ * of size (a FIFO out of order would deliver one late: the model asserts). */
+static ns_sim *
+pair_run(ns_time latency, ns_workload *w, ns_fabric **pair)
+{
+    ns_err e = {0};
+    ns_pair_spec ps;
+    ns_fabric_common_defaults(&ps.common);
+    ps.link.rate_bps = R100;
+    ps.link.latency_ps = latency;
+    ns_topo_pair(&ps, pair, &e);
+    return run(*pair, w, NS_MODEL_FLOW, 1);
+}
+
+static void
+fifo_grows(void)
+{
+    ns_err e = {0};
+    ns_workload *w = ns_wl_new(1);
+    for (uint32_t i = 0; i < 500; i++)
+        ns_wl_transfer(w, 1, 2, i < 100 ? 10000 : 1000000 + 4032 * (uint64_t)(i - 100), NULL, &e);
+    const ns_time L = (ns_time)30000 * LAT, tA = 407680000;
+    ns_fabric *p1, *p2;
+    ns_sim *s1 = pair_run(L, w, &p1), *s2 = pair_run(L + 1, w, &p2);
+    int small = s1 != NULL, later = s1 && s2, ordered = s1 != NULL;
+    for (uint32_t i = 0; s1 && i < 500; i++) {
+        if (i < 100)
+            small &= s1->op_finish[i] == tA + L;
+        else if (i > 100)
+            ordered &= s1->op_finish[i] > s1->op_finish[i - 1] && s1->op_finish[100] - L > tA + L;
+        later &= s2 && s2->op_finish[i] == s1->op_finish[i] + 1;
+    }
+    ok(small, "100 small transfers: sent at 407.68 us, delivered 30 ms later");
+    ok(ordered, "400 bigger ones sent one by one after the small ones arrived, delivered in order of size");
+    ok(later, "a cable 1 ps longer delivers all 500 exactly 1 ps later");
+    ns_sim_free(s1);
+    ns_sim_free(s2);
+    ns_wl_free(w);
+    ns_fabric_free(p1);
+    ns_fabric_free(p2);
+}
+
 int
 main(void)
 {
     ns_lib_init();
-    plan(8 + 6 + 4 + 5 + 2 + 2 + 1);
+    plan(8 + 6 + 4 + 5 + 2 + 2 + 3 + 1);
     one_flow();
     shared_bottleneck();
     staggered();
     parking_lot();
     conservation();
     many_delays();
+    fifo_grows();
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
 }
