@@ -282,18 +282,24 @@ fq_is_live(void *ctx, uint32_t idx, uint32_t gen)
     return (f->pending == EV_SENT || f->pending == EV_DELIVERED) && f->qgen == gen;
 }
 
+/* is a FIFO's head before (when, seq)? before the lazy queue's top t (NULL: none)? */
+static inline int
+dq_leads(const dqueue *d, uint64_t when, uint64_t seq)
+{
+    const dq_ent *x = &d->e[d->head];
+    return x->when < when || (x->when == when && x->seq < seq);
+}
+
+static inline int
+dq_before_top(const dqueue *d, const ns_fevq_ent *t)
+{
+    return !t || dq_leads(d, t->when, t->seq);
+}
+
 static inline int
 dq_before(const dqueue *a, const dqueue *b)
 {
-    const dq_ent *x = &a->e[a->head], *y = &b->e[b->head];
-    return x->when < y->when || (x->when == y->when && x->seq < y->seq);
-}
-
-/* the FIFO whose head is the earliest delivery in flight, or NULL */
-static inline dqueue *
-dq_first(fnet *n)
-{
-    return n->dq_best;
+    return dq_leads(a, b->e[b->head].when, b->e[b->head].seq);
 }
 
 /* find it again (after a pop from it) */
@@ -312,10 +318,9 @@ static int
 fq_arm(fnet *n)
 {
     const ns_fevq_ent *t = ns_fevq_top(&n->fq);
-    const dqueue *d = dq_first(n);
+    const dqueue *d = n->dq_best;
     uint64_t when, seq;
-    if (d && (!t || d->e[d->head].when < t->when ||
-              (d->e[d->head].when == t->when && d->e[d->head].seq < t->seq))) {
+    if (d && dq_before_top(d, t)) {
         when = d->e[d->head].when;
         seq = d->e[d->head].seq;
     } else if (t) {
@@ -513,9 +518,8 @@ fq_fire(void *simp, ns_event *ev)
     if ((a = ns_fevq_ahead(&n->fq, 2)) && slot(n, a->idx)->mm < PAUSED)
         ns_mm_prefetch_tops(n->mm, slot(n, a->idx)->mm);
     const ns_fevq_ent *t = ns_fevq_top(&n->fq);
-    dqueue *d = dq_first(n);
-    if (d && (!t || d->e[d->head].when < t->when ||
-              (d->e[d->head].when == t->when && d->e[d->head].seq < t->seq))) {
+    dqueue *d = n->dq_best;
+    if (d && dq_before_top(d, t)) {
         /* a delivery from its FIFO; fetch ahead what deliveries touch, in
          * steps: the subflow 8 deliveries ahead, its transfer's row and count
          * 4 ahead (the subflow is there by then), its op's times 2 ahead */
@@ -819,7 +823,7 @@ route_group(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off, uin
     if (cnt < 0)
         return ns_errorf(&n->sim->err, NS_ESIM, "flow model: no route from '%s' to '%s'",
                          fab->nodes[a].name, fab->nodes[dst].name);
-    if (!n->spread && cnt <= RC_LINKS && n->rc) {   /* one path: every coefficient whole */
+    if (!n->spread && cnt <= RC_LINKS) {   /* one path: every coefficient whole (n->rc is made) */
         uint64_t h = (uint64_t)cnt;
         for (long k = 0; k < cnt; k++)
             h = (h ^ n->rlinks[k]) * UINT64_C(0x9e3779b97f4a7c15);
