@@ -33,6 +33,9 @@ check_PROGRAMS += tests/unit/test_fabric
 tests_unit_test_fabric_SOURCES = tests/unit/test_fabric.c tests/tap.h
 tests_unit_test_fabric_LDADD = $(NETSIM_LIBS)
 
+check_PROGRAMS += tests/unit/test_summary
+tests_unit_test_summary_SOURCES = tests/unit/test_summary.c tests/tap.h
+tests_unit_test_summary_LDADD = $(NETSIM_LIBS)
 check_PROGRAMS += tests/unit/test_results
 tests_unit_test_results_SOURCES = tests/unit/test_results.c tests/tap.h
 tests_unit_test_results_LDADD = $(NETSIM_LIBS)

@@ -12,13 +12,6 @@
 #include "sim/alloc.h"
 #include "sim/sim.h"
 
-static int
-cmp_time(const void *a, const void *b)
-{
-    ns_time x = *(const ns_time *)a, y = *(const ns_time *)b;
-    return (x > y) - (x < y);
-}
-
 int
 ns_summary_jobs(const ns_sim *sim, ns_job_summary *out)
 {
@@ -77,7 +70,7 @@ ns_summary_jobs(const ns_sim *sim, ns_job_summary *out)
     for (size_t j = 0; j < nj; j++) {
         ns_job_summary *o = &out[j];
         size_t n = first[j + 1] - first[j];
-        qsort(fct + first[j], n, sizeof *fct, cmp_time);
+        ns_sort_times(fct + first[j], n);
         o->fct_p50_ps = ns_percentile(fct + first[j], n, 0.50);
         o->fct_p99_ps = ns_percentile(fct + first[j], n, 0.99);
         if (o->ops_done < o->ops) {

@@ -46,6 +46,9 @@ typedef struct ns_job_summary {
     uint32_t hosts;
 } ns_job_summary;
 
+/* v[0 .. n) sorted in increasing order (by radix when big) */
+void ns_sort_times(ns_time *v, size_t n);
+
 /* the nearest-rank percentile q (0..1] of sorted v[0 .. n); 0 when n is 0 */
 ns_time ns_percentile(const ns_time *v, size_t n, double q);
 
