@@ -26,8 +26,10 @@ extern const char *const ns_op_kind_names[];   /* "compute", "transfer", "marker
 #define NS_NO_PARENT (-1)
 
 typedef struct ns_op {
-    uint64_t bytes;        /* transfer: bytes to move */
-    ns_time  duration_ps;  /* compute: busy time; delay: time from start to finish */
+    union {                /* an op has one of the two, by kind (a run keeps millions of ops) */
+        uint64_t bytes;        /* transfer: bytes to move */
+        ns_time  duration_ps;  /* compute: busy time; delay: time from start to finish */
+    };
     uint32_t node;         /* compute: host; transfer: source host (1-based); marker, delay: 0 */
     uint32_t dst;          /* transfer: destination host (1-based) */
     uint32_t label;        /* interned label, 0 = none */
@@ -36,6 +38,7 @@ typedef struct ns_op {
     uint8_t  kind;
     uint16_t job;          /* the job it belongs to (0-based; 0 in a run of one workload) */
 } ns_op;
+_Static_assert(sizeof(ns_op) == 32, "an op outgrows its 32 bytes");
 
 /* a collective: recorded in /collectives with its lower bound */
 typedef struct ns_coll {
