@@ -78,6 +78,7 @@ down(ns_rng *r, size_t i)
 int
 main(void)
 {
+    plan(11);
     size_t live = ns_alloc_live_blocks();
     ok(same_as_qsort(200000, fct, 1), "200,000 completion times of 80 to 90 ms: qsort's order");
     ok(same_as_qsort(100000, wide, 2), "100,000 times over 62 bits, negative and positive: qsort's order");
