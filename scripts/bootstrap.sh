@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential autoconf automake libtool pkg-config
-      libgsl-dev libigraph-dev libhdf5-dev liblua5.4-dev hdf5-tools
+      libgsl-dev libigraph-dev libhdf5-dev zlib1g-dev liblua5.4-dev hdf5-tools
       python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
       jupyter-nbconvert python3-ipykernel parallel time
       libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf"

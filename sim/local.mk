@@ -43,7 +43,8 @@ libnetsim_a_SOURCES += \
 libnetsim_a_SOURCES += \
 	%reldir%/output/summary.c %reldir%/output/summary.h %reldir%/output/job_stats.c \
 	%reldir%/output/h5mem.c %reldir%/output/h5mem.h \
-	%reldir%/output/h5out.c %reldir%/output/h5out.h
+	%reldir%/output/h5out.c %reldir%/output/h5out.h \
+	%reldir%/output/zchunks.c %reldir%/output/zchunks.h
 
 # the Lua bindings
 libnetsim_a_SOURCES += \

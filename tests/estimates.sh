@@ -39,16 +39,17 @@ netsim.run{ fabric = fab, workload = w, output = "star.h5", sample = param("samp
 LUA
 
 # 100,000 hosts: 200,000 links; 4 MiB / (8 B x 200,000) = 2 rows buffered:
-# 4,096 x 128 (a block of table rows) + 5 MiB (HDF5's caches and a chunk)
-# + 8 x (2 x 2 x 200,000 + 200,000 + 1 + 2) + 16 = 13,767,208 B (it was
-# 64 rows always: 215.3 MB)
+# 8 table chunks of 4,096 x 128 = 524,288 B and their deflated copies
+# (zlib's bound: 524,288 + 128 + 32 + 13 = 524,461 B) + 3 MiB (HDF5's
+# caches) = 11,535,720 B, + 8 x (2 x 2 x 200,000 + 200,000 + 1 + 2) + 16 =
+# 19,535,760 B (it was 64 rows always: 215.3 MB)
 run --check star.lua hosts=100000
-grep -q 'output 13.77 MB' "$T/out"
-ok $? "a 100,000-host star: output share 13.77 MB ($(grep -o 'output [0-9.]* [kMG]*B' "$T/out"))"
-# without a time series: 4,096 x 128 + 5 MiB = 5,767,168 B
+grep -q 'output 19.54 MB' "$T/out"
+ok $? "a 100,000-host star: output share 19.54 MB ($(grep -o 'output [0-9.]* [kMG]*B' "$T/out"))"
+# without a time series: 11,535,720 B
 run --check star.lua hosts=100000 sample=0s
-grep -q 'output 5.767 MB' "$T/out"
-ok $? "without a time series: 5.767 MB ($(grep -o 'output [0-9.]* [kMG]*B' "$T/out"))"
+grep -q 'output 11.54 MB' "$T/out"
+ok $? "without a time series: 11.54 MB ($(grep -o 'output [0-9.]* [kMG]*B' "$T/out"))"
 
 # the estimate against the peak RSS of the run (1.26 measured; the old
 # output share made it 3.4)

@@ -36,6 +36,9 @@ tests_unit_test_fabric_LDADD = $(NETSIM_LIBS)
 check_PROGRAMS += tests/unit/test_summary
 tests_unit_test_summary_SOURCES = tests/unit/test_summary.c tests/tap.h
 tests_unit_test_summary_LDADD = $(NETSIM_LIBS)
+check_PROGRAMS += tests/unit/test_zchunks
+tests_unit_test_zchunks_SOURCES = tests/unit/test_zchunks.c tests/tap.h
+tests_unit_test_zchunks_LDADD = $(NETSIM_LIBS)
 check_PROGRAMS += tests/unit/test_results
 tests_unit_test_results_SOURCES = tests/unit/test_results.c tests/tap.h
 tests_unit_test_results_LDADD = $(NETSIM_LIBS)
@@ -166,6 +169,8 @@ TESTS += tests/flow_solver_summary.sh
 EXTRA_DIST += tests/flow_solver_summary.sh
 
 # analysis: the HDF5 schema and time series, the Python module, plots, notebook, sweeps
+TESTS += tests/h5_chunks.sh
+EXTRA_DIST += tests/h5_chunks.sh
 TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots.sh \
 	tests/notebook.sh tests/sweep.sh
 EXTRA_DIST += tests/hdf5_schema.sh tests/hdf5_schema.py tests/timeseries.sh tests/netsim_h5.sh \

@@ -5,6 +5,7 @@
  */
 #include <config.h>
 #include "h5mem.h"
+#include "zchunks.h"
 
 #define TS_ROWS 64            /* time-series rows buffered before a write, at most */
 #define TS_BUF_BYTES ((size_t)4 << 20)    /* ... and at most this much of each matrix, but one row */
@@ -19,10 +20,11 @@ ns_h5out_ts_rows(size_t nlinks)
 uint64_t
 ns_h5out_mem(size_t nlinks, int sampled)
 {
-    /* a block of table rows (NS_H5OUT_BLOCK_ROWS of at most 128 bytes), HDF5's chunk
-     * caches (1 MiB a dataset, three open at once) and a chunk and its
-     * deflated copy while one is written */
-    uint64_t b = (uint64_t)NS_H5OUT_BLOCK_ROWS * 128 + ((uint64_t)5 << 20);
+    /* a batch of table chunks (NS_H5OUT_BLOCK_ROWS rows of at most 128
+     * bytes each) and their deflated copies (zlib's bound), and HDF5's
+     * chunk caches (1 MiB a dataset, three open at once) */
+    uint64_t chunk = (uint64_t)NS_H5OUT_BLOCK_ROWS * 128;
+    uint64_t b = NS_ZCHUNKS_BATCH * (chunk + ns_zchunks_bound((size_t)chunk)) + ((uint64_t)3 << 20);
     if (sampled) {
         uint64_t rows = ns_h5out_ts_rows(nlinks);
         /* the two row buffers, the last sample's counters, the times */

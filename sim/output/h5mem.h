@@ -1,6 +1,7 @@
 /*
- * h5mem.h - the memory the HDF5 writer (h5out.c) holds: its row blocks, the
- * HDF5 chunk caches, and the time-series rows it buffers. One formula for
+ * h5mem.h - the memory the HDF5 writer (h5out.c) holds: a batch of table
+ * chunks and their deflated copies, the HDF5 chunk caches, and the
+ * time-series rows it buffers. One formula for
  * the writer and for the run's estimate (sim/estimate.c, sim/budget.c).
  */
 #ifndef NS_H5MEM_H
@@ -9,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NS_H5OUT_BLOCK_ROWS 4096   /* table rows filled and written at once */
+#define NS_H5OUT_BLOCK_ROWS 4096   /* table rows in a chunk, at most */
 
 /* rows of /timeseries buffered before a write: 64, or fewer so that each
  * matrix's buffer stays within 4 MiB (one row for 512 Ki links or more) */

@@ -1,0 +1,73 @@
+/*
+ * zchunks.c - deflating a batch of HDF5 chunks on the machine's cores (see
+ * zchunks.h). Each batch starts its threads and joins them: a batch is
+ * milliseconds of work, a thread's start microseconds, and nothing stays
+ * running between tables.
+ */
+#define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT */
+#include <config.h>
+#include "zchunks.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define THREADS_MAX 4
+
+typedef struct batch {
+    ns_zchunk *c;
+    size_t     n;
+    int        level;
+    size_t     next;         /* the next chunk to take (atomic) */
+} batch;
+
+size_t
+ns_zchunks_bound(size_t in_len)
+{
+    return (size_t)compressBound((uLong)in_len);
+}
+
+unsigned
+ns_zchunks_threads(void)
+{
+    /* the cores this process may run on (taskset, a container's cpuset), else those online */
+    cpu_set_t set;
+    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
+}
+
+/* take chunks until none is left */
+static void *
+work(void *arg)
+{
+    batch *b = arg;
+    for (;;) {
+        size_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
+        if (i >= b->n)
+            return NULL;
+        ns_zchunk *c = &b->c[i];
+        uLongf len = (uLongf)ns_zchunks_bound(c->in_len);
+        c->failed = compress2(c->out, &len, c->in, (uLong)c->in_len, b->level) != Z_OK;
+        c->out_len = c->failed ? 0 : (size_t)len;
+    }
+}
+
+int
+ns_zchunks_deflate(ns_zchunk *c, size_t n, int level, unsigned threads)
+{
+    batch b = { c, n, level, 0 };
+    pthread_t tid[THREADS_MAX];
+    unsigned started = 0;
+    if (threads > THREADS_MAX)
+        threads = THREADS_MAX;
+    while (started + 1 < threads && started + 1 < n && pthread_create(&tid[started], NULL, work, &b) == 0)
+        started++;
+    work(&b);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    for (size_t i = 0; i < n; i++)
+        if (c[i].failed)
+            return -1;
+    return 0;
+}

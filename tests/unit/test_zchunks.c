@@ -1,0 +1,76 @@
+/* test_zchunks.c - deflating a batch of chunks on several threads
+ * (sim/output/zchunks.h): every chunk comes back whole through zlib's
+ * uncompress, each is the very stream one compress2 call at that level
+ * makes (what HDF5's deflate filter writes and reads), and one thread or
+ * four make the same bytes */
+#include <config.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include "sim/output/zchunks.h"
+#include "sim/rng.h"
+#include "tests/tap.h"
+
+#define N 11   /* more chunks than the batch, of several sizes */
+
+static unsigned char *in[N], *out1[N], *out4[N];
+static size_t len[N], d1[N], d4[N];
+
+/* deflate the N chunks into out on `threads` threads, their lengths into d */
+static int
+deflate_all(unsigned char **out, size_t *d, unsigned threads)
+{
+    ns_zchunk z[N];
+    for (int i = 0; i < N; i++)
+        z[i] = (ns_zchunk){ in[i], len[i], out[i], 0, 0 };
+    int rc = ns_zchunks_deflate(z, N, 1, threads);
+    for (int i = 0; i < N; i++)
+        d[i] = z[i].out_len;
+    return rc;
+}
+
+int
+main(void)
+{
+    plan(7);
+    ns_rng *r = ns_rng_new(1, 0, 0);
+    for (int i = 0; i < N; i++) {
+        /* rows like a table's: runs of zeros, counters, random words */
+        len[i] = i == 0 ? 1 : (size_t)(4096 * 96 / (1 + i % 4));
+        in[i] = calloc(len[i], 1);
+        for (size_t k = 0; k < len[i]; k += 8)
+            if (k % 96 < 32)
+                in[i][k] = (unsigned char)(i == 3 ? ns_rng_below(r, 256) : k / 96);
+        out1[i] = malloc(ns_zchunks_bound(len[i]));
+        out4[i] = malloc(ns_zchunks_bound(len[i]));
+    }
+    ok(ns_zchunks_threads() >= 1 && ns_zchunks_threads() <= 4, "threads: 1 to 4 (%u here)", ns_zchunks_threads());
+    is_int(deflate_all(out1, d1, 1), 0, "one thread: every chunk deflated");
+    is_int(deflate_all(out4, d4, 4), 0, "four threads: every chunk deflated");
+    int same = 1, whole = 1, as_compress2 = 1;
+    for (int i = 0; i < N; i++) {
+        same &= d4[i] == d1[i] && memcmp(out1[i], out4[i], d4[i]) == 0;
+        unsigned char *back = malloc(len[i]);
+        uLongf blen = (uLongf)len[i];
+        whole &= uncompress(back, &blen, out4[i], (uLong)d4[i]) == Z_OK && blen == len[i] &&
+                 memcmp(back, in[i], len[i]) == 0;
+        free(back);
+        unsigned char *ref = malloc(ns_zchunks_bound(len[i]));
+        uLongf rlen = (uLongf)ns_zchunks_bound(len[i]);
+        as_compress2 &= compress2(ref, &rlen, in[i], (uLong)len[i], 1) == Z_OK && rlen == d4[i] &&
+                        memcmp(ref, out4[i], d4[i]) == 0;
+        free(ref);
+    }
+    ok(same, "one thread and four give the same bytes, chunk by chunk");
+    ok(whole, "every chunk uncompresses to its input");
+    ok(as_compress2, "every chunk is compress2's stream at level 1");
+    ok((d1[3] > d1[7]), "the chunk of random words deflates less than one of counters (%zu > %zu bytes)",
+       d1[3], d1[7]);
+    for (int i = 0; i < N; i++) {
+        free(in[i]);
+        free(out1[i]);
+        free(out4[i]);
+    }
+    ns_rng_free(r);
+    return done_testing();
+}
