@@ -20,10 +20,10 @@ driver_bytes(uint64_t nops, uint64_t ndeps, uint64_t ntransfers)
 {
     uint64_t b = 0;
     /* op_start, op_finish, op_waiting, succ_start, op_link, ready, plus
-     * ns_wl_check's indeg and start */
-    b = ns_mem_mad(b, nops, 2 * sizeof(ns_time) + 6 * sizeof(uint32_t));
-    /* the driver's successors, ns_wl_check's successors */
-    b = ns_mem_mad(b, ndeps, 2 * sizeof(uint32_t));
+     * the range checks' finish times (ns_check_ranges) */
+    b = ns_mem_mad(b, nops, 3 * sizeof(ns_time) + 4 * sizeof(uint32_t));
+    /* the driver's successors (the checks use them too) */
+    b = ns_mem_mad(b, ndeps, sizeof(uint32_t));
     /* the /transfers record, the summary's completion times */
     b = ns_mem_mad(b, ntransfers, sizeof(ns_xfer) + sizeof(ns_time));
     return b;
@@ -73,8 +73,11 @@ widest_level(const ns_workload *wl)
     uint64_t *width = ns_calloc(n, sizeof *width);
     uint64_t best = nx;
     ns_err e;
-    if (order && start && succ && level && width && ns_wl_check(wl, order, &e) == NS_OK) {
+    if (order && start && succ && level && width) {
         ns_wl_adjacency(wl, 0, start, succ);
+        if (ns_wl_order(wl, start, succ, level, order, &e) != NS_OK)   /* `level` is scratch there */
+            goto out;
+        memset(level, 0, n * sizeof *level);
         for (size_t k = 0; k < n; k++) {
             uint32_t v = order[k];
             for (uint32_t j = start[v]; j < start[v + 1]; j++)
@@ -86,6 +89,7 @@ widest_level(const ns_workload *wl)
             if (wl->ops[i].kind == NS_OP_TRANSFER && ++width[level[i]] > best)
                 best = width[level[i]];
     }
+out:
     ns_free(order);
     ns_free(start);
     ns_free(succ);

@@ -51,7 +51,7 @@ ns_check_sample(const ns_fabric *f, const ns_run_cfg *c, ns_err *e)
 
 int
 ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
-                const uint32_t *order, ns_err *e)
+                const uint32_t *order, const uint32_t *start, const uint32_t *succ, ns_err *e)
 {
     size_t n = wl->nops;
     unsigned __int128 total = 0;
@@ -84,14 +84,11 @@ ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
     double *fin = ns_calloc(n, sizeof *fin);
     double *cpu = ns_calloc(f->nhosts, sizeof *cpu);
     double *nic = ns_calloc(f->nhosts, sizeof *nic);
-    uint32_t *start = ns_calloc(n + 1, sizeof *start);
-    uint32_t *succ = ns_alloc((wl->ndeps ? wl->ndeps : 1) * sizeof *succ);
     int rc = NS_OK;
-    if (!fin || !cpu || !nic || !start || !succ) {
+    if (!fin || !cpu || !nic) {
         rc = ns_enomem(e, "the range checks");
         goto out;
     }
-    ns_wl_adjacency(wl, 0, start, succ);
     /* fin[v] holds the latest finish of v's predecessors until v is reached */
     for (size_t k = 0; k < n; k++) {
         uint32_t v = order[k];
@@ -134,7 +131,5 @@ out:
     ns_free(fin);
     ns_free(cpu);
     ns_free(nic);
-    ns_free(start);
-    ns_free(succ);
     return rc;
 }

@@ -354,7 +354,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     sim->op_start = ns_alloc(n * sizeof *sim->op_start);
     sim->op_finish = ns_alloc(n * sizeof *sim->op_finish);
     sim->op_waiting = ns_calloc(n, sizeof *sim->op_waiting);
-    sim->succ_start = ns_calloc(n + 1, sizeof *sim->succ_start);
+    sim->succ_start = ns_alloc((n + 1) * sizeof *sim->succ_start);
     sim->succ = ns_alloc((wl->ndeps ? wl->ndeps : 1) * sizeof *sim->succ);
     sim->op_link = ns_alloc(n * sizeof *sim->op_link);
     sim->ready = ns_alloc(n * sizeof *sim->ready);
@@ -364,16 +364,17 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         rc = ns_enomem(e, "the simulation");
         goto fail;
     }
-    rc = ns_wl_check(wl, sim->ready, e);   /* `ready` is scratch space here */
+    /* successors, in the order the dependencies were declared: the checks'
+     * and the run's (`ready` and `op_link` are scratch space here) */
+    ns_wl_adjacency(wl, 0, sim->succ_start, sim->succ);
+    rc = ns_wl_order(wl, sim->succ_start, sim->succ, sim->op_link, sim->ready, e);
     if (rc)
         goto fail;
-    rc = ns_check_ranges(fab, wl, cfg, sim->ready, e);   /* the clock and the counters */
+    rc = ns_check_ranges(fab, wl, cfg, sim->ready, sim->succ_start, sim->succ, e);   /* the clock and the counters */
     if (rc)
         goto fail;
-    /* successors, in the order the dependencies were declared */
     for (size_t i = 0; i < wl->ndeps; i++)
         sim->op_waiting[wl->dep_op[i]]++;
-    ns_wl_adjacency(wl, 0, sim->succ_start, sim->succ);
 
     size_t nx = 0, nd = 0;
     for (size_t i = 0; i < wl->nops; i++) {

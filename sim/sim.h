@@ -200,11 +200,11 @@ int ns_sim_check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e);
  *    NIC sends add up to more (not checked when `until` stops the run first);
  *  - the payload of the workload exceeds NS_MAX_WORKLOAD_BYTES;
  *  - the model's own limits (its descriptor's check, net.h), checked first.
- * `order` is a topological order of the ops (ns_wl_check). Called by
- * ns_sim_new; in sim/ranges.c.
+ * `order` is a topological order of the ops (ns_wl_check), start and succ
+ * their successors (ns_wl_adjacency). Called by ns_sim_new; in sim/ranges.c.
  */
 int ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
-                    const uint32_t *order, ns_err *e);
+                    const uint32_t *order, const uint32_t *start, const uint32_t *succ, ns_err *e);
 /* the time series (run{sample =}): NS_OK, or NS_EINVAL when the sample
  * period is shorter than one packet of the mtu takes on the fabric's
  * fastest link (rows finer than that repeat the row before: a link's

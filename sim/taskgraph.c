@@ -326,21 +326,13 @@ report_cycle(const ns_workload *w, const uint32_t *indeg, ns_err *e)
 }
 
 int
-ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
+ns_wl_order(const ns_workload *w, const uint32_t *start, const uint32_t *succ, uint32_t *indeg,
+            uint32_t *order, ns_err *e)
 {
     size_t n = w->nops;
-    uint32_t *indeg = ns_calloc(n ? n : 1, sizeof *indeg);
-    uint32_t *start = ns_calloc(n + 1, sizeof *start);
-    uint32_t *succ = ns_alloc((w->ndeps ? w->ndeps : 1) * sizeof *succ);
-    if (!indeg || !start || !succ) {
-        ns_free(indeg);
-        ns_free(start);
-        ns_free(succ);
-        return ns_enomem(e, "the task graph");
-    }
+    memset(indeg, 0, n * sizeof *indeg);
     for (size_t i = 0; i < w->ndeps; i++)
         indeg[w->dep_op[i]]++;
-    ns_wl_adjacency(w, 0, start, succ);
     /* Kahn's algorithm; `order` doubles as the queue */
     size_t head = 0, tail = 0;
     for (size_t i = 0; i < n; i++)
@@ -352,9 +344,21 @@ ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
             if (--indeg[succ[k]] == 0)
                 order[tail++] = succ[k];
     }
-    int rc = NS_OK;
-    if (tail < n)
-        rc = report_cycle(w, indeg, e);
+    return tail < n ? report_cycle(w, indeg, e) : NS_OK;
+}
+
+int
+ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
+{
+    size_t n = w->nops;
+    uint32_t *indeg = ns_alloc((n ? n : 1) * sizeof *indeg);
+    uint32_t *start = ns_alloc((n + 1) * sizeof *start);
+    uint32_t *succ = ns_alloc((w->ndeps ? w->ndeps : 1) * sizeof *succ);
+    int rc = !indeg || !start || !succ ? ns_enomem(e, "the task graph") : NS_OK;
+    if (rc == NS_OK) {
+        ns_wl_adjacency(w, 0, start, succ);
+        rc = ns_wl_order(w, start, succ, indeg, order, e);
+    }
     ns_free(indeg);
     ns_free(start);
     ns_free(succ);

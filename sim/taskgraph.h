@@ -134,6 +134,11 @@ void ns_wl_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t 
  * is owned by the caller.
  */
 int ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e);
+/* ns_wl_check on successors already listed (ns_wl_adjacency's start and
+ * succ), with `indeg` (nops entries) as scratch: a big workload's checks
+ * and its run share one list */
+int ns_wl_order(const ns_workload *w, const uint32_t *start, const uint32_t *succ, uint32_t *indeg,
+                uint32_t *order, ns_err *e);
 /* where an op came from and what it is, for messages:
  * "scenario.lua:12: transfer 'x' (op 3)" */
 void ns_wl_describe(const ns_workload *w, uint32_t op, char *buf, size_t n);
