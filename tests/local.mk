@@ -169,6 +169,8 @@ TESTS += tests/flow_solver_summary.sh
 EXTRA_DIST += tests/flow_solver_summary.sh
 
 # analysis: the HDF5 schema and time series, the Python module, plots, notebook, sweeps
+TESTS += tests/lua_quantities.sh
+EXTRA_DIST += tests/lua_quantities.sh
 TESTS += tests/h5_chunks.sh
 EXTRA_DIST += tests/h5_chunks.sh
 TESTS += tests/hdf5_schema.sh tests/timeseries.sh tests/netsim_h5.sh tests/plots.sh \

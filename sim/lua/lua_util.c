@@ -107,9 +107,8 @@ ns_lua_check_fields(lua_State *L, int t, const char *ctor, const char *const *al
         }
         const char *k = lua_tostring(L, -1);
         int ok = 0;
-        for (const char *const *a = allowed; *a; a++)
-            if (strcmp(*a, k) == 0)
-                ok = 1;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = (*a)[0] == k[0] && strcmp(*a, k) == 0;
         if (!ok) {
             char list[512];
             size_t len = 0;
@@ -178,12 +177,22 @@ enum { Q_RATE, Q_SIZE, Q_TIME };
 
 /* a quantity at idx: a bare number in base units, or a string with a unit;
  * raises "what: why" otherwise. out is a uint64_t (rate, size) or ns_time. */
+/* the last text of each kind parsed well, and its value: a scenario that
+ * builds a million transfers of "1MB" in a loop parses it once (a parse is
+ * a pure function of the text; both values are 8 bytes) */
+static struct {
+    char     text[32];
+    size_t   len;          /* 0: none */
+    uint64_t value;
+} last_parsed[3];
+
 static void
 to_quantity(lua_State *L, int idx, const char *what, const char *field, int kind, void *out)
 {
     static const char *const example[] = {
         "a rate such as \"100Gbps\"", "a size such as \"4MB\"", "a time such as \"10us\""
     };
+    _Static_assert(sizeof(uint64_t) == sizeof(ns_time), "a quantity is 8 bytes");
     char why[256];
     int bad = 1;
     if (lua_type(L, idx) == LUA_TNUMBER) {
@@ -192,10 +201,20 @@ to_quantity(lua_State *L, int idx, const char *what, const char *field, int kind
             : kind == Q_SIZE ? ns_size_from_number(v, out, why, sizeof why)
             : ns_time_from_number(v, out, why, sizeof why);
     } else if (lua_type(L, idx) == LUA_TSTRING) {
-        const char *t = lua_tostring(L, idx);
+        size_t len;
+        const char *t = lua_tolstring(L, idx, &len);
+        if (len > 0 && len == last_parsed[kind].len && memcmp(t, last_parsed[kind].text, len) == 0) {
+            memcpy(out, &last_parsed[kind].value, sizeof last_parsed[kind].value);
+            return;
+        }
         bad = kind == Q_RATE ? ns_parse_rate(t, out, why, sizeof why)
             : kind == Q_SIZE ? ns_parse_size(t, out, why, sizeof why)
             : ns_parse_time(t, out, why, sizeof why);
+        if (!bad && len < sizeof last_parsed[kind].text && strlen(t) == len) {
+            memcpy(last_parsed[kind].text, t, len);
+            last_parsed[kind].len = len;
+            memcpy(&last_parsed[kind].value, out, sizeof last_parsed[kind].value);
+        }
     } else {
         char t[64];
         value_text(L, idx, t, sizeof t);
@@ -462,7 +481,6 @@ void
 ns_lua_push_op(lua_State *L, int wl_idx, uint32_t op)
 {
     wl_idx = lua_absindex(L, wl_idx);
-    ns_lua_check_workload(L, wl_idx);
     ns_op_handle *h = lua_newuserdatauv(L, sizeof *h, 1);
     h->wbox = lua_touserdata(L, wl_idx);
     h->op = op;
@@ -518,7 +536,8 @@ ns_lua_stamp_line(lua_State *L, ns_workload *w)
 {
     lua_Debug ar;
     w->cur_line = 0;
-    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+    /* the source ("S") only until the chunk's name is known: it formats the name every time */
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, w->chunk[0] ? "l" : "Sl", &ar)) {
         w->cur_line = ar.currentline > 0 ? ar.currentline : 0;
         if (!w->chunk[0] && ar.source[0] == '@')
             snprintf(w->chunk, sizeof w->chunk, "%s", ar.short_src);

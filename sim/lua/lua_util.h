@@ -98,7 +98,8 @@ typedef struct ns_op_handle {
 } ns_op_handle;
 /* the op handle at idx, or an error; *w gets its (live) workload */
 ns_op_handle *ns_lua_op_handle(lua_State *L, int idx, ns_workload **w);
-/* push a handle to op `op` of the workload userdata at index wl_idx */
+/* push a handle to op `op` of the workload userdata at index wl_idx (which
+ * the caller checked: ns_lua_check_workload) */
 void         ns_lua_push_op(lua_State *L, int wl_idx, uint32_t op);
 /* the op index of handle at idx, which must belong to workload w */
 uint32_t     ns_lua_check_op(lua_State *L, int idx, const ns_workload *w, const char *ctor);
