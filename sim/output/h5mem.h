@@ -1,6 +1,6 @@
 /*
  * h5mem.h - the memory the HDF5 writer (h5out.c) holds: a batch of table
- * chunks and their deflated copies, the HDF5 chunk caches, and the
+ * chunks and their filtered copies, the HDF5 chunk caches, and the
  * time-series rows it buffers. One formula for
  * the writer and for the run's estimate (sim/estimate.c, sim/budget.c).
  */

@@ -2,8 +2,8 @@
  * h5out.c - writing the HDF5 results file (see h5out.h).
  *
  * Tables are compound datasets of chunks of up to 4,096 rows (at most 1 MiB
- * a chunk), deflated several at once on the machine's cores (zchunks.h) and
- * written whole. Every
+ * a chunk), shuffled and deflated several at once on the machine's cores
+ * (zchunks.h) and written whole. Every
  * hid_t starts invalid and one exit path closes what was opened.
  */
 #include <config.h>
@@ -111,15 +111,15 @@ native(int t)
 
 typedef void fill_fn(void *ctx, size_t first, size_t n, void *rows);
 
-/* the dataset of table `name`: nrows rows of `type`, chunks of `chunk`
- * rows, deflated (as HDF5's packet tables make them: one dimension,
- * unlimited) */
+/* the dataset of table `name`: nrows rows of `type` (one dimension,
+ * unlimited), chunks of `chunk` rows, shuffled by rows and deflated */
 static hid_t
 table_dataset(hid_t loc, const char *name, hid_t type, size_t nrows, size_t chunk)
 {
     hsize_t dims[1] = { nrows }, maxdims[1] = { H5S_UNLIMITED }, cdims[1] = { chunk };
     hid_t space = H5Screate_simple(1, dims, maxdims), plist = H5Pcreate(H5P_DATASET_CREATE), ds = H5I_INVALID_HID;
-    if (space >= 0 && plist >= 0 && H5Pset_chunk(plist, 1, cdims) >= 0 && H5Pset_deflate(plist, NS_H5_DEFLATE) >= 0)
+    if (space >= 0 && plist >= 0 && H5Pset_chunk(plist, 1, cdims) >= 0 && H5Pset_shuffle(plist) >= 0 &&
+        H5Pset_deflate(plist, NS_H5_DEFLATE) >= 0)
         ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, plist, H5P_DEFAULT);
     if (plist >= 0)
         H5Pclose(plist);
@@ -129,8 +129,8 @@ table_dataset(hid_t loc, const char *name, hid_t type, size_t nrows, size_t chun
 }
 
 /* write table `name` of nrows rows, produced by fill() a chunk at a time:
- * NS_ZCHUNKS_BATCH chunks are filled, deflated on the machine's cores
- * (zchunks.h) and written whole, in order */
+ * NS_ZCHUNKS_BATCH chunks are filled, shuffled and deflated on the
+ * machine's cores (zchunks.h) and written whole, in order */
 static int
 write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols, size_t rowsize,
             size_t nrows, fill_fn *fill, void *ctx)
@@ -138,7 +138,7 @@ write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols
     hid_t type = H5Tcreate(H5T_COMPOUND, rowsize), ds = H5I_INVALID_HID;
     hid_t strs[16];
     size_t nstrs = 0;
-    unsigned char *in = NULL, *out = NULL;
+    unsigned char *in = NULL, *tmp = NULL, *out = NULL;
     int rc = -1;
     if (type < 0)
         return -1;
@@ -169,7 +169,8 @@ write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols
     size_t nchunks = (nrows + chunk - 1) / chunk, batch = nchunks < NS_ZCHUNKS_BATCH ? nchunks : NS_ZCHUNKS_BATCH;
     size_t in_len = chunk * rowsize, out_cap = ns_zchunks_bound(in_len);
     unsigned threads = ns_zchunks_threads();
-    if (batch && (!(in = ns_alloc(batch * in_len)) || !(out = ns_alloc(batch * out_cap))))
+    if (batch && (!(in = ns_alloc(batch * in_len)) || !(tmp = ns_alloc(batch * in_len)) ||
+                  !(out = ns_alloc(batch * out_cap))))
         goto out;
     for (size_t c0 = 0; c0 < nchunks; c0 += batch) {
         ns_zchunk z[NS_ZCHUNKS_BATCH];
@@ -179,7 +180,7 @@ write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols
             unsigned char *rows = in + k * in_len;
             memset(rows, 0, in_len);   /* fills write what they set; rows past the end: HDF5's fill value, 0 */
             fill(ctx, first, n, rows);
-            z[k] = (ns_zchunk){ rows, in_len, out + k * out_cap, 0, 0 };
+            z[k] = (ns_zchunk){ rows, in_len, rowsize, tmp + k * in_len, out + k * out_cap, 0, 0 };
         }
         if (ns_zchunks_deflate(z, nz, NS_H5_DEFLATE, threads))
             goto out;
@@ -201,6 +202,7 @@ write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols
     }
 out:
     ns_free(in);
+    ns_free(tmp);
     ns_free(out);
     if (ds >= 0) H5Dclose(ds);
     for (size_t i = 0; i < nstrs; i++)
@@ -656,7 +658,8 @@ ts_dataset(hid_t grp, const char *name, size_t ncols, hsize_t chunk_rows, const 
     hsize_t dims[2] = {0, ncols}, maxdims[2] = {H5S_UNLIMITED, ncols}, chunk[2] = {chunk_rows, ncols < 1 ? 1 : ncols > TS_CHUNK_COLS ? TS_CHUNK_COLS : ncols};
     int rank = ncols ? 2 : 1;
     hid_t sp = H5Screate_simple(rank, dims, maxdims), pl = H5Pcreate(H5P_DATASET_CREATE), ds = H5I_INVALID_HID;
-    if (sp >= 0 && pl >= 0 && H5Pset_chunk(pl, rank, chunk) >= 0 && H5Pset_deflate(pl, NS_H5_DEFLATE) >= 0)
+    if (sp >= 0 && pl >= 0 && H5Pset_chunk(pl, rank, chunk) >= 0 && H5Pset_shuffle(pl) >= 0 &&
+        H5Pset_deflate(pl, NS_H5_DEFLATE) >= 0)
         ds = H5Dcreate2(grp, name, ncols ? H5T_NATIVE_UINT64 : H5T_NATIVE_INT64, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
     if (ds >= 0 && attr_str(ds, "unit", unit)) {
         H5Dclose(ds);

@@ -1,5 +1,5 @@
 /*
- * zchunks.c - deflating a batch of HDF5 chunks on the machine's cores (see
+ * zchunks.c - shuffling and deflating a batch of HDF5 chunks on the machine's cores (see
  * zchunks.h). Each batch starts its threads and joins them: a batch is
  * milliseconds of work, a thread's start microseconds, and nothing stays
  * running between tables.
@@ -9,6 +9,7 @@
 #include "zchunks.h"
 
 #include <pthread.h>
+#include <string.h>
 #include <sched.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -37,6 +38,19 @@ ns_zchunks_threads(void)
     return n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
 }
 
+void
+ns_zchunks_shuffle(const void *in, void *out, size_t n, size_t elem)
+{
+    const unsigned char *src = in;
+    unsigned char *dst = out;
+    size_t count = n / elem;
+    /* a row at a time: `elem` output streams, each written in order */
+    for (size_t i = 0; i < count; i++, src += elem)
+        for (size_t j = 0; j < elem; j++)
+            dst[j * count + i] = src[j];
+    memcpy(dst + count * elem, src, n - count * elem);
+}
+
 /* take chunks until none is left */
 static void *
 work(void *arg)
@@ -47,8 +61,13 @@ work(void *arg)
         if (i >= b->n)
             return NULL;
         ns_zchunk *c = &b->c[i];
+        const void *data = c->in;
+        if (c->elem > 1) {
+            ns_zchunks_shuffle(c->in, c->tmp, c->in_len, c->elem);
+            data = c->tmp;
+        }
         uLongf len = (uLongf)ns_zchunks_bound(c->in_len);
-        c->failed = compress2(c->out, &len, c->in, (uLong)c->in_len, b->level) != Z_OK;
+        c->failed = compress2(c->out, &len, data, (uLong)c->in_len, b->level) != Z_OK;
         c->out_len = c->failed ? 0 : (size_t)len;
     }
 }

@@ -1,8 +1,9 @@
-/* test_zchunks.c - deflating a batch of chunks on several threads
- * (sim/output/zchunks.h): every chunk comes back whole through zlib's
- * uncompress, each is the very stream one compress2 call at that level
- * makes (what HDF5's deflate filter writes and reads), and one thread or
- * four make the same bytes */
+/* test_zchunks.c - shuffling and deflating a batch of chunks on several
+ * threads (sim/output/zchunks.h): HDF5's shuffle on a hand-made example;
+ * every chunk comes back whole through zlib's uncompress and the shuffle
+ * undone, each is the very stream one compress2 call at that level makes
+ * of the shuffled bytes (what HDF5's filters write and read), and one
+ * thread or four make the same bytes */
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 
 #define N 11   /* more chunks than the batch, of several sizes */
 
-static unsigned char *in[N], *out1[N], *out4[N];
+static unsigned char *in[N], *tmp[N], *out1[N], *out4[N];
 static size_t len[N], d1[N], d4[N];
 
 /* deflate the N chunks into out on `threads` threads, their lengths into d */
@@ -22,7 +23,7 @@ deflate_all(unsigned char **out, size_t *d, unsigned threads)
 {
     ns_zchunk z[N];
     for (int i = 0; i < N; i++)
-        z[i] = (ns_zchunk){ in[i], len[i], out[i], 0, 0 };
+        z[i] = (ns_zchunk){ in[i], len[i], i % 2 ? 96 : 0, tmp[i], out[i], 0, 0 };   /* odd ones shuffled */
     int rc = ns_zchunks_deflate(z, N, 1, threads);
     for (int i = 0; i < N; i++)
         d[i] = z[i].out_len;
@@ -32,7 +33,16 @@ deflate_all(unsigned char **out, size_t *d, unsigned threads)
 int
 main(void)
 {
-    plan(7);
+    plan(9);
+    /* 3 rows of 4 bytes and 2 bytes left over: byte j of row i at 3 j + i */
+    const unsigned char ex[14] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
+    const unsigned char want[14] = { 1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12, 13, 14 };
+    unsigned char got[14];
+    ns_zchunks_shuffle(ex, got, sizeof ex, 4);
+    ok(memcmp(got, want, sizeof got) == 0, "shuffle: bytes regrouped by their place in a row, the rest kept");
+    unsigned char one[5] = { 9, 8, 7, 6, 5 }, kept[5];
+    ns_zchunks_shuffle(one, kept, 5, 1);
+    ok(memcmp(one, kept, 5) == 0, "shuffle by 1-byte elements: unchanged");
     ns_rng *r = ns_rng_new(1, 0, 0);
     for (int i = 0; i < N; i++) {
         /* rows like a table's: runs of zeros, counters, random words */
@@ -41,6 +51,7 @@ main(void)
         for (size_t k = 0; k < len[i]; k += 8)
             if (k % 96 < 32)
                 in[i][k] = (unsigned char)(i == 3 ? ns_rng_below(r, 256) : k / 96);
+        tmp[i] = malloc(len[i]);
         out1[i] = malloc(ns_zchunks_bound(len[i]));
         out4[i] = malloc(ns_zchunks_bound(len[i]));
     }
@@ -50,24 +61,33 @@ main(void)
     int same = 1, whole = 1, as_compress2 = 1;
     for (int i = 0; i < N; i++) {
         same &= d4[i] == d1[i] && memcmp(out1[i], out4[i], d4[i]) == 0;
-        unsigned char *back = malloc(len[i]);
+        /* what HDF5 reads: inflate, then undo the shuffle (byte j of row r at j x rows + r) */
+        unsigned char *back = malloc(len[i]), *rows = malloc(len[i]);
         uLongf blen = (uLongf)len[i];
-        whole &= uncompress(back, &blen, out4[i], (uLong)d4[i]) == Z_OK && blen == len[i] &&
-                 memcmp(back, in[i], len[i]) == 0;
-        free(back);
+        whole &= uncompress(back, &blen, out4[i], (uLong)d4[i]) == Z_OK && blen == len[i];
+        size_t e = i % 2 ? 96 : 1, nr = len[i] / e;
+        for (size_t q = 0; q < nr; q++)
+            for (size_t j = 0; j < e; j++)
+                rows[q * e + j] = back[j * nr + q];
+        memcpy(rows + nr * e, back + nr * e, len[i] - nr * e);
+        whole &= memcmp(rows, in[i], len[i]) == 0;
+        /* the stream of one compress2 call on the shuffled bytes */
         unsigned char *ref = malloc(ns_zchunks_bound(len[i]));
         uLongf rlen = (uLongf)ns_zchunks_bound(len[i]);
-        as_compress2 &= compress2(ref, &rlen, in[i], (uLong)len[i], 1) == Z_OK && rlen == d4[i] &&
+        as_compress2 &= compress2(ref, &rlen, back, (uLong)len[i], 1) == Z_OK && rlen == d4[i] &&
                         memcmp(ref, out4[i], d4[i]) == 0;
         free(ref);
+        free(rows);
+        free(back);
     }
     ok(same, "one thread and four give the same bytes, chunk by chunk");
-    ok(whole, "every chunk uncompresses to its input");
-    ok(as_compress2, "every chunk is compress2's stream at level 1");
+    ok(whole, "every chunk inflates and unshuffles to its input");
+    ok(as_compress2, "every chunk is compress2's stream of its shuffled bytes at level 1");
     ok((d1[3] > d1[7]), "the chunk of random words deflates less than one of counters (%zu > %zu bytes)",
        d1[3], d1[7]);
     for (int i = 0; i < N; i++) {
         free(in[i]);
+        free(tmp[i]);
         free(out1[i]);
         free(out4[i]);
     }
