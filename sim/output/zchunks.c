@@ -13,6 +13,9 @@
 #include <sched.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define THREADS_MAX 4
 
@@ -38,17 +41,68 @@ ns_zchunks_threads(void)
     return n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
 }
 
+/* bytes [j0, j1) of rows [i0, i1), one at a time */
+static void
+shuffle_bytes(const unsigned char *src, unsigned char *dst, size_t count, size_t elem, size_t i0, size_t i1,
+              size_t j0, size_t j1)
+{
+    for (size_t i = i0; i < i1; i++)
+        for (size_t j = j0; j < j1; j++)
+            dst[j * count + i] = src[i * elem + j];
+}
+
+#ifdef __SSE2__
+/* a 16 x 16 block of bytes transposed: row k of src (rows `ss` apart) becomes
+ * column k of dst (rows `ds` apart), in four rounds of interleaving */
+static void
+transpose16(const unsigned char *src, size_t ss, unsigned char *dst, size_t ds)
+{
+    __m128i r[16], a[16];
+    for (int k = 0; k < 16; k++)
+        r[k] = _mm_loadu_si128((const __m128i *)(const void *)(src + k * ss));
+    /* bytes of rows 2p and 2p + 1 paired: a[2p] columns 0-7, a[2p + 1] columns 8-15 */
+    for (int p = 0; p < 8; p++) {
+        a[2 * p] = _mm_unpacklo_epi8(r[2 * p], r[2 * p + 1]);
+        a[2 * p + 1] = _mm_unpackhi_epi8(r[2 * p], r[2 * p + 1]);
+    }
+    /* rows 4q to 4q + 3: r[4q + h] holds columns 4h to 4h + 3 */
+    for (int q = 0; q < 4; q++) {
+        r[4 * q + 0] = _mm_unpacklo_epi16(a[4 * q + 0], a[4 * q + 2]);
+        r[4 * q + 1] = _mm_unpackhi_epi16(a[4 * q + 0], a[4 * q + 2]);
+        r[4 * q + 2] = _mm_unpacklo_epi16(a[4 * q + 1], a[4 * q + 3]);
+        r[4 * q + 3] = _mm_unpackhi_epi16(a[4 * q + 1], a[4 * q + 3]);
+    }
+    /* rows 8s to 8s + 7: a[8s + g] holds columns 2g and 2g + 1 */
+    for (int t = 0; t < 2; t++)
+        for (int h = 0; h < 4; h++) {
+            a[8 * t + 2 * h] = _mm_unpacklo_epi32(r[8 * t + h], r[8 * t + 4 + h]);
+            a[8 * t + 2 * h + 1] = _mm_unpackhi_epi32(r[8 * t + h], r[8 * t + 4 + h]);
+        }
+    /* all 16 rows: column 2g, then 2g + 1 */
+    for (int g = 0; g < 8; g++) {
+        _mm_storeu_si128((__m128i *)(void *)(dst + (2 * g) * ds), _mm_unpacklo_epi64(a[g], a[8 + g]));
+        _mm_storeu_si128((__m128i *)(void *)(dst + (2 * g + 1) * ds), _mm_unpackhi_epi64(a[g], a[8 + g]));
+    }
+}
+#endif
+
 void
 ns_zchunks_shuffle(const void *in, void *out, size_t n, size_t elem)
 {
     const unsigned char *src = in;
     unsigned char *dst = out;
-    size_t count = n / elem;
-    /* a row at a time: `elem` output streams, each written in order */
-    for (size_t i = 0; i < count; i++, src += elem)
-        for (size_t j = 0; j < elem; j++)
-            dst[j * count + i] = src[j];
-    memcpy(dst + count * elem, src, n - count * elem);
+    size_t count = elem ? n / elem : 0, i = 0;
+#ifdef __SSE2__
+    /* blocks of 16 rows by 16 bytes, then the bytes of a row past its last block */
+    for (; i + 16 <= count; i += 16) {
+        size_t j = 0;
+        for (; j + 16 <= elem; j += 16)
+            transpose16(src + i * elem + j, elem, dst + j * count + i, count);
+        shuffle_bytes(src, dst, count, elem, i, i + 16, j, elem);
+    }
+#endif
+    shuffle_bytes(src, dst, count, elem, i, count, 0, elem);
+    memcpy(dst + count * elem, src + count * elem, n - count * elem);
 }
 
 /* take chunks until none is left */

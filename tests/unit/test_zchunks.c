@@ -15,6 +15,26 @@
 #define N 11   /* more chunks than the batch, of several sizes */
 
 static unsigned char *in[N], *tmp[N], *out1[N], *out4[N];
+
+/* the shuffle of n bytes by elem against a byte loop, on random bytes */
+static int
+shuffle_as_bytes(ns_rng *r, size_t n, size_t elem)
+{
+    unsigned char *a = malloc(n), *got = malloc(n), *want = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        a[i] = (unsigned char)ns_rng_below(r, 256);
+    size_t count = n / elem;
+    for (size_t i = 0; i < count; i++)
+        for (size_t j = 0; j < elem; j++)
+            want[j * count + i] = a[i * elem + j];
+    memcpy(want + count * elem, a + count * elem, n - count * elem);
+    ns_zchunks_shuffle(a, got, n, elem);
+    int same = memcmp(got, want, n) == 0;
+    free(a);
+    free(got);
+    free(want);
+    return same;
+}
 static size_t len[N], d1[N], d4[N];
 
 /* deflate the N chunks into out on `threads` threads, their lengths into d */
@@ -33,7 +53,7 @@ deflate_all(unsigned char **out, size_t *d, unsigned threads)
 int
 main(void)
 {
-    plan(9);
+    plan(10);
     /* 3 rows of 4 bytes and 2 bytes left over: byte j of row i at 3 j + i */
     const unsigned char ex[14] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
     const unsigned char want[14] = { 1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12, 13, 14 };
@@ -43,6 +63,12 @@ main(void)
     unsigned char one[5] = { 9, 8, 7, 6, 5 }, kept[5];
     ns_zchunks_shuffle(one, kept, 5, 1);
     ok(memcmp(one, kept, 5) == 0, "shuffle by 1-byte elements: unchanged");
+    ns_rng *rs = ns_rng_new(2, 0, 0);
+    ok(shuffle_as_bytes(rs, 4096 * 96, 96) && shuffle_as_bytes(rs, 100 * 80 + 3, 80) &&
+       shuffle_as_bytes(rs, 37 * 13 + 5, 13) && shuffle_as_bytes(rs, 33 * 16, 16) &&
+       shuffle_as_bytes(rs, 17 * 35, 35) && shuffle_as_bytes(rs, 15 * 24 + 1, 24),
+       "shuffle of rows of 96, 80, 13, 16, 35 and 24 bytes (blocks of 16 rows and the rest) as a byte loop");
+    ns_rng_free(rs);
     ns_rng *r = ns_rng_new(1, 0, 0);
     for (int i = 0; i < N; i++) {
         /* rows like a table's: runs of zeros, counters, random words */
