@@ -1,7 +1,7 @@
 #!/bin/sh
 # h5_chunks.sh - tables of many chunks (sim/output/zchunks.c shuffles and
-# deflates a batch of 8 on the machine's cores; h5out.c writes them whole):
-# 70,000 transfers are 18 chunks of 4,096 rows in three batches, the last
+# deflates a batch of 4 on the machine's cores; h5out.c writes them whole):
+# 70,000 transfers are 18 chunks of 4,096 rows in five batches, the last
 # one partial. h5py (HDF5's own filters) reads every row back as the
 # scenario made it; each stored chunk is zlib's level-1 stream of its rows
 # shuffled as HDF5 shuffles them (byte j of row i at j x 4,096 + i; the

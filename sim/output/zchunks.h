@@ -21,7 +21,7 @@
 
 /* chunks deflated at once: the writer's buffers are this many chunks and
  * their deflated copies, whatever the number of threads (h5mem.c) */
-#define NS_ZCHUNKS_BATCH 8
+#define NS_ZCHUNKS_BATCH 4
 
 typedef struct ns_zchunk {
     const void *in;          /* the chunk */
