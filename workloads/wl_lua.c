@@ -75,17 +75,23 @@ opt_label(lua_State *L, const char *ctor)
     return ns_lua_str(L, 2, ctor, "label", 0, NULL);
 }
 
+/* w:transfer and w:compute are called a million times from scenario loops:
+ * their fields are read in one pass over the table (ns_lua_fields) */
 static int
 w_transfer(lua_State *L)
 {
     static const char *const fields[] = {"src", "dst", "bytes", "after", "label", NULL};
-    ns_workload *w = ns_lua_begin_builder(L, "transfer", fields);
-    lua_Integer src = ns_lua_int(L, 2, "transfer", "src", 1, 0, 1, UINT32_MAX);
-    lua_Integer dst = ns_lua_int(L, 2, "transfer", "dst", 1, 0, 1, UINT32_MAX);
-    uint64_t bytes = ns_lua_size(L, 2, "transfer", "bytes", 1, 0);
+    enum { SRC, DST, BYTES, AFTER, LABEL };
+    ns_workload *w = ns_lua_check_workload(L, 1);
+    int f = ns_lua_fields(L, 2, "transfer", fields);
+    ns_lua_stamp_line(L, w);
+    lua_Integer src = ns_lua_int_at(L, f + SRC, "transfer", "src", 1, 0, 1, UINT32_MAX);
+    lua_Integer dst = ns_lua_int_at(L, f + DST, "transfer", "dst", 1, 0, 1, UINT32_MAX);
+    uint64_t bytes = ns_lua_size_at(L, f + BYTES, "transfer", "bytes", 1, 0);
+    const char *label = ns_lua_str_at(L, f + LABEL, "transfer", "label", 0, NULL);
     ns_err e = {0};
-    long op = ns_lua_checked(L, ns_wl_transfer(w, (uint32_t)src, (uint32_t)dst, bytes, opt_label(L, "transfer"), &e), &e);
-    ns_lua_apply_after(L, 2, w, (uint32_t)op, "transfer");
+    long op = ns_lua_checked(L, ns_wl_transfer(w, (uint32_t)src, (uint32_t)dst, bytes, label, &e), &e);
+    ns_lua_after_at(L, f + AFTER, w, (uint32_t)op, "transfer");
     ns_lua_push_op(L, 1, (uint32_t)op);
     return 1;
 }
@@ -94,12 +100,16 @@ static int
 w_compute(lua_State *L)
 {
     static const char *const fields[] = {"node", "duration", "after", "label", NULL};
-    ns_workload *w = ns_lua_begin_builder(L, "compute", fields);
-    lua_Integer node = ns_lua_int(L, 2, "compute", "node", 1, 0, 1, UINT32_MAX);
-    ns_time d = ns_lua_time(L, 2, "compute", "duration", 1, 0);
+    enum { NODE, DURATION, AFTER, LABEL };
+    ns_workload *w = ns_lua_check_workload(L, 1);
+    int f = ns_lua_fields(L, 2, "compute", fields);
+    ns_lua_stamp_line(L, w);
+    lua_Integer node = ns_lua_int_at(L, f + NODE, "compute", "node", 1, 0, 1, UINT32_MAX);
+    ns_time d = ns_lua_time_at(L, f + DURATION, "compute", "duration", 1, 0);
+    const char *label = ns_lua_str_at(L, f + LABEL, "compute", "label", 0, NULL);
     ns_err e = {0};
-    long op = ns_lua_checked(L, ns_wl_compute(w, (uint32_t)node, d, opt_label(L, "compute"), &e), &e);
-    ns_lua_apply_after(L, 2, w, (uint32_t)op, "compute");
+    long op = ns_lua_checked(L, ns_wl_compute(w, (uint32_t)node, d, label, &e), &e);
+    ns_lua_after_at(L, f + AFTER, w, (uint32_t)op, "compute");
     ns_lua_push_op(L, 1, (uint32_t)op);
     return 1;
 }

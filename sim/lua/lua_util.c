@@ -93,6 +93,31 @@ ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)
     return luaL_error(L, "%s: %s", ctor, msg);
 }
 
+/* the place of key k in allowed (NULL-ended), or -1 */
+static int
+field_index(const char *k, const char *const *allowed)
+{
+    for (int i = 0; allowed[i]; i++)
+        if (allowed[i][0] == k[0] && strcmp(allowed[i], k) == 0)
+            return i;
+    return -1;
+}
+
+/* the key at the top of the stack (lua_next's) is not a field of `allowed`:
+ * raise, naming it */
+static void
+bad_key(lua_State *L, const char *ctor, const char *const *allowed)
+{
+    if (lua_type(L, -1) != LUA_TSTRING)
+        ns_lua_fail(L, ctor, "unexpected positional value (fields are written name = value)");
+    char list[512];
+    size_t len = 0;
+    list[0] = '\0';
+    for (const char *const *a = allowed; *a && len < sizeof list; a++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", *a);
+    ns_lua_fail(L, ctor, "unknown field '%s' (expected one of: %s)", lua_tostring(L, -1), list);
+}
+
 void
 ns_lua_check_fields(lua_State *L, int t, const char *ctor, const char *const *allowed)
 {
@@ -102,22 +127,34 @@ ns_lua_check_fields(lua_State *L, int t, const char *ctor, const char *const *al
     lua_pushnil(L);
     while (lua_next(L, t)) {
         lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING) {
-            ns_lua_fail(L, ctor, "unexpected positional value (fields are written name = value)");
-        }
-        const char *k = lua_tostring(L, -1);
-        int ok = 0;
-        for (const char *const *a = allowed; *a && !ok; a++)
-            ok = (*a)[0] == k[0] && strcmp(*a, k) == 0;
-        if (!ok) {
-            char list[512];
-            size_t len = 0;
-            list[0] = '\0';
-            for (const char *const *a = allowed; *a && len < sizeof list; a++)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", *a);
-            ns_lua_fail(L, ctor, "unknown field '%s' (expected one of: %s)", k, list);
-        }
+        if (lua_type(L, -1) != LUA_TSTRING || field_index(lua_tostring(L, -1), allowed) < 0)
+            bad_key(L, ctor, allowed);
     }
+}
+
+int
+ns_lua_fields(lua_State *L, int arg, const char *ctor, const char *const *allowed)
+{
+    if (!lua_istable(L, arg))
+        ns_lua_fail(L, ctor, "expected a table of fields, as in %s{...}, got %s", ctor, luaL_typename(L, arg));
+    arg = lua_absindex(L, arg);
+    int n = 0;
+    while (allowed[n])
+        n++;
+    luaL_checkstack(L, n + 2, ctor);
+    int base = lua_gettop(L) + 1;
+    for (int i = 0; i < n; i++)
+        lua_pushnil(L);
+    lua_pushnil(L);
+    while (lua_next(L, arg)) {
+        int i = lua_type(L, -2) == LUA_TSTRING ? field_index(lua_tostring(L, -2), allowed) : -1;
+        if (i < 0) {
+            lua_pop(L, 1);
+            bad_key(L, ctor, allowed);
+        }
+        lua_replace(L, base + i);   /* the value to its slot; the key stays for lua_next */
+    }
+    return base;
 }
 
 void
@@ -261,14 +298,44 @@ ns_lua_rate(lua_State *L, int t, const char *ctor, const char *field, int requir
     return v;
 }
 
+/* a field's value at idx is absent (nil): raise when it is required */
+static int
+absent(lua_State *L, int idx, const char *ctor, const char *field, int required)
+{
+    if (!lua_isnil(L, idx))
+        return 0;
+    if (required)
+        ns_lua_fail(L, ctor, "field '%s' is required", field);
+    return 1;
+}
+
+uint64_t
+ns_lua_size_at(lua_State *L, int idx, const char *ctor, const char *field, int required, uint64_t def)
+{
+    if (absent(L, idx, ctor, field, required))
+        return def;
+    uint64_t v = 0;
+    to_quantity(L, idx, ctor, field, Q_SIZE, &v);
+    return v;
+}
+
 uint64_t
 ns_lua_size(lua_State *L, int t, const char *ctor, const char *field, int required, uint64_t def)
 {
     if (!get(L, t, ctor, field, required))
         return def;
-    uint64_t v = 0;
-    to_quantity(L, -1, ctor, field, Q_SIZE, &v);
+    uint64_t v = ns_lua_size_at(L, -1, ctor, field, required, def);
     lua_pop(L, 1);
+    return v;
+}
+
+ns_time
+ns_lua_time_at(lua_State *L, int idx, const char *ctor, const char *field, int required, ns_time def)
+{
+    if (absent(L, idx, ctor, field, required))
+        return def;
+    ns_time v = 0;
+    to_quantity(L, idx, ctor, field, Q_TIME, &v);
     return v;
 }
 
@@ -277,8 +344,7 @@ ns_lua_time(lua_State *L, int t, const char *ctor, const char *field, int requir
 {
     if (!get(L, t, ctor, field, required))
         return def;
-    ns_time v = 0;
-    to_quantity(L, -1, ctor, field, Q_TIME, &v);
+    ns_time v = ns_lua_time_at(L, -1, ctor, field, required, def);
     lua_pop(L, 1);
     return v;
 }
@@ -289,14 +355,24 @@ ns_lua_int(lua_State *L, int t, const char *ctor, const char *field, int require
 {
     if (!get(L, t, ctor, field, required))
         return def;
+    lua_Integer v = ns_lua_int_at(L, -1, ctor, field, required, def, min, max);
+    lua_pop(L, 1);
+    return v;
+}
+
+lua_Integer
+ns_lua_int_at(lua_State *L, int idx, const char *ctor, const char *field, int required,
+              lua_Integer def, lua_Integer min, lua_Integer max)
+{
+    if (absent(L, idx, ctor, field, required))
+        return def;
     int isint;
-    lua_Integer v = lua_tointegerx(L, -1, &isint);
+    lua_Integer v = lua_tointegerx(L, idx, &isint);
     if (!isint) {
         char txt[64];
-        value_text(L, -1, txt, sizeof txt);
+        value_text(L, idx, txt, sizeof txt);
         ns_lua_fail(L, ctor, "field '%s' must be an integer (got %s)", field, txt);
     }
-    lua_pop(L, 1);
     if (v < min)
         ns_lua_fail(L, ctor, "field '%s' must be >= %lld (got %lld)", field, (long long)min, (long long)v);
     if (v > max)
@@ -345,16 +421,24 @@ ns_lua_bool(lua_State *L, int t, const char *ctor, const char *field, int def)
 }
 
 const char *
+ns_lua_str_at(lua_State *L, int idx, const char *ctor, const char *field, int required, const char *def)
+{
+    if (absent(L, idx, ctor, field, required))
+        return def;
+    if (lua_type(L, idx) != LUA_TSTRING) {
+        char txt[64];
+        value_text(L, idx, txt, sizeof txt);
+        ns_lua_fail(L, ctor, "field '%s' must be a string (got %s)", field, txt);
+    }
+    return lua_tostring(L, idx);
+}
+
+const char *
 ns_lua_str(lua_State *L, int t, const char *ctor, const char *field, int required, const char *def)
 {
     if (!get(L, t, ctor, field, required))
         return def;
-    if (lua_type(L, -1) != LUA_TSTRING) {
-        char txt[64];
-        value_text(L, -1, txt, sizeof txt);
-        ns_lua_fail(L, ctor, "field '%s' must be a string (got %s)", field, txt);
-    }
-    const char *s = lua_tostring(L, -1);
+    const char *s = ns_lua_str_at(L, -1, ctor, field, required, def);
     lua_pop(L, 1);   /* the table still holds the string */
     return s;
 }
@@ -502,23 +586,21 @@ ns_lua_check_op(lua_State *L, int idx, const ns_workload *w, const char *ctor)
 }
 
 void
-ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char *ctor)
+ns_lua_after_at(lua_State *L, int idx, ns_workload *w, uint32_t op, const char *ctor)
 {
-    t = lua_absindex(L, t);
-    int ty = ns_lua_rawfield(L, t, "after");
-    if (ty == LUA_TNIL) {
-        lua_pop(L, 1);
+    idx = lua_absindex(L, idx);
+    int ty = lua_type(L, idx);
+    if (ty == LUA_TNIL)
         return;
-    }
     ns_err e;
     if (ty == LUA_TUSERDATA) {
-        uint32_t dep = ns_lua_check_op(L, -1, w, ctor);
+        uint32_t dep = ns_lua_check_op(L, idx, w, ctor);
         if (ns_wl_after(w, op, dep, &e))
             ns_lua_fail(L, ctor, "%s", e.msg);
     } else if (ty == LUA_TTABLE) {
-        lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
+        lua_Integer len = (lua_Integer)lua_rawlen(L, idx);
         for (lua_Integer i = 1; i <= len; i++) {
-            lua_rawgeti(L, -1, i);
+            lua_rawgeti(L, idx, i);
             uint32_t dep = ns_lua_check_op(L, -1, w, ctor);
             lua_pop(L, 1);
             if (ns_wl_after(w, op, dep, &e))
@@ -526,8 +608,16 @@ ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char 
         }
     } else {
         ns_lua_fail(L, ctor, "field 'after' must be an op handle or a list of them (got %s)",
-                    luaL_typename(L, -1));
+                    luaL_typename(L, idx));
     }
+}
+
+void
+ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char *ctor)
+{
+    t = lua_absindex(L, t);
+    ns_lua_rawfield(L, t, "after");
+    ns_lua_after_at(L, -1, w, op, ctor);
     lua_pop(L, 1);
 }
 

@@ -41,6 +41,11 @@ int ns_lua_fail(lua_State *L, const char *ctor, const char *fmt, ...)
 void ns_lua_check_fields(lua_State *L, int t, const char *ctor, const char *const *allowed);
 /* table argument `arg` of a constructor, checked against `allowed` */
 void ns_lua_check_args(lua_State *L, int arg, const char *ctor, const char *const *allowed);
+/* ns_lua_check_args and the fields' values in one pass over the table (for
+ * builders called a million times from a loop): pushes one slot per name
+ * of `allowed`, in order, holding its value (nil when absent), and returns
+ * the index of the first; the *_at getters read them */
+int  ns_lua_fields(lua_State *L, int arg, const char *ctor, const char *const *allowed);
 
 /*
  * Option tables are read raw (lua_rawget, lua_rawlen, lua_rawgeti): no
@@ -62,6 +67,14 @@ lua_Integer ns_lua_int(lua_State *L, int t, const char *ctor, const char *field,
 double      ns_lua_num(lua_State *L, int t, const char *ctor, const char *field, int required,
                        double def, double min, double max);
 int         ns_lua_bool(lua_State *L, int t, const char *ctor, const char *field, int def);
+/* the same conversions of a field's value at stack index idx (nil: absent) */
+uint64_t    ns_lua_size_at(lua_State *L, int idx, const char *ctor, const char *field, int required, uint64_t def);
+ns_time     ns_lua_time_at(lua_State *L, int idx, const char *ctor, const char *field, int required, ns_time def);
+lua_Integer ns_lua_int_at(lua_State *L, int idx, const char *ctor, const char *field, int required,
+                          lua_Integer def, lua_Integer min, lua_Integer max);
+/* the string stays valid while its slot holds it */
+const char *ns_lua_str_at(lua_State *L, int idx, const char *ctor, const char *field, int required,
+                          const char *def);
 /* string field; the result stays valid while the table is on the stack and
  * keeps the string: take it right before its use, with no Lua allocation in
  * between (an allocation may run a finalizer, which may change the table) */
@@ -106,6 +119,8 @@ uint32_t     ns_lua_check_op(lua_State *L, int idx, const ns_workload *w, const 
 /* read field `after` of table t (a handle or a list of handles) and add the
  * dependencies of op `op` */
 void         ns_lua_apply_after(lua_State *L, int t, ns_workload *w, uint32_t op, const char *ctor);
+/* the same, with the field's value at stack index idx (nil: none) */
+void         ns_lua_after_at(lua_State *L, int idx, ns_workload *w, uint32_t op, const char *ctor);
 /* stamp new ops with the scenario line calling the current C function */
 void         ns_lua_stamp_line(lua_State *L, ns_workload *w);
 
