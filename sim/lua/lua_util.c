@@ -132,11 +132,18 @@ ns_lua_check_fields(lua_State *L, int t, const char *ctor, const char *const *al
     }
 }
 
-int
-ns_lua_fields(lua_State *L, int arg, const char *ctor, const char *const *allowed)
+/* constructor argument `arg` must be a table */
+static void
+need_table(lua_State *L, int arg, const char *ctor)
 {
     if (!lua_istable(L, arg))
         ns_lua_fail(L, ctor, "expected a table of fields, as in %s{...}, got %s", ctor, luaL_typename(L, arg));
+}
+
+int
+ns_lua_fields(lua_State *L, int arg, const char *ctor, const char *const *allowed)
+{
+    need_table(L, arg, ctor);
     arg = lua_absindex(L, arg);
     int n = 0;
     while (allowed[n])
@@ -160,8 +167,7 @@ ns_lua_fields(lua_State *L, int arg, const char *ctor, const char *const *allowe
 void
 ns_lua_check_args(lua_State *L, int arg, const char *ctor, const char *const *allowed)
 {
-    if (!lua_istable(L, arg))
-        ns_lua_fail(L, ctor, "expected a table of fields, as in %s{...}, got %s", ctor, luaL_typename(L, arg));
+    need_table(L, arg, ctor);
     ns_lua_check_fields(L, arg, ctor, allowed);
 }
 
@@ -287,17 +293,6 @@ ns_lua_to_time(lua_State *L, int idx, const char *what)
     return v;
 }
 
-uint64_t
-ns_lua_rate(lua_State *L, int t, const char *ctor, const char *field, int required, uint64_t def)
-{
-    if (!get(L, t, ctor, field, required))
-        return def;
-    uint64_t v = 0;
-    to_quantity(L, -1, ctor, field, Q_RATE, &v);
-    lua_pop(L, 1);
-    return v;
-}
-
 /* a field's value at idx is absent (nil): raise when it is required */
 static int
 absent(lua_State *L, int idx, const char *ctor, const char *field, int required)
@@ -309,14 +304,30 @@ absent(lua_State *L, int idx, const char *ctor, const char *field, int required)
     return 1;
 }
 
+/* a quantity field's value at idx into *out (a uint64_t or an ns_time),
+ * which keeps its default when the field is absent */
+static void
+quantity_at(lua_State *L, int idx, const char *ctor, const char *field, int required, int kind, void *out)
+{
+    if (!absent(L, idx, ctor, field, required))
+        to_quantity(L, idx, ctor, field, kind, out);
+}
+
+uint64_t
+ns_lua_rate(lua_State *L, int t, const char *ctor, const char *field, int required, uint64_t def)
+{
+    if (!get(L, t, ctor, field, required))
+        return def;
+    quantity_at(L, -1, ctor, field, required, Q_RATE, &def);
+    lua_pop(L, 1);
+    return def;
+}
+
 uint64_t
 ns_lua_size_at(lua_State *L, int idx, const char *ctor, const char *field, int required, uint64_t def)
 {
-    if (absent(L, idx, ctor, field, required))
-        return def;
-    uint64_t v = 0;
-    to_quantity(L, idx, ctor, field, Q_SIZE, &v);
-    return v;
+    quantity_at(L, idx, ctor, field, required, Q_SIZE, &def);
+    return def;
 }
 
 uint64_t
@@ -332,11 +343,8 @@ ns_lua_size(lua_State *L, int t, const char *ctor, const char *field, int requir
 ns_time
 ns_lua_time_at(lua_State *L, int idx, const char *ctor, const char *field, int required, ns_time def)
 {
-    if (absent(L, idx, ctor, field, required))
-        return def;
-    ns_time v = 0;
-    to_quantity(L, idx, ctor, field, Q_TIME, &v);
-    return v;
+    quantity_at(L, idx, ctor, field, required, Q_TIME, &def);
+    return def;
 }
 
 ns_time
