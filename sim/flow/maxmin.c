@@ -102,16 +102,24 @@ typedef struct mm_link {
     uint8_t  dirty;
 } mm_link;
 
+/* solve stamps count up to STAMP_END, then every stamp is forgotten and
+ * they start again at 1: a flow keeps its stamp in 28 bits beside its flags */
+#define STAMP_BITS 28
+#define STAMP_END  (UINT32_C(1) << STAMP_BITS)
+
 typedef struct mm_flow {
     uint64_t rate, new_rate;
     uint32_t link[2];         /* own links (slot 0: up, 1: down), or NS_NONE */
     uint32_t group;           /* route group, or NS_NONE */
     uint32_t user;            /* the caller's tag; free: the next free id */
-    uint32_t stamp;           /* the solve that included it */
     uint32_t gen;             /* bumped when it leaves or its rate changes (lazy heaps) */
-    uint8_t  state, frozen;
-    uint8_t  rekey;           /* solve: its rate changes (valid when stamp is the solve's) */
+    uint32_t stamp : STAMP_BITS;   /* the solve that included it */
+    uint32_t state : 2;       /* F_* */
+    uint32_t frozen : 1;
+    uint32_t rekey : 1;       /* solve: its rate changes (valid when stamp is the solve's) */
 } mm_flow;
+/* 40 bytes: an all-to-all keeps one per flow alive (16.8 M at 4,096 hosts) */
+_Static_assert(sizeof(mm_flow) == 40, "mm_flow grew");
 
 typedef struct mm_ent {
     uint32_t link, coef;
@@ -1368,7 +1376,7 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx)
     long nchg = 0;
     if (!m->dirty && mode != NS_MM_FULL)
         return 0;
-    if (++m->cur == 0) {   /* the stamp wrapped: forget every old stamp */
+    if (++m->cur == STAMP_END) {   /* the stamp wrapped: forget every old stamp */
         for (size_t l = 0; l < m->nlinks; l++)
             m->links[l].stamp = 0;
         for (size_t i = 0; i < m->nflows; i++)
@@ -1547,4 +1555,12 @@ ns_mm_test_set_gens(ns_mm *m, uint32_t gen)
     for (size_t i = 0; i < m->nflows; i++)
         m->flows[i].gen = gen;
     relist_all(m);
+}
+
+void
+ns_mm_test_set_stamp(ns_mm *m, uint32_t back)
+{
+    assert(back > 0 && back < STAMP_END);
+    if (m->cur < STAMP_END - back)   /* every stamp given so far stays below the new one */
+        m->cur = STAMP_END - back;
 }

@@ -118,6 +118,9 @@ void ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s);
  * its rate changes or it leaves) becomes `gen`, so that a run reaches the
  * wrap after a few changes. Between solves only. */
 void ns_mm_test_set_gens(ns_mm *m, uint32_t gen);
+/* for tests: the solve stamp (a flow keeps it in 28 bits) jumps to `back`
+ * solves short of its wrap, when it is not there yet */
+void ns_mm_test_set_stamp(ns_mm *m, uint32_t back);
 /* for tests: the entries of the solver's heaps and sorted runs that are
  * out of order (0 unless a heap is broken) */
 uint64_t ns_mm_test_disorder(const ns_mm *m);

@@ -200,7 +200,8 @@ is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint3
 
 /* age: the incremental solver's flows start their generations a few
  * changes short of the wrap, twice in the run (its heaps are then made
- * again, ns_mm_stats.relists); wide: the incremental and component solvers
+ * again, ns_mm_stats.relists), and its solve stamps jump close to theirs;
+ * wide: the incremental and component solvers
  * keep every group of two links or more in lists, not heaps */
 static void
 random_crosscheck(uint32_t full_fraction, int age, int wide)
@@ -242,8 +243,10 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
     int same = 1, fair = 1, solves = 0, changes_ok = 1, ordered = 1;
     uint64_t maxflows[3] = {0, 0, 0};
     for (int step = 0; step < 300; step++) {
-        if (age && (step == 20 || step == 150))
+        if (age && (step == 20 || step == 150)) {
             ns_mm_test_set_gens(w.m[0], UINT32_MAX - 3);
+            ns_mm_test_set_stamp(w.m[0], 3);   /* and the solve stamps wrap soon after */
+        }
         int nops = 1 + (int)ns_rng_below(r, step < 40 ? 12 : 5);
         for (int op = 0; op < nops; op++) {
             int f = (int)ns_rng_below(r, MAXF);
