@@ -59,30 +59,31 @@
 #define FRAC_ONE (UINT64_C(1) << 40)   /* a whole subflow in the spraying split */
 
 typedef unsigned __int128 u128;
+typedef __int128 s128;
 
 /* a subflow's pending event: in n->fq ("sent", then "delivered"), or its
  * delivery in a FIFO of its delay (EV_INFLIGHT: see dq_push) */
 enum { EV_NONE = 0, EV_SENT, EV_DELIVERED, EV_INFLIGHT };
 
 typedef struct fflow {
-    u128     left;        /* 1e-12 bit still to send as of t_upd */
-    uint64_t excess;      /* credited to the links beyond its bits (less than its rate: the
+    s128     left;        /* 1e-12 bit still to send as of t_upd; once it is all paid,
+                           * minus what its links were credited beyond its bits (the
                            * part of the last picosecond it did not need) */
     ns_time  t_upd;
     ns_time  delay_ps;    /* from the last byte sent to the last byte arrived */
-    uint32_t xfer;
-    uint32_t mm;          /* solver flow id, NS_NONE once sent */
-    uint32_t idx;         /* its own slot */
     union {
+        uint32_t xfer;        /* live */
         uint32_t next_free;   /* free: the free list */
-        uint32_t sub;         /* live: its index among its transfer's subflows */
     };
+    uint32_t mm;          /* solver flow id, NS_NONE once sent */
     uint32_t qgen;        /* its event's generation in n->fq (kept when the slot is reused) */
+    uint16_t sub;         /* its index among its transfer's subflows (MAX_SUBS at most) */
     uint8_t  pending;     /* EV_*: its pending event */
 } fflow;
-/* 64 bytes: a subflow alive is one cache line here (its rate is the
- * solver's, its bytes the plan's) */
-_Static_assert(sizeof(fflow) == 64, "fflow grew");
+/* 48 bytes: an all-to-all keeps one per flow alive (its rate is the
+ * solver's, its bytes the plan's, its slot the caller's to pass) */
+_Static_assert(sizeof(fflow) == 48, "fflow grew");
+#define MAX_SUBS (UINT32_C(1) << 16)
 
 /* fflow.mm of a subflow a failed cable stopped until forwarding reroutes */
 #define PAUSED (NS_NONE - 1)
@@ -359,7 +360,7 @@ fq_drop(fnet *n, fflow *f)
 /* f's event `kind` at `when`, in place of its pending one: as ns_sim_at would
  * queue it (the same checks, a seq from the simulator's counter). 0 or -1. */
 static int
-fq_schedule(fnet *n, fflow *f, int kind, ns_time when)
+fq_schedule(fnet *n, fflow *f, uint32_t idx, int kind, ns_time when)
 {
     if (ns_sim_check_when(n->sim, when))
         return -1;
@@ -370,12 +371,12 @@ fq_schedule(fnet *n, fflow *f, int kind, ns_time when)
      * batch, once at its end */
     const ns_fevq_ent *first = ns_fevq_first(&n->fq);
     assert(f->pending != EV_INFLIGHT);
-    int was_top = f->pending != EV_NONE && first && first->idx == f->idx && first->gen == f->qgen;
+    int was_top = f->pending != EV_NONE && first && first->idx == idx && first->gen == f->qgen;
     if (f->pending != EV_NONE)
         fq_drop(n, f);
     f->pending = (uint8_t)kind;
     uint64_t seq = ns_sim_take_seq(n->sim);
-    ns_fevq_push(&n->fq, (uint64_t)when, seq, f->idx, f->qgen);
+    ns_fevq_push(&n->fq, (uint64_t)when, seq, idx, f->qgen);
     if (n->fq.bulk)
         return 0;
     if (was_top || !ns_event_pending(&n->fq_ev) || when < n->fq_ev.when_ps ||
@@ -384,11 +385,11 @@ fq_schedule(fnet *n, fflow *f, int kind, ns_time when)
     return 0;
 }
 
-/* f was sent: its delivery at `when` into the FIFO of its delay. 1 when
- * queued there, 0 when its delay has no FIFO (all DQ_MAX taken), -1 after
- * an error */
+/* f (slot idx) was sent: its delivery at `when` into the FIFO of its
+ * delay. 1 when queued there, 0 when its delay has no FIFO (all DQ_MAX
+ * taken), -1 after an error */
 static int
-dq_push(fnet *n, fflow *f, ns_time when)
+dq_push(fnet *n, fflow *f, uint32_t idx, ns_time when)
 {
     dqueue *d = NULL;
     for (uint32_t i = 0; i < n->ndq && !d; i++)
@@ -415,7 +416,7 @@ dq_push(fnet *n, fflow *f, ns_time when)
         d->head = 0;
     }
     uint64_t seq = ns_sim_take_seq(n->sim);
-    d->e[(d->head + d->n++) & (d->cap - 1)] = (dq_ent){ (uint64_t)when, seq, f->idx };
+    d->e[(d->head + d->n++) & (d->cap - 1)] = (dq_ent){ (uint64_t)when, seq, idx };
     if (d->n == 1 && (!n->dq_best || dq_before(d, n->dq_best)))   /* a new head */
         n->dq_best = d;
     f->pending = EV_INFLIGHT;
@@ -454,42 +455,43 @@ sub_rate(const fnet *n, const fflow *f)
     return f->mm == NS_NONE || f->mm == PAUSED ? 0 : ns_mm_rate(n->mm, f->mm);
 }
 
-/* the overshoot of f's last picosecond, kept to be taken back from its links */
-static void
-add_excess(fflow *f, u128 extra)
+/* what f's links were credited beyond its bits: the overshoot of its last
+ * picosecond at each rate it finished at, taken back when it leaves */
+static u128
+excess(const fflow *f)
 {
-    f->excess = extra > (u128)(UINT64_MAX - f->excess) ? UINT64_MAX : f->excess + (uint64_t)extra;
+    return f->left < 0 ? (u128)-f->left : 0;
 }
 
 static void
-deliver(fnet *n, fflow *f)
+deliver(fnet *n, fflow *f, uint32_t idx)
 {
     ns_xfer *x = &n->sim->xfers[f->xfer];
     x->delivered += sub_bytes(n, f);
     uint32_t xi = f->xfer;
-    slot_put(n, f->idx);
+    slot_put(n, idx);
     if (--n->sf_left[xi] == 0)
         ns_sim_transfer_done(n->sim, xi);
 }
 
 static void
-ff_sent(fnet *n, fflow *f)
+ff_sent(fnet *n, fflow *f, uint32_t idx)
 {
     ns_sim *sim = n->sim;
-    u128 paid = (u128)sub_rate(n, f) * (uint64_t)(sim->now - f->t_upd);
-    /* t_sent = t_upd + ceil(left / rate), so paid >= left */
-    add_excess(f, paid - f->left);
-    f->left = 0;
+    /* t_sent = t_upd + ceil(left / rate): all of it is paid */
+    f->left -= (s128)((u128)sub_rate(n, f) * (uint64_t)(sim->now - f->t_upd));
+    assert(f->left <= 0);
     f->t_upd = sim->now;
-    ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
+    ns_mm_remove(n->mm, f->mm, sim->now, excess(f));
+    f->left = 0;
     f->mm = NS_NONE;
     request_solve_departure(n);
     if (f->delay_ps > 0) {
         ns_time when = ns_time_add(sim->now, f->delay_ps);
-        if (dq_push(n, f, when) == 0)
-            fq_schedule(n, f, EV_DELIVERED, when);
+        if (dq_push(n, f, idx, when) == 0)
+            fq_schedule(n, f, idx, EV_DELIVERED, when);
     } else
-        deliver(n, f);
+        deliver(n, f, idx);
 }
 
 /* the earliest subflow event fires */
@@ -535,24 +537,26 @@ fq_fire(void *simp, ns_event *ev)
             ns_sim_prefetch_done(sim, slot(n, d->e[(d->head + 2) & mask].idx)->xfer);
         const dq_ent *h = &d->e[d->head];
         assert((ns_time)h->when == sim->now);
-        fflow *f = slot(n, h->idx);
+        uint32_t idx = h->idx;
+        fflow *f = slot(n, idx);
         d->head = (d->head + 1) & mask;
         d->n--;
         dq_rebest(n);
         f->pending = EV_NONE;
-        deliver(n, f);
+        deliver(n, f, idx);
         fq_arm(n);
         return;
     }
     assert(t && (ns_time)t->when == sim->now);
-    fflow *f = slot(n, t->idx);
+    uint32_t idx = t->idx;
+    fflow *f = slot(n, idx);
     int kind = f->pending;
     ns_fevq_pop(&n->fq);
     fq_next_gen(n, f);
     if (kind == EV_SENT)
-        ff_sent(n, f);
+        ff_sent(n, f, idx);
     else
-        deliver(n, f);
+        deliver(n, f, idx);
     fq_arm(n);
 }
 
@@ -566,15 +570,8 @@ rate_changed(void *ctx, const ns_mm_change *c)
     if (sim->err.code)
         return;
     fflow *f = slot(n, c->user);
-    if (c->old_bps > 0) {   /* its rate since t_upd */
-        u128 paid = (u128)c->old_bps * (uint64_t)(sim->now - f->t_upd);
-        if (paid >= f->left) {
-            add_excess(f, paid - f->left);
-            f->left = 0;
-        } else {
-            f->left -= paid;
-        }
-    }
+    if (c->old_bps > 0)   /* its rate since t_upd */
+        f->left -= (s128)((u128)c->old_bps * (uint64_t)(sim->now - f->t_upd));
     f->t_upd = sim->now;
     uint64_t rate = c->new_bps;
     if (rate == 0) {
@@ -584,8 +581,9 @@ rate_changed(void *ctx, const ns_mm_change *c)
                   "share a link than it has bits per second)", d);
         return;
     }
-    u128 dt = (uint64_t)(f->left >> 63) == 0 ? (u128)(((uint64_t)f->left + rate - 1) / rate)
-                                              : (f->left + rate - 1) / rate;
+    u128 left = f->left > 0 ? (u128)f->left : 0;
+    u128 dt = (uint64_t)(left >> 63) == 0 ? (u128)(((uint64_t)left + rate - 1) / rate)
+                                          : (left + rate - 1) / rate;
     if (dt > (u128)(NS_TIME_MAX - sim->now - f->delay_ps)) {
         char d[256];
         ns_wl_describe(sim->wl, sim->xfers[f->xfer].op, d, sizeof d);
@@ -594,7 +592,7 @@ rate_changed(void *ctx, const ns_mm_change *c)
                   (unsigned long long)rate, (unsigned long long)sub_bytes(n, f));
         return;
     }
-    fq_schedule(n, f, EV_SENT, sim->now + (ns_time)dt);
+    fq_schedule(n, f, c->user, EV_SENT, sim->now + (ns_time)dt);
 }
 
 static void
@@ -933,13 +931,15 @@ pause_flow(fnet *n, fflow *f)
 {
     ns_sim *sim = n->sim;
     uint64_t rate = sub_rate(n, f);
+    u128 credited = excess(f);   /* before this rate's overshoot, which is not counted */
+    u128 left = f->left > 0 ? (u128)f->left : 0;
     if (rate > 0) {
         u128 paid = (u128)rate * (uint64_t)(sim->now - f->t_upd);
-        f->left = paid >= f->left ? 0 : f->left - paid;
+        left = paid >= left ? 0 : left - paid;
     }
+    f->left = (s128)left;
     f->t_upd = sim->now;
-    ns_mm_remove(n->mm, f->mm, sim->now, f->excess);
-    f->excess = 0;
+    ns_mm_remove(n->mm, f->mm, sim->now, credited);
     fq_cancel(n, f);
     f->mm = PAUSED;
 }
@@ -947,7 +947,7 @@ pause_flow(fnet *n, fflow *f)
 /* route a waiting f again under the current tables; it keeps waiting when
  * no way is left */
 static int
-resume_flow(fnet *n, fflow *f)
+resume_flow(fnet *n, fflow *f, uint32_t idx)
 {
     const ns_xfer *x = &n->sim->xfers[f->xfer];
     ns_plan plan;
@@ -963,7 +963,7 @@ resume_flow(fnet *n, fflow *f)
     }
     if (crosses_down(n, up, down, g))
         return NS_OK;
-    uint32_t id = ns_mm_add(n->mm, up, down, g, f->idx);
+    uint32_t id = ns_mm_add(n->mm, up, down, g, idx);
     if (id == NS_NONE)
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
     f->mm = id;
@@ -972,10 +972,10 @@ resume_flow(fnet *n, fflow *f)
     return NS_OK;
 }
 
-/* the live subflows still sending (or waiting), one by one */
-#define FOR_SENDING(n, f)                                                   \
-    for (size_t i_ = 0; i_ < (n)->nslots; i_++)                             \
-        if (((f) = slot((n), (uint32_t)i_))->mm != NS_NONE && (f)->left > 0)
+/* the live subflows still sending (or waiting), one by one: f in slot i */
+#define FOR_SENDING(n, f, i)                                                \
+    for ((i) = 0; (i) < (n)->nslots; (i)++)                                 \
+        if (((f) = slot((n), (i)))->mm != NS_NONE && (f)->left > 0)
 
 static void
 ff_fire(void *simp, ns_event *ev)
@@ -987,6 +987,7 @@ ff_fire(void *simp, ns_event *ev)
     const ns_fabric *orig = sim->fab;
     uint32_t l[2] = { fl->link, orig->links[fl->link].reverse };
     fflow *f;
+    uint32_t fi;
     if (sim->ops_done == sim->wl->nops)
         return;
     if (fe->kind == FF_REROUTE) {
@@ -1002,10 +1003,10 @@ ff_fire(void *simp, ns_event *ev)
             memset(n->dag_key, 0xff, n->dag_cap * sizeof *n->dag_key);
             n->ndag = 0;
         }
-        FOR_SENDING(n, f) {
+        FOR_SENDING(n, f, fi) {
             if (f->mm != PAUSED)
                 pause_flow(n, f);
-            if (resume_flow(n, f))
+            if (resume_flow(n, f, fi))
                 return;
         }
     } else if (fl->rate_bps) {   /* slowed, or back to its own rate */
@@ -1016,7 +1017,7 @@ ff_fire(void *simp, ns_event *ev)
         for (int k = 0; k < 2; k++)
             n->down[l[k]] = fe->kind == FF_CHANGE;
         if (fe->kind == FF_CHANGE)
-            FOR_SENDING(n, f)
+            FOR_SENDING(n, f, fi)
                 if (f->mm != PAUSED) {
                     const ns_xfer *x = &sim->xfers[f->xfer];
                     ns_plan plan;
@@ -1074,6 +1075,9 @@ fnet_start(ns_net *net, uint32_t xi)
     uint32_t src = x->src - 1, dst = x->dst - 1;
     ns_plan plan;
     ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
+    if (plan.k > MAX_SUBS)
+        return ns_errorf(&n->sim->err, NS_EINVAL, "a transfer cut into %u subflows: the flow model counts "
+                         "at most %u", plan.k, MAX_SUBS);
     x->subflows = plan.k;
     n->sf_left[xi] = plan.k;
     (void)fab;
@@ -1098,13 +1102,12 @@ fnet_start(ns_net *net, uint32_t xi)
         uint32_t qgen = f->qgen;   /* older entries of this slot may still wait in fq */
         memset(f, 0, sizeof *f);
         f->qgen = qgen;
-        f->left = (u128)wire * 8 * (uint64_t)NS_PS_PER_S;
+        f->left = (s128)((u128)wire * 8 * (uint64_t)NS_PS_PER_S);
         f->t_upd = n->sim->now;
         f->delay_ps = delay;
         f->xfer = xi;
         f->mm = id;
-        f->idx = idx;
-        f->sub = i;
+        f->sub = (uint16_t)i;
         x->packets += npk;
     }
     request_solve(n);
