@@ -120,11 +120,12 @@ link_bytes_total(ns_sim *sim)
     double sum = 0;
     for (size_t i = 0; i < sim->nxfers; i++) {
         const ns_xfer *x = &sim->xfers[i];
-        if (x->src == x->dst || x->bytes == 0)
+        uint32_t src = ns_sim_xfer_src(sim, x), dst = ns_sim_xfer_dst(sim, x);
+        if (src == dst || x->bytes == 0)
             continue;
         double packets = (double)((x->bytes + payload - 1) / payload);
         double wire = (double)x->bytes + packets * f->header * (acks ? 2 : 1);
-        sum += wire * path_links(f, x->src, x->dst);
+        sum += wire * path_links(f, src, dst);
     }
     sim->link_bytes_total = sum;
 }
@@ -421,8 +422,6 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         uint32_t x = sim->op_link[i];
         const ns_op *o = &wl->ops[i];
         sim->xfers[x].op = (uint32_t)i;
-        sim->xfers[x].src = o->node;
-        sim->xfers[x].dst = o->dst;
         sim->xfers[x].bytes = o->bytes;
     }
     for (size_t h = 0; h < fab->nhosts; h++) {
@@ -597,9 +596,10 @@ eth_fire(void *simp, ns_event *ev)
         const ns_xfer *xf = &sim->xfers[sim->eth_pend[i]];
         /* batches by the edge switches the transfer crosses the fabric
          * between (inside a server: its NVLink switch, a batch of its own) */
-        uint32_t nic = ns_fabric_nic_host(f, xf->src - 1, xf->dst - 1);
-        uint32_t a = nic == UINT32_MAX ? f->nvs0 + ns_fabric_server_of(f, xf->src - 1) : f->host_attach[nic];
-        uint32_t b = nic == UINT32_MAX ? a : f->host_attach[xf->dst - 1];
+        uint32_t src = ns_sim_xfer_src(sim, xf) - 1, dst = ns_sim_xfer_dst(sim, xf) - 1;
+        uint32_t nic = ns_fabric_nic_host(f, src, dst);
+        uint32_t a = nic == UINT32_MAX ? f->nvs0 + ns_fabric_server_of(f, src) : f->host_attach[nic];
+        uint32_t b = nic == UINT32_MAX ? a : f->host_attach[dst];
         sim->eth_rec[i] = (ns_eth_rec){ ((uint64_t)a << 32) | b, (uint32_t)i, sim->eth_pend[i] };
     }
     qsort(sim->eth_rec, n, sizeof *sim->eth_rec, eth_cmp);
@@ -607,7 +607,7 @@ eth_fire(void *simp, ns_event *ev)
         for (hi = lo + 1; hi < n && sim->eth_rec[hi].key == sim->eth_rec[lo].key; hi++)
             ;
         const ns_xfer *x0 = &sim->xfers[sim->eth_rec[lo].x];
-        uint32_t s = ns_fabric_pinned_paths(f, x0->src - 1, x0->dst - 1);
+        uint32_t s = ns_fabric_pinned_paths(f, ns_sim_xfer_src(sim, x0) - 1, ns_sim_xfer_dst(sim, x0) - 1);
         uint32_t cnt = (uint32_t)(hi - lo), r = cnt % s, whole = cnt - r;
         uint32_t m = r ? s / gcd_u32(r, s) : 1;
         for (uint32_t j = 0; j < cnt; j++) {
@@ -652,7 +652,7 @@ start_op(ns_sim *sim, uint32_t op)
         uint32_t x = sim->op_link[op];
         ns_xfer *xf = &sim->xfers[x];
         sim->op_start[op] = sim->now;
-        if (xf->bytes == 0 || xf->src == xf->dst) {
+        if (xf->bytes == 0 || ns_sim_xfer_src(sim, xf) == ns_sim_xfer_dst(sim, xf)) {
             /* nothing crosses the network: done at once */
             xf->delivered = xf->bytes;
             sim->xfers_done++;

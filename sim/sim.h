@@ -92,16 +92,15 @@ void ns_run_cfg_defaults(ns_run_cfg *c);
 /* one transfer op as the network saw it: a row of /transfers */
 typedef struct ns_xfer {
     uint32_t op;
-    uint32_t src, dst;       /* host ids, 1-based */
     uint32_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
     uint32_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h) */
     uint64_t bytes;
     uint64_t packets;        /* data packets sent, retransmissions included */
     uint64_t delivered;      /* payload bytes delivered, each once */
 } ns_xfer;
-/* the flow model keeps millions: its start and finish are its op's
- * (ns_sim_xfer_start, ns_sim_xfer_finish) */
-_Static_assert(sizeof(ns_xfer) == 48, "a transfer row outgrows its 48 bytes");
+/* the flow model keeps millions: its hosts, start and finish are its op's
+ * (ns_sim_xfer_src, _dst, _start, _finish) */
+_Static_assert(sizeof(ns_xfer) == 40, "a transfer row outgrows its 40 bytes");
 
 /* what only the packet model counts of a transfer (sim->xfer_pkt): kept
  * apart so that a flow run's rows stay small */
@@ -223,6 +222,19 @@ ns_sim_label_xfer(const ns_sim *sim, uint32_t x)
 }
 
 /* when transfer x started and finished: its op's times (-1 until then) */
+/* a transfer's source and destination hosts (1-based) */
+static inline uint32_t
+ns_sim_xfer_src(const ns_sim *sim, const ns_xfer *x)
+{
+    return sim->wl->ops[x->op].node;
+}
+
+static inline uint32_t
+ns_sim_xfer_dst(const ns_sim *sim, const ns_xfer *x)
+{
+    return sim->wl->ops[x->op].dst;
+}
+
 static inline ns_time
 ns_sim_xfer_start(const ns_sim *sim, uint32_t x)
 {

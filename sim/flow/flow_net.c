@@ -859,7 +859,7 @@ sub_route(fnet *n, uint32_t xi, const ns_plan *plan, uint32_t i, uint32_t *up, u
 {
     const ns_fabric *fab = n->fab;
     const ns_xfer *x = &n->sim->xfers[xi];
-    uint32_t src = x->src - 1, dst = x->dst - 1;
+    uint32_t src = ns_sim_xfer_src(n->sim, x) - 1, dst = ns_sim_xfer_dst(n->sim, x) - 1;
     uint32_t label = plan->label;
     if (n->flowlet)
         label = ns_route_flowlet_label(label, 0);   /* flowlet 0, as ns_pkt_new labels it */
@@ -951,8 +951,8 @@ resume_flow(fnet *n, fflow *f, uint32_t idx)
 {
     const ns_xfer *x = &n->sim->xfers[f->xfer];
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, x->src - 1, x->dst - 1,
-                 ns_sim_label_xfer(n->sim, f->xfer));
+    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, ns_sim_xfer_src(n->sim, x) - 1,
+                 ns_sim_xfer_dst(n->sim, x) - 1, ns_sim_label_xfer(n->sim, f->xfer));
     uint32_t up, down, g;
     ns_time delay;
     if (sub_route(n, f->xfer, &plan, f->sub, &up, &down, &g, &delay)) {
@@ -1021,8 +1021,8 @@ ff_fire(void *simp, ns_event *ev)
                 if (f->mm != PAUSED) {
                     const ns_xfer *x = &sim->xfers[f->xfer];
                     ns_plan plan;
-                    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, x->src - 1, x->dst - 1,
-                                 ns_sim_label_xfer(sim, f->xfer));
+                    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, ns_sim_xfer_src(sim, x) - 1,
+                                 ns_sim_xfer_dst(sim, x) - 1, ns_sim_label_xfer(sim, f->xfer));
                     uint32_t up, down, g;
                     ns_time delay;
                     if (sub_route(n, f->xfer, &plan, f->sub, &up, &down, &g, &delay))
@@ -1072,7 +1072,7 @@ fnet_start(ns_net *net, uint32_t xi)
     fnet *n = (fnet *)net;
     const ns_fabric *fab = n->fab;
     ns_xfer *x = &n->sim->xfers[xi];
-    uint32_t src = x->src - 1, dst = x->dst - 1;
+    uint32_t src = ns_sim_xfer_src(n->sim, x) - 1, dst = ns_sim_xfer_dst(n->sim, x) - 1;
     ns_plan plan;
     ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     if (plan.k > MAX_SUBS)

@@ -358,8 +358,8 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         const ns_xfer *x = &sim->xfers[first + i];
         rows[i].id = (uint32_t)(first + i);
         rows[i].op = x->op;
-        rows[i].src = x->src;
-        rows[i].dst = x->dst;
+        rows[i].src = ns_sim_xfer_src(sim, x);
+        rows[i].dst = ns_sim_xfer_dst(sim, x);
         rows[i].bytes = x->bytes;
         rows[i].start_ps = ns_sim_xfer_start(sim, (uint32_t)(first + i));
         rows[i].finish_ps = ns_sim_xfer_finish(sim, (uint32_t)(first + i));

@@ -112,7 +112,7 @@ ns_conn_new(ns_pnet *n)
         goto fail;
     /* number the pairs in (src, dst) order: sort the transfers by pair */
     for (size_t i = 0; i < nx; i++) {
-        keys[i].key = (uint64_t)sim->xfers[i].src << 32 | sim->xfers[i].dst;
+        keys[i].key = (uint64_t)ns_sim_xfer_src(sim, &sim->xfers[i]) << 32 | ns_sim_xfer_dst(sim, &sim->xfers[i]);
         keys[i].xfer = (uint32_t)i;
     }
     qsort(keys, nx, sizeof *keys, cmp_key);

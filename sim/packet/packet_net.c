@@ -148,7 +148,7 @@ pnet_start(ns_net *net, uint32_t xi)
 {
     ns_pnet *n = (ns_pnet *)net;
     ns_xfer *x = &n->sim->xfers[xi];
-    uint32_t src = x->src - 1, dst = x->dst - 1;
+    uint32_t src = ns_sim_xfer_src(n->sim, x) - 1, dst = ns_sim_xfer_dst(n->sim, x) - 1;
     ns_plan plan;
     ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
