@@ -94,6 +94,7 @@ typedef struct ns_xfer {
     uint32_t op;
     uint32_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
     uint32_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h) */
+    uint32_t subflows_left;  /* the flow model's: its subflows not yet delivered */
     uint64_t bytes;
     uint64_t packets;        /* data packets sent, retransmissions included */
     uint64_t delivered;      /* payload bytes delivered, each once */

@@ -138,7 +138,6 @@ typedef struct fnet {
     int              pinned;      /* 1: ethereal, the offset names the path (ns_route_pin) */
     uint32_t         mss, header;
     uint32_t        *salt;        /* per node ECMP salt */
-    uint32_t        *sf_left;     /* per transfer: subflows not yet delivered */
     ns_event         solve_ev;
     ns_fevq          fq;          /* the subflows' events (flow_events.h) */
     ns_event         fq_ev;       /* the simulator's event at the earliest of fq and dq */
@@ -470,7 +469,7 @@ deliver(fnet *n, fflow *f, uint32_t idx)
     x->delivered += sub_bytes(n, f);
     uint32_t xi = f->xfer;
     slot_put(n, idx);
-    if (--n->sf_left[xi] == 0)
+    if (--x->subflows_left == 0)
         ns_sim_transfer_done(n->sim, xi);
 }
 
@@ -523,15 +522,14 @@ fq_fire(void *simp, ns_event *ev)
     dqueue *d = n->dq_best;
     if (d && dq_before_top(d, t)) {
         /* a delivery from its FIFO; fetch ahead what deliveries touch, in
-         * steps: the subflow 8 deliveries ahead, its transfer's row and count
-         * 4 ahead (the subflow is there by then), its op's times 2 ahead */
+         * steps: the subflow 8 deliveries ahead, its transfer's row (its count
+         * too) 4 ahead (the subflow is there by then), its op's times 2 ahead */
         size_t mask = d->cap - 1;
         if (d->n > 8)
             __builtin_prefetch(slot(n, d->e[(d->head + 8) & mask].idx));
         if (d->n > 4) {
             uint32_t xi = slot(n, d->e[(d->head + 4) & mask].idx)->xfer;
             __builtin_prefetch(&sim->xfers[xi], 1);
-            __builtin_prefetch(&n->sf_left[xi], 1);
         }
         if (d->n > 2)
             ns_sim_prefetch_done(sim, slot(n, d->e[(d->head + 2) & mask].idx)->xfer);
@@ -1079,7 +1077,7 @@ fnet_start(ns_net *net, uint32_t xi)
         return ns_errorf(&n->sim->err, NS_EINVAL, "a transfer cut into %u subflows: the flow model counts "
                          "at most %u", plan.k, MAX_SUBS);
     x->subflows = plan.k;
-    n->sf_left[xi] = plan.k;
+    x->subflows_left = plan.k;
     (void)fab;
     for (uint32_t i = 0; i < plan.k; i++) {
         uint64_t b = ns_plan_bytes(&plan, i);
@@ -1140,7 +1138,6 @@ fnet_free(ns_net *net)
         ns_free(n->chunks[i]);
     ns_free(n->chunks);
     ns_free(n->salt);
-    ns_free(n->sf_left);
     ns_free(n->gd);
     ns_free(n->rc);
     ns_free(n->dag_key);
@@ -1247,7 +1244,6 @@ fnet_new(ns_sim *sim, ns_net **out)
     n->mm = cap ? ns_mm_new(fab->nlinks, cap) : NULL;
     ns_free(cap);
     n->salt = ns_alloc(nn * sizeof *n->salt);
-    n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
     n->rlinks = ns_alloc(nl * sizeof *n->rlinks);
     n->rcoefs = ns_alloc(nl * sizeof *n->rcoefs);
     n->frac = ns_alloc(nn * sizeof *n->frac);
@@ -1256,7 +1252,7 @@ fnet_new(ns_sim *sim, ns_net **out)
     n->rc = n->spread ? NULL : ns_calloc((size_t)1 << RC_BITS, sizeof *n->rc);
     n->layer = ns_alloc(nn * sizeof *n->layer);
     n->next_layer = ns_alloc(nn * sizeof *n->next_layer);
-    if (!n->mm || !n->salt || !n->sf_left || !n->rlinks || !n->rcoefs || !n->frac || !n->ndelay ||
+    if (!n->mm || !n->salt || !n->rlinks || !n->rcoefs || !n->frac || !n->ndelay ||
         !n->nstamp || (!n->spread && !n->rc) || !n->layer || !n->next_layer || ns_route_salts(c->seed, n->salt, nn)) {
         fnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the flow model");
