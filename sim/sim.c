@@ -121,10 +121,11 @@ link_bytes_total(ns_sim *sim)
     for (size_t i = 0; i < sim->nxfers; i++) {
         const ns_xfer *x = &sim->xfers[i];
         uint32_t src = ns_sim_xfer_src(sim, x), dst = ns_sim_xfer_dst(sim, x);
-        if (src == dst || x->bytes == 0)
+        uint64_t bytes = ns_sim_xfer_bytes(sim, x);
+        if (src == dst || bytes == 0)
             continue;
-        double packets = (double)((x->bytes + payload - 1) / payload);
-        double wire = (double)x->bytes + packets * f->header * (acks ? 2 : 1);
+        double packets = (double)((bytes + payload - 1) / payload);
+        double wire = (double)bytes + packets * f->header * (acks ? 2 : 1);
         sum += wire * path_links(f, src, dst);
     }
     sim->link_bytes_total = sum;
@@ -144,7 +145,7 @@ ns_sim_progress(const ns_sim *sim, ns_progress *out)
     out->sent_bytes = out->delivered_bytes = out->total_bytes = 0;
     for (size_t i = 0; i < sim->nxfers; i++) {
         const ns_xfer *x = &sim->xfers[i];
-        double b = (double)x->bytes, sent = (double)x->packets * payload;
+        double b = (double)ns_sim_xfer_bytes(sim, x), sent = (double)x->packets * payload;
         out->total_bytes += b;
         out->sent_bytes += sent < b ? sent : b;
         out->delivered_bytes += (double)x->delivered;
@@ -419,10 +420,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     for (size_t i = 0; i < wl->nops; i++) {
         if (wl->ops[i].kind != NS_OP_TRANSFER)
             continue;
-        uint32_t x = sim->op_link[i];
-        const ns_op *o = &wl->ops[i];
-        sim->xfers[x].op = (uint32_t)i;
-        sim->xfers[x].bytes = o->bytes;
+        sim->xfers[sim->op_link[i]].op = (uint32_t)i;
     }
     for (size_t h = 0; h < fab->nhosts; h++) {
         ns_event_init(&sim->cpus[h].ev, cpu_done);
@@ -652,9 +650,9 @@ start_op(ns_sim *sim, uint32_t op)
         uint32_t x = sim->op_link[op];
         ns_xfer *xf = &sim->xfers[x];
         sim->op_start[op] = sim->now;
-        if (xf->bytes == 0 || ns_sim_xfer_src(sim, xf) == ns_sim_xfer_dst(sim, xf)) {
+        if (ns_sim_xfer_bytes(sim, xf) == 0 || ns_sim_xfer_src(sim, xf) == ns_sim_xfer_dst(sim, xf)) {
             /* nothing crosses the network: done at once */
-            xf->delivered = xf->bytes;
+            xf->delivered = ns_sim_xfer_bytes(sim, xf);
             sim->xfers_done++;
             op_done(sim, op);
             return NS_OK;

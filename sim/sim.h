@@ -95,13 +95,12 @@ typedef struct ns_xfer {
     uint32_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
     uint32_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h) */
     uint32_t subflows_left;  /* the flow model's: its subflows not yet delivered */
-    uint64_t bytes;
     uint64_t packets;        /* data packets sent, retransmissions included */
     uint64_t delivered;      /* payload bytes delivered, each once */
 } ns_xfer;
-/* the flow model keeps millions: its hosts, start and finish are its op's
- * (ns_sim_xfer_src, _dst, _start, _finish) */
-_Static_assert(sizeof(ns_xfer) == 40, "a transfer row outgrows its 40 bytes");
+/* the flow model keeps millions: its hosts, bytes, start and finish are its
+ * op's (ns_sim_xfer_src, _dst, _bytes, _start, _finish) */
+_Static_assert(sizeof(ns_xfer) == 32, "a transfer row outgrows its 32 bytes");
 
 /* what only the packet model counts of a transfer (sim->xfer_pkt): kept
  * apart so that a flow run's rows stay small */
@@ -236,6 +235,12 @@ ns_sim_xfer_dst(const ns_sim *sim, const ns_xfer *x)
     return sim->wl->ops[x->op].dst;
 }
 
+static inline uint64_t
+ns_sim_xfer_bytes(const ns_sim *sim, const ns_xfer *x)
+{
+    return sim->wl->ops[x->op].bytes;
+}
+
 static inline ns_time
 ns_sim_xfer_start(const ns_sim *sim, uint32_t x)
 {
@@ -249,11 +254,13 @@ ns_sim_xfer_finish(const ns_sim *sim, uint32_t x)
 }
 
 /* a hint that transfer x is done soon (its row loaded or on its way): bring
- * what ns_sim_transfer_done writes and reads of its op toward the cache */
+ * its op (its bytes) and what ns_sim_transfer_done writes and reads of it
+ * toward the cache */
 static inline void
 ns_sim_prefetch_done(const ns_sim *sim, uint32_t x)
 {
     uint32_t op = sim->xfers[x].op;
+    __builtin_prefetch(&sim->wl->ops[op]);
     __builtin_prefetch(&sim->op_finish[op], 1);
     __builtin_prefetch(&sim->succ_start[op]);
 }

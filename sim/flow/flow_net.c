@@ -443,7 +443,7 @@ sub_bytes(const fnet *n, const fflow *f)
 {
     const ns_xfer *x = &n->sim->xfers[f->xfer];
     ns_plan plan;
-    ns_plan_cut(&plan, x->bytes, x->subflows, n->mss);
+    ns_plan_cut(&plan, ns_sim_xfer_bytes(n->sim, x), x->subflows, n->mss);
     return ns_plan_bytes(&plan, f->sub);
 }
 
@@ -523,7 +523,7 @@ fq_fire(void *simp, ns_event *ev)
     if (d && dq_before_top(d, t)) {
         /* a delivery from its FIFO; fetch ahead what deliveries touch, in
          * steps: the subflow 8 deliveries ahead, its transfer's row (its count
-         * too) 4 ahead (the subflow is there by then), its op's times 2 ahead */
+         * too) 4 ahead (the subflow is there by then), its op and its times 2 ahead */
         size_t mask = d->cap - 1;
         if (d->n > 8)
             __builtin_prefetch(slot(n, d->e[(d->head + 8) & mask].idx));
@@ -949,7 +949,7 @@ resume_flow(fnet *n, fflow *f, uint32_t idx)
 {
     const ns_xfer *x = &n->sim->xfers[f->xfer];
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, ns_sim_xfer_src(n->sim, x) - 1,
+    ns_plan_make(&plan, ns_sim_xfer_bytes(n->sim, x), x->subflows, x->path0, n->mss, ns_sim_xfer_src(n->sim, x) - 1,
                  ns_sim_xfer_dst(n->sim, x) - 1, ns_sim_label_xfer(n->sim, f->xfer));
     uint32_t up, down, g;
     ns_time delay;
@@ -1019,7 +1019,7 @@ ff_fire(void *simp, ns_event *ev)
                 if (f->mm != PAUSED) {
                     const ns_xfer *x = &sim->xfers[f->xfer];
                     ns_plan plan;
-                    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, ns_sim_xfer_src(sim, x) - 1,
+                    ns_plan_make(&plan, ns_sim_xfer_bytes(sim, x), x->subflows, x->path0, n->mss, ns_sim_xfer_src(sim, x) - 1,
                                  ns_sim_xfer_dst(sim, x) - 1, ns_sim_label_xfer(sim, f->xfer));
                     uint32_t up, down, g;
                     ns_time delay;
@@ -1072,7 +1072,8 @@ fnet_start(ns_net *net, uint32_t xi)
     ns_xfer *x = &n->sim->xfers[xi];
     uint32_t src = ns_sim_xfer_src(n->sim, x) - 1, dst = ns_sim_xfer_dst(n->sim, x) - 1;
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
+    ns_plan_make(&plan, ns_sim_xfer_bytes(n->sim, x), x->subflows, x->path0, n->mss, src, dst,
+                 ns_sim_label_xfer(n->sim, xi));
     if (plan.k > MAX_SUBS)
         return ns_errorf(&n->sim->err, NS_EINVAL, "a transfer cut into %u subflows: the flow model counts "
                          "at most %u", plan.k, MAX_SUBS);

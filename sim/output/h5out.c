@@ -360,7 +360,7 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].op = x->op;
         rows[i].src = ns_sim_xfer_src(sim, x);
         rows[i].dst = ns_sim_xfer_dst(sim, x);
-        rows[i].bytes = x->bytes;
+        rows[i].bytes = ns_sim_xfer_bytes(sim, x);
         rows[i].start_ps = ns_sim_xfer_start(sim, (uint32_t)(first + i));
         rows[i].finish_ps = ns_sim_xfer_finish(sim, (uint32_t)(first + i));
         rows[i].subflows = x->subflows;

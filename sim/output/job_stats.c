@@ -49,7 +49,7 @@ ns_summary_jobs(const ns_sim *sim, ns_job_summary *out)
         o->transfers++;
         if (ns_sim_xfer_finish(sim, (uint32_t)x) >= 0) {
             o->transfers_done++;
-            o->bytes += t->bytes;
+            o->bytes += ns_sim_xfer_bytes(sim, t);
             first[wl->ops[t->op].job + 1]++;
         }
     }

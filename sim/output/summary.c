@@ -255,7 +255,7 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
         if (finish >= 0) {
             fct[nf++] = finish - start;
             sum += (double)(finish - start);
-            s->bytes += x->bytes;
+            s->bytes += ns_sim_xfer_bytes(sim, x);
         }
     }
     s->transfers_done = nf;

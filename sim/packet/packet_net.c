@@ -150,7 +150,8 @@ pnet_start(ns_net *net, uint32_t xi)
     ns_xfer *x = &n->sim->xfers[xi];
     uint32_t src = ns_sim_xfer_src(n->sim, x) - 1, dst = ns_sim_xfer_dst(n->sim, x) - 1;
     ns_plan plan;
-    ns_plan_make(&plan, x->bytes, x->subflows, x->path0, n->mss, src, dst, ns_sim_label_xfer(n->sim, xi));
+    ns_plan_make(&plan, ns_sim_xfer_bytes(n->sim, x), x->subflows, x->path0, n->mss, src, dst,
+                 ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
     n->sim->xfer_pkt[xi].pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
     n->sf_left[xi] = plan.k;
