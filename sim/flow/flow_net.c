@@ -1173,9 +1173,10 @@ static const ns_net_ops fnet_ops = {
 };
 
 /* per link a few hundred bytes; per subflow alive (model, solver, event
- * queue) 182 to 186 bytes, measured as the peak RSS less the rest of the
- * run's estimate (estimate.h) on w:alltoall over 1,024 and 4,096 hosts
- * (389 MB and 6.65 GB in all, cc2a8c1); 224 leaves room for the stale
+ * queue) 179 bytes, measured as the peak RSS less the rest of the run's
+ * estimate (estimate.h) on w:alltoall over 2,048 hosts (1.44 GB in all,
+ * 2026-12-06; 182 to 186 over 1,024 and 4,096 hosts before subflows and
+ * solver flows shrank); 216 leaves the room it left then for the stale
  * entries of the lazy heaps and the event queue that unequal flows leave
  * (up to as many again as live ones before a sweep) */
 static void
@@ -1194,7 +1195,7 @@ fnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
         }
     m->packets = 0;
     m->subflows = peak_xfers * most;
-    m->model = ns_mem_mad(ns_mem_mad(0, f->nlinks, 256), m->subflows, 224);
+    m->model = ns_mem_mad(ns_mem_mad(0, f->nlinks, 256), m->subflows, 216);
 }
 
 static int fnet_new(ns_sim *sim, ns_net **out);
