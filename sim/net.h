@@ -49,6 +49,10 @@ typedef struct ns_net_ops {
     void (*free)(ns_net *net);
     /* its rate solver's work, may be NULL (no solver) */
     void (*solver_stats)(ns_net *net, ns_solver_stats *out);
+    /* the run is over and does not go on: free what only simulating needs,
+     * keeping what link_stats, peak_objects and solver_stats read; may be
+     * NULL (ns_sim_finish) */
+    void (*finish)(ns_net *net);
 } ns_net_ops;
 
 struct ns_net {

@@ -797,6 +797,13 @@ ns_sim_run(ns_sim *sim)
     return NS_OK;
 }
 
+void
+ns_sim_finish(ns_sim *sim)
+{
+    if (sim->net && sim->net->ops->finish)
+        sim->net->ops->finish(sim->net);
+}
+
 static int
 cmp_u64(const void *a, const void *b)
 {

@@ -267,6 +267,11 @@ ns_sim_prefetch_done(const ns_sim *sim, uint32_t x)
 
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
 int ns_sim_run(ns_sim *sim);
+/* the run is over and does not go on: the network model frees what only
+ * simulating needs (the flow model its subflows, events and solver flows),
+ * before the summary and the file are made; the rows, the counters and the
+ * links' statistics stay. ns_sim_run may not be called after. */
+void ns_sim_finish(ns_sim *sim);
 /* collective c of the run: when its first op started and its last finished
  * (-1: never), and its lower bound: the larger of the NIC bound (the busiest
  * rank's NIC bytes at the lowest NIC rate of its hosts) and the cut bound

@@ -1133,6 +1133,26 @@ fnet_peak_objects(ns_net *net)
     return ((fnet *)net)->peak;
 }
 
+/* the subflows, their events and the solver's flows go: 180 bytes or so a
+ * subflow, which the summary and the file need no more (the links' byte
+ * counters stay) */
+static void
+fnet_finish(ns_net *net)
+{
+    fnet *n = (fnet *)net;
+    ns_mm_release(n->mm);
+    ns_fevq_free(&n->fq);
+    for (uint32_t i = 0; i < n->ndq; i++) {
+        ns_free(n->dq[i].e);
+        n->dq[i].e = NULL;
+        n->dq[i].cap = n->dq[i].n = n->dq[i].head = 0;
+    }
+    for (size_t i = 0; i < n->nchunks; i++)
+        ns_free(n->chunks[i]);
+    n->nchunks = n->nslots = n->live = 0;
+    n->free_slot = NS_NONE;
+}
+
 static void
 fnet_free(ns_net *net)
 {
@@ -1175,7 +1195,7 @@ fnet_solver_stats(ns_net *net, ns_solver_stats *out)
 }
 
 static const ns_net_ops fnet_ops = {
-    "flow", fnet_start, fnet_link_stats, fnet_peak_objects, fnet_free, fnet_solver_stats
+    "flow", fnet_start, fnet_link_stats, fnet_peak_objects, fnet_free, fnet_solver_stats, fnet_finish
 };
 
 /* per link a few hundred bytes; per subflow alive (model, solver, event

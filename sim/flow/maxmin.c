@@ -693,6 +693,36 @@ ns_mm_free(ns_mm *m)
     ns_free(m);
 }
 
+void
+ns_mm_release(ns_mm *m)
+{
+    for (size_t l = 0; l < m->nlinks; l++) {
+        ns_free(m->links[l].own.e);
+        ns_free(m->links[l].gent.e);
+        memset(&m->links[l].own, 0, sizeof m->links[l].own);
+        memset(&m->links[l].gent, 0, sizeof m->links[l].gent);
+    }
+    for (size_t g = 0; g < m->ngroups; g++) {
+        ns_free(m->groups[g].fl.e);
+        memset(&m->groups[g].fl, 0, sizeof m->groups[g].fl);
+    }
+    ns_free(m->flows);
+    ns_free(m->newf);
+    ns_free(m->inc);
+    ns_free(m->ginc);
+    ns_free(m->dgroups);
+    ns_free(m->touched);
+    ns_free(m->tmp);
+    m->flows = NULL;
+    m->newf = m->inc = m->ginc = m->dgroups = NULL;
+    m->touched = NULL;
+    m->tmp = NULL;
+    m->nflows = m->flows_cap = m->live = 0;
+    m->nnew = m->newf_cap = m->ninc = m->inc_cap = m->nginc = m->ginc_cap = 0;
+    m->ndg = m->dgroups_cap = m->ntouched = m->touched_cap = m->tmp_cap = 0;
+    m->free_flow = NS_NONE;
+}
+
 /* --- groups ---------------------------------------------------------------- */
 
 static uint64_t

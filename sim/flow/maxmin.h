@@ -66,6 +66,10 @@ typedef struct ns_mm_stats {
  * NULL when out of memory */
 ns_mm *ns_mm_new(size_t nlinks, const uint64_t *cap_bps);
 void ns_mm_free(ns_mm *m);
+/* the flows are done with: their records, the rate heaps and the solves'
+ * scratch are freed. Only ns_mm_link_bytes, ns_mm_link_load_bps,
+ * ns_mm_get_stats and ns_mm_free may be called after. */
+void ns_mm_release(ns_mm *m);
 
 /* intern the route group of the n (link, coefficient) pairs; coefficients in
  * (0, NS_MM_Q]. Returns its id (the same id for the same pairs in the same

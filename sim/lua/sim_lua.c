@@ -878,6 +878,8 @@ run_sim(const ns_cmdline *cmd, ns_sim *sim, ns_summary *s, ns_err *e)
     sim->stop_flag = (volatile int *)cmd->stop;
     sim->max_events = cmd->max_events;
     int rc = ns_sim_run(sim);
+    if (rc == NS_OK)
+        ns_sim_finish(sim);   /* the summary and the file need less than the run */
     if (pc.line || pc.log)
         ns_sim_set_progress(sim, NULL, NULL, 0);   /* pc ends with this function */
     if (pc.log) {

@@ -320,7 +320,7 @@ pnet_check(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ns_er
 }
 
 static const ns_net_ops pnet_ops = {
-    "packet", pnet_start, pnet_link_stats, pnet_peak_objects, pnet_free, NULL
+    "packet", pnet_start, pnet_link_stats, pnet_peak_objects, pnet_free, NULL, NULL
 };
 
 static int pnet_new(ns_sim *sim, ns_net **out);

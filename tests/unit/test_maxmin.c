@@ -128,6 +128,16 @@ sprayed(void)
        "link 0 carried 1.25 MB in 1 ms (%llu)", (unsigned long long)ns_mm_link_bytes(m, 0, 1000000000));
     solve(m, NS_MM_INCREMENTAL);
     is_int(rate_of(m, fs), 20 * G, "alone, the sprayed flow fills both 10 G links");
+    /* released with its flow still going (a run stopped by `until`): the
+     * links' counters go on from the load they had */
+    uint64_t b0 = ns_mm_link_bytes(m, 0, 3000000000), b1 = ns_mm_link_bytes(m, 1, 3000000000);
+    uint64_t load0 = ns_mm_link_load_bps(m, 0);
+    size_t blocks = ns_alloc_live_blocks();
+    ns_mm_release(m);
+    ok(ns_mm_link_bytes(m, 0, 3000000000) == b0 && ns_mm_link_bytes(m, 1, 3000000000) == b1 &&
+       ns_mm_link_load_bps(m, 0) == load0 && b0 >= 3749999 && b0 <= 3750000 && ns_alloc_live_blocks() < blocks,
+       "released: its flows' memory goes (%zu -> %zu blocks), link 0 still carries %llu b/s, 3.75 MB by 3 ms (%llu)",
+       blocks, ns_alloc_live_blocks(), (unsigned long long)load0, (unsigned long long)b0);
     ns_mm_free(m);
 }
 
@@ -373,7 +383,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(3 * 4 + 5 + 4 * 6 + 1 + 3 + 1);
+    plan(3 * 4 + 6 + 4 * 6 + 1 + 3 + 1);
     parking_lot();
     sprayed();
     random_crosscheck(0, 0, 0);
