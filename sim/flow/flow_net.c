@@ -1019,8 +1019,9 @@ ff_fire(void *simp, ns_event *ev)
                 if (f->mm != PAUSED) {
                     const ns_xfer *x = &sim->xfers[f->xfer];
                     ns_plan plan;
-                    ns_plan_make(&plan, ns_sim_xfer_bytes(sim, x), x->subflows, x->path0, n->mss, ns_sim_xfer_src(sim, x) - 1,
-                                 ns_sim_xfer_dst(sim, x) - 1, ns_sim_label_xfer(sim, f->xfer));
+                    ns_plan_make(&plan, ns_sim_xfer_bytes(sim, x), x->subflows, x->path0, n->mss,
+                                 ns_sim_xfer_src(sim, x) - 1, ns_sim_xfer_dst(sim, x) - 1,
+                                 ns_sim_label_xfer(sim, f->xfer));
                     uint32_t up, down, g;
                     ns_time delay;
                     if (sub_route(n, f->xfer, &plan, f->sub, &up, &down, &g, &delay))
