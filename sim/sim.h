@@ -94,7 +94,7 @@ typedef struct ns_xfer {
     uint32_t op;
     uint32_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
     uint32_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h) */
-    uint32_t subflows_left;  /* the flow model's: its subflows not yet delivered */
+    uint32_t subflows_left;  /* the model's count of its subflows not yet delivered */
     uint64_t packets;        /* data packets sent, retransmissions included */
     uint64_t delivered;      /* payload bytes delivered, each once */
 } ns_xfer;
@@ -221,8 +221,7 @@ ns_sim_label_xfer(const ns_sim *sim, uint32_t x)
     return sim->job_xfer0 ? x - sim->job_xfer0[sim->wl->ops[sim->xfers[x].op].job] : x;
 }
 
-/* when transfer x started and finished: its op's times (-1 until then) */
-/* a transfer's source and destination hosts (1-based) */
+/* a transfer's source and destination hosts (1-based) and bytes: its op's */
 static inline uint32_t
 ns_sim_xfer_src(const ns_sim *sim, const ns_xfer *x)
 {
@@ -241,6 +240,7 @@ ns_sim_xfer_bytes(const ns_sim *sim, const ns_xfer *x)
     return sim->wl->ops[x->op].bytes;
 }
 
+/* when transfer x started and finished: its op's times (-1 until then) */
 static inline ns_time
 ns_sim_xfer_start(const ns_sim *sim, uint32_t x)
 {

@@ -308,7 +308,6 @@ struct ns_pnet {
     uint32_t        *rr;         /* per route entry round-robin counter */
     ns_pool          pkt_pool, flow_pool;   /* packets; subflows, each with its transport's state */
     ns_sflow        *live;       /* subflows not yet released (a run stopped early frees their transport state) */
-    uint32_t        *sf_left;    /* per transfer: subflows not yet delivered */
     struct ns_conn  *conn;       /* persistent connections (conn.c); NULL when per transfer */
     /* keys of the per-packet random draws (spraying, ECN marking): a draw is
      * a hash of its key and of what it is for (a subflow's packet count, a

@@ -123,7 +123,7 @@ ns_sflow_delivered(ns_pnet *n, ns_sflow *f)
 {
     ns_xfer *x = &n->sim->xfers[f->xfer];
     x->delivered += f->rcv_bytes;
-    if (--n->sf_left[f->xfer] == 0) {
+    if (--x->subflows_left == 0) {
         ns_xfer_pkt *xp = &n->sim->xfer_pkt[f->xfer];
         xp->pause_ps = nic_paused_ps(n, f->src) - xp->pause_ps;
         ns_conn_xfer_done(n, f->xfer);   /* before ops that wait for it start */
@@ -154,7 +154,7 @@ pnet_start(ns_net *net, uint32_t xi)
                  ns_sim_label_xfer(n->sim, xi));
     x->subflows = plan.k;
     n->sim->xfer_pkt[xi].pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
-    n->sf_left[xi] = plan.k;
+    x->subflows_left = plan.k;
     if (ns_conn_start(n, xi))
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for connections");
     for (uint32_t i = 0; i < plan.k; i++) {
@@ -227,7 +227,6 @@ pnet_free(ns_net *net)
     ns_free(n->hosts);
     ns_free(n->salt);
     ns_free(n->rr);
-    ns_free(n->sf_left);
     ns_free(n->swbuf);
     ns_free(n);
 }
@@ -370,11 +369,10 @@ pnet_new(ns_sim *sim, ns_net **out)
     n->hosts = ns_calloc(nsenders, sizeof *n->hosts);
     n->salt = ns_alloc(f->nnodes * sizeof *n->salt);
     n->rr = ns_calloc(nsw * f->nedges + 1, sizeof *n->rr);
-    n->sf_left = ns_calloc(sim->nxfers + 1, sizeof *n->sf_left);
     n->swbuf = ns_calloc(nsw + 1, sizeof *n->swbuf);
     n->spray_key = ns_hash64(ns_hash64(c->seed) ^ NS_RNG_SPRAY);
     n->ecn_key = ns_hash64(ns_hash64(c->seed) ^ NS_RNG_ECN);
-    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->sf_left || !n->swbuf ||
+    if (!n->ports || !n->hosts || !n->salt || !n->rr || !n->swbuf ||
         ns_route_salts(c->seed, n->salt, f->nnodes)) {
         pnet_free(&n->net);
         return ns_errorf(&sim->err, NS_ENOMEM, "out of memory building the packet model");
