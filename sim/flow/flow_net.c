@@ -1141,7 +1141,8 @@ static void
 fnet_finish(ns_net *net)
 {
     fnet *n = (fnet *)net;
-    ns_mm_release(n->mm);
+    if (n->mm)
+        ns_mm_release(n->mm);
     ns_fevq_free(&n->fq);
     for (uint32_t i = 0; i < n->ndq; i++) {
         ns_free(n->dq[i].e);
@@ -1158,12 +1159,8 @@ static void
 fnet_free(ns_net *net)
 {
     fnet *n = (fnet *)net;
+    fnet_finish(net);
     ns_mm_free(n->mm);
-    ns_fevq_free(&n->fq);
-    for (uint32_t i = 0; i < n->ndq; i++)
-        ns_free(n->dq[i].e);
-    for (size_t i = 0; i < n->nchunks; i++)
-        ns_free(n->chunks[i]);
     ns_free(n->chunks);
     ns_free(n->salt);
     ns_free(n->gd);

@@ -668,35 +668,23 @@ ns_mm_free(ns_mm *m)
 {
     if (!m)
         return;
-    for (size_t l = 0; m->links && l < m->nlinks; l++) {
-        ns_free(m->links[l].own.e);
-        ns_free(m->links[l].gent.e);
-    }
-    for (size_t g = 0; g < m->ngroups; g++)
-        ns_free(m->groups[g].fl.e);
+    ns_mm_release(m);
     ns_free(m->links);
-    ns_free(m->flows);
     ns_free(m->groups);
     ns_free(m->ent);
     ns_free(m->gtab);
-    ns_free(m->newf);
     ns_free(m->seeds);
-    ns_free(m->inc);
     ns_free(m->queue);
-    ns_free(m->ginc);
     ns_free(m->heap);
     ns_free(m->dlinks);
-    ns_free(m->dgroups);
     ns_free(m->batch);
-    ns_free(m->touched);
-    ns_free(m->tmp);
     ns_free(m);
 }
 
 void
 ns_mm_release(ns_mm *m)
 {
-    for (size_t l = 0; l < m->nlinks; l++) {
+    for (size_t l = 0; m->links && l < m->nlinks; l++) {
         ns_free(m->links[l].own.e);
         ns_free(m->links[l].gent.e);
         memset(&m->links[l].own, 0, sizeof m->links[l].own);
