@@ -650,9 +650,10 @@ start_op(ns_sim *sim, uint32_t op)
         uint32_t x = sim->op_link[op];
         ns_xfer *xf = &sim->xfers[x];
         sim->op_start[op] = sim->now;
-        if (ns_sim_xfer_bytes(sim, xf) == 0 || ns_sim_xfer_src(sim, xf) == ns_sim_xfer_dst(sim, xf)) {
+        uint64_t bytes = ns_sim_xfer_bytes(sim, xf);
+        if (bytes == 0 || ns_sim_xfer_src(sim, xf) == ns_sim_xfer_dst(sim, xf)) {
             /* nothing crosses the network: done at once */
-            xf->delivered = ns_sim_xfer_bytes(sim, xf);
+            xf->delivered = bytes;
             sim->xfers_done++;
             op_done(sim, op);
             return NS_OK;
