@@ -51,7 +51,11 @@ enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
  * Stale entries are skipped, dropped when they come to the top, and all
  * dropped at once when they outnumber the valid ones. A solve that changes
  * the rates of an eighth or more of a heap's flows rewrites their entries
- * in place and rebuilds the heap in one pass instead (rekey_all).
+ * in place and rebuilds the heap in one pass instead (rekey_all). A gen is
+ * 16 bits: when a flow's wraps, every heap is made again (relist_all), as
+ * an entry 65,536 changes old could pass for a new one (an all-to-all's
+ * flows change rate a few thousand times at most; a flow that lives through
+ * 65,536 changes costs one remaking of the heaps each time).
  *
  * A lazy heap rebuilt in one pass (there, when it drops its stale entries,
  * and when every heap is made again) becomes a sorted run: its entries in
@@ -66,11 +70,45 @@ enum { F_FREE = 0, F_NEW = 1, F_ACTIVE = 2 };
  * A link's heap of group entries (`gent`, keyed by the group's highest
  * rate) is exact: every entry keeps its slot. */
 #define RH_D 4
-typedef struct rh_ent {
-    uint64_t key;
+/* An entry is 12 bytes (an all-to-all keeps three a flow): its key in the
+ * high 48 bits of `kg`, the flow's gen (lazy heaps) in the low 16. A key is
+ * a rate saturated at KEY_MAX (2^48 - 1 b/s, 281 Tb/s): the scans compare
+ * keys with min(t0, KEY_MAX) and read a saturated entry's flow for its rate
+ * (collect_ent), so that rates above it are exact, only slower to find. */
+#define KEY_BITS 48
+#define KEY_MAX  ((UINT64_C(1) << KEY_BITS) - 1)
+typedef struct __attribute__((packed, aligned(4))) rh_ent {
+    uint64_t kg;          /* key << 16 | gen */
     uint32_t node;
-    uint32_t gen;         /* lazy heaps: the flow's gen */
 } rh_ent;
+_Static_assert(sizeof(rh_ent) == 12, "a heap entry outgrows its 12 bytes");
+
+static inline uint64_t
+key_of(uint64_t rate)
+{
+    return rate < KEY_MAX ? rate : KEY_MAX;
+}
+
+static inline uint64_t
+ekey(rh_ent x)
+{
+    return x.kg >> 16;
+}
+
+static inline uint16_t
+egen(rh_ent x)
+{
+    return (uint16_t)x.kg;
+}
+
+static inline rh_ent
+ent_make(uint64_t key, uint32_t node, uint16_t gen)
+{
+    rh_ent x;
+    x.kg = key_of(key) << 16 | gen;
+    x.node = node;
+    return x;
+}
 
 typedef struct rheap {
     rh_ent  *e;           /* lazy: e[r0, rn) the run, e[rn, n) the heap; else the heap */
@@ -112,7 +150,8 @@ typedef struct mm_flow {
     uint32_t link[2];         /* own links (slot 0: up, 1: down), or NS_NONE */
     uint32_t group;           /* route group, or NS_NONE */
     uint32_t user;            /* the caller's tag; free: the next free id */
-    uint32_t gen;             /* bumped when it leaves or its rate changes (lazy heaps) */
+    uint16_t gen;             /* bumped when it leaves or its rate changes (lazy heaps);
+                               * its wrap makes every heap again (relist_all) */
     uint32_t stamp : STAMP_BITS;   /* the solve that included it */
     uint32_t state : 2;       /* F_* */
     uint32_t frozen : 1;
@@ -218,7 +257,7 @@ node_flow(uint32_t node, int kind)
 static inline int
 lh_valid(const ns_mm *m, rh_ent x, int kind)
 {
-    return m->flows[node_flow(x.node, kind)].gen == x.gen;
+    return m->flows[node_flow(x.node, kind)].gen == egen(x);
 }
 
 /* Sifting works on the heap part, e[rn, n) (a lazy heap's run comes
@@ -241,7 +280,7 @@ rh_up(ns_mm *pos, rheap *h, uint32_t i)
     rh_ent x = e[i];
     while (i > 0) {
         uint32_t p = (i - 1) / RH_D;
-        if (e[p].key >= x.key)
+        if (ekey(e[p]) >= ekey(x))
             break;
         rh_place(pos, e, i, e[p]);
         i = p;
@@ -261,9 +300,9 @@ rh_down(ns_mm *pos, rheap *h, uint32_t i)
             break;
         uint32_t end = c + RH_D < n ? c + RH_D : n;
         for (uint32_t k = c + 1; k < end; k++)
-            if (e[k].key > e[c].key)
+            if (ekey(e[k]) > ekey(e[c]))
                 c = k;
-        if (e[c].key <= x.key)
+        if (ekey(e[c]) <= ekey(x))
             break;
         rh_place(pos, e, i, e[c]);
         i = c;
@@ -277,7 +316,7 @@ static inline uint32_t
 lh_top(const rheap *h)
 {
     if (h->r0 < h->rn)
-        return h->n > h->rn && h->e[h->rn].key > h->e[h->r0].key ? h->rn : h->r0;
+        return h->n > h->rn && ekey(h->e[h->rn]) > ekey(h->e[h->r0]) ? h->rn : h->r0;
     return h->n > h->rn ? h->rn : NS_NONE;
 }
 
@@ -289,22 +328,22 @@ ent_sort_radix(rh_ent *e, uint32_t n, rh_ent *tmp)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (uint32_t i = 0; i < n; i++) {
-        lo = e[i].key < lo ? e[i].key : lo;
-        hi = e[i].key > hi ? e[i].key : hi;
+        lo = ekey(e[i]) < lo ? ekey(e[i]) : lo;
+        hi = ekey(e[i]) > hi ? ekey(e[i]) : hi;
     }
     rh_ent *src = e, *dst = tmp;
     for (int shift = 0; shift < 64 && ((hi - lo) >> shift) != 0; shift += 8) {
         uint32_t at[256];
         memset(at, 0, sizeof at);
         for (uint32_t i = 0; i < n; i++)   /* decreasing: digit 255 - d */
-            at[255 - (((src[i].key - lo) >> shift) & 255)]++;
+            at[255 - (((ekey(src[i]) - lo) >> shift) & 255)]++;
         for (uint32_t d = 0, sum = 0; d < 256; d++) {
             uint32_t c = at[d];
             at[d] = sum;
             sum += c;
         }
         for (uint32_t i = 0; i < n; i++)
-            dst[at[255 - (((src[i].key - lo) >> shift) & 255)]++] = src[i];
+            dst[at[255 - (((ekey(src[i]) - lo) >> shift) & 255)]++] = src[i];
         rh_ent *t = src;
         src = dst;
         dst = t;
@@ -313,7 +352,7 @@ ent_sort_radix(rh_ent *e, uint32_t n, rh_ent *tmp)
         memcpy(e, src, (size_t)n * sizeof *e);
 }
 
-/* e[0, n) in decreasing order of key, entries of equal keys in the order
+/* ekey(e[0, n) in decreasing order of key, entries of equal keys in the order
  * they were in (a merge sort, or a radix sort when big, through tmp, room
  * for n; the same order on every machine, whatever the C library's qsort
  * does) */
@@ -321,7 +360,7 @@ static void
 ent_sort(rh_ent *e, uint32_t n, rh_ent *tmp)
 {
     uint32_t i = 1;
-    while (i < n && e[i].key <= e[i - 1].key)
+    while (i < n && ekey(e[i]) <= ekey(e[i - 1]))
         i++;
     if (i >= n)
         return;   /* sorted already: a common case (equal rates) */
@@ -335,7 +374,7 @@ ent_sort(rh_ent *e, uint32_t n, rh_ent *tmp)
         for (uint32_t j = a + 1; j < b; j++) {
             rh_ent x = e[j];
             uint32_t k = j;
-            while (k > a && e[k - 1].key < x.key) {
+            while (k > a && ekey(e[k - 1]) < ekey(x)) {
                 e[k] = e[k - 1];
                 k--;
             }
@@ -348,7 +387,7 @@ ent_sort(rh_ent *e, uint32_t n, rh_ent *tmp)
             uint32_t m = a + w < n ? a + w : n, b = a + 2 * w < n ? a + 2 * w : n;
             uint32_t x = a, y = m, k = a;
             while (x < m && y < b)
-                dst[k++] = src[y].key > src[x].key ? src[y++] : src[x++];
+                dst[k++] = ekey(src[y]) > ekey(src[x]) ? src[y++] : src[x++];
             while (x < m)
                 dst[k++] = src[x++];
             while (y < b)
@@ -430,10 +469,10 @@ static void
 lh_push(const ns_mm *m, rheap *h, uint32_t node, int kind)
 {
     const mm_flow *f = &m->flows[node_flow(node, kind)];
-    rh_ent x = { flow_key(f), node, f->gen };
+    rh_ent x = ent_make(flow_key(f), node, f->gen);
     h->e[h->n++] = x;
     h->live++;
-    if (x.key)   /* a new flow's key, 0, is the least: it stays last, and its parent need not be read */
+    if (ekey(x))   /* a new flow's key, 0, is the least: it stays last, and its parent need not be read */
         rh_up(NULL, h, h->n - 1 - h->rn);
 }
 
@@ -491,7 +530,7 @@ relist_all(ns_mm *m)
         if (f->state == F_FREE)
             continue;
         for (int k = flow_heaps(m, f, h, node, kind, (uint32_t)i); k-- > 0;) {
-            rh_ent x = { flow_key(f), node[k], f->gen };
+            rh_ent x = ent_make(flow_key(f), node[k], f->gen);
             h[k]->e[h[k]->n++] = x;
             h[k]->live++;
         }
@@ -530,8 +569,8 @@ static void
 gh_fix(ns_mm *m, rheap *h, uint32_t e, uint64_t key)
 {
     uint32_t i = m->ent[e].hpos;
-    uint64_t old = h->e[i].key;
-    h->e[i].key = key;
+    uint64_t old = ekey(h->e[i]);
+    h->e[i] = ent_make(key, h->e[i].node, 0);
     if (key > old)
         rh_up(m, h, i);
     else
@@ -611,11 +650,11 @@ group_retop(ns_mm *m, uint32_t gid)
         g->in_gent = 0;
         return;
     }
-    uint64_t top = g->fl.e[lh_top(&g->fl)].key;
+    uint64_t top = ekey(g->fl.e[lh_top(&g->fl)]);
     if (!g->in_gent) {
         for (uint32_t k = 0; k < g->n; k++) {
             rheap *h = &m->links[m->ent[g->off + k].link].gent;
-            rh_ent x = { top, g->off + k, 0 };
+            rh_ent x = ent_make(top, g->off + k, 0);
             rh_place(m, h->e, h->n++, x);
             rh_up(m, h, h->n - 1);
         }
@@ -1095,64 +1134,69 @@ collect_ent(ns_mm *m, rh_ent x, int grp)
 {
     uint32_t id = node_flow(x.node, grp);
     const mm_flow *f = &m->flows[id];
-    if (f->stamp != m->cur && f->state == F_ACTIVE && f->gen == x.gen)
+    if (f->stamp != m->cur && f->state == F_ACTIVE && f->gen == egen(x) &&
+        (ekey(x) < KEY_MAX || f->rate >= m->t0))   /* saturated: its rate decides */
         include(m, id);
 }
 
+/* The scans below take tk = key_of(t0): the flows of rate >= t0 have keys
+ * >= tk (collect_ent drops a saturated key's flow below t0). */
+
 /* include the flows of rate >= t0 in the heap part of h, from slot i down */
 static void
-collect_heap(ns_mm *m, const rh_ent *e, uint32_t n, uint32_t i, uint64_t t0, int grp)
+collect_heap(ns_mm *m, const rh_ent *e, uint32_t n, uint32_t i, uint64_t tk, int grp)
 {
-    if (i >= n || e[i].key < t0)
+    if (i >= n || ekey(e[i]) < tk)
         return;
     collect_ent(m, e[i], grp);
     for (uint32_t c = RH_D * i + 1; c <= RH_D * i + RH_D; c++)
-        collect_heap(m, e, n, c, t0, grp);
+        collect_heap(m, e, n, c, tk, grp);
 }
 
 /* include the flows of rate >= t0 in lazy heap h (HK_OWN or HK_GFLOW):
- * the run's head down to t0, then the heap's */
+ * the run's head down to tk, then the heap's */
 static void
-collect(ns_mm *m, const rheap *h, uint64_t t0, int grp)
+collect(ns_mm *m, const rheap *h, uint64_t tk, int grp)
 {
-    for (uint32_t i = h->r0; i < h->rn && h->e[i].key >= t0; i++)
+    for (uint32_t i = h->r0; i < h->rn && ekey(h->e[i]) >= tk; i++)
         collect_ent(m, h->e[i], grp);
     if (h->n > h->rn)   /* (a heap never grown has no array to offset) */
-        collect_heap(m, h->e + h->rn, h->n - h->rn, 0, t0, grp);
+        collect_heap(m, h->e + h->rn, h->n - h->rn, 0, tk, grp);
 }
 
 /* include the flows of rate >= t0 of group gid, once a solve */
 static void
-collect_group(ns_mm *m, uint32_t gid, uint64_t t0)
+collect_group(ns_mm *m, uint32_t gid, uint64_t tk)
 {
     mm_group *g = &m->groups[gid];
     if (g->sstamp != m->cur) {
         g->sstamp = m->cur;
-        collect(m, &g->fl, t0, HK_GFLOW);
+        collect(m, &g->fl, tk, HK_GFLOW);
     }
 }
 
 /* include the flows of rate >= t0 of the groups in a link's heap of group
  * entries, from slot i down */
 static void
-collect_groups(ns_mm *m, const rheap *h, uint32_t i, uint64_t t0)
+collect_groups(ns_mm *m, const rheap *h, uint32_t i, uint64_t tk)
 {
-    if (i >= h->n || h->e[i].key < t0)
+    if (i >= h->n || ekey(h->e[i]) < tk)
         return;
-    collect_group(m, m->ent[h->e[i].node].group, t0);
+    collect_group(m, m->ent[h->e[i].node].group, tk);
     for (uint32_t c = RH_D * i + 1; c <= RH_D * i + RH_D; c++)
-        collect_groups(m, h, c, t0);
+        collect_groups(m, h, c, tk);
 }
 
 /* include the flows of rate >= t0 on link l: its own and its groups' */
 static void
 scan_link(ns_mm *m, uint32_t l, uint64_t t0)
 {
+    uint64_t tk = key_of(t0);   /* the keys' threshold */
     lh_purge(m, &m->links[l].own, HK_OWN);
-    collect(m, &m->links[l].own, t0, HK_OWN);
-    collect_groups(m, &m->links[l].gent, 0, t0);
+    collect(m, &m->links[l].own, tk, HK_OWN);
+    collect_groups(m, &m->links[l].gent, 0, tk);
     for (uint32_t e = m->links[l].ghead; e != NS_NONE; e = m->ent[e].next)
-        collect_group(m, m->ent[e].group, t0);
+        collect_group(m, m->ent[e].group, tk);
 }
 
 static inline void
@@ -1198,10 +1242,10 @@ saturate_group(ns_mm *m, uint32_t gid, uint64_t t)
     if (g->istamp != m->cur || g->inc == 0)
         return;
     for (uint32_t i = g->fl.r0; i < g->fl.n && g->inc > 0; i++) {
-        if (g->fl.e[i].key < m->t0 && g->fl.e[i].key != 0)
+        if (ekey(g->fl.e[i]) < key_of(m->t0) && ekey(g->fl.e[i]) != 0)
             continue;
         uint32_t id = g->fl.e[i].node;
-        if (m->flows[id].stamp == m->cur && !m->flows[id].frozen && m->flows[id].gen == g->fl.e[i].gen)
+        if (m->flows[id].stamp == m->cur && !m->flows[id].frozen && m->flows[id].gen == egen(g->fl.e[i]))
             freeze(m, id, t);
     }
 }
@@ -1212,10 +1256,10 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
     /* the flows included are those of rate >= t0, and new ones (key 0) */
     const rheap *h = &m->links[l].own;
     for (uint32_t i = h->r0; i < h->n; i++) {
-        if (h->e[i].key < m->t0 && h->e[i].key != 0)
+        if (ekey(h->e[i]) < key_of(m->t0) && ekey(h->e[i]) != 0)
             continue;
         const mm_flow *f = &m->flows[h->e[i].node >> 1];
-        if (f->stamp == m->cur && !f->frozen && f->gen == h->e[i].gen)
+        if (f->stamp == m->cur && !f->frozen && f->gen == egen(h->e[i]))
             freeze(m, h->e[i].node >> 1, t);
     }
     const rheap *ge = &m->links[l].gent;
@@ -1292,11 +1336,10 @@ lh_rebuild(const ns_mm *m, rheap *h, int kind)
     for (uint32_t i = h->r0; i < h->n; i++) {
         rh_ent x = h->e[i];
         const mm_flow *f = &m->flows[node_flow(x.node, kind)];
-        if (x.gen != f->gen) {
-            if (!(f->stamp == m->cur && f->rekey && f->state == F_ACTIVE && x.gen + 1 == f->gen))
+        if (egen(x) != f->gen) {
+            if (!(f->stamp == m->cur && f->rekey && f->state == F_ACTIVE && (uint16_t)(egen(x) + 1) == f->gen))
                 continue;
-            x.key = f->rate;
-            x.gen = f->gen;
+            x = ent_make(f->rate, x.node, f->gen);
             h->live++;
         }
         h->e[k++] = x;
@@ -1549,10 +1592,10 @@ heap_disorder(const rheap *h)
 {
     uint64_t bad = 0;
     for (uint32_t i = h->r0 + 1; i < h->rn; i++)
-        bad += h->e[i].key > h->e[i - 1].key;
+        bad += ekey(h->e[i]) > ekey(h->e[i - 1]);
     const rh_ent *e = h->e + h->rn;
     for (uint32_t i = 1; i < h->n - h->rn; i++)
-        bad += e[i].key > e[(i - 1) / RH_D].key;
+        bad += ekey(e[i]) > ekey(e[(i - 1) / RH_D]);
     return bad;
 }
 
@@ -1571,7 +1614,7 @@ void
 ns_mm_test_set_gens(ns_mm *m, uint32_t gen)
 {
     for (size_t i = 0; i < m->nflows; i++)
-        m->flows[i].gen = gen;
+        m->flows[i].gen = (uint16_t)gen;
     relist_all(m);
 }
 

@@ -118,9 +118,9 @@ void ns_mm_set_full_fraction(ns_mm *m, uint32_t f);
 uint64_t ns_mm_link_bytes(const ns_mm *m, uint32_t link, ns_time now);
 uint64_t ns_mm_link_load_bps(const ns_mm *m, uint32_t link);
 void ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s);
-/* for tests: every flow's generation (its heap entries' tag, bumped when
- * its rate changes or it leaves) becomes `gen`, so that a run reaches the
- * wrap after a few changes. Between solves only. */
+/* for tests: every flow's generation (its heap entries' 16-bit tag, bumped
+ * when its rate changes or it leaves) becomes `gen` mod 2^16, so that a run
+ * reaches the wrap after a few changes. Between solves only. */
 void ns_mm_test_set_gens(ns_mm *m, uint32_t gen);
 /* for tests: the solve stamp (a flow keeps it in 28 bits) jumps to `back`
  * solves short of its wrap, when it is not there yet */

@@ -212,14 +212,16 @@ is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint3
  * changes short of the wrap, twice in the run (its heaps are then made
  * again, ns_mm_stats.relists), and its solve stamps jump close to theirs;
  * wide: the incremental and component solvers
- * keep every group of two links or more in lists, not heaps */
+ * keep every group of two links or more in lists, not heaps; huge: links of
+ * 70 to 7,000 Tb/s, so that rates straddle 2^48 b/s, where the solver's heap
+ * keys saturate (its scans then read the flows' rates) */
 static void
-random_crosscheck(uint32_t full_fraction, int age, int wide)
+random_crosscheck(uint32_t full_fraction, int age, int wide, int huge)
 {
     ns_rng *r = ns_rng_new(7, 99, 0);
     uint64_t cap[NL];
     for (int l = 0; l < NL; l++)
-        cap[l] = (1 + ns_rng_below(r, 100)) * G + ns_rng_below(r, 1000);
+        cap[l] = (1 + ns_rng_below(r, 100)) * (huge ? UINT64_C(1) << 46 : G) + ns_rng_below(r, 1000);
     world w;
     memset(&w, 0, sizeof w);
     for (int i = 0; i < 3; i++)
@@ -251,6 +253,7 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
             gid[i][g] = ns_mm_group(w.m[i], glinks[g], gcoef[g], gn[g]);
     }
     int same = 1, fair = 1, solves = 0, changes_ok = 1, ordered = 1;
+    long above = 0, below = 0;   /* rates at or above 2^48 b/s, and under */
     uint64_t maxflows[3] = {0, 0, 0};
     for (int step = 0; step < 300; step++) {
         if (age && (step == 20 || step == 150)) {
@@ -292,6 +295,8 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
                 continue;
             uint64_t a = ns_mm_rate(w.m[0], w.id[0][f]), b = ns_mm_rate(w.m[1], w.id[1][f]),
                      c = ns_mm_rate(w.m[2], w.id[2][f]);
+            above += c >= UINT64_C(1) << 48;
+            below += c < UINT64_C(1) << 48;
             if (a != c || b != c) {
                 if (same)
                     diag("step %d flow %d: incremental %llu component %llu full %llu", step, f,
@@ -304,9 +309,13 @@ random_crosscheck(uint32_t full_fraction, int age, int wide)
             fair = 0;
         }
     }
-    ok(same, "incremental (%s%s%s), component and full solves agree on every rate over %d random solves",
+    ok(same, "incremental (%s%s%s%s), component and full solves agree on every rate over %d random solves",
        full_fraction ? "going full past 1/4 of the flows" : "never going full",
-       age ? ", generations wrapping" : "", wide ? ", groups in lists" : "", solves);
+       age ? ", generations wrapping" : "", wide ? ", groups in lists" : "",
+       huge ? ", rates around 2^48 b/s" : "", solves);
+    if (huge)
+        ok(above > 1000 && below > 1000, "flow rates were at or above 2^48 b/s %ld times, below %ld times", above,
+           below);
     ok(fair, "every allocation is feasible and max-min fair (a saturated link where the flow is fastest)");
     ok(changes_ok, "the reported changes carry the new rates");
     ok(ordered, "every heap and sorted run of the three solvers stays in order");
@@ -383,13 +392,14 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(3 * 4 + 6 + 4 * 6 + 1 + 3 + 1);
+    plan(3 * 4 + 6 + 5 * 6 + 1 + 1 + 3 + 1);
     parking_lot();
     sprayed();
-    random_crosscheck(0, 0, 0);
-    random_crosscheck(4, 0, 0);
-    random_crosscheck(4, 1, 0);
-    random_crosscheck(0, 0, 1);
+    random_crosscheck(0, 0, 0, 0);
+    random_crosscheck(4, 0, 0, 0);
+    random_crosscheck(4, 1, 0, 0);
+    random_crosscheck(0, 0, 1, 0);
+    random_crosscheck(0, 0, 0, 1);
     few_levels();
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
