@@ -46,6 +46,7 @@ ns_mem_workload(const ns_workload *wl, size_t nhosts)
     /* the arrays as allocated (their capacity), the driver's as used */
     uint64_t b = ns_mem_mad(ns_mem_mad(0, wl->ops_cap, sizeof(ns_op)), wl->deps_cap, 2 * sizeof(uint32_t));
     b = ns_mem_add(b, driver_bytes(wl->nops, wl->ndeps, nx));
+    b = ns_mem_mad(b, wl->runs.cap, sizeof(ns_op_run));          /* the ops' lines and parents */
     b = ns_mem_mad(b, wl->labels_cap, sizeof(char *) + 24);     /* interned labels, about 24 bytes each */
     b = ns_mem_mad(b, wl->label_hash_cap, sizeof(uint32_t));
     b = ns_mem_mad(b, wl->colls_cap, sizeof(ns_coll));

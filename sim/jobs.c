@@ -58,9 +58,14 @@ append_job(ns_workload *m, const ns_workload *w, uint16_t j, ns_err *e)
             return e->code;
         o.label = (uint32_t)lab;
         o.job = j;
-        if (o.parent != NS_NO_PARENT)
-            o.parent += (int32_t)coll0;
         m->ops[m->nops++] = o;
+    }
+    for (size_t k = 0; k < w->runs.n; k++) {
+        ns_op_run r = w->runs.r[k];
+        if (r.parent != NS_NO_PARENT)
+            r.parent += (int32_t)coll0;
+        if (ns_op_runs_push(&m->runs, op0 + r.first, r.line, r.parent))
+            return ns_enomem(e, "the jobs' workload");
     }
     for (size_t d = 0; d < w->ndeps; d++) {
         m->dep_op[m->ndeps] = op0 + w->dep_op[d];

@@ -16,7 +16,8 @@ libnetsim_a_SOURCES += \
 	%reldir%/lib.c %reldir%/lib.h \
 	%reldir%/fabric.c %reldir%/fabric.h %reldir%/switch_defaults.c \
 	%reldir%/routing.c %reldir%/route.h %reldir%/plan.h \
-	%reldir%/taskgraph.c %reldir%/taskgraph.h %reldir%/jobs.c %reldir%/jobs.h \
+	%reldir%/taskgraph.c %reldir%/taskgraph.h %reldir%/op_runs.c %reldir%/op_runs.h \
+	%reldir%/jobs.c %reldir%/jobs.h \
 	%reldir%/results.c %reldir%/results.h \
 	%reldir%/sim.c %reldir%/sim.h %reldir%/net.h %reldir%/settings.h %reldir%/eta.c %reldir%/eta.h \
 	%reldir%/budget.c %reldir%/budget.h %reldir%/estimate.c %reldir%/estimate.h %reldir%/ranges.c

@@ -206,7 +206,7 @@ ns_sim_check_hosts(const ns_fabric *fab, const ns_workload *wl, ns_err *e)
                 const ns_op *o = &wl->ops[cl->first_op];
                 const char *lab = ns_wl_label(wl, o->label);
                 return ns_errorf(e, NS_EINVAL, "%s:%d: %s%s%s%s: host %u is not a host of the fabric (hosts are 1..%zu)",
-                                 wl->chunk[0] ? wl->chunk : "?", o->line, cl->kind,
+                                 wl->chunk[0] ? wl->chunk : "?", ns_wl_op_line(wl, cl->first_op), cl->kind,
                                  strcmp(lab, cl->kind) ? " '" : "", strcmp(lab, cl->kind) ? lab : "",
                                  strcmp(lab, cl->kind) ? "'" : "", h, fab->nhosts);
             }
@@ -300,7 +300,7 @@ cut_bounds(ns_sim *sim)
             bytes[i] = 0;
         for (uint32_t o = cl->first_op; o <= cl->last_op; o++) {
             const ns_op *op = &wl->ops[o];
-            if (op->kind != NS_OP_TRANSFER || op->parent != (int32_t)c)
+            if (op->kind != NS_OP_TRANSFER || ns_wl_op_parent(wl, o) != (int32_t)c)
                 continue;
             int32_t a = fab->nodes[ns_fabric_host_node(fab, op->node)].dc;
             int32_t b = fab->nodes[ns_fabric_host_node(fab, op->dst)].dc;

@@ -51,6 +51,7 @@ ns_wl_free(ns_workload *w)
     ns_free(w->labels);
     ns_free(w->label_hash);
     ns_free(w->ops);
+    ns_op_runs_free(&w->runs);
     ns_free(w->dep_op);
     ns_free(w->dep_on);
     ns_free(w->colls);
@@ -133,14 +134,13 @@ add_op(ns_workload *w, int kind, const char *label, ns_err *e)
     long lab = intern(w, label, e);
     if (lab < 0)
         return -1;
-    if (ns_grow((void **)&w->ops, &w->ops_cap, w->nops + 1, sizeof *w->ops))
+    if (ns_grow((void **)&w->ops, &w->ops_cap, w->nops + 1, sizeof *w->ops) ||
+        ns_op_runs_push(&w->runs, (uint32_t)w->nops, w->cur_line, NS_NO_PARENT))
         return ns_enomem(e, "a workload"), -1;
     ns_op *op = &w->ops[w->nops];
     memset(op, 0, sizeof *op);
     op->kind = (uint8_t)kind;
     op->label = (uint32_t)lab;
-    op->parent = NS_NO_PARENT;
-    op->line = w->cur_line;
     return (long)w->nops++;
 }
 
@@ -236,11 +236,12 @@ ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e)
     return NS_OK;
 }
 
-void
-ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t parent)
+int
+ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t parent, ns_err *e)
 {
-    for (uint32_t i = first; i <= last && i < w->nops; i++)
-        w->ops[i].parent = parent;
+    if (ns_op_runs_set_parent(&w->runs, first, last, parent, (uint32_t)w->nops))
+        return ns_enomem(e, "a workload");
+    return NS_OK;
 }
 
 long
@@ -266,8 +267,9 @@ ns_wl_describe(const ns_workload *w, uint32_t op, char *buf, size_t n)
     const ns_op *o = &w->ops[op];
     const char *lab = ns_wl_label(w, o->label);
     char where[300] = "";
-    if (o->line > 0)
-        snprintf(where, sizeof where, "%s:%d: ", w->chunk[0] ? w->chunk : "?", o->line);
+    int32_t line = ns_wl_op_line(w, op);
+    if (line > 0)
+        snprintf(where, sizeof where, "%s:%d: ", w->chunk[0] ? w->chunk : "?", line);
     if (*lab)
         snprintf(buf, n, "%s%s '%s' (op %u)", where, kinds[o->kind], lab, op);
     else

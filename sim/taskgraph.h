@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "error.h"
+#include "op_runs.h"
 #include "results.h"
 #include "time.h"
 
@@ -33,12 +34,12 @@ typedef struct ns_op {
     uint32_t node;         /* compute: host; transfer: source host (1-based); marker, delay: 0 */
     uint32_t dst;          /* transfer: destination host (1-based) */
     uint32_t label;        /* interned label, 0 = none */
-    int32_t  parent;       /* collective (or other group) id, NS_NO_PARENT if none */
-    int32_t  line;         /* scenario line that made it, 0 if unknown */
     uint8_t  kind;
     uint16_t job;          /* the job it belongs to (0-based; 0 in a run of one workload) */
 } ns_op;
-_Static_assert(sizeof(ns_op) == 32, "an op outgrows its 32 bytes");
+/* its scenario line and parent are the workload's runs (op_runs.h):
+ * ns_wl_op_line, ns_wl_op_parent */
+_Static_assert(sizeof(ns_op) == 24, "an op outgrows its 24 bytes");
 
 /* a collective: recorded in /collectives with its lower bound */
 typedef struct ns_coll {
@@ -76,6 +77,7 @@ typedef struct ns_job {
 typedef struct ns_workload {
     ns_op    *ops;
     size_t    nops, ops_cap;
+    ns_op_runs runs;             /* each op's scenario line and parent */
     uint32_t *dep_op, *dep_on;   /* dependency pairs: op dep_op[i] comes after dep_on[i] */
     size_t    ndeps, deps_cap;
     char    **labels;            /* interned labels; labels[0] is "" */
@@ -113,8 +115,20 @@ long ns_wl_delay(ns_workload *w, ns_time duration_ps, const char *label, ns_err 
 int ns_wl_grow(ns_workload *w, uint64_t nops, uint64_t ndeps, const char *what, ns_err *e);
 /* op `op` comes after op `dep` */
 int ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e);
-/* set the parent of ops [first, last] */
-void ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t parent);
+/* set the parent of ops [first, last]: NS_OK or NS_ENOMEM */
+int ns_wl_set_parent(ns_workload *w, uint32_t first, uint32_t last, int32_t parent, ns_err *e);
+/* op `op`'s scenario line (0 if unknown) and parent (NS_NO_PARENT if none) */
+static inline int32_t
+ns_wl_op_line(const ns_workload *w, uint32_t op)
+{
+    return ns_op_runs_find(&w->runs, op)->line;
+}
+
+static inline int32_t
+ns_wl_op_parent(const ns_workload *w, uint32_t op)
+{
+    return ns_op_runs_find(&w->runs, op)->parent;
+}
 /* a new collective record; returns its id or -1 */
 long ns_wl_add_coll(ns_workload *w, const ns_coll *c, const uint32_t *hosts, ns_err *e);
 const char *ns_wl_label(const ns_workload *w, uint32_t label);

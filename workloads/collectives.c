@@ -259,7 +259,8 @@ cb_finish(cb *c, const char *kind, int algorithm, uint64_t bytes, double nic_byt
     long id = ns_wl_add_coll(w, &rec, c->hosts, c->e);
     if (id < 0)
         return failed(c->e);
-    ns_wl_set_parent(w, c->first, last, (int32_t)id);
+    if (ns_wl_set_parent(w, c->first, last, (int32_t)id, c->e))
+        return failed(c->e);
     out->start_op = c->start;
     out->done_op = last;
     out->coll = (int32_t)id;

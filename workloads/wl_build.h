@@ -30,6 +30,7 @@ static inline void
 ns_wl_rollback(ns_workload *w, const ns_wl_mark *m)
 {
     w->nops = m->nops;
+    ns_op_runs_truncate(&w->runs, (uint32_t)m->nops);
     w->ndeps = m->ndeps;
     w->ncolls = m->ncolls;
     w->ncoll_hosts = m->ncoll_hosts;

@@ -398,7 +398,7 @@ fill_ops(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].node = o->node;
         rows[i].start_ps = sim->op_start[k];
         rows[i].finish_ps = sim->op_finish[k];
-        rows[i].parent = o->parent;
+        rows[i].parent = ns_wl_op_parent(sim->wl, (uint32_t)k);
         /* cut to the column as snprintf would (the row is zeroed); snprintf
          * cost 900 instructions an op, a tenth of writing /ops */
         const char *lab = ns_wl_label(sim->wl, o->label);

@@ -81,7 +81,7 @@ main(void)
        o.done_op == w->nops - 1, "the record spans start .. done");
     int parents = 1;
     for (size_t i = 0; i < w->nops; i++)
-        parents &= w->ops[i].parent == 0;
+        parents &= ns_wl_op_parent(w, (uint32_t)i) == 0;
     ok(parents, "every op's parent is the record");
     uint32_t *order = ns_alloc(w->nops * sizeof *order);
     ok(ns_wl_check(w, order, &e) == NS_OK, "no cycle");
