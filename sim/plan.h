@@ -76,6 +76,13 @@ ns_plan_make(ns_plan *p, uint64_t bytes, uint32_t subflows, uint32_t path0, uint
     p->path0 = path0;
 }
 
+/* packets of all its subflows */
+static inline uint64_t
+ns_plan_all_packets(const ns_plan *p)
+{
+    return p->extra * ns_plan_packets(p->base + 1, p->mss) + (p->k - p->extra) * ns_plan_packets(p->base, p->mss);
+}
+
 /* bytes of subflow i */
 static inline uint64_t
 ns_plan_bytes(const ns_plan *p, uint32_t i)

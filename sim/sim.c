@@ -142,13 +142,13 @@ ns_sim_progress(const ns_sim *sim, ns_progress *out)
         out->link_bytes += (double)ls.tx_bytes;
     }
     double payload = sim->fab->mtu > sim->fab->header ? (double)(sim->fab->mtu - sim->fab->header) : 1;
-    out->sent_bytes = out->delivered_bytes = out->total_bytes = 0;
+    out->sent_bytes = out->total_bytes = 0;
+    out->delivered_bytes = (double)sim->delivered_bytes;
     for (size_t i = 0; i < sim->nxfers; i++) {
         const ns_xfer *x = &sim->xfers[i];
-        double b = (double)ns_sim_xfer_bytes(sim, x), sent = (double)x->packets * payload;
+        double b = (double)ns_sim_xfer_bytes(sim, x), sent = (double)ns_sim_xfer_packets(sim, (uint32_t)i) * payload;
         out->total_bytes += b;
         out->sent_bytes += sent < b ? sent : b;
-        out->delivered_bytes += (double)x->delivered;
     }
 }
 
@@ -653,7 +653,7 @@ start_op(ns_sim *sim, uint32_t op)
         uint64_t bytes = ns_sim_xfer_bytes(sim, xf);
         if (bytes == 0 || ns_sim_xfer_src(sim, xf) == ns_sim_xfer_dst(sim, xf)) {
             /* nothing crosses the network: done at once */
-            xf->delivered = bytes;
+            sim->delivered_bytes += bytes;
             sim->xfers_done++;
             op_done(sim, op);
             return NS_OK;

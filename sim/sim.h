@@ -16,6 +16,7 @@
 #include "event.h"
 #include "fabric.h"
 #include "net.h"
+#include "plan.h"
 #include "taskgraph.h"
 #include "time.h"
 
@@ -95,16 +96,17 @@ typedef struct ns_xfer {
     uint32_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
     uint32_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h) */
     uint32_t subflows_left;  /* the model's count of its subflows not yet delivered */
-    uint64_t packets;        /* data packets sent, retransmissions included */
-    uint64_t delivered;      /* payload bytes delivered, each once */
 } ns_xfer;
 /* the flow model keeps millions: its hosts, bytes, start and finish are its
- * op's (ns_sim_xfer_src, _dst, _bytes, _start, _finish) */
-_Static_assert(sizeof(ns_xfer) == 32, "a transfer row outgrows its 32 bytes");
+ * op's (ns_sim_xfer_src, _dst, _bytes, _start, _finish), its data packets
+ * its plan's (ns_sim_xfer_packets); the payload delivered is counted for
+ * the run (ns_sim.delivered_bytes) */
+_Static_assert(sizeof(ns_xfer) == 16, "a transfer row outgrows its 16 bytes");
 
 /* what only the packet model counts of a transfer (sim->xfer_pkt): kept
  * apart so that a flow run's rows stay small */
 typedef struct ns_xfer_pkt {
+    uint64_t packets;        /* data packets sent, retransmissions included */
     uint64_t retransmits;
     uint64_t timeouts;       /* retransmission timeouts of its subflows */
     ns_time  pause_ps;       /* time its sender's NIC was paused by PFC while it ran (the
@@ -154,6 +156,7 @@ struct ns_sim {
     size_t            nxfers;
     uint32_t         *job_xfer0;              /* several jobs: each job's first transfer, else NULL */
     size_t            xfers_done;
+    uint64_t          delivered_bytes;        /* payload bytes of all transfers delivered, each once */
     ns_delay         *delays;                 /* sorted by op: found by binary search */
     size_t            ndelays;
     ns_time          *coll_cut_ps;            /* per collective: its WAN cut bound (0: crosses none) */
@@ -251,6 +254,24 @@ static inline ns_time
 ns_sim_xfer_finish(const ns_sim *sim, uint32_t x)
 {
     return sim->op_finish[sim->xfers[x].op];
+}
+
+/* transfer x's data packets sent, retransmissions included: the packet
+ * model counts them; under the flow model, those of its plan once it
+ * started (its subflows' packets, all sent at its start), 0 before or
+ * when nothing crosses the network */
+static inline uint64_t
+ns_sim_xfer_packets(const ns_sim *sim, uint32_t x)
+{
+    if (sim->xfer_pkt)
+        return sim->xfer_pkt[x].packets;
+    const ns_xfer *r = &sim->xfers[x];
+    uint64_t bytes = ns_sim_xfer_bytes(sim, r);
+    if (ns_sim_xfer_start(sim, x) < 0 || !ns_plan_crosses(bytes, ns_sim_xfer_src(sim, r), ns_sim_xfer_dst(sim, r)))
+        return 0;
+    ns_plan p;
+    ns_plan_cut(&p, bytes, r->subflows, sim->fab->mtu - sim->fab->header);
+    return ns_plan_all_packets(&p);
 }
 
 /* a hint that transfer x is done soon (its row loaded or on its way): bring

@@ -466,7 +466,7 @@ static void
 deliver(fnet *n, fflow *f, uint32_t idx)
 {
     ns_xfer *x = &n->sim->xfers[f->xfer];
-    x->delivered += sub_bytes(n, f);
+    n->sim->delivered_bytes += sub_bytes(n, f);
     uint32_t xi = f->xfer;
     slot_put(n, idx);
     if (--x->subflows_left == 0)
@@ -1114,7 +1114,6 @@ fnet_start(ns_net *net, uint32_t xi)
         f->xfer = xi;
         f->mm = id;
         f->sub = (uint16_t)i;
-        x->packets += npk;
     }
     request_solve(n);
     return NS_OK;

@@ -364,7 +364,7 @@ fill_xfers(void *ctx, size_t first, size_t n, void *rowsp)
         rows[i].start_ps = ns_sim_xfer_start(sim, (uint32_t)(first + i));
         rows[i].finish_ps = ns_sim_xfer_finish(sim, (uint32_t)(first + i));
         rows[i].subflows = x->subflows;
-        rows[i].packets = x->packets;
+        rows[i].packets = ns_sim_xfer_packets(sim, (uint32_t)(first + i));
         const ns_xfer_pkt *xp = sim->xfer_pkt ? &sim->xfer_pkt[first + i] : &no_pkt_counts;
         rows[i].retransmits = xp->retransmits;
         rows[i].timeouts = xp->timeouts;

@@ -243,8 +243,7 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
     size_t nf = 0;
     double sum = 0;
     for (size_t i = 0; i < sim->nxfers; i++) {
-        const ns_xfer *x = &sim->xfers[i];
-        s->packets += x->packets;
+        s->packets += ns_sim_xfer_packets(sim, (uint32_t)i);
         if (sim->xfer_pkt) {
             const ns_xfer_pkt *xp = &sim->xfer_pkt[i];
             s->retransmits += xp->retransmits;
@@ -255,7 +254,7 @@ ns_summary_compute(ns_summary *s, ns_sim *sim, double wall_seconds)
         if (finish >= 0) {
             fct[nf++] = finish - start;
             sum += (double)(finish - start);
-            s->bytes += ns_sim_xfer_bytes(sim, x);
+            s->bytes += ns_sim_xfer_bytes(sim, &sim->xfers[i]);
         }
     }
     s->transfers_done = nf;

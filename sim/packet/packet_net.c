@@ -61,7 +61,7 @@ ns_pkt_new(ns_pnet *n, ns_sflow *f, int type)
     p->flags = 0;
     if (type == NS_PKT_DATA) {
         n->data_packets++;
-        n->sim->xfers[f->xfer].packets++;
+        n->sim->xfer_pkt[f->xfer].packets++;
         if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_RANDOM) {
             p->entropy = spray_draw(n, f);
         } else if (n->lb == NS_LB_SPRAY && n->spray == NS_SPRAY_OBLIVIOUS) {
@@ -122,7 +122,7 @@ void
 ns_sflow_delivered(ns_pnet *n, ns_sflow *f)
 {
     ns_xfer *x = &n->sim->xfers[f->xfer];
-    x->delivered += f->rcv_bytes;
+    n->sim->delivered_bytes += f->rcv_bytes;
     if (--x->subflows_left == 0) {
         ns_xfer_pkt *xp = &n->sim->xfer_pkt[f->xfer];
         xp->pause_ps = nic_paused_ps(n, f->src) - xp->pause_ps;

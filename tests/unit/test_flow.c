@@ -103,8 +103,8 @@ one_flow(void)
     ns_link_stats ls;
     s->net->ops->link_stats(s->net, pair->host_link[0], &ls);
     is_int(ls.tx_bytes, W, "the cable carried the wire bytes, headers included");
-    is_int(s->xfers[0].delivered, B, "delivered = asked, to the byte");
-    is_int(s->xfers[0].packets, (B + MSS - 1) / MSS, "packets counted as the packet model cuts them");
+    is_int(s->delivered_bytes, B, "delivered = asked, to the byte");
+    is_int(ns_sim_xfer_packets(s, 0), (B + MSS - 1) / MSS, "packets counted as the packet model cuts them");
     ns_sim_free(s);
     ns_wl_free(w);
     ns_fabric_free(pair);
@@ -256,34 +256,39 @@ parking_lot(void)
     ns_fabric_free(f);
 }
 
-/* conservation with subflows: every transfer delivers its bytes exactly */
+/* conservation with subflows: every transfer done, the bytes delivered
+ * exactly, and each transfer's packets those of its subflows */
 static void
 conservation(void)
 {
     ns_err e = {0};
     ns_fabric *star = star_of(8);
     ns_workload *w = ns_wl_new(1);
-    uint64_t total = 0, want_wire[8] = {0};
-    for (uint32_t i = 0; i < 40; i++) {
-        uint64_t b = 1 + (uint64_t)i * 99991 % 3000017;
+    uint64_t total = 0, want_wire[8] = {0}, want_pk[42] = {0};
+    for (uint32_t i = 0; i < 42; i++) {
+        /* the last two: 6 mss and 1 or 2 bytes, so that subflow 0 (and 1) take a packet more */
+        uint64_t b = i < 40 ? 1 + (uint64_t)i * 99991 % 3000017 : 6 * (uint64_t)MSS + (i - 39);
         uint32_t src = i % 8 + 1, dst = (i * 3 + 1) % 8 + 1;
         if (dst == src)
             dst = src % 8 + 1;
         ns_wl_transfer(w, src, dst, b, NULL, &e);
         total += b;
         /* three subflows: bytes split b/3 (+1 for the first b%3) */
-        for (uint32_t k = 0; k < 3 && k < b; k++)
+        for (uint32_t k = 0; k < 3 && k < b; k++) {
             want_wire[src - 1] += wire_of(b / 3 + (k < b % 3));
+            want_pk[i] += (b / 3 + (k < b % 3) + MSS - 1) / MSS;
+        }
     }
     ns_sim *s = run(star, w, NS_MODEL_FLOW, 3);
-    int exact = s != NULL;
-    uint64_t got = 0;
+    int exact = s != NULL, packets = s != NULL;
+    uint64_t got = s ? s->delivered_bytes : 0;
     for (size_t x = 0; s && x < s->nxfers; x++) {
-        exact &= s->xfers[x].delivered == ns_sim_xfer_bytes(s, &s->xfers[x]) && ns_sim_xfer_finish(s, (uint32_t)x) > 0;
-        got += s->xfers[x].delivered;
+        exact &= ns_sim_xfer_finish(s, (uint32_t)x) > 0;
+        packets &= ns_sim_xfer_packets(s, (uint32_t)x) == want_pk[x];
     }
-    ok(exact, "40 transfers in 3 subflows each: every one delivered its bytes exactly (%llu of %llu)",
+    ok(exact && got == total, "42 transfers in 3 subflows each: every one done, their bytes delivered exactly (%llu of %llu)",
        (unsigned long long)got, (unsigned long long)total);
+    ok(packets, "each transfer's packets are its 3 subflows' (each cut at the mss)");
     int nic = 1;
     for (uint32_t h = 0; s && h < 8; h++) {
         ns_link_stats ls;
@@ -310,13 +315,15 @@ many_delays(void)
         ns_wl_transfer(w, 1 + i, 25 + i, 100 + 80 * (uint64_t)i, NULL, &e);
     ns_sim *sf = run(star, w, NS_MODEL_FLOW, 1), *sp = run(star, w, NS_MODEL_PACKET, 1);
     int exact = sf != NULL, same = sf && sp;
+    uint64_t bytes = 0;
     for (uint32_t i = 0; sf && i < 24; i++) {
-        exact &= sf->op_finish[i] == 2 * ser(100 + 80 * (uint64_t)i + HDR, R100) + 2 * LAT &&
-                 sf->xfers[i].delivered == 100 + 80 * (uint64_t)i;
-        same &= sp && sf->op_finish[i] == sp->op_finish[i];
+        exact &= sf->op_finish[i] == 2 * ser(100 + 80 * (uint64_t)i + HDR, R100) + 2 * LAT;
+        same &= sp && sf->op_finish[i] == sp->op_finish[i] && ns_sim_xfer_packets(sf, i) == ns_sim_xfer_packets(sp, i);
+        bytes += 100 + 80 * (uint64_t)i;
     }
+    exact &= sf && sf->delivered_bytes == bytes;
     ok(exact, "24 transfers of 24 delays: each done at 2 x ser(bytes + header) + 2 latencies");
-    ok(same, "... as in the packet model");
+    ok(same, "... as in the packet model, with its packet counts");
     ns_sim_free(sf);
     ns_sim_free(sp);
     ns_wl_free(w);
@@ -377,7 +384,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(8 + 6 + 4 + 5 + 2 + 2 + 3 + 1);
+    plan(8 + 6 + 4 + 5 + 3 + 2 + 3 + 1);
     one_flow();
     shared_bottleneck();
     staggered();

@@ -65,8 +65,8 @@ main(void)
     ns_sim *sim;
     ns_time t = run_one(pair, w, &sim);
     is_time(t, (ns_time)(wire * PPB) + LAT, "1 MB over one cable: wire bytes x 80 ps + 1 us");
-    is_int(sim->xfers[0].packets, npk, "%llu packets", (unsigned long long)npk);
-    is_int(sim->xfers[0].delivered, B, "every byte delivered once");
+    is_int(ns_sim_xfer_packets(sim, 0), npk, "%llu packets", (unsigned long long)npk);
+    is_int(sim->delivered_bytes, B, "every byte delivered once");
     ns_sim_free(sim);
     ns_wl_free(w);
     ns_fabric_free(pair);
