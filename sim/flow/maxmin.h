@@ -59,7 +59,8 @@ typedef struct ns_mm_stats {
     uint64_t max_flows_solved;/* most flows recomputed by one solve */
     uint64_t peak_flows;      /* most flows alive at once */
     uint64_t groups;          /* distinct route groups interned */
-    uint64_t relists;         /* heaps made again because a flow's generation wrapped */
+    uint64_t relists;         /* heaps made again: every 32,768 solves, or when a flow's generation wrapped */
+    uint64_t wraps;           /* ... of them because a flow's generation wrapped */
 } ns_mm_stats;
 
 /* a solver for links 0..nlinks-1 of the given capacities (bits/s, >= 1);
@@ -122,6 +123,8 @@ void ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s);
  * when its rate changes or it leaves) becomes `gen` mod 2^16, so that a run
  * reaches the wrap after a few changes. Between solves only. */
 void ns_mm_test_set_gens(ns_mm *m, uint32_t gen);
+/* for tests: the heaps are made again every `every` solves (32,768) */
+void ns_mm_test_set_relist(ns_mm *m, uint32_t every);
 /* for tests: the solve stamp (a flow keeps it in 28 bits) jumps to `back`
  * solves short of its wrap, when it is not there yet */
 void ns_mm_test_set_stamp(ns_mm *m, uint32_t back);

@@ -257,7 +257,8 @@ random_crosscheck(uint32_t full_fraction, int age, int wide, int huge)
     uint64_t maxflows[3] = {0, 0, 0};
     for (int step = 0; step < 300; step++) {
         if (age && (step == 20 || step == 150)) {
-            ns_mm_test_set_gens(w.m[0], UINT32_MAX - 3);
+            ns_mm_test_set_gens(w.m[0], UINT16_MAX - 3);
+            ns_mm_test_set_relist(w.m[0], 37);   /* and the heaps are made again every 37 solves */
             ns_mm_test_set_stamp(w.m[0], 3);   /* and the solve stamps wrap soon after */
         }
         int nops = 1 + (int)ns_rng_below(r, step < 40 ? 12 : 5);
@@ -346,6 +347,35 @@ random_crosscheck(uint32_t full_fraction, int age, int wide, int huge)
  * and the first solve sorts it into a run (a heap this big by radix). Then
  * the fastest flows leave one by one and the rest speed up: incremental
  * solves against full ones. */
+/* a flow whose rate changes at every solve for 70,000 solves (another flow
+ * comes and goes on its link): its 16-bit generation would wrap at 65,536,
+ * but the heaps are made again every 32,768 solves, gens back to 0: two
+ * remakings and no wrap (a wrap would make a third); the rate right all along */
+static void
+long_lived(void)
+{
+    uint64_t cap[2] = {10 * G, 10 * G};
+    ns_mm *m = ns_mm_new(2, cap);
+    uint32_t a = ns_mm_add(m, 0, 1, NS_NONE, 0), b = NS_NONE;
+    int right = 1;
+    for (int step = 0; step < 70000; step++) {
+        if (b == NS_NONE) {
+            b = ns_mm_add(m, 0, NS_NONE, NS_NONE, 1);
+        } else {
+            ns_mm_remove(m, b, step, 0);
+            b = NS_NONE;
+        }
+        solve(m, NS_MM_INCREMENTAL);
+        right &= rate_of(m, a) == (b == NS_NONE ? 10 * G : 5 * G);
+    }
+    ns_mm_stats s;
+    ns_mm_get_stats(m, &s);
+    ok(right, "a flow whose rate changes at each of 70,000 solves has the right rate after each");
+    ok(s.relists == 2 && s.wraps == 0, "its heaps were made again at solves 32,768 and 65,536 (%llu times), and "
+       "its generation never wrapped (%llu)", (unsigned long long)s.relists, (unsigned long long)s.wraps);
+    ns_mm_free(m);
+}
+
 static void
 few_levels(void)
 {
@@ -392,7 +422,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(3 * 4 + 6 + 5 * 6 + 1 + 1 + 3 + 1);
+    plan(3 * 4 + 6 + 5 * 6 + 1 + 1 + 3 + 2 + 1);
     parking_lot();
     sprayed();
     random_crosscheck(0, 0, 0, 0);
@@ -401,6 +431,7 @@ main(void)
     random_crosscheck(0, 0, 1, 0);
     random_crosscheck(0, 0, 0, 1);
     few_levels();
+    long_lived();
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
 }
