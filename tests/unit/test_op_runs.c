@@ -94,17 +94,20 @@ main(void)
 
     /* a failed allocation (room for the split) leaves the runs as they were */
     ns_op_runs_free(&one);
-    for (uint32_t i = 0; i < 16; i++)
-        ns_op_runs_push(&one, i, 1 + (int32_t)(i / 4), NS_NO_PARENT);
-    one.cap = one.n;   /* full: a split must grow */
+    uint32_t made = 0;
+    do {   /* runs of two ops until the array is full: a split must grow it */
+        ns_op_runs_push(&one, made, 1 + (int32_t)made / 2, NS_NO_PARENT);
+        made++;
+    } while (one.n < one.cap || made % 2);
+#ifdef NS_FAULT_INJECTION
+    size_t nruns = one.n;
     ns_op_run before[4];
     memcpy(before, one.r, sizeof before);
-#ifdef NS_FAULT_INJECTION
     ns_alloc_fail_after(1);
-    int rc = ns_op_runs_set_parent(&one, 5, 6, 2, 16);
+    int rc = ns_op_runs_set_parent(&one, 5, 5, 2, made);
     ns_alloc_fail_after(0);
-    ok(rc == -1 && one.n == 4 && memcmp(before, one.r, sizeof before) == 0,
-       "out of memory: -1 and the runs unchanged");
+    ok(rc == -1 && one.n == nruns && memcmp(before, one.r, sizeof before) == 0,
+       "out of memory: -1 and the runs unchanged (%zu runs)", one.n);
 #else
     ok(1, "# SKIP allocation failures need --enable-fault-injection");
 #endif
