@@ -155,7 +155,7 @@ typedef struct mm_flow {
     uint32_t group;           /* route group, or NS_NONE */
     uint32_t user;            /* the caller's tag; free: the next free id */
     uint16_t gen;             /* bumped when it leaves or its rate changes (lazy heaps);
-                               * its wrap makes every heap again (relist_all) */
+                               * back to 0 every RELIST_SOLVES solves (relist_all) */
     uint32_t stamp : STAMP_BITS;   /* the solve that included it */
     uint32_t state : 2;       /* F_* */
     uint32_t frozen : 1;
@@ -358,7 +358,7 @@ ent_sort_radix(rh_ent *e, uint32_t n, rh_ent *tmp)
         memcpy(e, src, (size_t)n * sizeof *e);
 }
 
-/* ekey(e[0, n) in decreasing order of key, entries of equal keys in the order
+/* e[0, n) in decreasing order of key, entries of equal keys in the order
  * they were in (a merge sort, or a radix sort when big, through tmp, room
  * for n; the same order on every machine, whatever the C library's qsort
  * does) */
@@ -1254,8 +1254,9 @@ saturate_group(ns_mm *m, uint32_t gid, uint64_t t)
     mm_group *g = &m->groups[gid];
     if (g->istamp != m->cur || g->inc == 0)
         return;
+    uint64_t tk = key_of(m->t0);
     for (uint32_t i = g->fl.r0; i < g->fl.n && g->inc > 0; i++) {
-        if (ekey(g->fl.e[i]) < key_of(m->t0) && ekey(g->fl.e[i]) != 0)
+        if (ekey(g->fl.e[i]) < tk && ekey(g->fl.e[i]) != 0)
             continue;
         uint32_t id = g->fl.e[i].node;
         if (m->flows[id].stamp == m->cur && !m->flows[id].frozen && m->flows[id].gen == egen(g->fl.e[i]))
@@ -1268,8 +1269,9 @@ saturate(ns_mm *m, uint32_t l, uint64_t t)
 {
     /* the flows included are those of rate >= t0, and new ones (key 0) */
     const rheap *h = &m->links[l].own;
+    uint64_t tk = key_of(m->t0);
     for (uint32_t i = h->r0; i < h->n; i++) {
-        if (ekey(h->e[i]) < key_of(m->t0) && ekey(h->e[i]) != 0)
+        if (ekey(h->e[i]) < tk && ekey(h->e[i]) != 0)
             continue;
         const mm_flow *f = &m->flows[h->e[i].node >> 1];
         if (f->stamp == m->cur && !f->frozen && f->gen == egen(h->e[i]))
