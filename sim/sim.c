@@ -145,15 +145,12 @@ ns_sim_progress(const ns_sim *sim, ns_progress *out)
     out->sent_bytes = out->total_bytes = 0;
     out->delivered_bytes = (double)sim->delivered_bytes;
     for (size_t i = 0; i < sim->nxfers; i++) {
-        const ns_xfer *x = &sim->xfers[i];
-        uint64_t bytes = ns_sim_xfer_bytes(sim, x);
-        double b = (double)bytes, sent;
+        double b = (double)ns_sim_xfer_bytes(sim, &sim->xfers[i]), sent;
         if (sim->xfer_pkt)
             sent = (double)sim->xfer_pkt[i].packets * payload;
-        else   /* the flow model sends all its packets, at least its bytes, at its start (not
-                * ns_sim_xfer_packets: its divisions, 16.8 M transfers a sample) */
-            sent = ns_sim_xfer_start(sim, (uint32_t)i) >= 0 &&
-                   ns_plan_crosses(bytes, ns_sim_xfer_src(sim, x), ns_sim_xfer_dst(sim, x)) ? b : 0;
+        else   /* the flow model's packets carry at least its bytes (not ns_sim_xfer_packets:
+                * its divisions, 16.8 M transfers a sample) */
+            sent = ns_sim_xfer_sent(sim, (uint32_t)i) ? b : 0;
         out->total_bytes += b;
         out->sent_bytes += sent < b ? sent : b;
     }
