@@ -43,7 +43,9 @@ ns_mem_workload(const ns_workload *wl, size_t nhosts)
     size_t nx = 0;
     for (size_t i = 0; i < wl->nops; i++)
         nx += wl->ops[i].kind == NS_OP_TRANSFER;
-    /* the arrays as allocated (their capacity), the driver's as used */
+    /* the arrays as allocated (their capacity), the driver's as used (a
+     * sealed workload has no pairs, deps_cap 0: its successor lists are the
+     * driver's, counted there) */
     uint64_t b = ns_mem_mad(ns_mem_mad(0, wl->ops_cap, sizeof(ns_op)), wl->deps_cap, 2 * sizeof(uint32_t));
     b = ns_mem_add(b, driver_bytes(wl->nops, wl->ndeps, nx));
     b = ns_mem_mad(b, wl->runs.cap, sizeof(ns_op_run));          /* the ops' lines and parents */
@@ -67,15 +69,17 @@ widest_level(const ns_workload *wl)
         nx += wl->ops[i].kind == NS_OP_TRANSFER;
     if (n == 0 || wl->ndeps == 0)
         return nx;
+    int sealed = ns_wl_sealed(wl);   /* its lists, borrowed */
     uint32_t *order = ns_alloc(n * sizeof *order);
-    uint32_t *start = ns_calloc(n + 1, sizeof *start);
-    uint32_t *succ = ns_alloc(wl->ndeps * sizeof *succ);
+    uint32_t *start = sealed ? wl->succ_start : ns_calloc(n + 1, sizeof *start);
+    uint32_t *succ = sealed ? wl->succ : ns_alloc(wl->ndeps * sizeof *succ);
     uint32_t *level = ns_calloc(n, sizeof *level);
     uint64_t *width = ns_calloc(n, sizeof *width);
     uint64_t best = nx;
     ns_err e;
     if (order && start && succ && level && width) {
-        ns_wl_adjacency(wl, 0, start, succ);
+        if (!sealed)
+            ns_wl_adjacency(wl, 0, start, succ);
         if (ns_wl_order(wl, start, succ, level, order, &e) != NS_OK)   /* `level` is scratch there */
             goto out;
         memset(level, 0, n * sizeof *level);
@@ -92,8 +96,10 @@ widest_level(const ns_workload *wl)
     }
 out:
     ns_free(order);
-    ns_free(start);
-    ns_free(succ);
+    if (!sealed) {
+        ns_free(start);
+        ns_free(succ);
+    }
     ns_free(level);
     ns_free(width);
     return best;

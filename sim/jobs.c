@@ -67,10 +67,19 @@ append_job(ns_workload *m, const ns_workload *w, uint16_t j, ns_err *e)
         if (ns_op_runs_push(&m->runs, op0 + r.first, r.line, r.parent))
             return ns_enomem(e, "the jobs' workload");
     }
-    for (size_t d = 0; d < w->ndeps; d++) {
-        m->dep_op[m->ndeps] = op0 + w->dep_op[d];
-        m->dep_on[m->ndeps] = op0 + w->dep_on[d];
-        m->ndeps++;
+    if (ns_wl_sealed(w)) {   /* (run before, alone): its successor lists */
+        for (uint32_t v = 0; v < w->nops; v++)
+            for (uint32_t k = w->succ_start[v]; k < w->succ_start[v + 1]; k++) {
+                m->dep_op[m->ndeps] = op0 + w->succ[k];
+                m->dep_on[m->ndeps] = op0 + v;
+                m->ndeps++;
+            }
+    } else {
+        for (size_t d = 0; d < w->ndeps; d++) {
+            m->dep_op[m->ndeps] = op0 + w->dep_op[d];
+            m->dep_on[m->ndeps] = op0 + w->dep_on[d];
+            m->ndeps++;
+        }
     }
     for (size_t c = 0; c < w->ncolls; c++) {
         ns_coll k = w->colls[c];

@@ -141,17 +141,21 @@ ns_sim_progress(const ns_sim *sim, ns_progress *out)
         sim->net->ops->link_stats(sim->net, (uint32_t)l, &ls);
         out->link_bytes += (double)ls.tx_bytes;
     }
-    double payload = sim->fab->mtu > sim->fab->header ? (double)(sim->fab->mtu - sim->fab->header) : 1;
-    out->sent_bytes = out->total_bytes = 0;
+    out->total_bytes = sim->total_bytes;
     out->delivered_bytes = (double)sim->delivered_bytes;
+    /* the flow model sends a transfer's bytes when it starts: a running sum,
+     * since a sample 4 times a second over 16.8 M transfer rows would read a
+     * gigabyte each time */
+    out->sent_bytes = sim->crossing_bytes;
+    if (!sim->xfer_pkt)
+        return;
+    /* the packet model's packets sent, retransmissions included, each
+     * transfer's up to its bytes */
+    double payload = sim->fab->mtu > sim->fab->header ? (double)(sim->fab->mtu - sim->fab->header) : 1;
+    out->sent_bytes = 0;
     for (size_t i = 0; i < sim->nxfers; i++) {
-        double b = (double)ns_sim_xfer_bytes(sim, &sim->xfers[i]), sent;
-        if (sim->xfer_pkt)
-            sent = (double)sim->xfer_pkt[i].packets * payload;
-        else   /* the flow model's packets carry at least its bytes (not ns_sim_xfer_packets:
-                * its divisions, 16.8 M transfers a sample) */
-            sent = ns_sim_xfer_sent(sim, (uint32_t)i) ? b : 0;
-        out->total_bytes += b;
+        double b = (double)ns_sim_xfer_bytes(sim, &sim->xfers[i]);
+        double sent = (double)sim->xfer_pkt[i].packets * payload;
         out->sent_bytes += sent < b ? sent : b;
     }
 }
@@ -360,8 +364,14 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     sim->op_start = ns_alloc(n * sizeof *sim->op_start);
     sim->op_finish = ns_alloc(n * sizeof *sim->op_finish);
     sim->op_waiting = ns_calloc(n, sizeof *sim->op_waiting);
-    sim->succ_start = ns_alloc((n + 1) * sizeof *sim->succ_start);
-    sim->succ = ns_alloc((wl->ndeps ? wl->ndeps : 1) * sizeof *sim->succ);
+    if (ns_wl_sealed(wl)) {   /* the workload's own lists, borrowed */
+        sim->succ_start = wl->succ_start;
+        sim->succ = wl->succ;
+    } else {
+        sim->succ_start = ns_alloc((n + 1) * sizeof *sim->succ_start);
+        sim->succ = ns_alloc((wl->ndeps ? wl->ndeps : 1) * sizeof *sim->succ);
+        sim->succ_owned = 1;
+    }
     sim->op_link = ns_alloc(n * sizeof *sim->op_link);
     sim->ready = ns_alloc(n * sizeof *sim->ready);
     sim->cpus = ns_alloc(fab->nhosts * sizeof *sim->cpus);
@@ -372,7 +382,8 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     }
     /* successors, in the order the dependencies were declared: the checks'
      * and the run's (`ready` and `op_link` are scratch space here) */
-    ns_wl_adjacency(wl, 0, sim->succ_start, sim->succ);
+    if (sim->succ_owned)
+        ns_wl_adjacency(wl, 0, sim->succ_start, sim->succ);
     rc = ns_wl_order(wl, sim->succ_start, sim->succ, sim->op_link, sim->ready, e);
     if (rc)
         goto fail;
@@ -380,7 +391,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     if (rc)
         goto fail;
     for (size_t i = 0; i < wl->ndeps; i++)
-        sim->op_waiting[wl->dep_op[i]]++;
+        sim->op_waiting[sim->succ[i]]++;
 
     size_t nx = 0, nd = 0;
     for (size_t i = 0; i < wl->nops; i++) {
@@ -425,6 +436,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         if (wl->ops[i].kind != NS_OP_TRANSFER)
             continue;
         sim->xfers[sim->op_link[i]].op = (uint32_t)i;
+        sim->total_bytes += (double)wl->ops[i].bytes;
     }
     for (size_t h = 0; h < fab->nhosts; h++) {
         ns_event_init(&sim->cpus[h].ev, cpu_done);
@@ -463,8 +475,10 @@ ns_sim_free(ns_sim *sim)
     ns_free(sim->op_start);
     ns_free(sim->op_finish);
     ns_free(sim->op_waiting);
-    ns_free(sim->succ_start);
-    ns_free(sim->succ);
+    if (sim->succ_owned) {
+        ns_free(sim->succ_start);
+        ns_free(sim->succ);
+    }
     ns_free(sim->op_link);
     ns_free(sim->ready);
     ns_free(sim->cpus);
@@ -662,6 +676,7 @@ start_op(ns_sim *sim, uint32_t op)
             op_done(sim, op);
             return NS_OK;
         }
+        sim->crossing_bytes += (double)bytes;
         xf->subflows = sim->cfg.subflows;
         xf->path0 = 0;
         if (sim->cfg.lb == NS_LB_ETHEREAL)

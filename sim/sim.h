@@ -144,7 +144,8 @@ struct ns_sim {
     /* task graph state */
     ns_time          *op_start, *op_finish;   /* -1 until known */
     uint32_t         *op_waiting;             /* unfinished 'after' ops */
-    uint32_t         *succ_start, *succ;      /* successors (CSR) */
+    uint32_t         *succ_start, *succ;      /* successors (CSR), the sealed workload's if it is */
+    int               succ_owned;             /* 1: made for this run (freed with it) */
     uint32_t         *op_link;                /* a transfer op: its transfer's index; a compute
                                                  op: the next op in its CPU's FIFO */
     uint32_t         *ready;                  /* ops ready to start now (each enters once) */
@@ -157,6 +158,9 @@ struct ns_sim {
     uint32_t         *job_xfer0;              /* several jobs: each job's first transfer, else NULL */
     size_t            xfers_done;
     uint64_t          delivered_bytes;        /* payload bytes of all transfers delivered, each once */
+    double            total_bytes;            /* payload bytes of all transfers (the progress's whole) */
+    double            crossing_bytes;         /* those of the transfers started that cross the network:
+                                                 the flow model's bytes sent (a sample reads no row) */
     ns_delay         *delays;                 /* sorted by op: found by binary search */
     size_t            ndelays;
     ns_time          *coll_cut_ps;            /* per collective: its WAN cut bound (0: crosses none) */
@@ -314,7 +318,8 @@ const char *ns_sim_errmsg(const ns_sim *sim);
  * delivered, and the bytes in all; the bytes the links have carried so far
  * (headers and acks included) and the wire bytes of all transfers times the
  * links on their path (what the links carry in all, acks and retransmissions
- * left out); O(transfers + links) */
+ * left out); O(links) under the flow model, O(transfers + links) under the
+ * packet model */
 typedef struct ns_progress {
     double sent_bytes, delivered_bytes, total_bytes;
     double link_bytes, link_bytes_total;

@@ -54,6 +54,8 @@ ns_wl_free(ns_workload *w)
     ns_op_runs_free(&w->runs);
     ns_free(w->dep_op);
     ns_free(w->dep_on);
+    ns_free(w->succ_start);
+    ns_free(w->succ);
     ns_free(w->colls);
     ns_free(w->coll_hosts);
     ns_results_free(&w->results);
@@ -124,6 +126,65 @@ ns_wl_label(const ns_workload *w, uint32_t label)
     return label < w->nlabels ? w->labels[label] : "";
 }
 
+/* the pairs back from the successor lists, before a change: NS_OK, or
+ * NS_ENOMEM (still sealed) */
+static int
+unseal(ns_workload *w, ns_err *e)
+{
+    if (!ns_wl_sealed(w))
+        return NS_OK;
+    size_t n = w->ndeps ? w->ndeps : 1;
+    uint32_t *op = ns_alloc(n * sizeof *op), *on = ns_alloc(n * sizeof *on);
+    if (!op || !on) {
+        ns_free(op);
+        ns_free(on);
+        return ns_enomem(e, "a workload");
+    }
+    for (uint32_t v = 0; v < w->nops; v++)
+        for (uint32_t k = w->succ_start[v]; k < w->succ_start[v + 1]; k++) {
+            op[k] = w->succ[k];
+            on[k] = v;
+        }
+    w->dep_op = op;
+    w->dep_on = on;
+    w->deps_cap = n;
+    ns_free(w->succ_start);
+    ns_free(w->succ);
+    w->succ_start = w->succ = NULL;
+    return NS_OK;
+}
+
+int
+ns_wl_seal(ns_workload *w, ns_err *e)
+{
+    if (ns_wl_sealed(w))
+        return NS_OK;
+    size_t n = w->nops;
+    uint32_t *start = ns_alloc((n + 1) * sizeof *start);
+    uint32_t *succ = ns_alloc((w->ndeps ? w->ndeps : 1) * sizeof *succ);
+    uint32_t *indeg = ns_alloc((n ? n : 1) * sizeof *indeg);
+    uint32_t *order = ns_alloc((n ? n : 1) * sizeof *order);
+    int rc = !start || !succ || !indeg || !order ? ns_enomem(e, "the task graph") : NS_OK;
+    if (rc == NS_OK) {
+        ns_wl_adjacency(w, 0, start, succ);
+        rc = ns_wl_order(w, start, succ, indeg, order, e);   /* a cycle is named from the pairs */
+    }
+    ns_free(indeg);
+    ns_free(order);
+    if (rc) {
+        ns_free(start);
+        ns_free(succ);
+        return rc;
+    }
+    ns_free(w->dep_op);
+    ns_free(w->dep_on);
+    w->dep_op = w->dep_on = NULL;
+    w->deps_cap = 0;
+    w->succ_start = start;
+    w->succ = succ;
+    return NS_OK;
+}
+
 static long
 add_op(ns_workload *w, int kind, const char *label, ns_err *e)
 {
@@ -131,6 +192,8 @@ add_op(ns_workload *w, int kind, const char *label, ns_err *e)
         return ns_errorf(e, NS_EINVAL, "too many ops in one workload (limit %d)", INT32_MAX), -1;
     if ((w->nops & 0x3fff) == 0 && ns_interrupted())   /* every 16,384 ops: a large builder stops soon */
         return ns_errorf(e, NS_EINTR, "interrupted while building the workload (%zu ops made)", w->nops), -1;
+    if (unseal(w, e))
+        return -1;
     long lab = intern(w, label, e);
     if (lab < 0)
         return -1;
@@ -202,6 +265,9 @@ ns_wl_grow(ns_workload *w, uint64_t nops, uint64_t ndeps, const char *what, ns_e
     if (nops > (uint64_t)INT32_MAX - w->nops)
         return ns_errorf(e, NS_EINVAL, "%s: %llu ops, more than a workload may hold (%d in all)", what,
                          (unsigned long long)nops, INT32_MAX);
+    int rc = unseal(w, e);
+    if (rc)
+        return rc;
     /* exactly what was asked: the builders' counts are upper bounds already */
     size_t cap = w->deps_cap;
     if (ns_grow_exact((void **)&w->ops, &w->ops_cap, w->nops + (size_t)nops, sizeof *w->ops) ||
@@ -221,6 +287,9 @@ ns_wl_after(ns_workload *w, uint32_t op, uint32_t dep, ns_err *e)
         return ns_errorf(e, NS_EINVAL, "after: no such op");
     if (op == dep)
         return ns_errorf(e, NS_EINVAL, "after: an op cannot wait for itself");
+    int rc = unseal(w, e);
+    if (rc)
+        return rc;
     size_t cap = w->deps_cap;
     if (ns_grow((void **)&w->dep_op, &cap, w->ndeps + 1, sizeof *w->dep_op))
         return ns_enomem(e, "a workload");
@@ -276,9 +345,36 @@ ns_wl_describe(const ns_workload *w, uint32_t op, char *buf, size_t n)
         snprintf(buf, n, "%s%s (op %u)", where, kinds[o->kind], op);
 }
 
+/* ns_wl_adjacency of a sealed workload */
+static void
+sealed_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj)
+{
+    size_t n = w->nops;
+    if (!preds) {
+        memcpy(start, w->succ_start, (n + 1) * sizeof *start);
+        memcpy(adj, w->succ, w->ndeps * sizeof *adj);
+        return;
+    }
+    memset(start, 0, (n + 1) * sizeof *start);
+    for (size_t k = 0; k < w->ndeps; k++)
+        start[w->succ[k] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (uint32_t v = 0; v < n; v++)
+        for (uint32_t k = w->succ_start[v]; k < w->succ_start[v + 1]; k++)
+            adj[start[w->succ[k]]++] = v;
+    for (size_t i = n; i > 0; i--)
+        start[i] = start[i - 1];
+    start[0] = 0;
+}
+
 void
 ns_wl_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj)
 {
+    if (ns_wl_sealed(w)) {
+        sealed_adjacency(w, preds, start, adj);
+        return;
+    }
     const uint32_t *from = preds ? w->dep_op : w->dep_on, *to = preds ? w->dep_on : w->dep_op;
     size_t n = w->nops;
     memset(start, 0, (n + 1) * sizeof *start);
@@ -334,7 +430,7 @@ ns_wl_order(const ns_workload *w, const uint32_t *start, const uint32_t *succ, u
     size_t n = w->nops;
     memset(indeg, 0, n * sizeof *indeg);
     for (size_t i = 0; i < w->ndeps; i++)
-        indeg[w->dep_op[i]]++;
+        indeg[succ[i]]++;
     /* Kahn's algorithm; `order` doubles as the queue */
     size_t head = 0, tail = 0;
     for (size_t i = 0; i < n; i++)

@@ -80,6 +80,8 @@ typedef struct ns_workload {
     ns_op_runs runs;             /* each op's scenario line and parent */
     uint32_t *dep_op, *dep_on;   /* dependency pairs: op dep_op[i] comes after dep_on[i] */
     size_t    ndeps, deps_cap;
+    uint32_t *succ_start, *succ; /* sealed (ns_wl_seal): the dependencies as successor lists
+                                    only, dep_op and dep_on freed; NULL otherwise */
     char    **labels;            /* interned labels; labels[0] is "" */
     size_t    nlabels, labels_cap;
     uint32_t *label_hash;        /* open addressing over labels, 0 = empty */
@@ -139,9 +141,29 @@ long ns_wl_intern(ns_workload *w, const char *label, ns_err *e);
  * The dependencies as adjacency lists, in the order they were declared:
  * for each op v, adj[start[v] .. start[v + 1]) are the ops that come after
  * v (its successors), or with `preds` the ops v comes after. `start` has
- * nops + 1 entries, `adj` ndeps; both are filled.
+ * nops + 1 entries, `adj` ndeps; both are filled. (Sealed, successors
+ * are copied and predecessors listed by the op waited for.)
  */
 void ns_wl_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj);
+/*
+ * Seal: keep the dependencies only as successor lists (ns_wl_adjacency's
+ * start and adj), which every run of the workload borrows, and free the
+ * pairs. A run of millions of transfers holds 4 bytes a dependency instead
+ * of 12 (the pairs and a run's own lists). Nothing else changes: a run, its
+ * order and its numbers are the same. The next op or dependency added
+ * unseals it (the pairs come back, grouped by the op waited for). NS_OK, or
+ * (unsealed, nothing lost) NS_ENOMEM, or NS_EINVAL on a dependency cycle: a
+ * cyclic workload stays unsealed, so that its run names the cycle as it would
+ * have.
+ */
+int ns_wl_seal(ns_workload *w, ns_err *e);
+
+static inline int
+ns_wl_sealed(const ns_workload *w)
+{
+    return w->succ_start != NULL;
+}
+
 /*
  * Check the graph and order it: returns NS_OK and a topological order, or
  * NS_EINVAL naming an op on a dependency cycle. `order` has nops entries and

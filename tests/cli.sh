@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli.sh - the command line: options, parameters, outputs, exit codes.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 26
+plan 27
 
 scenario s.lua <<'LUA'
 local bytes = param("bytes", "1MB")
@@ -85,4 +85,18 @@ LUA
 run -q --progress-log pr.log pr.lua
 tail -n 1 "$T/pr.log" | awk '{ exit !($10 == 2031872 && $11 == 2031872) }'
 ok $? "a pair: 2 transfers x 1 link x 1,015,936 = 2,031,872 link bytes ($(tail -n 1 "$T/pr.log"))"
+# the flow model: sent is the bytes of the transfers started that cross the
+# network (a running sum); a transfer to its own host is delivered at once
+# and sends nothing: 1 MB + 2 MB sent, 3.5 MB delivered of 3.5 MB
+scenario pf.lua <<'LUA'
+local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us" }
+local w = netsim.workload()
+local a = w:transfer{ src = 1, dst = 2, bytes = "1MB" }
+w:transfer{ src = 2, dst = 1, bytes = "2MB", after = { a } }
+w:transfer{ src = 1, dst = 1, bytes = "500KB" }
+netsim.run{ fabric = fab, workload = w, output = "pf.h5" }
+LUA
+run -q --model flow --progress-log pf.log pf.lua
+tail -n 1 "$T/pf.log" | awk '{ exit !($5 == 3 && $7 == 3000000 && $8 == 3500000 && $9 == 3500000) }'
+ok $? "the flow model: 3 MB sent, 3.5 MB delivered of 3.5 MB ($(tail -n 1 "$T/pf.log"))"
 finish

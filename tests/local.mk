@@ -32,6 +32,9 @@ tests_unit_test_taskgraph_LDADD = $(NETSIM_LIBS)
 check_PROGRAMS += tests/unit/test_op_runs
 tests_unit_test_op_runs_SOURCES = tests/unit/test_op_runs.c tests/tap.h
 tests_unit_test_op_runs_LDADD = $(NETSIM_LIBS)
+check_PROGRAMS += tests/unit/test_wl_seal
+tests_unit_test_wl_seal_SOURCES = tests/unit/test_wl_seal.c tests/tap.h
+tests_unit_test_wl_seal_LDADD = $(NETSIM_LIBS)
 
 check_PROGRAMS += tests/unit/test_fabric
 tests_unit_test_fabric_SOURCES = tests/unit/test_fabric.c tests/tap.h
@@ -282,7 +285,8 @@ tests_unit_test_limits_LDADD = $(NETSIM_LIBS)
 # a copy in fault-build/ (from `make distdir`, with this build's configure
 # options) and runs them there.
 FAULT_TESTS = tests/fault.sh tests/unit/test_pool tests/unit/test_topologies \
-	tests/unit/test_collectives tests/unit/test_diloco tests/unit/test_op_runs
+	tests/unit/test_collectives tests/unit/test_diloco tests/unit/test_op_runs \
+	tests/unit/test_wl_seal
 check-fault:
 	@if test "$(FAULT_INJECTION)" = yes; then \
 	    echo "FAULT_STRIDE=1 FAULT_REQUIRED=1 $(MAKE) check TESTS='$(FAULT_TESTS)'"; \

@@ -1179,6 +1179,12 @@ l_run(lua_State *L)
         return luaL_error(L, "netsim.run called after the scenario ended (in a finalizer): not run");
     }
     read_run_specs(L, &fab, &wl);
+    {
+        /* runs borrow its successor lists; if it cannot be sealed (a cycle,
+         * no memory) the run makes its own and reports what is wrong */
+        ns_err se = {0};
+        (void)ns_wl_seal(wl, &se);
+    }
     read_run_options(L, cmd, wl, &cfg);
     read_failures(L, fab, &cfg);
     {
