@@ -19,9 +19,10 @@ static uint64_t
 driver_bytes(uint64_t nops, uint64_t ndeps, uint64_t ntransfers)
 {
     uint64_t b = 0;
-    /* op_start, op_finish, op_waiting, succ_start, op_link, ready, plus
-     * the range checks' finish times (ns_check_ranges) */
-    b = ns_mem_mad(b, nops, 3 * sizeof(ns_time) + 4 * sizeof(uint32_t));
+    /* op_start, op_finish, op_waiting, succ_start, which ops are transfers
+     * (16 bytes for 64 ops: 1 byte here), plus what the checks hold while
+     * the run is made: a topological order and finish times (ns_check_ranges) */
+    b = ns_mem_mad(b, nops, 3 * sizeof(ns_time) + 3 * sizeof(uint32_t) + 1);
     /* the driver's successors (the checks use them too) */
     b = ns_mem_mad(b, ndeps, sizeof(uint32_t));
     /* the /transfers record, the summary's completion times */

@@ -372,31 +372,41 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         sim->succ = ns_alloc((wl->ndeps ? wl->ndeps : 1) * sizeof *sim->succ);
         sim->succ_owned = 1;
     }
-    sim->op_link = ns_alloc(n * sizeof *sim->op_link);
-    sim->ready = ns_alloc(n * sizeof *sim->ready);
+    sim->xfer_rank = ns_calloc(n / 64 + 1, sizeof *sim->xfer_rank);
+    sim->done_cap = 1024;
+    sim->done_q = ns_alloc(sim->done_cap * sizeof *sim->done_q);
     sim->cpus = ns_alloc(fab->nhosts * sizeof *sim->cpus);
+    uint32_t *order = ns_alloc(n * sizeof *order);   /* for the checks */
     if (!sim->op_start || !sim->op_finish || !sim->op_waiting || !sim->succ_start || !sim->succ ||
-        !sim->op_link || !sim->ready || !sim->cpus) {
+        !sim->xfer_rank || !sim->done_q || !sim->cpus || !order) {
+        ns_free(order);
         rc = ns_enomem(e, "the simulation");
         goto fail;
     }
     /* successors, in the order the dependencies were declared: the checks'
-     * and the run's (`ready` and `op_link` are scratch space here) */
+     * and the run's (op_waiting is scratch space here) */
     if (sim->succ_owned)
         ns_wl_adjacency(wl, 0, sim->succ_start, sim->succ);
-    rc = ns_wl_order(wl, sim->succ_start, sim->succ, sim->op_link, sim->ready, e);
+    rc = ns_wl_order(wl, sim->succ_start, sim->succ, sim->op_waiting, order, e);
+    if (rc == NS_OK)
+        rc = ns_check_ranges(fab, wl, cfg, order, sim->succ_start, sim->succ, e);   /* the clock and the counters */
+    ns_free(order);
     if (rc)
         goto fail;
-    rc = ns_check_ranges(fab, wl, cfg, sim->ready, sim->succ_start, sim->succ, e);   /* the clock and the counters */
-    if (rc)
-        goto fail;
+    memset(sim->op_waiting, 0, n * sizeof *sim->op_waiting);
     for (size_t i = 0; i < wl->ndeps; i++)
         sim->op_waiting[sim->succ[i]]++;
 
     size_t nx = 0, nd = 0;
     for (size_t i = 0; i < wl->nops; i++) {
         sim->op_start[i] = sim->op_finish[i] = -1;
-        sim->op_link[i] = wl->ops[i].kind == NS_OP_TRANSFER ? (uint32_t)nx++ : NS_NONE;
+        ns_xfer_rank *r = &sim->xfer_rank[i / 64];
+        if (i % 64 == 0)
+            r->before = nx;
+        if (wl->ops[i].kind == NS_OP_TRANSFER) {
+            r->bits |= UINT64_C(1) << (i % 64);
+            nx++;
+        }
         nd += wl->ops[i].kind == NS_OP_DELAY;
     }
     int pkt_counts = cfg->model == NS_MODEL_PACKET;
@@ -407,7 +417,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     if (wl->njobs && (sim->job_xfer0 = ns_calloc(wl->njobs, sizeof *sim->job_xfer0)))
         for (size_t i = wl->nops; i-- > 0;)   /* a job's transfers are consecutive: its first */
             if (wl->ops[i].kind == NS_OP_TRANSFER)
-                sim->job_xfer0[wl->ops[i].job] = sim->op_link[i];
+                sim->job_xfer0[wl->ops[i].job] = ns_sim_xfer_of(sim, (uint32_t)i);
     if (!sim->xfers || (pkt_counts && !sim->xfer_pkt) || !sim->delays || (wl->njobs && !sim->job_xfer0)) {
         rc = ns_enomem(e, "the simulation");
         goto fail;
@@ -435,7 +445,7 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     for (size_t i = 0; i < wl->nops; i++) {
         if (wl->ops[i].kind != NS_OP_TRANSFER)
             continue;
-        sim->xfers[sim->op_link[i]].op = (uint32_t)i;
+        sim->xfers[ns_sim_xfer_of(sim, (uint32_t)i)].op = (uint32_t)i;
         sim->total_bytes += (double)wl->ops[i].bytes;
     }
     for (size_t h = 0; h < fab->nhosts; h++) {
@@ -479,8 +489,8 @@ ns_sim_free(ns_sim *sim)
         ns_free(sim->succ_start);
         ns_free(sim->succ);
     }
-    ns_free(sim->op_link);
-    ns_free(sim->ready);
+    ns_free(sim->xfer_rank);
+    ns_free(sim->done_q);
     ns_free(sim->cpus);
     ns_free(sim->xfers);
     ns_free(sim->xfer_pkt);
@@ -499,18 +509,21 @@ op_done(ns_sim *sim, uint32_t op)
 {
     sim->op_finish[op] = sim->now;
     sim->ops_done++;
-    for (uint32_t k = sim->succ_start[op]; k < sim->succ_start[op + 1]; k++) {
-        uint32_t s = sim->succ[k];
-        if (--sim->op_waiting[s] == 0)
-            sim->ready[sim->ready_tail++] = s;
+    /* its successors are counted down after the event (drain_done), in the
+     * order ops finished: they start in the order they became ready */
+    if (sim->done_tail == sim->done_cap &&
+        ns_grow((void **)&sim->done_q, &sim->done_cap, sim->done_cap + 1, sizeof *sim->done_q)) {
+        ns_enomem(&sim->err, "the simulation");
+        return;
     }
+    sim->done_q[sim->done_tail++] = op;
 }
 
 static int
 cpu_start_next(ns_sim *sim, ns_cpu *cpu)
 {
     uint32_t op = cpu->head;
-    cpu->head = sim->op_link[op];
+    cpu->head = sim->op_waiting[op];
     if (cpu->head == NS_NONE)
         cpu->tail = NS_NONE;
     cpu->running = op;
@@ -654,18 +667,18 @@ start_op(ns_sim *sim, uint32_t op)
         return NS_OK;
     case NS_OP_COMPUTE: {
         ns_cpu *cpu = &sim->cpus[o->node - 1];
-        sim->op_link[op] = NS_NONE;
+        sim->op_waiting[op] = NS_NONE;
         if (cpu->tail == NS_NONE)
             cpu->head = op;
         else
-            sim->op_link[cpu->tail] = op;
+            sim->op_waiting[cpu->tail] = op;
         cpu->tail = op;
         if (cpu->running == NS_NONE && cpu_start_next(sim, cpu))
             return sim->err.code;
         return NS_OK;
     }
     case NS_OP_TRANSFER: {
-        uint32_t x = sim->op_link[op];
+        uint32_t x = ns_sim_xfer_of(sim, op);
         ns_xfer *xf = &sim->xfers[x];
         sim->op_start[op] = sim->now;
         uint64_t bytes = ns_sim_xfer_bytes(sim, xf);
@@ -699,15 +712,31 @@ ns_sim_transfer_done(ns_sim *sim, uint32_t x)
     op_done(sim, sim->xfers[x].op);   /* its finish is its op's */
 }
 
+/* start what became ready: the successors of the ops done, in the order
+ * they finished, each as its count reaches 0 (ops done meanwhile join the
+ * FIFO's end); NS_NONE: every op that waits for none, in op order */
 static int
-drain_ready(ns_sim *sim)
+drain_done(ns_sim *sim)
 {
-    while (sim->ready_head < sim->ready_tail) {
-        int rc = start_op(sim, sim->ready[sim->ready_head++]);
-        if (rc)
-            return rc;
+    int rc = NS_OK;
+    while (rc == NS_OK && sim->done_head < sim->done_tail) {
+        uint32_t op = sim->done_q[sim->done_head++];
+        if (op == NS_NONE) {
+            for (size_t i = 0; i < sim->wl->nops && rc == NS_OK; i++)
+                if (sim->op_waiting[i] == 0)
+                    rc = start_op(sim, (uint32_t)i);
+            continue;
+        }
+        for (uint32_t k = sim->succ_start[op]; k < sim->succ_start[op + 1] && rc == NS_OK; k++) {
+            uint32_t s = sim->succ[k];
+            if (--sim->op_waiting[s] == 0)
+                rc = start_op(sim, s);
+        }
     }
-    return NS_OK;
+    if (rc == NS_OK)
+        rc = sim->err.code;
+    sim->done_head = sim->done_tail = 0;
+    return rc;
 }
 
 static void
@@ -743,17 +772,16 @@ int
 ns_sim_run(ns_sim *sim)
 {
     const ns_workload *wl = sim->wl;
-    sim->ready_head = sim->ready_tail = 0;
-    for (size_t i = 0; i < wl->nops; i++)
-        if (sim->op_waiting[i] == 0)
-            sim->ready[sim->ready_tail++] = (uint32_t)i;
+    sim->done_head = 0;
+    sim->done_q[0] = NS_NONE;   /* the ops that wait for none start first */
+    sim->done_tail = 1;
     if (sim->sample_fn && sim->cfg.sample_ps > 0) {
         sim->sample_ev.fn = sample_tick;
         sim->sample_fn(sim->sample_ctx, sim);          /* the sample at time 0 */
         if (ns_sim_at(sim, &sim->sample_ev, sim->cfg.sample_ps))
             return sim->err.code;
     }
-    int rc = drain_ready(sim);
+    int rc = drain_done(sim);
     uint64_t next_progress = sim->progress_fn ? sim->progress_every : UINT64_MAX;
     /* the run's limits, fixed before it starts, as one comparison each; the
      * stop flag, the event limit and the progress report are looked at when
@@ -798,8 +826,8 @@ ns_sim_run(ns_sim *sim)
         ev->fn(sim, ev);
         if (sim->err.code)
             return sim->err.code;
-        if (sim->ready_head < sim->ready_tail)
-            rc = drain_ready(sim);
+        if (sim->done_head < sim->done_tail)
+            rc = drain_done(sim);
     }
     if (rc)
         return rc;

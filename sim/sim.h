@@ -114,11 +114,19 @@ typedef struct ns_xfer_pkt {
     uint64_t ecn_marks;      /* data packets that arrived marked */
 } ns_xfer_pkt;
 
+/* 64 ops: which are transfers (bit k: op 64 i + k), and how many transfers
+ * come before them */
+typedef struct ns_xfer_rank {
+    uint64_t bits;
+    uint64_t before;
+} ns_xfer_rank;
+
 /* per-host compute resource: ops run one at a time, in the order they became ready */
 typedef struct ns_cpu {
     ns_event ev;             /* end of the running op */
     uint32_t running;        /* op, or UINT32_MAX when idle */
-    uint32_t head, tail;     /* FIFO of ready ops, linked through sim->op_link */
+    uint32_t head, tail;     /* FIFO of ready ops, linked through sim->op_waiting (an op
+                                waits for nothing more once ready: its count is free) */
     ns_time  busy_ps;        /* total compute time */
 } ns_cpu;
 
@@ -146,10 +154,11 @@ struct ns_sim {
     uint32_t         *op_waiting;             /* unfinished 'after' ops */
     uint32_t         *succ_start, *succ;      /* successors (CSR), the sealed workload's if it is */
     int               succ_owned;             /* 1: made for this run (freed with it) */
-    uint32_t         *op_link;                /* a transfer op: its transfer's index; a compute
-                                                 op: the next op in its CPU's FIFO */
-    uint32_t         *ready;                  /* ops ready to start now (each enters once) */
-    size_t            ready_head, ready_tail;
+    ns_xfer_rank     *xfer_rank;              /* which ops are transfers, and their index (ns_sim_xfer_of) */
+    uint32_t         *done_q;                 /* a FIFO of ops done whose successors are yet to be
+                                                 counted down, in the order they finished; NS_NONE:
+                                                 at the run's start, the ops that wait for none */
+    size_t            done_head, done_tail, done_cap;
     size_t            ops_done;
     ns_cpu           *cpus;                   /* one per host */
     ns_xfer          *xfers;
@@ -226,6 +235,15 @@ static inline uint32_t
 ns_sim_label_xfer(const ns_sim *sim, uint32_t x)
 {
     return sim->job_xfer0 ? x - sim->job_xfer0[sim->wl->ops[sim->xfers[x].op].job] : x;
+}
+
+/* the index of transfer op `op` among the workload's transfers (they are
+ * numbered in op order) */
+static inline uint32_t
+ns_sim_xfer_of(const ns_sim *sim, uint32_t op)
+{
+    const ns_xfer_rank *r = &sim->xfer_rank[op / 64];
+    return (uint32_t)r->before + (uint32_t)__builtin_popcountll(r->bits & ((UINT64_C(1) << (op % 64)) - 1));
 }
 
 /* a transfer's source and destination hosts (1-based) and bytes: its op's */

@@ -16,7 +16,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(19);
+    plan(21);
     ns_err e = {0};
     ns_pair_spec ps;
     ns_fabric_common_defaults(&ps.common);
@@ -90,6 +90,29 @@ main(void)
     is_time(sim->op_finish[cc], 3 * MS, "a delay does not take the host's CPU");
     is_time(sim->op_start[d3], 1 * MS, "a zero delay starts after its 'after' op");
     is_time(sim->op_finish[d3], 1 * MS, "and finishes at once");
+    ns_sim_free(sim);
+    ns_wl_free(w);
+
+    /* ops start in the order they became ready: the ops that wait for none
+     * first, in op order (a marker among them readies its successor after
+     * them all), then successors in the order their ops finished */
+    w = ns_wl_new(1);
+    long mk = ns_wl_marker(w, NULL, &e);
+    long r1 = ns_wl_compute(w, 1, 1 * MS, NULL, &e);
+    long r2 = ns_wl_compute(w, 1, 2 * MS, NULL, &e);
+    ns_wl_after(w, (uint32_t)r2, (uint32_t)mk, &e);
+    long s2 = ns_wl_compute(w, 2, 1 * MS, NULL, &e);
+    long s1 = ns_wl_compute(w, 2, 2 * MS, NULL, &e);
+    long t1 = ns_wl_delay(w, 5 * MS, NULL, &e);
+    long t2 = ns_wl_delay(w, 5 * MS, NULL, &e);
+    ns_wl_after(w, (uint32_t)s1, (uint32_t)t1, &e);
+    ns_wl_after(w, (uint32_t)s2, (uint32_t)t2, &e);
+    ns_sim_new(f, w, &cfg, &sim, &e);
+    ns_sim_run(sim);
+    ok(sim->op_finish[r1] == 1 * MS && sim->op_finish[r2] == 3 * MS,
+       "a marker's successor queues behind the ops that waited for nothing");
+    ok(sim->op_finish[s1] == 7 * MS && sim->op_finish[s2] == 8 * MS,
+       "two timers end at 5 ms: the first one's successor runs first");
     ns_sim_free(sim);
     ns_wl_free(w);
 
