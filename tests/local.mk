@@ -209,6 +209,8 @@ EXTRA_DIST += tests/pfc.sh tests/switch_defaults.sh tests/summary_names.sh tests
 
 TESTS += tests/fct_none.sh
 EXTRA_DIST += tests/fct_none.sh
+TESTS += tests/workload_reuse.sh
+EXTRA_DIST += tests/workload_reuse.sh
 
 # the run's header when it starts
 TESTS += tests/header.sh
