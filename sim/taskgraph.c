@@ -154,37 +154,6 @@ unseal(ns_workload *w, ns_err *e)
     return NS_OK;
 }
 
-int
-ns_wl_seal(ns_workload *w, ns_err *e)
-{
-    if (ns_wl_sealed(w))
-        return NS_OK;
-    size_t n = w->nops;
-    uint32_t *start = ns_alloc((n + 1) * sizeof *start);
-    uint32_t *succ = ns_alloc((w->ndeps ? w->ndeps : 1) * sizeof *succ);
-    uint32_t *indeg = ns_alloc((n ? n : 1) * sizeof *indeg);
-    uint32_t *order = ns_alloc((n ? n : 1) * sizeof *order);
-    int rc = !start || !succ || !indeg || !order ? ns_enomem(e, "the task graph") : NS_OK;
-    if (rc == NS_OK) {
-        ns_wl_adjacency(w, 0, start, succ);
-        rc = ns_wl_order(w, start, succ, indeg, order, e);   /* a cycle is named from the pairs */
-    }
-    ns_free(indeg);
-    ns_free(order);
-    if (rc) {
-        ns_free(start);
-        ns_free(succ);
-        return rc;
-    }
-    ns_free(w->dep_op);
-    ns_free(w->dep_on);
-    w->dep_op = w->dep_on = NULL;
-    w->deps_cap = 0;
-    w->succ_start = start;
-    w->succ = succ;
-    return NS_OK;
-}
-
 static long
 add_op(ns_workload *w, int kind, const char *label, ns_err *e)
 {
@@ -345,24 +314,19 @@ ns_wl_describe(const ns_workload *w, uint32_t op, char *buf, size_t n)
         snprintf(buf, n, "%s%s (op %u)", where, kinds[o->kind], op);
 }
 
-/* ns_wl_adjacency of a sealed workload */
+/* Lists filled by bucket: start[v + 1] counts v's entries; then each
+ * start[v] becomes the slot of v's next entry (fill_slots), and once all
+ * are placed, slots move back to where each list begins (slots_done). */
 static void
-sealed_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj)
+fill_slots(uint32_t *start, size_t n)
 {
-    size_t n = w->nops;
-    if (!preds) {
-        memcpy(start, w->succ_start, (n + 1) * sizeof *start);
-        memcpy(adj, w->succ, w->ndeps * sizeof *adj);
-        return;
-    }
-    memset(start, 0, (n + 1) * sizeof *start);
-    for (size_t k = 0; k < w->ndeps; k++)
-        start[w->succ[k] + 1]++;
     for (size_t i = 0; i < n; i++)
         start[i + 1] += start[i];
-    for (uint32_t v = 0; v < n; v++)
-        for (uint32_t k = w->succ_start[v]; k < w->succ_start[v + 1]; k++)
-            adj[start[w->succ[k]]++] = v;
+}
+
+static void
+slots_done(uint32_t *start, size_t n)
+{
     for (size_t i = n; i > 0; i--)
         start[i] = start[i - 1];
     start[0] = 0;
@@ -371,22 +335,30 @@ sealed_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj
 void
 ns_wl_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj)
 {
-    if (ns_wl_sealed(w)) {
-        sealed_adjacency(w, preds, start, adj);
+    size_t n = w->nops;
+    if (ns_wl_sealed(w) && !preds) {
+        memcpy(start, w->succ_start, (n + 1) * sizeof *start);
+        memcpy(adj, w->succ, w->ndeps * sizeof *adj);
+        return;
+    }
+    memset(start, 0, (n + 1) * sizeof *start);
+    if (ns_wl_sealed(w)) {   /* predecessors: the successor lists turned over */
+        for (size_t k = 0; k < w->ndeps; k++)
+            start[w->succ[k] + 1]++;
+        fill_slots(start, n);
+        for (uint32_t v = 0; v < n; v++)
+            for (uint32_t k = w->succ_start[v]; k < w->succ_start[v + 1]; k++)
+                adj[start[w->succ[k]]++] = v;
+        slots_done(start, n);
         return;
     }
     const uint32_t *from = preds ? w->dep_op : w->dep_on, *to = preds ? w->dep_on : w->dep_op;
-    size_t n = w->nops;
-    memset(start, 0, (n + 1) * sizeof *start);
     for (size_t i = 0; i < w->ndeps; i++)
         start[from[i] + 1]++;
-    for (size_t i = 0; i < n; i++)
-        start[i + 1] += start[i];
+    fill_slots(start, n);
     for (size_t i = 0; i < w->ndeps; i++)
         adj[start[from[i]]++] = to[i];
-    for (size_t i = n; i > 0; i--)
-        start[i] = start[i - 1];
-    start[0] = 0;
+    slots_done(start, n);
 }
 
 /* name an op that lies on a cycle: walk back from any op that never became
@@ -445,8 +417,11 @@ ns_wl_order(const ns_workload *w, const uint32_t *start, const uint32_t *succ, u
     return tail < n ? report_cycle(w, indeg, e) : NS_OK;
 }
 
-int
-ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
+/* w's successor lists, made and checked (`order` gets a topological
+ * order): NS_OK with *startp and *succp the caller's, or an error (a cycle
+ * named from the pairs, or NS_ENOMEM) with nothing left allocated */
+static int
+checked_lists(const ns_workload *w, uint32_t *order, uint32_t **startp, uint32_t **succp, ns_err *e)
 {
     size_t n = w->nops;
     uint32_t *indeg = ns_alloc((n ? n : 1) * sizeof *indeg);
@@ -458,7 +433,43 @@ ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
         rc = ns_wl_order(w, start, succ, indeg, order, e);
     }
     ns_free(indeg);
-    ns_free(start);
-    ns_free(succ);
+    if (rc) {
+        ns_free(start);
+        ns_free(succ);
+        return rc;
+    }
+    *startp = start;
+    *succp = succ;
+    return NS_OK;
+}
+
+int
+ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
+{
+    uint32_t *start, *succ;
+    int rc = checked_lists(w, order, &start, &succ, e);
+    if (rc == NS_OK) {
+        ns_free(start);
+        ns_free(succ);
+    }
     return rc;
+}
+
+int
+ns_wl_seal(ns_workload *w, ns_err *e)
+{
+    if (ns_wl_sealed(w))
+        return NS_OK;
+    uint32_t *order = ns_alloc((w->nops ? w->nops : 1) * sizeof *order), *start, *succ;
+    int rc = order ? checked_lists(w, order, &start, &succ, e) : ns_enomem(e, "the task graph");
+    ns_free(order);
+    if (rc)
+        return rc;
+    ns_free(w->dep_op);
+    ns_free(w->dep_on);
+    w->dep_op = w->dep_on = NULL;
+    w->deps_cap = 0;
+    w->succ_start = start;
+    w->succ = succ;
+    return NS_OK;
 }
