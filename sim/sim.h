@@ -278,28 +278,21 @@ ns_sim_xfer_finish(const ns_sim *sim, uint32_t x)
     return sim->op_finish[sim->xfers[x].op];
 }
 
-/* 1 if transfer x started and crosses the network: under the flow model
- * it has then sent all its packets (at its start) */
-static inline int
-ns_sim_xfer_sent(const ns_sim *sim, uint32_t x)
-{
-    const ns_xfer *r = &sim->xfers[x];
-    return ns_sim_xfer_start(sim, x) >= 0 &&
-           ns_plan_crosses(ns_sim_xfer_bytes(sim, r), ns_sim_xfer_src(sim, r), ns_sim_xfer_dst(sim, r));
-}
-
 /* transfer x's data packets sent, retransmissions included: the packet
- * model counts them; under the flow model, those of its plan once sent
- * (its subflows' packets), 0 before or when nothing crosses the network */
+ * model counts them; under the flow model, those of its plan once it
+ * started (its subflows' packets, all sent at its start), 0 before or
+ * when nothing crosses the network */
 static inline uint64_t
 ns_sim_xfer_packets(const ns_sim *sim, uint32_t x)
 {
     if (sim->xfer_pkt)
         return sim->xfer_pkt[x].packets;
-    if (!ns_sim_xfer_sent(sim, x))
+    const ns_xfer *r = &sim->xfers[x];
+    uint64_t bytes = ns_sim_xfer_bytes(sim, r);
+    if (ns_sim_xfer_start(sim, x) < 0 || !ns_plan_crosses(bytes, ns_sim_xfer_src(sim, r), ns_sim_xfer_dst(sim, r)))
         return 0;
     ns_plan p;
-    ns_plan_cut(&p, ns_sim_xfer_bytes(sim, &sim->xfers[x]), sim->xfers[x].subflows, sim->fab->mtu - sim->fab->header);
+    ns_plan_cut(&p, bytes, r->subflows, sim->fab->mtu - sim->fab->header);
     return ns_plan_all_packets(&p);
 }
 
