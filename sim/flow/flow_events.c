@@ -15,7 +15,7 @@
 static inline int
 before(const ns_fevq_ent *a, const ns_fevq_ent *b)
 {
-    return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+    return a->when < b->when || (a->when == b->when && a->sg < b->sg);
 }
 
 static void
@@ -73,7 +73,7 @@ ns_fevq_free(ns_fevq *q)
 static inline int
 live(const ns_fevq *q, const ns_fevq_ent *x)
 {
-    return q->is_live(q->ctx, x->idx, x->gen);
+    return q->is_live(q->ctx, x->idx, ns_fevq_gen(x));
 }
 
 void
@@ -111,9 +111,10 @@ ns_fevq_reserve(ns_fevq *q)
 }
 
 void
-ns_fevq_push(ns_fevq *q, ns_time when, uint64_t seq, uint32_t idx, uint32_t gen)
+ns_fevq_push(ns_fevq *q, ns_time when, uint64_t seq, uint32_t idx, uint16_t gen)
 {
-    ns_fevq_ent x = { (uint64_t)when, seq, idx, gen };
+    assert(seq < NS_FEVQ_SEQ_END);
+    ns_fevq_ent x = { (uint64_t)when, seq << NS_FEVQ_GEN_BITS | gen, idx };
     q->live++;
     if (q->bulk) {
         assert(q->nbuf < q->buf_cap);
@@ -204,7 +205,7 @@ sort_small(ns_fevq_ent *a, size_t n)
 static inline uint64_t
 sort_key(const ns_fevq_ent *x, int by_seq)
 {
-    return by_seq ? x->seq : x->when;
+    return by_seq ? ns_fevq_seq(x) : x->when;
 }
 
 static void sort_by(ns_fevq_ent *a, size_t n, int by_seq);

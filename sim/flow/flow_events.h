@@ -27,15 +27,34 @@
 #include <stdint.h>
 #include "sim/time.h"
 
-typedef struct ns_fevq_ent {
+/* An entry is 20 bytes (a big all-to-all keeps one a flow, 16.8 million at
+ * 4,096 hosts): the seq in the high 48 bits of `sg`, the generation in the
+ * low 16. Seqs are distinct, so `sg` orders entries as the seq does. A seq
+ * must be below NS_FEVQ_SEQ_END (2.8e14 events: the caller checks). */
+#define NS_FEVQ_GEN_BITS 16
+#define NS_FEVQ_SEQ_END  (UINT64_C(1) << (64 - NS_FEVQ_GEN_BITS))
+typedef struct __attribute__((packed, aligned(4))) ns_fevq_ent {
     uint64_t when;     /* ps */
-    uint64_t seq;
+    uint64_t sg;       /* seq << 16 | gen */
     uint32_t idx;      /* the subflow */
-    uint32_t gen;      /* its event generation when scheduled */
 } ns_fevq_ent;
+_Static_assert(sizeof(ns_fevq_ent) == 20, "an event entry outgrew its 20 bytes");
+
+static inline uint64_t
+ns_fevq_seq(const ns_fevq_ent *x)
+{
+    return x->sg >> NS_FEVQ_GEN_BITS;
+}
+
+/* the subflow's event generation when it was scheduled */
+static inline uint16_t
+ns_fevq_gen(const ns_fevq_ent *x)
+{
+    return (uint16_t)x->sg;
+}
 
 /* is entry (idx, gen) still the subflow's pending event? */
-typedef int ns_fevq_live_fn(void *ctx, uint32_t idx, uint32_t gen);
+typedef int ns_fevq_live_fn(void *ctx, uint32_t idx, uint16_t gen);
 
 typedef struct ns_fevq {
     ns_fevq_ent     *e;         /* the heap */
@@ -55,8 +74,8 @@ void ns_fevq_init(ns_fevq *q, ns_fevq_live_fn *is_live, void *ctx);
 void ns_fevq_free(ns_fevq *q);
 /* room for one more entry: 0, or -1 when out of memory */
 int  ns_fevq_reserve(ns_fevq *q);
-/* a live entry (room reserved) */
-void ns_fevq_push(ns_fevq *q, ns_time when, uint64_t seq, uint32_t idx, uint32_t gen);
+/* a live entry (room reserved; seq < NS_FEVQ_SEQ_END) */
+void ns_fevq_push(ns_fevq *q, ns_time when, uint64_t seq, uint32_t idx, uint16_t gen);
 /* a live entry went stale (its subflow's generation was bumped) */
 void ns_fevq_stale(ns_fevq *q);
 /* drop every stale entry (when a generation wraps) */

@@ -60,30 +60,35 @@
 
 typedef unsigned __int128 u128;
 typedef __int128 s128;
+/* (in a subflow: aligned to 8, so that it takes 40 bytes, not 48) */
+typedef __int128 s128_a8 __attribute__((aligned(8)));
 
 /* a subflow's pending event: in n->fq ("sent", then "delivered"), or its
  * delivery in a FIFO of its delay (EV_INFLIGHT: see dq_push) */
 enum { EV_NONE = 0, EV_SENT, EV_DELIVERED, EV_INFLIGHT };
 
 typedef struct fflow {
-    s128     left;        /* 1e-12 bit still to send as of t_upd; once it is all paid,
+    s128_a8  left;        /* 1e-12 bit still to send as of t_upd; once it is all paid,
                            * minus what its links were credited beyond its bits (the
                            * part of the last picosecond it did not need) */
     ns_time  t_upd;
-    ns_time  delay_ps;    /* from the last byte sent to the last byte arrived */
     union {
         uint32_t xfer;        /* live */
         uint32_t next_free;   /* free: the free list */
     };
     uint32_t mm;          /* solver flow id, NS_NONE once sent */
-    uint32_t qgen;        /* its event's generation in n->fq (kept when the slot is reused) */
+    uint32_t delay : 30;  /* its delay from the last byte sent to the last byte
+                           * arrived: n->delays[delay] */
+    uint32_t pending : 2; /* EV_*: its pending event */
+    uint16_t qgen;        /* its event's generation in n->fq (kept when the slot is
+                           * reused; a wrap sweeps the queue) */
     uint16_t sub;         /* its index among its transfer's subflows (MAX_SUBS at most) */
-    uint8_t  pending;     /* EV_*: its pending event */
 } fflow;
-/* 48 bytes: an all-to-all keeps one per flow alive (its rate is the
+/* 40 bytes: an all-to-all keeps one per flow alive (its rate is the
  * solver's, its bytes the plan's, its slot the caller's to pass) */
-_Static_assert(sizeof(fflow) == 48, "fflow grew");
+_Static_assert(sizeof(fflow) == 40, "fflow grew");
 #define MAX_SUBS (UINT32_C(1) << 16)
+#define MAX_DELAYS (UINT32_C(1) << 30)   /* distinct delays (fflow.delay) */
 
 /* fflow.mm of a subflow a failed cable stopped until forwarding reroutes */
 #define PAUSED (NS_NONE - 1)
@@ -153,6 +158,11 @@ typedef struct fnet {
     gdelay          *gd;          /* per route group */
     size_t           gd_cap;
     rcache          *rc;          /* single paths met lately (1 << RC_BITS) */
+    ns_time         *delays;      /* the distinct delays of subflows (fflow.delay) */
+    size_t           ndelays, delays_cap;
+    uint32_t        *dtab;        /* open addressing: indices into delays, NS_NONE = empty */
+    size_t           dtab_cap;
+    uint32_t         dlast;       /* the delay last asked for */
     uint64_t        *dag_key;     /* spraying: (attach node, edge) -> group, open addressing */
     uint32_t        *dag_val;
     size_t           dag_cap, ndag;
@@ -273,10 +283,66 @@ request_solve_departure(fnet *n)
         solve_by(n, now % q == 0 ? now : ns_time_add(now - now % q, q));
 }
 
+/* --- delays ----------------------------------------------------------------
+ * A subflow keeps the index of its delay among the distinct delays met (a
+ * few dozen on a regular fabric): 30 bits instead of 8 bytes. */
+
+static inline ns_time
+delay_of(const fnet *n, const fflow *f)
+{
+    return n->delays[f->delay];
+}
+
+/* the index of `delay` among n->delays (added if new), or NS_NONE after an
+ * error (n->sim->err set) */
+static uint32_t
+delay_index(fnet *n, ns_time delay)
+{
+    if (n->ndelays > 0 && n->delays[n->dlast] == delay)   /* the last one asked for: a common case */
+        return n->dlast;
+    size_t mask = n->dtab_cap - 1;
+    for (size_t i = n->dtab_cap ? ns_hash64((uint64_t)delay) & mask : 0; n->dtab_cap && n->dtab[i] != NS_NONE;
+         i = (i + 1) & mask)
+        if (n->delays[n->dtab[i]] == delay)
+            return n->dlast = n->dtab[i];
+    if (n->ndelays >= MAX_DELAYS) {
+        ns_errorf(&n->sim->err, NS_EINVAL, "the flow model counts at most %u distinct path delays",
+                  (unsigned)MAX_DELAYS);
+        return NS_NONE;
+    }
+    if (ns_grow((void **)&n->delays, &n->delays_cap, n->ndelays + 1, sizeof *n->delays))
+        goto oom;
+    if (2 * (n->ndelays + 1) > n->dtab_cap) {   /* at most half full */
+        size_t cap = n->dtab_cap ? 2 * n->dtab_cap : 64;
+        uint32_t *t = ns_alloc(cap * sizeof *t);
+        if (!t)
+            goto oom;
+        memset(t, 0xff, cap * sizeof *t);
+        for (size_t k = 0; k < n->ndelays; k++) {
+            size_t i = ns_hash64((uint64_t)n->delays[k]) & (cap - 1);
+            while (t[i] != NS_NONE)
+                i = (i + 1) & (cap - 1);
+            t[i] = (uint32_t)k;
+        }
+        ns_free(n->dtab);
+        n->dtab = t;
+        n->dtab_cap = cap;
+    }
+    size_t i = ns_hash64((uint64_t)delay) & (n->dtab_cap - 1);
+    while (n->dtab[i] != NS_NONE)
+        i = (i + 1) & (n->dtab_cap - 1);
+    n->dtab[i] = (uint32_t)n->ndelays;
+    n->delays[n->ndelays] = delay;
+    return n->dlast = (uint32_t)n->ndelays++;
+oom:
+    ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for the flow model's path delays");
+    return NS_NONE;
+}
+
 /* --- the subflows' events (flow_events.h) ---------------------------------- */
 
 static int
-fq_is_live(void *ctx, uint32_t idx, uint32_t gen)
+fq_is_live(void *ctx, uint32_t idx, uint16_t gen)
 {
     const fflow *f = slot((fnet *)ctx, idx);
     return (f->pending == EV_SENT || f->pending == EV_DELIVERED) && f->qgen == gen;
@@ -293,7 +359,7 @@ dq_leads(const dqueue *d, uint64_t when, uint64_t seq)
 static inline int
 dq_before_top(const dqueue *d, const ns_fevq_ent *t)
 {
-    return !t || dq_leads(d, t->when, t->seq);
+    return !t || dq_leads(d, t->when, ns_fevq_seq(t));
 }
 
 static inline int
@@ -325,7 +391,7 @@ fq_arm(fnet *n)
         seq = d->e[d->head].seq;
     } else if (t) {
         when = t->when;
-        seq = t->seq;
+        seq = ns_fevq_seq(t);
     } else {
         if (ns_event_pending(&n->fq_ev))
             ns_sim_cancel(n->sim, &n->fq_ev);
@@ -365,12 +431,15 @@ fq_schedule(fnet *n, fflow *f, uint32_t idx, int kind, ns_time when)
         return -1;
     if (ns_fevq_reserve(&n->fq))
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory in the event queue"), -1;
+    if (n->sim->evq.next_seq >= NS_FEVQ_SEQ_END)   /* 2.8e14 events: years of running */
+        return ns_errorf(&n->sim->err, NS_ESIM, "the flow model's event queue counts at most %llu events",
+                         (unsigned long long)NS_FEVQ_SEQ_END), -1;
     /* the simulator's event moves only if f's old event was the earliest, or
      * its new one is (the queue's first entry is live between calls); in a
      * batch, once at its end */
     const ns_fevq_ent *first = ns_fevq_first(&n->fq);
     assert(f->pending != EV_INFLIGHT);
-    int was_top = f->pending != EV_NONE && first && first->idx == idx && first->gen == f->qgen;
+    int was_top = f->pending != EV_NONE && first && first->idx == idx && ns_fevq_gen(first) == f->qgen;
     if (f->pending != EV_NONE)
         fq_drop(n, f);
     f->pending = (uint8_t)kind;
@@ -392,13 +461,13 @@ dq_push(fnet *n, fflow *f, uint32_t idx, ns_time when)
 {
     dqueue *d = NULL;
     for (uint32_t i = 0; i < n->ndq && !d; i++)
-        if (n->dq[i].delay == f->delay_ps)
+        if (n->dq[i].delay == delay_of(n, f))
             d = &n->dq[i];
     if (!d) {
         if (n->ndq == DQ_MAX)
             return 0;
         d = &n->dq[n->ndq++];
-        d->delay = f->delay_ps;
+        d->delay = delay_of(n, f);
     }
     if (ns_sim_check_when(n->sim, when))
         return -1;
@@ -485,8 +554,9 @@ ff_sent(fnet *n, fflow *f, uint32_t idx)
     f->left = 0;
     f->mm = NS_NONE;
     request_solve_departure(n);
-    if (f->delay_ps > 0) {
-        ns_time when = ns_time_add(sim->now, f->delay_ps);
+    ns_time delay = delay_of(n, f);
+    if (delay > 0) {
+        ns_time when = ns_time_add(sim->now, delay);
         if (dq_push(n, f, idx, when) == 0)
             fq_schedule(n, f, idx, EV_DELIVERED, when);
     } else
@@ -582,7 +652,7 @@ rate_changed(void *ctx, const ns_mm_change *c)
     u128 left = f->left > 0 ? (u128)f->left : 0;
     u128 dt = (uint64_t)(left >> 63) == 0 ? (u128)(((uint64_t)left + rate - 1) / rate)
                                           : (left + rate - 1) / rate;
-    if (dt > (u128)(NS_TIME_MAX - sim->now - f->delay_ps)) {
+    if (dt > (u128)(NS_TIME_MAX - sim->now - delay_of(n, f))) {
         char d[256];
         ns_wl_describe(sim->wl, sim->xfers[f->xfer].op, d, sizeof d);
         ns_errorf(&sim->err, NS_ESIM, "%s: in the flow model it would take longer than netsim's "
@@ -961,11 +1031,14 @@ resume_flow(fnet *n, fflow *f, uint32_t idx)
     }
     if (crosses_down(n, up, down, g))
         return NS_OK;
+    uint32_t d = delay_index(n, delay);
+    if (d == NS_NONE)
+        return n->sim->err.code;
     uint32_t id = ns_mm_add(n->mm, up, down, g, idx);
     if (id == NS_NONE)
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for flows");
     f->mm = id;
-    f->delay_ps = delay;
+    f->delay = d;
     f->t_upd = n->sim->now;
     return NS_OK;
 }
@@ -1090,6 +1163,9 @@ fnet_start(ns_net *net, uint32_t xi)
         int rc = sub_route(n, xi, &plan, i, &up, &down, &g, &delay);
         if (rc)
             return rc;
+        uint32_t d = delay_index(n, delay);
+        if (d == NS_NONE)
+            return n->sim->err.code;
         size_t fresh_from = n->nslots;   /* slots from here on were never used */
         uint32_t idx = slot_new(n);
         if (idx == NS_NONE)
@@ -1105,12 +1181,12 @@ fnet_start(ns_net *net, uint32_t xi)
          * a fresh page first maps the zero page, and the write after it
          * then costs a second fault and a TLB flush (9 % of a 2,048-host
          * all-to-all) */
-        uint32_t qgen = idx < fresh_from ? f->qgen : 0;
+        uint16_t qgen = idx < fresh_from ? f->qgen : 0;
         memset(f, 0, sizeof *f);
         f->qgen = qgen;
         f->left = (s128)((u128)wire * 8 * (uint64_t)NS_PS_PER_S);
         f->t_upd = n->sim->now;
-        f->delay_ps = delay;
+        f->delay = d;
         f->xfer = xi;
         f->mm = id;
         f->sub = (uint16_t)i;
@@ -1133,7 +1209,7 @@ fnet_peak_objects(ns_net *net)
     return ((fnet *)net)->peak;
 }
 
-/* the subflows, their events and the solver's flows go: 180 bytes or so a
+/* the subflows, their events and the solver's flows go: 170 bytes or so a
  * subflow, which the summary and the file need no more (the links' byte
  * counters stay) */
 static void
@@ -1164,6 +1240,8 @@ fnet_free(ns_net *net)
     ns_free(n->salt);
     ns_free(n->gd);
     ns_free(n->rc);
+    ns_free(n->delays);
+    ns_free(n->dtab);
     ns_free(n->dag_key);
     ns_free(n->dag_val);
     ns_free(n->rlinks);
@@ -1196,14 +1274,15 @@ static const ns_net_ops fnet_ops = {
 };
 
 /* per link a few hundred bytes; per subflow alive (model, solver, event
- * queue) 152 bytes, measured as the peak RSS less the rest of the run's
- * estimate (estimate.h) on w:alltoall over 2,048 hosts (1.23 GB in all,
- * 2026-12-06, with 12-byte heap entries; 179 with 16-byte ones, 182 to 186
- * over 1,024 and 4,096 hosts before subflows and solver flows shrank); 196
- * leaves room for the stale entries of the lazy heaps and the event queue
- * that unequal flows leave (up to as many again as live ones before a
- * sweep), and covers what a 128-host all-to-all allocates at its peak
- * (tests/unit/test_limits.c: 188 fell 0.5 % short there) */
+ * queue) 140 bytes, measured as the peak RSS less the rest of the run's
+ * estimate (estimate.h) on w:alltoall over 2,048 hosts (2026-12-07, with
+ * 40-byte subflows and 20-byte event entries; 152 with 48 and 24, 179 with
+ * 16-byte heap entries, 182 to 186 over 1,024 and 4,096 hosts before
+ * subflows and solver flows shrank); 184 leaves room for the stale entries
+ * of the lazy heaps and the event queue that unequal flows leave (up to as
+ * many again as live ones before a sweep), and covers what a 128-host
+ * all-to-all allocates at its peak (tests/unit/test_limits.c: 12 bytes
+ * fewer fell 0.5 % short there) */
 static void
 fnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, uint64_t peak_xfers,
               ns_mem_est *m)
@@ -1220,7 +1299,7 @@ fnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
         }
     m->packets = 0;
     m->subflows = peak_xfers * most;
-    m->model = ns_mem_mad(ns_mem_mad(0, f->nlinks, 256), m->subflows, 196);
+    m->model = ns_mem_mad(ns_mem_mad(0, f->nlinks, 256), m->subflows, 184);
 }
 
 static int fnet_new(ns_sim *sim, ns_net **out);

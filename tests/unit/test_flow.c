@@ -2,10 +2,10 @@
  * test_flow.c - the flow-level model against hand calculations: one flow on
  * one cable, one flow through a switch (the same picosecond as the packet
  * model), N flows sharing a bottleneck, staggered arrivals, the parking lot
- * through a chain of switches, conservation of bytes, and 24 small transfers
- * of 24 delays (more than the model's 16 FIFOs of subflows in flight), and
- * 400 subflows in flight at once behind 100 already delivered (a FIFO that
- * grows while it wraps).
+ * through a chain of switches, conservation of bytes, small transfers of 24
+ * delays (more than the model's 16 FIFOs of subflows in flight) and of 300
+ * (more than the table of delays first holds), and 400 subflows in flight
+ * at once behind 100 already delivered (a FIFO that grows while it wraps).
  *
  * Timing of the flow model (see sim/flow_net.c): a subflow of W wire bytes
  * (payload + 64-byte header per 4032-byte packet) is all sent when its rate
@@ -328,6 +328,22 @@ many_delays(void)
     ns_sim_free(sp);
     ns_wl_free(w);
     ns_fabric_free(star);
+
+    /* 300 of 40, 49, ..., 2731 bytes between 300 pairs: 300 delays, which
+     * subflows keep as indices into a table of the delays met (it grows
+     * from 64 slots to 1,024) */
+    star = star_of(600);
+    w = ns_wl_new(1);
+    for (uint32_t i = 0; i < 300; i++)
+        ns_wl_transfer(w, 1 + i, 301 + i, 40 + 9 * (uint64_t)i, NULL, &e);
+    sf = run(star, w, NS_MODEL_FLOW, 1);
+    exact = sf != NULL;
+    for (uint32_t i = 0; sf && i < 300; i++)
+        exact &= sf->op_finish[i] == 2 * ser(40 + 9 * (uint64_t)i + HDR, R100) + 2 * LAT;
+    ok(exact, "300 transfers of 300 delays: each done at 2 x ser(bytes + header) + 2 latencies");
+    ns_sim_free(sf);
+    ns_wl_free(w);
+    ns_fabric_free(star);
 }
 
 /* a pair at 100 Gb/s: 100 transfers of 10,000 B and 400 of 1 MB + 4,032 i
@@ -384,7 +400,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(8 + 6 + 4 + 5 + 3 + 2 + 3 + 1);
+    plan(8 + 6 + 4 + 5 + 3 + 3 + 3 + 1);
     one_flow();
     shared_bottleneck();
     staggered();

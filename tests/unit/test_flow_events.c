@@ -16,7 +16,7 @@
 
 typedef struct sub {
     uint64_t when, seq;   /* its pending event, when pending */
-    uint32_t gen;
+    uint16_t gen;         /* 16 bits, as the queue keeps them */
     int      pending;
 } sub;
 
@@ -26,7 +26,7 @@ static unsigned rs = 777;
 static unsigned rnd(void) { rs = rs * 1103515245u + 12345u; return rs >> 8; }
 
 static int
-is_live(void *ctx, uint32_t idx, uint32_t gen)
+is_live(void *ctx, uint32_t idx, uint16_t gen)
 {
     (void)ctx;
     return s[idx].pending && s[idx].gen == gen;
@@ -71,7 +71,7 @@ earliest(void)
 int
 main(void)
 {
-    plan(11);
+    plan(12);
     ns_fevq q;
     ns_fevq_init(&q, is_live, NULL);
     q.run_min = 40;   /* batches of 40 events or more become sorted runs */
@@ -81,7 +81,7 @@ main(void)
     size_t most = 0;
     /* some generations start near the wrap */
     for (int i = 0; i < N; i += 7)
-        s[i].gen = UINT32_MAX - (uint32_t)(rnd() % 3);
+        s[i].gen = (uint16_t)(UINT16_MAX - rnd() % 3);
     for (long step = 0; step < 300000; step++) {
         uint32_t i = rnd() % N;
         unsigned op = rnd() % 10;
@@ -118,8 +118,9 @@ main(void)
                 bad_order += want >= 0;
                 continue;
             }
-            bad_order += want < 0 || t->idx != (uint32_t)want || t->when != s[want].when || t->seq != s[want].seq;
-            bad_live += !is_live(NULL, t->idx, t->gen);
+            bad_order += want < 0 || t->idx != (uint32_t)want || t->when != s[want].when ||
+                         ns_fevq_seq(t) != s[want].seq;
+            bad_live += !is_live(NULL, t->idx, ns_fevq_gen(t));
             now = t->when;
             uint32_t k = t->idx;
             ns_fevq_pop(&q);
@@ -179,14 +180,34 @@ main(void)
     uint64_t pw = 0, ps = 0;
     const ns_fevq_ent *t;
     while ((t = ns_fevq_top(&q))) {
-        unordered += t->when < pw || (t->when == pw && t->seq <= ps);
+        unordered += t->when < pw || (t->when == pw && ns_fevq_seq(t) <= ps);
         pw = t->when;
-        ps = t->seq;
+        ps = ns_fevq_seq(t);
         ns_fevq_pop(&q);
         popped++;
     }
     is_int(popped, BIG, "a big batch pops whole");
     is_int(unordered + oom, 0, "a big batch of many events at one time pops in (time, seq) order");
+    ns_fevq_free(&q);
+
+    /* the biggest seqs and gens an entry keeps: three events at one
+     * picosecond, seqs 2^48 - 1, - 2, - 3, come back whole, in seq order */
+    ns_fevq_init(&q, is_live, NULL);
+    for (int i = 0; i < 3; i++) {
+        s[i].pending = 1;
+        s[i].gen = (uint16_t)(UINT16_MAX - i);
+        oom |= ns_fevq_reserve(&q) != 0;
+        ns_fevq_push(&q, 42, NS_FEVQ_SEQ_END - 1 - (uint64_t)i, (uint32_t)i, s[i].gen);
+    }
+    long wrong = 0;
+    for (int i = 2; i >= 0; i--) {
+        t = ns_fevq_top(&q);
+        wrong += !t || t->idx != (uint32_t)i || ns_fevq_seq(t) != NS_FEVQ_SEQ_END - 1 - (uint64_t)i ||
+                 ns_fevq_gen(t) != (uint16_t)(UINT16_MAX - i) || t->when != 42;
+        if (t)
+            ns_fevq_pop(&q);
+    }
+    is_int(wrong + oom, 0, "seqs up to 2^48 - 1 and gens up to 65,535 come back whole, in seq order");
     ns_fevq_free(&q);
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
