@@ -69,5 +69,8 @@ int ns_alloc_limit_hit(void);
  * refusing every block, as glibc's does under valgrind once its small heap
  * is full; netsim then maps small blocks itself (alloc.c). 0 ends it. */
 void ns_alloc_refuse_libc(int on);
+/* 1 when the C library's heap is asked for huge pages as it grows (alloc.c:
+ * glibc, not under a sanitizer) */
+int ns_alloc_advises_heap(void);
 
 #endif

@@ -1,11 +1,13 @@
 /* test_alloc.c - big blocks: their own mappings on 2 MiB boundaries, one
  * mapping each, kept whole when they grow (their pages move, the contents
- * stay), zero when asked, counted like any block; and small blocks the C
- * library refuses, mapped instead */
+ * stay), zero when asked, counted like any block; small blocks the C
+ * library refuses, mapped instead; and the C library's heap advised huge
+ * pages */
 #include <config.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "sim/alloc.h"
 #include "tests/tap.h"
 
@@ -53,10 +55,67 @@ one_mapping(const void *p, size_t n)
     return found;
 }
 
+/* the flags (VmFlags of /proc/self/smaps) and the name of the mapping that
+ * holds p, into flags and name; 0 when found */
+static int
+mapping_of(const void *p, char *flags, size_t nflags, char *name, size_t nname)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int in = 0, found = -1;
+    uintptr_t a = (uintptr_t)p;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char nm[256] = "";
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %255s", &lo, &hi, nm) >= 2 && strchr(line, '-') < strchr(line, ' ')) {
+            in = lo <= a && a < hi;
+            if (in)
+                snprintf(name, nname, "%s", nm);
+        } else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+            snprintf(flags, nflags, "%.500s", line + 8);
+            flags[strcspn(flags, "\n")] = '\0';
+            found = 0;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* small blocks come from the C library's heap, which is advised huge
+ * pages as it grows: 32 MiB of 16 KiB blocks, and the heap's mapping
+ * around the middle one has the flag of advised huge pages ("hg") */
+static void
+heap_advice(void)
+{
+    enum { NB = 2048 };
+    static unsigned char *b[NB];
+    for (int i = 0; i < NB; i++)
+        b[i] = ns_alloc(16 << 10);
+    char flags[512] = "", name[256] = "";
+    int found = mapping_of(b[NB / 2], flags, sizeof flags, name, sizeof name);
+    void *probe = mmap(NULL, 4 * MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int thp = probe != MAP_FAILED && madvise(probe, 4 * MiB, MADV_HUGEPAGE) == 0;
+    if (probe != MAP_FAILED)
+        munmap(probe, 4 * MiB);
+    if (!ns_alloc_advises_heap())
+        ok(1, "# SKIP the heap is the sanitizer's, or not glibc's");
+    else if (found != 0 || strcmp(name, "[heap]") != 0)
+        ok(1, "# SKIP small blocks are not in the heap (%s): under valgrind?", found ? "no smaps" : name[0] ? name : "an anonymous mapping");
+    else if (!thp)
+        ok(1, "# SKIP this kernel has no transparent huge pages");
+    else
+        ok(strstr(flags, " hg") != NULL, "32 MiB of small blocks: the C library's heap is advised huge pages (VmFlags:%.60s)",
+           flags);
+    for (int i = 0; i < NB; i++)
+        ns_free(b[i]);
+}
+
 int
 main(void)
 {
-    plan(17);
+    plan(18);
     size_t live0 = ns_alloc_live_bytes();
 
     /* a small block grows into a big one, then bigger: contents kept */
@@ -164,6 +223,7 @@ main(void)
         ok(1, "# SKIP the sanitizer's allocator is the only one asked");
         ok(1, "# SKIP the sanitizer's allocator is the only one asked");
     }
+    heap_advice();
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     is_int(ns_alloc_live_bytes(), 0, "no live bytes left");
     return done_testing();
