@@ -110,12 +110,14 @@ typedef struct dqueue {
     size_t  cap, head, n;
 } dqueue;
 
-/* Routes met lately: a direct-mapped cache of single paths (ECMP, flowlet,
- * ethereal: every coefficient whole) by their links, with the route group
- * and its delay for one first-packet size. An all-to-all starts millions of
+/* Routes met lately: a cache of single paths (ECMP, flowlet, ethereal:
+ * every coefficient whole) by their links, with the route group and its
+ * delay for one first-packet size. An all-to-all starts millions of
  * subflows over a few thousand paths from each leaf in turn; interning each
  * path in the solver's table (and looking up its delay) reads records all
- * over a table of every path, where this cache stays in the L2. */
+ * over a table of every path, where this cache stays in the L2. Two ways a
+ * set, the newer first: direct-mapped, the 4,032 paths from a leaf of a
+ * 4,096-host leaf-spine in its 8,192 entries missed 18 % of lookups. */
 #define RC_BITS  13
 #define RC_LINKS 6
 typedef struct rcache {
@@ -893,18 +895,26 @@ route_group(fnet *n, uint32_t a, uint32_t dst, uint32_t label, uint32_t off, uin
         uint64_t h = (uint64_t)cnt;
         for (long k = 0; k < cnt; k++)
             h = (h ^ n->rlinks[k]) * UINT64_C(0x9e3779b97f4a7c15);
-        rcache *e = &n->rc[h >> (64 - RC_BITS)];
-        int hit = e->n == (uint32_t)cnt;
-        for (long k = 0; hit && k < cnt; k++)
-            hit = e->links[k] == n->rlinks[k];
-        if (hit) {
-            *g = e->g;
-            *rc = e;
-            return NS_OK;
+        rcache *set = &n->rc[(h >> (64 - RC_BITS)) & ~(uint64_t)1], *e = set;
+        for (int w = 0; w < 2; w++) {
+            int hit = set[w].n == (uint32_t)cnt;
+            for (long k = 0; hit && k < cnt; k++)
+                hit = set[w].links[k] == n->rlinks[k];
+            if (hit) {
+                if (w) {   /* it becomes the newer */
+                    rcache t = set[0];
+                    set[0] = set[1];
+                    set[1] = t;
+                }
+                *g = e->g;
+                *rc = e;
+                return NS_OK;
+            }
         }
         *g = ns_mm_group(n->mm, n->rlinks, n->rcoefs, (uint32_t)cnt);
         if (*g == NS_NONE)
             return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for the flow model's routes");
+        set[1] = set[0];   /* the older goes */
         e->n = (uint32_t)cnt;
         e->g = *g;
         memcpy(e->links, n->rlinks, (size_t)cnt * sizeof *e->links);
