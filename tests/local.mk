@@ -288,7 +288,7 @@ tests_unit_test_limits_LDADD = $(NETSIM_LIBS)
 # options) and runs them there.
 FAULT_TESTS = tests/fault.sh tests/unit/test_pool tests/unit/test_topologies \
 	tests/unit/test_collectives tests/unit/test_diloco tests/unit/test_op_runs \
-	tests/unit/test_wl_seal
+	tests/unit/test_wl_seal tests/unit/test_maxmin
 check-fault:
 	@if test "$(FAULT_INJECTION)" = yes; then \
 	    echo "FAULT_STRIDE=1 FAULT_REQUIRED=1 $(MAKE) check TESTS='$(FAULT_TESTS)'"; \

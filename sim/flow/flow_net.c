@@ -552,7 +552,8 @@ ff_sent(fnet *n, fflow *f, uint32_t idx)
     f->left -= (s128)((u128)sub_rate(n, f) * (uint64_t)(sim->now - f->t_upd));
     assert(f->left <= 0);
     f->t_upd = sim->now;
-    ns_mm_remove(n->mm, f->mm, sim->now, excess(f));
+    if (ns_mm_remove(n->mm, f->mm, sim->now, excess(f)) && !sim->err.code)
+        ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the flow model's rate solver");
     f->left = 0;
     f->mm = NS_NONE;
     request_solve_departure(n);
@@ -1017,7 +1018,8 @@ pause_flow(fnet *n, fflow *f)
     }
     f->left = (s128)left;
     f->t_upd = sim->now;
-    ns_mm_remove(n->mm, f->mm, sim->now, credited);
+    if (ns_mm_remove(n->mm, f->mm, sim->now, credited) && !sim->err.code)
+        ns_errorf(&sim->err, NS_ENOMEM, "out of memory in the flow model's rate solver");
     fq_cancel(n, f);
     f->mm = PAUSED;
 }

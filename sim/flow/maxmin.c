@@ -207,6 +207,8 @@ struct ns_mm {
     /* changes since the last solve */
     uint32_t *newf;           /* new flow ids */
     size_t    nnew, newf_cap;
+    size_t    nlisted;        /* newf[0, nlisted) are in their heaps (list_new) */
+    int       nomem;          /* list_new ran out of memory: only ns_mm_free is left */
     uint32_t *seeds;          /* links that lost a flow (room for all links) */
     size_t    nseeds;
     uint64_t  t0_dep;         /* lowest rate among departed flows */
@@ -758,7 +760,7 @@ ns_mm_release(ns_mm *m)
     m->touched = NULL;
     m->tmp = NULL;
     m->nflows = m->flows_cap = m->live = 0;
-    m->nnew = m->newf_cap = m->ninc = m->inc_cap = m->nginc = m->ginc_cap = 0;
+    m->nnew = m->nlisted = m->newf_cap = m->ninc = m->inc_cap = m->nginc = m->ginc_cap = 0;
     m->ndg = m->dgroups_cap = m->ntouched = m->touched_cap = m->tmp_cap = 0;
     m->free_flow = NS_NONE;
 }
@@ -876,21 +878,100 @@ add_seed(ns_mm *m, uint32_t l)
     m->seeds[m->nseeds++] = l;
 }
 
-uint32_t
-ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
+/* New flows go into their heaps and add their weight to their links in a
+ * batch (list_new), before anything else reads or changes the heaps: the
+ * next solve, removal or relisting. Each heap gets the same entries in the
+ * same order as if each flow had gone in when added, and the batch can
+ * fetch ahead: an all-to-all starts millions of flows at once, each into
+ * the heaps of a route group and a NIC all over memory. */
+
+/* flow id (new, not yet listed) into its heaps: 0, or -1 when out of memory */
+static int
+list_one(ns_mm *m, uint32_t id)
 {
-    assert(up == NS_NONE || up != down);
-    if (ns_grow((void **)&m->newf, &m->newf_cap, m->nnew + 1, sizeof *m->newf) ||
-        (up != NS_NONE && lh_reserve(m, &m->links[up].own, HK_OWN)) ||
-        (down != NS_NONE && lh_reserve(m, &m->links[down].own, HK_OWN)) ||
+    mm_flow *f = &m->flows[id];
+    uint32_t group = f->group;
+    if ((f->link[0] != NS_NONE && lh_reserve(m, &m->links[f->link[0]].own, HK_OWN)) ||
+        (f->link[1] != NS_NONE && lh_reserve(m, &m->links[f->link[1]].own, HK_OWN)) ||
         (group != NS_NONE && lh_reserve(m, &m->groups[group].fl, HK_GFLOW)))
-        return NS_NONE;
+        return -1;
     if (group != NS_NONE && !m->groups[group].in_gent && m->groups[group].n <= m->gent_max)
         for (uint32_t k = 0; k < m->groups[group].n; k++) {
             rheap *h = &m->links[m->ent[m->groups[group].off + k].link].gent;
             if (ns_grow((void **)&h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e))
-                return NS_NONE;
+                return -1;
         }
+    for (int s = 0; s < 2; s++) {
+        if (f->link[s] == NS_NONE)
+            continue;
+        lh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, HK_OWN);
+        m->links[f->link[s]].w_all += NS_MM_Q;
+    }
+    if (group != NS_NONE) {
+        mm_group *g = &m->groups[group];
+        lh_push(m, &g->fl, id, HK_GFLOW);
+        group_retop(m, group);
+        for (uint32_t k = 0; k < g->n; k++)
+            m->links[m->ent[g->off + k].link].w_all += m->ent[g->off + k].coef;
+    }
+    return 0;
+}
+
+/* fetch what list_one will touch for flow id: its links and group (stage
+ * 0), then the ends of their heaps and the group's entries (stage 1) */
+static inline void
+list_prefetch(const ns_mm *m, uint32_t id, int stage)
+{
+    const mm_flow *f = &m->flows[id];
+    for (int s = 0; s < 2; s++)
+        if (f->link[s] != NS_NONE) {
+            const rheap *h = &m->links[f->link[s]].own;
+            if (stage == 0)
+                __builtin_prefetch(h, 1);
+            else if (h->e)
+                __builtin_prefetch(&h->e[h->n], 1);
+        }
+    if (f->group != NS_NONE) {
+        const mm_group *g = &m->groups[f->group];
+        if (stage == 0) {
+            __builtin_prefetch(g, 1);
+        } else {
+            if (g->fl.e)
+                __builtin_prefetch(&g->fl.e[g->fl.n], 1);
+            __builtin_prefetch(&m->ent[g->off]);
+        }
+    }
+}
+
+/* every flow added since the last batch into its heaps: 0, or -1 when out
+ * of memory (then for good: the flows not listed have no entries, and the
+ * solver only answers -1 until it is freed) */
+static int
+list_new(ns_mm *m)
+{
+    enum { AHEAD0 = 16, AHEAD1 = 8 };
+    if (m->nomem)
+        return -1;
+    for (size_t i = m->nlisted; i < m->nnew; i++) {
+        if (i + AHEAD0 < m->nnew)
+            list_prefetch(m, m->newf[i + AHEAD0], 0);
+        if (i + AHEAD1 < m->nnew)
+            list_prefetch(m, m->newf[i + AHEAD1], 1);
+        if (list_one(m, m->newf[i])) {
+            m->nomem = 1;
+            return -1;
+        }
+        m->nlisted = i + 1;
+    }
+    return 0;
+}
+
+uint32_t
+ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
+{
+    assert(up == NS_NONE || up != down);
+    if (ns_grow((void **)&m->newf, &m->newf_cap, m->nnew + 1, sizeof *m->newf))
+        return NS_NONE;
     uint32_t id, gen = 0;
     if (m->free_flow != NS_NONE) {
         id = m->free_flow;
@@ -910,31 +991,25 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
     f->link[0] = up;
     f->link[1] = down;
     f->group = group;
-    for (int s = 0; s < 2; s++) {
-        if (f->link[s] == NS_NONE)
-            continue;
-        lh_push(m, &m->links[f->link[s]].own, id * 2 + (uint32_t)s, HK_OWN);
-        m->links[f->link[s]].w_all += NS_MM_Q;
-    }
-    if (group != NS_NONE) {
-        mm_group *g = &m->groups[group];
-        lh_push(m, &g->fl, id, HK_GFLOW);
-        group_retop(m, group);
-        for (uint32_t k = 0; k < g->n; k++)
-            m->links[m->ent[g->off + k].link].w_all += m->ent[g->off + k].coef;
-    }
-    m->newf[m->nnew++] = id;
+    m->newf[m->nnew++] = id;   /* into its heaps at the next list_new */
     m->dirty = 1;
     if (++m->live > m->st.peak_flows)
         m->st.peak_flows = m->live;
     return id;
 }
 
-void
+int
 ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
 {
     mm_flow *f = &m->flows[id];
     assert(f->state != F_FREE);
+    if (list_new(m)) {   /* its heaps may not be whole: it only goes */
+        f->state = F_FREE;
+        f->user = m->free_flow;
+        m->free_flow = id;
+        m->live--;
+        return -1;
+    }
     int active = f->state == F_ACTIVE;
     uint64_t r = active ? f->rate : 0;
     if (active && r < m->t0_dep)
@@ -973,6 +1048,7 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
     m->free_flow = id;
     m->live--;
     m->dirty = 1;
+    return 0;
 }
 
 void
@@ -1450,6 +1526,8 @@ long
 ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx)
 {
     long nchg = 0;
+    if (list_new(m))
+        return -1;
     if (!m->dirty && mode != NS_MM_FULL)
         return 0;
     if (++m->since_relist >= m->relist_every)
@@ -1540,7 +1618,7 @@ ns_mm_solve(ns_mm *m, ns_time now, int mode, ns_mm_change_fn *fn, void *ctx)
         m->newf = NULL;
         m->newf_cap = 0;
     }
-    m->nnew = 0;
+    m->nnew = m->nlisted = 0;
     fill(m);
 
     nchg = rekey_all(m, fn, ctx);

@@ -82,12 +82,17 @@ void ns_mm_group_entry(const ns_mm *m, uint32_t g, uint32_t i, uint32_t *link, u
 
 /* a new flow on links `up`, `down` (either may be NS_MM_NONE; not the same
  * link) and route group `group` (or NS_MM_NONE), tagged `user`. Its rate is
- * 0 until the next solve. Returns its id, or NS_MM_NONE when out of memory. */
+ * 0 until the next solve. It goes into its heaps (and its weight onto its
+ * links) at the next solve or remove, in one batch with the others added
+ * since. Returns its id, or NS_MM_NONE when out of memory. */
 uint32_t ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user);
 /* flow `id` leaves at time `now`; `excess` is what the links were credited
  * beyond the flow's true bytes (in 1e-12 bit units: rate x time overshoot),
- * taken back from their byte counters. The id may be reused at once. */
-void ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess);
+ * taken back from their byte counters. The id may be reused at once. 0, or
+ * -1 when out of memory: the flows added before it could not be put in
+ * their heaps (ns_mm_add leaves that to the next remove or solve), and the
+ * solver is of no more use but to free. */
+int ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess);
 uint64_t ns_mm_rate(const ns_mm *m, uint32_t id);
 /* bring flow id's record toward the cache (a hint); then, once the record
  * is there, its links' and group's records; then, once those are there,
