@@ -297,6 +297,17 @@ delay_of(const fnet *n, const fflow *f)
     return n->delays[f->delay];
 }
 
+/* the slot of `delay` in table t (cap slots, a power of two): where its
+ * index is, or the empty slot it would take */
+static size_t
+dtab_slot(const fnet *n, const uint32_t *t, size_t cap, ns_time delay)
+{
+    size_t i = ns_hash64((uint64_t)delay) & (cap - 1);
+    while (t[i] != NS_NONE && n->delays[t[i]] != delay)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
 /* the index of `delay` among n->delays (added if new), or NS_NONE after an
  * error (n->sim->err set) */
 static uint32_t
@@ -304,11 +315,11 @@ delay_index(fnet *n, ns_time delay)
 {
     if (n->ndelays > 0 && n->delays[n->dlast] == delay)   /* the last one asked for: a common case */
         return n->dlast;
-    size_t mask = n->dtab_cap - 1;
-    for (size_t i = n->dtab_cap ? ns_hash64((uint64_t)delay) & mask : 0; n->dtab_cap && n->dtab[i] != NS_NONE;
-         i = (i + 1) & mask)
-        if (n->delays[n->dtab[i]] == delay)
-            return n->dlast = n->dtab[i];
+    if (n->dtab_cap) {
+        uint32_t k = n->dtab[dtab_slot(n, n->dtab, n->dtab_cap, delay)];
+        if (k != NS_NONE)
+            return n->dlast = k;
+    }
     if (n->ndelays >= MAX_DELAYS) {
         ns_errorf(&n->sim->err, NS_EINVAL, "the flow model counts at most %u distinct path delays",
                   (unsigned)MAX_DELAYS);
@@ -322,20 +333,13 @@ delay_index(fnet *n, ns_time delay)
         if (!t)
             goto oom;
         memset(t, 0xff, cap * sizeof *t);
-        for (size_t k = 0; k < n->ndelays; k++) {
-            size_t i = ns_hash64((uint64_t)n->delays[k]) & (cap - 1);
-            while (t[i] != NS_NONE)
-                i = (i + 1) & (cap - 1);
-            t[i] = (uint32_t)k;
-        }
+        for (uint32_t k = 0; k < n->ndelays; k++)
+            t[dtab_slot(n, t, cap, n->delays[k])] = k;
         ns_free(n->dtab);
         n->dtab = t;
         n->dtab_cap = cap;
     }
-    size_t i = ns_hash64((uint64_t)delay) & (n->dtab_cap - 1);
-    while (n->dtab[i] != NS_NONE)
-        i = (i + 1) & (n->dtab_cap - 1);
-    n->dtab[i] = (uint32_t)n->ndelays;
+    n->dtab[dtab_slot(n, n->dtab, n->dtab_cap, delay)] = (uint32_t)n->ndelays;
     n->delays[n->ndelays] = delay;
     return n->dlast = (uint32_t)n->ndelays++;
 oom:
@@ -435,7 +439,8 @@ fq_schedule(fnet *n, fflow *f, uint32_t idx, int kind, ns_time when)
         return -1;
     if (ns_fevq_reserve(&n->fq))
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory in the event queue"), -1;
-    if (n->sim->evq.next_seq >= NS_FEVQ_SEQ_END)   /* 2.8e14 events: years of running */
+    uint64_t seq = ns_sim_take_seq(n->sim);
+    if (seq >= NS_FEVQ_SEQ_END)   /* 2.8e14 events: years of running */
         return ns_errorf(&n->sim->err, NS_ESIM, "the flow model's event queue counts at most %llu events",
                          (unsigned long long)NS_FEVQ_SEQ_END), -1;
     /* the simulator's event moves only if f's old event was the earliest, or
@@ -447,7 +452,6 @@ fq_schedule(fnet *n, fflow *f, uint32_t idx, int kind, ns_time when)
     if (f->pending != EV_NONE)
         fq_drop(n, f);
     f->pending = (uint8_t)kind;
-    uint64_t seq = ns_sim_take_seq(n->sim);
     ns_fevq_push(&n->fq, (uint64_t)when, seq, idx, f->qgen);
     if (n->fq.bulk)
         return 0;
