@@ -998,16 +998,26 @@ ns_mm_add(ns_mm *m, uint32_t up, uint32_t down, uint32_t group, uint32_t user)
     return id;
 }
 
+/* flow id's record goes back to the free list */
+static void
+flow_free(ns_mm *m, uint32_t id)
+{
+    mm_flow *f = &m->flows[id];
+    f->state = F_FREE;
+    f->stamp = 0;
+    f->user = m->free_flow;
+    m->free_flow = id;
+    m->live--;
+    m->dirty = 1;
+}
+
 int
 ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
 {
     mm_flow *f = &m->flows[id];
     assert(f->state != F_FREE);
     if (list_new(m)) {   /* its heaps may not be whole: it only goes */
-        f->state = F_FREE;
-        f->user = m->free_flow;
-        m->free_flow = id;
-        m->live--;
+        flow_free(m, id);
         return -1;
     }
     int active = f->state == F_ACTIVE;
@@ -1043,11 +1053,7 @@ ns_mm_remove(ns_mm *m, uint32_t id, ns_time now, unsigned __int128 excess)
         lh_tidy(m, &g->fl, HK_GFLOW);
         group_retop(m, f->group);
     }
-    f->stamp = 0;
-    f->user = m->free_flow;
-    m->free_flow = id;
-    m->live--;
-    m->dirty = 1;
+    flow_free(m, id);
     return 0;
 }
 
