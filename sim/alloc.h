@@ -72,5 +72,12 @@ void ns_alloc_refuse_libc(int on);
 /* 1 when the C library's heap is asked for huge pages as it grows (alloc.c:
  * glibc, not under a sanitizer) */
 int ns_alloc_advises_heap(void);
+/* big blocks grown by copying their bytes into a new mapping, where the
+ * kernel could not move their pages (mremap): each such growth touches
+ * fresh pages for the whole block */
+uint64_t ns_alloc_growths_copied(void);
+/* 1 when a big block that moves as it grows moves to a 2 MiB boundary (not
+ * under valgrind: see alloc.c) */
+int ns_alloc_aligns_growth(void);
 
 #endif
