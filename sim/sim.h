@@ -308,6 +308,16 @@ ns_sim_prefetch_done(const ns_sim *sim, uint32_t x)
     __builtin_prefetch(&sim->succ_start[op]);
 }
 
+/* a later hint for the same transfer (after ns_sim_prefetch_done had time
+ * to bring its row and its op's successor offsets): its op's successor
+ * list, which finishing it reads next */
+static inline void
+ns_sim_prefetch_succ(const ns_sim *sim, uint32_t x)
+{
+    if (sim->succ)
+        __builtin_prefetch(&sim->succ[sim->succ_start[sim->xfers[x].op]]);
+}
+
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */
 int ns_sim_run(ns_sim *sim);
 /* the run is over and does not go on: the network model frees what only
