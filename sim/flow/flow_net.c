@@ -600,8 +600,9 @@ fq_fire(void *simp, ns_event *ev)
     fnet *n = (fnet *)sim->net;
     (void)ev;
     /* events from the sorted run come in time order but touch subflows all
-     * over memory: fetch a subflow 16 events ahead, 8 ahead its solver
-     * flow, and, in steps, what its
+     * over memory: fetch a subflow 16 events ahead, 8 ahead its solver flow
+     * and its transfer's row (read at its delivery, a few thousand events
+     * later: soon enough for the cache to keep it), and, in steps, what its
      * removal from the solver reads (4 ahead its links and group, 2 ahead
      * the heads of their heaps) */
     const ns_fevq_ent *a = ns_fevq_ahead(&n->fq, 16);
@@ -611,6 +612,7 @@ fq_fire(void *simp, ns_event *ev)
         const fflow *g = slot(n, a->idx);
         if (g->mm < PAUSED)
             ns_mm_prefetch(n->mm, g->mm);
+        __builtin_prefetch(&sim->xfers[g->xfer], 1);
     }
     if ((a = ns_fevq_ahead(&n->fq, 4)) && slot(n, a->idx)->mm < PAUSED)
         ns_mm_prefetch_links(n->mm, slot(n, a->idx)->mm);
