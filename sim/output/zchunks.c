@@ -93,12 +93,23 @@ ns_zchunks_shuffle(const void *in, void *out, size_t n, size_t elem)
     unsigned char *dst = out;
     size_t count = elem ? n / elem : 0, i = 0;
 #ifdef __SSE2__
-    /* blocks of 16 rows by 16 bytes, then the bytes of a row past its last block */
-    for (; i + 16 <= count; i += 16) {
+    /* blocks of 64 rows: 16 bytes of each row at a time, transposed in
+     * blocks of 16 x 16 into a tile of 16 lines of 64 bytes, each line then
+     * stored whole; then the bytes of a row past its last 16. (Stored
+     * straight, the 16 lines a transposition writes, `count` bytes apart,
+     * 4,096 in a full chunk, share one set of the L1 and evict each other
+     * before they fill: 2.6 GB/s against 4.7 with the tile, on chunks of a
+     * run's /transfers.) */
+    unsigned char tile[16 * 64];
+    for (; i + 64 <= count; i += 64) {
         size_t j = 0;
-        for (; j + 16 <= elem; j += 16)
-            transpose16(src + i * elem + j, elem, dst + j * count + i, count);
-        shuffle_bytes(src, dst, count, elem, i, i + 16, j, elem);
+        for (; j + 16 <= elem; j += 16) {
+            for (size_t b = 0; b < 4; b++)
+                transpose16(src + (i + 16 * b) * elem + j, elem, tile + 16 * b, 64);
+            for (size_t r = 0; r < 16; r++)
+                memcpy(dst + (j + r) * count + i, tile + 64 * r, 64);
+        }
+        shuffle_bytes(src, dst, count, elem, i, i + 64, j, elem);
     }
 #endif
     shuffle_bytes(src, dst, count, elem, i, count, 0, elem);

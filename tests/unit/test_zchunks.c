@@ -66,8 +66,9 @@ main(void)
     ns_rng *rs = ns_rng_new(2, 0, 0);
     ok(shuffle_as_bytes(rs, 4096 * 96, 96) && shuffle_as_bytes(rs, 100 * 80 + 3, 80) &&
        shuffle_as_bytes(rs, 37 * 13 + 5, 13) && shuffle_as_bytes(rs, 33 * 16, 16) &&
-       shuffle_as_bytes(rs, 17 * 35, 35) && shuffle_as_bytes(rs, 15 * 24 + 1, 24),
-       "shuffle of rows of 96, 80, 13, 16, 35 and 24 bytes (blocks of 16 rows and the rest) as a byte loop");
+       shuffle_as_bytes(rs, 17 * 35, 35) && shuffle_as_bytes(rs, 15 * 24 + 1, 24) &&
+       shuffle_as_bytes(rs, 200 * 40 + 7, 40) && shuffle_as_bytes(rs, 64 * 16, 16),
+       "shuffle of rows of 96, 80, 13, 16, 35, 24 and 40 bytes (blocks of 64 rows and the rest) as a byte loop");
     ns_rng_free(rs);
     ns_rng *r = ns_rng_new(1, 0, 0);
     for (int i = 0; i < N; i++) {
