@@ -128,9 +128,28 @@ table_dataset(hid_t loc, const char *name, hid_t type, size_t nrows, size_t chun
     return ds;
 }
 
+/* chunks [c0, c0 + batch) of a table (fewer at its end) filled into `in`
+ * (chunk rows of rowsize bytes each) and made ready to deflate into z; how
+ * many there are */
+static size_t
+fill_batch(ns_zchunk *z, size_t c0, size_t nchunks, size_t batch, size_t chunk, size_t nrows, size_t rowsize,
+           unsigned char *in, unsigned char *tmp, unsigned char *out, size_t out_cap, fill_fn *fill, void *ctx)
+{
+    size_t in_len = chunk * rowsize, nz = nchunks - c0 < batch ? nchunks - c0 : batch;
+    for (size_t k = 0; k < nz; k++) {
+        size_t first = (c0 + k) * chunk, n = nrows - first < chunk ? nrows - first : chunk;
+        unsigned char *rows = in + k * in_len;
+        memset(rows, 0, in_len);   /* fills write what they set; rows past the end: HDF5's fill value, 0 */
+        fill(ctx, first, n, rows);
+        z[k] = (ns_zchunk){ rows, in_len, rowsize, tmp + k * in_len, out + k * out_cap, 0, 0 };
+    }
+    return nz;
+}
+
 /* write table `name` of nrows rows, produced by fill() a chunk at a time:
- * NS_ZCHUNKS_BATCH chunks are filled, shuffled and deflated on the
- * machine's cores (zchunks.h) and written whole, in order */
+ * NS_ZCHUNKS_BATCH chunks at a time are filled, shuffled and deflated on
+ * the machine's cores (zchunks.h) and written whole, in order, the next
+ * batch deflating while one is written and the one after filled */
 static int
 write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols, size_t rowsize,
             size_t nrows, fill_fn *fill, void *ctx)
@@ -139,6 +158,8 @@ write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols
     hid_t strs[16];
     size_t nstrs = 0;
     unsigned char *in = NULL, *tmp = NULL, *out = NULL;
+    ns_zbatch zb;
+    int running = 0;   /* zb holds a started batch */
     int rc = -1;
     if (type < 0)
         return -1;
@@ -167,27 +188,43 @@ write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols
     if (ds < 0)
         goto out;
     size_t nchunks = (nrows + chunk - 1) / chunk, batch = nchunks < NS_ZCHUNKS_BATCH ? nchunks : NS_ZCHUNKS_BATCH;
+    size_t nbatches = batch ? (nchunks + batch - 1) / batch : 0;
     size_t in_len = chunk * rowsize, out_cap = ns_zchunks_bound(in_len);
     unsigned threads = ns_zchunks_threads();
-    if (batch && (!(in = ns_alloc(batch * in_len)) || !(tmp = ns_alloc(batch * in_len)) ||
-                  !(out = ns_alloc(batch * out_cap))))
+    /* two sets of buffers: batch k + 1 is deflated (by the other threads,
+     * the caller joining in last) while batch k is written and batch k + 2
+     * filled in k's set */
+    if (batch && (!(in = ns_alloc(2 * batch * in_len)) || !(tmp = ns_alloc(2 * batch * in_len)) ||
+                  !(out = ns_alloc(2 * batch * out_cap))))
         goto out;
-    for (size_t c0 = 0; c0 < nchunks; c0 += batch) {
-        ns_zchunk z[NS_ZCHUNKS_BATCH];
-        size_t nz = nchunks - c0 < batch ? nchunks - c0 : batch;
-        for (size_t k = 0; k < nz; k++) {
-            size_t first = (c0 + k) * chunk, n = nrows - first < chunk ? nrows - first : chunk;
-            unsigned char *rows = in + k * in_len;
-            memset(rows, 0, in_len);   /* fills write what they set; rows past the end: HDF5's fill value, 0 */
-            fill(ctx, first, n, rows);
-            z[k] = (ns_zchunk){ rows, in_len, rowsize, tmp + k * in_len, out + k * out_cap, 0, 0 };
-        }
-        if (ns_zchunks_deflate(z, nz, NS_H5_DEFLATE, threads))
+    ns_zchunk z[2][NS_ZCHUNKS_BATCH];
+    size_t nz[2] = { 0, 0 };
+    for (size_t k = 0; k < 2 && k < nbatches; k++)
+        nz[k] = fill_batch(z[k], k * batch, nchunks, batch, chunk, nrows, rowsize, in + k * batch * in_len,
+                           tmp + k * batch * in_len, out + k * batch * out_cap, out_cap, fill, ctx);
+    if (nbatches) {
+        ns_zchunks_start(&zb, z[0], nz[0], NS_H5_DEFLATE, threads);
+        running = 1;
+    }
+    for (size_t k = 0; k < nbatches; k++) {
+        ns_zchunk *cur = z[k % 2];
+        running = 0;
+        if (ns_zchunks_finish(&zb))
             goto out;
-        for (size_t k = 0; k < nz; k++) {
-            hsize_t off[1] = { (c0 + k) * chunk };
-            if (H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, z[k].out_len, z[k].out) < 0)
+        if (k + 1 < nbatches) {
+            ns_zchunks_start(&zb, z[(k + 1) % 2], nz[(k + 1) % 2], NS_H5_DEFLATE, threads);
+            running = 1;
+        }
+        for (size_t i = 0; i < nz[k % 2]; i++) {
+            hsize_t off[1] = { (k * batch + i) * chunk };
+            if (H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, cur[i].out_len, cur[i].out) < 0)
                 goto out;
+        }
+        if (k + 2 < nbatches) {
+            size_t set = k % 2;
+            nz[set] = fill_batch(z[set], (k + 2) * batch, nchunks, batch, chunk, nrows, rowsize,
+                                 in + set * batch * in_len, tmp + set * batch * in_len,
+                                 out + set * batch * out_cap, out_cap, fill, ctx);
         }
     }
     /* units as attributes "unit:<column>" */
@@ -201,6 +238,8 @@ write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols
         }
     }
 out:
+    if (running)   /* its threads work in the buffers */
+        (void)ns_zchunks_finish(&zb);
     ns_free(in);
     ns_free(tmp);
     ns_free(out);

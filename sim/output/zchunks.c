@@ -1,8 +1,9 @@
 /*
  * zchunks.c - shuffling and deflating a batch of HDF5 chunks on the machine's cores (see
- * zchunks.h). Each batch starts its threads and joins them: a batch is
+ * zchunks.h). Each batch starts its threads and joins them (the caller
+ * may work in between: ns_zchunks_start, ns_zchunks_finish): a batch is
  * milliseconds of work, a thread's start microseconds, and nothing stays
- * running between tables.
+ * running between batches.
  */
 #define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT */
 #include <config.h>
@@ -17,14 +18,7 @@
 #include <emmintrin.h>
 #endif
 
-#define THREADS_MAX 4
-
-typedef struct batch {
-    ns_zchunk *c;
-    size_t     n;
-    int        level;
-    size_t     next;         /* the next chunk to take (atomic) */
-} batch;
+#define THREADS_MAX NS_ZCHUNKS_THREADS_MAX
 
 size_t
 ns_zchunks_bound(size_t in_len)
@@ -120,7 +114,7 @@ ns_zchunks_shuffle(const void *in, void *out, size_t n, size_t elem)
 static void *
 work(void *arg)
 {
-    batch *b = arg;
+    ns_zbatch *b = arg;
     for (;;) {
         size_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
         if (i >= b->n)
@@ -137,21 +131,37 @@ work(void *arg)
     }
 }
 
+void
+ns_zchunks_start(ns_zbatch *b, ns_zchunk *c, size_t n, int level, unsigned threads)
+{
+    b->c = c;
+    b->n = n;
+    b->level = level;
+    b->next = 0;
+    b->started = 0;
+    if (threads > THREADS_MAX)
+        threads = THREADS_MAX;
+    while (b->started + 1 < threads && b->started + 1 < n && pthread_create(&b->tid[b->started], NULL, work, b) == 0)
+        b->started++;
+}
+
+int
+ns_zchunks_finish(ns_zbatch *b)
+{
+    work(b);
+    for (unsigned t = 0; t < b->started; t++)
+        pthread_join(b->tid[t], NULL);
+    b->started = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->c[i].failed)
+            return -1;
+    return 0;
+}
+
 int
 ns_zchunks_deflate(ns_zchunk *c, size_t n, int level, unsigned threads)
 {
-    batch b = { c, n, level, 0 };
-    pthread_t tid[THREADS_MAX];
-    unsigned started = 0;
-    if (threads > THREADS_MAX)
-        threads = THREADS_MAX;
-    while (started + 1 < threads && started + 1 < n && pthread_create(&tid[started], NULL, work, &b) == 0)
-        started++;
-    work(&b);
-    for (unsigned t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    for (size_t i = 0; i < n; i++)
-        if (c[i].failed)
-            return -1;
-    return 0;
+    ns_zbatch b;
+    ns_zchunks_start(&b, c, n, level, threads);
+    return ns_zchunks_finish(&b);
 }

@@ -17,6 +17,7 @@
 #ifndef NS_ZCHUNKS_H
 #define NS_ZCHUNKS_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 /* chunks deflated at once: the writer's buffers are this many chunks and
@@ -35,7 +36,8 @@ typedef struct ns_zchunk {
 
 /* the most bytes deflating in_len bytes can give (zlib's bound) */
 size_t ns_zchunks_bound(size_t in_len);
-/* threads a batch may use: the cores the process may run on, at most 4 */
+/* threads a batch may use: the cores the process may run on, at most
+ * NS_ZCHUNKS_THREADS_MAX */
 unsigned ns_zchunks_threads(void);
 /* HDF5's shuffle of n bytes of elements of `elem` bytes: byte j of element
  * i goes to j * (n / elem) + i; the bytes past the last whole element stay */
@@ -45,5 +47,23 @@ void ns_zchunks_shuffle(const void *in, void *out, size_t n, size_t elem);
  * a chunk failed. A thread that cannot be started leaves its share to the
  * others. */
 int ns_zchunks_deflate(ns_zchunk *c, size_t n, int level, unsigned threads);
+
+/* The same in two steps, so that the caller can work meanwhile (fill the
+ * next batch, write the last): ns_zchunks_start starts up to threads - 1
+ * threads on c[0 .. n) and returns at once; ns_zchunks_finish has the
+ * caller deflate what they have not taken, waits for them, and returns 0,
+ * or -1 when a chunk failed. Every start is followed by its finish; b and
+ * the chunks stay put in between. */
+#define NS_ZCHUNKS_THREADS_MAX 4
+typedef struct ns_zbatch {
+    ns_zchunk *c;
+    size_t     n;
+    int        level;
+    size_t     next;          /* the next chunk to take (atomic) */
+    unsigned   started;       /* threads started */
+    pthread_t  tid[NS_ZCHUNKS_THREADS_MAX - 1];
+} ns_zbatch;
+void ns_zchunks_start(ns_zbatch *b, ns_zchunk *c, size_t n, int level, unsigned threads);
+int ns_zchunks_finish(ns_zbatch *b);
 
 #endif
