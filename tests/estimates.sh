@@ -39,17 +39,17 @@ netsim.run{ fabric = fab, workload = w, output = "star.h5", sample = param("samp
 LUA
 
 # 100,000 hosts: 200,000 links; 4 MiB / (8 B x 200,000) = 2 rows buffered:
-# 4 table chunks of 4,096 x 128 = 524,288 B, their shuffled copies and
-# their deflated copies (zlib's bound: 524,288 + 128 + 32 + 13 = 524,461 B)
-# + 3 MiB (HDF5's caches) = 9,437,876 B, + 8 x (2 x 2 x 200,000 + 200,000 +
-# 1 + 2) + 16 = 17,437,916 B (it was 64 rows always: 215.3 MB)
+# two batches of 4 table chunks of 4,096 x 128 = 524,288 B, their shuffled
+# copies and their deflated copies (zlib's bound: 524,288 + 128 + 32 + 13 =
+# 524,461 B) + 3 MiB (HDF5's caches) = 15,730,024 B, + 8 x (2 x 2 x 200,000
+# + 200,000 + 1 + 2) + 16 = 23,730,064 B (it was 64 rows always: 215.3 MB)
 run --check star.lua hosts=100000
-grep -q 'output 17.44 MB' "$T/out"
-ok $? "a 100,000-host star: output share 17.44 MB ($(grep -o 'output [0-9.]* [kMG]*B' "$T/out"))"
-# without a time series: 9,437,876 B
+grep -q 'output 23.73 MB' "$T/out"
+ok $? "a 100,000-host star: output share 23.73 MB ($(grep -o 'output [0-9.]* [kMG]*B' "$T/out"))"
+# without a time series: 15,730,024 B
 run --check star.lua hosts=100000 sample=0s
-grep -q 'output 9.438 MB' "$T/out"
-ok $? "without a time series: 9.438 MB ($(grep -o 'output [0-9.]* [kMG]*B' "$T/out"))"
+grep -q 'output 15.73 MB' "$T/out"
+ok $? "without a time series: 15.73 MB ($(grep -o 'output [0-9.]* [kMG]*B' "$T/out"))"
 
 # the estimate against the peak RSS of the run (1.26 measured; the old
 # output share made it 3.4)
@@ -66,13 +66,13 @@ else
 fi
 
 # a star of 16M hosts with 8 GB: 6.4 GB to build (16,000,001 nodes of 60 B,
-# 64M link records of 80 B twice, 12 B a host, 8 B a link end), 15.65 GB
+# 64M link records of 80 B twice, 12 B a host, 8 B a link end), 15.66 GB
 # at least to run (+ 64 B a host, 256 B a link, the writer's buffers, the program):
 # refused before it is built (it was built for 45 s, then refused by the run)
 scenario bigstar.lua <<'LUA'
 local fab = netsim.star{ hosts = 16000000, rate = "100Gbps", latency = "1us" }
 LUA
-expect 1 'bigstar.lua:1: star: this fabric would need about 15.65 GB of memory (16000001 nodes, 16000000 of them hosts, and 16000000 cables: 6.4 GB to build, 15.65 GB at least to run it), more than the 8 GB netsim may use' \
+expect 1 'bigstar.lua:1: star: this fabric would need about 15.66 GB of memory (16000001 nodes, 16000000 of them hosts, and 16000000 cables: 6.4 GB to build, 15.66 GB at least to run it), more than the 8 GB netsim may use' \
     'a 16M-host star with --max-memory 8GB' -- --max-memory 8GB bigstar.lua
 
 # sample: one packet of 4,096 B at 100 Gbps is 327.68 ns

@@ -59,16 +59,16 @@ expect 1 'ring.lua:4: allreduce: its task graph would need about [0-9.]* GB of m
     'a ring allreduce of 20,000 ranks in 4 chunks with --max-memory 1GB' -- --max-memory 1GB ring.lua
 
 # a run estimated past the memory allowed (the program alone counts 25 MB,
-# the fabric and the least a run on it needs 31 MB: the builder lets it
-# pass; 100,000 transfers, 80 bytes each and the driver's 60, take it past 40 MB)
+# the fabric and the least a run on it needs 41 MB: the builder lets it
+# pass; 100,000 transfers, 80 bytes each and the driver's 60, take it past 46 MB)
 scenario heavy.lua <<LUA
 local fab = netsim.leafspine{ leaves = 2, spines = 2, hosts_per_leaf = 4, $LINK }
 local w = netsim.workload()
 for i = 1, 100000 do w:transfer{ src = 1, dst = 2, bytes = "1KB" } end
 netsim.run{ fabric = fab, workload = w, output = "heavy.h5" }
 LUA
-expect 1 'heavy.lua:4: run: this run would need about [0-9.]* MB of memory (fabric .*), more than the 40 MB netsim may use' \
-    'a run with --max-memory 40MB' -- --max-memory 40MB heavy.lua
+expect 1 'heavy.lua:4: run: this run would need about [0-9.]* MB of memory (fabric .*), more than the 46 MB netsim may use' \
+    'a run with --max-memory 46MB' -- --max-memory 46MB heavy.lua
 run --max-memory lots small.lua
 is "$status" 2 '--max-memory needs a size'
 

@@ -20,11 +20,12 @@ ns_h5out_ts_rows(size_t nlinks)
 uint64_t
 ns_h5out_mem(size_t nlinks, int sampled)
 {
-    /* a batch of table chunks (NS_H5OUT_BLOCK_ROWS rows of at most 128
-     * bytes each), their shuffled and their deflated copies (zlib's bound),
-     * and HDF5's chunk caches (1 MiB a dataset, three open at once) */
+    /* two batches of table chunks (NS_H5OUT_BLOCK_ROWS rows of at most
+     * 128 bytes each: one deflating while the other is written and filled),
+     * their shuffled and their deflated copies (zlib's bound), and HDF5's
+     * chunk caches (1 MiB a dataset, three open at once) */
     uint64_t chunk = (uint64_t)NS_H5OUT_BLOCK_ROWS * 128;
-    uint64_t b = NS_ZCHUNKS_BATCH * (2 * chunk + ns_zchunks_bound((size_t)chunk)) + ((uint64_t)3 << 20);
+    uint64_t b = 2 * NS_ZCHUNKS_BATCH * (2 * chunk + ns_zchunks_bound((size_t)chunk)) + ((uint64_t)3 << 20);
     if (sampled) {
         uint64_t rows = ns_h5out_ts_rows(nlinks);
         /* the two row buffers, the last sample's counters, the times */
