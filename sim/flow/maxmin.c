@@ -31,7 +31,9 @@
 #include "maxmin.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 #include "sim/alloc.h"
 #include "sim/rng.h"
 
@@ -234,6 +236,9 @@ struct ns_mm {
 
     rh_ent   *tmp;            /* room to sort the biggest lazy heap into a run */
     size_t    tmp_cap;
+    rh_ent   *tmp2;           /* the same for a second thread (rebuild_bulk) */
+    size_t    tmp2_cap;
+    uint64_t  par_min;        /* rebuild_bulk: entries from which a second thread helps */
     struct touched *touched;  /* rekey_all: heaps with flows whose key changes */
     size_t    ntouched, touched_cap;
     uint32_t  gent_max;       /* groups of more links are wide (GENT_MAX) */
@@ -409,13 +414,19 @@ ent_sort(rh_ent *e, uint32_t n, rh_ent *tmp)
         memcpy(e, src, (size_t)n * sizeof *e);
 }
 
-/* h's entries e[0, n) become its run (m->tmp has room for them) */
+/* h's entries e[0, n) become its run (tmp has room for them) */
+static void
+lh_make_run_in(rheap *h, uint32_t n, rh_ent *tmp)
+{
+    ent_sort(h->e, n, tmp);
+    h->r0 = 0;
+    h->rn = h->n = n;
+}
+
 static void
 lh_make_run(const ns_mm *m, rheap *h, uint32_t n)
 {
-    ent_sort(h->e, n, m->tmp);
-    h->r0 = 0;
-    h->rn = h->n = n;
+    lh_make_run_in(h, n, m->tmp);
 }
 
 /* drop the stale entries at the top: the top is then valid, or h empty */
@@ -712,6 +723,7 @@ ns_mm_new(size_t nlinks, const uint64_t *cap_bps)
     m->free_flow = NS_NONE;
     m->gent_max = GENT_MAX;
     m->relist_every = RELIST_SOLVES;
+    m->par_min = NS_MM_PARALLEL_MIN;
     m->t0_dep = UINT64_MAX;
     m->full_fraction = 4;
     return m;
@@ -755,6 +767,9 @@ ns_mm_release(ns_mm *m)
     ns_free(m->dgroups);
     ns_free(m->touched);
     ns_free(m->tmp);
+    ns_free(m->tmp2);
+    m->tmp2 = NULL;
+    m->tmp2_cap = 0;
     m->flows = NULL;
     m->newf = m->inc = m->ginc = m->dgroups = NULL;
     m->touched = NULL;
@@ -1427,7 +1442,7 @@ fill(ns_mm *m)
  * flow whose rate this solve changed (its gen was bumped once since) takes
  * the new rate, the rest go */
 static void
-lh_rebuild(const ns_mm *m, rheap *h, int kind)
+lh_rebuild(const ns_mm *m, rheap *h, int kind, rh_ent *tmp)
 {
     uint32_t k = 0;
     for (uint32_t i = h->r0; i < h->n; i++) {
@@ -1442,7 +1457,72 @@ lh_rebuild(const ns_mm *m, rheap *h, int kind)
         h->e[k++] = x;
     }
     assert(k == h->live);
-    lh_make_run(m, h, k);
+    lh_make_run_in(h, k, tmp);
+}
+
+/* The heaps rekey_all rebuilds whole, each on its own: after a solve that
+ * changed most rates (the first of a big all-to-all: 50 million entries at
+ * 4,096 hosts, each read against its flow, then sorted) two threads take
+ * them in turn, each with its own room to sort. A heap's run depends on its
+ * entries and the flows alone, so the result is the same whoever takes it. */
+typedef struct rebuild_job {
+    const ns_mm *m;
+    size_t       next;        /* the next touched heap to take (atomic) */
+    rh_ent      *tmp;
+} rebuild_job;
+
+static void
+rebuild_some(rebuild_job *j, rh_ent *tmp)
+{
+    const ns_mm *m = j->m;
+    for (;;) {
+        size_t i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
+        if (i >= m->ntouched)
+            return;
+        const touched *t = &m->touched[i];
+        if (t->h->bulk)
+            lh_rebuild(m, t->h, t->kind, tmp);
+    }
+}
+
+static void *
+rebuild_thread(void *arg)
+{
+    rebuild_job *j = arg;
+    rebuild_some(j, j->tmp);
+    return NULL;
+}
+
+static int
+two_cores(void)
+{
+    static long n;
+    if (!n)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 1;
+}
+
+static void
+rebuild_bulk(ns_mm *m)
+{
+    uint64_t ents = 0;
+    for (size_t i = 0; i < m->ntouched; i++)
+        if (m->touched[i].h->bulk)
+            ents += m->touched[i].h->n - m->touched[i].h->r0;
+    rebuild_job j = { m, 0, NULL };
+    pthread_t tid;
+    int helped = 0;
+    /* the second room to sort: the size of the first (no heap outgrows it);
+     * without it, or a thread, one thread does it all */
+    if (ents >= m->par_min && two_cores() &&
+        ns_grow((void **)&m->tmp2, &m->tmp2_cap, m->tmp_cap, sizeof *m->tmp2) == 0) {
+        j.tmp = m->tmp2;
+        helped = pthread_create(&tid, NULL, rebuild_thread, &j) == 0;
+    }
+    rebuild_some(&j, m->tmp);
+    if (helped)
+        pthread_join(tid, NULL);
+    m->st.par_rebuilds += helped;
 }
 
 /* the end of a solve: the included flows take their new rates, the
@@ -1501,12 +1581,12 @@ rekey_all(ns_mm *m, ns_mm_change_fn *fn, void *ctx)
         }
     }
     m->in_rekey = 0;
+    if (!m->relist)   /* else relist_all below makes every heap again */
+        rebuild_bulk(m);
     for (size_t i = 0; i < m->ntouched; i++) {
         touched *t = &m->touched[i];
-        if (!m->relist) {   /* else relist_all below makes every heap again */
-            if (t->h->bulk)
-                lh_rebuild(m, t->h, t->kind);
-            else
+        if (!m->relist) {
+            if (!t->h->bulk)
                 lh_tidy(m, t->h, t->kind);
             if (t->kind == HK_GFLOW)
                 group_retop(m, t->group);
@@ -1677,6 +1757,12 @@ void
 ns_mm_get_stats(const ns_mm *m, ns_mm_stats *s)
 {
     *s = m->st;
+}
+
+void
+ns_mm_set_parallel_min(ns_mm *m, uint64_t entries)
+{
+    m->par_min = entries;
 }
 
 void

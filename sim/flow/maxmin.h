@@ -61,6 +61,7 @@ typedef struct ns_mm_stats {
     uint64_t groups;          /* distinct route groups interned */
     uint64_t relists;         /* heaps made again: every 32,768 solves, or when a flow's generation wrapped */
     uint64_t wraps;           /* ... of them because a flow's generation wrapped */
+    uint64_t par_rebuilds;    /* solves whose heaps two threads rebuilt (ns_mm_set_parallel_min) */
 } ns_mm_stats;
 
 /* a solver for links 0..nlinks-1 of the given capacities (bits/s, >= 1);
@@ -139,5 +140,11 @@ uint64_t ns_mm_test_disorder(const ns_mm *m);
 /* groups of more than n links count as wide (kept in lists, scanned;
  * default 8): before the first flow; for tests */
 void ns_mm_set_wide(ns_mm *m, uint32_t n);
+/* a solve that rebuilds heaps of this many entries or more in all (most
+ * rates changed) has a second thread rebuild some (each heap is rebuilt
+ * alone, the same whichever thread does it): NS_MM_PARALLEL_MIN unless a
+ * test says otherwise; UINT64_MAX: never */
+#define NS_MM_PARALLEL_MIN (UINT64_C(1) << 20)
+void ns_mm_set_parallel_min(ns_mm *m, uint64_t entries);
 
 #endif

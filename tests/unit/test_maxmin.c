@@ -10,6 +10,7 @@
  */
 #include <config.h>
 #include <string.h>
+#include <unistd.h>
 #include "sim/alloc.h"
 #include "sim/lib.h"
 #include "sim/flow/maxmin.h"
@@ -214,9 +215,11 @@ is_maxmin(ns_mm *m, world *w, const uint64_t *cap, uint32_t glinks[NG][4], uint3
  * wide: the incremental and component solvers
  * keep every group of two links or more in lists, not heaps; huge: links of
  * 70 to 7,000 Tb/s, so that rates straddle 2^48 b/s, where the solver's heap
- * keys saturate (its scans then read the flows' rates) */
+ * keys saturate (its scans then read the flows' rates); par: the component
+ * and full solvers rebuild their heaps on two threads whenever they rebuild
+ * any (ns_mm_set_parallel_min), the incremental one on one */
 static void
-random_crosscheck(uint32_t full_fraction, int age, int wide, int huge)
+random_crosscheck(uint32_t full_fraction, int age, int wide, int huge, int par)
 {
     ns_rng *r = ns_rng_new(7, 99, 0);
     uint64_t cap[NL];
@@ -230,6 +233,10 @@ random_crosscheck(uint32_t full_fraction, int age, int wide, int huge)
     if (wide) {
         ns_mm_set_wide(w.m[0], 1);
         ns_mm_set_wide(w.m[1], 1);
+    }
+    if (par) {
+        ns_mm_set_parallel_min(w.m[1], 0);
+        ns_mm_set_parallel_min(w.m[2], 0);
     }
     uint32_t glinks[NG][4], gcoef[NG][4], gn[NG], gid[3][NG];
     for (int g = 0; g < NG; g++) {
@@ -310,10 +317,10 @@ random_crosscheck(uint32_t full_fraction, int age, int wide, int huge)
             fair = 0;
         }
     }
-    ok(same, "incremental (%s%s%s%s), component and full solves agree on every rate over %d random solves",
+    ok(same, "incremental (%s%s%s%s), component and full%s solves agree on every rate over %d random solves",
        full_fraction ? "going full past 1/4 of the flows" : "never going full",
        age ? ", generations wrapping" : "", wide ? ", groups in lists" : "",
-       huge ? ", rates around 2^48 b/s" : "", solves);
+       huge ? ", rates around 2^48 b/s" : "", par ? " (heaps rebuilt on two threads)" : "", solves);
     if (huge)
         ok(above > 1000 && below > 1000, "flow rates were at or above 2^48 b/s %ld times, below %ld times", above,
            below);
@@ -332,6 +339,12 @@ random_crosscheck(uint32_t full_fraction, int age, int wide, int huge)
     if (age)
         ok(s[0].relists > 2, "generations wrapped: the heaps were made again %llu times",
            (unsigned long long)s[0].relists);
+    if (par && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        ok(1, "# SKIP one core: heaps are rebuilt on one thread");
+    else if (par)
+        ok(s[1].par_rebuilds > 100 && s[2].par_rebuilds > 100 && s[0].par_rebuilds == 0,
+           "two threads rebuilt the heaps of %llu component and %llu full solves, none of the incremental's",
+           (unsigned long long)s[1].par_rebuilds, (unsigned long long)s[2].par_rebuilds);
     ok(s[0].flows_solved < s[1].flows_solved && s[1].flows_solved <= s[2].flows_solved,
        "incremental recomputes fewer flows (%llu) than component (%llu) and full (%llu)",
        (unsigned long long)maxflows[0], (unsigned long long)maxflows[1], (unsigned long long)maxflows[2]);
@@ -458,14 +471,15 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(3 * 4 + 6 + 5 * 6 + 1 + 1 + 3 + 2 + 2 + 1);
+    plan(3 * 4 + 6 + 6 * 6 + 1 + 1 + 1 + 3 + 2 + 2 + 1);
     parking_lot();
     sprayed();
-    random_crosscheck(0, 0, 0, 0);
-    random_crosscheck(4, 0, 0, 0);
-    random_crosscheck(4, 1, 0, 0);
-    random_crosscheck(0, 0, 1, 0);
-    random_crosscheck(0, 0, 0, 1);
+    random_crosscheck(0, 0, 0, 0, 0);
+    random_crosscheck(4, 0, 0, 0, 0);
+    random_crosscheck(4, 1, 0, 0, 0);
+    random_crosscheck(0, 0, 1, 0, 0);
+    random_crosscheck(0, 0, 0, 1, 0);
+    random_crosscheck(4, 0, 0, 0, 1);
     few_levels();
     long_lived();
     batched_arrivals();
