@@ -1,8 +1,12 @@
 /*
  * lib.c - process-wide library setup (see lib.h).
  */
+#define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT */
 #include <config.h>
 #include "lib.h"
+
+#include <sched.h>
+#include <unistd.h>
 
 void
 ns_lib_init(void)
@@ -32,4 +36,12 @@ int
 ns_interrupted(void)
 {
     return interrupt_flag && *interrupt_flag;
+}
+
+unsigned
+ns_cores(void)
+{
+    cpu_set_t set;
+    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (unsigned)n;
 }

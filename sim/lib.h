@@ -16,6 +16,10 @@ void ns_lib_close(void);
 void ns_set_interrupt_flag(volatile sig_atomic_t *flag);
 int ns_interrupted(void);
 
+/* the cores this process may run on (its CPU affinity: taskset, a
+ * container's CPU set), else those online; at least 1 */
+unsigned ns_cores(void);
+
 /* one per library, each in the only file that includes that library */
 void ns_h5out_lib_init(void);
 void ns_h5out_lib_close(void);

@@ -33,8 +33,8 @@
 #include <assert.h>
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 #include "sim/alloc.h"
+#include "sim/lib.h"
 #include "sim/rng.h"
 
 typedef unsigned __int128 u128;
@@ -1493,14 +1493,6 @@ rebuild_thread(void *arg)
     return NULL;
 }
 
-static int
-two_cores(void)
-{
-    static long n;
-    if (!n)
-        n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 1;
-}
 
 static void
 rebuild_bulk(ns_mm *m)
@@ -1514,7 +1506,7 @@ rebuild_bulk(ns_mm *m)
     int helped = 0;
     /* the second room to sort: the size of the first (no heap outgrows it);
      * without it, or a thread, one thread does it all */
-    if (ents >= m->par_min && two_cores() &&
+    if (ents >= m->par_min && ns_cores() > 1 &&
         ns_grow((void **)&m->tmp2, &m->tmp2_cap, m->tmp_cap, sizeof *m->tmp2) == 0) {
         j.tmp = m->tmp2;
         helped = pthread_create(&tid, NULL, rebuild_thread, &j) == 0;

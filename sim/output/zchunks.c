@@ -5,15 +5,13 @@
  * milliseconds of work, a thread's start microseconds, and nothing stays
  * running between batches.
  */
-#define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT */
 #include <config.h>
 #include "zchunks.h"
 
 #include <pthread.h>
 #include <string.h>
-#include <sched.h>
-#include <unistd.h>
 #include <zlib.h>
+#include "sim/lib.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -29,10 +27,8 @@ ns_zchunks_bound(size_t in_len)
 unsigned
 ns_zchunks_threads(void)
 {
-    /* the cores this process may run on (taskset, a container's cpuset), else those online */
-    cpu_set_t set;
-    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
+    unsigned n = ns_cores();
+    return n > THREADS_MAX ? THREADS_MAX : n;
 }
 
 /* bytes [j0, j1) of rows [i0, i1), one at a time */

@@ -10,7 +10,6 @@
  */
 #include <config.h>
 #include <string.h>
-#include <unistd.h>
 #include "sim/alloc.h"
 #include "sim/lib.h"
 #include "sim/flow/maxmin.h"
@@ -339,7 +338,7 @@ random_crosscheck(uint32_t full_fraction, int age, int wide, int huge, int par)
     if (age)
         ok(s[0].relists > 2, "generations wrapped: the heaps were made again %llu times",
            (unsigned long long)s[0].relists);
-    if (par && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+    if (par && ns_cores() < 2)
         ok(1, "# SKIP one core: heaps are rebuilt on one thread");
     else if (par)
         ok(s[1].par_rebuilds > 100 && s[2].par_rebuilds > 100 && s[0].par_rebuilds == 0,
