@@ -1493,7 +1493,6 @@ rebuild_thread(void *arg)
     return NULL;
 }
 
-
 static void
 rebuild_bulk(ns_mm *m)
 {

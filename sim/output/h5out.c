@@ -148,8 +148,8 @@ fill_batch(ns_zchunk *z, size_t c0, size_t nchunks, size_t batch, size_t chunk, 
 
 /* write table `name` of nrows rows, produced by fill() a chunk at a time:
  * NS_ZCHUNKS_BATCH chunks at a time are filled, shuffled and deflated on
- * the machine's cores (zchunks.h) and written whole, in order, the next
- * batch deflating while one is written and the one after filled */
+ * the machine's cores (zchunks.h) and written whole, in order, each batch
+ * deflating while the next is filled and the one before written */
 static int
 write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols, size_t rowsize,
             size_t nrows, fill_fn *fill, void *ctx)
@@ -191,40 +191,33 @@ write_table(hid_t loc, const char *name, const ns_result_col *cols, size_t ncols
     size_t nbatches = batch ? (nchunks + batch - 1) / batch : 0;
     size_t in_len = chunk * rowsize, out_cap = ns_zchunks_bound(in_len);
     unsigned threads = ns_zchunks_threads();
-    /* two sets of buffers: batch k + 1 is deflated (by the other threads,
-     * the caller joining in last) while batch k is written and batch k + 2
-     * filled in k's set */
+    /* two sets of buffers: batch k is filled in one while batch k - 1
+     * deflates from the other (on the other threads, the caller joining in
+     * last), then deflates while k - 1 is written */
     if (batch && (!(in = ns_alloc(2 * batch * in_len)) || !(tmp = ns_alloc(2 * batch * in_len)) ||
                   !(out = ns_alloc(2 * batch * out_cap))))
         goto out;
     ns_zchunk z[2][NS_ZCHUNKS_BATCH];
     size_t nz[2] = { 0, 0 };
-    for (size_t k = 0; k < 2 && k < nbatches; k++)
-        nz[k] = fill_batch(z[k], k * batch, nchunks, batch, chunk, nrows, rowsize, in + k * batch * in_len,
-                           tmp + k * batch * in_len, out + k * batch * out_cap, out_cap, fill, ctx);
-    if (nbatches) {
-        ns_zchunks_start(&zb, z[0], nz[0], NS_H5_DEFLATE, threads);
-        running = 1;
-    }
-    for (size_t k = 0; k < nbatches; k++) {
-        ns_zchunk *cur = z[k % 2];
-        running = 0;
-        if (ns_zchunks_finish(&zb))
-            goto out;
-        if (k + 1 < nbatches) {
-            ns_zchunks_start(&zb, z[(k + 1) % 2], nz[(k + 1) % 2], NS_H5_DEFLATE, threads);
-            running = 1;
-        }
-        for (size_t i = 0; i < nz[k % 2]; i++) {
-            hsize_t off[1] = { (k * batch + i) * chunk };
-            if (H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, cur[i].out_len, cur[i].out) < 0)
-                goto out;
-        }
-        if (k + 2 < nbatches) {
-            size_t set = k % 2;
-            nz[set] = fill_batch(z[set], (k + 2) * batch, nchunks, batch, chunk, nrows, rowsize,
+    for (size_t k = 0; k <= nbatches; k++) {
+        size_t set = k % 2, last = 1 - set;
+        if (k < nbatches)
+            nz[set] = fill_batch(z[set], k * batch, nchunks, batch, chunk, nrows, rowsize,
                                  in + set * batch * in_len, tmp + set * batch * in_len,
                                  out + set * batch * out_cap, out_cap, fill, ctx);
+        if (k > 0) {
+            running = 0;
+            if (ns_zchunks_finish(&zb))
+                goto out;
+        }
+        if (k < nbatches) {
+            ns_zchunks_start(&zb, z[set], nz[set], NS_H5_DEFLATE, threads);
+            running = 1;
+        }
+        for (size_t i = 0; k > 0 && i < nz[last]; i++) {
+            hsize_t off[1] = { ((k - 1) * batch + i) * chunk };
+            if (H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, z[last][i].out_len, z[last][i].out) < 0)
+                goto out;
         }
     }
     /* units as attributes "unit:<column>" */
