@@ -15,7 +15,7 @@ libnetsim_a_SOURCES += \
 	%reldir%/rng.c %reldir%/rng.h \
 	%reldir%/lib.c %reldir%/lib.h \
 	%reldir%/fabric.c %reldir%/fabric.h %reldir%/switch_defaults.c \
-	%reldir%/routing.c %reldir%/route.h %reldir%/plan.h \
+	%reldir%/routing.c %reldir%/route.h %reldir%/plan.h %reldir%/prefetch.h \
 	%reldir%/taskgraph.c %reldir%/taskgraph.h %reldir%/op_runs.c %reldir%/op_runs.h \
 	%reldir%/jobs.c %reldir%/jobs.h \
 	%reldir%/results.c %reldir%/results.h \

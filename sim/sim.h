@@ -17,6 +17,7 @@
 #include "fabric.h"
 #include "net.h"
 #include "plan.h"
+#include "prefetch.h"
 #include "taskgraph.h"
 #include "time.h"
 
@@ -303,9 +304,9 @@ static inline void
 ns_sim_prefetch_done(const ns_sim *sim, uint32_t x)
 {
     uint32_t op = sim->xfers[x].op;
-    __builtin_prefetch(&sim->wl->ops[op]);
-    __builtin_prefetch(&sim->op_finish[op], 1);
-    __builtin_prefetch(&sim->succ_start[op]);
+    ns_prefetch(&sim->wl->ops[op]);
+    ns_prefetch_w(&sim->op_finish[op]);
+    ns_prefetch(&sim->succ_start[op]);
 }
 
 /* a later hint for the same transfer (after ns_sim_prefetch_done had time
@@ -315,7 +316,7 @@ static inline void
 ns_sim_prefetch_succ(const ns_sim *sim, uint32_t x)
 {
     if (sim->succ)
-        __builtin_prefetch(&sim->succ[sim->succ_start[sim->xfers[x].op]]);
+        ns_prefetch(&sim->succ[sim->succ_start[sim->xfers[x].op]]);
 }
 
 /* simulate; NS_OK (also when stopped early: see sim->stopped), or an error */

@@ -5,8 +5,8 @@ LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver
 TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
 TEST_NETSIM = $(abs_builddir)/netsim$(EXEEXT)
-AM_TESTS_ENVIRONMENT = NETSIM=$(TEST_NETSIM); SRCDIR=$(abs_top_srcdir); PYTHON='$(PYTHON)'; \
-	export NETSIM SRCDIR PYTHON;
+AM_TESTS_ENVIRONMENT = NETSIM=$(TEST_NETSIM); SRCDIR=$(abs_top_srcdir); PYTHON='$(PYTHON)'; CC='$(CC)'; \
+	export NETSIM SRCDIR PYTHON CC;
 EXTRA_DIST += tests/lib.sh tests/checks.py tests/lua tests/data
 
 check_PROGRAMS += tests/unit/test_units
@@ -141,6 +141,9 @@ TESTS += tests/ack_every.sh
 EXTRA_DIST += tests/ack_every.sh tests/data/ack_every.lua
 TESTS += tests/nic_ctl.sh
 EXTRA_DIST += tests/nic_ctl.sh tests/data/nic_ctl.lua
+
+TESTS += tests/prefetch_kept.sh
+EXTRA_DIST += tests/prefetch_kept.sh
 
 TESTS += tests/bad_input_workloads.sh
 EXTRA_DIST += tests/bad_input_workloads.sh

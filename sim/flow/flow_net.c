@@ -45,6 +45,7 @@
 #include "sim/budget.h"
 #include "sim/fabric.h"
 #include "sim/plan.h"
+#include "sim/prefetch.h"
 #include "sim/id.h"
 #include "sim/route.h"
 #include "sim/sim.h"
@@ -608,12 +609,12 @@ fq_fire(void *simp, ns_event *ev)
      * the heads of their heaps) */
     const ns_fevq_ent *a = ns_fevq_ahead(&n->fq, 16);
     if (a)
-        __builtin_prefetch(slot(n, a->idx));
+        ns_prefetch(slot(n, a->idx));
     if ((a = ns_fevq_ahead(&n->fq, 8))) {
         const fflow *g = slot(n, a->idx);
         if (g->mm < PAUSED)
             ns_mm_prefetch(n->mm, g->mm);
-        __builtin_prefetch(&sim->xfers[g->xfer], 1);
+        ns_prefetch_w(&sim->xfers[g->xfer]);
     }
     if ((a = ns_fevq_ahead(&n->fq, 4)) && slot(n, a->idx)->mm < PAUSED)
         ns_mm_prefetch_links(n->mm, slot(n, a->idx)->mm);
@@ -628,7 +629,7 @@ fq_fire(void *simp, ns_event *ev)
          * there by then), its successors 2 ahead */
         size_t mask = d->cap - 1;
         if (d->n > 8)
-            __builtin_prefetch(&sim->xfers[d->e[(d->head + 8) & mask].xfer], 1);
+            ns_prefetch_w(&sim->xfers[d->e[(d->head + 8) & mask].xfer]);
         if (d->n > 4)
             ns_sim_prefetch_done(sim, d->e[(d->head + 4) & mask].xfer);
         if (d->n > 2)

@@ -35,6 +35,7 @@
 #include <string.h>
 #include "sim/alloc.h"
 #include "sim/lib.h"
+#include "sim/prefetch.h"
 #include "sim/rng.h"
 
 typedef unsigned __int128 u128;
@@ -942,18 +943,18 @@ list_prefetch(const ns_mm *m, uint32_t id, int stage)
         if (f->link[s] != NS_NONE) {
             const rheap *h = &m->links[f->link[s]].own;
             if (stage == 0)
-                __builtin_prefetch(h, 1);
+                ns_prefetch_w(h);
             else if (h->e)
-                __builtin_prefetch(&h->e[h->n], 1);
+                ns_prefetch_w(&h->e[h->n]);
         }
     if (f->group != NS_NONE) {
         const mm_group *g = &m->groups[f->group];
         if (stage == 0) {
-            __builtin_prefetch(g, 1);
+            ns_prefetch_w(g);
         } else {
             if (g->fl.e)
-                __builtin_prefetch(&g->fl.e[g->fl.n], 1);
-            __builtin_prefetch(&m->ent[g->off]);
+                ns_prefetch_w(&g->fl.e[g->fl.n]);
+            ns_prefetch(&m->ent[g->off]);
         }
     }
 }
@@ -1076,7 +1077,7 @@ void
 ns_mm_prefetch(const ns_mm *m, uint32_t id)
 {
     if (id < m->nflows)
-        __builtin_prefetch(&m->flows[id]);
+        ns_prefetch(&m->flows[id]);
 }
 
 void
@@ -1087,9 +1088,9 @@ ns_mm_prefetch_links(const ns_mm *m, uint32_t id)
     const mm_flow *f = &m->flows[id];
     for (int s = 0; s < 2; s++)
         if (f->link[s] != NS_NONE)
-            __builtin_prefetch(&m->links[f->link[s]], 1);
+            ns_prefetch_w(&m->links[f->link[s]]);
     if (f->group != NS_NONE)
-        __builtin_prefetch(&m->groups[f->group], 1);
+        ns_prefetch_w(&m->groups[f->group]);
 }
 
 void
@@ -1102,13 +1103,13 @@ ns_mm_prefetch_tops(const ns_mm *m, uint32_t id)
         if (f->link[s] != NS_NONE) {
             const rheap *h = &m->links[f->link[s]].own;
             if (h->r0 < h->n)
-                __builtin_prefetch(&h->e[h->r0]);
+                ns_prefetch(&h->e[h->r0]);
         }
     if (f->group != NS_NONE) {
         const mm_group *g = &m->groups[f->group];
         if (g->fl.r0 < g->fl.n)
-            __builtin_prefetch(&g->fl.e[g->fl.r0]);
-        __builtin_prefetch(&m->ent[g->off]);
+            ns_prefetch(&g->fl.e[g->fl.r0]);
+        ns_prefetch(&m->ent[g->off]);
     }
 }
 

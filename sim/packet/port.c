@@ -12,6 +12,7 @@
  */
 #include <config.h>
 #include "packet_int.h"
+#include "sim/prefetch.h"
 
 #include <assert.h>
 #include "sim/alloc.h"
@@ -256,17 +257,17 @@ ns_port_deliver(void *simp, ns_event *ev)
      * arrival is scheduled: the lookup reads no state that scheduling changes */
     uint32_t out = ns_pkt_next_link(n, pkt, p->to);
     if (out < NS_PKT_HOME) {
-        __builtin_prefetch(&n->ports[out]);
-        __builtin_prefetch((const char *)&n->ports[out] + 64);
+        ns_prefetch(&n->ports[out]);
+        ns_prefetch((const char *)&n->ports[out] + 64);
     } else if (out == NS_PKT_HOME) {   /* the subflow and the start of its transport's state */
         const char *f = (const char *)pkt->flow;
         size_t end = NS_SFLOW_TP_OFF + (n->tp->state_size ? 128 : 0);   /* none past the object */
         for (size_t off = 0; off < end; off += 64)
-            __builtin_prefetch(f + off);
+            ns_prefetch(f + off);
     }
     p->head = pkt->next;
     if (p->head) {
-        __builtin_prefetch(p->head);   /* read when it arrives, a serialization from now */
+        ns_prefetch(p->head);   /* read when it arrives, a serialization from now */
         ns_sim_at(sim, &p->ev, pkt->next_ps);
     } else {
         p->tail = NULL;
