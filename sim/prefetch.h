@@ -1,14 +1,15 @@
 /*
  * prefetch.h - bring a line toward the cache ahead of its use, for sure.
  *
- * GCC 12 deletes some __builtin_prefetch calls whose address it computes
- * from loads: in netsim 0.2 every prefetch of the flow model's batch of new
- * flows (maxmin.c list_prefetch) and of a delivery's op and successors
- * (sim.h) was missing from the binary (objdump), though the source asked
- * for them. A prefetch written as an asm statement stays where it is
- * written. Elsewhere (another compiler, another machine) this is
- * __builtin_prefetch behind an asm that hides the address from the
- * optimizer, which kept every prefetch of a test case GCC dropped.
+ * GCC 12 deletes the calls of a function that only prefetches: its
+ * interprocedural analysis of what functions change (modref) finds that
+ * such a function changes nothing, and a call that changes nothing and
+ * returns nothing goes (-fno-ipa-modref keeps them). In netsim 0.2 that took
+ * every prefetch of the flow model's batch of new flows (maxmin.c,
+ * list_prefetch) and of a delivery's op and successors (sim.h): 9 of the 22
+ * prefetches of sim/ were missing from the binary (objdump). A prefetch
+ * written as an asm statement is never deleted. Elsewhere (another machine)
+ * this is __builtin_prefetch behind an asm that hides its address.
  * tests/prefetch_kept.sh counts the prefetch instructions of the binary.
  */
 #ifndef NS_PREFETCH_H
