@@ -115,6 +115,20 @@ map_aligned(size_t len)
     return a;
 }
 
+/* a new big block's header in a fresh mapping of len bytes (map_len), its
+ * `mapped` and `lead` set; NULL when out of memory */
+static blockhdr *
+big_block(size_t len)
+{
+    char *a = map_aligned(len);   /* zero already */
+    if (!a)
+        return NULL;
+    blockhdr *h = (blockhdr *)(a + BIG_LEAD);
+    h->b.mapped = len;
+    h->b.lead = BIG_LEAD;
+    return h;
+}
+
 /* the start of the mapping of block h (a mapping of its own) */
 static char *
 map_base(blockhdr *h)
@@ -301,15 +315,10 @@ alloc_block(size_t bytes, int zero)
         return NULL;
     blockhdr *h;
     size_t len = map_len(bytes);
-    if (len) {
-        char *a = map_aligned(len);   /* zero already */
-        if ((h = a ? (blockhdr *)(a + BIG_LEAD) : NULL)) {
-            h->b.mapped = len;
-            h->b.lead = BIG_LEAD;
-        }
-    } else {
+    if (len)
+        h = big_block(len);
+    else
         h = small_block(bytes, zero);
-    }
     if (!h)
         return NULL;
     h->b.size = bytes;
@@ -356,14 +365,10 @@ ns_realloc(void *p, size_t bytes)
         else
             n->b.mapped = to;
     } else if (len) {              /* a small block becomes big: copied once */
-        char *a = map_aligned(len);
-        if (!a)
+        if (!(n = big_block(len)))
             return NULL;
-        n = (blockhdr *)(a + BIG_LEAD);
         memcpy(n + 1, h + 1, old);
         free(h);
-        n->b.mapped = len;
-        n->b.lead = BIG_LEAD;
     } else if (!(n = small_resize(h, bytes))) {
         return NULL;
     }
