@@ -215,6 +215,31 @@ ns_evq_pop(ns_evq *q)
     }
     return ns_evq_pop_any(q);
 }
+/* A look-ahead for a handler that fetches the memory of the events after
+ * its own while it runs (the packet model's deliveries, port.c): the
+ * calendar's next two events, as far as the current bucket's list shows
+ * them (NULL past it, or on a heap), and the address of the links of the
+ * event after them (a bucket's head when there is none), to fetch its line
+ * without reading it. Pushes and cancels before their turn may still change
+ * what comes next: a look-ahead only guesses, and a wrong guess costs a
+ * wasted fetch. */
+static inline const void *
+ns_evq_peek(const ns_evq *q, const ns_event **e1, const ns_event **e2)
+{
+    *e1 = *e2 = NULL;
+    if (q->kind != NS_EVQ_CALENDAR)
+        return NULL;
+    const ns_evlink *h = &q->bucket[q->cur].head, *l1 = (const ns_evlink *)h->q1;
+    if (l1 == h)
+        return NULL;
+    *e1 = (const ns_event *)((const char *)l1 - offsetof(ns_event, ln));
+    const ns_evlink *l2 = (const ns_evlink *)l1->q1;
+    if (l2 == h)
+        return NULL;
+    *e2 = (const ns_event *)((const char *)l2 - offsetof(ns_event, ln));
+    return (const void *)l2->q1;
+}
+
 /* 1 if an event is queued at time t, when none is queued before t (t is
  * the last popped time, the clock); O(1) */
 int ns_evq_due_at(const ns_evq *q, ns_time t);

@@ -464,18 +464,17 @@ void ns_pkt_free(ns_pnet *n, ns_pkt *p);
 void ns_port_set_rate(ns_port *p, uint64_t bps);
 /* ns_pkt_next_link's answer when the node is the packet's destination */
 #define NS_PKT_HOME (NS_NONE - 1)
-/* the link packet p leaves node `at` on (ns_lb_choose), NS_PKT_HOME when
- * `at` is its destination, NS_NONE when failures left `at` no way on */
+/* ns_pkt_next_link's inline cases: the last hop down, and at a switch a
+ * hashed pick among the ways on (spending a digit of *off, the packet's
+ * offset); NS_NONE for the rest (a GPU passing PXN traffic, a scale-up
+ * switch, no way left, the policies that look further), which
+ * ns_lb_choose decides */
 static inline uint32_t
-ns_pkt_next_link(ns_pnet *n, ns_pkt *p, uint32_t at)
+ns_pkt_link_inline(const ns_pnet *n, const ns_pkt *p, uint32_t at, uint32_t *off)
 {
     uint32_t dst = p->dst;
     if (at == dst)
         return NS_PKT_HOME;
-    /* inline, ns_lb_choose's common cases (the same answers): the last hop
-     * down, and at a switch a hashed pick among the ways on; the rest
-     * (a GPU passing PXN traffic, a scale-up switch, no way left, the
-     * policies that look further) there */
     const ns_fabric *f = n->fab;
     if (f->host_attach[dst] == at)
         return ns_fabric_downlink(f, dst);
@@ -483,14 +482,30 @@ ns_pkt_next_link(ns_pnet *n, ns_pkt *p, uint32_t at)
         const ns_hopset *hs = ns_fabric_route(f, at, dst);
         if (hs->n == 1)
             return f->hops[hs->off];
-        if (hs->n > 1) {
-            uint32_t off = p->path_off;
-            uint32_t idx = ns_route_pick(n->salt[at], p->entropy, &off, hs->n);
-            p->path_off = (uint16_t)off;
-            return f->hops[hs->off + idx];
-        }
+        if (hs->n > 1)
+            return f->hops[hs->off + ns_route_pick(n->salt[at], p->entropy, off, hs->n)];
     }
-    return ns_lb_choose(n, at, dst, p);
+    return NS_NONE;
+}
+/* the link packet p leaves node `at` on (ns_lb_choose), NS_PKT_HOME when
+ * `at` is its destination, NS_NONE when failures left `at` no way on */
+static inline uint32_t
+ns_pkt_next_link(ns_pnet *n, ns_pkt *p, uint32_t at)
+{
+    uint32_t off = p->path_off;
+    uint32_t out = ns_pkt_link_inline(n, p, at, &off);
+    if (out == NS_NONE)
+        return ns_lb_choose(n, at, p->dst, p);
+    p->path_off = (uint16_t)off;
+    return out;
+}
+/* the same answer without spending the offset, where it is inline (a
+ * look-ahead's guess); NS_NONE where ns_lb_choose would decide */
+static inline uint32_t
+ns_pkt_peek_link(const ns_pnet *n, const ns_pkt *p, uint32_t at)
+{
+    uint32_t off = p->path_off;
+    return ns_pkt_link_inline(n, p, at, &off);
 }
 /* packet p has arrived at node `at` (the far end of the port that delivered
  * it) and leaves on `out` (ns_pkt_next_link's answer): 1 when the caller

@@ -245,6 +245,56 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     port_send(n, link, pkt);
 }
 
+/* fetch what the delivery of pkt, leaving on `out`, reads first: its port
+ * out (both lines), or at its host its subflow and the start of its
+ * transport's state */
+HOT void
+fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
+{
+    if (out < NS_PKT_HOME) {
+        ns_prefetch(&n->ports[out]);
+        ns_prefetch((const char *)&n->ports[out] + 64);
+    } else if (out == NS_PKT_HOME) {
+        const char *f = (const char *)pkt->flow;
+        size_t end = NS_SFLOW_TP_OFF + (n->tp->state_size ? 128 : 0);   /* none past the object */
+        for (size_t off = 0; off < end; off += 64)
+            ns_prefetch(f + off);
+    }
+}
+
+/*
+ * The deliveries after this one, fetched ahead. In a large fabric the
+ * lines a delivery reads (its port, its packet, the port it goes on to)
+ * were last touched a serialization or a latency earlier, when the caches
+ * held other ports' traffic: at 16,384 hosts, 61 events run in a simulated
+ * nanosecond, and a prefetch issued when a packet becomes its port's head
+ * is long evicted at its turn. What comes next in the calendar's order is
+ * known, though: the next two events of the current bucket (a delivery is
+ * most often followed by one in the same bucket: 76 % of pops at 1,024
+ * hosts, 91 % at 4,096). So each delivery fetches, for the second, its
+ * packet (its port's line holds the pointer; that line was fetched a pop
+ * earlier, as the line after it); for the first, whose packet came a pop
+ * ago, the port out it will go to (or its subflow); and the line of the
+ * event after them. A guess that turns out wrong (an event pushed in
+ * between, a route that a failure changes) only wastes a fetch.
+ */
+HOT void
+look_ahead(const ns_pnet *n, const ns_evq *q)
+{
+    const ns_event *e1, *e2;
+    const void *third = ns_evq_peek(q, &e1, &e2);
+    if (e2) {
+        ns_prefetch(third);
+        if (e2->fn == ns_port_deliver)
+            ns_prefetch(ns_container_of(e2, ns_port, ev)->head);
+    }
+    if (e1 && e1->fn == ns_port_deliver) {
+        const ns_port *p1 = ns_container_of(e1, ns_port, ev);
+        if (p1->head)
+            fetch_way_on(n, p1->head, ns_pkt_peek_link(n, p1->head, p1->to));
+    }
+}
+
 void
 ns_port_deliver(void *simp, ns_event *ev)
 {
@@ -252,19 +302,13 @@ ns_port_deliver(void *simp, ns_event *ev)
     ns_pnet *n = (ns_pnet *)sim->net;
     ns_port *p = ns_container_of(ev, ns_port, ev);
     ns_pkt *pkt = p->head;
-    /* where it goes next first, so that the memory it goes to (a port out,
-     * or its subflow at its host) is on its way while this port's next
-     * arrival is scheduled: the lookup reads no state that scheduling changes */
+    /* where it goes next first, so that the memory it goes to is on its way
+     * while this port's next arrival is scheduled (the look-ahead of the
+     * delivery before fetched it already, mostly): the lookup reads no
+     * state that scheduling changes */
     uint32_t out = ns_pkt_next_link(n, pkt, p->to);
-    if (out < NS_PKT_HOME) {
-        ns_prefetch(&n->ports[out]);
-        ns_prefetch((const char *)&n->ports[out] + 64);
-    } else if (out == NS_PKT_HOME) {   /* the subflow and the start of its transport's state */
-        const char *f = (const char *)pkt->flow;
-        size_t end = NS_SFLOW_TP_OFF + (n->tp->state_size ? 128 : 0);   /* none past the object */
-        for (size_t off = 0; off < end; off += 64)
-            ns_prefetch(f + off);
-    }
+    fetch_way_on(n, pkt, out);
+    look_ahead(n, &sim->evq);
     p->head = pkt->next;
     if (p->head) {
         ns_prefetch(p->head);   /* read when it arrives, a serialization from now */

@@ -1,7 +1,8 @@
 /* test_event.c - the event queue: time order, FIFO ties, cancel, reschedule,
  * and agreement with a sort over a long random run with growth, shrinking
  * and jumps in time; and the calendar's shape under a packet-like load
- * (events in step, short ones among long ones, far timers). */
+ * (events in step, short ones among long ones, far timers); and the
+ * look-ahead's view of the next events (ns_evq_peek). */
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,10 +246,65 @@ check_calendar_small(void)
     ns_evq_destroy(&q);
 }
 
+/* ns_evq_peek under the packet-like load: the two events it names are
+ * the next two pops, and the link it gives is the third's (or a bucket's
+ * head: it stops at its bucket's end); on a heap it names none */
+static void
+check_peek(void)
+{
+    ns_evq q;
+    ns_evq_init(&q, NS_EVQ_CALENDAR);
+    for (int i = 0; i < NPORT; i++) {
+        ns_event_init(&it[i].ev, nop);
+        it[i].id = i;
+        ns_evq_push(&q, &it[i].ev, (ns_time)(i % 16) * 327680 + (ns_time)(rnd() % 64));
+    }
+    long one = 0, two = 0, thirds = 0;
+    int right = 1, third_right = 1;
+    for (int k = 0; k < 200000; k++) {
+        const ns_event *e1, *e2;
+        const void *l3 = ns_evq_peek(&q, &e1, &e2);
+        item *x = (item *)ns_evq_pop(&q);
+        if (e1) {
+            one++;
+            right &= &x->ev == e1;
+        }
+        right &= e1 || !e2;
+        if (e2) {
+            two++;
+            item *y = (item *)ns_evq_pop(&q);
+            right &= &y->ev == e2;
+            const ns_event *n1, *n2;
+            ns_evq_peek(&q, &n1, &n2);
+            const ns_evbucket *b = (const ns_evbucket *)l3;
+            if (!(b >= q.bucket && b < q.bucket + q.nb)) {   /* not a head: the third's links */
+                thirds++;
+                third_right &= n1 && l3 == (const void *)&n1->ln;
+            }
+            ns_evq_push(&q, &y->ev, y->ev.when_ps + 1000000 + (ns_time)(rnd() % 4096));
+        }
+        ns_evq_push(&q, &x->ev, x->ev.when_ps + 1000000 + (ns_time)(rnd() % 4096));
+    }
+    ok(right && third_right && two > 20000 && thirds > 10000,
+       "the look-ahead named the next pop %ld times, the two next %ld times, the third's links %ld times, "
+       "always right", one, two, thirds);
+    ns_evq_destroy(&q);
+
+    ns_evq h;
+    ns_evq_init(&h, NS_EVQ_HEAP);
+    ns_event_init(&it[0].ev, nop);   /* the calendar forgot them queued */
+    ns_event_init(&it[1].ev, nop);
+    ns_evq_push(&h, &it[0].ev, 5);
+    ns_evq_push(&h, &it[1].ev, 6);
+    const ns_event *e1 = &it[0].ev, *e2 = &it[0].ev;
+    ok(ns_evq_peek(&h, &e1, &e2) == NULL && !e1 && !e2, "a heap names none");
+    ns_evq_destroy(&h);
+}
+
 int
 main(void)
 {
-    plan(33);
+    plan(35);
     check_queue(NS_EVQ_CALENDAR, "calendar queue");
     rs = 12345;
     check_queue(NS_EVQ_HEAP, "4-ary heap");
@@ -256,5 +312,6 @@ main(void)
     check_reference(NS_EVQ_HEAP, "4-ary heap");
     check_calendar_small();
     check_calendar_shape();
+    check_peek();
     return done_testing();
 }
