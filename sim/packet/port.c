@@ -259,6 +259,13 @@ fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
         size_t end = NS_SFLOW_TP_OFF + (n->tp->state_size ? 128 : 0);   /* none past the object */
         for (size_t off = 0; off < end; off += 64)
             ns_prefetch(f + off);
+        /* and the NIC that answers it or sends on: the host, its port */
+        const ns_phost *h = &n->hosts[pkt->dst];
+        ns_prefetch(h);
+        ns_prefetch((const char *)(h + 1) - 1);
+        const ns_port *nic = &n->ports[n->fab->host_link[pkt->dst]];
+        ns_prefetch(nic);
+        ns_prefetch((const char *)nic + 64);
     }
 }
 
