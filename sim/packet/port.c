@@ -318,7 +318,8 @@ ns_port_deliver(void *simp, ns_event *ev)
     look_ahead(n, &sim->evq);
     p->head = pkt->next;
     if (p->head) {
-        ns_prefetch(p->head);   /* read when it arrives, a serialization from now */
+        /* (not fetched now: its turn comes a serialization later, thousands
+         * of events on in a large fabric, and the look-ahead fetches it) */
         ns_sim_at(sim, &p->ev, pkt->next_ps);
     } else {
         p->tail = NULL;
