@@ -217,12 +217,15 @@ ns_evq_pop(ns_evq *q)
 }
 /* A look-ahead for a handler that fetches the memory of the events after
  * its own while it runs (the packet model's deliveries, port.c): the
- * calendar's next two events, as far as the current bucket's list shows
- * them (NULL past it, or on a heap), and the address of the links of the
- * event after them (a bucket's head when there is none), to fetch its line
- * without reading it. Pushes and cancels before their turn may still change
- * what comes next: a look-ahead only guesses, and a wrong guess costs a
- * wasted fetch. */
+ * calendar's next two events, as far as the current bucket's list and the
+ * next bucket's show them (NULL past them, or on a heap), and the address
+ * of the links of the event after the second (a bucket's head when it is
+ * its bucket's last), to fetch its line without reading it. The next
+ * bucket holds the interval after the current one's (events beyond the
+ * horizon move in only as it passes them), so its first event is next
+ * when the current bucket has no more. Pushes and cancels before their
+ * turn may still change what comes next: a look-ahead only guesses, and a
+ * wrong guess costs a wasted fetch. */
 static inline const void *
 ns_evq_peek(const ns_evq *q, const ns_event **e1, const ns_event **e2)
 {
@@ -230,12 +233,23 @@ ns_evq_peek(const ns_evq *q, const ns_event **e1, const ns_event **e2)
     if (q->kind != NS_EVQ_CALENDAR)
         return NULL;
     const ns_evlink *h = &q->bucket[q->cur].head, *l1 = (const ns_evlink *)h->q1;
-    if (l1 == h)
-        return NULL;
+    int stepped = l1 == h;
+    if (stepped) {
+        h = &q->bucket[(q->cur + 1) & (q->nb - 1)].head;
+        l1 = (const ns_evlink *)h->q1;
+        if (l1 == h)
+            return NULL;
+    }
     *e1 = (const ns_event *)((const char *)l1 - offsetof(ns_event, ln));
     const ns_evlink *l2 = (const ns_evlink *)l1->q1;
-    if (l2 == h)
-        return NULL;
+    if (l2 == h) {
+        if (stepped)
+            return NULL;
+        h = &q->bucket[(q->cur + 1) & (q->nb - 1)].head;
+        l2 = (const ns_evlink *)h->q1;
+        if (l2 == h)
+            return NULL;
+    }
     *e2 = (const ns_event *)((const char *)l2 - offsetof(ns_event, ln));
     return (const void *)l2->q1;
 }
