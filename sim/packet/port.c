@@ -276,13 +276,14 @@ fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
  * held other ports' traffic: at 16,384 hosts, 61 events run in a simulated
  * nanosecond, and a prefetch issued when a packet becomes its port's head
  * is long evicted at its turn. What comes next in the calendar's order is
- * known, though: the next two events of the current bucket (a delivery is
- * most often followed by one in the same bucket: 76 % of pops at 1,024
- * hosts, 91 % at 4,096). So each delivery fetches, for the second, its
- * packet (its port's line holds the pointer; that line was fetched a pop
- * earlier, as the line after it); for the first, whose packet came a pop
- * ago, the port out it will go to (or its subflow); and the line of the
- * event after them. A guess that turns out wrong (an event pushed in
+ * known, though: the next two events of the current bucket, or of the
+ * next one (ns_evq_peek; a delivery is most often followed by one in the
+ * same bucket: 76 % of pops at 1,024 hosts, 91 % at 4,096, and by the next
+ * bucket's first in 14 % at 1,024). So each delivery fetches, for the
+ * second, its packet (its port's line holds the pointer; that line was
+ * fetched a pop earlier, as the line after it); for the first, whose
+ * packet came a pop ago, the port out it will go to (or its subflow, and
+ * its host's NIC); and the line of the event after them. A guess that turns out wrong (an event pushed in
  * between, a route that a failure changes) only wastes a fetch.
  */
 HOT void
