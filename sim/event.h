@@ -232,24 +232,23 @@ ns_evq_peek(const ns_evq *q, const ns_event **e1, const ns_event **e2)
     *e1 = *e2 = NULL;
     if (q->kind != NS_EVQ_CALENDAR)
         return NULL;
-    const ns_evlink *h = &q->bucket[q->cur].head, *l1 = (const ns_evlink *)h->q1;
-    int stepped = l1 == h;
-    if (stepped) {
-        h = &q->bucket[(q->cur + 1) & (q->nb - 1)].head;
+    const ns_evlink *h = &q->bucket[q->cur].head;
+    const ns_evlink *next = &q->bucket[(q->cur + 1) & (q->nb - 1)].head;
+    const ns_evlink *l1 = (const ns_evlink *)h->q1;
+    if (l1 == h) {
+        h = next;
         l1 = (const ns_evlink *)h->q1;
         if (l1 == h)
             return NULL;
     }
     *e1 = (const ns_event *)((const char *)l1 - offsetof(ns_event, ln));
     const ns_evlink *l2 = (const ns_evlink *)l1->q1;
-    if (l2 == h) {
-        if (stepped)
-            return NULL;
-        h = &q->bucket[(q->cur + 1) & (q->nb - 1)].head;
+    if (l2 == h && h != next) {
+        h = next;
         l2 = (const ns_evlink *)h->q1;
-        if (l2 == h)
-            return NULL;
     }
+    if (l2 == h)
+        return NULL;
     *e2 = (const ns_event *)((const char *)l2 - offsetof(ns_event, ln));
     return (const void *)l2->q1;
 }

@@ -246,8 +246,8 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
 }
 
 /* fetch what the delivery of pkt, leaving on `out`, reads first: its port
- * out (both lines), or at its host its subflow and the start of its
- * transport's state */
+ * out (both lines), or at its host its subflow, the start of its
+ * transport's state and the host's NIC */
 HOT void
 fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
 {
@@ -283,8 +283,9 @@ fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
  * second, its packet (its port's line holds the pointer; that line was
  * fetched a pop earlier, as the line after it); for the first, whose
  * packet came a pop ago, the port out it will go to (or its subflow, and
- * its host's NIC); and the line of the event after them. A guess that turns out wrong (an event pushed in
- * between, a route that a failure changes) only wastes a fetch.
+ * its host's NIC); and the line of the event after them. A guess that
+ * turns out wrong (an event pushed in between, a route that a failure
+ * changes) only wastes a fetch.
  */
 HOT void
 look_ahead(const ns_pnet *n, const ns_evq *q)
