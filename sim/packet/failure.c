@@ -54,6 +54,7 @@ ns_failures_lost(ns_pnet *n, uint32_t link, ns_pkt *p)
                   "failures that only slow a cable (rate =)", name, (double)n->sim->now / 1e6, n->tp->name);
     }
     n->ports[link].drops++;
+    n->peek_pkt = NULL;   /* the look-ahead's guess (port.c) may name the packet lost */
     if (fs && n->sim->cfg.failure_lost)
         for (uint32_t i = 0; i < fs->nfail; i++) {
             uint32_t l = n->sim->cfg.failures[i].link;
@@ -125,6 +126,7 @@ reroute(ns_failures *fs)
     ns_free(fs->hops);
     fs->route = fs->view.route = route;
     fs->hops = fs->view.hops = hops;
+    n->peek_pkt = NULL;   /* the look-ahead's guess (port.c) read the old tables */
     return NS_OK;
 }
 

@@ -323,6 +323,14 @@ struct ns_pnet {
     uint32_t         spray_entropies;   /* spray = "oblivious" */
     ns_time          flowlet_gap_ps;
     uint64_t         data_packets, ack_packets;
+    /* the next link the last delivery's look-ahead found for the packet at
+     * the head of the port it guessed would deliver next (port.c): that
+     * delivery takes it instead of finding it again. NULL when none; a
+     * delivery clears it before its own look-ahead, and so does a failure
+     * (its packets lost, its routes changed) */
+    const struct ns_pkt *peek_pkt;
+    uint32_t         peek_out;
+    uint16_t         peek_off;
     union {                      /* the transport's settings (its defaults, or the run's) */
         unsigned char bytes[NS_TP_SETTINGS_BYTES];
         uint64_t      align_u64;
@@ -500,12 +508,13 @@ ns_pkt_next_link(ns_pnet *n, ns_pkt *p, uint32_t at)
     return out;
 }
 /* the same answer without spending the offset, where it is inline (a
- * look-ahead's guess); NS_NONE where ns_lb_choose would decide */
+ * look-ahead's guess), and in *off the offset ns_pkt_next_link would leave
+ * in the packet; NS_NONE where ns_lb_choose would decide */
 static inline uint32_t
-ns_pkt_peek_link(const ns_pnet *n, const ns_pkt *p, uint32_t at)
+ns_pkt_peek_link(const ns_pnet *n, const ns_pkt *p, uint32_t at, uint32_t *off)
 {
-    uint32_t off = p->path_off;
-    return ns_pkt_link_inline(n, p, at, &off);
+    *off = p->path_off;
+    return ns_pkt_link_inline(n, p, at, off);
 }
 /* packet p has arrived at node `at` (the far end of the port that delivered
  * it) and leaves on `out` (ns_pkt_next_link's answer): 1 when the caller

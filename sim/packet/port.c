@@ -288,7 +288,7 @@ fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
  * changes) only wastes a fetch.
  */
 HOT void
-look_ahead(const ns_pnet *n, const ns_evq *q)
+look_ahead(ns_pnet *n, const ns_evq *q)
 {
     const ns_event *e1, *e2;
     const void *third = ns_evq_peek(q, &e1, &e2);
@@ -299,8 +299,16 @@ look_ahead(const ns_pnet *n, const ns_evq *q)
     }
     if (e1 && e1->fn == ns_port_deliver) {
         const ns_port *p1 = ns_container_of(e1, ns_port, ev);
-        if (p1->head)
-            fetch_way_on(n, p1->head, ns_pkt_peek_link(n, p1->head, p1->to));
+        const ns_pkt *k = p1->head;
+        if (k) {
+            uint32_t off, out = ns_pkt_peek_link(n, k, p1->to, &off);
+            if (out != NS_NONE) {   /* kept for that delivery (where ns_lb_choose decides: not guessed) */
+                n->peek_pkt = k;
+                n->peek_out = out;
+                n->peek_off = (uint16_t)off;
+            }
+            fetch_way_on(n, k, out);
+        }
     }
 }
 
@@ -315,8 +323,19 @@ ns_port_deliver(void *simp, ns_event *ev)
      * while this port's next arrival is scheduled (the look-ahead of the
      * delivery before fetched it already, mostly): the lookup reads no
      * state that scheduling changes */
-    uint32_t out = ns_pkt_next_link(n, pkt, p->to);
-    fetch_way_on(n, pkt, out);
+    uint32_t out;
+    if (pkt == n->peek_pkt) {
+        /* the look-ahead of the delivery before found its link and fetched
+         * what it goes to: nothing can have moved it since (only a
+         * delivery moves a packet on, or spends its offset, and a failure
+         * clears the guess) */
+        out = n->peek_out;
+        pkt->path_off = n->peek_off;
+    } else {
+        out = ns_pkt_next_link(n, pkt, p->to);
+        fetch_way_on(n, pkt, out);
+    }
+    n->peek_pkt = NULL;
     look_ahead(n, &sim->evq);
     p->head = pkt->next;
     if (p->head) {

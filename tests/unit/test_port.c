@@ -213,7 +213,7 @@ scheduled(void)
 }
 
 /* ns_pkt_peek_link (a delivery's look-ahead, port.c) names the link
- * ns_pkt_next_link then takes, at every node of a k = 4 fat-tree (three
+ * ns_pkt_next_link then takes, and the offset it leaves, at every node of a k = 4 fat-tree (three
  * tiers: two hashed choices on the way up) for every destination, label
  * and offset, and changes nothing in the packet; under hashed policies it
  * answers at every switch, under those that look at queues or turns it
@@ -261,7 +261,7 @@ peek_links(void)
                         p.entropy = label * 2654435761u;
                         p.path_off = (uint16_t)off;
                         before = p;
-                        uint32_t guess = ns_pkt_peek_link(N, &p, at);
+                        uint32_t left_off, guess = ns_pkt_peek_link(N, &p, at, &left_off);
                         same &= memcmp(&p, &before, sizeof p) == 0;
                         uint32_t link = ns_pkt_next_link(N, &p, at);
                         cases++;
@@ -270,15 +270,15 @@ peek_links(void)
                             continue;
                         }
                         named++;
-                        agree &= guess == link;
+                        agree &= guess == link && left_off == p.path_off;
                     }
                 }
             }
         }
         int hashed = pol[k].lb == NS_LB_ECMP || (pol[k].lb == NS_LB_SPRAY && pol[k].spray == NS_SPRAY_RANDOM);
         ok(agree && same && (hashed ? left == 0 : left > 0 && named > 0),
-           "%s: the look-ahead's guess is the link taken in %ld of %ld cases and leaves %ld to ns_lb_choose; "
-           "the packet is unchanged", pol[k].name, named, cases, left);
+           "%s: the look-ahead's guess is the link taken, and the offset left, in %ld of %ld cases and "
+           "leaves %ld to ns_lb_choose; the packet is unchanged", pol[k].name, named, cases, left);
         ns_sim_free(sim);
     }
     ns_wl_free(w);
