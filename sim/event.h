@@ -180,8 +180,12 @@ void ns_evq_cancel(ns_evq *q, ns_event *ev);
 /* remove and return the earliest event, NULL if empty.
  *
  * Inline, the calendar's common case: the current bucket's first event,
- * or the next bucket's, is due and no reshaping is due (q->fast); as
- * ns_evq_cal_pop does then. */
+ * or the first of a bucket up to NS_EVQ_POP_STEPS further on, is due and
+ * no reshaping is due (q->fast); as ns_evq_cal_pop does then (the same
+ * buckets, bounds and counts). At 1,024 hosts one pop in nine found the
+ * current bucket and the next empty, and ns_evq_cal_pop, which scanned
+ * about three buckets for it, cost some 145 instructions. */
+#define NS_EVQ_POP_STEPS 8
 static inline ns_event *
 ns_evq_pop(ns_evq *q)
 {
@@ -189,22 +193,31 @@ ns_evq_pop(ns_evq *q)
         ns_evlink *head = &q->bucket[q->cur].head, *l = (ns_evlink *)head->q1;
         ns_event *e = (ns_event *)((char *)l - offsetof(ns_event, ln));
         if (!(l != head && (uint64_t)e->when_ps < q->cur_top)) {
-            /* or the next bucket's first, when it is due there and the
-             * step passes no event waiting in the heap (nothing to move
-             * in) nor the clock's end: one step of ns_evq_cal_pop's scan */
-            uint64_t w = (uint64_t)1 << q->shift;
-            if (q->horizon >= NS_EVQ_END - w || q->heap_top < q->horizon + w)
-                return ns_evq_pop_any(q);
-            size_t next = (q->cur + 1) & (q->nb - 1);
-            head = &q->bucket[next].head;
-            l = (ns_evlink *)head->q1;
-            e = (ns_event *)((char *)l - offsetof(ns_event, ln));
-            if (l == head || (uint64_t)e->when_ps >= q->cur_top + w)
-                return ns_evq_pop_any(q);
-            q->cur = next;
-            q->cur_top += w;
-            q->horizon += w;
-            q->scan++;
+            /* or a later bucket's first, when it is due there and the
+             * steps pass no event waiting in the heap (nothing to move
+             * in) nor the clock's end: ns_evq_cal_pop's scan, which
+             * starts again from the current bucket when this one gives up */
+            uint64_t w = (uint64_t)1 << q->shift, top = q->cur_top, horizon = q->horizon;
+            size_t cur = q->cur;
+            for (unsigned k = 1;; k++) {
+                if (k > NS_EVQ_POP_STEPS || horizon >= NS_EVQ_END - w || q->heap_top < horizon + w)
+                    return ns_evq_pop_any(q);
+                cur = (cur + 1) & (q->nb - 1);
+                top += w;
+                horizon += w;
+                head = &q->bucket[cur].head;
+                l = (ns_evlink *)head->q1;
+                if (l == head)
+                    continue;
+                e = (ns_event *)((char *)l - offsetof(ns_event, ln));
+                if ((uint64_t)e->when_ps >= top)
+                    return ns_evq_pop_any(q);
+                q->cur = cur;
+                q->cur_top = top;
+                q->horizon = horizon;
+                q->scan += k;
+                break;
+            }
         }
         ns_evlink_unlink(e);
         q->n--;

@@ -2,7 +2,8 @@
  * and agreement with a sort over a long random run with growth, shrinking
  * and jumps in time; and the calendar's shape under a packet-like load
  * (events in step, short ones among long ones, far timers); and the
- * look-ahead's view of the next events (ns_evq_peek). */
+ * look-ahead's view of the next events (ns_evq_peek), and the inline pop's
+ * steps over empty buckets. */
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,10 +302,53 @@ check_peek(void)
     ns_evq_destroy(&h);
 }
 
+/* the inline pop (event.h) steps over up to NS_EVQ_POP_STEPS empty
+ * buckets: four events pending on buckets of 1,024 ps, each pop followed
+ * by a push 2 to 12 buckets after the last, come out in time order, with
+ * the calendar's count of bucket steps the span they crossed; and while the
+ * gaps are 2 to NS_EVQ_POP_STEPS buckets no operation leaves the inline
+ * paths (the count of operations they may take runs down by one an
+ * operation, where one out of line sets it afresh) */
+static void
+check_pop_steps(void)
+{
+    const ns_time w = 1024;
+    ns_evq q;
+    ns_evq_init(&q, NS_EVQ_CALENDAR);
+    ns_time t = 0, last = 0;
+    for (int i = 0; i < 4; i++) {
+        ns_event_init(&it[i].ev, nop);
+        t += 2 * w;
+        ns_evq_push(&q, &it[i].ev, t);
+    }
+    int sorted = 1, inline_only = 1, checked = 0;
+    for (int k = 0; k < 2000; k++) {
+        /* pushes with short gaps for 24 turns in 100; the pops of the 20
+         * turns after the first 4 meet only those gaps */
+        int short_gaps = k % 100 < 24, check = k % 100 >= 4 && short_gaps && q.fast >= 3;
+        size_t fast0 = q.fast;
+        item *x = (item *)ns_evq_pop(&q);
+        sorted &= x->ev.when_ps >= last;
+        last = x->ev.when_ps;
+        t += w * (short_gaps ? 2 + (ns_time)(rnd() % (NS_EVQ_POP_STEPS - 1)) : 2 + (ns_time)(rnd() % 11));
+        ns_evq_push(&q, &x->ev, t);
+        if (check) {
+            inline_only &= q.fast == fast0 - 2;
+            checked++;
+        }
+    }
+    ok(sorted && q.scan == (uint64_t)(last / w) && q.shift == 10,
+       "2,000 pops over gaps of 2 to 12 buckets come out in order, stepping %llu buckets to bucket %lld",
+       (unsigned long long)q.scan, (long long)(last / w));
+    ok(inline_only && checked > 200, "gaps of 2 to %d buckets: %d pops and pushes without leaving the inline paths",
+       NS_EVQ_POP_STEPS, checked);
+    ns_evq_destroy(&q);
+}
+
 int
 main(void)
 {
-    plan(35);
+    plan(37);
     check_queue(NS_EVQ_CALENDAR, "calendar queue");
     rs = 12345;
     check_queue(NS_EVQ_HEAP, "4-ary heap");
@@ -313,5 +357,6 @@ main(void)
     check_calendar_small();
     check_calendar_shape();
     check_peek();
+    check_pop_steps();
     return done_testing();
 }
