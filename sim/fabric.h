@@ -246,7 +246,7 @@ int ns_fabric_reroute(const ns_fabric *f, const uint8_t *down, ns_hopset **route
  * equal-cost path in a fabric whose choices do not depend on the way taken
  * (leaf-spine, fat-tree, datacentres joined by WAN links); 1 under one
  * switch; capped at NS_PIN_MAX_PATHS. O(hops) */
-#define NS_PIN_MAX_PATHS 32767u
+#define NS_PIN_MAX_PATHS 32767u   /* below NS_MAX_SUBFLOWS (sim.h): a transfer's subflows, a path offset */
 uint32_t ns_fabric_pinned_paths(const ns_fabric *f, uint32_t src, uint32_t dst);
 /* the most subflows asked for a transfer from host node src to dst under
  * policy `lb` (NS_LB_*, sim.h) with run{subflows = subflows}: `subflows`,

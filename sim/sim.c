@@ -423,6 +423,10 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
         goto fail;
     }
     sim->nxfers = nx;
+    if (cfg->subflows < 1 || cfg->subflows > NS_MAX_SUBFLOWS) {
+        rc = ns_errorf(e, NS_EINVAL, "subflows must be 1 to %u (got %u)", NS_MAX_SUBFLOWS, cfg->subflows);
+        goto fail;
+    }
     if (cfg->lb == NS_LB_ETHEREAL) {
         if (cfg->subflows != 1) {
             rc = ns_errorf(e, NS_EINVAL, "lb \"ethereal\" cuts transfers itself: subflows must be 1 (got %u)",
@@ -602,6 +606,9 @@ gcd_u32(uint32_t a, uint32_t b)
     return a;
 }
 
+/* a left-over transfer's s / gcd(r, s) subflows and its path0 fit a transfer row */
+_Static_assert(NS_PIN_MAX_PATHS <= NS_MAX_SUBFLOWS, "pinned paths outnumber a transfer's subflows");
+
 static int
 eth_join(ns_sim *sim, uint32_t x)
 {
@@ -643,10 +650,10 @@ eth_fire(void *simp, ns_event *ev)
             ns_xfer *xf = &sim->xfers[sim->eth_rec[lo + j].x];
             if (j < whole) {
                 xf->subflows = 1;
-                xf->path0 = j % s;
+                xf->path0 = (uint16_t)(j % s);
             } else {
-                xf->subflows = m;
-                xf->path0 = (uint32_t)((uint64_t)(j - whole) * m % s);
+                xf->subflows = (uint16_t)m;   /* m <= s <= NS_PIN_MAX_PATHS */
+                xf->path0 = (uint16_t)((uint64_t)(j - whole) * m % s);
             }
         }
     }
@@ -690,7 +697,7 @@ start_op(ns_sim *sim, uint32_t op)
             return NS_OK;
         }
         sim->crossing_bytes += (double)bytes;
-        xf->subflows = sim->cfg.subflows;
+        xf->subflows = (uint16_t)sim->cfg.subflows;   /* checked by ns_sim_new */
         xf->path0 = 0;
         if (sim->cfg.lb == NS_LB_ETHEREAL)
             return eth_join(sim, x);

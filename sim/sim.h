@@ -91,18 +91,24 @@ typedef struct ns_run_cfg {
 
 void ns_run_cfg_defaults(ns_run_cfg *c);
 
+/* the most subflows a transfer is cut into (run{subflows}, or ethereal's
+ * pinned paths: NS_PIN_MAX_PATHS, fabric.h) */
+#define NS_MAX_SUBFLOWS 65535u
+
 /* one transfer op as the network saw it: a row of /transfers */
 typedef struct ns_xfer {
     uint32_t op;
-    uint32_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
-    uint32_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h) */
-    uint32_t subflows_left;  /* the model's count of its subflows not yet delivered */
+    uint16_t subflows;       /* the driver sets the subflows it asks for; the model, those it made */
+    uint16_t subflows_left;  /* the model's count of its subflows not yet delivered */
+    uint16_t path0;          /* the path of its subflow 0 (the driver sets it; plan.h: a
+                              * path offset is 16 bits) */
 } ns_xfer;
 /* the flow model keeps millions: its hosts, bytes, start and finish are its
  * op's (ns_sim_xfer_src, _dst, _bytes, _start, _finish), its data packets
  * its plan's (ns_sim_xfer_packets); the payload delivered is counted for
- * the run (ns_sim.delivered_bytes) */
-_Static_assert(sizeof(ns_xfer) == 16, "a transfer row outgrows its 16 bytes");
+ * the run (ns_sim.delivered_bytes). 12 bytes: 64 MiB less than 16 at the
+ * 4,096-host all-to-all's 16.8 M transfers */
+_Static_assert(sizeof(ns_xfer) == 12, "a transfer row outgrows its 12 bytes");
 
 /* what only the packet model counts of a transfer (sim->xfer_pkt): kept
  * apart so that a flow run's rows stay small */

@@ -1189,8 +1189,8 @@ fnet_start(ns_net *net, uint32_t xi)
     if (plan.k > MAX_SUBS)
         return ns_errorf(&n->sim->err, NS_EINVAL, "a transfer cut into %u subflows: the flow model counts "
                          "at most %u", plan.k, MAX_SUBS);
-    x->subflows = plan.k;
-    x->subflows_left = plan.k;
+    x->subflows = (uint16_t)plan.k;   /* at most the subflows asked for */
+    x->subflows_left = (uint16_t)plan.k;
     (void)fab;
     for (uint32_t i = 0; i < plan.k; i++) {
         uint64_t b = ns_plan_bytes(&plan, i);

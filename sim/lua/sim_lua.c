@@ -324,7 +324,7 @@ read_run_options(lua_State *L, const ns_cmdline *cmd, const ns_workload *wl, ns_
     cfg->spray = ns_lua_option(L, 1, "run", "spray", ns_spray_names, NS_SPRAY_RANDOM);
     cfg->spray_entropies = (uint32_t)ns_lua_int(L, 1, "run", "entropies", 0, 64, 1, 65536);
     cfg->flowlet_gap_ps = ns_lua_time(L, 1, "run", "flowlet_gap", 0, cfg->flowlet_gap_ps);
-    cfg->subflows = (uint32_t)ns_lua_int(L, 1, "run", "subflows", 0, 1, 1, 65535);
+    cfg->subflows = (uint32_t)ns_lua_int(L, 1, "run", "subflows", 0, 1, 1, NS_MAX_SUBFLOWS);
     cfg->connections = ns_lua_option(L, 1, "run", "connections", ns_connections_names, NS_CONN_PER_TRANSFER);
     cfg->transport = read_row(L, "transport", ns_transport_name, NS_TP_IDEAL);
     read_transport_settings(L, cfg);

@@ -152,9 +152,9 @@ pnet_start(ns_net *net, uint32_t xi)
     ns_plan plan;
     ns_plan_make(&plan, ns_sim_xfer_bytes(n->sim, x), x->subflows, x->path0, n->mss, src, dst,
                  ns_sim_label_xfer(n->sim, xi));
-    x->subflows = plan.k;
+    x->subflows = (uint16_t)plan.k;   /* at most the subflows asked for */
     n->sim->xfer_pkt[xi].pause_ps = nic_paused_ps(n, src);   /* until it ends: see ns_sflow_delivered */
-    x->subflows_left = plan.k;
+    x->subflows_left = (uint16_t)plan.k;
     if (ns_conn_start(n, xi))
         return ns_errorf(&n->sim->err, NS_ENOMEM, "out of memory for connections");
     for (uint32_t i = 0; i < plan.k; i++) {

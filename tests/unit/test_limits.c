@@ -233,6 +233,15 @@ counters(void)
     rc = try_new(f, w, &c, &e);
     ok(rc == NS_EINVAL && strstr(e.msg, "more than netsim's byte counters allow"),
        "one byte more is refused (%s)", e.msg);
+    /* a transfer row holds 16 bits of subflows (sim.h) */
+    ns_wl_free(w);
+    w = ns_wl_new(1);
+    ns_wl_transfer(w, 1, 2, 1000, NULL, &e);
+    c.subflows = 65536;
+    rc = try_new(f, w, &c, &e);
+    ok(rc == NS_EINVAL && strstr(e.msg, "subflows must be 1 to 65535 (got 65536)"),
+       "65,536 subflows are refused (%s)", e.msg);
+    c.subflows = 65535;
     ns_wl_free(w);
     ns_fabric_free(f);
 }
@@ -467,7 +476,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(38);
+    plan(39);
     time_arithmetic();
     queue_at_the_end();
     clock_end();
