@@ -86,9 +86,10 @@ widest_level(const ns_workload *wl)
         memset(level, 0, n * sizeof *level);
         for (size_t k = 0; k < n; k++) {
             uint32_t v = order[k];
-            for (uint32_t j = start[v]; j < start[v + 1]; j++)
-                if (level[succ[j]] < level[v] + 1)
-                    level[succ[j]] = level[v] + 1;
+            uint32_t s;
+            for (ns_succ_it it = ns_succ_of(start, succ, v); ns_succ_next(&it, &s);)
+                if (level[s] < level[v] + 1)
+                    level[s] = level[v] + 1;
         }
         best = 0;
         for (size_t i = 0; i < n; i++)

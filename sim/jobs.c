@@ -68,12 +68,14 @@ append_job(ns_workload *m, const ns_workload *w, uint16_t j, ns_err *e)
             return ns_enomem(e, "the jobs' workload");
     }
     if (ns_wl_sealed(w)) {   /* (run before, alone): its successor lists */
-        for (uint32_t v = 0; v < w->nops; v++)
-            for (uint32_t k = w->succ_start[v]; k < w->succ_start[v + 1]; k++) {
-                m->dep_op[m->ndeps] = op0 + w->succ[k];
+        for (uint32_t v = 0; v < w->nops; v++) {
+            uint32_t s;
+            for (ns_succ_it it = ns_succ_of(w->succ_start, w->succ, v); ns_succ_next(&it, &s);) {
+                m->dep_op[m->ndeps] = op0 + s;
                 m->dep_on[m->ndeps] = op0 + v;
                 m->ndeps++;
             }
+        }
     } else {
         for (size_t d = 0; d < w->ndeps; d++) {
             m->dep_op[m->ndeps] = op0 + w->dep_op[d];

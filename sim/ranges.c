@@ -112,9 +112,10 @@ ns_check_ranges(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c,
                            "106.7 days); make it shorter, or stop the run earlier with run{until = ...}", d, t);
             goto out;
         }
-        for (uint32_t j = start[v]; j < start[v + 1]; j++)
-            if (fin[succ[j]] < fin[v])
-                fin[succ[j]] = fin[v];
+        uint32_t s;
+        for (ns_succ_it it = ns_succ_of(start, succ, v); ns_succ_next(&it, &s);)
+            if (fin[s] < fin[v])
+                fin[s] = fin[v];
     }
     for (size_t h = 0; h < f->nhosts; h++) {
         if (cpu[h] >= CLOCK_END_S || nic[h] >= CLOCK_END_S) {

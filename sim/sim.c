@@ -394,8 +394,11 @@ ns_sim_new(const ns_fabric *fab, const ns_workload *wl, const ns_run_cfg *cfg,
     if (rc)
         goto fail;
     memset(sim->op_waiting, 0, n * sizeof *sim->op_waiting);
-    for (size_t i = 0; i < wl->ndeps; i++)
-        sim->op_waiting[sim->succ[i]]++;
+    for (uint32_t v = 0; v < wl->nops; v++) {
+        uint32_t s;
+        for (ns_succ_it it = ns_succ_of(sim->succ_start, sim->succ, v); ns_succ_next(&it, &s);)
+            sim->op_waiting[s]++;
+    }
 
     size_t nx = 0, nd = 0;
     for (size_t i = 0; i < wl->nops; i++) {
@@ -734,11 +737,10 @@ drain_done(ns_sim *sim)
                     rc = start_op(sim, (uint32_t)i);
             continue;
         }
-        for (uint32_t k = sim->succ_start[op]; k < sim->succ_start[op + 1] && rc == NS_OK; k++) {
-            uint32_t s = sim->succ[k];
+        uint32_t s;
+        for (ns_succ_it it = ns_succ_of(sim->succ_start, sim->succ, op); rc == NS_OK && ns_succ_next(&it, &s);)
             if (--sim->op_waiting[s] == 0)
                 rc = start_op(sim, s);
-        }
     }
     if (rc == NS_OK)
         rc = sim->err.code;

@@ -5,6 +5,7 @@
 #include "taskgraph.h"
 
 #include <stdio.h>
+#include <assert.h>
 #include <string.h>
 #include "alloc.h"
 #include "lib.h"
@@ -140,11 +141,15 @@ unseal(ns_workload *w, ns_err *e)
         ns_free(on);
         return ns_enomem(e, "a workload");
     }
-    for (uint32_t v = 0; v < w->nops; v++)
-        for (uint32_t k = w->succ_start[v]; k < w->succ_start[v + 1]; k++) {
-            op[k] = w->succ[k];
+    size_t k = 0;
+    for (uint32_t v = 0; v < w->nops; v++) {
+        uint32_t s;
+        for (ns_succ_it it = ns_succ_of(w->succ_start, w->succ, v); ns_succ_next(&it, &s); k++) {
+            op[k] = s;
             on[k] = v;
         }
+    }
+    assert(k == w->ndeps);
     w->dep_op = op;
     w->dep_on = on;
     w->deps_cap = n;
@@ -336,19 +341,26 @@ void
 ns_wl_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t *adj)
 {
     size_t n = w->nops;
-    if (ns_wl_sealed(w) && !preds) {
-        memcpy(start, w->succ_start, (n + 1) * sizeof *start);
-        memcpy(adj, w->succ, w->ndeps * sizeof *adj);
+    if (ns_wl_sealed(w) && !preds) {   /* the successor lists, their ranges spelt out */
+        uint32_t k = 0, s;
+        for (uint32_t v = 0; v < n; v++) {
+            start[v] = k;
+            for (ns_succ_it it = ns_succ_of(w->succ_start, w->succ, v); ns_succ_next(&it, &s);)
+                adj[k++] = s;
+        }
+        start[n] = k;
         return;
     }
     memset(start, 0, (n + 1) * sizeof *start);
     if (ns_wl_sealed(w)) {   /* predecessors: the successor lists turned over */
-        for (size_t k = 0; k < w->ndeps; k++)
-            start[w->succ[k] + 1]++;
+        uint32_t s;
+        for (uint32_t v = 0; v < n; v++)
+            for (ns_succ_it it = ns_succ_of(w->succ_start, w->succ, v); ns_succ_next(&it, &s);)
+                start[s + 1]++;
         fill_slots(start, n);
         for (uint32_t v = 0; v < n; v++)
-            for (uint32_t k = w->succ_start[v]; k < w->succ_start[v + 1]; k++)
-                adj[start[w->succ[k]]++] = v;
+            for (ns_succ_it it = ns_succ_of(w->succ_start, w->succ, v); ns_succ_next(&it, &s);)
+                adj[start[s]++] = v;
         slots_done(start, n);
         return;
     }
@@ -400,9 +412,11 @@ ns_wl_order(const ns_workload *w, const uint32_t *start, const uint32_t *succ, u
             uint32_t *order, ns_err *e)
 {
     size_t n = w->nops;
+    uint32_t s;
     memset(indeg, 0, n * sizeof *indeg);
-    for (size_t i = 0; i < w->ndeps; i++)
-        indeg[succ[i]]++;
+    for (uint32_t v = 0; v < n; v++)
+        for (ns_succ_it it = ns_succ_of(start, succ, v); ns_succ_next(&it, &s);)
+            indeg[s]++;
     /* Kahn's algorithm; `order` doubles as the queue */
     size_t head = 0, tail = 0;
     for (size_t i = 0; i < n; i++)
@@ -410,9 +424,9 @@ ns_wl_order(const ns_workload *w, const uint32_t *start, const uint32_t *succ, u
             order[tail++] = (uint32_t)i;
     while (head < tail) {
         uint32_t v = order[head++];
-        for (uint32_t k = start[v]; k < start[v + 1]; k++)
-            if (--indeg[succ[k]] == 0)
-                order[tail++] = succ[k];
+        for (ns_succ_it it = ns_succ_of(start, succ, v); ns_succ_next(&it, &s);)
+            if (--indeg[s] == 0)
+                order[tail++] = s;
     }
     return tail < n ? report_cycle(w, indeg, e) : NS_OK;
 }
@@ -455,6 +469,44 @@ ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e)
     return rc;
 }
 
+/* successor lists with their runs of three or more consecutive ops as
+ * ranges (NS_SUCC_RANGE), in the same order: written over the plain lists,
+ * then into a block of their size when that frees a quarter or more (and
+ * a megabyte); the list kept is returned */
+static uint32_t *
+keep_ranges(size_t n, uint32_t *start, uint32_t *succ)
+{
+    uint32_t k = 0;
+    for (size_t v = 0; v < n; v++) {
+        uint32_t i = start[v], end = start[v + 1];
+        start[v] = k;
+        while (i < end) {
+            uint32_t j = i + 1;
+            while (j < end && succ[j] == succ[j - 1] + 1)
+                j++;
+            if (j - i >= 3) {
+                uint32_t first = succ[i], stop = succ[j - 1] + 1;
+                succ[k++] = first | NS_SUCC_RANGE;
+                succ[k++] = stop;
+            } else {
+                while (i < j)
+                    succ[k++] = succ[i++];
+            }
+            i = j;
+        }
+    }
+    size_t was = start[n];
+    start[n] = k;
+    if (was - k < was / 4 || (was - k) * sizeof *succ < ((size_t)1 << 20))
+        return succ;
+    uint32_t *tight = ns_alloc((k ? k : 1) * sizeof *tight);
+    if (!tight)
+        return succ;   /* the same lists, in more memory */
+    memcpy(tight, succ, k * sizeof *tight);
+    ns_free(succ);
+    return tight;
+}
+
 int
 ns_wl_seal(ns_workload *w, ns_err *e)
 {
@@ -470,6 +522,6 @@ ns_wl_seal(ns_workload *w, ns_err *e)
     w->dep_op = w->dep_on = NULL;
     w->deps_cap = 0;
     w->succ_start = start;
-    w->succ = succ;
+    w->succ = keep_ranges(w->nops, start, succ);
     return NS_OK;
 }

@@ -149,12 +149,14 @@ void ns_wl_adjacency(const ns_workload *w, int preds, uint32_t *start, uint32_t 
  * Seal: keep the dependencies only as successor lists (ns_wl_adjacency's
  * start and adj), which every run of the workload borrows, and free the
  * pairs. A run of millions of transfers holds 4 bytes a dependency instead
- * of 12 (the pairs and a run's own lists). Nothing else changes: a run, its
- * order and its numbers are the same. The next op or dependency added
- * unseals it (the pairs come back, grouped by the op waited for). NS_OK, or
- * (unsealed, nothing lost) NS_ENOMEM, or NS_EINVAL on a dependency cycle: a
- * cyclic workload stays unsealed, so that its run names the cycle as it would
- * have.
+ * of 12 (the pairs and a run's own lists), and a list's runs of three or
+ * more consecutive ops take two entries (NS_SUCC_RANGE: a collective's
+ * start marker, which millions of transfers wait for). Nothing else
+ * changes: a run, its order and its numbers are the same. The next op or
+ * dependency added unseals it (the pairs come back, grouped by the op
+ * waited for). NS_OK, or (unsealed, nothing lost) NS_ENOMEM, or NS_EINVAL
+ * on a dependency cycle: a cyclic workload stays unsealed, so that its run
+ * names the cycle as it would have.
  */
 int ns_wl_seal(ns_workload *w, ns_err *e);
 
@@ -165,14 +167,52 @@ ns_wl_sealed(const ns_workload *w)
 }
 
 /*
+ * Successor lists (CSR: op v's are succ[start[v] .. start[v + 1])): an
+ * entry is an op, or, with NS_SUCC_RANGE set, the first of the ops a .. b
+ * - 1, b being the next entry (op ids stay below 2^31: add_op). A sealed
+ * workload's lists have them; lists made by ns_wl_adjacency do not. Read
+ * them in order with
+ *     for (ns_succ_it it = ns_succ_of(start, succ, v); ns_succ_next(&it, &s);)
+ */
+#define NS_SUCC_RANGE UINT32_C(0x80000000)
+typedef struct ns_succ_it {
+    const uint32_t *p, *end;
+    uint32_t        next, stop;   /* the rest of a range: next .. stop - 1 */
+} ns_succ_it;
+static inline ns_succ_it
+ns_succ_of(const uint32_t *start, const uint32_t *succ, uint32_t v)
+{
+    ns_succ_it it = { succ + start[v], succ + start[v + 1], 0, 0 };
+    return it;
+}
+static inline int
+ns_succ_next(ns_succ_it *it, uint32_t *s)
+{
+    if (it->next < it->stop) {
+        *s = it->next++;
+        return 1;
+    }
+    if (it->p == it->end)
+        return 0;
+    uint32_t x = *it->p++;
+    if (x & NS_SUCC_RANGE) {
+        x &= ~NS_SUCC_RANGE;
+        it->next = x + 1;
+        it->stop = *it->p++;
+    }
+    *s = x;
+    return 1;
+}
+
+/*
  * Check the graph and order it: returns NS_OK and a topological order, or
  * NS_EINVAL naming an op on a dependency cycle. `order` has nops entries and
  * is owned by the caller.
  */
 int ns_wl_check(const ns_workload *w, uint32_t *order, ns_err *e);
 /* ns_wl_check on successors already listed (ns_wl_adjacency's start and
- * succ), with `indeg` (nops entries) as scratch: a big workload's checks
- * and its run share one list */
+ * succ, or a sealed workload's), with `indeg` (nops entries) as scratch: a
+ * big workload's checks and its run share one list */
 int ns_wl_order(const ns_workload *w, const uint32_t *start, const uint32_t *succ, uint32_t *indeg,
                 uint32_t *order, ns_err *e);
 /* where an op came from and what it is, for messages:

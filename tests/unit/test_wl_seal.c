@@ -1,7 +1,8 @@
 /*
  * test_wl_seal.c - a sealed workload (ns_wl_seal) keeps its dependencies as
  * successor lists only: the same lists, the same run to the picosecond, 8
- * bytes less a dependency; a change unseals it, a cycle keeps it unsealed.
+ * bytes less a dependency, runs of consecutive successors as ranges; a
+ * change unseals it, a cycle keeps it unsealed.
  */
 #include <config.h>
 #include <stdlib.h>
@@ -112,11 +113,78 @@ run(const ns_fabric *f, const ns_workload *w, int *borrowed)
     return t;
 }
 
+/* runs of consecutive successors kept as ranges (taskgraph.h,
+ * NS_SUCC_RANGE): a start marker (op 0) that 60 transfers (ops 1 to 60)
+ * and then a compute wait for, a done marker (op 61) after every transfer,
+ * then computes (ops 62 to 66), three in a row after one transfer and two
+ * after another. Sealed, the lists read back as they were and the run is
+ * the same; and a marker that 300,000 delays wait for keeps two entries,
+ * in a block of their size */
+static void
+ranges_kept(const ns_fabric *f)
+{
+    ns_err e = {0};
+    ns_workload *w = ns_wl_new(3);
+    uint32_t m = (uint32_t)ns_wl_marker(w, "start", &e), t[60];
+    for (uint32_t i = 0; i < 60; i++) {
+        t[i] = (uint32_t)ns_wl_transfer(w, 1 + i % 2, 2 - i % 2, 1000 + 100 * i, "x", &e);
+        ns_wl_after(w, t[i], m, &e);
+    }
+    uint32_t done = (uint32_t)ns_wl_marker(w, "done", &e), c[5];
+    for (uint32_t i = 0; i < 60; i++)
+        ns_wl_after(w, done, t[i], &e);
+    for (int i = 0; i < 5; i++)
+        c[i] = (uint32_t)ns_wl_compute(w, 1 + i % 2, NS_PS_PER_US, "c", &e);
+    ns_wl_after(w, c[0], m, &e);               /* m: ops 1 to 60, then 62: a range and one */
+    for (int i = 1; i < 4; i++)
+        ns_wl_after(w, c[i], t[7], &e);        /* t[7]: 61, then 63, 64, 65: one and a range */
+    ns_wl_after(w, c[3], t[9], &e);            /* t[9]: 61, then 65, 66: three, two in a row kept */
+    ns_wl_after(w, c[4], t[9], &e);
+    size_t ndeps = w->ndeps;
+    lists s0 = adjacency(w, 0), p0 = adjacency(w, 1);
+    int borrowed = 0;
+    ns_time *t0 = run(f, w, &borrowed);
+    int rc = ns_wl_seal(w, &e);   /* (before the checks read the lists) */
+    ok(rc == NS_OK && w->succ_start[m + 1] - w->succ_start[m] == 3 && w->succ_start[t[7] + 1] - w->succ_start[t[7]] == 3 &&
+       w->succ_start[t[9] + 1] - w->succ_start[t[9]] == 3 && w->succ_start[w->nops] == 3 + 3 + 3 + 58,
+       "sealed: the start marker's 61 successors in 3 entries, 4 with 3 in a row in 3, 3 with 2 in a row in 3 "
+       "(%u entries for %zu dependencies)", w->succ_start[w->nops], ndeps);
+    lists s1 = adjacency(w, 0), p1 = adjacency(w, 1);
+    ok(same_lists(s0, s1, w->nops, 0) && same_lists(p0, p1, w->nops, 1),
+       "every op's successors read back in the order declared, and its predecessors");
+    free_lists(s1);
+    free_lists(p1);
+    ns_time *t1 = run(f, w, &borrowed);
+    ok(borrowed && memcmp(t0, t1, 2 * w->nops * sizeof *t0) == 0,
+       "a run of the ranges starts and finishes every op at the same picosecond");
+    free(t1);
+    long z = ns_wl_delay(w, NS_PS_PER_US, "z", &e);
+    lists s2 = adjacency(w, 0);
+    ok(z > 0 && !ns_wl_sealed(w) && w->ndeps == ndeps && memcmp(s2.start, s0.start, (w->nops - 1) * sizeof *s0.start) == 0 &&
+       memcmp(s2.adj, s0.adj, ndeps * sizeof *s0.adj) == 0, "unsealed, its pairs come back whole");
+    free_lists(s2);
+    free(t0);
+    free_lists(s0);
+    free_lists(p0);
+    ns_wl_free(w);
+
+    w = ns_wl_new(4);
+    m = (uint32_t)ns_wl_marker(w, "start", &e);
+    for (uint32_t i = 0; i < 300000; i++)
+        ns_wl_after(w, (uint32_t)ns_wl_delay(w, NS_PS_PER_US, "d", &e), m, &e);
+    size_t live0 = ns_alloc_live_bytes(), cap = w->deps_cap;
+    rc = ns_wl_seal(w, &e);
+    size_t live1 = ns_alloc_live_bytes();
+    ok(rc == NS_OK && w->succ_start[w->nops] == 2 && live1 == live0 - 8 * cap + 4 * (w->nops + 1) + 4 * 2,
+       "300,000 successors in a row: 2 entries, in 8 bytes (%zu bytes live before sealing, %zu after)", live0, live1);
+    ns_wl_free(w);
+}
+
 int
 main(void)
 {
     ns_lib_init();
-    plan(21);
+    plan(26);
     ns_err e = {0};
     ns_pair_spec ps;
     ns_fabric_common_defaults(&ps.common);
@@ -208,7 +276,8 @@ main(void)
     ns_alloc_fail_after(1);
     rc = ns_wl_after(w, NOPS - 1, 0, &e);
     ns_alloc_fail_after(0);
-    ok(rc == NS_ENOMEM && ns_wl_sealed(w) && w->ndeps == ndeps && w->succ[w->ndeps - 1] < NOPS,
+    ok(rc == NS_ENOMEM && ns_wl_sealed(w) && w->ndeps == ndeps && w->succ_start[w->nops] <= ndeps &&
+       (w->succ[w->succ_start[w->nops] - 1] & ~NS_SUCC_RANGE) <= NOPS,
        "a change that cannot unseal it fails, and it stays sealed");
     ns_wl_free(w);
 #else
@@ -216,6 +285,7 @@ main(void)
     ok(1, "# SKIP allocation failures need --enable-fault-injection");
 #endif
 
+    ranges_kept(f);
     ns_fabric_free(f);
     is_int(ns_alloc_live_blocks(), 0, "nothing leaked");
     return done_testing();
