@@ -46,8 +46,6 @@ static inline uint32_t
 ns_route_pick(uint32_t salt, uint32_t label, uint32_t *off, uint32_t n)
 {
     uint32_t h = (uint32_t)ns_hash64(((uint64_t)salt << 32) | label);
-    if (*off == 0)   /* a single path's (or a spent offset): one 32-bit division, not two of 64 */
-        return h % n;
     uint32_t idx = (uint32_t)(((uint64_t)h + *off) % n);
     *off /= n;
     return idx;
