@@ -197,6 +197,11 @@ typedef struct ns_transport {
      * owns p; NULL: the transport cannot run on trimming switches */
     void    (*on_trimmed)(ns_pnet *n, ns_sflow *f, ns_pkt *p);
     void    (*fini)(ns_pnet *n, ns_sflow *f);
+    /* optional: fetch (ns_prefetch, reading nothing) the lines of f's state
+     * that on_data, on_trimmed or on_ack will read for p, a delivery before
+     * p reaches its host (port.c's look-ahead); NULL: the first 128 bytes
+     * of the state */
+    void    (*fetch)(const ns_pnet *n, const ns_sflow *f, const ns_pkt *p);
     /* Connections (run{connections = "persistent"}): the congestion state a
      * transport carries from one transfer of an ordered pair of hosts to the
      * next, as long-lived queue pairs do. A record of conn_size bytes whose
@@ -285,6 +290,7 @@ struct ns_sflow {
 #define NS_LINE_ROUND(x) (((x) + 63) / 64 * 64)
 #define NS_SFLOW_TP_OFF NS_LINE_ROUND(sizeof(ns_sflow))
 static inline void *ns_sflow_tp_mem(ns_sflow *f) { return (char *)f + NS_SFLOW_TP_OFF; }
+static inline const void *ns_sflow_tp_cmem(const ns_sflow *f) { return (const char *)f + NS_SFLOW_TP_OFF; }
 /* bytes of a subflow with the state of transport tp */
 #define NS_SFLOW_OBJ_SIZE(tp) (NS_SFLOW_TP_OFF + NS_LINE_ROUND((tp)->state_size))
 

@@ -256,9 +256,11 @@ fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
         ns_prefetch((const char *)&n->ports[out] + 64);
     } else if (out == NS_PKT_HOME) {
         const char *f = (const char *)pkt->flow;
-        size_t end = NS_SFLOW_TP_OFF + (n->tp->state_size ? 128 : 0);   /* none past the object */
+        size_t end = NS_SFLOW_TP_OFF + (n->tp->fetch || !n->tp->state_size ? 0 : 128);   /* none past the object */
         for (size_t off = 0; off < end; off += 64)
             ns_prefetch(f + off);
+        if (n->tp->fetch)
+            n->tp->fetch(n, pkt->flow, pkt);
         /* and the NIC that answers it or sends on: the host, its port */
         const ns_phost *h = &n->hosts[pkt->dst];
         ns_prefetch(h);

@@ -63,6 +63,7 @@
 #include <string.h>
 #include "nscc.h"
 #include "sim/alloc.h"
+#include "sim/prefetch.h"
 #include "sim/settings.h"
 #include "sim/units.h"
 
@@ -832,11 +833,43 @@ dctcp_describe(const void *settings, char *buf, size_t n)
              c->reorder_ps ? reo : "2 srtt (adaptive)", acks);
 }
 
+/* the lines of d that a packet reaching its host reads (ns_transport.fetch):
+ * at the receiver, the header's first line and the receiver's fields, and
+ * the inline ring entry of the packet; at the sender, the sender's fields
+ * and the inline rings' entries of the packet acknowledged (and NSCC's
+ * window under uec). A ring moved to the heap (a window past RING0) is not
+ * fetched: that would read the state */
+/* each ns_prefetch below names one line of fields read together */
+_Static_assert(offsetof(ns_dctcp, rnxt) / 64 == offsetof(ns_dctcp, cap) / 64 &&
+               offsetof(ns_dctcp, rnxt) / 64 == offsetof(ns_dctcp, rcap) / 64,
+               "dctcp_fetch: the ring sizes and the receiver's fields share a line");
+_Static_assert(offsetof(ns_dctcp, sent) / 64 == offsetof(ns_dctcp, st) / 64 &&
+               offsetof(ns_dctcp, sent) / 64 == offsetof(ns_dctcp, srtt) / 64,
+               "dctcp_fetch: the rings and the RTT estimate share a line");
+static void
+dctcp_fetch(const ns_pnet *n, const ns_sflow *f, const ns_pkt *p)
+{
+    const char *d = ns_sflow_tp_cmem(f);
+    uint32_t i = p->seq & (RING0 - 1);
+    ns_prefetch(d);
+    ns_prefetch(d + offsetof(ns_dctcp, rnxt));
+    if (p->type == NS_PKT_DATA || p->type == NS_PKT_TRIMMED) {
+        ns_prefetch(d + offsetof(ns_dctcp, got0) + i);
+        return;
+    }
+    ns_prefetch(d + offsetof(ns_dctcp, una));
+    ns_prefetch(d + offsetof(ns_dctcp, sent));
+    ns_prefetch(d + offsetof(ns_dctcp, st0) + i);
+    ns_prefetch(d + offsetof(ns_dctcp, sent0) + i * sizeof(ns_time));
+    if (IS_UEC(n))
+        ns_prefetch(d + offsetof(ns_dctcp, nscc));
+}
+
 const ns_transport ns_tp_dctcp = {
     .name = "dctcp", .flags = NS_TPF_ACKS | NS_TPF_ECN, .state_size = sizeof(ns_dctcp),
     .settings_size = sizeof(ns_dctcp_cfg), .defaults = dctcp_defaults, .parse = dctcp_parse,
     .init = dctcp_init, .next = dctcp_next, .blocked = dctcp_blocked, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
-    .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini,
+    .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini, .fetch = dctcp_fetch,
     .conn_size = sizeof(ns_dctcp_conn), .conn_save = dctcp_conn_save, .conn_load = dctcp_conn_load,
     .describe = dctcp_describe
 };
@@ -882,6 +915,6 @@ const ns_transport ns_tp_uec = {
     .name = "uec", .flags = NS_TPF_ACKS | NS_TPF_ECN, .state_size = sizeof(ns_dctcp),
     .settings_size = sizeof(ns_uec_cfg), .defaults = uec_defaults, .parse = uec_parse,
     .init = dctcp_init, .next = dctcp_next, .blocked = dctcp_blocked, .on_data = dctcp_on_data, .on_ack = dctcp_on_ack,
-    .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini,
+    .on_trimmed = dctcp_on_trimmed, .fini = dctcp_fini, .fetch = dctcp_fetch,
     .describe = uec_describe
 };
