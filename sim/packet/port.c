@@ -246,8 +246,9 @@ ns_port_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
 }
 
 /* fetch what the delivery of pkt, leaving on `out`, reads first: its port
- * out (both lines), or at its host its subflow, the start of its
- * transport's state and the host's NIC */
+ * out (both lines), or at its host its subflow, the lines of its
+ * transport's state the transport names (ns_transport.fetch; else the
+ * state's first 128 bytes) and the host's NIC */
 HOT void
 fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
 {

@@ -833,19 +833,20 @@ dctcp_describe(const void *settings, char *buf, size_t n)
              c->reorder_ps ? reo : "2 srtt (adaptive)", acks);
 }
 
-/* the lines of d that a packet reaching its host reads (ns_transport.fetch):
- * at the receiver, the header's first line and the receiver's fields, and
- * the inline ring entry of the packet; at the sender, the sender's fields
- * and the inline rings' entries of the packet acknowledged (and NSCC's
- * window under uec). A ring moved to the heap (a window past RING0) is not
- * fetched: that would read the state */
-/* each ns_prefetch below names one line of fields read together */
+/* each ns_prefetch of dctcp_fetch names one line of fields read together */
 _Static_assert(offsetof(ns_dctcp, rnxt) / 64 == offsetof(ns_dctcp, cap) / 64 &&
                offsetof(ns_dctcp, rnxt) / 64 == offsetof(ns_dctcp, rcap) / 64,
                "dctcp_fetch: the ring sizes and the receiver's fields share a line");
 _Static_assert(offsetof(ns_dctcp, sent) / 64 == offsetof(ns_dctcp, st) / 64 &&
                offsetof(ns_dctcp, sent) / 64 == offsetof(ns_dctcp, srtt) / 64,
                "dctcp_fetch: the rings and the RTT estimate share a line");
+
+/* the lines of d that a packet reaching its host reads (ns_transport.fetch):
+ * at the receiver, the header's first line and the receiver's fields, and
+ * the inline ring entry of the packet; at the sender, the sender's fields
+ * and the inline rings' entries of the packet acknowledged (and NSCC's
+ * window under uec). A ring moved to the heap (a window past RING0) is not
+ * fetched: that would read the state */
 static void
 dctcp_fetch(const ns_pnet *n, const ns_sflow *f, const ns_pkt *p)
 {
