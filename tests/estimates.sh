@@ -12,7 +12,7 @@
 #  - igraph's parse of a GraphML file counts against --max-memory.
 # Memory refusals exit 1 (as limits.sh), bad input exits 2; no output file.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 38
+plan 39
 
 # expect STATUS PATTERN DESCRIPTION -- ARGS...: status, message, no file, within 2 s
 expect() {
@@ -163,4 +163,23 @@ grep -q 'wrap.lua:1: leafspine: 16777216 leaves x 16777216 spines x 65536 links_
 ok $? "refused by the cable limit ($(head -c 200 "$T/err"))"
 ls "$T"/*.h5 >/dev/null 2>&1
 ok $((! $?)) 'no output file'
+
+# PFC: every link gets its ingress state (32 B) and a port scheduler (320
+# B): a 1,000-host star has 2,000 links, 704,000 B more in the packet
+# model than the same run without PFC
+scenario starpfc.lua <<'LUA'
+local fab = netsim.star{ hosts = 1000, rate = "100Gbps", latency = "1us",
+  switch = { pfc = param("pfc", "on") == "on" and {} or false } }
+local w = netsim.workload()
+w:transfer{ src = 1, dst = 2, bytes = "1MB" }
+netsim.run{ fabric = fab, workload = w, output = "star.h5", transport = "dcqcn" }
+LUA
+model() {
+    run --check starpfc.lua pfc=$1
+    sed -n 's/.*packet model \([0-9.]*\) \([kKMG]*B\) .*/\1 \2/p' "$T/out" |
+        awk '{ print $1 * ($2 == "GB" ? 1e9 : $2 == "MB" ? 1e6 : $2 == "kB" || $2 == "KB" ? 1e3 : 1) }'
+}
+on=$(model on); off=$(model off)
+awk -v a="$on" -v b="$off" 'BEGIN { d = a - b - 704000; exit !(d < 1100 && d > -1100) }'
+ok $? "PFC adds 2,000 links x 352 B to the packet model ($on - $off B)"
 finish

@@ -141,21 +141,34 @@ typedef struct ns_pfc_in {
     uint8_t  xoff_sent;      /* the last frame sent was a pause */
 } ns_pfc_in;
 
-/* a port's scheduler: a waiting packet is on exactly one queue */
+/* a port's scheduler: a waiting packet is on exactly one queue. Link l's
+ * is n->sched[l], in an array, so that the look-ahead finds its address
+ * without a load; its first two lines are what a port with one class
+ * (PFC's) reads for a packet: the event, the counts, the header queue and
+ * class 0's (port.c) */
 typedef struct ns_port_sched {
-    ns_event  tx_ev;         /* the link has sent the packet it was sending */
+    _Alignas(64) ns_event tx_ev;   /* the link has sent the packet it was sending */
+    uint64_t  queued;        /* bytes in the queues */
     uint32_t  link;
     uint32_t  nclasses;      /* 1..NS_PORT_CLASSES */
     uint32_t  paused;        /* bit c: class c waits (bit NS_PORT_HEADERS: the headers) */
-    uint32_t  rr;            /* the class whose round-robin turn it is */
     uint8_t   fresh;         /* 1: rr got its quantum for this turn */
     uint8_t   host;          /* a host's NIC port: the host is told when the port can take a packet */
+    /* the headers' queue, then class c's at c + 1 (ns_sched_queue) */
+    ns_pktq   qs[NS_PORT_CLASSES + 1];
+    uint32_t  rr;            /* the class whose round-robin turn it is */
     uint8_t   prio[NS_PORT_CLASSES];       /* 0 is served first */
     uint32_t  quantum[NS_PORT_CLASSES];    /* bytes a turn (weights within one level) */
     uint64_t  deficit[NS_PORT_CLASSES];
-    uint64_t  queued;        /* bytes in the queues */
-    ns_pktq   q[NS_PORT_CLASSES + 1];      /* per class, then the headers */
 } ns_port_sched;
+_Static_assert(offsetof(ns_port_sched, qs) == 64 && offsetof(ns_port_sched, qs) + 2 * sizeof(ns_pktq) <= 128,
+               "a one-class port's scheduler is read in two lines");
+/* queue q of a scheduler: class q (0..NS_PORT_CLASSES-1) or NS_PORT_HEADERS */
+static inline ns_pktq *
+ns_sched_queue(ns_port_sched *s, uint32_t q)
+{
+    return &s->qs[q == NS_PORT_HEADERS ? 0 : q + 1];
+}
 
 /*
  * A transport: how a subflow's sender and receiver behave. A descriptor,
@@ -301,7 +314,8 @@ struct ns_pnet {
     const ns_transport *tp;
     ns_port         *ports;      /* one per directed link (64-byte aligned in ports_mem) */
     void            *ports_mem;
-    ns_port_sched  **sched;      /* per link, for ports with a scheduler; NULL when none has one */
+    ns_port_sched   *sched;      /* per link: the scheduler of a port that has one (its `sched`
+                                  * flag), 64-byte aligned in sched_mem; NULL when none has one */
     ns_pfc_in       *pfc;        /* per link, when PFC runs anywhere; else NULL */
     ns_pool          frame_pool; /* pause frames on their way up a cable */
     ns_event         pfc_watch;  /* looks for a cycle of paused ports */
@@ -342,6 +356,7 @@ struct ns_pnet {
         uint64_t      align_u64;
         double        align_dbl;
     } tp_settings;
+    void            *sched_mem;  /* the block `sched` is aligned in (last: the hot fields keep their lines) */
 };
 
 /* port.c */
@@ -353,7 +368,7 @@ ns_port_queue(const ns_pnet *n, uint32_t link, ns_time now)
 {
     const ns_port *p = &n->ports[link];
     uint64_t b = ns_port_backlog(p, now);
-    return p->sched ? b + n->sched[link]->queued : b;
+    return p->sched ? b + n->sched[link].queued : b;
 }
 /* RED-style marking probability for a packet finding `backlog` bytes queued:
  * 0 up to kmin, rising linearly to pmax at kmax, 1 above kmax */

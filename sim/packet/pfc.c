@@ -110,16 +110,16 @@ static int
 stuck(const ns_pnet *n, uint32_t link, ns_time since)
 {
     const ns_port *p = &n->ports[link];
-    return p->sched && p->paused_since >= 0 && p->paused_since <= since && n->sched[link]->queued > 0;
+    return p->sched && p->paused_since >= 0 && p->paused_since <= since && n->sched[link].queued > 0;
 }
 
 /* packets that came in on `from` wait in port `link` */
 static int
 holds_from(const ns_pnet *n, uint32_t link, uint32_t from)
 {
-    const ns_port_sched *s = n->sched[link];
-    for (uint32_t q = 0; q <= NS_PORT_HEADERS; q++)
-        for (const ns_pkt *k = s->q[q].head; k; k = k->next)
+    const ns_port_sched *s = &n->sched[link];
+    for (uint32_t q = 0; q <= NS_PORT_CLASSES; q++)   /* every queue, the headers' too */
+        for (const ns_pkt *k = s->qs[q].head; k; k = k->next)
             if (k->in_link == from)
                 return 1;
     return 0;
@@ -283,7 +283,7 @@ ns_pfc_setup(ns_pnet *n)
             if ((rc = one_class(n, out)) || (rc = one_class(n, in)))
                 return rc;
             if (f->links[in].src < f->nhosts)
-                n->sched[in]->host = 1;
+                n->sched[in].host = 1;
         }
     }
     return NS_OK;

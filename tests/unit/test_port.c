@@ -166,7 +166,7 @@ scheduled(void)
     expect("pause and resume: packets leave at the resume, the one on the wire finishes",
            (uint32_t[]){1, 2},
            (ns_time[]){t0 + 5000 + 1000 * PPB + LAT, t0 + 200000 + 500 * PPB + LAT}, 2);
-    ok(N->sched[0]->queued == 0 && !ns_event_pending(&N->sched[0]->tx_ev), "the scheduler is idle and empty after");
+    ok(N->sched[0].queued == 0 && !ns_event_pending(&N->sched[0].tx_ev), "the scheduler is idle and empty after");
 
     /* strict priority, then deficit round robin: X (class 2) takes the idle
      * link at once; H1 H2 (class 0) go first; then A (class 1, 1000 B a
