@@ -359,6 +359,8 @@ look_ahead(ns_pnet *n, const ns_evq *q)
                 n->peek_off = (uint16_t)off;
             }
             fetch_way_on(n, k, out);
+            if (k->next)   /* and the bucket that delivery puts its port's next arrival in */
+                ns_prefetch(ns_evq_bucket_of(q, k->next_ps));
         }
     } else if (e1->fn == sched_tx_done) {
         fetch_turn(n, ns_container_of(e1, ns_port_sched, tx_ev));
