@@ -44,4 +44,7 @@ if [ -f "$data/perm1024_10MB.cm" ]; then
         switch=default
     bench "cm1024-spray-dcqcn-pfc" "$here/cm_permutation.lua" cm="$data/perm1024_10MB.cm" transport=dcqcn \
         switch=default lb=spray
+    # RoCE at line rate over PFC on htsim's fat tree: netsim's side of the
+    # comparison with csg-htsim's htsim_roce (results-roce.md)
+    bench "roce-fattree1024-ecmp" "$here/roce_fattree.lua" cm="$data/perm1024_10MB.cm" k=16
 fi
