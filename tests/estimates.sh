@@ -164,8 +164,8 @@ ok $? "refused by the cable limit ($(head -c 200 "$T/err"))"
 ls "$T"/*.h5 >/dev/null 2>&1
 ok $((! $?)) 'no output file'
 
-# PFC: every link gets its ingress state (32 B) and a port scheduler (320
-# B): a 1,000-host star has 2,000 links, 704,000 B more in the packet
+# PFC: every link gets its ingress state (40 B) and a port scheduler (320
+# B): a 1,000-host star has 2,000 links, 720,000 B more in the packet
 # model than the same run without PFC
 scenario starpfc.lua <<'LUA'
 local fab = netsim.star{ hosts = 1000, rate = "100Gbps", latency = "1us",
@@ -180,6 +180,6 @@ model() {
         awk '{ print $1 * ($2 == "GB" ? 1e9 : $2 == "MB" ? 1e6 : $2 == "kB" || $2 == "KB" ? 1e3 : 1) }'
 }
 on=$(model on); off=$(model off)
-awk -v a="$on" -v b="$off" 'BEGIN { d = a - b - 704000; exit !(d < 1100 && d > -1100) }'
-ok $? "PFC adds 2,000 links x 352 B to the packet model ($on - $off B)"
+awk -v a="$on" -v b="$off" 'BEGIN { d = a - b - 720000; exit !(d < 1100 && d > -1100) }'
+ok $? "PFC adds 2,000 links x 360 B to the packet model ($on - $off B)"
 finish

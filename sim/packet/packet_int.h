@@ -137,6 +137,8 @@ typedef struct ns_pktq {
  * (after the cable's delay), and resumes it once they fall to xon */
 typedef struct ns_pfc_in {
     uint64_t bytes, xoff, xon;
+    ns_time  frame_ps;       /* a frame's way up to L's port: the latency of L's reverse cable
+                              * (here, not in the fabric's link records, which a frame would miss) */
     uint8_t  on;             /* PFC runs on this ingress */
     uint8_t  xoff_sent;      /* the last frame sent was a pause */
 } ns_pfc_in;

@@ -71,8 +71,7 @@ send_frame(ns_pnet *n, uint32_t link, int pause)
     ns_event_init(&fr->ev, frame_arrive);
     fr->link = link;
     fr->pause = (uint8_t)pause;
-    const ns_flink *back = &n->fab->links[n->fab->links[link].reverse];
-    ns_sim_at(n->sim, &fr->ev, ns_time_add(n->sim->now, back->latency_ps));
+    ns_sim_at(n->sim, &fr->ev, ns_time_add(n->sim->now, n->pfc[link].frame_ps));
     if (pause)
         n->ports[link].pause_frames++;
 }
@@ -278,6 +277,7 @@ ns_pfc_setup(ns_pnet *n)
             n->pfc[in].on = 1;
             n->pfc[in].xoff = f->links[in].pfc_xoff;
             n->pfc[in].xon = f->links[in].pfc_xon;
+            n->pfc[in].frame_ps = f->links[out].latency_ps;   /* out is in's reverse */
             n->ports[out].lossless = 1;
             n->ports[out].shared = 0;   /* never drops: the pool's occupancy is never asked for */
             if ((rc = one_class(n, out)) || (rc = one_class(n, in)))
