@@ -311,6 +311,11 @@ fetch_turn(const ns_pnet *n, const ns_port_sched *s)
     const ns_port *p = &n->ports[s->link];
     ns_prefetch(p);
     ns_prefetch((const char *)p + 64);
+    if (n->pfc && s->nclasses == 1) {   /* and the counters of the ingress its packet leaves */
+        const ns_pkt *k = s->qs[0].head ? s->qs[0].head : s->qs[1].head;
+        if (k && k->in_link != NS_NONE)
+            ns_prefetch(&n->pfc[k->in_link]);
+    }
 }
 
 /*
@@ -362,6 +367,8 @@ look_ahead(ns_pnet *n, const ns_evq *q)
             fetch_way_on(n, k, out);
             if (k->next)   /* and the bucket that delivery puts its port's next arrival in */
                 ns_prefetch(ns_evq_bucket_of(q, k->next_ps));
+            if (n->pfc)    /* and the counters of the ingress it arrives on (PFC) */
+                ns_prefetch(&n->pfc[p1 - n->ports]);
         }
     } else if (e1->fn == sched_tx_done) {
         fetch_turn(n, ns_container_of(e1, ns_port_sched, tx_ev));
