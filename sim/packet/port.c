@@ -289,20 +289,29 @@ fetch_way_on(const ns_pnet *n, const ns_pkt *pkt, uint32_t out)
 
 static void sched_tx_done(void *simp, ns_event *ev);
 
+/* the packet a one-class port's turn (serve) will take: its first header,
+ * else the first of its class; NULL if none, or if it has classes (the
+ * round robin decides) */
+static inline const ns_pkt *
+turn_packet(const ns_port_sched *s)
+{
+    if (s->nclasses != 1)
+        return NULL;
+    return s->qs[0].head ? s->qs[0].head : s->qs[1].head;   /* ns_sched_queue: headers, class 0 */
+}
+
 /* what a scheduler's turn (sched_tx_done) reads, for one whose event is
- * the second next: the packet serve() takes (a one-class port's: the
- * first header, else the first of class 0; the queues' line is most often
+ * the second next: the packet it takes (the queues' line is most often
  * cached, a packet having joined them lately); and for one whose event is
- * next, the port it goes on. Out of line: where no port has a scheduler,
- * the delivery's code stays as it was */
+ * next, the port it goes on and the counters of the ingress its packet
+ * leaves (PFC). Out of line: where no port has a scheduler, the
+ * delivery's code stays as it was */
 static __attribute__((noinline)) void
 fetch_turn_packet(const ns_port_sched *s)
 {
-    if (s->nclasses == 1) {
-        const ns_pkt *k = s->qs[0].head ? s->qs[0].head : s->qs[1].head;   /* headers, class 0 */
-        if (k)
-            ns_prefetch(k);
-    }
+    const ns_pkt *k = turn_packet(s);
+    if (k)
+        ns_prefetch(k);
 }
 
 static __attribute__((noinline)) void
@@ -311,11 +320,9 @@ fetch_turn(const ns_pnet *n, const ns_port_sched *s)
     const ns_port *p = &n->ports[s->link];
     ns_prefetch(p);
     ns_prefetch((const char *)p + 64);
-    if (n->pfc && s->nclasses == 1) {   /* and the counters of the ingress its packet leaves */
-        const ns_pkt *k = s->qs[0].head ? s->qs[0].head : s->qs[1].head;
-        if (k && k->in_link != NS_NONE)
-            ns_prefetch(&n->pfc[k->in_link]);
-    }
+    const ns_pkt *k = n->pfc ? turn_packet(s) : NULL;
+    if (k && k->in_link != NS_NONE)
+        ns_prefetch(&n->pfc[k->in_link]);
 }
 
 /*
