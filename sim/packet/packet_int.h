@@ -401,6 +401,8 @@ void ns_port_sched_free(ns_pnet *n);
 int  ns_port_ready(const ns_pnet *n, uint32_t link);
 
 /* pfc.c: priority flow control (one priority: every class pauses) */
+/* 1 if some switch of f runs PFC under transport (ns_pfc_on) */
+int  ns_pfc_anywhere(const ns_fabric *f, int transport);
 /* set up PFC on the ingress of every link into a switch that runs it;
  * NS_OK, or NS_EINVAL when a buffer cannot hold its thresholds and headroom */
 int  ns_pfc_setup(ns_pnet *n);

@@ -286,10 +286,7 @@ pnet_estimate(const ns_fabric *f, const ns_workload *wl, const ns_run_cfg *c, ui
                (double)m->subflows * (NS_SFLOW_OBJ_SIZE(tp) + sizeof(ns_event)) +
                (double)m->packets * sizeof(ns_pkt) + (double)wl->nops * sizeof(ns_xfer_pkt) +
                ((double)f->nlinks + 2.0 * senders) * sizeof(ns_event);   /* the calendar's buckets */
-    int pfc = 0;   /* PFC anywhere: every link's ingress state and scheduler (pfc.c, port.c) */
-    for (uint32_t k = 0; k < f->ncfgs; k++)
-        pfc |= ns_pfc_on(f, k, c->transport);
-    if (pfc)
+    if (ns_pfc_anywhere(f, c->transport))   /* every link's ingress state and scheduler (pfc.c, port.c) */
         b += (double)f->nlinks * (sizeof(ns_pfc_in) + sizeof(ns_port_sched));
     if (c->connections == NS_CONN_PERSISTENT && tp->conn_size)   /* conn.c: per transfer and per pair, at most */
         b += (double)wl->nops * (sizeof(uint32_t) + sizeof(void *) + 2.0 * (16 + (double)tp->conn_size));

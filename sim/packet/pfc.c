@@ -252,13 +252,19 @@ check_headroom(ns_pnet *n, uint32_t sw)
 }
 
 int
+ns_pfc_anywhere(const ns_fabric *f, int transport)
+{
+    for (uint32_t c = 0; c < f->ncfgs; c++)
+        if (ns_pfc_on(f, c, transport))
+            return 1;
+    return 0;
+}
+
+int
 ns_pfc_setup(ns_pnet *n)
 {
     const ns_fabric *f = n->fab;
-    int any = 0;
-    for (uint32_t c = 0; c < f->ncfgs; c++)
-        any |= ns_pfc_on(f, c, n->sim->cfg.transport);
-    if (!any)
+    if (!ns_pfc_anywhere(f, n->sim->cfg.transport))
         return NS_OK;
     n->pfc = ns_calloc(f->nlinks ? f->nlinks : 1, sizeof *n->pfc);
     if (!n->pfc)
