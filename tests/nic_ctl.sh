@@ -20,6 +20,19 @@
 # window sends the next packet in its own event (no turn at the same
 # picosecond): still at most 3 events a data packet (4,037 before either,
 # 3,044 with only the first).
+# Through a switch that runs PFC (dcqcn, RoCE's transport, both ways) the
+# NICs' ports are paused by the switch, and still put an ACK behind the
+# data packet on the wire (a pause would take it back): the transfers end
+# together, no earlier than one way alone (2 cables, the wire bytes and,
+# stored and forwarded, one packet more: 2 us + (4,063,552 + 4,096) x
+# 80 ps = 327,411,840 ps) and at most 994 ACKs of 64 B later (the other's,
+# and one the last packet may wait behind at the switch); an ACK waits
+# behind data on a NIC's port (its peak queue is above a packet, at most a
+# packet and an ACK); no pause (nothing queues for long); and a data
+# packet costs 6 events: its NIC's choice,
+# two arrivals, its ACK's two arrivals, and the switch port's turn for that
+# ACK, which arrives while the other way's data packet is sent (7 when
+# each ACK waited for a NIC turn).
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
 S=$SRCDIR/tests/data/nic_ctl.lua
@@ -50,6 +63,19 @@ p = int(t['packets'].sum())
 ok &= p == 993 and int(t['retransmits'].sum()) == 0 and int(t['bytes'][0]) == 4000000
 ok &= 2 * p <= int(f['summary'].attrs['events']) <= 3 * p + 16"
 done
+run_to "pfc_both.h5" "$S" transport=dcqcn both=1 pfc=1
+check "dcqcn over PFC, both ways: both end together after each NIC's data and ACKs; an ACK waits behind data on the NIC's port; 6 events a data packet" "
+f = h5('pfc_both')
+t = f['transfers'][:]
+ok &= len(t) == 2 and int(t['finish_ps'][0]) == int(t['finish_ps'][1])
+one = 2 * 1000000 + (4063552 + 4096) * 80
+ok &= int(t['start_ps'][0]) == 0 and one <= int(t['finish_ps'][0]) <= one + 994 * 64 * 80
+ports = f['ports'][:]
+nic = f['topology/links']['src'][:] <= 2   # (node ids from 1: the hosts, then the switch)
+ok &= nic.sum() == 2 and all(4096 < int(q) <= 4096 + 64 for q in ports['peak_queue_bytes'][nic])
+ok &= int(ports['pause_frames'].sum()) == 0 and int(ports['drops'].sum()) == 0
+p = int(t['packets'].sum())
+ok &= p == 2 * 993 and int(f['summary'].attrs['events']) <= 6 * p + 16"
 run_checks "$(h5_setup)"
 plan "$_n"
 finish

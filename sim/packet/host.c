@@ -79,17 +79,27 @@ ns_host_deactivate(ns_pnet *n, ns_sflow *f)
         ring_remove(&n->hosts[f->tx], f);
 }
 
+/* 1 if the NIC's port takes a control packet of `size` bytes now, behind
+ * the packet on its wire: one of its own buffer that has room (port.c's
+ * no_room for such a port; a shared pool or a failed cable take the old
+ * way), and if it is a NIC's port into a PFC switch, one not paused and
+ * holding nothing back (it too puts a packet behind the one on the wire) */
+static int
+takes_ctl_now(const ns_pnet *n, const ns_phost *h, uint32_t size)
+{
+    const ns_port *port = &n->ports[h->link];
+    const ns_port_sched *s = port->sched ? &n->sched[h->link] : NULL;
+    return !port->down && !port->shared && (!s || (s->host && s->nclasses == 1 && ns_port_ready(n, h->link))) &&
+           (!port->buffer_bytes || n->unlimited || ns_port_backlog(port, n->sim->now) + size <= port->buffer_bytes);
+}
+
 void
 ns_host_send_ctl(ns_pnet *n, uint32_t host, ns_pkt *p)
 {
     uint32_t sender = ns_host_sender(n, host, p->flow->src);
     ns_phost *h = &n->hosts[sender];
     const ns_port *port = &n->ports[h->link];
-    ns_time now = n->sim->now;
-    /* a port of its own buffer that has room (port.c's no_room for such a
-     * port; a shared pool, a scheduler or a failed cable take the old way) */
-    if (!h->ctl_head && !port->sched && !port->down && !port->shared &&
-        (!port->buffer_bytes || n->unlimited || ns_port_backlog(port, now) + p->size <= port->buffer_bytes)) {
+    if (!h->ctl_head && takes_ctl_now(n, h, p->size)) {
         /* served first, it goes on the wire now, behind the packet on it
          * (it starts when that one ends, as when the NIC sends it then),
          * and the NIC's next choice moves after it: one event less per
@@ -116,11 +126,17 @@ send_one(ns_pnet *n, ns_phost *h)
 {
     uint32_t link = h->link;
     if (h->ctl_head) {
-        ns_pkt *p = h->ctl_head;
-        h->ctl_head = p->next;
-        if (!h->ctl_head)
-            h->ctl_tail = NULL;
-        ns_port_send(n, link, p);
+        /* one, and behind it at once what a NIC's port into a PFC switch
+         * takes (they waited out a pause: one turn each would be as many
+         * events at the same times) */
+        int pfc_nic = n->ports[link].sched;
+        do {
+            ns_pkt *p = h->ctl_head;
+            h->ctl_head = p->next;
+            if (!h->ctl_head)
+                h->ctl_tail = NULL;
+            ns_port_send(n, link, p);
+        } while (pfc_nic && h->ctl_head && takes_ctl_now(n, h, h->ctl_head->size));
     } else {
         while (h->cur) {
             ns_sflow *f = h->cur;

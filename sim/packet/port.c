@@ -8,7 +8,9 @@
  * its link is next free. A packet arriving at `now` starts serialization at
  * max(now, free_ps), so the bytes ahead of it are (free_ps - now) x rate.
  * A port with a scheduler keeps free_ps for the packet on the wire only and
- * its waiting packets in queues.
+ * its waiting packets in queues, but for a NIC's port into a PFC switch:
+ * it too puts each packet on the wire behind the one before, and a pause
+ * takes back those not yet started (take_back).
  */
 #include <config.h>
 #include "packet_int.h"
@@ -515,11 +517,8 @@ pick(ns_port_sched *s)
     }
 }
 
-/* start sending the next packet if the link is free and one may go. The
- * port's event (tx_ev) is armed only while packets wait: a packet that
- * finds the port idle goes at once, and costs no event more than on the
- * fast path. */
-/* put pkt on the wire of the free link of port p (a scheduler's) */
+/* put pkt on the wire of port p (a scheduler's): at once if its link is
+ * free, or behind what is on it (a NIC's port, below) */
 static inline void
 transmit(ns_pnet *n, ns_port *p, ns_port_sched *s, ns_pkt *pkt)
 {
@@ -612,6 +611,17 @@ sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
+    if (s->host && s->nclasses == 1) {
+        /* a NIC's port into a PFC switch: on the wire at once, behind what
+         * is on it, as on the fast path (an ACK behind the data packet
+         * being sent); a pause takes back what has not started
+         * (take_back). Nothing waits in its queue unless it is paused. */
+        if (s->paused)
+            enqueue(s, 0, pkt);
+        else
+            transmit(n, p, s, pkt);
+        return;
+    }
     if (s->nclasses == 1 && !s->queued && !s->paused && p->free_ps <= now) {
         /* one class (PFC's ports), nothing waits and the link is free: at
          * once (with classes, the round robin's turn must see it) */
@@ -640,20 +650,71 @@ ns_port_send_header(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     serve(n, p, s);
 }
 
+/* a NIC's port pauses: the packets on its wire that have not started
+ * before now (control packets behind the data packet being sent; one that
+ * would start now waits too) come off it, in order, into its queue */
+static void
+take_back(ns_pnet *n, ns_port *p, ns_port_sched *s)
+{
+    ns_time now = n->sim->now;
+    ns_pkt *prev = NULL, *k = p->head;
+    ns_time at = k ? p->ev.when_ps : 0, prev_at = 0;   /* k's arrival at the far end, prev's */
+    while (k && at - p->latency_ps - ser_ps(p, k->size) < now) {   /* started: it goes on */
+        prev = k;
+        prev_at = at;
+        at = k->next_ps;
+        k = k->next;
+    }
+    if (!k)
+        return;
+    if (prev) {
+        prev->next = NULL;
+        p->tail = prev;
+        p->free_ps = prev_at - p->latency_ps;
+    } else {   /* the head would start now: nothing is on the wire */
+        ns_sim_cancel(n->sim, &p->ev);
+        p->head = p->tail = NULL;
+        p->free_ps = now;
+    }
+    while (k) {
+        ns_pkt *next = k->next;
+        k->in_link = NS_NONE;   /* (on_wire set it): it came from the host */
+        enqueue(s, 0, k);
+        k = next;
+    }
+}
+
 void
 ns_port_pause(ns_pnet *n, uint32_t link, uint32_t classes)
 {
+    ns_port_sched *s = &n->sched[link];
     assert(n->ports[link].sched);
-    n->sched[link].paused |= classes & NS_PORT_ALL;
+    uint32_t was = s->paused;
+    s->paused |= classes & NS_PORT_ALL;
+    if (s->host && s->nclasses == 1 && !was && s->paused)
+        take_back(n, &n->ports[link], s);
 }
 
 void
 ns_port_resume(ns_pnet *n, uint32_t link, uint32_t classes)
 {
     ns_port_sched *s = &n->sched[link];
-    assert(n->ports[link].sched);
+    ns_port *p = &n->ports[link];
+    assert(p->sched);
     s->paused &= ~classes;
-    serve(n, &n->ports[link], s);
+    if (s->host && s->nclasses == 1) {   /* everything waiting goes on the wire (sched_send) */
+        while (!s->paused && (s->qs[0].head || s->qs[1].head)) {
+            ns_pktq *w = s->qs[0].head ? &s->qs[0] : &s->qs[1];   /* headers first (ns_sched_queue) */
+            ns_pkt *pkt = w->head;
+            w->head = pkt->next;
+            if (!w->head)
+                w->tail = NULL;
+            s->queued -= pkt->size;
+            transmit(n, p, s, pkt);
+        }
+    } else {
+        serve(n, p, s);
+    }
     if (s->host && ns_port_ready(n, link))
         ns_host_kick(n, ns_host_link_sender(n, link));
 }

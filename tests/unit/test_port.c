@@ -207,6 +207,40 @@ scheduled(void)
         act_fire(sim, &q[i].ev);
     }
     is_int(ns_port_queue(N, 0, sim->now), 1700, "paused: 1700 bytes wait in the queues");
+
+    /* a NIC's port into a PFC switch (one class): what it is given goes on
+     * the wire at once, behind the packet on it; a pause takes back what
+     * has not started (2 and 3 behind 1; 4 given while paused waits behind
+     * them), and the resume puts them back on the wire in order */
+    N->sched[0].paused = 0;
+    N->sched[0].queued = 0;
+    memset(N->sched[0].qs, 0, sizeof N->sched[0].qs);   /* (the packets above go with the pool) */
+    ns_time t3 = 10 * LAT;
+    sim->now = t3;
+    p->free_ps = t3;
+    ok(ns_port_set_classes(N, 0, 1, (uint8_t[]){0}, (uint32_t[]){4096}) == NS_OK, "one class given to a NIC's port");
+    N->sched[0].host = 1;
+    act nic[] = {
+        at(t3, SEND, 1, 1000, 0), at(t3 + 100, SEND, 2, 64, 0), at(t3 + 200, SEND, 3, 500, 0),
+        at(t3 + 50000, PAUSE, 0, 0, NS_PORT_ALL),          /* 1 is on the wire until t3 + 80 ns */
+        at(t3 + 60000, SEND, 4, 64, 0),
+        at(t3 + 300000, RESUME, 0, 0, NS_PORT_ALL),
+    };
+    run(sim, nic, 6);
+    ns_time r = t3 + 300000;
+    expect("NIC's port: 1 finishes; 2, 3 taken back and 4 wait; at the resume 2, 3, 4 back to back",
+           (uint32_t[]){1, 2, 3, 4},
+           (ns_time[]){t3 + 1000 * PPB + LAT, r + 64 * PPB + LAT, r + 564 * PPB + LAT, r + 628 * PPB + LAT}, 4);
+    act nic2[] = {
+        at(2 * t3, SEND, 5, 1000, 0), at(2 * t3 + 100, SEND, 6, 64, 0),
+        at(2 * t3 + 1000 * PPB, PAUSE, 0, 0, NS_PORT_ALL),   /* the instant 6 would start: it waits */
+        at(2 * t3 + 200000, RESUME, 0, 0, NS_PORT_ALL),
+    };
+    run(sim, nic2, 4);
+    expect("NIC's port: a pause at the instant a packet would start holds it",
+           (uint32_t[]){5, 6}, (ns_time[]){2 * t3 + 1000 * PPB + LAT, 2 * t3 + 200000 + 64 * PPB + LAT}, 2);
+    ok(N->sched[0].queued == 0 && !ns_event_pending(&N->sched[0].tx_ev) && p->packets == 2 + 2 + 9 + 3 + 2 + 6,
+       "the NIC's port used no turn of its scheduler, and counted each packet once");
     ns_sim_free(sim);   /* frees the queued packets with the model */
     ns_wl_free(w);
     ns_fabric_free(pair);
@@ -289,7 +323,7 @@ int
 main(void)
 {
     ns_lib_init();
-    plan(28);
+    plan(32);
 #define K 100000, 400000, 0.2
     is_near(ns_port_ecn_prob(K, 0), 0, 0, "no marking on an empty queue");
     is_near(ns_port_ecn_prob(K, 100000), 0, 0, "no marking at kmin");
