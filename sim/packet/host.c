@@ -89,7 +89,7 @@ takes_ctl_now(const ns_pnet *n, const ns_phost *h, uint32_t size)
 {
     const ns_port *port = &n->ports[h->link];
     const ns_port_sched *s = port->sched ? &n->sched[h->link] : NULL;
-    return !port->down && !port->shared && (!s || (s->host && s->nclasses == 1 && ns_port_ready(n, h->link))) &&
+    return !port->down && !port->shared && (!s || (ns_sched_eager(s) && ns_port_ready(n, h->link))) &&
            (!port->buffer_bytes || n->unlimited || ns_port_backlog(port, n->sim->now) + size <= port->buffer_bytes);
 }
 

@@ -165,6 +165,15 @@ typedef struct ns_port_sched {
 } ns_port_sched;
 _Static_assert(offsetof(ns_port_sched, qs) == 64 && offsetof(ns_port_sched, qs) + 2 * sizeof(ns_pktq) <= 128,
                "a one-class port's scheduler is read in two lines");
+/* 1 for a NIC's port into a PFC switch (one class): like the fast path it
+ * puts what it is given on its wire behind the packet there, and a pause
+ * takes back what has not started (port.c: take_back) */
+static inline int
+ns_sched_eager(const ns_port_sched *s)
+{
+    return s->host && s->nclasses == 1;
+}
+
 /* queue q of a scheduler: class q (0..NS_PORT_CLASSES-1) or NS_PORT_HEADERS */
 static inline ns_pktq *
 ns_sched_queue(ns_port_sched *s, uint32_t q)

@@ -517,6 +517,19 @@ pick(ns_port_sched *s)
     }
 }
 
+/* the first packet of queue q, taken off it */
+static inline ns_pkt *
+dequeue(ns_port_sched *s, uint32_t q)
+{
+    ns_pktq *w = ns_sched_queue(s, q);
+    ns_pkt *pkt = w->head;
+    w->head = pkt->next;
+    if (!w->head)
+        w->tail = NULL;
+    s->queued -= pkt->size;
+    return pkt;
+}
+
 /* put pkt on the wire of port p (a scheduler's): at once if its link is
  * free, or behind what is on it (a NIC's port, below) */
 static inline void
@@ -543,13 +556,7 @@ serve(ns_pnet *n, ns_port *p, ns_port_sched *s)
     int q = pick(s);
     if (q < 0)
         return;
-    ns_pktq *w = ns_sched_queue(s, (uint32_t)q);
-    ns_pkt *pkt = w->head;
-    w->head = pkt->next;
-    if (!w->head)
-        w->tail = NULL;
-    s->queued -= pkt->size;
-    transmit(n, p, s, pkt);
+    transmit(n, p, s, dequeue(s, (uint32_t)q));
     if (s->queued) {
         if (ns_event_pending(&s->tx_ev))
             ns_sim_cancel(n->sim, &s->tx_ev);   /* due now, behind this packet's arrival */
@@ -611,11 +618,10 @@ sched_send(ns_pnet *n, uint32_t link, ns_pkt *pkt)
     p->packets++;
     if (backlog + pkt->size > p->peak_bytes)
         p->peak_bytes = backlog + pkt->size;
-    if (s->host && s->nclasses == 1) {
-        /* a NIC's port into a PFC switch: on the wire at once, behind what
-         * is on it, as on the fast path (an ACK behind the data packet
-         * being sent); a pause takes back what has not started
-         * (take_back). Nothing waits in its queue unless it is paused. */
+    if (ns_sched_eager(s)) {
+        /* on the wire at once, behind what is on it (an ACK behind the
+         * data packet being sent). Nothing waits in its queue unless it is
+         * paused. */
         if (s->paused)
             enqueue(s, 0, pkt);
         else
@@ -691,7 +697,7 @@ ns_port_pause(ns_pnet *n, uint32_t link, uint32_t classes)
     assert(n->ports[link].sched);
     uint32_t was = s->paused;
     s->paused |= classes & NS_PORT_ALL;
-    if (s->host && s->nclasses == 1 && !was && s->paused)
+    if (ns_sched_eager(s) && !was && s->paused)
         take_back(n, &n->ports[link], s);
 }
 
@@ -702,16 +708,10 @@ ns_port_resume(ns_pnet *n, uint32_t link, uint32_t classes)
     ns_port *p = &n->ports[link];
     assert(p->sched);
     s->paused &= ~classes;
-    if (s->host && s->nclasses == 1) {   /* everything waiting goes on the wire (sched_send) */
-        while (!s->paused && (s->qs[0].head || s->qs[1].head)) {
-            ns_pktq *w = s->qs[0].head ? &s->qs[0] : &s->qs[1];   /* headers first (ns_sched_queue) */
-            ns_pkt *pkt = w->head;
-            w->head = pkt->next;
-            if (!w->head)
-                w->tail = NULL;
-            s->queued -= pkt->size;
-            transmit(n, p, s, pkt);
-        }
+    if (ns_sched_eager(s)) {   /* everything waiting goes on the wire (sched_send) */
+        int q;
+        while (!s->paused && (q = pick(s)) >= 0)
+            transmit(n, p, s, dequeue(s, (uint32_t)q));
     } else {
         serve(n, p, s);
     }
