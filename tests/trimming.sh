@@ -13,7 +13,9 @@
 # With 400 KB each and 64 KB ports: no byte lost, no timeout, every trim
 # resent exactly once (retransmissions = trims), and the incast ends within
 # 10 % of its bound 8 x 400 KB (plus headers) / 100 Gb/s; without trimming
-# the same incast drops packets and waits for timeouts.
+# the same incast drops packets and waits for timeouts. A switch that runs
+# PFC and is asked to trim is refused: a lossless port never runs out of
+# room, so it would trim nothing.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
 S=$SRCDIR/tests/data/trim.lua
@@ -49,6 +51,9 @@ $(h5_setup)
 "
 expect_bad "$(cat "$S")" "switch 'switch' trims packets (switch = { trim = true }), which transport \"dcqcn\" cannot recover" \
     'trimming under dcqcn' transport=dcqcn
+expect_bad "$(sed 's/trim = param("trim", "true") == "true"/trim = true, pfc = true/' "$S")" \
+    "switch 'switch' runs PFC and trims packets (switch = { trim = true }): a lossless switch never runs out of room" \
+    'trimming on a lossless (PFC) switch'
 expect_bad 'netsim.star{ hosts = 2, rate = "100Gbps", latency = "1us", switch = { trim = 1 } }' \
     "bad.lua:1: star: switch: field 'trim'" 'trim = 1'
 

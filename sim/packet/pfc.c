@@ -275,6 +275,10 @@ ns_pfc_setup(ns_pnet *n)
         const ns_fnode *node = &f->nodes[sw];
         if (!ns_pfc_on(f, node->cfg, n->sim->cfg.transport))
             continue;
+        if (f->cfgs[node->cfg].trim)   /* a lossless port never refuses a packet: nothing to trim */
+            return ns_errorf(&n->sim->err, NS_EINVAL, "switch '%s' runs PFC and trims packets "
+                             "(switch = { trim = true }): a lossless switch never runs out of room, so it "
+                             "would trim nothing; choose one (trim = false, or pfc = false)", node->name);
         int rc = check_headroom(n, (uint32_t)sw);
         if (rc)
             return rc;
