@@ -15,7 +15,7 @@
 # 10 % of its bound 8 x 400 KB (plus headers) / 100 Gb/s; without trimming
 # the same incast drops packets and waits for timeouts. A switch that runs
 # PFC and is asked to trim is refused: a lossless port never runs out of
-# room, so it would trim nothing.
+# room, so it would trim nothing; so is one with unlimited buffers.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python with h5py (python3-h5py)'
 S=$SRCDIR/tests/data/trim.lua
@@ -54,6 +54,8 @@ expect_bad "$(cat "$S")" "switch 'switch' trims packets (switch = { trim = true 
 expect_bad "$(sed 's/trim = param("trim", "true") == "true"/trim = true, pfc = true/' "$S")" \
     "switch 'switch' runs PFC and trims packets (switch = { trim = true }): a lossless switch never runs out of room" \
     'trimming on a lossless (PFC) switch'
+expect_bad 'netsim.star{ hosts = 2, rate = "100Gbps", latency = "1us", switch = { buffer = "unlimited", trim = true } }' \
+    "bad.lua:1: star: switch: trim = true needs a finite buffer" 'trimming with unlimited buffers'
 expect_bad 'netsim.star{ hosts = 2, rate = "100Gbps", latency = "1us", switch = { trim = 1 } }' \
     "bad.lua:1: star: switch: field 'trim'" 'trim = 1'
 

@@ -67,6 +67,9 @@ read_switch(lua_State *L, int t, const char *ctor, ns_switch_cfg *sw)
     }
     sw->shared = ns_lua_bool(L, st, c, "shared", sw->shared);
     sw->trim = (uint8_t)ns_lua_bool(L, st, c, "trim", sw->trim);
+    if (sw->trim && unlimited)   /* no packet ever finds its port full */
+        ns_lua_fail(L, c, "trim = true needs a finite buffer: with buffer = \"unlimited\" no packet "
+                    "finds its port full, so nothing would be trimmed");
     sw->dt_alpha = ns_lua_num(L, st, c, "alpha", 0, sw->dt_alpha, 1e-6, 1e6);
     if (sw->shared && !sw->buffer_bytes && !sw->buffer_auto)
         ns_lua_fail(L, c, "a shared buffer needs a size (field 'buffer')");
