@@ -4,13 +4,16 @@
 # pauses), /topology/links has a `name` column, and a run whose result
 # hinges on an artefact netsim can see gets a warning:
 #  - buffers or ECN given to the ideal transport, which ignores them;
-#  - a transport that reacts to ECN on a fabric where no switch marks.
+#  - a transport that reacts to ECN on a fabric where no switch marks;
+#  - ECN marking from a kmin no port can hold (its buffer, or alpha /
+#    (1 + alpha) of a shared pool: 8/9 x 64 KB = 56.9 KB): the run then
+#    marks nothing, and a kmin below what a port holds marks.
 # Numbers by hand: a 2-leaf, 1-spine leaf-spine with 2 hosts per leaf; host1
 # and host2 (leaf1) send 4 MB each to host3 and host4 (leaf2): both flows
 # cross leaf1->spine1 and spine1->leaf2, the busiest links.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 [ -n "$PY" ] || skip_all 'no Python 3 with h5py (Debian: python3-h5py)'
-plan 13
+plan 21
 
 scenario two.lua <<'LUA'
 local sw = param("switch", "default")
@@ -71,6 +74,30 @@ f = h5py.File(T + '/drops.h5')
 m = re.search(r'^losses +(\d+) dropped, (\d+) timeouts', out, re.M)
 ok &= m is not None and int(m.group(1)) == int(f['ports']['drops'].sum()) > 0
 ok &= int(m.group(2)) == int(f['transfers']['timeouts'].sum())"
+scenario ecnk.lua <<'LUA'
+local fab = netsim.star{ hosts = 9, rate = "100Gbps", latency = "1us",
+  switch = { buffer = "64KB", shared = param("shared", "false") == "true",
+             ecn = { kmin = param("kmin", "1MB"), kmax = "2MB" } } }
+local w = netsim.workload()
+for s = 2, 9 do w:transfer{ src = s, dst = 1, bytes = "400KB" } end
+netsim.run{ fabric = fab, workload = w, transport = "dctcp", output = "ecnk.h5" }
+LUA
+marks_of() { grep -o '[0-9]* ECN-marked' "$T/out" | cut -d' ' -f1; }
+run ecnk.lua kmin=64KB
+grep -q 'warning: run: a switch marks ECN above 64 KB queued (ecn.kmin), but a port of it holds at most 64 KB (its buffer): no packet will be marked' "$T/err"
+ok $? "a warning: kmin at the port's buffer ($(head -c 200 "$T/err"))"
+is "$(marks_of)" 0 'and the run marks nothing'
+run ecnk.lua kmin=50KB
+[ ! -s "$T/err" ]; ok $? 'no warning: kmin 50 KB below the 64 KB a port holds'
+[ "$(marks_of)" -gt 0 ]; ok $? "and the run marks ($(marks_of) packets)"
+run ecnk.lua kmin=57KB shared=true
+grep -q 'warning: run: a switch marks ECN above 57 KB queued (ecn.kmin), but a port of it holds at most 56.89 KB (alpha / (1 + alpha) of its shared buffer)' "$T/err"
+ok $? "a warning: kmin above 8/9 of a shared 64 KB ($(head -c 200 "$T/err"))"
+is "$(marks_of)" 0 'and the run marks nothing'
+run ecnk.lua kmin=50KB shared=true
+[ ! -s "$T/err" ]; ok $? 'no warning: kmin 50 KB below 8/9 of a shared 64 KB'
+[ "$(marks_of)" -gt 0 ]; ok $? "and the run marks ($(marks_of) packets)"
+
 run_checks "import h5py
 T = '$T'"
 finish

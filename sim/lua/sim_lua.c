@@ -449,6 +449,8 @@ static void
 warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
 {
     int set = 0, marks = 0, pfc = 0, given = 0;
+    const ns_switch_cfg *unmarkable = NULL;   /* marks above what a port can hold */
+    uint64_t holds = 0;
     for (size_t i = fab->nhosts; i < fab->nnodes; i++) {
         if (fab->nodes[i].tier == NS_TIER_SCALEUP)
             continue;   /* NVLink: lossless by construction, not the scenario's switch settings */
@@ -457,8 +459,19 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
         given |= !c->buffer_auto || !c->ecn || !c->ecn_auto || c->pfc != NS_PFC_AUTO ||
                  c->dt_alpha != NS_BUFFER_DT_ALPHA;
         marks |= c->ecn;
-        if (cfg->model == NS_MODEL_PACKET)
-            pfc |= ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
+        int lossless = cfg->model == NS_MODEL_PACKET && ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
+        pfc |= lossless;
+        /* a lossy port holds at most its buffer, or alpha / (1 + alpha) of
+         * its switch's pool (the dynamic threshold, alone); a lossless one
+         * may hold more (PFC bounds the ingresses, not the port) */
+        if (c->ecn && !c->ecn_auto && !c->buffer_auto && c->buffer_bytes && !lossless && !unmarkable) {
+            uint64_t most = c->shared ? (uint64_t)((double)c->buffer_bytes * c->dt_alpha / (1 + c->dt_alpha))
+                                      : c->buffer_bytes;
+            if (c->ecn_kmin >= most) {
+                unmarkable = c;
+                holds = most;
+            }
+        }
     }
     if (cfg->model != NS_MODEL_PACKET) {
         /* the flow model has no queues: the same rule as a transport's settings */
@@ -474,6 +487,14 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
     if (ns_transport_reacts_to_ecn(cfg->transport) && !marks && fab->nnodes > fab->nhosts)
         ns_lua_warn(L, "run", "transport \"%s\" reacts to ECN marks, but no switch marks (ecn = false): it sees "
                     "congestion as %s", tp, pfc ? "PFC pauses (and losses, if any)" : "losses");
+    if (unmarkable && !ns_transport_ignores_buffers(cfg->transport)) {
+        char k[32], b[32];
+        ns_format_size(unmarkable->ecn_kmin, k, sizeof k);
+        ns_format_size(holds, b, sizeof b);
+        ns_lua_warn(L, "run", "a switch marks ECN above %s queued (ecn.kmin), but a port of it holds at most %s "
+                    "(%s): no packet will be marked", k, b,
+                    unmarkable->shared ? "alpha / (1 + alpha) of its shared buffer" : "its buffer");
+    }
 }
 
 /* the default output: the scenario's name with .h5, in the current folder */
