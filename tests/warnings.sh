@@ -4,7 +4,7 @@
 # use, so that one scenario sweeps over transports and policies (issue 19,
 # item 7). A bad value in such a table is still an error.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 21
+plan 22
 scenario sweep.lua <<'LUA'
 local transport = param("transport", "ideal")
 local lb = param("lb", "ecmp")
@@ -41,7 +41,7 @@ is "$status" 0 'transport settings under the flow model: the run goes on'
 grep -q '^netsim: models.lua:4: warning: run: field .transport. only applies with model = "packet"; ignored with model = "flow"$' "$T/err" &&
 grep -q "^netsim: models.lua:4: warning: run: field 'dctcp' only applies with model = \"packet\" and transport = \"dctcp\"; ignored with model = \"flow\"$" "$T/err" &&
 grep -q "^netsim: models.lua:4: warning: run: field 'dcqcn' only applies with model = \"packet\" and transport = \"dcqcn\"; ignored with model = \"flow\"$" "$T/err" &&
-grep -q "warning: run: the fabric's switch settings (buffer, ecn, pfc) only apply with model = \"packet\"; ignored with model = \"flow\"$" "$T/err"
+grep -q "warning: run: the fabric's switch settings (buffer, ecn, pfc, trim) only apply with model = \"packet\"; ignored with model = \"flow\"$" "$T/err"
 ok $? 'transport, dctcp, dcqcn and the switch under the flow model: one line each'
 grep -c 'warning' "$T/err" | grep -qx 4; ok $? 'four warnings, flow_solver and flow_quantum not among them'
 run -q models.lua model=packet
@@ -49,6 +49,17 @@ grep -q "warning: run: field 'flow_solver' only applies with model = \"flow\"; i
 grep -q "warning: run: field 'flow_quantum' only applies with model = \"flow\"; ignored with model = \"packet\"$" "$T/err" &&
 grep -q "warning: run: field 'dcqcn' only applies with transport = \"dcqcn\"; ignored with transport = \"dctcp\"$" "$T/err"
 ok $? 'under packets: flow_solver, flow_quantum and dcqcn are warned about, transport and dctcp are not'
+
+# trimming alone is a switch setting the flow model has no use for either
+scenario trimflow.lua <<'LUA'
+local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us", switch = { trim = true } }
+local w = netsim.workload()
+w:transfer{ src = 1, dst = 2, bytes = "1MB" }
+netsim.run{ fabric = fab, workload = w, output = "t.h5", model = "flow" }
+LUA
+run -q trimflow.lua
+grep -q "warning: run: the fabric's switch settings (buffer, ecn, pfc, trim) only apply with model = \"packet\"; ignored with model = \"flow\"$" "$T/err"
+ok $? "trim = true alone under the flow model is warned about ($(head -c 160 "$T/err"))"
 
 # a switch's alpha applies to a shared buffer only
 scenario alpha.lua <<'LUA'

@@ -457,7 +457,7 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
         const ns_switch_cfg *c = &fab->cfgs[fab->nodes[i].cfg];
         set |= (!c->buffer_auto && c->buffer_bytes) || (c->ecn && !c->ecn_auto);
         given |= !c->buffer_auto || !c->ecn || !c->ecn_auto || c->pfc != NS_PFC_AUTO ||
-                 c->dt_alpha != NS_BUFFER_DT_ALPHA;
+                 c->dt_alpha != NS_BUFFER_DT_ALPHA || c->trim;
         marks |= c->ecn;
         int lossless = cfg->model == NS_MODEL_PACKET && ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
         pfc |= lossless;
@@ -476,7 +476,7 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
     if (cfg->model != NS_MODEL_PACKET) {
         /* the flow model has no queues: the same rule as a transport's settings */
         if (given)
-            ns_lua_warn(L, "run", "the fabric's switch settings (buffer, ecn, pfc) only apply with model = "
+            ns_lua_warn(L, "run", "the fabric's switch settings (buffer, ecn, pfc, trim) only apply with model = "
                         "\"packet\"; ignored with model = \"%s\"", ns_model_name(cfg->model));
         return;
     }
