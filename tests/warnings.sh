@@ -50,26 +50,21 @@ grep -q "warning: run: field 'flow_quantum' only applies with model = \"flow\"; 
 grep -q "warning: run: field 'dcqcn' only applies with transport = \"dcqcn\"; ignored with transport = \"dctcp\"$" "$T/err"
 ok $? 'under packets: flow_solver, flow_quantum and dcqcn are warned about, transport and dctcp are not'
 
-# trimming alone is a switch setting the flow model has no use for either
-scenario trimflow.lua <<'LUA'
-local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us", switch = { trim = true } }
+# switch settings: trimming alone under the flow model, which has no use
+# for it; a switch's alpha, which applies to a shared buffer only
+scenario switch.lua <<'LUA'
+local case = param("case", "alpha")
+local sw = case == "alpha" and { buffer = "1MB", alpha = 2 } or { trim = true }
+local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us", switch = sw }
 local w = netsim.workload()
 w:transfer{ src = 1, dst = 2, bytes = "1MB" }
-netsim.run{ fabric = fab, workload = w, output = "t.h5", model = "flow" }
+netsim.run{ fabric = fab, workload = w, output = case .. ".h5", model = case == "alpha" and "packet" or "flow" }
 LUA
-run -q trimflow.lua
+run -q switch.lua case=trim
 grep -q "warning: run: the fabric's switch settings (buffer, ecn, pfc, trim) only apply with model = \"packet\"; ignored with model = \"flow\"$" "$T/err"
 ok $? "trim = true alone under the flow model is warned about ($(head -c 160 "$T/err"))"
-
-# a switch's alpha applies to a shared buffer only
-scenario alpha.lua <<'LUA'
-local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us", switch = { buffer = "1MB", alpha = 2 } }
-local w = netsim.workload()
-w:transfer{ src = 1, dst = 2, bytes = "1MB" }
-netsim.run{ fabric = fab, workload = w, output = "a.h5", transport = "dctcp" }
-LUA
-run -q alpha.lua
-grep -q "^netsim: alpha.lua:1: warning: star: switch: field 'alpha' only applies with a shared buffer (shared = true, or the default buffer); ignored with a buffer per port (shared = false)$" "$T/err"
+run -q switch.lua case=alpha
+grep -q "^netsim: switch.lua:3: warning: star: switch: field 'alpha' only applies with a shared buffer (shared = true, or the default buffer); ignored with a buffer per port (shared = false)$" "$T/err"
 ok $? "alpha with a buffer per port ($(grep alpha "$T/err"))"
 
 # w:diloco: the fields of the other modes, and of the other straggler distribution
