@@ -4,7 +4,7 @@
 # use, so that one scenario sweeps over transports and policies (issue 19,
 # item 7). A bad value in such a table is still an error.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
-plan 22
+plan 24
 scenario sweep.lua <<'LUA'
 local transport = param("transport", "ideal")
 local lb = param("lb", "ecmp")
@@ -51,18 +51,26 @@ grep -q "warning: run: field 'dcqcn' only applies with transport = \"dcqcn\"; ig
 ok $? 'under packets: flow_solver, flow_quantum and dcqcn are warned about, transport and dctcp are not'
 
 # switch settings: trimming alone under the flow model, which has no use
-# for it; a switch's alpha, which applies to a shared buffer only
+# for it, and under the ideal transport, which never fills a buffer; a
+# switch's alpha, which applies to a shared buffer only
 scenario switch.lua <<'LUA'
 local case = param("case", "alpha")
 local sw = case == "alpha" and { buffer = "1MB", alpha = 2 } or { trim = true }
 local fab = netsim.star{ hosts = 2, rate = "10Gbps", latency = "1us", switch = sw }
 local w = netsim.workload()
 w:transfer{ src = 1, dst = 2, bytes = "1MB" }
-netsim.run{ fabric = fab, workload = w, output = case .. ".h5", model = case == "alpha" and "packet" or "flow" }
+local model = param("model", case == "alpha" and "packet" or "flow")
+netsim.run{ fabric = fab, workload = w, output = case .. ".h5", model = model,
+            transport = model == "packet" and param("transport", "dctcp") or nil }
 LUA
 run -q switch.lua case=trim
 grep -q "warning: run: the fabric's switch settings (buffer, ecn, pfc, trim) only apply with model = \"packet\"; ignored with model = \"flow\"$" "$T/err"
 ok $? "trim = true alone under the flow model is warned about ($(head -c 160 "$T/err"))"
+run -q switch.lua case=trim model=packet transport=ideal
+grep -q "warning: run: transport \"ideal\" never fills a buffer: trim = true has no effect on this run" "$T/err"
+ok $? "trim = true under the ideal transport is warned about ($(head -c 160 "$T/err"))"
+run -q switch.lua case=trim model=packet transport=dctcp
+[ ! -s "$T/err" ]; ok $? 'and not under dctcp, which takes trimmed packets'
 run -q switch.lua case=alpha
 grep -q "^netsim: switch.lua:3: warning: star: switch: field 'alpha' only applies with a shared buffer (shared = true, or the default buffer); ignored with a buffer per port (shared = false)$" "$T/err"
 ok $? "alpha with a buffer per port ($(grep alpha "$T/err"))"

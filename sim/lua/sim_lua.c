@@ -448,7 +448,7 @@ read_failures(lua_State *L, const ns_fabric *fab, ns_run_cfg *cfg)
 static void
 warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
 {
-    int set = 0, marks = 0, pfc = 0, given = 0;
+    int set = 0, marks = 0, pfc = 0, given = 0, trims = 0;
     const ns_switch_cfg *unmarkable = NULL;   /* marks above what a port can hold */
     uint64_t holds = 0;
     for (size_t i = fab->nhosts; i < fab->nnodes; i++) {
@@ -459,6 +459,7 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
         given |= !c->buffer_auto || !c->ecn || !c->ecn_auto || c->pfc != NS_PFC_AUTO ||
                  c->dt_alpha != NS_BUFFER_DT_ALPHA || c->trim;
         marks |= c->ecn;
+        trims |= c->trim;
         int lossless = cfg->model == NS_MODEL_PACKET && ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
         pfc |= lossless;
         /* a lossy port holds at most its buffer, or alpha / (1 + alpha) of
@@ -484,6 +485,9 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
     if (ns_transport_ignores_buffers(cfg->transport) && set)
         ns_lua_warn(L, "run", "transport \"%s\" ignores switch buffers and ECN marking: the switch's buffer and "
                     "ecn have no effect on this run (a transport that reacts to them: dctcp, dcqcn)", tp);
+    if (ns_transport_ignores_buffers(cfg->transport) && trims)
+        ns_lua_warn(L, "run", "transport \"%s\" never fills a buffer: trim = true has no effect on this run "
+                    "(a transport that takes trimmed packets: dctcp, uec)", tp);
     if (ns_transport_reacts_to_ecn(cfg->transport) && !marks && fab->nnodes > fab->nhosts)
         ns_lua_warn(L, "run", "transport \"%s\" reacts to ECN marks, but no switch marks (ecn = false): it sees "
                     "congestion as %s", tp, pfc ? "PFC pauses (and losses, if any)" : "losses");
