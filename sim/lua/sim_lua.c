@@ -442,6 +442,17 @@ read_failures(lua_State *L, const ns_fabric *fab, ns_run_cfg *cfg)
     /* the list and the arrays stay on the stack while the run lasts */
 }
 
+/* the most a lossy port of a switch of config c can hold: its buffer, or
+ * alpha / (1 + alpha) of its switch's pool (the dynamic threshold, the
+ * port alone); 0 when the switch's buffer is not the scenario's */
+static uint64_t
+port_holds_at_most(const ns_switch_cfg *c)
+{
+    if (c->buffer_auto || !c->buffer_bytes)
+        return 0;
+    return c->shared ? (uint64_t)((double)c->buffer_bytes * c->dt_alpha / (1 + c->dt_alpha)) : c->buffer_bytes;
+}
+
 /* a warning when the run's result hinges on something it can tell is an
  * artefact: buffers and marking given to a transport that ignores them, a
  * transport that reacts to ECN on a fabric where no switch marks */
@@ -450,7 +461,6 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
 {
     int set = 0, marks = 0, pfc = 0, given = 0, trims = 0;
     const ns_switch_cfg *unmarkable = NULL;   /* marks above what a port can hold */
-    uint64_t holds = 0;
     for (size_t i = fab->nhosts; i < fab->nnodes; i++) {
         if (fab->nodes[i].tier == NS_TIER_SCALEUP)
             continue;   /* NVLink: lossless by construction, not the scenario's switch settings */
@@ -462,17 +472,10 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
         trims |= c->trim;
         int lossless = cfg->model == NS_MODEL_PACKET && ns_pfc_on(fab, fab->nodes[i].cfg, cfg->transport);
         pfc |= lossless;
-        /* a lossy port holds at most its buffer, or alpha / (1 + alpha) of
-         * its switch's pool (the dynamic threshold, alone); a lossless one
-         * may hold more (PFC bounds the ingresses, not the port) */
-        if (c->ecn && !c->ecn_auto && !c->buffer_auto && c->buffer_bytes && !lossless && !unmarkable) {
-            uint64_t most = c->shared ? (uint64_t)((double)c->buffer_bytes * c->dt_alpha / (1 + c->dt_alpha))
-                                      : c->buffer_bytes;
-            if (c->ecn_kmin >= most) {
-                unmarkable = c;
-                holds = most;
-            }
-        }
+        /* a lossless port may hold more (PFC bounds the ingresses, not the port) */
+        if (!unmarkable && c->ecn && !c->ecn_auto && !lossless && port_holds_at_most(c) &&
+            c->ecn_kmin >= port_holds_at_most(c))
+            unmarkable = c;
     }
     if (cfg->model != NS_MODEL_PACKET) {
         /* the flow model has no queues: the same rule as a transport's settings */
@@ -482,19 +485,20 @@ warn_artefacts(lua_State *L, const ns_fabric *fab, const ns_run_cfg *cfg)
         return;
     }
     const char *tp = ns_transport_name(cfg->transport);
-    if (ns_transport_ignores_buffers(cfg->transport) && set)
+    int ignores = ns_transport_ignores_buffers(cfg->transport);
+    if (ignores && set)
         ns_lua_warn(L, "run", "transport \"%s\" ignores switch buffers and ECN marking: the switch's buffer and "
                     "ecn have no effect on this run (a transport that reacts to them: dctcp, dcqcn)", tp);
-    if (ns_transport_ignores_buffers(cfg->transport) && trims)
+    if (ignores && trims)
         ns_lua_warn(L, "run", "transport \"%s\" never fills a buffer: trim = true has no effect on this run "
                     "(a transport that takes trimmed packets: dctcp, uec)", tp);
     if (ns_transport_reacts_to_ecn(cfg->transport) && !marks && fab->nnodes > fab->nhosts)
         ns_lua_warn(L, "run", "transport \"%s\" reacts to ECN marks, but no switch marks (ecn = false): it sees "
                     "congestion as %s", tp, pfc ? "PFC pauses (and losses, if any)" : "losses");
-    if (unmarkable && !ns_transport_ignores_buffers(cfg->transport)) {
+    if (unmarkable && !ignores) {
         char k[32], b[32];
         ns_format_size(unmarkable->ecn_kmin, k, sizeof k);
-        ns_format_size(holds, b, sizeof b);
+        ns_format_size(port_holds_at_most(unmarkable), b, sizeof b);
         ns_lua_warn(L, "run", "a switch marks ECN above %s queued (ecn.kmin), but a port of it holds at most %s "
                     "(%s): no packet will be marked", k, b,
                     unmarkable->shared ? "alpha / (1 + alpha) of its shared buffer" : "its buffer");
