@@ -21,11 +21,9 @@ echo "# permutation of $BYTES per host, ecmp, dctcp; LL $LL; $(date -u +%Y-%m-%d
 printf '%7s %12s %12s %10s %10s %10s %10s\n' hosts events data_pkts D1/pkt LL/pkt LL/event LLw/pkt
 for shape in "8 16 16" "32 32 32" "64 64 64" "128 128 128"; do
     set -- $shape
-    "$NETSIM" --json -q "$here/permutation.lua" leaves=$1 hpl=$2 spines=$3 bytes=$BYTES \
-        output="$out/p.h5" >"$out/j"
     valgrind --tool=cachegrind --cache-sim=yes --D1=49152,12,64 --LL="$LL" \
-        --cachegrind-out-file="$out/cg" "$NETSIM" -q "$here/permutation.lua" leaves=$1 hpl=$2 \
-        spines=$3 bytes=$BYTES output="$out/p.h5" >/dev/null 2>&1
+        --cachegrind-out-file="$out/cg" "$NETSIM" --json -q "$here/permutation.lua" leaves=$1 hpl=$2 \
+        spines=$3 bytes=$BYTES output="$out/p.h5" >"$out/j" 2>/dev/null
     /usr/bin/python3 - "$1" "$2" "$out/j" "$out/cg" <<'PY'
 import json, sys
 leaves, hpl, js, cg = sys.argv[1:]
